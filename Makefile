@@ -1,0 +1,56 @@
+# xinlu: `make run` builds and starts a demo; `make test` runs every test.
+GO        ?= go
+DB        ?= sqlite:data/xinlu.db
+ADDR      ?= 127.0.0.1:8080
+DEMO_PASSWORD ?= Demo@2026
+VENDOR    := internal/web/static/vendor
+export CGO_ENABLED := 0
+
+.PHONY: all build run test assets vet bench clean release
+
+all: build
+
+# Front-end libraries come from npm (package-lock.json) and are embedded.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(VENDOR)/htmx.min.js: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+
+$(VENDOR)/echarts.min.js: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts.min.js
+
+assets: $(VENDOR)/htmx.min.js $(VENDOR)/echarts.min.js
+
+build: assets
+	$(GO) build -trimpath -o bin/xinlu ./cmd/xinlu
+
+run: build
+	bin/xinlu demo --db $(DB) --password '$(DEMO_PASSWORD)'
+	@echo
+	@echo "xinlu: open http://$(ADDR) and sign in with a username above and the password $(DEMO_PASSWORD)"
+	@echo
+	bin/xinlu serve --db $(DB) --addr $(ADDR)
+
+# Browser tests run when Chromium is here (CI requires them: XINLU_TEST_BROWSER=required);
+# PostgreSQL tests run when XINLU_TEST_POSTGRES holds a DSN.
+test: assets
+	@if [ -z "$$XINLU_TEST_BROWSER" ] && command -v chromium >/dev/null 2>&1; then echo "browser tests: on (chromium found)"; fi
+	@if [ -z "$$XINLU_TEST_BROWSER" ] && ! command -v chromium >/dev/null 2>&1; then echo "browser tests: SKIPPED (no chromium; apt-get install chromium)"; fi
+	@if [ -n "$$XINLU_TEST_POSTGRES" ]; then echo "PostgreSQL tests: on"; else echo "PostgreSQL tests: SKIPPED (set XINLU_TEST_POSTGRES=postgres://... to run them; .ci/run does)"; fi
+	XINLU_TEST_BROWSER=$${XINLU_TEST_BROWSER:-$$(command -v chromium >/dev/null 2>&1 && echo 1)} $(GO) test -count=1 ./...
+	$(GO) vet ./...
+
+bench: assets
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Static binaries for the usual intranet servers.
+release: assets
+	GOOS=linux GOARCH=amd64 $(GO) build -trimpath -o bin/xinlu-linux-amd64 ./cmd/xinlu
+	GOOS=linux GOARCH=arm64 $(GO) build -trimpath -o bin/xinlu-linux-arm64 ./cmd/xinlu
+	GOOS=linux GOARCH=loong64 $(GO) build -trimpath -o bin/xinlu-linux-loong64 ./cmd/xinlu
+
+clean:
+	rm -rf bin $(VENDOR)

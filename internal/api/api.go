@@ -1,0 +1,243 @@
+// Package api is xinlu's JSON API under /api/v1. It shares the domain, the
+// store and the route-table authorisation with the HTML pages; package web
+// mounts it.
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"xinlu/internal/i18n"
+	"xinlu/internal/store"
+	"xinlu/internal/xinlu"
+)
+
+// Config carries the settings the API needs.
+type Config struct {
+	Sessions    store.SessionPolicy
+	LoginLimit  int
+	LoginWindow time.Duration
+}
+
+// API serves /api/v1.
+type API struct {
+	store   *store.Store
+	catalog *i18n.Catalog
+	cfg     Config
+}
+
+// New returns the API.
+func New(st *store.Store, cat *i18n.Catalog, cfg Config) *API {
+	return &API{store: st, catalog: cat, cfg: cfg}
+}
+
+// Route is one API endpoint; Pattern is relative to /api/v1.
+type Route struct {
+	Method  string
+	Pattern string
+	Perm    xinlu.Permission
+	Handler http.HandlerFunc
+}
+
+// Routes is the API's route table, area by area.
+func (a *API) Routes() []Route {
+	var rs []Route
+	for _, area := range [][]Route{
+		a.authRoutes(),
+		a.departmentRoutes(),
+		a.staffRoutes(),
+		a.teamRoutes(),
+		a.parkRoutes(),
+		a.calendarRoutes(),
+		a.userRoutes(),
+		a.auditRoutes(),
+	} {
+		rs = append(rs, area...)
+	}
+	return rs
+}
+
+// errorBody is the error envelope of every failed call.
+type errorBody struct {
+	Error struct {
+		Code    xinlu.Code `json:"code"`
+		Message string     `json:"message"`
+		Field   string     `json:"field,omitempty"`
+		Key     string     `json:"key,omitempty"`
+	} `json:"error"`
+}
+
+// lang picks the message language: the user's, else Accept-Language.
+func (a *API) printer(r *http.Request) *i18n.Printer {
+	if u := xinlu.UserFromContext(r.Context()); u != nil && u.Lang != "" {
+		return a.catalog.Printer(u.Lang)
+	}
+	return a.catalog.Printer(a.catalog.Match(r.Header.Get("Accept-Language")))
+}
+
+// WriteError answers err in the error envelope with its HTTP status.
+func (a *API) WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	e := xinlu.AsError(err)
+	var b errorBody
+	b.Error.Code, b.Error.Field, b.Error.Key = e.Code, e.Field, e.Key
+	b.Error.Message = a.printer(r).Error(e)
+	status := Status(e.Code)
+	if e.Code == "too_large" {
+		b.Error.Code = xinlu.EINVALID
+	}
+	if e.Code == xinlu.EINTERNAL {
+		b.Error.Key = ""
+	}
+	writeJSON(w, status, b)
+}
+
+// Status maps an error code to its HTTP status.
+func Status(c xinlu.Code) int {
+	switch c {
+	case xinlu.EINVALID:
+		return http.StatusUnprocessableEntity
+	case xinlu.ENOTFOUND:
+		return http.StatusNotFound
+	case xinlu.ECONFLICT:
+		return http.StatusConflict
+	case xinlu.EFORBIDDEN:
+		return http.StatusForbidden
+	case xinlu.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case xinlu.ETOOMANYREQUESTS:
+		return http.StatusTooManyRequests
+	case "too_large":
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusInternalServerError
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// list is the envelope of every list.
+type list[T any] struct {
+	Items []T `json:"items"`
+	Total int `json:"total"`
+}
+
+func newList[T any](items []T, total int) list[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return list[T]{Items: items, Total: total}
+}
+
+// decode reads a JSON body into v, refusing unknown fields and trailing data.
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		var ute *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &mbe):
+			return &xinlu.Error{Code: "too_large", Key: "error.too_large"}
+		case errors.As(err, &ute):
+			return xinlu.Invalid(ute.Field, "error.json_type")
+		case errors.Is(err, io.EOF):
+			return xinlu.Invalid("", "error.json_empty")
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return xinlu.Invalid(f, "error.json_unknown_field")
+		}
+		return xinlu.Invalid("", "error.json_syntax")
+	}
+	if dec.More() {
+		return xinlu.Invalid("", "error.json_syntax")
+	}
+	return nil
+}
+
+// pageOf reads page and per_page, refusing nonsense.
+func pageOf(r *http.Request) (xinlu.Page, error) {
+	q := r.URL.Query()
+	p := xinlu.Page{Page: 1, PerPage: 20}
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return p, xinlu.Invalid("page", "error.page")
+		}
+		p.Page = n
+	}
+	if v := q.Get("per_page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > xinlu.MaxPerPage {
+			return p, xinlu.Invalid("per_page", "error.per_page", xinlu.MaxPerPage)
+		}
+		p.PerPage = n
+	}
+	return p, nil
+}
+
+// pathID reads a numeric path value.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id < 1 {
+		return 0, xinlu.NotFound("error.not_found")
+	}
+	return id, nil
+}
+
+// queryInt64 reads an optional numeric query parameter.
+func queryInt64(r *http.Request, name string) (int64, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, xinlu.Invalid(name, "error.number")
+	}
+	return n, nil
+}
+
+// actor is the signed-in caller as the audit log names it.
+func actor(r *http.Request) xinlu.Actor {
+	return xinlu.ActorOf(xinlu.UserFromContext(r.Context()), remoteIP(r))
+}
+
+func user(r *http.Request) *xinlu.User { return xinlu.UserFromContext(r.Context()) }
+
+func remoteIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// requireVersion insists on the version of the record being changed.
+func requireVersion(v *int) (int, error) {
+	if v == nil || *v < 1 {
+		return 0, xinlu.Invalid("version", "error.version_required")
+	}
+	return *v, nil
+}
+
+// must is a tiny wrapper to keep handlers to their four beats: each step
+// returns an error, the first one ends the call.
+func (a *API) handle(fn func(w http.ResponseWriter, r *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			a.WriteError(w, r, err)
+		}
+	}
+}

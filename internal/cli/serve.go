@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"xinlu/internal/web"
+)
+
+func runServe(ctx context.Context, env Env, args []string) error {
+	fs := newFlags(env, "serve", "serve [--addr HOST:PORT] [--db DSN] [--tls-cert FILE --tls-key FILE]")
+	addrDefault := env.Getenv("XINLU_ADDR")
+	if addrDefault == "" {
+		addrDefault = "127.0.0.1:8080"
+	}
+	addr := fs.String("addr", addrDefault, "listen `address` (env XINLU_ADDR)")
+	db := dbFlag(fs, env)
+	cert := fs.String("tls-cert", env.Getenv("XINLU_TLS_CERT"), "serve HTTPS with this certificate `file` (env XINLU_TLS_CERT)")
+	key := fs.String("tls-key", env.Getenv("XINLU_TLS_KEY"), "private key `file` for --tls-cert (env XINLU_TLS_KEY)")
+	logFormat := fs.String("log", "text", "request log `format`: text or json")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	if (*cert == "") != (*key == "") {
+		return usagef("--tls-cert and --tls-key go together")
+	}
+	var handler slog.Handler
+	switch *logFormat {
+	case "text":
+		handler = slog.NewTextHandler(env.Stderr, nil)
+	case "json":
+		handler = slog.NewJSONHandler(env.Stderr, nil)
+	default:
+		return usagef("--log must be text or json")
+	}
+	logger := slog.New(handler)
+	start := time.Now()
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	st, err := openDB(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	cfg := web.DefaultConfig()
+	cfg.Logger = logger
+	cfg.SecureCookies = *cert != ""
+	srv, err := web.New(st, cfg)
+	if err != nil {
+		return err
+	}
+	httpSrv := &http.Server{Addr: *addr, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
+	scheme := "http"
+	if *cert != "" {
+		scheme = "https"
+	}
+	logger.Info("xinlu listening", "url", fmt.Sprintf("%s://%s", scheme, *addr), "db", st.Dialect(), "startup", time.Since(start).String())
+	if err := srv.Run(ctx, httpSrv, *cert, *key); err != nil && err != http.ErrServerClosed {
+		return err
+	}
+	logger.Info("xinlu stopped")
+	return nil
+}

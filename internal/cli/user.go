@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"xinlu/internal/xinlu"
+)
+
+func runUser(ctx context.Context, env Env, args []string) error {
+	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
+		fmt.Fprintln(env.Stdout, "Usage: xinlu user add USERNAME --name NAME --role ROLE[,ROLE] [--department CODE] [--zone CODE]\n       xinlu user passwd USERNAME\n\nThe password is read from standard input. Roles: "+rolesList())
+		return nil
+	}
+	switch args[0] {
+	case "add":
+		return runUserAdd(ctx, env, args[1:])
+	case "passwd":
+		return runUserPasswd(ctx, env, args[1:])
+	}
+	return usagef("unknown subcommand %q (add or passwd)", args[0])
+}
+
+func rolesList() string {
+	s := ""
+	for i, r := range xinlu.Roles {
+		if i > 0 {
+			s += ", "
+		}
+		s += string(r)
+	}
+	return s
+}
+
+func runUserAdd(ctx context.Context, env Env, args []string) error {
+	fs := newFlags(env, "user add", "user add USERNAME --name NAME --role ROLE[,ROLE] [--department CODE] [--zone CODE] [--db DSN] < password")
+	db := dbFlag(fs, env)
+	name := fs.String("name", "", "the person's `name`")
+	roles := fs.String("role", "", "comma-separated `roles`: "+rolesList())
+	dept := fs.String("department", "", "department `code`; creates a staff record in it for the user")
+	zone := fs.String("zone", "", "zone `code` (default: the only zone)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("need exactly one USERNAME")
+	}
+	if *name == "" {
+		return usagef("--name is required")
+	}
+	rs, err := xinlu.ParseRoles(*roles)
+	if err != nil {
+		return usagef("--role: give one or more of %s", rolesList())
+	}
+	password, err := readPassword(env)
+	if err != nil {
+		return err
+	}
+	if err := xinlu.ValidatePassword(password, pos[0]); err != nil {
+		return fmt.Errorf("password on standard input: %s", passwordRule(err))
+	}
+	st, err := openDB(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	z, err := pickZone(ctx, st, *zone)
+	if err != nil {
+		return err
+	}
+	u := &xinlu.User{ZoneID: z.ID, Username: pos[0], Name: *name, Roles: rs, MustChangePassword: true}
+	if err := u.Validate(); err != nil {
+		return fmt.Errorf("%s: %s", xinlu.AsError(err).Field, englishKey(err))
+	}
+	if u.PasswordHash, err = xinlu.HashPassword(password); err != nil {
+		return err
+	}
+	if *dept != "" {
+		d, err := st.DepartmentByCode(ctx, z.ID, *dept)
+		if err != nil {
+			return fmt.Errorf("no department with code %q in zone %s", *dept, z.Code)
+		}
+		if u.MemberID, err = createMemberFor(ctx, st, z.ID, d.ID, u.Username, u.Name); err != nil {
+			return err
+		}
+	}
+	if err := st.CreateUser(ctx, xinlu.SystemActor(z.ID), u); err != nil {
+		if xinlu.ErrorCode(err) == xinlu.ECONFLICT {
+			return fmt.Errorf("username %q is taken", u.Username)
+		}
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "created user %s (%s) with roles %s; the password must be changed at first login\n", u.Username, u.Name, *roles)
+	return nil
+}
+
+func runUserPasswd(ctx context.Context, env Env, args []string) error {
+	fs := newFlags(env, "user passwd", "user passwd USERNAME [--db DSN] < password")
+	db := dbFlag(fs, env)
+	temporary := fs.Bool("temporary", true, "the user must change this password at next login")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("need exactly one USERNAME")
+	}
+	password, err := readPassword(env)
+	if err != nil {
+		return err
+	}
+	if err := xinlu.ValidatePassword(password, pos[0]); err != nil {
+		return fmt.Errorf("password on standard input: %s", passwordRule(err))
+	}
+	st, err := openDB(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := st.UserByUsername(ctx, pos[0])
+	if err != nil {
+		return fmt.Errorf("no user %q", pos[0])
+	}
+	hash, err := xinlu.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if err := st.SetPassword(ctx, xinlu.SystemActor(u.ZoneID), u.ID, hash, *temporary, ""); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "password of %s changed; their sessions were ended\n", u.Username)
+	return nil
+}
+
+// passwordRule explains the password policy in one line.
+func passwordRule(err error) string {
+	switch xinlu.AsError(err).Key {
+	case "password.too_short":
+		return "at least 8 characters"
+	case "password.classes":
+		return "needs three of: lower case, upper case, digits, symbols"
+	case "password.contains_username":
+		return "must not contain the username"
+	}
+	return "at most 128 characters"
+}
+
+func englishKey(err error) string { return xinlu.AsError(err).Key }

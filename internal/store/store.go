@@ -1,0 +1,283 @@
+// Package store keeps every record of xinlu in SQLite or PostgreSQL. All SQL
+// lives here, written by hand beside the method that uses it, with `?`
+// placeholders that are rebound for PostgreSQL in one place.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+
+	"xinlu/internal/xinlu"
+)
+
+// Dialect names the database engine.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Store is the one way in and out of the database.
+type Store struct {
+	dialect Dialect
+	write   *sql.DB // SQLite: one connection, so writers queue instead of failing
+	read    *sql.DB // SQLite: a pool of readers; PostgreSQL: the same pool as write
+	path    string  // SQLite file path
+	now     func() time.Time
+}
+
+// Open connects to dsn ("sqlite:PATH" or "postgres://…") without migrating.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	s := &Store{now: time.Now}
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		path = strings.TrimPrefix(path, "//")
+		if path == "" {
+			return nil, errors.New("sqlite DSN needs a file path, e.g. sqlite:data/xinlu.db")
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+			return nil, fmt.Errorf("create database folder: %w", err)
+		}
+		s.dialect, s.path = SQLite, path
+		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)"
+		w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+		if err != nil {
+			return nil, err
+		}
+		w.SetMaxOpenConns(1)
+		w.SetConnMaxIdleTime(0)
+		r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+		if err != nil {
+			w.Close()
+			return nil, err
+		}
+		r.SetMaxOpenConns(8)
+		r.SetMaxIdleConns(8)
+		s.write, s.read = w, r
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, err
+		}
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(10)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		s.dialect, s.write, s.read = Postgres, db, db
+	default:
+		return nil, fmt.Errorf("unknown database %q: use sqlite:PATH or postgres://USER:PASSWORD@HOST/DB", redactDSN(dsn))
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.write.PingContext(pingCtx); err != nil {
+		s.Close()
+		if s.dialect == Postgres {
+			return nil, fmt.Errorf("cannot reach PostgreSQL at %s: %w (check host, port, user and password; openGauss needs md5 password authentication for standard drivers)", redactDSN(dsn), err)
+		}
+		return nil, fmt.Errorf("open %s: %w", s.path, err)
+	}
+	return s, nil
+}
+
+// redactDSN hides a password in a DSN for messages.
+func redactDSN(dsn string) string {
+	at := strings.LastIndex(dsn, "@")
+	scheme := strings.Index(dsn, "://")
+	if at < 0 || scheme < 0 {
+		return dsn
+	}
+	userinfo := dsn[scheme+3 : at]
+	if i := strings.Index(userinfo, ":"); i >= 0 {
+		return dsn[:scheme+3] + userinfo[:i] + ":***" + dsn[at:]
+	}
+	return dsn
+}
+
+// Close releases every connection.
+func (s *Store) Close() error {
+	var err error
+	if s.write != nil {
+		err = s.write.Close()
+	}
+	if s.read != nil && s.read != s.write {
+		if e := s.read.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Dialect returns the engine in use.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// SetClock replaces the clock, for tests.
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// Now returns the store's current time in UTC at microsecond precision, the
+// precision both engines keep.
+func (s *Store) Now() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// Ping checks that the database answers a query.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// PoolStats reports connection pool figures for /metrics.
+func (s *Store) PoolStats() map[string]sql.DBStats {
+	if s.read == s.write {
+		return map[string]sql.DBStats{"main": s.write.Stats()}
+	}
+	return map[string]sql.DBStats{"write": s.write.Stats(), "read": s.read.Stats()}
+}
+
+// rebind turns `?` placeholders into `$n` for PostgreSQL, leaving string
+// literals alone.
+func (s *Store) rebind(q string) string {
+	if s.dialect != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n, inQuote := 0, false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case c == '\'':
+			inQuote = !inQuote
+			b.WriteByte(c)
+		case c == '?' && !inQuote:
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// query runs a read on the reader pool.
+func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return s.read.QueryContext(ctx, s.rebind(q), args...)
+}
+
+// queryRow runs a single-row read on the reader pool.
+func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return s.read.QueryRowContext(ctx, s.rebind(q), args...)
+}
+
+// Tx is one write transaction. Every workflow step runs in exactly one.
+type Tx struct {
+	tx *sql.Tx
+	s  *Store
+}
+
+// inTx runs fn in a write transaction, committing when it returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return xinlu.Internal(err)
+	}
+	tx := &Tx{tx: sqlTx, s: s}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return s.translate(err)
+	}
+	return nil
+}
+
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, tx.s.rebind(q), args...)
+}
+
+func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, tx.s.rebind(q), args...)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, tx.s.rebind(q), args...)
+}
+
+// insert runs an INSERT … RETURNING id and returns the id.
+func (tx *Tx) insert(ctx context.Context, q string, args ...any) (int64, error) {
+	var id int64
+	err := tx.queryRow(ctx, q+" RETURNING id", args...).Scan(&id)
+	return id, tx.s.translate(err)
+}
+
+// translate maps driver errors to domain errors: unique violations become
+// conflicts, missing rows not-found; anything else is internal.
+func (s *Store) translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *xinlu.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return xinlu.NotFound("error.not_found")
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "UNIQUE constraint failed"), strings.Contains(msg, "SQLSTATE 23505"):
+		return &xinlu.Error{Code: xinlu.ECONFLICT, Key: "error.duplicate", Err: err}
+	case strings.Contains(msg, "FOREIGN KEY constraint failed"), strings.Contains(msg, "SQLSTATE 23503"):
+		return &xinlu.Error{Code: xinlu.ECONFLICT, Key: "error.in_use", Err: err}
+	}
+	return xinlu.Internal(err)
+}
+
+// nullID stores 0 as NULL for optional references.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// likePattern escapes a search term for LIKE … ESCAPE '\'.
+func likePattern(s string) string { return "%" + escapeLike(s) + "%" }
+
+// likePrefix escapes a prefix for LIKE … ESCAPE '\'.
+func likePrefix(s string) string { return escapeLike(s) + "%" }
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.TrimSpace(s))
+}
+
+// likeOp is LIKE on SQLite (case-insensitive for ASCII) and ILIKE on PostgreSQL.
+func (s *Store) likeOp() string {
+	if s.dialect == Postgres {
+		return "ILIKE"
+	}
+	return "LIKE"
+}
+
+// Backup writes a consistent snapshot of a SQLite database to path while
+// the server keeps running (VACUUM INTO reads one transaction's view).
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if s.dialect != SQLite {
+		return errors.New("backup of PostgreSQL is done with pg_dump")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return err
+	}
+	_, err := s.read.ExecContext(ctx, `VACUUM INTO ?`, path)
+	return err
+}

@@ -1,0 +1,126 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"xinlu/internal/xinlu"
+)
+
+// formInt parses an optional integer form field; "" is 0.
+func formInt(r *http.Request, name string) (int, error) {
+	v := strings.TrimSpace(r.PostFormValue(name))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, xinlu.Invalid(name, "error.number")
+	}
+	return n, nil
+}
+
+// formInt64 parses an optional id or amount; "" is 0.
+func formInt64(r *http.Request, name string) (int64, error) {
+	v := strings.TrimSpace(r.PostFormValue(name))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, xinlu.Invalid(name, "error.number")
+	}
+	return n, nil
+}
+
+// pathID reads a numeric path value; a bad one is simply not found.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id < 1 {
+		return 0, xinlu.NotFound("error.not_found")
+	}
+	return id, nil
+}
+
+// pager is the pagination bar under every list: 共 N 条, page sizes, 前往.
+type pager struct {
+	Page, PerPage, Total, Pages int
+	query                       url.Values
+	path                        string
+}
+
+// PerPageChoices are the page sizes users can pick.
+var PerPageChoices = []int{10, 20, 50, 100}
+
+// pageFrom reads page and per_page from the query string.
+func pageFrom(r *http.Request) xinlu.Page {
+	q := r.URL.Query()
+	p, _ := strconv.Atoi(q.Get("page"))
+	n, _ := strconv.Atoi(q.Get("per_page"))
+	if n == 0 {
+		n = 20
+	}
+	return xinlu.Page{Page: p, PerPage: n}.Normalize()
+}
+
+func newPager(r *http.Request, p xinlu.Page, total int) pager {
+	pages := (total + p.PerPage - 1) / p.PerPage
+	if pages < 1 {
+		pages = 1
+	}
+	return pager{Page: p.Page, PerPage: p.PerPage, Total: total, Pages: pages, query: r.URL.Query(), path: r.URL.Path}
+}
+
+// URL links to another page of the same list with the same filters.
+func (p pager) URL(page int) string {
+	q := url.Values{}
+	for k, v := range p.query {
+		q[k] = v
+	}
+	q.Set("page", strconv.Itoa(page))
+	q.Set("per_page", strconv.Itoa(p.PerPage))
+	return p.path + "?" + q.Encode()
+}
+
+// Prev and Next are 0 when there is no such page.
+func (p pager) Prev() int {
+	if p.Page > 1 {
+		return p.Page - 1
+	}
+	return 0
+}
+
+func (p pager) Next() int {
+	if p.Page < p.Pages {
+		return p.Page + 1
+	}
+	return 0
+}
+
+// Hidden lists the filters to carry in the page-size and 前往 form.
+func (p pager) Hidden() [][2]string {
+	var out [][2]string
+	for k, vs := range p.query {
+		if k == "page" || k == "per_page" {
+			continue
+		}
+		for _, v := range vs {
+			out = append(out, [2]string{k, v})
+		}
+	}
+	return out
+}
+
+func (p pager) Sizes() []int { return PerPageChoices }
+
+// formError picks the error to show beside a form: validation and conflict
+// errors stay on the form, anything else is a failure page.
+func isFormError(err error) bool {
+	switch xinlu.ErrorCode(err) {
+	case xinlu.EINVALID, xinlu.ECONFLICT:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,281 @@
+package web
+
+import (
+	"context"
+	"crypto/subtle"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"xinlu/internal/xinlu"
+)
+
+const (
+	sessionCookie = "xinlu_session"
+	csrfCookie    = "xinlu_csrf" // anonymous forms (login) only
+)
+
+// reqInfo travels with each request so that outer middleware learn what
+// inner layers found out (the matched route, the user).
+type reqInfo struct {
+	id      string
+	ip      string
+	route   string
+	lang    string
+	csrf    string // the token forms must carry
+	session string // the session secret from the cookie, if any
+	bearer  bool
+	user    *xinlu.User
+}
+
+type infoKey struct{}
+
+func requestInfo(ctx context.Context) *reqInfo {
+	if i, ok := ctx.Value(infoKey{}).(*reqInfo); ok {
+		return i
+	}
+	return &reqInfo{}
+}
+
+var requestSeq atomic.Uint64
+
+// statusWriter remembers the status a handler wrote.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// observe gives each request an id, then logs and measures it.
+func (s *Server) observe(next http.Handler) http.Handler {
+	bootID := xinlu.RandomToken(3)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		info := &reqInfo{id: fmt.Sprintf("%s-%d", bootID, requestSeq.Add(1)), ip: clientIP(r)}
+		w.Header().Set("X-Request-Id", info.id)
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), infoKey{}, info)))
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		d := time.Since(start)
+		route := info.route
+		if route == "" {
+			route = "unmatched"
+			if strings.HasPrefix(r.URL.Path, "/static/") {
+				route = "GET /static/"
+			} else if r.URL.Path == "/healthz" || r.URL.Path == "/metrics" {
+				route = r.Method + " " + r.URL.Path
+			}
+		}
+		s.metrics.observe(route, sw.status, d)
+		if route == "GET /static/" || route == "GET /healthz" || route == "GET /metrics" {
+			return
+		}
+		user := ""
+		if info.user != nil {
+			user = info.user.Username
+		}
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("id", info.id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("route", route), slog.Int("status", sw.status), slog.Int("bytes", sw.bytes),
+			slog.Duration("duration", d), slog.String("user", user), slog.String("ip", info.ip))
+	})
+}
+
+// clientIP is the peer address; xinlu does not trust forwarding headers
+// unless it is told to sit behind a proxy.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// recoverPanics turns a panic into a 500 page with the request id.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "id", requestInfo(r.Context()).id, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				s.fail(w, r, xinlu.Internalf("panic: %v", v))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders sets the headers every response carries.
+func securityHeaders(next http.Handler, tls bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-UA-Compatible", "IE=edge")
+		if tls {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody answers 413 to bodies over the limit; multipart uploads get the
+// larger upload limit.
+func (s *Server) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limit := s.cfg.MaxBodyBytes
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			limit = s.cfg.MaxUploadSize
+		}
+		if r.ContentLength > limit {
+			s.fail(w, r, &xinlu.Error{Code: codeTooLarge, Key: "error.too_large"})
+			return
+		}
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// codeTooLarge is a web-only code for 413.
+const codeTooLarge xinlu.Code = "too_large"
+
+// authenticate finds the user from a bearer token (API) or the session
+// cookie, and the language of the response.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" || r.URL.Path == "/metrics" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		info := requestInfo(r.Context())
+		ctx := r.Context()
+		var u *xinlu.User
+		if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") && strings.HasPrefix(r.URL.Path, "/api/") {
+			info.bearer = true
+			if user, _, err := s.store.SessionUser(ctx, strings.TrimPrefix(auth, "Bearer "), "api", 0); err == nil {
+				u = user
+			}
+		} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+			info.session = c.Value
+			user, sess, err := s.store.SessionUser(ctx, c.Value, "web", s.idleFor(nil))
+			if err == nil && user != nil {
+				u, info.csrf = user, sess.CSRFToken
+			} else {
+				s.clearSessionCookie(w)
+			}
+		}
+		if info.csrf == "" && !info.bearer {
+			info.csrf = s.anonymousCSRF(w, r)
+		}
+		info.user = u
+		info.lang = s.catalog.Match(r.Header.Get("Accept-Language"))
+		if c, err := r.Cookie(langCookie); err == nil && s.catalog.Has(c.Value, "app.name") {
+			info.lang = c.Value
+		}
+		if u != nil {
+			if u.Lang != "" {
+				info.lang = u.Lang
+			}
+			ctx = xinlu.NewContextWithUser(ctx, u)
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// idleFor is the idle limit of a web session.
+func (s *Server) idleFor(*xinlu.User) time.Duration { return s.cfg.Sessions.Idle }
+
+// anonymousCSRF returns the double-submit token of a visitor without a
+// session, setting its cookie when missing.
+func (s *Server) anonymousCSRF(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 16 {
+		return c.Value
+	}
+	tok := xinlu.RandomToken(24)
+	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true,
+		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+	return tok
+}
+
+// csrf refuses cross-origin writes. Modern browsers say where a request
+// comes from (Sec-Fetch-Site, Origin) and http.CrossOriginProtection checks
+// that; a cookie-bearing write that carries neither header (older browsers)
+// must instead carry the session's token in the form or X-CSRF-Token.
+func (s *Server) csrf(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, &xinlu.Error{Code: xinlu.EFORBIDDEN, Key: "error.csrf"})
+	}))
+	check := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info := requestInfo(r.Context())
+		unsafe := r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions
+		_, errSession := r.Cookie(sessionCookie)
+		_, errAnon := r.Cookie(csrfCookie)
+		hasCookie := errSession == nil || errAnon == nil
+		if unsafe && !info.bearer && hasCookie &&
+			r.Header.Get("Sec-Fetch-Site") == "" && r.Header.Get("Origin") == "" {
+			got := r.Header.Get("X-CSRF-Token")
+			if got == "" {
+				got = r.PostFormValue("csrf")
+			}
+			if info.csrf == "" || subtle.ConstantTimeCompare([]byte(got), []byte(info.csrf)) != 1 {
+				s.fail(w, r, &xinlu.Error{Code: xinlu.EFORBIDDEN, Key: "error.csrf"})
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+	return cop.Handler(check)
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
+		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(s.cfg.Sessions.Lifetime.Seconds())})
+}
+
+func (s *Server) clearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
+		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}

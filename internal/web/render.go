@@ -1,0 +1,315 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"xinlu/internal/i18n"
+	"xinlu/internal/xinlu"
+)
+
+// shanghai is where xinlu's users live; times are stored UTC and shown here.
+var shanghai = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}()
+
+// staticFiles serves embedded assets at /static/{hash}/{path}.
+type staticFiles struct {
+	files map[string][]byte
+	hash  map[string]string
+}
+
+func loadStatic(fsys fs.FS) (*staticFiles, error) {
+	sf := &staticFiles{files: map[string][]byte{}, hash: map[string]string{}}
+	err := fs.WalkDir(fsys, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		name := strings.TrimPrefix(p, "static/")
+		sum := sha256.Sum256(b)
+		sf.files[name], sf.hash[name] = b, hex.EncodeToString(sum[:])[:12]
+		return nil
+	})
+	return sf, err
+}
+
+// url returns the cache-busting URL of an asset.
+func (sf *staticFiles) url(name string) string {
+	h, ok := sf.hash[name]
+	if !ok {
+		h = "missing"
+	}
+	return "/static/" + h + "/" + name
+}
+
+func (sf *staticFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rest := strings.TrimPrefix(r.URL.Path, "/static/")
+	i := strings.IndexByte(rest, '/')
+	if i < 0 {
+		http.NotFound(w, r)
+		return
+	}
+	hash, name := rest[:i], rest[i+1:]
+	b, ok := sf.files[name]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
+		w.Header().Set("Content-Type", ct)
+	}
+	if hash == sf.hash[name] {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "no-cache")
+	}
+	w.Write(b)
+}
+
+// views holds every page template, parsed once per language.
+type views struct {
+	pages map[string]map[string]*template.Template // lang → page → template
+}
+
+func loadViews(fsys fs.FS, cat *i18n.Catalog, sf *staticFiles) (*views, error) {
+	pageFiles, err := fs.Glob(fsys, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	v := &views{pages: map[string]map[string]*template.Template{}}
+	for _, lang := range xinlu.Languages {
+		p := cat.Printer(lang)
+		base, err := template.New("base").Funcs(templateFuncs(p, sf)).ParseFS(fsys, "templates/layout/*.html")
+		if err != nil {
+			return nil, err
+		}
+		v.pages[lang] = map[string]*template.Template{}
+		for _, f := range pageFiles {
+			name := strings.TrimSuffix(path.Base(f), ".html")
+			t, err := template.Must(base.Clone()).ParseFS(fsys, f)
+			if err != nil {
+				return nil, fmt.Errorf("template %s: %w", f, err)
+			}
+			if t.Lookup("content") == nil {
+				return nil, fmt.Errorf("template %s defines no content block", f)
+			}
+			v.pages[lang][name] = t
+		}
+	}
+	return v, nil
+}
+
+func templateFuncs(p *i18n.Printer, sf *staticFiles) template.FuncMap {
+	return template.FuncMap{
+		"t":     p.T,
+		"field": p.Field,
+		"err":   p.Error,
+		"asset": sf.url,
+		"role":  func(r xinlu.Role) string { return p.T("role." + string(r)) },
+		"time": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(shanghai).Format("2006-01-02 15:04")
+		},
+		"wan":   formatWan,
+		"phone": maskPhone,
+		"add":   func(a, b int) int { return a + b },
+		"join":  strings.Join,
+		"fieldErr": func(err error, field string) string {
+			if e, ok := err.(*xinlu.Error); ok && e.Field == field && e.Code == xinlu.EINVALID {
+				return p.Error(e)
+			}
+			return ""
+		},
+		"selected": func(a, b any) template.HTMLAttr {
+			if fmt.Sprint(a) == fmt.Sprint(b) {
+				return "selected"
+			}
+			return ""
+		},
+		"checked": func(b bool) template.HTMLAttr {
+			if b {
+				return "checked"
+			}
+			return ""
+		},
+	}
+}
+
+// formatWan shows yuan as 万元 with two decimals and thousands separators.
+func formatWan(yuan int64) string {
+	neg := yuan < 0
+	if neg {
+		yuan = -yuan
+	}
+	cents := (yuan + 50) / 100 // hundredths of 万元
+	whole, frac := cents/100, cents%100
+	s := strconv.FormatInt(whole, 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	out := fmt.Sprintf("%s.%02d", b.String(), frac)
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+// maskPhone shows a mobile number as 138****1234.
+func maskPhone(s string) string {
+	r := []rune(s)
+	if len(r) < 7 {
+		return strings.Repeat("*", len(r))
+	}
+	return string(r[:3]) + "****" + string(r[len(r)-4:])
+}
+
+// page is what every template gets: the shell's data plus the page's own
+// typed view in Data.
+type page struct {
+	Lang      string
+	Title     string
+	User      *xinlu.User
+	Zone      *xinlu.Zone
+	Nav       []navGroup
+	Path      string
+	CSRF      string
+	Flash     string
+	RequestID string
+	Data      any
+}
+
+// render writes a page with the shell around it.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
+	info := requestInfo(r.Context())
+	lang := info.lang
+	if lang == "" {
+		lang = i18n.Default
+	}
+	t, ok := s.views.pages[lang][name]
+	if !ok {
+		s.log.Error("no such page template", "page", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	pg := page{Lang: lang, Title: title, User: info.user, Path: r.URL.Path, CSRF: info.csrf,
+		RequestID: info.id, Data: data, Flash: s.takeFlash(w, r)}
+	if info.user != nil {
+		pg.Nav = navFor(info.user)
+		pg.Zone, _ = s.store.ZoneByID(r.Context(), info.user.ZoneID)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", pg); err != nil {
+		s.log.Error("render", "page", name, "err", err, "id", info.id)
+		http.Error(w, "internal error "+info.id, http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	if info.user != nil {
+		h.Set("Cache-Control", "no-store")
+	}
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// printer returns the request's translator.
+func (s *Server) printer(r *http.Request) *i18n.Printer {
+	return s.catalog.Printer(requestInfo(r.Context()).lang)
+}
+
+// statusOf maps an error code to an HTTP status.
+func statusOf(err error) int {
+	switch xinlu.ErrorCode(err) {
+	case xinlu.EINVALID:
+		return http.StatusUnprocessableEntity
+	case xinlu.ENOTFOUND:
+		return http.StatusNotFound
+	case xinlu.ECONFLICT:
+		return http.StatusConflict
+	case xinlu.EFORBIDDEN:
+		return http.StatusForbidden
+	case xinlu.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case xinlu.ETOOMANYREQUESTS:
+		return http.StatusTooManyRequests
+	case codeTooLarge:
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusInternalServerError
+}
+
+type errorView struct {
+	Status  int
+	Message string
+}
+
+// fail answers with an error: JSON under /api/, an error page elsewhere.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		s.api.WriteError(w, r, err)
+		return
+	}
+	s.renderError(w, r, err)
+}
+
+// renderError shows the 403/404/500 page in the user's language. Internal
+// causes are logged with the request id and never shown.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	status := statusOf(err)
+	if status == http.StatusInternalServerError {
+		s.log.Error("internal error", "id", requestInfo(r.Context()).id, "err", err)
+	}
+	p := s.printer(r)
+	s.render(w, r, status, "error", p.T(fmt.Sprintf("error.title.%d", status)), errorView{Status: status, Message: p.Error(err)})
+}
+
+const flashCookie = "xinlu_flash"
+
+// flash shows a one-line message on the next page ("新增成功").
+func (s *Server) flash(w http.ResponseWriter, key string) {
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(key), Path: "/", HttpOnly: true,
+		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: 60})
+}
+
+func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie(flashCookie)
+	if err != nil || c.Value == "" {
+		return ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1})
+	key, _ := url.QueryUnescape(c.Value)
+	if !strings.HasPrefix(key, "flash.") {
+		return ""
+	}
+	return s.printer(r).T(key)
+}
+
+// redirect sends the browser on after a successful write.
+func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}

@@ -1,0 +1,167 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"xinlu/internal/xinlu"
+)
+
+// Route is one entry of the route table: the only place that says who may
+// call what. The router is built from it and a test walks it as every role.
+type Route struct {
+	Method  string
+	Pattern string
+	Perm    xinlu.Permission
+	Handler http.HandlerFunc
+	API     bool // an /api/v1 route (listed by Routes; served by package api)
+}
+
+// pageRoutes is the table of HTML routes, area by area.
+func (s *Server) pageRoutes() []Route {
+	var rs []Route
+	for _, area := range [][]Route{
+		s.authRoutes(),
+		s.homeRoutes(),
+		s.departmentRoutes(),
+		s.staffRoutes(),
+		s.teamRoutes(),
+		s.parkRoutes(),
+		s.calendarRoutes(),
+		s.userRoutes(),
+		s.auditRoutes(),
+	} {
+		rs = append(rs, area...)
+	}
+	return rs
+}
+
+// allowedWhilePasswordExpired are the routes a user who must change the
+// password can still reach.
+var allowedWhilePasswordExpired = map[string]bool{
+	"GET /password": true, "POST /password": true, "POST /logout": true, "POST /lang": true,
+	"POST /api/v1/me/password": true, "GET /api/v1/me": true, "POST /api/v1/auth/logout": true,
+}
+
+func (s *Server) buildHandler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.routes {
+		mux.Handle(rt.Method+" "+rt.Pattern, s.guard(rt.Method+" "+rt.Pattern, rt.Perm, false, rt.Handler))
+	}
+	for _, rt := range s.api.Routes() {
+		key := rt.Method + " /api/v1" + rt.Pattern
+		mux.Handle(key, s.guard(key, rt.Perm, true, rt.Handler))
+	}
+	mux.Handle("GET /static/", s.static)
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /metrics", s.metrics.serve(s.store))
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		s.api.WriteError(w, r, xinlu.NotFound("error.not_found"))
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, xinlu.NotFound("error.page_not_found"))
+	})
+	var h http.Handler = mux
+	h = s.csrf(h)
+	h = s.authenticate(h)
+	h = s.limitBody(h)
+	h = securityHeaders(h, s.cfg.SecureCookies)
+	h = s.recoverPanics(h)
+	h = s.observe(h)
+	return h
+}
+
+// guard enforces a route's permission before its handler runs.
+func (s *Server) guard(key string, perm xinlu.Permission, isAPI bool, h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info := requestInfo(r.Context())
+		info.route = key
+		if perm == xinlu.PermPublic {
+			h(w, r)
+			return
+		}
+		u := xinlu.UserFromContext(r.Context())
+		if u == nil {
+			if isAPI {
+				s.api.WriteError(w, r, &xinlu.Error{Code: xinlu.EUNAUTHORIZED, Key: "auth.required"})
+				return
+			}
+			next := r.URL.RequestURI()
+			if r.Method != http.MethodGet || strings.HasPrefix(next, "/login") {
+				next = "/"
+			}
+			http.Redirect(w, r, "/login?next="+urlQueryEscape(next), http.StatusSeeOther)
+			return
+		}
+		if u.MustChangePassword && !allowedWhilePasswordExpired[key] {
+			if isAPI {
+				s.api.WriteError(w, r, &xinlu.Error{Code: xinlu.EFORBIDDEN, Key: "auth.must_change_password"})
+				return
+			}
+			http.Redirect(w, r, "/password", http.StatusSeeOther)
+			return
+		}
+		if !u.Can(perm) {
+			_ = s.store.Audit(r.Context(), xinlu.ActorOf(u, info.ip), "access.denied", "route", 0,
+				map[string]any{"route": key, "path": r.URL.Path})
+			if isAPI {
+				s.api.WriteError(w, r, xinlu.Forbidden())
+				return
+			}
+			s.renderError(w, r, xinlu.Forbidden())
+			return
+		}
+		h(w, r)
+	})
+}
+
+// navItem is one entry of the left menu.
+type navItem struct {
+	Key  string // i18n key of the label
+	Path string
+	Perm xinlu.Permission
+	Icon string
+}
+
+type navGroup struct {
+	Key   string
+	Items []navItem
+}
+
+// navigation is the whole menu; each user sees the items their roles allow.
+var navigation = []navGroup{
+	{Key: "nav.group.workbench", Items: []navItem{
+		{Key: "nav.home", Path: "/", Perm: xinlu.PermSignedIn, Icon: "⌂"},
+		{Key: "nav.profile", Path: "/profile", Perm: xinlu.PermSignedIn, Icon: "☺"},
+	}},
+	{Key: "nav.group.organisation", Items: []navItem{
+		{Key: "nav.departments", Path: "/departments", Perm: xinlu.PermOrgView, Icon: "▦"},
+		{Key: "nav.positions", Path: "/positions", Perm: xinlu.PermOrgView, Icon: "▤"},
+		{Key: "nav.members", Path: "/members", Perm: xinlu.PermStaffView, Icon: "☷"},
+		{Key: "nav.contracts_expiring", Path: "/contracts/expiring", Perm: xinlu.PermStaffView, Icon: "⧗"},
+		{Key: "nav.teams", Path: "/teams", Perm: xinlu.PermOrgView, Icon: "◎"},
+		{Key: "nav.parks", Path: "/parks", Perm: xinlu.PermOrgView, Icon: "▣"},
+	}},
+	{Key: "nav.group.system", Items: []navItem{
+		{Key: "nav.users", Path: "/users", Perm: xinlu.PermUserManage, Icon: "⚙"},
+		{Key: "nav.calendar", Path: "/calendar", Perm: xinlu.PermCalendarView, Icon: "▥"},
+		{Key: "nav.audit", Path: "/audit", Perm: xinlu.PermAuditView, Icon: "✎"},
+	}},
+}
+
+// navFor returns the menu groups u may see, with empty groups left out.
+func navFor(u *xinlu.User) []navGroup {
+	var out []navGroup
+	for _, g := range navigation {
+		var items []navItem
+		for _, it := range g.Items {
+			if u.Can(it.Perm) {
+				items = append(items, it)
+			}
+		}
+		if len(items) > 0 {
+			out = append(out, navGroup{Key: g.Key, Items: items})
+		}
+	}
+	return out
+}

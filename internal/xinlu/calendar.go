@@ -1,0 +1,138 @@
+package xinlu
+
+import (
+	"strings"
+	"time"
+)
+
+// DateLayout is how dates are written in the database, the API and forms.
+const DateLayout = "2006-01-02"
+
+// ParseDate parses a YYYY-MM-DD date as midnight UTC.
+func ParseDate(s string) (time.Time, error) {
+	return time.Parse(DateLayout, strings.TrimSpace(s))
+}
+
+// DayKind says whether a calendar entry takes a day off or puts one on.
+type DayKind string
+
+const (
+	DayHoliday DayKind = "holiday" // a statutory holiday on a weekday (放假)
+	DayWorkday DayKind = "workday" // a weekend day worked to make up for one (调休上班)
+)
+
+// CalendarDay is one entry in a zone's holiday calendar. Days not listed
+// follow the week: Monday to Friday work, Saturday and Sunday rest.
+type CalendarDay struct {
+	ID        int64
+	ZoneID    int64
+	Date      string // YYYY-MM-DD
+	Kind      DayKind
+	Name      string // e.g. 国庆节
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Validate checks a calendar entry as typed.
+func (d *CalendarDay) Validate() error {
+	d.Date = strings.TrimSpace(d.Date)
+	d.Name = strings.TrimSpace(d.Name)
+	t, err := ParseDate(d.Date)
+	switch {
+	case d.Date == "":
+		return Invalid("date", "error.required")
+	case err != nil:
+		return Invalid("date", "error.date_format")
+	case d.Kind != DayHoliday && d.Kind != DayWorkday:
+		return Invalid("kind", "error.invalid_choice")
+	case d.Name == "":
+		return Invalid("name", "error.required")
+	case len([]rune(d.Name)) > 64:
+		return Invalid("name", "error.too_long", 64)
+	case d.Kind == DayWorkday && !isWeekend(t):
+		return Invalid("kind", "calendar.workday_not_weekend")
+	case d.Kind == DayHoliday && isWeekend(t):
+		// A weekend inside a holiday is listed so that the notice reads
+		// naturally; it changes nothing and is allowed.
+	}
+	return nil
+}
+
+func isWeekend(t time.Time) bool {
+	wd := t.Weekday()
+	return wd == time.Saturday || wd == time.Sunday
+}
+
+// Calendar answers working-day questions for one zone.
+type Calendar struct {
+	off map[string]bool
+	on  map[string]bool
+}
+
+// NewCalendar builds a calendar from its entries.
+func NewCalendar(days []CalendarDay) *Calendar {
+	c := &Calendar{off: map[string]bool{}, on: map[string]bool{}}
+	for _, d := range days {
+		switch d.Kind {
+		case DayHoliday:
+			c.off[d.Date] = true
+		case DayWorkday:
+			c.on[d.Date] = true
+		}
+	}
+	return c
+}
+
+// IsWorkday reports whether t's date is a working day.
+func (c *Calendar) IsWorkday(t time.Time) bool {
+	key := t.Format(DateLayout)
+	if c.on[key] {
+		return true
+	}
+	if c.off[key] {
+		return false
+	}
+	return !isWeekend(t)
+}
+
+// AddWorkdays returns the date n working days after start (n > 0) or before
+// it (n < 0); start itself is not counted. AddWorkdays(start, 0) is start.
+func (c *Calendar) AddWorkdays(start time.Time, n int) time.Time {
+	d := truncateDay(start)
+	step := 1
+	if n < 0 {
+		step, n = -1, -n
+	}
+	for n > 0 {
+		d = d.AddDate(0, 0, step)
+		if c.IsWorkday(d) {
+			n--
+		}
+	}
+	return d
+}
+
+// WorkdaysBetween counts the working days after from up to and including to.
+// It is negative when to is before from, and 0 when they are the same day,
+// so that AddWorkdays(from, WorkdaysBetween(from, to)) lands on to's next
+// working day at the latest.
+func (c *Calendar) WorkdaysBetween(from, to time.Time) int {
+	a, b := truncateDay(from), truncateDay(to)
+	sign := 1
+	if b.Before(a) {
+		a, b, sign = b, a, -1
+	}
+	n := 0
+	for d := a.AddDate(0, 0, 1); !d.After(b); d = d.AddDate(0, 0, 1) {
+		if c.IsWorkday(d) {
+			n++
+		}
+	}
+	return sign * n
+}
+
+func truncateDay(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

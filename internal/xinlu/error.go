@@ -1,0 +1,93 @@
+// Package xinlu holds the domain of a development zone: its types, their
+// validation and the rules that govern them. It imports no other package of
+// this module and knows nothing of SQL or HTTP.
+package xinlu
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an error; the API writes it in the error envelope and the
+// web layer maps it to an HTTP status.
+type Code string
+
+const (
+	EINVALID         Code = "invalid"
+	ENOTFOUND        Code = "not_found"
+	ECONFLICT        Code = "conflict"
+	EFORBIDDEN       Code = "forbidden"
+	EUNAUTHORIZED    Code = "unauthorized"
+	ETOOMANYREQUESTS Code = "too_many_requests"
+	EINTERNAL        Code = "internal"
+)
+
+// Error is the one error type the domain and the store return. Key is a
+// translation key (see internal/i18n); Args fill its placeholders.
+type Error struct {
+	Code  Code
+	Field string
+	Key   string
+	Args  []any
+	Err   error // wrapped cause, never shown to users
+}
+
+func (e *Error) Error() string {
+	s := string(e.Code)
+	if e.Field != "" {
+		s += " " + e.Field
+	}
+	if e.Key != "" {
+		s += ": " + e.Key
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Invalid reports bad input in one field.
+func Invalid(field, key string, args ...any) *Error {
+	return &Error{Code: EINVALID, Field: field, Key: key, Args: args}
+}
+
+// NotFound reports a record that does not exist or that the caller may not see.
+func NotFound(key string) *Error { return &Error{Code: ENOTFOUND, Key: key} }
+
+// Conflict reports a stale version or a unique-key clash.
+func Conflict(field, key string) *Error { return &Error{Code: ECONFLICT, Field: field, Key: key} }
+
+// Forbidden reports an action the caller's roles do not allow.
+func Forbidden() *Error { return &Error{Code: EFORBIDDEN, Key: "error.forbidden"} }
+
+// Internal wraps an unexpected failure.
+func Internal(err error) *Error { return &Error{Code: EINTERNAL, Key: "error.internal", Err: err} }
+
+// Internalf wraps an unexpected failure with context.
+func Internalf(format string, args ...any) *Error {
+	return Internal(fmt.Errorf(format, args...))
+}
+
+// ErrorCode returns the code of err, EINTERNAL for errors of other types and
+// "" for nil.
+func ErrorCode(err error) Code {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// AsError returns err as *Error, wrapping foreign errors as internal ones.
+func AsError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return Internal(err)
+}

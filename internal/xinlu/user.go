@@ -1,0 +1,107 @@
+package xinlu
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// User is an account that signs in. Staff members have one; administrators
+// and outside viewers may have one without a member record.
+type User struct {
+	ID                 int64
+	ZoneID             int64
+	Username           string
+	Name               string
+	MemberID           int64 // 0 when the account has no member record
+	DepartmentID       int64 // the member's department, 0 if none
+	Roles              []Role
+	Lang               string // "" means the zone default
+	MustChangePassword bool
+	Disabled           bool
+	PasswordHash       string
+	Version            int
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+}
+
+var usernameRE = regexp.MustCompile(`^[a-z][a-z0-9._-]{1,31}$`)
+
+// Validate checks the fields a person types.
+func (u *User) Validate() error {
+	u.Username = strings.ToLower(strings.TrimSpace(u.Username))
+	u.Name = strings.TrimSpace(u.Name)
+	switch {
+	case u.Username == "":
+		return Invalid("username", "error.required")
+	case !usernameRE.MatchString(u.Username):
+		return Invalid("username", "user.username_format")
+	case u.Name == "":
+		return Invalid("name", "error.required")
+	case len([]rune(u.Name)) > 64:
+		return Invalid("name", "error.too_long", 64)
+	case len(u.Roles) == 0:
+		return Invalid("roles", "user.roles_required")
+	case u.Lang != "" && !slices.Contains(Languages, u.Lang):
+		return Invalid("lang", "error.invalid_choice")
+	}
+	for _, r := range u.Roles {
+		if !r.Valid() {
+			return Invalid("roles", "user.role_unknown", string(r))
+		}
+	}
+	return nil
+}
+
+// HasRole reports whether u holds r.
+func (u *User) HasRole(r Role) bool { return slices.Contains(u.Roles, r) }
+
+// Can reports whether u may use p at all.
+func (u *User) Can(p Permission) bool {
+	switch p {
+	case PermPublic:
+		return true
+	case PermSignedIn:
+		return u != nil
+	}
+	return u != nil && ScopeOf(u.Roles, p) > ScopeNone
+}
+
+// Filter returns the data scope u has for p, ready for a query.
+func (u *User) Filter(p Permission) ScopeFilter {
+	return ScopeFilter{
+		Scope:        ScopeOf(u.Roles, p),
+		ZoneID:       u.ZoneID,
+		DepartmentID: u.DepartmentID,
+		MemberID:     u.MemberID,
+	}
+}
+
+// ScopeFilter is a data scope bound to one user; the store turns it into a
+// WHERE clause so that scope is part of every query.
+type ScopeFilter struct {
+	Scope        Scope
+	ZoneID       int64
+	DepartmentID int64
+	MemberID     int64
+}
+
+// Languages are the UI languages; the first is the default.
+var Languages = []string{"zh-CN", "en"}
+
+type ctxKey int
+
+const userKey ctxKey = 0
+
+// NewContextWithUser returns ctx carrying the signed-in user.
+func NewContextWithUser(ctx context.Context, u *User) context.Context {
+	return context.WithValue(ctx, userKey, u)
+}
+
+// UserFromContext returns the signed-in user, or nil.
+func UserFromContext(ctx context.Context) *User {
+	u, _ := ctx.Value(userKey).(*User)
+	return u
+}
