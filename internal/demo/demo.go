@@ -34,8 +34,8 @@ type Result struct {
 
 // Options tune the demo.
 type Options struct {
-	Password string           // every demo user gets it, with no forced change; "" gives each a random one to change
-	Today    time.Time        // the zone's current date, for contract dates
+	Password string              // every demo user gets it, with no forced change; "" gives each a random one to change
+	Today    time.Time           // the zone's current date, for contract dates
 	Progress func(done, all int) // optional progress callback
 }
 
