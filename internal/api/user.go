@@ -1,3 +1,149 @@
 package api
 
-func (a *API) userRoutes() []Route { return nil }
+import (
+	"net/http"
+
+	"xinlu/internal/store"
+	"xinlu/internal/xinlu"
+)
+
+func (a *API) userRoutes() []Route {
+	return []Route{
+		{"GET", "/users", xinlu.PermUserManage, a.handle(a.listUsers)},
+		{"POST", "/users", xinlu.PermUserManage, a.handle(a.createUser)},
+		{"GET", "/users/{id}", xinlu.PermUserManage, a.handle(a.getUser)},
+		{"PUT", "/users/{id}", xinlu.PermUserManage, a.handle(a.updateUser)},
+		{"POST", "/users/{id}/reset-password", xinlu.PermUserManage, a.handle(a.resetPassword)},
+	}
+}
+
+type userInput struct {
+	Username string       `json:"username"`
+	Name     string       `json:"name"`
+	MemberID int64        `json:"member_id"`
+	Roles    []xinlu.Role `json:"roles"`
+	Lang     string       `json:"lang"`
+	Disabled bool         `json:"disabled"`
+	Version  *int         `json:"version"`
+}
+
+// userWithPassword answers a create or reset: the password is shown once.
+type userWithPassword struct {
+	User     UserJSON `json:"user"`
+	Password string   `json:"password"`
+}
+
+func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
+	p, err := pageOf(r)
+	if err != nil {
+		return err
+	}
+	role := xinlu.Role(r.URL.Query().Get("role"))
+	if role != "" && !role.Valid() {
+		return xinlu.Invalid("role", "error.invalid_choice")
+	}
+	us, total, err := a.store.ListUsers(r.Context(), store.UserFilter{ZoneID: user(r).ZoneID, Query: r.URL.Query().Get("q"), Role: role, Page: p})
+	if err != nil {
+		return err
+	}
+	out := make([]UserJSON, len(us))
+	for i, u := range us {
+		out[i] = userJSON(u)
+	}
+	writeJSON(w, http.StatusOK, newList(out, total))
+	return nil
+}
+
+func (a *API) getUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	u, err := a.store.UserByID(r.Context(), user(r).ZoneID, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, userJSON(u))
+	return nil
+}
+
+func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
+	var in userInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	u := &xinlu.User{ZoneID: user(r).ZoneID, Username: in.Username, Name: in.Name, MemberID: in.MemberID, Roles: in.Roles,
+		Lang: in.Lang, Disabled: in.Disabled, MustChangePassword: true}
+	password := xinlu.RandomPassword()
+	hash, err := xinlu.HashPassword(password)
+	if err != nil {
+		return xinlu.Internal(err)
+	}
+	u.PasswordHash = hash
+	if err := a.store.CreateUser(r.Context(), actor(r), u); err != nil {
+		return err
+	}
+	u, err = a.store.UserByID(r.Context(), u.ZoneID, u.ID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, userWithPassword{User: userJSON(u), Password: password})
+	return nil
+}
+
+func (a *API) updateUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in userInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	v, err := requireVersion(in.Version)
+	if err != nil {
+		return err
+	}
+	u, err := a.store.UserByID(r.Context(), user(r).ZoneID, id)
+	if err != nil {
+		return err
+	}
+	if in.Username != "" && in.Username != u.Username {
+		return xinlu.Invalid("username", "user.username_fixed")
+	}
+	u.Name, u.MemberID, u.Roles, u.Lang, u.Disabled, u.Version = in.Name, in.MemberID, in.Roles, in.Lang, in.Disabled, v
+	if err := a.store.UpdateUser(r.Context(), actor(r), u); err != nil {
+		return err
+	}
+	u, err = a.store.UserByID(r.Context(), u.ZoneID, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, userJSON(u))
+	return nil
+}
+
+func (a *API) resetPassword(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	u, err := a.store.UserByID(r.Context(), user(r).ZoneID, id)
+	if err != nil {
+		return err
+	}
+	password := xinlu.RandomPassword()
+	hash, err := xinlu.HashPassword(password)
+	if err != nil {
+		return xinlu.Internal(err)
+	}
+	if err := a.store.SetPassword(r.Context(), actor(r), u.ID, hash, true, bearer(r)); err != nil {
+		return err
+	}
+	u, err = a.store.UserByID(r.Context(), u.ZoneID, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, userWithPassword{User: userJSON(u), Password: password})
+	return nil
+}

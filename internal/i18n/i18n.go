@@ -24,8 +24,7 @@ const Default = "zh-CN"
 
 // Catalog holds every language's messages.
 type Catalog struct {
-	langs   map[string]map[string]string
-	matcher language.Matcher
+	langs map[string]map[string]string
 }
 
 // Load reads the embedded locale files. A file is named LANG.json or
@@ -68,11 +67,6 @@ func LoadFS(fsys fs.FS, dir string) (*Catalog, error) {
 			msgs[k] = v
 		}
 	}
-	tags := make([]language.Tag, len(xinlu.Languages))
-	for i, l := range xinlu.Languages {
-		tags[i] = language.MustParse(l)
-	}
-	c.matcher = language.NewMatcher(tags)
 	return c, nil
 }
 
@@ -98,11 +92,17 @@ func (c *Catalog) Match(acceptLanguage string) string {
 	if err != nil || len(tags) == 0 {
 		return Default
 	}
-	_, idx, conf := c.matcher.Match(tags...)
-	if conf == language.No {
-		return Default
+	// Tags come sorted by preference; the first whose language xinlu speaks
+	// wins, whatever its region or script (zh-TW reads zh-CN better than en).
+	for _, t := range tags {
+		base, _ := t.Base()
+		for _, l := range xinlu.Languages {
+			if lb, _ := language.MustParse(l).Base(); lb == base {
+				return l
+			}
+		}
 	}
-	return xinlu.Languages[idx]
+	return Default
 }
 
 // Printer translates into one language.

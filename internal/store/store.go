@@ -278,6 +278,13 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return err
 	}
-	_, err := s.read.ExecContext(ctx, `VACUUM INTO ?`, path)
+	// A connection of its own: the reader pool is query-only, and the
+	// writer should not be held for the length of a backup.
+	db, err := sql.Open("sqlite", "file:"+s.path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, `VACUUM INTO ?`, path)
 	return err
 }

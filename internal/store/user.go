@@ -143,12 +143,18 @@ func (s *Store) CreateUser(ctx context.Context, a xinlu.Actor, u *xinlu.User) er
 		return err
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
+		if err := tx.checkMember(ctx, u); err != nil {
+			return err
+		}
 		now := s.Now()
 		id, err := tx.insert(ctx, `INSERT INTO users (zone_id, username, name, member_id, password_hash, lang,
 			must_change_password, disabled, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,1,?,?)`,
 			u.ZoneID, u.Username, u.Name, nullID(u.MemberID), u.PasswordHash, u.Lang, u.MustChangePassword, u.Disabled, now, now)
 		if err != nil {
 			if xinlu.ErrorCode(err) == xinlu.ECONFLICT {
+				if strings.Contains(err.Error(), "member_id") {
+					return xinlu.Conflict("member_id", "user.member_taken")
+				}
 				return xinlu.Conflict("username", "user.username_taken")
 			}
 			return err
@@ -187,9 +193,18 @@ func (s *Store) UpdateUser(ctx context.Context, a xinlu.Actor, u *xinlu.User) er
 		if old.Version != u.Version {
 			return xinlu.Conflict("version", "error.stale")
 		}
+		if err := tx.checkMember(ctx, u); err != nil {
+			return err
+		}
+		if err := u.CheckSelfEdit(a.UserID, old); err != nil {
+			return err
+		}
 		now := s.Now()
 		if _, err := tx.exec(ctx, `UPDATE users SET name = ?, member_id = ?, lang = ?, disabled = ?, version = version + 1, updated_at = ?
 			WHERE id = ?`, u.Name, nullID(u.MemberID), u.Lang, u.Disabled, now, u.ID); err != nil {
+			if err := tx.s.translate(err); xinlu.ErrorCode(err) == xinlu.ECONFLICT {
+				return xinlu.Conflict("member_id", "user.member_taken")
+			}
 			return tx.s.translate(err)
 		}
 		if err := tx.setRoles(ctx, u.ID, u.Roles); err != nil {
@@ -480,4 +495,39 @@ func (s *Store) Login(ctx context.Context, a xinlu.Actor, username, password str
 		return nil, err
 	}
 	return u, nil
+}
+
+// MemberChoice is a staff member offered when linking an account.
+type MemberChoice struct {
+	ID             int64
+	Name           string
+	StaffNo        string
+	DepartmentName string
+}
+
+// MembersForAccount lists a zone's members who have no account yet, plus
+// the member keep (the one already linked to the account being edited).
+func (s *Store) MembersForAccount(ctx context.Context, zoneID, keep int64) ([]MemberChoice, error) {
+	rows, err := s.query(ctx, `SELECT m.id, m.name, m.staff_no, COALESCE(d.name, '') FROM members m
+		LEFT JOIN departments d ON d.id = m.department_id
+		WHERE m.zone_id = ? AND m.status <> 'left' AND (m.id = ? OR NOT EXISTS (SELECT 1 FROM users u WHERE u.member_id = m.id))
+		ORDER BY m.staff_no LIMIT 2000`, zoneID, keep)
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	defer rows.Close()
+	var out []MemberChoice
+	for rows.Next() {
+		var c MemberChoice
+		if err := rows.Scan(&c.ID, &c.Name, &c.StaffNo, &c.DepartmentName); err != nil {
+			return nil, xinlu.Internal(err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// checkMember refuses linking an account to a member of another zone.
+func (tx *Tx) checkMember(ctx context.Context, u *xinlu.User) error {
+	return tx.sameZone(ctx, u.ZoneID, "members", u.MemberID, "member_id")
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -198,3 +199,5 @@ func jsonError(t *testing.T, body string) (code, field, message string) {
 	}
 	return e.Error.Code, e.Error.Field, e.Error.Message
 }
+
+func strconvFormat(n int64) string { return strconv.FormatInt(n, 10) }

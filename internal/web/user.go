@@ -1,3 +1,188 @@
 package web
 
-func (s *Server) userRoutes() []Route { return nil }
+import (
+	"net/http"
+
+	"xinlu/internal/store"
+	"xinlu/internal/xinlu"
+)
+
+func (s *Server) userRoutes() []Route {
+	return []Route{
+		{Method: "GET", Pattern: "/users", Perm: xinlu.PermUserManage, Handler: s.userList},
+		{Method: "GET", Pattern: "/users/new", Perm: xinlu.PermUserManage, Handler: s.userNew},
+		{Method: "POST", Pattern: "/users", Perm: xinlu.PermUserManage, Handler: s.userCreate},
+		{Method: "GET", Pattern: "/users/{id}/edit", Perm: xinlu.PermUserManage, Handler: s.userEdit},
+		{Method: "POST", Pattern: "/users/{id}", Perm: xinlu.PermUserManage, Handler: s.userUpdate},
+		{Method: "POST", Pattern: "/users/{id}/password", Perm: xinlu.PermUserManage, Handler: s.userResetPassword},
+	}
+}
+
+type userListView struct {
+	Query string
+	Role  string
+	Roles []xinlu.Role
+	Items []*xinlu.User
+	Pager pager
+}
+
+func (s *Server) userList(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	p := pageFrom(r)
+	q, role := r.URL.Query().Get("q"), r.URL.Query().Get("role")
+	items, total, err := s.store.ListUsers(r.Context(), store.UserFilter{ZoneID: u.ZoneID, Query: q, Role: xinlu.Role(role), Page: p})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "users", s.printer(r).T("nav.users"), userListView{
+		Query: q, Role: role, Roles: xinlu.Roles, Items: items, Pager: newPager(r, p, total)})
+}
+
+type userFormView struct {
+	U        *xinlu.User
+	Roles    []xinlu.Role
+	Members  []store.MemberChoice
+	Password string // the initial or reset password, shown once
+	Err      error
+}
+
+// Has reports whether the edited user holds r, for the role checkboxes.
+func (v userFormView) Has(r xinlu.Role) bool { return v.U.HasRole(r) }
+
+func (s *Server) userForm(w http.ResponseWriter, r *http.Request, status int, u *xinlu.User, password string, err error) {
+	members, lerr := s.store.MembersForAccount(r.Context(), u.ZoneID, u.MemberID)
+	if lerr != nil {
+		s.renderError(w, r, lerr)
+		return
+	}
+	title := "user.new"
+	if u.ID != 0 {
+		title = "user.edit"
+	}
+	s.render(w, r, status, "user_form", s.printer(r).T(title), userFormView{U: u, Roles: xinlu.Roles, Members: members, Password: password, Err: err})
+}
+
+func (s *Server) userNew(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	s.userForm(w, r, http.StatusOK, &xinlu.User{ZoneID: u.ZoneID, Roles: []xinlu.Role{xinlu.RoleMember}}, "", nil)
+}
+
+// userFromForm reads the fields an administrator edits.
+func userFromForm(r *http.Request, u *xinlu.User) error {
+	u.Name = r.PostFormValue("name")
+	u.Lang = r.PostFormValue("lang")
+	u.Disabled = r.PostFormValue("disabled") == "on"
+	u.Roles = nil
+	r.ParseForm()
+	for _, v := range r.PostForm["roles"] {
+		if !xinlu.Role(v).Valid() {
+			return xinlu.Invalid("roles", "user.role_unknown", v)
+		}
+		u.Roles = append(u.Roles, xinlu.Role(v))
+	}
+	var err error
+	if u.MemberID, err = formInt64(r, "member_id"); err != nil {
+		return err
+	}
+	if u.Version, err = formInt(r, "version"); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	u := &xinlu.User{ZoneID: info.user.ZoneID, Username: r.PostFormValue("username"), MustChangePassword: true}
+	err := userFromForm(r, u)
+	password := xinlu.RandomPassword()
+	if err == nil {
+		u.PasswordHash, err = xinlu.HashPassword(password)
+	}
+	if err == nil {
+		err = s.store.CreateUser(r.Context(), xinlu.ActorOf(info.user, info.ip), u)
+	}
+	if err != nil {
+		if isFormError(err) {
+			u.ID = 0
+			s.userForm(w, r, statusOf(err), u, "", err)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	// The initial password is shown once, on the account's edit page.
+	created, err := s.store.UserByID(r.Context(), u.ZoneID, u.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.userForm(w, r, http.StatusCreated, created, password, nil)
+}
+
+func (s *Server) userByPath(r *http.Request) (*xinlu.User, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.store.UserByID(r.Context(), requestInfo(r.Context()).user.ZoneID, id)
+}
+
+func (s *Server) userEdit(w http.ResponseWriter, r *http.Request) {
+	u, err := s.userByPath(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.userForm(w, r, http.StatusOK, u, "", nil)
+}
+
+func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	u, err := s.userByPath(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	err = userFromForm(r, u)
+	if err == nil {
+		err = s.store.UpdateUser(r.Context(), xinlu.ActorOf(info.user, info.ip), u)
+	}
+	if err != nil {
+		if isFormError(err) {
+			s.userForm(w, r, statusOf(err), u, "", err)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "flash.updated")
+	redirect(w, r, "/users")
+}
+
+// userResetPassword gives the account a new random password that must be
+// changed at next login, ending its sessions.
+func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	u, err := s.userByPath(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	password := xinlu.RandomPassword()
+	hash, err := xinlu.HashPassword(password)
+	if err == nil {
+		err = s.store.SetPassword(r.Context(), xinlu.ActorOf(info.user, info.ip), u.ID, hash, true, info.session)
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	u, err = s.store.UserByID(r.Context(), u.ZoneID, u.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.userForm(w, r, http.StatusOK, u, password, nil)
+}
+

@@ -105,3 +105,18 @@ func UserFromContext(ctx context.Context) *User {
 	u, _ := ctx.Value(userKey).(*User)
 	return u
 }
+
+// CheckSelfEdit keeps administrators from locking themselves out: nobody
+// disables their own account or takes away their own admin role.
+func (u *User) CheckSelfEdit(actorID int64, old *User) error {
+	if actorID == 0 || actorID != u.ID {
+		return nil
+	}
+	if u.Disabled && !old.Disabled {
+		return Invalid("disabled", "user.cannot_disable_self")
+	}
+	if old.HasRole(RoleAdmin) && !u.HasRole(RoleAdmin) {
+		return Invalid("roles", "user.cannot_drop_own_admin")
+	}
+	return nil
+}

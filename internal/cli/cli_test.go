@@ -1,0 +1,185 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "modernc.org/sqlite"
+
+	"xinlu/internal/cli"
+)
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func run(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := cli.Run(context.Background(), args, cli.Env{
+		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut,
+		Getenv: func(string) string { return "" },
+	})
+	return result{code, out.String(), errOut.String()}
+}
+
+func tempDB(t *testing.T) (string, string) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	return "sqlite:" + path, path
+}
+
+func TestHelpAndBadFlags(t *testing.T) {
+	r := run(t, "", "help")
+	if r.code != 0 || !strings.Contains(r.stdout, "serve") || !strings.Contains(r.stdout, "audit") {
+		t.Fatalf("help: %+v", r)
+	}
+	for _, cmd := range []string{"serve", "migrate", "demo", "user", "backup", "audit"} {
+		if r := run(t, "", cmd, "--help"); r.code != 0 || !strings.Contains(r.stdout, "Usage: xinlu "+cmd) {
+			t.Errorf("%s --help: %+v", cmd, r)
+		}
+	}
+	r = run(t, "", "serve", "--bogus")
+	if r.code != 2 || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 || !strings.Contains(r.stderr, "bogus") {
+		t.Fatalf("bad flag: %+v", r)
+	}
+	if r := run(t, "", "frobnicate"); r.code != 2 {
+		t.Fatalf("unknown command: %+v", r)
+	}
+	if r := run(t, "", "migrate", "--db", "mysql://x"); r.code != 1 || !strings.Contains(r.stderr, "sqlite:PATH") {
+		t.Fatalf("bad dsn: %+v", r)
+	}
+}
+
+func TestDemoIsIdempotent(t *testing.T) {
+	dsn, path := tempDB(t)
+	r := run(t, "", "demo", "--db", dsn, "--password", "Trial@2026")
+	if r.code != 0 || !strings.Contains(r.stdout, "created demo zone") {
+		t.Fatalf("first demo: %+v", r)
+	}
+	for _, u := range []string{"admin", "director", "member", "screener", "planner", "sponsor", "agent", "head", "appraiser", "discipline", "finance", "auditor", "viewer"} {
+		if !strings.Contains(r.stdout, "\n"+u+" ") {
+			t.Errorf("demo logins lack %s", u)
+		}
+	}
+	before := countRows(t, path, "audit_log")
+	r = run(t, "", "demo", "--db", dsn, "--password", "Other@2026")
+	if r.code != 0 || !strings.Contains(r.stdout, "nothing changed") {
+		t.Fatalf("second demo: %+v", r)
+	}
+	if after := countRows(t, path, "audit_log"); after != before {
+		t.Fatalf("second demo wrote %d audit rows", after-before)
+	}
+	if r := run(t, "", "demo", "--db", dsn, "--password", "short"); r.code != 2 {
+		t.Fatalf("weak demo password accepted: %+v", r)
+	}
+}
+
+func TestDemoWithoutPasswordForcesChange(t *testing.T) {
+	dsn, path := tempDB(t)
+	r := run(t, "", "demo", "--db", dsn)
+	if r.code != 0 || !strings.Contains(r.stdout, "must change") {
+		t.Fatalf("demo: %+v", r)
+	}
+	db := openSQL(t, path)
+	var n int
+	db.QueryRow(`SELECT COUNT(*) FROM users WHERE must_change_password = 0`).Scan(&n)
+	if n != 0 {
+		t.Fatalf("%d demo users need no password change", n)
+	}
+}
+
+func TestUserAddAndPasswd(t *testing.T) {
+	dsn, path := tempDB(t)
+	run(t, "", "demo", "--db", dsn, "--password", "Trial@2026")
+	r := run(t, "Str0ng!pass\n", "user", "add", "wanglei", "--db", dsn, "--name", "王磊", "--role", "member,screener", "--department", "INVEST1")
+	if r.code != 0 || !strings.Contains(r.stdout, "created user wanglei") {
+		t.Fatalf("user add: %+v", r)
+	}
+	db := openSQL(t, path)
+	var dept string
+	var must bool
+	if err := db.QueryRow(`SELECT d.code, u.must_change_password FROM users u JOIN members m ON m.id = u.member_id
+		JOIN departments d ON d.id = m.department_id WHERE u.username = 'wanglei'`).Scan(&dept, &must); err != nil || dept != "INVEST1" || !must {
+		t.Fatalf("stored user: %q %v %v", dept, must, err)
+	}
+	for _, tc := range []struct {
+		name, stdin string
+		args        []string
+		code        int
+		msg         string
+	}{
+		{"taken", "Str0ng!pass\n", []string{"user", "add", "wanglei", "--name", "x", "--role", "member"}, 1, "taken"},
+		{"weak password", "abc\n", []string{"user", "add", "lisi", "--name", "李四", "--role", "member"}, 1, "8 characters"},
+		{"unknown role", "Str0ng!pass\n", []string{"user", "add", "lisi", "--name", "李四", "--role", "king"}, 2, "--role"},
+		{"no name", "Str0ng!pass\n", []string{"user", "add", "lisi", "--role", "member"}, 2, "--name"},
+		{"no department", "Str0ng!pass\n", []string{"user", "add", "lisi", "--name", "李四", "--role", "member", "--department", "NOPE"}, 1, "NOPE"},
+		{"passwd unknown", "Str0ng!pass\n", []string{"user", "passwd", "ghost"}, 1, "ghost"},
+	} {
+		r := run(t, tc.stdin, append(tc.args, "--db", dsn)...)
+		if r.code != tc.code || !strings.Contains(r.stderr, tc.msg) {
+			t.Errorf("%s: %+v", tc.name, r)
+		}
+	}
+	if r := run(t, "N3w!password\n", "user", "passwd", "wanglei", "--db", dsn); r.code != 0 {
+		t.Fatalf("passwd: %+v", r)
+	}
+}
+
+func TestBackupAndAuditVerify(t *testing.T) {
+	dsn, path := tempDB(t)
+	run(t, "", "demo", "--db", dsn, "--password", "Trial@2026")
+	backup := filepath.Join(t.TempDir(), "b", "backup.db")
+	r := run(t, "", "backup", backup, "--db", dsn)
+	if r.code != 0 {
+		t.Fatalf("backup: %+v", r)
+	}
+	if a, b := countRows(t, path, "audit_log"), countRows(t, backup, "audit_log"); a != b || a == 0 {
+		t.Fatalf("backup has %d audit rows, source %d", b, a)
+	}
+	if r := run(t, "", "backup", backup, "--db", dsn); r.code == 0 {
+		t.Fatal("backup overwrote an existing file")
+	}
+	r = run(t, "", "audit", "verify", "--db", "sqlite:"+backup)
+	if r.code != 0 || !strings.Contains(r.stdout, "holds") {
+		t.Fatalf("verify: %+v", r)
+	}
+	// Tamper with one row directly in the database.
+	db := openSQL(t, path)
+	if _, err := db.Exec(`UPDATE audit_log SET actor_name = 'mallory' WHERE id = 5`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	r = run(t, "", "audit", "verify", "--db", dsn)
+	if r.code != 1 || !strings.Contains(r.stderr, "row 5") {
+		t.Fatalf("tampered verify: %+v", r)
+	}
+}
+
+func openSQL(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func countRows(t *testing.T, path, table string) int {
+	t.Helper()
+	db := openSQL(t, path)
+	var n int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

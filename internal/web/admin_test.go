@@ -1,0 +1,193 @@
+package web_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"xinlu/internal/xinlu"
+)
+
+func TestUserAdministration(t *testing.T) {
+	a := newApp(t)
+	admin := a.as(xinlu.RoleAdmin)
+	bad := admin.postForm("/users", url.Values{"username": {"9bad"}, "name": {"张三"}, "roles": {"member"}})
+	if bad.StatusCode != 422 || !strings.Contains(bad.body, "用户名须以小写字母开头") {
+		t.Fatalf("bad username: %d", bad.StatusCode)
+	}
+	noRole := admin.postForm("/users", url.Values{"username": {"zhangsan"}, "name": {"张三"}})
+	if noRole.StatusCode != 422 || !strings.Contains(noRole.body, "至少选择一个角色") {
+		t.Fatalf("no role: %d", noRole.StatusCode)
+	}
+	res := admin.postForm("/users", url.Values{"username": {"zhangsan"}, "name": {"张三"}, "roles": {"member", "screener"}})
+	m := regexp.MustCompile(`id="password-value">([^<]+)<`).FindStringSubmatch(res.body)
+	if res.StatusCode != http.StatusCreated || m == nil {
+		t.Fatalf("create: %d", res.StatusCode)
+	}
+	initial := m[1]
+	if dup := admin.postForm("/users", url.Values{"username": {"zhangsan"}, "name": {"x"}, "roles": {"member"}}); dup.StatusCode != 409 || !strings.Contains(dup.body, "用户名已被占用") {
+		t.Fatalf("duplicate: %d", dup.StatusCode)
+	}
+
+	// The new user must change the initial password before anything else.
+	c := a.anon()
+	r := c.postForm("/login", url.Values{"username": {"zhangsan"}, "password": {initial}})
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/password" {
+		t.Fatalf("first login: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	if r := c.get("/departments"); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/password" {
+		t.Fatalf("before change: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	weak := c.postForm("/password", url.Values{"current_password": {initial}, "new_password": {"zhangsan1A!"}, "confirm_password": {"zhangsan1A!"}})
+	if weak.StatusCode != 422 || !strings.Contains(weak.body, "密码不能包含用户名") {
+		t.Fatalf("weak: %d", weak.StatusCode)
+	}
+	if r := c.postForm("/password", url.Values{"current_password": {initial}, "new_password": {"Xin!lu2026"}, "confirm_password": {"Xin!lu2026"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("change: %d %s", r.StatusCode, r.body)
+	}
+	if r := c.get("/departments"); r.StatusCode != 200 {
+		t.Fatalf("after change: %d", r.StatusCode)
+	}
+
+	// Disabling the account ends its session at once.
+	users, _ := a.store.UserByUsername(t.Context(), "zhangsan")
+	form := url.Values{"name": {"张三"}, "roles": {"member"}, "disabled": {"on"}, "version": {itoa(users.Version)}}
+	if r := admin.postForm("/users/"+itoa64(users.ID), form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("disable: %d %s", r.StatusCode, r.body)
+	}
+	if r := c.get("/departments"); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("disabled user still in: %d", r.StatusCode)
+	}
+	if r := c.postForm("/login", url.Values{"username": {"zhangsan"}, "password": {"Xin!lu2026"}}); r.StatusCode != 401 {
+		t.Fatalf("disabled login: %d", r.StatusCode)
+	}
+	// An admin cannot lock themselves out.
+	me := a.users[xinlu.RoleAdmin]
+	self := admin.postForm("/users/"+itoa64(me.ID), url.Values{"name": {"x"}, "roles": {"member"}, "version": {itoa(me.Version)}})
+	if self.StatusCode != 422 || !strings.Contains(self.body, "不能移除自己的系统管理员角色") {
+		t.Fatalf("self demotion: %d", self.StatusCode)
+	}
+}
+
+func TestUserAPI(t *testing.T) {
+	a := newApp(t)
+	c := a.api(xinlu.RoleAdmin)
+	r := c.do("POST", "/api/v1/users", `{"username":"lisi","name":"李四","roles":["member"]}`, nil)
+	if r.StatusCode != 201 || !strings.Contains(r.body, `"password":`) || !strings.Contains(r.body, `"must_change_password":true`) {
+		t.Fatalf("create: %d %s", r.StatusCode, r.body)
+	}
+	if r := c.do("POST", "/api/v1/users", `{"username":"wangwu","name":"王五","roles":["king"]}`, nil); r.StatusCode != 422 {
+		t.Fatalf("bad role: %d", r.StatusCode)
+	} else if _, field, _ := jsonError(t, r.body); field != "roles" {
+		t.Fatalf("bad role field: %s", r.body)
+	}
+	other := a.users[xinlu.RoleMember]
+	if r := c.do("POST", "/api/v1/users", `{"username":"dup","name":"重复","roles":["member"],"member_id":`+itoa64(other.MemberID)+`}`, nil); r.StatusCode != 409 {
+		t.Fatalf("member linked twice: %d %s", r.StatusCode, r.body)
+	}
+	if r := c.get("/api/v1/users?role=member"); !strings.Contains(r.body, `"username":"lisi"`) {
+		t.Fatalf("list: %s", r.body)
+	}
+}
+
+func TestAuditPageAndExport(t *testing.T) {
+	a := newApp(t)
+	admin := a.as(xinlu.RoleAdmin)
+	admin.postForm("/departments", url.Values{"code": {"AUD"}, "name": {"=HYPERLINK(\"x\")"}})
+	page := admin.get("/audit?action=department.&actor=admin")
+	if page.StatusCode != 200 || !strings.Contains(page.body, "department.create") {
+		t.Fatalf("audit page: %d", page.StatusCode)
+	}
+	if r := admin.get("/audit?from=yesterday"); r.StatusCode != 422 || !strings.Contains(r.body, "起始日期须为日期") {
+		t.Fatalf("bad date: %d", r.StatusCode)
+	}
+	x := admin.get("/audit/export.xlsx?action=department.")
+	if x.StatusCode != 200 || x.Header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
+		t.Fatalf("export: %d %s", x.StatusCode, x.Header.Get("Content-Type"))
+	}
+	f, err := excelize.OpenReader(bytes.NewReader([]byte(x.body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows(f.GetSheetName(0))
+	if len(rows) < 4 || rows[0][0] != "审计日志" || rows[2][3] != "操作" || rows[3][3] != "department.create" || !strings.Contains(rows[3][8], "HYPERLINK") {
+		t.Fatalf("rows: %q", rows)
+	}
+	auditor := a.as(xinlu.RoleAuditor)
+	if r := auditor.get("/audit"); r.StatusCode != 200 || !strings.Contains(r.body, "audit.export") {
+		t.Fatalf("auditor sees the export in the log: %d", r.StatusCode)
+	}
+	if r := a.as(xinlu.RoleDirector).get("/audit"); r.StatusCode != 403 {
+		t.Fatalf("director on audit: %d", r.StatusCode)
+	}
+	denied, _, _ := a.store.ListAudit(t.Context(), xinlu.AuditFilter{ZoneID: a.zone.ID, Action: "access.denied"})
+	if len(denied) == 0 {
+		t.Fatal("the 403 was not audited")
+	}
+}
+
+func TestLanguageErrorPagesAndOperations(t *testing.T) {
+	a := newApp(t)
+	anon := a.anon()
+	anon.lang = "en-US,en;q=0.9"
+	if r := anon.get("/login"); !strings.Contains(r.body, "Sign in") || !strings.Contains(r.body, `lang="en"`) {
+		t.Fatal("Accept-Language en not honoured")
+	}
+	if r := anon.get("/nope"); r.StatusCode != 404 || !strings.Contains(r.body, "This page does not exist") {
+		t.Fatalf("404 page: %d", r.StatusCode)
+	}
+	c := a.as(xinlu.RoleMember)
+	if r := c.get("/users"); r.StatusCode != 403 || !strings.Contains(r.body, "没有权限") || !strings.Contains(r.body, "请求编号") {
+		t.Fatalf("403 page: %d", r.StatusCode)
+	}
+	if r := c.postForm("/lang", url.Values{"lang": {"en"}, "next": {"/departments"}}); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/departments" {
+		t.Fatalf("switch: %d", r.StatusCode)
+	}
+	// Remembered on the account: a fresh session in Chinese-speaking browser still gets English.
+	c2 := a.as(xinlu.RoleMember)
+	c2.lang = "zh-CN"
+	if r := c2.get("/departments"); !strings.Contains(r.body, "Departments") {
+		t.Fatal("language not remembered per user")
+	}
+	if r := c.postForm("/lang", url.Values{"lang": {"fr"}}); r.StatusCode != 422 {
+		t.Fatalf("bad language: %d", r.StatusCode)
+	}
+	if r := anon.get("/healthz"); r.StatusCode != 200 || !strings.Contains(r.body, `"ok"`) {
+		t.Fatalf("healthz: %d %s", r.StatusCode, r.body)
+	}
+	m := anon.get("/metrics")
+	for _, want := range []string{`xinlu_http_requests_total{route="GET /login",status="200"}`, "xinlu_http_request_duration_seconds_bucket", "xinlu_db_open_connections"} {
+		if !strings.Contains(m.body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	// Every asset comes from the server itself.
+	page := c.get("/")
+	for _, src := range regexp.MustCompile(`(?:src|href)="([^"]+)"`).FindAllStringSubmatch(page.body, -1) {
+		if strings.HasPrefix(src[1], "http") || strings.HasPrefix(src[1], "//") {
+			t.Errorf("page loads %s from outside", src[1])
+		}
+	}
+	js := regexp.MustCompile(`src="(/static/[^"]+htmx.min.js)"`).FindStringSubmatch(page.body)
+	if js == nil {
+		t.Fatal("no htmx script")
+	}
+	if r := anon.get(js[1]); r.StatusCode != 200 || len(r.body) < 10000 || !strings.Contains(r.Header.Get("Cache-Control"), "immutable") {
+		t.Fatalf("htmx: %d %d bytes", r.StatusCode, len(r.body))
+	}
+	if r := anon.get("/static/x/vendor/echarts.min.js"); r.StatusCode != 200 || len(r.body) < 100000 {
+		t.Fatalf("echarts: %d", r.StatusCode)
+	}
+	h := page.Header
+	if !strings.Contains(h.Get("Content-Security-Policy"), "object-src 'none'") || h.Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatalf("security headers: %v", h)
+	}
+}
+
+func itoa(n int) string     { return itoa64(int64(n)) }
+func itoa64(n int64) string { return strconvFormat(n) }
