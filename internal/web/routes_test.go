@@ -138,7 +138,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 		t.Fatalf("openapi.json: %d", res.StatusCode)
 	}
 	var doc struct {
-		OpenAPI string                               `json:"openapi"`
+		OpenAPI string                                `json:"openapi"`
 		Paths   map[string]map[string]json.RawMessage `json:"paths"`
 	}
 	if err := json.Unmarshal([]byte(res.body), &doc); err != nil {
@@ -175,4 +175,3 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 		}
 	}
 }
-

@@ -185,4 +185,3 @@ func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	s.userForm(w, r, http.StatusOK, u, password, nil)
 }
-
