@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -35,6 +37,8 @@ type Store struct {
 	read    *sql.DB // SQLite: a pool of readers; PostgreSQL: the same pool as write
 	path    string  // SQLite file path
 	now     func() time.Time
+	stmts   sync.Map // SQLite reads: query text → *sql.Stmt, so hot queries are parsed once
+	nstmts  atomic.Int64
 }
 
 // Open connects to dsn ("sqlite:PATH" or "postgres://…") without migrating.
@@ -106,6 +110,12 @@ func redactDSN(dsn string) string {
 
 // Close releases every connection.
 func (s *Store) Close() error {
+	s.stmts.Range(func(k, v any) bool {
+		v.(*sql.Stmt).Close()
+		s.stmts.Delete(k)
+		s.nstmts.Add(-1)
+		return true
+	})
 	var err error
 	if s.write != nil {
 		err = s.write.Close()
@@ -170,12 +180,46 @@ func (s *Store) rebind(q string) string {
 
 // query runs a read on the reader pool.
 func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := s.prepared(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return s.read.QueryContext(ctx, s.rebind(q), args...)
 }
 
 // queryRow runs a single-row read on the reader pool.
 func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := s.prepared(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return s.read.QueryRowContext(ctx, s.rebind(q), args...)
+}
+
+// maxPrepared bounds the statement cache; queries are built from fixed
+// fragments, so their number is small, but a bound keeps it so.
+const maxPrepared = 512
+
+// prepared returns a cached prepared statement for a SQLite read, or nil
+// (PostgreSQL: pgx caches prepared statements per connection itself).
+func (s *Store) prepared(ctx context.Context, q string) *sql.Stmt {
+	if s.dialect != SQLite {
+		return nil
+	}
+	if st, ok := s.stmts.Load(q); ok {
+		return st.(*sql.Stmt)
+	}
+	if s.nstmts.Load() >= maxPrepared {
+		return nil
+	}
+	st, err := s.read.PrepareContext(ctx, q)
+	if err != nil {
+		return nil // the plain query reports the error
+	}
+	if prev, loaded := s.stmts.LoadOrStore(q, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt)
+	}
+	s.nstmts.Add(1)
+	return st
 }
 
 // Tx is one write transaction. Every workflow step runs in exactly one.

@@ -336,14 +336,31 @@ func (s *Store) SessionUser(ctx context.Context, token, kind string, idle time.D
 	if token == "" {
 		return nil, nil, xinlu.NotFound("error.not_found")
 	}
+	// One query for the session, its user and the user's roles: this runs
+	// on every authenticated request.
+	agg := "group_concat(r.role, ',')"
+	if s.dialect == Postgres {
+		agg = "string_agg(r.role, ',')"
+	}
 	sess := &Session{Kind: kind}
-	th := hashToken(token)
-	err := s.queryRow(ctx, `SELECT id, user_id, label, csrf_token, ip, created_at, last_seen_at, expires_at
-		FROM sessions WHERE token_hash = ? AND kind = ?`, th, kind).
-		Scan(&sess.ID, &sess.UserID, &sess.Label, &sess.CSRFToken, &sess.IP, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt)
+	var roles sql.NullString
+	sc := s.queryRow(ctx, `SELECT s.id, s.user_id, s.label, s.csrf_token, s.ip, s.created_at, s.last_seen_at, s.expires_at, `+userColumns+`,
+		(SELECT `+agg+` FROM user_roles r WHERE r.user_id = u.id)
+		FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN members m ON m.id = u.member_id
+		WHERE s.token_hash = ? AND s.kind = ?`, hashToken(token), kind)
+	u := &xinlu.User{}
+	err := sc.Scan(&sess.ID, &sess.UserID, &sess.Label, &sess.CSRFToken, &sess.IP, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt,
+		&u.ID, &u.ZoneID, &u.Username, &u.Name, &u.MemberID, &u.DepartmentID,
+		&u.Lang, &u.MustChangePassword, &u.Disabled, &u.PasswordHash, &u.Version, &u.CreatedAt, &u.UpdatedAt, &roles)
 	if err != nil {
 		return nil, nil, s.translate(err)
 	}
+	for _, r := range strings.Split(roles.String, ",") {
+		if r != "" {
+			u.Roles = append(u.Roles, xinlu.Role(r))
+		}
+	}
+	sortRoles(u.Roles)
 	now := s.Now()
 	if now.After(sess.ExpiresAt) || (idle > 0 && now.Sub(sess.LastSeenAt) > idle) {
 		_ = s.inTx(ctx, func(tx *Tx) error {
@@ -351,10 +368,6 @@ func (s *Store) SessionUser(ctx context.Context, token, kind string, idle time.D
 			return err
 		})
 		return nil, nil, xinlu.NotFound("auth.session_expired")
-	}
-	u, err := s.UserByID(ctx, 0, sess.UserID)
-	if err != nil {
-		return nil, nil, err
 	}
 	if u.Disabled {
 		return nil, nil, xinlu.NotFound("auth.session_expired")

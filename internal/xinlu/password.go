@@ -56,8 +56,9 @@ func CheckPassword(hash, password string) bool {
 }
 
 // dummyHash is checked against when a username is unknown, so that unknown
-// users and wrong passwords take the same time.
-var dummyHash, _ = HashPassword("xinlu-dummy-password")
+// users and wrong passwords take the same time. It is a constant so that no
+// argon2 memory is taken at start-up.
+const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$56fETmTL9dU9rjdHPueirA$3/Cv3wpnfXEZptJBYlQkxJvIB3xrKVRi1+DyNro1f54"
 
 // CheckPasswordOrDummy checks password against hash, or against a dummy hash
 // when hash is empty, always spending the same work.
