@@ -31,17 +31,14 @@ func benchGet(b *testing.B, a *app, path, token string) {
 }
 
 func BenchmarkHealthz(b *testing.B) {
-	a := newApp(&testing.T{})
-	benchGet(b, a, "/healthz", "")
+	benchGet(b, newApp(b), "/healthz", "")
 }
 
 func BenchmarkAPIMe(b *testing.B) {
-	t := &testing.T{}
-	a := newApp(t)
+	a := newApp(b)
 	benchGet(b, a, "/api/v1/me", a.api(xinlu.RoleDirector).token)
 }
 
 func BenchmarkLoginPage(b *testing.B) {
-	a := newApp(&testing.T{})
-	benchGet(b, a, "/login", "")
+	benchGet(b, newApp(b), "/login", "")
 }

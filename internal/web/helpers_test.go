@@ -27,7 +27,7 @@ const testPassword = "Test@2026x"
 // app is a running xinlu on a temporary SQLite database with one zone, one
 // department and one user per role (username = role name).
 type app struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *web.Server
 	http  *httptest.Server
 	store *store.Store
@@ -38,7 +38,7 @@ type app struct {
 
 var sharedHash string
 
-func newApp(t *testing.T) *app {
+func newApp(t testing.TB) *app {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "xinlu.db"))
@@ -189,7 +189,7 @@ func (c *client) csrfToken(path string) string {
 }
 
 // jsonError decodes the API error envelope.
-func jsonError(t *testing.T, body string) (code, field, message string) {
+func jsonError(t testing.TB, body string) (code, field, message string) {
 	t.Helper()
 	var e struct {
 		Error struct{ Code, Field, Message string }

@@ -84,14 +84,17 @@ func NewCalendar(days []CalendarDay) *Calendar {
 	return c
 }
 
-// IsWorkday reports whether t's date is a working day.
+// IsWorkday reports whether t's date (in t's own location) is a working
+// day. A nil calendar knows no holidays: Monday to Friday work.
 func (c *Calendar) IsWorkday(t time.Time) bool {
-	key := t.Format(DateLayout)
-	if c.on[key] {
-		return true
-	}
-	if c.off[key] {
-		return false
+	if c != nil {
+		key := t.Format(DateLayout)
+		if c.on[key] {
+			return true
+		}
+		if c.off[key] {
+			return false
+		}
 	}
 	return !isWeekend(t)
 }
@@ -113,23 +116,48 @@ func (c *Calendar) AddWorkdays(start time.Time, n int) time.Time {
 	return d
 }
 
-// WorkdaysBetween counts the working days after from up to and including to.
-// It is negative when to is before from, and 0 when they are the same day,
-// so that AddWorkdays(from, WorkdaysBetween(from, to)) lands on to's next
-// working day at the latest.
+// WorkdaysBetween counts the working days passed on the way from from to to,
+// the way AddWorkdays counts them: from itself is not counted, to is. It is
+// positive when to is after from, negative when to is before from, and 0
+// when they are the same day. Going forwards it counts the working days in
+// (from, to]; going backwards, minus those in [to, from).
+//
+// The two functions are inverses: WorkdaysBetween(from, AddWorkdays(from, n))
+// is n for every from and n, and AddWorkdays(from, WorkdaysBetween(from, to))
+// is to whenever to is a working day (when to is a rest day it is the last
+// working day short of to, or from itself when there is none). Because the
+// day the walk starts on is never counted, WorkdaysBetween(a, b) and
+// -WorkdaysBetween(b, a) differ by one when exactly one of a and b is a
+// working day.
 func (c *Calendar) WorkdaysBetween(from, to time.Time) int {
 	a, b := truncateDay(from), truncateDay(to)
-	sign := 1
-	if b.Before(a) {
-		a, b, sign = b, a, -1
-	}
 	n := 0
-	for d := a.AddDate(0, 0, 1); !d.After(b); d = d.AddDate(0, 0, 1) {
+	switch {
+	case a.Before(b):
+		for d := a.AddDate(0, 0, 1); !d.After(b); d = d.AddDate(0, 0, 1) {
+			if c.IsWorkday(d) {
+				n++
+			}
+		}
+	case b.Before(a):
+		for d := a.AddDate(0, 0, -1); !d.Before(b); d = d.AddDate(0, 0, -1) {
+			if c.IsWorkday(d) {
+				n--
+			}
+		}
+	}
+	return n
+}
+
+// WorkdaysInYear counts the working days of a calendar year.
+func (c *Calendar) WorkdaysInYear(year int) int {
+	n := 0
+	for d := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() == year; d = d.AddDate(0, 0, 1) {
 		if c.IsWorkday(d) {
 			n++
 		}
 	}
-	return sign * n
+	return n
 }
 
 func truncateDay(t time.Time) time.Time {
