@@ -184,15 +184,24 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		var u *xinlu.User
 		if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") && strings.HasPrefix(r.URL.Path, "/api/") {
 			info.bearer = true
-			if user, _, err := s.store.SessionUser(ctx, strings.TrimPrefix(auth, "Bearer "), "api", 0); err == nil {
-				u = user
+			user, _, err := s.store.SessionUser(ctx, strings.TrimPrefix(auth, "Bearer "), "api", 0)
+			if xinlu.ErrorCode(err) == xinlu.EINTERNAL {
+				s.fail(w, r, err)
+				return
 			}
+			u = user
 		} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 			info.session = c.Value
 			user, sess, err := s.store.SessionUser(ctx, c.Value, "web", s.idleFor(nil))
-			if err == nil && user != nil {
+			switch {
+			case err == nil:
 				u, info.csrf = user, sess.CSRFToken
-			} else {
+			case xinlu.ErrorCode(err) == xinlu.EINTERNAL:
+				// The database failed: say so rather than signing the user out.
+				info.csrf = s.anonymousCSRF(w, r)
+				s.fail(w, r, err)
+				return
+			default:
 				s.clearSessionCookie(w)
 			}
 		}
