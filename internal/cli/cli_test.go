@@ -67,6 +67,14 @@ func TestDemoIsIdempotent(t *testing.T) {
 			t.Errorf("demo logins lack %s", u)
 		}
 	}
+	for table, want := range map[string]int{"members": 60, "contracts": 60, "departments": 12, "positions": 8, "parks": 3, "teams": 4, "users": 13, "terms": 2} {
+		if got := countRows(t, path, table); got != want {
+			t.Errorf("demo has %d %s, want %d", got, table, want)
+		}
+	}
+	if got := countRows(t, path, "calendar_days"); got < 30 {
+		t.Errorf("demo calendar has %d days", got)
+	}
 	before := countRows(t, path, "audit_log")
 	r = run(t, "", "demo", "--db", dsn, "--password", "Other@2026")
 	if r.code != 0 || !strings.Contains(r.stdout, "nothing changed") {

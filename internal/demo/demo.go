@@ -41,23 +41,24 @@ type Options struct {
 
 // demoUsers names one account per role, after the role.
 var demoUsers = []struct {
-	role xinlu.Role
-	name string
-	dept string
+	role     xinlu.Role
+	name     string
+	dept     string
+	position string
 }{
-	{xinlu.RoleAdmin, "系统管理员", "OFFICE"},
-	{xinlu.RoleDirector, "王建国", "LEADERS"},
-	{xinlu.RoleMember, "李小明", "INVEST1"},
-	{xinlu.RoleScreener, "张立新", "INVEST1"},
-	{xinlu.RolePlanner, "陈思远", "PLANNING"},
-	{xinlu.RoleSponsor, "刘振华", "LEADERS"},
-	{xinlu.RoleAgent, "赵晓燕", "SERVICE"},
-	{xinlu.RoleHead, "孙志强", "INVEST1"},
-	{xinlu.RoleAppraiser, "周文静", "HR"},
-	{xinlu.RoleDiscipline, "吴正平", "DISCIPLINE"},
-	{xinlu.RoleFinance, "郑丽华", "FINANCE"},
-	{xinlu.RoleAuditor, "冯审计", "DISCIPLINE"},
-	{xinlu.RoleViewer, "市商务局", ""},
+	{xinlu.RoleAdmin, "系统管理员", "", ""},
+	{xinlu.RoleDirector, "王建国", "LEADERS", "管委会主任"},
+	{xinlu.RoleMember, "李小明", "INVEST1", "招商专员"},
+	{xinlu.RoleScreener, "张立新", "INVEST1", "招商专员"},
+	{xinlu.RolePlanner, "陈思远", "PLANNING", "项目策划专员"},
+	{xinlu.RoleSponsor, "刘振华", "LEADERS", "管委会副主任"},
+	{xinlu.RoleAgent, "赵晓燕", "SERVICE", "代办专员"},
+	{xinlu.RoleHead, "孙志强", "INVEST1", "部长"},
+	{xinlu.RoleAppraiser, "周文静", "HR", "部长"},
+	{xinlu.RoleDiscipline, "吴正平", "DISCIPLINE", "部长"},
+	{xinlu.RoleFinance, "郑丽华", "FINANCE", "部长"},
+	{xinlu.RoleAuditor, "冯审计", "", ""},
+	{xinlu.RoleViewer, "市商务局", "", ""},
 }
 
 // Usernames lists the demo accounts in order.
@@ -108,20 +109,14 @@ func Seed(ctx context.Context, st *store.Store, opt Options) (*Result, error) {
 	res := &Result{Zone: z, Created: true}
 	rng := rand.New(rand.NewPCG(2026, 11))
 
-	deptID := map[string]int64{}
-	for _, d := range departments {
-		dep := &xinlu.Department{ZoneID: z.ID, Code: d.code, Name: d.name, ParentID: deptID[d.parent], SortOrder: len(deptID) * 10}
-		if err := st.CreateDepartment(ctx, a, dep); err != nil {
-			return nil, fmt.Errorf("department %s: %w", d.code, err)
-		}
-		deptID[d.code] = dep.ID
+	o, err := seedOrganisation(ctx, st, a, z)
+	if err != nil {
+		return nil, err
 	}
-	seedHook := seedExtras(ctx, st, a, z, rng, deptID, opt)
-	if seedHook != nil {
-		return nil, seedHook
-	}
+	today := time.Date(opt.Today.Year(), opt.Today.Month(), opt.Today.Day(), 0, 0, 0, 0, time.UTC)
 
 	// One account per role, each with a staff record but the outside viewer's.
+	byRole := map[xinlu.Role]*xinlu.Member{}
 	total := len(demoUsers)
 	for i, du := range demoUsers {
 		pw := opt.Password
@@ -134,26 +129,31 @@ func Seed(ctx context.Context, st *store.Store, opt Options) (*Result, error) {
 		}
 		u := &xinlu.User{ZoneID: z.ID, Username: string(du.role), Name: du.name, Roles: []xinlu.Role{du.role},
 			PasswordHash: hash, MustChangePassword: opt.Password == ""}
-		if du.role != xinlu.RoleAdmin && du.role != xinlu.RoleViewer && du.role != xinlu.RoleMember {
+		if du.role != xinlu.RoleAdmin && du.role != xinlu.RoleViewer && du.role != xinlu.RoleMember && du.role != xinlu.RoleAuditor {
 			// Everyone in post reports leads too.
 			u.Roles = append([]xinlu.Role{xinlu.RoleMember}, u.Roles...)
 		}
 		if du.dept != "" {
-			m := &xinlu.Member{ZoneID: z.ID, DepartmentID: deptID[du.dept], StaffNo: fmt.Sprintf("XL%03d", i+1), Name: du.name,
-				Gender: []string{"m", "f"}[rng.IntN(2)], Phone: demoPhone(rng), IDNumber: demoIDNumber(rng),
-				Status: xinlu.MemberActive, JoinedOn: opt.Today.AddDate(-2-rng.IntN(8), -rng.IntN(12), 0).Format(xinlu.DateLayout)}
-			if err := st.CreateMember(ctx, a, m); err != nil {
-				return nil, fmt.Errorf("member %s: %w", du.name, err)
+			m, err := o.addMember(ctx, st, a, z, rng, today, fmt.Sprintf("XL%03d", i+1), du.name, du.dept, du.position, xinlu.MemberActive)
+			if err != nil {
+				return nil, err
 			}
 			u.MemberID = m.ID
+			byRole[du.role] = m
 		}
 		if err := st.CreateUser(ctx, a, u); err != nil {
 			return nil, fmt.Errorf("user %s: %w", u.Username, err)
 		}
 		res.Logins = append(res.Logins, Login{Username: u.Username, Password: pw, Role: du.role, Name: du.name})
 		if opt.Progress != nil {
-			opt.Progress(i+1, total)
+			opt.Progress(i+1, total+1)
 		}
+	}
+	if err := o.seedStaff(ctx, st, a, z, rng, today, byRole); err != nil {
+		return nil, err
+	}
+	if opt.Progress != nil {
+		opt.Progress(total+1, total+1)
 	}
 	return res, nil
 }

@@ -1,9 +1,6 @@
 package xinlu
 
-import (
-	"slices"
-	"strings"
-)
+import "strings"
 
 // Validate checks a member record as typed.
 func (m *Member) Validate() error {
@@ -21,16 +18,16 @@ func (m *Member) Validate() error {
 	case !codeRE.MatchString(m.StaffNo):
 		return Invalid("staff_no", "error.code_format")
 	case m.Name == "":
-		return Invalid("name", "error.required")
+		return Invalid("name", "member.name_required") // "姓名", not the generic "名称"
 	case len([]rune(m.Name)) > 32:
-		return Invalid("name", "error.too_long", 32)
+		return Invalid("name", "member.name_too_long", 32)
 	case m.Gender != "" && m.Gender != "m" && m.Gender != "f":
 		return Invalid("gender", "error.invalid_choice")
 	case m.Phone != "" && !ValidMobile(m.Phone):
 		return Invalid("phone", "member.phone_format")
 	case m.IDNumber != "" && !ValidIDNumber(m.IDNumber):
 		return Invalid("id_number", "member.id_number_format")
-	case !slices.Contains(MemberStatuses, m.Status):
+	case !m.Status.Valid():
 		return Invalid("status", "error.invalid_choice")
 	}
 	if m.JoinedOn != "" {
