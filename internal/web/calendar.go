@@ -168,17 +168,10 @@ func (s *Server) calendarCreate(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.store.CreateCalendarDay(r.Context(), xinlu.ActorOf(info.user, info.ip), d)
 	}
-	if err != nil {
-		if isFormError(err) {
-			d.ID = 0
-			s.calendarForm(w, r, statusOf(err), d, err)
-			return
-		}
-		s.renderError(w, r, err)
-		return
-	}
-	s.flash(w, "flash.created")
-	redirect(w, r, calendarYearURL(d.Date))
+	s.afterSave(w, r, err, func(status int, err error) {
+		d.ID = 0
+		s.calendarForm(w, r, status, d, err)
+	}, "flash.created", calendarYearURL(d.Date))
 }
 
 func (s *Server) calendarEdit(w http.ResponseWriter, r *http.Request) {
@@ -208,16 +201,9 @@ func (s *Server) calendarUpdate(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.store.UpdateCalendarDay(r.Context(), xinlu.ActorOf(info.user, info.ip), d)
 	}
-	if err != nil {
-		if isFormError(err) {
-			s.calendarForm(w, r, statusOf(err), d, err)
-			return
-		}
-		s.renderError(w, r, err)
-		return
-	}
-	s.flash(w, "flash.updated")
-	redirect(w, r, calendarYearURL(d.Date))
+	s.afterSave(w, r, err, func(status int, err error) {
+		s.calendarForm(w, r, status, d, err)
+	}, "flash.updated", calendarYearURL(d.Date))
 }
 
 func (s *Server) calendarDelete(w http.ResponseWriter, r *http.Request) {

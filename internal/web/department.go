@@ -94,17 +94,10 @@ func (s *Server) departmentCreate(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.store.CreateDepartment(r.Context(), xinlu.ActorOf(info.user, info.ip), d)
 	}
-	if err != nil {
-		if isFormError(err) {
-			d.ID = 0
-			s.departmentForm(w, r, statusOf(err), d, err)
-			return
-		}
-		s.renderError(w, r, err)
-		return
-	}
-	s.flash(w, "flash.created")
-	redirect(w, r, "/departments")
+	s.afterSave(w, r, err, func(status int, err error) {
+		d.ID = 0
+		s.departmentForm(w, r, status, d, err)
+	}, "flash.created", "/departments")
 }
 
 func (s *Server) departmentEdit(w http.ResponseWriter, r *http.Request) {
@@ -134,16 +127,9 @@ func (s *Server) departmentUpdate(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.store.UpdateDepartment(r.Context(), xinlu.ActorOf(info.user, info.ip), d)
 	}
-	if err != nil {
-		if isFormError(err) {
-			s.departmentForm(w, r, statusOf(err), d, err)
-			return
-		}
-		s.renderError(w, r, err)
-		return
-	}
-	s.flash(w, "flash.updated")
-	redirect(w, r, "/departments")
+	s.afterSave(w, r, err, func(status int, err error) {
+		s.departmentForm(w, r, status, d, err)
+	}, "flash.updated", "/departments")
 }
 
 func (s *Server) departmentDelete(w http.ResponseWriter, r *http.Request) {

@@ -124,3 +124,19 @@ func isFormError(err error) bool {
 	}
 	return false
 }
+
+// afterSave ends a form submission: on success a flash message and a
+// redirect to to; a validation or conflict error shows the form again
+// through reshow with the status to answer; any other error is an error page.
+func (s *Server) afterSave(w http.ResponseWriter, r *http.Request, err error, reshow func(status int, err error), flashKey, to string) {
+	if err != nil {
+		if isFormError(err) {
+			reshow(statusOf(err), err)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, flashKey)
+	redirect(w, r, to)
+}

@@ -89,17 +89,10 @@ func (s *Server) parkCreate(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.store.CreatePark(r.Context(), xinlu.ActorOf(info.user, info.ip), p)
 	}
-	if err != nil {
-		if isFormError(err) {
-			p.ID = 0
-			s.parkForm(w, r, statusOf(err), p, err)
-			return
-		}
-		s.renderError(w, r, err)
-		return
-	}
-	s.flash(w, "flash.created")
-	redirect(w, r, "/parks")
+	s.afterSave(w, r, err, func(status int, err error) {
+		p.ID = 0
+		s.parkForm(w, r, status, p, err)
+	}, "flash.created", "/parks")
 }
 
 func (s *Server) parkEdit(w http.ResponseWriter, r *http.Request) {
@@ -129,16 +122,9 @@ func (s *Server) parkUpdate(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.store.UpdatePark(r.Context(), xinlu.ActorOf(info.user, info.ip), p)
 	}
-	if err != nil {
-		if isFormError(err) {
-			s.parkForm(w, r, statusOf(err), p, err)
-			return
-		}
-		s.renderError(w, r, err)
-		return
-	}
-	s.flash(w, "flash.updated")
-	redirect(w, r, "/parks")
+	s.afterSave(w, r, err, func(status int, err error) {
+		s.parkForm(w, r, status, p, err)
+	}, "flash.updated", "/parks")
 }
 
 func (s *Server) parkDelete(w http.ResponseWriter, r *http.Request) {

@@ -178,17 +178,10 @@ func (s *Server) positionCreate(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.store.CreatePosition(r.Context(), xinlu.ActorOf(info.user, info.ip), p)
 	}
-	if err != nil {
-		if isFormError(err) {
-			p.ID = 0
-			s.positionForm(w, r, statusOf(err), p, err)
-			return
-		}
-		s.renderError(w, r, err)
-		return
-	}
-	s.flash(w, "flash.created")
-	redirect(w, r, "/positions")
+	s.afterSave(w, r, err, func(status int, err error) {
+		p.ID = 0
+		s.positionForm(w, r, status, p, err)
+	}, "flash.created", "/positions")
 }
 
 func (s *Server) positionEdit(w http.ResponseWriter, r *http.Request) {
@@ -218,16 +211,9 @@ func (s *Server) positionUpdate(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.store.UpdatePosition(r.Context(), xinlu.ActorOf(info.user, info.ip), p)
 	}
-	if err != nil {
-		if isFormError(err) {
-			s.positionForm(w, r, statusOf(err), p, err)
-			return
-		}
-		s.renderError(w, r, err)
-		return
-	}
-	s.flash(w, "flash.updated")
-	redirect(w, r, "/positions")
+	s.afterSave(w, r, err, func(status int, err error) {
+		s.positionForm(w, r, status, p, err)
+	}, "flash.updated", "/positions")
 }
 
 func (s *Server) positionDelete(w http.ResponseWriter, r *http.Request) {

@@ -94,17 +94,10 @@ func (s *Server) contractCreate(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.store.CreateContract(r.Context(), xinlu.ActorOf(info.user, info.ip), c)
 	}
-	if err != nil {
-		if isFormError(err) {
-			c.ID = 0
-			s.contractForm(w, r, statusOf(err), m, c, err)
-			return
-		}
-		s.renderError(w, r, err)
-		return
-	}
-	s.flash(w, "flash.created")
-	redirect(w, r, staffMemberPath(m.ID)+"#contracts")
+	s.afterSave(w, r, err, func(status int, err error) {
+		c.ID = 0
+		s.contractForm(w, r, status, m, c, err)
+	}, "flash.created", staffMemberPath(m.ID)+"#contracts")
 }
 
 // managedContract loads the contract named by the path and its member,
@@ -144,16 +137,9 @@ func (s *Server) contractUpdate(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.store.UpdateContract(r.Context(), xinlu.ActorOf(info.user, info.ip), c)
 	}
-	if err != nil {
-		if isFormError(err) {
-			s.contractForm(w, r, statusOf(err), m, c, err)
-			return
-		}
-		s.renderError(w, r, err)
-		return
-	}
-	s.flash(w, "flash.updated")
-	redirect(w, r, staffMemberPath(m.ID)+"#contracts")
+	s.afterSave(w, r, err, func(status int, err error) {
+		s.contractForm(w, r, status, m, c, err)
+	}, "flash.updated", staffMemberPath(m.ID)+"#contracts")
 }
 
 func (s *Server) contractDelete(w http.ResponseWriter, r *http.Request) {
@@ -340,17 +326,10 @@ func (s *Server) termCreate(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.store.CreateTerm(r.Context(), xinlu.ActorOf(info.user, info.ip), t)
 	}
-	if err != nil {
-		if isFormError(err) {
-			t.ID = 0
-			s.termForm(w, r, statusOf(err), m, t, err)
-			return
-		}
-		s.renderError(w, r, err)
-		return
-	}
-	s.flash(w, "flash.created")
-	redirect(w, r, staffMemberPath(m.ID)+"#terms")
+	s.afterSave(w, r, err, func(status int, err error) {
+		t.ID = 0
+		s.termForm(w, r, status, m, t, err)
+	}, "flash.created", staffMemberPath(m.ID)+"#terms")
 }
 
 // managedTerm loads the term named by the path and its member, within the
@@ -390,16 +369,9 @@ func (s *Server) termUpdate(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.store.UpdateTerm(r.Context(), xinlu.ActorOf(info.user, info.ip), t)
 	}
-	if err != nil {
-		if isFormError(err) {
-			s.termForm(w, r, statusOf(err), m, t, err)
-			return
-		}
-		s.renderError(w, r, err)
-		return
-	}
-	s.flash(w, "flash.updated")
-	redirect(w, r, staffMemberPath(m.ID)+"#terms")
+	s.afterSave(w, r, err, func(status int, err error) {
+		s.termForm(w, r, status, m, t, err)
+	}, "flash.updated", staffMemberPath(m.ID)+"#terms")
 }
 
 func (s *Server) termDelete(w http.ResponseWriter, r *http.Request) {

@@ -160,17 +160,10 @@ func (s *Server) memberCreate(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.store.CreateMember(r.Context(), xinlu.ActorOf(info.user, info.ip), m)
 	}
-	if err != nil {
-		if isFormError(err) {
-			m.ID = 0
-			s.memberForm(w, r, statusOf(err), m, err)
-			return
-		}
-		s.renderError(w, r, err)
-		return
-	}
-	s.flash(w, "flash.created")
-	redirect(w, r, staffMemberPath(m.ID))
+	s.afterSave(w, r, err, func(status int, err error) {
+		m.ID = 0
+		s.memberForm(w, r, status, m, err)
+	}, "flash.created", staffMemberPath(m.ID))
 }
 
 func (s *Server) memberEdit(w http.ResponseWriter, r *http.Request) {
@@ -201,16 +194,9 @@ func (s *Server) memberUpdate(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.store.UpdateMember(r.Context(), xinlu.ActorOf(info.user, info.ip), m)
 	}
-	if err != nil {
-		if isFormError(err) {
-			s.memberForm(w, r, statusOf(err), m, err)
-			return
-		}
-		s.renderError(w, r, err)
-		return
-	}
-	s.flash(w, "flash.updated")
-	redirect(w, r, staffMemberPath(id))
+	s.afterSave(w, r, err, func(status int, err error) {
+		s.memberForm(w, r, status, m, err)
+	}, "flash.updated", staffMemberPath(id))
 }
 
 func (s *Server) memberDelete(w http.ResponseWriter, r *http.Request) {

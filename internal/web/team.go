@@ -132,16 +132,9 @@ func (s *Server) teamUpdate(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.store.UpdateTeam(r.Context(), xinlu.ActorOf(info.user, info.ip), t)
 	}
-	if err != nil {
-		if isFormError(err) {
-			s.teamForm(w, r, statusOf(err), t, err)
-			return
-		}
-		s.renderError(w, r, err)
-		return
-	}
-	s.flash(w, "flash.updated")
-	redirect(w, r, teamPath(id))
+	s.afterSave(w, r, err, func(status int, err error) {
+		s.teamForm(w, r, status, t, err)
+	}, "flash.updated", teamPath(id))
 }
 
 func (s *Server) teamDelete(w http.ResponseWriter, r *http.Request) {
@@ -226,16 +219,9 @@ func (s *Server) teamMemberAdd(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.store.AddTeamMember(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user.ZoneID, &tm)
 	}
-	if err != nil {
-		if isFormError(err) {
-			s.teamPage(w, r, statusOf(err), id, tm, err)
-			return
-		}
-		s.renderError(w, r, err)
-		return
-	}
-	s.flash(w, "flash.created")
-	redirect(w, r, teamPath(id))
+	s.afterSave(w, r, err, func(status int, err error) {
+		s.teamPage(w, r, status, id, tm, err)
+	}, "flash.created", teamPath(id))
 }
 
 func (s *Server) teamMemberLead(w http.ResponseWriter, r *http.Request) {

@@ -148,16 +148,9 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.store.UpdateUser(r.Context(), xinlu.ActorOf(info.user, info.ip), u)
 	}
-	if err != nil {
-		if isFormError(err) {
-			s.userForm(w, r, statusOf(err), u, "", err)
-			return
-		}
-		s.renderError(w, r, err)
-		return
-	}
-	s.flash(w, "flash.updated")
-	redirect(w, r, "/users")
+	s.afterSave(w, r, err, func(status int, err error) {
+		s.userForm(w, r, status, u, "", err)
+	}, "flash.updated", "/users")
 }
 
 // userResetPassword gives the account a new random password that must be
