@@ -41,6 +41,7 @@ func commands() []command {
 		{"serve", "start the web server", runServe},
 		{"migrate", "apply database migrations", runMigrate},
 		{"demo", "fill the database with a demo zone (idempotent)", runDemo},
+		{"zone", "add or list zones: zone add | zone list", runZone},
 		{"user", "add a user or set a password: user add | user passwd", runUser},
 		{"backup", "write a consistent snapshot of the database", runBackup},
 		{"audit", "check the audit log: audit verify", runAudit},

@@ -39,7 +39,7 @@ func TestHelpAndBadFlags(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "serve") || !strings.Contains(r.stdout, "audit") {
 		t.Fatalf("help: %+v", r)
 	}
-	for _, cmd := range []string{"serve", "migrate", "demo", "user", "backup", "audit"} {
+	for _, cmd := range []string{"serve", "migrate", "demo", "zone", "user", "backup", "audit"} {
 		if r := run(t, "", cmd, "--help"); r.code != 0 || !strings.Contains(r.stdout, "Usage: xinlu "+cmd) {
 			t.Errorf("%s --help: %+v", cmd, r)
 		}
@@ -190,4 +190,23 @@ func countRows(t *testing.T, path, table string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+func TestFreshInstallation(t *testing.T) {
+	dsn, _ := tempDB(t)
+	if r := run(t, "Str0ng!pass\n", "user", "add", "root", "--db", dsn, "--name", "管理员", "--role", "admin"); r.code != 1 || !strings.Contains(r.stderr, "no zone") {
+		t.Fatalf("user add before a zone exists: %+v", r)
+	}
+	if r := run(t, "", "zone", "add", "jz", "--db", dsn, "--name", "晋中经济技术开发区"); r.code != 0 {
+		t.Fatalf("zone add: %+v", r)
+	}
+	if r := run(t, "", "zone", "add", "jz", "--db", dsn, "--name", "again"); r.code != 1 || !strings.Contains(r.stderr, "exists") {
+		t.Fatalf("duplicate zone: %+v", r)
+	}
+	if r := run(t, "Str0ng!pass\n", "user", "add", "root", "--db", dsn, "--name", "管理员", "--role", "admin"); r.code != 0 {
+		t.Fatalf("user add: %+v", r)
+	}
+	if r := run(t, "", "zone", "list", "--db", dsn); !strings.Contains(r.stdout, "晋中经济技术开发区") {
+		t.Fatalf("zone list: %+v", r)
+	}
 }
