@@ -1,0 +1,179 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"xinlu/internal/xinlu"
+)
+
+// Session is a browser session or an API token.
+type Session struct {
+	ID         int64
+	UserID     int64
+	Kind       string // "web" or "api"
+	Label      string
+	CSRFToken  string
+	IP         string
+	UserAgent  string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+}
+
+// SessionPolicy bounds how long sessions live.
+type SessionPolicy struct {
+	Idle     time.Duration // web sessions end after this long without a request
+	Lifetime time.Duration // web sessions end this long after login
+	TokenTTL time.Duration // API tokens end this long after issue
+}
+
+// DefaultSessionPolicy is 30 minutes idle, 12 hours in all, tokens 30 days.
+var DefaultSessionPolicy = SessionPolicy{Idle: 30 * time.Minute, Lifetime: 12 * time.Hour, TokenTTL: 30 * 24 * time.Hour}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// CreateSession starts a session of kind "web" or "api" and returns its
+// secret, which is shown once and stored only as a hash.
+func (s *Store) CreateSession(ctx context.Context, a xinlu.Actor, userID int64, kind, label string, ttl time.Duration) (string, *Session, error) {
+	token := xinlu.RandomToken(32)
+	now := s.Now()
+	sess := &Session{UserID: userID, Kind: kind, Label: label, CSRFToken: xinlu.RandomToken(24), IP: a.IP,
+		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(ttl)}
+	err := s.inTx(ctx, func(tx *Tx) error {
+		id, err := tx.insert(ctx, `INSERT INTO sessions (token_hash, user_id, kind, label, csrf_token, ip, user_agent, created_at, last_seen_at, expires_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?)`, hashToken(token), userID, kind, label, sess.CSRFToken, a.IP, truncate(sess.UserAgent, 200), now, now, sess.ExpiresAt)
+		if err != nil {
+			return err
+		}
+		sess.ID = id
+		action := "auth.login"
+		if kind == "api" {
+			action = "auth.token_issue"
+		}
+		return tx.audit(ctx, a, action, "session", id, nil, map[string]any{"kind": kind, "label": label})
+	})
+	return token, sess, err
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// SessionUser resolves a session secret of the given kind to its user. It
+// ends the session when it is past its lifetime or idle limit, and records
+// activity at most once a minute so reads stay reads.
+func (s *Store) SessionUser(ctx context.Context, token, kind string, idle time.Duration) (*xinlu.User, *Session, error) {
+	if token == "" {
+		return nil, nil, xinlu.NotFound("error.not_found")
+	}
+	// One query for the session, its user and the user's roles: this runs
+	// on every authenticated request.
+	agg := "group_concat(r.role, ',')"
+	if s.dialect == Postgres {
+		agg = "string_agg(r.role, ',')"
+	}
+	sess := &Session{Kind: kind}
+	var roles sql.NullString
+	sc := s.queryRow(ctx, `SELECT s.id, s.user_id, s.label, s.csrf_token, s.ip, s.created_at, s.last_seen_at, s.expires_at, `+userColumns+`,
+		(SELECT `+agg+` FROM user_roles r WHERE r.user_id = u.id)
+		FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN members m ON m.id = u.member_id
+		WHERE s.token_hash = ? AND s.kind = ?`, hashToken(token), kind)
+	u := &xinlu.User{}
+	err := sc.Scan(&sess.ID, &sess.UserID, &sess.Label, &sess.CSRFToken, &sess.IP, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt,
+		&u.ID, &u.ZoneID, &u.Username, &u.Name, &u.MemberID, &u.DepartmentID,
+		&u.Lang, &u.MustChangePassword, &u.Disabled, &u.PasswordHash, &u.Version, &u.CreatedAt, &u.UpdatedAt, &roles)
+	if err != nil {
+		return nil, nil, s.translate(err)
+	}
+	for _, r := range strings.Split(roles.String, ",") {
+		if r != "" {
+			u.Roles = append(u.Roles, xinlu.Role(r))
+		}
+	}
+	sortRoles(u.Roles)
+	now := s.Now()
+	if now.After(sess.ExpiresAt) || (idle > 0 && now.Sub(sess.LastSeenAt) > idle) {
+		_ = s.inTx(ctx, func(tx *Tx) error {
+			_, err := tx.exec(ctx, `DELETE FROM sessions WHERE id = ?`, sess.ID)
+			return err
+		})
+		return nil, nil, xinlu.NotFound("auth.session_expired")
+	}
+	if u.Disabled {
+		return nil, nil, xinlu.NotFound("auth.session_expired")
+	}
+	if now.Sub(sess.LastSeenAt) > time.Minute {
+		_ = s.inTx(ctx, func(tx *Tx) error {
+			_, err := tx.exec(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ?`, now, sess.ID)
+			return err
+		})
+	}
+	return u, sess, nil
+}
+
+// DeleteSession ends the session or token with that secret.
+func (s *Store) DeleteSession(ctx context.Context, a xinlu.Actor, token string) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		var id int64
+		var kind string
+		err := tx.queryRow(ctx, `SELECT id, kind FROM sessions WHERE token_hash = ?`, hashToken(token)).Scan(&id, &kind)
+		if err == sql.ErrNoRows {
+			return nil
+		} else if err != nil {
+			return xinlu.Internal(err)
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE id = ?`, id); err != nil {
+			return xinlu.Internal(err)
+		}
+		action := "auth.logout"
+		if kind == "api" {
+			action = "auth.token_revoke"
+		}
+		return tx.audit(ctx, a, action, "session", id, map[string]any{"kind": kind}, nil)
+	})
+}
+
+// ListTokens returns a user's API tokens (never their secrets).
+func (s *Store) ListTokens(ctx context.Context, userID int64) ([]Session, error) {
+	rows, err := s.query(ctx, `SELECT id, label, ip, created_at, last_seen_at, expires_at FROM sessions
+		WHERE user_id = ? AND kind = 'api' ORDER BY id`, userID)
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	defer rows.Close()
+	var out []Session
+	for rows.Next() {
+		t := Session{UserID: userID, Kind: "api"}
+		if err := rows.Scan(&t.ID, &t.Label, &t.IP, &t.CreatedAt, &t.LastSeenAt, &t.ExpiresAt); err != nil {
+			return nil, xinlu.Internal(err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeToken deletes one of the user's API tokens by id.
+func (s *Store) RevokeToken(ctx context.Context, a xinlu.Actor, userID, tokenID int64) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `DELETE FROM sessions WHERE id = ? AND user_id = ? AND kind = 'api'`, tokenID, userID)
+		if err != nil {
+			return xinlu.Internal(err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return xinlu.NotFound("error.not_found")
+		}
+		return tx.audit(ctx, a, "auth.token_revoke", "session", tokenID, map[string]any{"kind": "api"}, nil)
+	})
+}
+
