@@ -9,11 +9,12 @@ import (
 
 func (a *API) userRoutes() []Route {
 	return []Route{
-		{"GET", "/users", xinlu.PermUserManage, a.handle(a.listUsers)},
+		{"GET", "/users", xinlu.PermUserView, a.handle(a.listUsers)},
 		{"POST", "/users", xinlu.PermUserManage, a.handle(a.createUser)},
 		{"GET", "/users/{id}", xinlu.PermUserManage, a.handle(a.getUser)},
 		{"PUT", "/users/{id}", xinlu.PermUserManage, a.handle(a.updateUser)},
 		{"POST", "/users/{id}/reset-password", xinlu.PermUserManage, a.handle(a.resetPassword)},
+		{"PUT", "/users/{id}/roles", xinlu.PermRoleManage, a.handle(a.setRoles)},
 	}
 }
 
@@ -21,7 +22,6 @@ type userInput struct {
 	Username string       `json:"username"`
 	Name     string       `json:"name"`
 	MemberID int64        `json:"member_id"`
-	Roles    []xinlu.Role `json:"roles"`
 	Lang     string       `json:"lang"`
 	Disabled bool         `json:"disabled"`
 	Version  *int         `json:"version"`
@@ -72,8 +72,8 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	u := &xinlu.User{ZoneID: user(r).ZoneID, Username: in.Username, Name: in.Name, MemberID: in.MemberID, Roles: in.Roles,
-		Lang: in.Lang, Disabled: in.Disabled, MustChangePassword: true}
+	u := &xinlu.User{ZoneID: user(r).ZoneID, Username: in.Username, Name: in.Name, MemberID: in.MemberID,
+		Roles: []xinlu.Role{xinlu.RoleMember}, Lang: in.Lang, Disabled: in.Disabled, MustChangePassword: true}
 	password := xinlu.RandomPassword()
 	hash, err := xinlu.HashPassword(password)
 	if err != nil {
@@ -111,7 +111,7 @@ func (a *API) updateUser(w http.ResponseWriter, r *http.Request) error {
 	if in.Username != "" && in.Username != u.Username {
 		return xinlu.Invalid("username", "user.username_fixed")
 	}
-	u.Name, u.MemberID, u.Roles, u.Lang, u.Disabled, u.Version = in.Name, in.MemberID, in.Roles, in.Lang, in.Disabled, v
+	u.Name, u.MemberID, u.Lang, u.Disabled, u.Version = in.Name, in.MemberID, in.Lang, in.Disabled, v
 	if err := a.store.UpdateUser(r.Context(), actor(r), u); err != nil {
 		return err
 	}
@@ -145,5 +145,36 @@ func (a *API) resetPassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, userWithPassword{User: userJSON(u), Password: password})
+	return nil
+}
+
+type rolesInput struct {
+	Roles   []xinlu.Role `json:"roles"`
+	Version *int         `json:"version"`
+}
+
+// setRoles is the security administrator's: it replaces an account's roles.
+func (a *API) setRoles(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in rolesInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	v, err := requireVersion(in.Version)
+	if err != nil {
+		return err
+	}
+	zone := user(r).ZoneID
+	if err := a.store.SetUserRoles(r.Context(), actor(r), zone, id, in.Roles, v); err != nil {
+		return err
+	}
+	u, err := a.store.UserByID(r.Context(), zone, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, userJSON(u))
 	return nil
 }

@@ -62,12 +62,12 @@ func TestDemoIsIdempotent(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "created demo zone") {
 		t.Fatalf("first demo: %+v", r)
 	}
-	for _, u := range []string{"admin", "director", "member", "screener", "planner", "sponsor", "agent", "head", "appraiser", "discipline", "finance", "auditor", "viewer"} {
+	for _, u := range []string{"admin", "sysadmin", "secadmin", "auditadmin", "director", "member", "screener", "planner", "sponsor", "agent", "head", "appraiser", "discipline", "finance", "auditor", "viewer"} {
 		if !strings.Contains(r.stdout, "\n"+u+" ") {
 			t.Errorf("demo logins lack %s", u)
 		}
 	}
-	for table, want := range map[string]int{"members": 60, "contracts": 60, "departments": 12, "positions": 8, "parks": 3, "teams": 4, "users": 13, "terms": 2} {
+	for table, want := range map[string]int{"members": 60, "contracts": 60, "departments": 12, "positions": 8, "parks": 3, "teams": 4, "users": 16, "terms": 2} {
 		if got := countRows(t, path, table); got != want {
 			t.Errorf("demo has %d %s, want %d", got, table, want)
 		}

@@ -46,7 +46,10 @@ var demoUsers = []struct {
 	dept     string
 	position string
 }{
-	{xinlu.RoleAdmin, "系统管理员", "", ""},
+	{xinlu.RoleAdmin, "演示管理员（三员合一，仅限演示）", "", ""},
+	{xinlu.RoleSysAdmin, "系统管理员", "", ""},
+	{xinlu.RoleSecAdmin, "安全管理员", "", ""},
+	{xinlu.RoleAuditAdmin, "审计管理员", "", ""},
 	{xinlu.RoleDirector, "王建国", "LEADERS", "管委会主任"},
 	{xinlu.RoleMember, "李小明", "INVEST1", "招商专员"},
 	{xinlu.RoleScreener, "张立新", "INVEST1", "招商专员"},
@@ -129,7 +132,7 @@ func Seed(ctx context.Context, st *store.Store, opt Options) (*Result, error) {
 		}
 		u := &xinlu.User{ZoneID: z.ID, Username: string(du.role), Name: du.name, Roles: []xinlu.Role{du.role},
 			PasswordHash: hash, MustChangePassword: opt.Password == ""}
-		if du.role != xinlu.RoleAdmin && du.role != xinlu.RoleViewer && du.role != xinlu.RoleMember && du.role != xinlu.RoleAuditor {
+		if !du.role.IsAdminRole() && du.role != xinlu.RoleViewer && du.role != xinlu.RoleMember && du.role != xinlu.RoleAuditor {
 			// Everyone in post reports leads too.
 			u.Roles = append([]xinlu.Role{xinlu.RoleMember}, u.Roles...)
 		}

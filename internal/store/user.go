@@ -176,8 +176,9 @@ func (tx *Tx) setRoles(ctx context.Context, userID int64, roles []xinlu.Role) er
 	return nil
 }
 
-// UpdateUser saves name, member link, roles, language and disabled flag of
-// u, provided u.Version is current. Disabling ends the user's sessions.
+// UpdateUser saves name, member link, language and disabled flag of u,
+// provided u.Version is current. Disabling ends the user's sessions. Roles
+// are left as they are: they change through SetUserRoles.
 func (s *Store) UpdateUser(ctx context.Context, a xinlu.Actor, u *xinlu.User) error {
 	if err := u.Validate(); err != nil {
 		return err
@@ -204,9 +205,7 @@ func (s *Store) UpdateUser(ctx context.Context, a xinlu.Actor, u *xinlu.User) er
 			}
 			return tx.s.translate(err)
 		}
-		if err := tx.setRoles(ctx, u.ID, u.Roles); err != nil {
-			return err
-		}
+		u.Roles = old.Roles // roles change only through SetUserRoles
 		if u.Disabled && !old.Disabled {
 			if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
 				return xinlu.Internal(err)
@@ -374,4 +373,32 @@ func (s *Store) MembersForAccount(ctx context.Context, zoneID, keep int64) ([]Me
 // checkMember refuses linking an account to a member of another zone.
 func (tx *Tx) checkMember(ctx context.Context, u *xinlu.User) error {
 	return tx.sameZone(ctx, u.ZoneID, "members", u.MemberID, "member_id")
+}
+
+// SetUserRoles replaces the roles of a user of zoneID, provided version is
+// current. Nobody changes their own roles.
+func (s *Store) SetUserRoles(ctx context.Context, a xinlu.Actor, zoneID, userID int64, roles []xinlu.Role, version int) error {
+	if a.UserID != 0 && a.UserID == userID {
+		return xinlu.Invalid("roles", "user.cannot_change_own_roles")
+	}
+	probe := xinlu.User{Username: "probe", Name: "probe", Roles: roles}
+	if err := probe.Validate(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *Tx) error {
+		old, err := tx.userForUpdate(ctx, zoneID, userID)
+		if err != nil {
+			return err
+		}
+		if old.Version != version {
+			return xinlu.Conflict("version", "error.stale")
+		}
+		if err := tx.setRoles(ctx, userID, roles); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE users SET version = version + 1, updated_at = ? WHERE id = ?`, s.Now(), userID); err != nil {
+			return xinlu.Internal(err)
+		}
+		return tx.audit(ctx, a, "user.roles", "user", userID, map[string]any{"roles": old.Roles}, map[string]any{"roles": roles})
+	})
 }

@@ -20,18 +20,36 @@ func TestUserAdministration(t *testing.T) {
 	if bad.StatusCode != 422 || !strings.Contains(bad.body, "用户名须以小写字母开头") {
 		t.Fatalf("bad username: %d", bad.StatusCode)
 	}
-	noRole := admin.postForm("/users", url.Values{"username": {"zhangsan"}, "name": {"张三"}})
-	if noRole.StatusCode != 422 || !strings.Contains(noRole.body, "至少选择一个角色") {
-		t.Fatalf("no role: %d", noRole.StatusCode)
-	}
-	res := admin.postForm("/users", url.Values{"username": {"zhangsan"}, "name": {"张三"}, "roles": {"member", "screener"}})
+	res := admin.postForm("/users", url.Values{"username": {"zhangsan"}, "name": {"张三"}})
 	m := regexp.MustCompile(`id="password-value">([^<]+)<`).FindStringSubmatch(res.body)
 	if res.StatusCode != http.StatusCreated || m == nil {
 		t.Fatalf("create: %d", res.StatusCode)
 	}
 	initial := m[1]
-	if dup := admin.postForm("/users", url.Values{"username": {"zhangsan"}, "name": {"x"}, "roles": {"member"}}); dup.StatusCode != 409 || !strings.Contains(dup.body, "用户名已被占用") {
+	if dup := admin.postForm("/users", url.Values{"username": {"zhangsan"}, "name": {"x"}}); dup.StatusCode != 409 || !strings.Contains(dup.body, "用户名已被占用") {
 		t.Fatalf("duplicate: %d", dup.StatusCode)
+	}
+	created, _ := a.store.UserByUsername(t.Context(), "zhangsan")
+	if len(created.Roles) != 1 || created.Roles[0] != xinlu.RoleMember {
+		t.Fatalf("new account roles %v", created.Roles)
+	}
+	// Roles are the security administrator's to assign, with the three administrators kept apart.
+	sec := a.as(xinlu.RoleSecAdmin)
+	rolesPath := "/users/" + itoa64(created.ID) + "/roles"
+	if r := sec.postForm(rolesPath, url.Values{"roles": {"sysadmin", "auditadmin"}, "version": {itoa(created.Version)}}); r.StatusCode != 422 || !strings.Contains(r.body, "三者互斥") {
+		t.Fatalf("two admin roles: %d", r.StatusCode)
+	}
+	if r := sec.postForm(rolesPath, url.Values{"roles": {"sysadmin", "member"}, "version": {itoa(created.Version)}}); r.StatusCode != 422 || !strings.Contains(r.body, "不能同时拥有业务角色") {
+		t.Fatalf("admin with business role: %d", r.StatusCode)
+	}
+	if r := sec.postForm(rolesPath, url.Values{"roles": {"member", "screener"}, "version": {itoa(created.Version)}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("set roles: %d %s", r.StatusCode, r.body)
+	}
+	if r := admin.postForm(rolesPath, url.Values{"roles": {"member"}, "version": {"1"}}); r.StatusCode != 409 {
+		t.Fatalf("stale roles: %d", r.StatusCode)
+	}
+	if r := a.as(xinlu.RoleSysAdmin).postForm(rolesPath, url.Values{"roles": {"member"}, "version": {"2"}}); r.StatusCode != 403 {
+		t.Fatalf("system administrator assigned roles: %d", r.StatusCode)
 	}
 
 	// The new user must change the initial password before anything else.
@@ -56,7 +74,10 @@ func TestUserAdministration(t *testing.T) {
 
 	// Disabling the account ends its session at once.
 	users, _ := a.store.UserByUsername(t.Context(), "zhangsan")
-	form := url.Values{"name": {"张三"}, "roles": {"member"}, "disabled": {"on"}, "version": {itoa(users.Version)}}
+	if len(users.Roles) != 2 {
+		t.Fatalf("roles after assignment %v", users.Roles)
+	}
+	form := url.Values{"name": {"张三"}, "disabled": {"on"}, "version": {itoa(users.Version)}}
 	if r := admin.postForm("/users/"+itoa64(users.ID), form); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("disable: %d %s", r.StatusCode, r.body)
 	}
@@ -68,26 +89,34 @@ func TestUserAdministration(t *testing.T) {
 	}
 	// An admin cannot lock themselves out.
 	me := a.users[xinlu.RoleAdmin]
-	self := admin.postForm("/users/"+itoa64(me.ID), url.Values{"name": {"x"}, "roles": {"member"}, "version": {itoa(me.Version)}})
-	if self.StatusCode != 422 || !strings.Contains(self.body, "不能移除自己的系统管理员角色") {
+	self := admin.postForm("/users/"+itoa64(me.ID)+"/roles", url.Values{"roles": {"member"}, "version": {itoa(me.Version)}})
+	if self.StatusCode != 422 || !strings.Contains(self.body, "不能修改自己的角色") {
 		t.Fatalf("self demotion: %d", self.StatusCode)
+	}
+	disable := admin.postForm("/users/"+itoa64(me.ID), url.Values{"name": {"x"}, "disabled": {"on"}, "version": {itoa(me.Version)}})
+	if disable.StatusCode != 422 || !strings.Contains(disable.body, "不能停用自己的账号") {
+		t.Fatalf("self disable: %d", disable.StatusCode)
 	}
 }
 
 func TestUserAPI(t *testing.T) {
 	a := newApp(t)
 	c := a.api(xinlu.RoleAdmin)
-	r := c.do("POST", "/api/v1/users", `{"username":"lisi","name":"李四","roles":["member"]}`, nil)
+	r := c.do("POST", "/api/v1/users", `{"username":"lisi","name":"李四"}`, nil)
 	if r.StatusCode != 201 || !strings.Contains(r.body, `"password":`) || !strings.Contains(r.body, `"must_change_password":true`) {
 		t.Fatalf("create: %d %s", r.StatusCode, r.body)
 	}
-	if r := c.do("POST", "/api/v1/users", `{"username":"wangwu","name":"王五","roles":["king"]}`, nil); r.StatusCode != 422 {
+	lisi, _ := a.store.UserByUsername(t.Context(), "lisi")
+	if r := c.do("PUT", "/api/v1/users/"+itoa64(lisi.ID)+"/roles", `{"roles":["king"],"version":1}`, nil); r.StatusCode != 422 {
 		t.Fatalf("bad role: %d", r.StatusCode)
 	} else if _, field, _ := jsonError(t, r.body); field != "roles" {
 		t.Fatalf("bad role field: %s", r.body)
 	}
+	if r := c.do("PUT", "/api/v1/users/"+itoa64(lisi.ID)+"/roles", `{"roles":["screener","member"],"version":1}`, nil); r.StatusCode != 200 || !strings.Contains(r.body, `"roles":["member","screener"]`) {
+		t.Fatalf("set roles: %d %s", r.StatusCode, r.body)
+	}
 	other := a.users[xinlu.RoleMember]
-	if r := c.do("POST", "/api/v1/users", `{"username":"dup","name":"重复","roles":["member"],"member_id":`+itoa64(other.MemberID)+`}`, nil); r.StatusCode != 409 {
+	if r := c.do("POST", "/api/v1/users", `{"username":"dup","name":"重复","member_id":`+itoa64(other.MemberID)+`}`, nil); r.StatusCode != 409 {
 		t.Fatalf("member linked twice: %d %s", r.StatusCode, r.body)
 	}
 	if r := c.get("/api/v1/users?role=member"); !strings.Contains(r.body, `"username":"lisi"`) {
@@ -118,9 +147,12 @@ func TestAuditPageAndExport(t *testing.T) {
 	if len(rows) < 4 || rows[0][0] != "审计日志" || rows[2][3] != "操作" || rows[3][3] != "department.create" || !strings.Contains(rows[3][8], "HYPERLINK") {
 		t.Fatalf("rows: %q", rows)
 	}
-	auditor := a.as(xinlu.RoleAuditor)
+	auditor := a.as(xinlu.RoleAuditAdmin)
 	if r := auditor.get("/audit"); r.StatusCode != 200 || !strings.Contains(r.body, "audit.export") {
-		t.Fatalf("auditor sees the export in the log: %d", r.StatusCode)
+		t.Fatalf("audit administrator sees the export in the log: %d", r.StatusCode)
+	}
+	if r := a.as(xinlu.RoleAuditor).get("/audit"); r.StatusCode != 403 {
+		t.Fatalf("business auditor on the audit log: %d", r.StatusCode)
 	}
 	if r := a.as(xinlu.RoleDirector).get("/audit"); r.StatusCode != 403 {
 		t.Fatalf("director on audit: %d", r.StatusCode)

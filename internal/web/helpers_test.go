@@ -66,7 +66,7 @@ func newApp(t testing.TB) *app {
 	}
 	for i, r := range xinlu.Roles {
 		u := &xinlu.User{ZoneID: a.zone.ID, Username: string(r), Name: "测试" + string(r), Roles: []xinlu.Role{r}, PasswordHash: sharedHash}
-		if r != xinlu.RoleAdmin && r != xinlu.RoleViewer && r != xinlu.RoleAuditor {
+		if !r.IsAdminRole() && r != xinlu.RoleViewer && r != xinlu.RoleAuditor {
 			m := &xinlu.Member{ZoneID: a.zone.ID, DepartmentID: a.dept.ID, StaffNo: "S" + string(rune('A'+i)), Name: u.Name}
 			if err := st.CreateMember(ctx, sys, m); err != nil {
 				t.Fatal(err)

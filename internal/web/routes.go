@@ -143,7 +143,7 @@ var navigation = []navGroup{
 		{Key: "nav.parks", Path: "/parks", Perm: xinlu.PermOrgView, Icon: "▣"},
 	}},
 	{Key: "nav.group.system", Items: []navItem{
-		{Key: "nav.users", Path: "/users", Perm: xinlu.PermUserManage, Icon: "⚙"},
+		{Key: "nav.users", Path: "/users", Perm: xinlu.PermUserView, Icon: "⚙"},
 		{Key: "nav.calendar", Path: "/calendar", Perm: xinlu.PermCalendarView, Icon: "▥"},
 		{Key: "nav.audit", Path: "/audit", Perm: xinlu.PermAuditView, Icon: "✎"},
 	}},

@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -83,12 +84,21 @@ func TestEveryRouteAsEveryRole(t *testing.T) {
 // of the grants table, so that a change to the table is a visible decision.
 func TestPermissionMatrix(t *testing.T) {
 	want := map[xinlu.Permission][]xinlu.Role{
-		xinlu.PermUserManage:     {xinlu.RoleAdmin},
-		xinlu.PermAuditView:      {xinlu.RoleAdmin, xinlu.RoleAuditor},
-		xinlu.PermOrgManage:      {xinlu.RoleAdmin},
-		xinlu.PermStaffManage:    {xinlu.RoleAdmin},
-		xinlu.PermCalendarManage: {xinlu.RoleAdmin},
-		xinlu.PermStaffExport:    {xinlu.RoleHead, xinlu.RoleAppraiser, xinlu.RoleFinance, xinlu.RoleDirector, xinlu.RoleAdmin},
+		xinlu.PermUserView:       {xinlu.RoleSysAdmin, xinlu.RoleSecAdmin, xinlu.RoleAdmin},
+		xinlu.PermUserManage:     {xinlu.RoleSysAdmin, xinlu.RoleAdmin},
+		xinlu.PermRoleManage:     {xinlu.RoleSecAdmin, xinlu.RoleAdmin},
+		xinlu.PermSecurityManage: {xinlu.RoleSecAdmin, xinlu.RoleAdmin},
+		xinlu.PermAuditView:      {xinlu.RoleAuditAdmin, xinlu.RoleAdmin},
+		xinlu.PermOrgManage:      {xinlu.RoleSysAdmin, xinlu.RoleAdmin},
+		xinlu.PermStaffManage:    {xinlu.RoleSysAdmin, xinlu.RoleAdmin},
+		xinlu.PermCalendarManage: {xinlu.RoleSysAdmin, xinlu.RoleAdmin},
+		xinlu.PermStaffExport:    {xinlu.RoleHead, xinlu.RoleAppraiser, xinlu.RoleFinance, xinlu.RoleDirector, xinlu.RoleSysAdmin, xinlu.RoleAdmin},
+	}
+	// The audit administrator reads the audit log and nothing else.
+	for _, p := range xinlu.Permissions {
+		if p != xinlu.PermAuditView && xinlu.ScopeOf([]xinlu.Role{xinlu.RoleAuditAdmin}, p) != xinlu.ScopeNone {
+			t.Errorf("auditadmin holds %s", p)
+		}
 	}
 	for perm, roles := range want {
 		var got []xinlu.Role
@@ -172,6 +182,39 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 			if !routes[m+" "+p] {
 				t.Errorf("the OpenAPI document describes %s %s, which no route serves", strings.ToUpper(m), p)
 			}
+		}
+	}
+}
+
+// TestThreeAdministrators: none of the three can do another's job.
+func TestThreeAdministrators(t *testing.T) {
+	a := newApp(t)
+	form := url.Values{"username": {"newbie"}, "name": {"新人"}, "code": {"X1"}}
+	for _, tc := range []struct {
+		role         xinlu.Role
+		method, path string
+		want         int
+	}{
+		{xinlu.RoleAuditAdmin, "POST", "/users", 403},
+		{xinlu.RoleAuditAdmin, "GET", "/members", 403},
+		{xinlu.RoleAuditAdmin, "GET", "/audit", 200},
+		{xinlu.RoleSysAdmin, "GET", "/audit", 403},
+		{xinlu.RoleSysAdmin, "GET", "/audit/export.xlsx", 403},
+		{xinlu.RoleSysAdmin, "POST", "/departments", 303},
+		{xinlu.RoleSecAdmin, "POST", "/departments", 403},
+		{xinlu.RoleSecAdmin, "POST", "/users", 403},
+		{xinlu.RoleSecAdmin, "GET", "/users", 200},
+		{xinlu.RoleSecAdmin, "GET", "/audit", 403},
+	} {
+		c := a.as(tc.role)
+		var res response
+		if tc.method == "GET" {
+			res = c.get(tc.path)
+		} else {
+			res = c.postForm(tc.path, form)
+		}
+		if res.StatusCode != tc.want {
+			t.Errorf("%s %s %s: %d, want %d", tc.role, tc.method, tc.path, res.StatusCode, tc.want)
 		}
 	}
 }

@@ -9,21 +9,25 @@ import (
 
 func (s *Server) userRoutes() []Route {
 	return []Route{
-		{Method: "GET", Pattern: "/users", Perm: xinlu.PermUserManage, Handler: s.userList},
+		{Method: "GET", Pattern: "/users", Perm: xinlu.PermUserView, Handler: s.userList},
 		{Method: "GET", Pattern: "/users/new", Perm: xinlu.PermUserManage, Handler: s.userNew},
 		{Method: "POST", Pattern: "/users", Perm: xinlu.PermUserManage, Handler: s.userCreate},
 		{Method: "GET", Pattern: "/users/{id}/edit", Perm: xinlu.PermUserManage, Handler: s.userEdit},
 		{Method: "POST", Pattern: "/users/{id}", Perm: xinlu.PermUserManage, Handler: s.userUpdate},
 		{Method: "POST", Pattern: "/users/{id}/password", Perm: xinlu.PermUserManage, Handler: s.userResetPassword},
+		{Method: "GET", Pattern: "/users/{id}/roles", Perm: xinlu.PermRoleManage, Handler: s.userRolesEdit},
+		{Method: "POST", Pattern: "/users/{id}/roles", Perm: xinlu.PermRoleManage, Handler: s.userRolesUpdate},
 	}
 }
 
 type userListView struct {
-	Query string
-	Role  string
-	Roles []xinlu.Role
-	Items []*xinlu.User
-	Pager pager
+	Query       string
+	Role        string
+	Roles       []xinlu.Role
+	Items       []*xinlu.User
+	Pager       pager
+	CanManage   bool // may create and edit accounts (system administrator)
+	CanSetRoles bool // may assign roles (security administrator)
 }
 
 func (s *Server) userList(w http.ResponseWriter, r *http.Request) {
@@ -36,19 +40,16 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "users", s.printer(r).T("nav.users"), userListView{
-		Query: q, Role: role, Roles: xinlu.Roles, Items: items, Pager: newPager(r, p, total)})
+		Query: q, Role: role, Roles: xinlu.Roles, Items: items, Pager: newPager(r, p, total),
+		CanManage: u.Can(xinlu.PermUserManage), CanSetRoles: u.Can(xinlu.PermRoleManage)})
 }
 
 type userFormView struct {
 	U        *xinlu.User
-	Roles    []xinlu.Role
 	Members  []store.MemberChoice
 	Password string // the initial or reset password, shown once
 	Err      error
 }
-
-// Has reports whether the edited user holds r, for the role checkboxes.
-func (v userFormView) Has(r xinlu.Role) bool { return v.U.HasRole(r) }
 
 func (s *Server) userForm(w http.ResponseWriter, r *http.Request, status int, u *xinlu.User, password string, err error) {
 	members, lerr := s.store.MembersForAccount(r.Context(), u.ZoneID, u.MemberID)
@@ -60,7 +61,7 @@ func (s *Server) userForm(w http.ResponseWriter, r *http.Request, status int, u 
 	if u.ID != 0 {
 		title = "user.edit"
 	}
-	s.render(w, r, status, "user_form", s.printer(r).T(title), userFormView{U: u, Roles: xinlu.Roles, Members: members, Password: password, Err: err})
+	s.render(w, r, status, "user_form", s.printer(r).T(title), userFormView{U: u, Members: members, Password: password, Err: err})
 }
 
 func (s *Server) userNew(w http.ResponseWriter, r *http.Request) {
@@ -68,19 +69,12 @@ func (s *Server) userNew(w http.ResponseWriter, r *http.Request) {
 	s.userForm(w, r, http.StatusOK, &xinlu.User{ZoneID: u.ZoneID, Roles: []xinlu.Role{xinlu.RoleMember}}, "", nil)
 }
 
-// userFromForm reads the fields an administrator edits.
+// userFromForm reads the fields the system administrator edits; roles are
+// the security administrator's (userRolesUpdate).
 func userFromForm(r *http.Request, u *xinlu.User) error {
 	u.Name = r.PostFormValue("name")
 	u.Lang = r.PostFormValue("lang")
 	u.Disabled = r.PostFormValue("disabled") == "on"
-	u.Roles = nil
-	r.ParseForm()
-	for _, v := range r.PostForm["roles"] {
-		if !xinlu.Role(v).Valid() {
-			return xinlu.Invalid("roles", "user.role_unknown", v)
-		}
-		u.Roles = append(u.Roles, xinlu.Role(v))
-	}
 	var err error
 	if u.MemberID, err = formInt64(r, "member_id"); err != nil {
 		return err
@@ -93,7 +87,8 @@ func userFromForm(r *http.Request, u *xinlu.User) error {
 
 func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
 	info := requestInfo(r.Context())
-	u := &xinlu.User{ZoneID: info.user.ZoneID, Username: r.PostFormValue("username"), MustChangePassword: true}
+	u := &xinlu.User{ZoneID: info.user.ZoneID, Username: r.PostFormValue("username"), MustChangePassword: true,
+		Roles: []xinlu.Role{xinlu.RoleMember}}
 	err := userFromForm(r, u)
 	password := xinlu.RandomPassword()
 	if err == nil {
@@ -177,4 +172,44 @@ func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.userForm(w, r, http.StatusOK, u, password, nil)
+}
+
+type userRolesView struct {
+	U     *xinlu.User
+	Roles []xinlu.Role
+	Err   error
+}
+
+// Has reports whether the edited user holds r, for the checkboxes.
+func (v userRolesView) Has(r xinlu.Role) bool { return v.U.HasRole(r) }
+
+func (s *Server) userRolesEdit(w http.ResponseWriter, r *http.Request) {
+	u, err := s.userByPath(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "user_roles", s.printer(r).T("user.roles_title"), userRolesView{U: u, Roles: xinlu.Roles})
+}
+
+func (s *Server) userRolesUpdate(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	u, err := s.userByPath(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	r.ParseForm()
+	var roles []xinlu.Role
+	for _, v := range r.PostForm["roles"] {
+		roles = append(roles, xinlu.Role(v))
+	}
+	version, err := formInt(r, "version")
+	if err == nil {
+		err = s.store.SetUserRoles(r.Context(), xinlu.ActorOf(info.user, info.ip), u.ZoneID, u.ID, roles, version)
+	}
+	s.afterSave(w, r, err, func(status int, err error) {
+		u.Roles = roles
+		s.render(w, r, status, "user_roles", s.printer(r).T("user.roles_title"), userRolesView{U: u, Roles: xinlu.Roles, Err: err})
+	}, "flash.updated", "/users")
 }

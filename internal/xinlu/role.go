@@ -19,16 +19,51 @@ const (
 	RoleDiscipline Role = "discipline" // discipline / organisation office
 	RoleFinance    Role = "finance"
 	RoleDirector   Role = "director" // 管委会主任
-	RoleAdmin      Role = "admin"    // system administrator
-	RoleAuditor    Role = "auditor"  // read-only auditor
+	RoleAuditor    Role = "auditor"  // read-only auditor of business records
 	RoleViewer     Role = "viewer"   // city or province, read-only across zones
+
+	// The three administrators (三员): none can do another's job.
+	RoleSysAdmin   Role = "sysadmin"   // accounts, organisation, settings, backup
+	RoleSecAdmin   Role = "secadmin"   // roles, security policy, unlocks, sessions
+	RoleAuditAdmin Role = "auditadmin" // reads and exports the audit log, nothing else
+
+	// RoleAdmin holds all three administrators' rights at once. It exists for
+	// the demo zone only and is labelled as a demo convenience; it cannot be
+	// combined with the three.
+	RoleAdmin Role = "admin"
 )
+
+// AdminRoles are the roles of the three administrators and the demo's
+// combined one; a user holds at most one of them.
+var AdminRoles = []Role{RoleSysAdmin, RoleSecAdmin, RoleAuditAdmin, RoleAdmin}
 
 // Roles lists every role in display order.
 var Roles = []Role{
 	RoleMember, RoleScreener, RolePlanner, RoleSponsor, RoleAgent, RoleHead,
-	RoleAppraiser, RoleDiscipline, RoleFinance, RoleDirector, RoleAdmin,
-	RoleAuditor, RoleViewer,
+	RoleAppraiser, RoleDiscipline, RoleFinance, RoleDirector,
+	RoleAuditor, RoleViewer, RoleSysAdmin, RoleSecAdmin, RoleAuditAdmin, RoleAdmin,
+}
+
+// IsAdminRole reports whether r is one of the administrator roles.
+func (r Role) IsAdminRole() bool { return slices.Contains(AdminRoles, r) }
+
+// CheckRoleSet enforces separation of duties among administrators: at most
+// one administrator role, and an administrator holds no business role (an
+// administrator's account is not a staff member's working account).
+func CheckRoleSet(roles []Role) error {
+	admins := 0
+	for _, r := range roles {
+		if r.IsAdminRole() {
+			admins++
+		}
+	}
+	if admins > 1 {
+		return Invalid("roles", "user.admin_roles_exclusive")
+	}
+	if admins == 1 && len(roles) > 1 {
+		return Invalid("roles", "user.admin_role_alone")
+	}
+	return nil
 }
 
 // Valid reports whether r is a known role.
@@ -85,7 +120,10 @@ const (
 	PermStaffView      Permission = "staff.view"      // member records and contracts
 	PermStaffManage    Permission = "staff.manage"    // edit members, contracts, terms
 	PermStaffExport    Permission = "staff.export"    // roster to Excel
-	PermUserManage     Permission = "user.manage"     // accounts and roles
+	PermUserView       Permission = "user.view"       // list accounts
+	PermUserManage     Permission = "user.manage"     // accounts: create, edit, disable, reset password
+	PermRoleManage     Permission = "role.manage"     // assign roles to accounts
+	PermSecurityManage Permission = "security.manage" // security policy, unlocks, sessions of others
 	PermAuditView      Permission = "audit.view"      // read and export the audit log
 	PermCalendarView   Permission = "calendar.view"   // holiday calendar
 	PermCalendarManage Permission = "calendar.manage" // edit and import it
@@ -94,7 +132,7 @@ const (
 // Permissions lists every real permission.
 var Permissions = []Permission{
 	PermOrgView, PermOrgManage, PermStaffView, PermStaffManage, PermStaffExport,
-	PermUserManage, PermAuditView, PermCalendarView, PermCalendarManage,
+	PermUserView, PermUserManage, PermRoleManage, PermSecurityManage, PermAuditView, PermCalendarView, PermCalendarManage,
 }
 
 // grants is the one table of who may do what, and how far. A role that does
@@ -134,19 +172,36 @@ var grants = map[Role]map[Permission]Scope{
 		PermOrgView: ScopeZone, PermStaffView: ScopeZone, PermStaffExport: ScopeZone,
 		PermCalendarView: ScopeZone,
 	},
-	RoleAdmin: {
+	RoleSysAdmin: {
 		PermOrgView: ScopeZone, PermOrgManage: ScopeZone,
 		PermStaffView: ScopeZone, PermStaffManage: ScopeZone, PermStaffExport: ScopeZone,
-		PermUserManage: ScopeZone, PermAuditView: ScopeZone,
-		PermCalendarView: ScopeZone, PermCalendarManage: ScopeZone,
+		PermUserView: ScopeZone, PermUserManage: ScopeZone, PermCalendarView: ScopeZone, PermCalendarManage: ScopeZone,
+	},
+	RoleSecAdmin: {
+		PermOrgView: ScopeZone, PermUserView: ScopeZone, PermRoleManage: ScopeZone, PermSecurityManage: ScopeZone,
+	},
+	RoleAuditAdmin: {
+		PermAuditView: ScopeZone,
 	},
 	RoleAuditor: {
-		PermOrgView: ScopeZone, PermStaffView: ScopeZone, PermAuditView: ScopeZone,
-		PermCalendarView: ScopeZone,
+		PermOrgView: ScopeZone, PermStaffView: ScopeZone, PermCalendarView: ScopeZone,
 	},
 	RoleViewer: {
 		PermOrgView: ScopeAllZones, PermStaffView: ScopeAllZones, PermCalendarView: ScopeAllZones,
 	},
+}
+
+func init() {
+	// The demo's combined administrator holds exactly the three's rights.
+	combined := map[Permission]Scope{}
+	for _, r := range []Role{RoleSysAdmin, RoleSecAdmin, RoleAuditAdmin} {
+		for p, sc := range grants[r] {
+			if sc > combined[p] {
+				combined[p] = sc
+			}
+		}
+	}
+	grants[RoleAdmin] = combined
 }
 
 // ScopeOf returns the widest scope any of roles grants for p.

@@ -52,7 +52,7 @@ func (u *User) Validate() error {
 			return Invalid("roles", "user.role_unknown", string(r))
 		}
 	}
-	return nil
+	return CheckRoleSet(u.Roles)
 }
 
 // HasRole reports whether u holds r.
@@ -115,8 +115,10 @@ func (u *User) CheckSelfEdit(actorID int64, old *User) error {
 	if u.Disabled && !old.Disabled {
 		return Invalid("disabled", "user.cannot_disable_self")
 	}
-	if old.HasRole(RoleAdmin) && !u.HasRole(RoleAdmin) {
-		return Invalid("roles", "user.cannot_drop_own_admin")
+	for _, r := range old.Roles {
+		if r.IsAdminRole() && !u.HasRole(r) {
+			return Invalid("roles", "user.cannot_drop_own_admin")
+		}
 	}
 	return nil
 }
