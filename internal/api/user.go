@@ -19,12 +19,12 @@ func (a *API) userRoutes() []Route {
 }
 
 type userInput struct {
-	Username string       `json:"username"`
-	Name     string       `json:"name"`
-	MemberID int64        `json:"member_id"`
-	Lang     string       `json:"lang"`
-	Disabled bool         `json:"disabled"`
-	Version  *int         `json:"version"`
+	Username string `json:"username"`
+	Name     string `json:"name"`
+	MemberID int64  `json:"member_id"`
+	Lang     string `json:"lang"`
+	Disabled bool   `json:"disabled"`
+	Version  *int   `json:"version"`
 }
 
 // userWithPassword answers a create or reset: the password is shown once.

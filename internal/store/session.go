@@ -176,4 +176,3 @@ func (s *Store) RevokeToken(ctx context.Context, a xinlu.Actor, userID, tokenID 
 		return tx.audit(ctx, a, "auth.token_revoke", "session", tokenID, map[string]any{"kind": "api"}, nil)
 	})
 }
-

@@ -120,6 +120,7 @@ const (
 	PermStaffView      Permission = "staff.view"      // member records and contracts
 	PermStaffManage    Permission = "staff.manage"    // edit members, contracts, terms
 	PermStaffExport    Permission = "staff.export"    // roster to Excel
+	PermReveal         Permission = "personal.reveal" // see a masked personal field in full, with a reason
 	PermUserView       Permission = "user.view"       // list accounts
 	PermUserManage     Permission = "user.manage"     // accounts: create, edit, disable, reset password
 	PermRoleManage     Permission = "role.manage"     // assign roles to accounts
@@ -131,7 +132,7 @@ const (
 
 // Permissions lists every real permission.
 var Permissions = []Permission{
-	PermOrgView, PermOrgManage, PermStaffView, PermStaffManage, PermStaffExport,
+	PermOrgView, PermOrgManage, PermStaffView, PermStaffManage, PermStaffExport, PermReveal,
 	PermUserView, PermUserManage, PermRoleManage, PermSecurityManage, PermAuditView, PermCalendarView, PermCalendarManage,
 }
 
@@ -154,11 +155,11 @@ var grants = map[Role]map[Permission]Scope{
 		PermOrgView: ScopeZone, PermStaffView: ScopeOwn, PermCalendarView: ScopeZone,
 	},
 	RoleHead: {
-		PermOrgView: ScopeZone, PermStaffView: ScopeDepartment, PermStaffExport: ScopeDepartment,
+		PermOrgView: ScopeZone, PermStaffView: ScopeDepartment, PermStaffExport: ScopeDepartment, PermReveal: ScopeDepartment,
 		PermCalendarView: ScopeZone,
 	},
 	RoleAppraiser: {
-		PermOrgView: ScopeZone, PermStaffView: ScopeZone, PermStaffExport: ScopeZone,
+		PermOrgView: ScopeZone, PermStaffView: ScopeZone, PermStaffExport: ScopeZone, PermReveal: ScopeZone,
 		PermCalendarView: ScopeZone,
 	},
 	RoleDiscipline: {
@@ -202,6 +203,17 @@ func init() {
 		}
 	}
 	grants[RoleAdmin] = combined
+}
+
+// NeedsSecondFactor reports whether holders of roles must sign in with a
+// second factor: the administrators and whoever may reveal personal data.
+func NeedsSecondFactor(roles []Role) bool {
+	for _, r := range roles {
+		if r.IsAdminRole() {
+			return true
+		}
+	}
+	return ScopeOf(roles, PermReveal) > ScopeNone
 }
 
 // ScopeOf returns the widest scope any of roles grants for p.
