@@ -5,8 +5,14 @@ ADDR      ?= 127.0.0.1:8080
 DEMO_PASSWORD ?= Demo@2026
 VENDOR    := internal/web/static/vendor
 export CGO_ENABLED := 0
+# Build with the newest Go patch release (from the Go module proxy), so that
+# standard-library security fixes are in every binary.
+export GOTOOLCHAIN := go1.26.11
+# An offline copy of the Go vulnerability database, as a module on the proxy.
+VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
+GOVULNCHECK    := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 
-.PHONY: all build run test assets vet bench clean release
+.PHONY: all build run test assets vet bench clean release vulncheck
 
 all: build
 
@@ -42,6 +48,15 @@ test: assets
 	@if [ -n "$$XINLU_TEST_POSTGRES" ]; then echo "PostgreSQL tests: on"; else echo "PostgreSQL tests: SKIPPED (set XINLU_TEST_POSTGRES=postgres://... to run them; .ci/run does)"; fi
 	XINLU_TEST_BROWSER=$${XINLU_TEST_BROWSER:-$$(command -v chromium >/dev/null 2>&1 && echo 1)} $(GO) test -count=1 ./...
 	$(GO) vet ./...
+
+# govulncheck against the vulnerability database built from its module copy
+# (no network beyond the Go module proxy is needed).
+vulncheck: assets
+	$(GO) mod download golang.org/x/vulndb@$(VULNDB_VERSION)
+	rm -rf .vulndb
+	$(GO) run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) \
+		-vulns "$$($(GO) env GOMODCACHE)/golang.org/x/vulndb@$(VULNDB_VERSION)/data/osv" -out .vulndb
+	$(GO) run $(GOVULNCHECK) -db "file://$$(pwd)/.vulndb" ./...
 
 bench: assets
 	$(GO) test -run '^$$' -bench . -benchmem ./...
