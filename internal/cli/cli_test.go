@@ -157,15 +157,30 @@ func TestBackupAndAuditVerify(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "holds") {
 		t.Fatalf("verify: %+v", r)
 	}
-	// Tamper with one row directly in the database.
+	// The database refuses to alter the log; an attacker who drops the
+	// triggers first is caught by the chain.
 	db := openSQL(t, path)
-	if _, err := db.Exec(`UPDATE audit_log SET actor_name = 'mallory' WHERE id = 5`); err != nil {
-		t.Fatal(err)
+	if _, err := db.Exec(`UPDATE audit_log SET actor_name = 'mallory' WHERE id = 5`); err == nil {
+		t.Fatal("the audit log accepted an UPDATE")
+	}
+	for _, q := range []string{`DROP TRIGGER audit_log_no_update`, `UPDATE audit_log SET actor_name = 'mallory' WHERE id = 5`} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
 	}
 	db.Close()
 	r = run(t, "", "audit", "verify", "--db", dsn)
 	if r.code != 1 || !strings.Contains(r.stderr, "row 5") {
 		t.Fatalf("tampered verify: %+v", r)
+	}
+	if n := countRows(t, path, "security_alarms"); n != 1 {
+		t.Fatalf("the chain break raised %d alarms", n)
+	}
+	if r := run(t, "", "audit", "purge", "--db", dsn); r.code != 1 || !strings.Contains(r.stderr, "refused") {
+		t.Fatalf("purge of a broken chain: %+v", r)
+	}
+	if r := run(t, "", "audit", "purge", "--keep-days", "30", "--db", dsn); r.code != 2 {
+		t.Fatalf("purge keeping 30 days: %+v", r)
 	}
 }
 

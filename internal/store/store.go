@@ -39,6 +39,9 @@ type Store struct {
 	now     func() time.Time
 	stmts   sync.Map // SQLite reads: query text → *sql.Stmt, so hot queries are parsed once
 	nstmts  atomic.Int64
+
+	auditKey   []byte // HMAC key of the audit chain, from the key file
+	auditKeyID string
 }
 
 // Open connects to dsn ("sqlite:PATH" or "postgres://…") without migrating.

@@ -1,6 +1,7 @@
 package xinlu
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -23,14 +24,20 @@ type AuditEntry struct {
 	After     string // JSON, "" when nothing is left after
 	IP        string
 	PrevHash  string
+	KeyID     string // the audit key that signed the row; "" for a plain hash
 	Hash      string
 }
 
-// ComputeHash returns the hash of the entry's content chained to PrevHash.
-// Every field but Hash itself goes in, each length-prefixed so that field
+// ComputeHash returns the hash of the entry's content chained to PrevHash:
+// HMAC-SHA-256 under key, so that nobody without the key (kept outside the
+// database) can rewrite the chain, or plain SHA-256 when key is nil. Every
+// field but Hash itself goes in, each length-prefixed so that field
 // boundaries cannot be shifted.
-func (e *AuditEntry) ComputeHash() string {
+func (e *AuditEntry) ComputeHash(key []byte) string {
 	h := sha256.New()
+	if key != nil {
+		h = hmac.New(sha256.New, key)
+	}
 	for _, f := range []string{
 		strconv.FormatInt(e.ID, 10),
 		strconv.FormatInt(e.ZoneID, 10),
@@ -38,7 +45,7 @@ func (e *AuditEntry) ComputeHash() string {
 		strconv.FormatInt(e.ActorID, 10),
 		e.ActorName, e.Action, e.Entity,
 		strconv.FormatInt(e.EntityID, 10),
-		e.Before, e.After, e.IP, e.PrevHash,
+		e.Before, e.After, e.IP, e.PrevHash, e.KeyID,
 	} {
 		h.Write([]byte(strconv.Itoa(len(f))))
 		h.Write([]byte{':'})

@@ -145,7 +145,11 @@ func TestDepartmentRules(t *testing.T) {
 func TestAuditHashCoversEveryField(t *testing.T) {
 	e := AuditEntry{ID: 1, ZoneID: 2, At: time.Date(2026, 11, 27, 1, 2, 3, 4000, time.UTC), ActorID: 3, ActorName: "admin",
 		Action: "x.y", Entity: "x", EntityID: 4, Before: "{}", After: `{"a":1}`, IP: "127.0.0.1", PrevHash: "abc"}
-	base := e.ComputeHash()
+	base := e.ComputeHash(nil)
+	keyed := e.ComputeHash([]byte("k1"))
+	if keyed == base || keyed == e.ComputeHash([]byte("k2")) {
+		t.Fatal("the key does not change the hash")
+	}
 	mutations := []func(*AuditEntry){
 		func(e *AuditEntry) { e.ID++ }, func(e *AuditEntry) { e.ZoneID++ }, func(e *AuditEntry) { e.At = e.At.Add(time.Microsecond) },
 		func(e *AuditEntry) { e.ActorID++ }, func(e *AuditEntry) { e.ActorName += "x" }, func(e *AuditEntry) { e.Action += "x" },
@@ -157,7 +161,7 @@ func TestAuditHashCoversEveryField(t *testing.T) {
 	for i, m := range mutations {
 		c := e
 		m(&c)
-		if c.ComputeHash() == base {
+		if c.ComputeHash(nil) == base {
 			t.Errorf("mutation %d leaves the hash unchanged", i)
 		}
 	}
