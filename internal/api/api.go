@@ -52,11 +52,14 @@ func (a *API) Routes() []Route {
 		a.authRoutes(),
 		a.departmentRoutes(),
 		a.staffRoutes(),
+		a.personalRoutes(),
 		a.teamRoutes(),
 		a.parkRoutes(),
 		a.calendarRoutes(),
 		a.userRoutes(),
 		a.auditRoutes(),
+		a.identityRoutes(),
+		a.securityRoutes(),
 	} {
 		rs = append(rs, area...)
 	}

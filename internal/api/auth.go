@@ -47,6 +47,7 @@ func userJSON(u *xinlu.User) UserJSON {
 type loginRequest struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
+	TOTP     string `json:"totp"` // the second factor: a TOTP code or a recovery code
 	Label    string `json:"label"`
 }
 
@@ -56,15 +57,14 @@ type loginResponse struct {
 	User      UserJSON  `json:"user"`
 }
 
+// login signs in with username and password, and for accounts with a
+// second factor (or whose roles require one) a code in "totp": without a
+// valid one the answer is 401 with key identity.totp_required (or
+// identity.totp_enrol_required when the account has yet to enrol, which is
+// done on the web profile page). A wrong code counts as a failed sign-in.
 func (a *API) login(w http.ResponseWriter, r *http.Request) error {
 	var req loginRequest
 	if err := decode(r, &req); err != nil {
-		return err
-	}
-	act := xinlu.Actor{IP: remoteIP(r), Name: req.Username}
-	u, err := a.store.Login(r.Context(), act, req.Username, req.Password,
-		store.LoginPolicy{Limit: a.cfg.LoginLimit, Window: a.cfg.LoginWindow})
-	if err != nil {
 		return err
 	}
 	label := req.Label
@@ -73,6 +73,23 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	if len([]rune(label)) > 64 {
 		return xinlu.Invalid("label", "error.too_long", 64)
+	}
+	act := xinlu.Actor{IP: remoteIP(r), Name: req.Username}
+	u, factor, err := a.store.Login(r.Context(), act, req.Username, req.Password,
+		store.LoginPolicy{Limit: a.cfg.LoginLimit, Window: a.cfg.LoginWindow})
+	if err != nil {
+		return err
+	}
+	switch factor {
+	case store.FactorEnrol:
+		return &xinlu.Error{Code: xinlu.EUNAUTHORIZED, Field: "totp", Key: "identity.totp_enrol_required"}
+	case store.FactorCode:
+		if xinlu.NormalizeTOTP(req.TOTP) == "" {
+			return &xinlu.Error{Code: xinlu.EUNAUTHORIZED, Field: "totp", Key: "identity.totp_required"}
+		}
+		if _, err := a.store.VerifySecondFactor(r.Context(), act, u, req.TOTP); err != nil {
+			return err
+		}
 	}
 	token, sess, err := a.store.CreateSession(r.Context(), xinlu.ActorOf(u, act.IP), u.ID, "api", label, a.cfg.Sessions.TokenTTL)
 	if err != nil {
@@ -161,27 +178,52 @@ func (a *API) changePassword(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// ChangeOwnPassword checks the current password and the policy, then stores
-// the new one, ending the user's other sessions. The web page uses it too.
+// ChangeOwnPassword checks the current password and the policy (length,
+// classes, no username, product name or zone code, not a common weak
+// password, none of the last few), then stores the new one, ending the
+// user's other sessions. The web page uses it too.
 func ChangeOwnPassword(r *http.Request, st *store.Store, u *xinlu.User, current, next, keepSession string) error {
+	ctx := r.Context()
 	if current == "" {
 		return xinlu.Invalid("current_password", "error.required")
 	}
 	if !xinlu.CheckPassword(u.PasswordHash, current) {
 		return xinlu.Invalid("current_password", "auth.current_password_wrong")
 	}
-	if err := xinlu.ValidatePassword(next, u.Username); err != nil {
-		err.(*xinlu.Error).Field = "new_password"
+	policy := st.PasswordPolicy(ctx, u.ZoneID)
+	var words []string // context words the password may not contain
+	if z, err := st.ZoneByID(ctx, u.ZoneID); err == nil {
+		words = append(words, z.Code)
+	} else if xinlu.ErrorCode(err) != xinlu.ENOTFOUND {
 		return err
+	}
+	if err := policy.Validate(next, u.Username, words...); err != nil {
+		return asNewPassword(err)
 	}
 	if next == current {
 		return xinlu.Invalid("new_password", "password.same_as_old")
+	}
+	history, err := st.PasswordHistory(ctx, u.ID, policy.History)
+	if err != nil {
+		return err
+	}
+	if err := policy.CheckHistory(next, history); err != nil {
+		return asNewPassword(err)
 	}
 	hash, err := xinlu.HashPassword(next)
 	if err != nil {
 		return xinlu.Internal(err)
 	}
-	return st.SetPassword(r.Context(), xinlu.ActorOf(u, remoteIP(r)), u.ID, hash, false, keepSession)
+	return st.SetPassword(ctx, xinlu.ActorOf(u, remoteIP(r)), u.ID, hash, false, keepSession)
+}
+
+// asNewPassword names the new-password field in a policy error.
+func asNewPassword(err error) error {
+	e := xinlu.AsError(err)
+	if e.Code == xinlu.EINVALID {
+		e.Field = "new_password"
+	}
+	return e
 }
 
 type langRequest struct {

@@ -79,13 +79,7 @@ func newCalendarServer(t *testing.T) *calendarServer {
 // login returns a bearer token for the account of role r.
 func (s *calendarServer) login(r xinlu.Role) string {
 	s.t.Helper()
-	status, body := s.call("", "POST", "/auth/login", `{"username":"`+string(r)+`","password":"`+calendarTestPassword+`"}`)
-	if status != 200 {
-		s.t.Fatalf("login as %s: %d %s", r, status, body)
-	}
-	var out struct{ Token string }
-	json.Unmarshal([]byte(body), &out)
-	return out.Token
+	return signInAPI(s.t, s.store, s.url, string(r), calendarTestPassword)
 }
 
 func (s *calendarServer) call(token, method, path, body string) (int, string) {

@@ -112,18 +112,8 @@ func (e *staffAPIEnv) call(username, method, path, body string) (int, string) {
 	e.t.Helper()
 	tok, ok := e.tokens[username]
 	if !ok {
-		res, err := http.Post(e.srv.URL+"/api/v1/auth/login", "application/json",
-			strings.NewReader(`{"username":"`+username+`","password":"`+staffAPIPassword+`"}`))
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		var out struct{ Token string }
-		json.NewDecoder(res.Body).Decode(&out)
-		res.Body.Close()
-		if out.Token == "" {
-			e.t.Fatalf("login as %s: %d", username, res.StatusCode)
-		}
-		tok, e.tokens[username] = out.Token, out.Token
+		tok = signInAPI(e.t, e.st, e.srv.URL, username, staffAPIPassword)
+		e.tokens[username] = tok
 	}
 	req, err := http.NewRequest(method, e.srv.URL+"/api/v1"+path, strings.NewReader(body))
 	if err != nil {

@@ -107,13 +107,7 @@ func (e *teamParkEnv) secondZone() int64 {
 // login returns an API token for username.
 func (e *teamParkEnv) login(username string) string {
 	e.t.Helper()
-	status, body := e.call("", "POST", "/auth/login", `{"username":"`+username+`","password":"`+teamParkPassword+`"}`)
-	if status != 200 {
-		e.t.Fatalf("login %s: %d %s", username, status, body)
-	}
-	var out struct{ Token string }
-	json.Unmarshal([]byte(body), &out)
-	return out.Token
+	return signInAPI(e.t, e.st, e.srv.URL, username, teamParkPassword)
 }
 
 // call sends one API request with a bearer token and returns status and body.

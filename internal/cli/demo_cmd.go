@@ -12,7 +12,7 @@ import (
 )
 
 func runDemo(ctx context.Context, env Env, args []string) error {
-	fs := newFlags(env, "demo", "demo [--db DSN] [--password P]")
+	fs := newFlags(env, "demo", "demo [--db DSN] [--key-file FILE] [--password P]")
 	db := dbFlag(fs, env)
 	password := fs.String("password", "", "give every demo user this `password` with no forced change (for trials and tests); without it each gets a random one to change at first login")
 	pos, err := parse(fs, args)
@@ -27,7 +27,7 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 			return usagef("--password: %s", passwordRule(err))
 		}
 	}
-	st, err := openDB(ctx, *db)
+	st, err := openDBStrict(ctx, *db)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 )
 
 func runServe(ctx context.Context, env Env, args []string) error {
-	fs := newFlags(env, "serve", "serve [--addr HOST:PORT] [--db DSN] [--tls-cert FILE --tls-key FILE]")
+	fs := newFlags(env, "serve", "serve [--addr HOST:PORT] [--db DSN] [--key-file FILE] [--tls-cert FILE --tls-key FILE] [--retention-years N]")
 	addrDefault := env.Getenv("XINLU_ADDR")
 	if addrDefault == "" {
 		addrDefault = "127.0.0.1:8080"
@@ -24,6 +24,10 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	cert := fs.String("tls-cert", env.Getenv("XINLU_TLS_CERT"), "serve HTTPS with this certificate `file` (env XINLU_TLS_CERT)")
 	key := fs.String("tls-key", env.Getenv("XINLU_TLS_KEY"), "private key `file` for --tls-cert (env XINLU_TLS_KEY)")
 	logFormat := fs.String("log", "text", "request log `format`: text or json")
+	retentionYears, err := retentionYearsFlag(fs.Int, env)
+	if err != nil {
+		return err
+	}
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -33,6 +37,9 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	}
 	if (*cert == "") != (*key == "") {
 		return usagef("--tls-cert and --tls-key go together")
+	}
+	if *retentionYears < 0 {
+		return usagef("--retention-years must be 0 or more")
 	}
 	var handler slog.Handler
 	switch *logFormat {
@@ -48,11 +55,20 @@ func runServe(ctx context.Context, env Env, args []string) error {
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	st, err := openDB(ctx, *db)
+	// A restore refuses while a server holds the database's lock file.
+	if path, ok := sqlitePath(*db); ok {
+		release, err := lockDB(path, false)
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
+	st, err := openDBStrict(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	startPersonalJobs(ctx, st, *retentionYears, logger)
 	cfg := web.DefaultConfig()
 	cfg.Logger = logger
 	cfg.SecureCookies = *cert != ""

@@ -69,6 +69,9 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := st.PasswordPolicy(ctx, z.ID).Validate(password, pos[0], z.Code); err != nil {
+		return fmt.Errorf("password on standard input: %s", passwordRule(err))
+	}
 	u := &xinlu.User{ZoneID: z.ID, Username: pos[0], Name: *name, Roles: rs, MustChangePassword: true}
 	if err := u.Validate(); err != nil {
 		return fmt.Errorf("%s: %s", xinlu.AsError(err).Field, englishKey(err))
@@ -122,6 +125,21 @@ func runUserPasswd(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("no user %q", pos[0])
 	}
+	policy := st.PasswordPolicy(ctx, u.ZoneID)
+	var words []string
+	if z, err := st.ZoneByID(ctx, u.ZoneID); err == nil {
+		words = append(words, z.Code)
+	}
+	if err := policy.Validate(password, u.Username, words...); err != nil {
+		return fmt.Errorf("password on standard input: %s", passwordRule(err))
+	}
+	history, err := st.PasswordHistory(ctx, u.ID, policy.History)
+	if err != nil {
+		return err
+	}
+	if err := policy.CheckHistory(password, history); err != nil {
+		return fmt.Errorf("password on standard input: %s", passwordRule(err))
+	}
 	hash, err := xinlu.HashPassword(password)
 	if err != nil {
 		return err
@@ -133,17 +151,32 @@ func runUserPasswd(ctx context.Context, env Env, args []string) error {
 	return nil
 }
 
-// passwordRule explains the password policy in one line.
+// passwordRule explains the password policy rule err broke in one line.
 func passwordRule(err error) string {
-	switch xinlu.AsError(err).Key {
+	e := xinlu.AsError(err)
+	arg := func() any {
+		if len(e.Args) > 0 {
+			return e.Args[0]
+		}
+		return ""
+	}
+	switch e.Key {
 	case "password.too_short":
-		return "at least 8 characters"
+		return fmt.Sprintf("at least %v characters", arg())
 	case "password.classes":
 		return "needs three of: lower case, upper case, digits, symbols"
 	case "password.contains_username":
 		return "must not contain the username"
+	case "identity.password_context":
+		return fmt.Sprintf("must not contain the system's name or the zone code (%v)", arg())
+	case "identity.password_weak":
+		return "is a common weak password (or one with digits and symbols around it); choose another"
+	case "identity.password_reused":
+		return fmt.Sprintf("must differ from the last %v passwords", arg())
+	case "error.too_long":
+		return fmt.Sprintf("at most %v characters", arg())
 	}
-	return "at most 128 characters"
+	return e.Key
 }
 
 func englishKey(err error) string { return xinlu.AsError(err).Key }

@@ -112,6 +112,9 @@ func (s *Store) scanMembers(ctx context.Context, q string, args ...any) ([]*xinl
 		if err != nil {
 			return nil, xinlu.Internal(err)
 		}
+		if err := s.openMember(m); err != nil {
+			return nil, err
+		}
 		out = append(out, m)
 	}
 	return out, s.translate(rows.Err())
@@ -144,12 +147,18 @@ func (s *Store) RosterMembers(ctx context.Context, f MemberFilter) ([]*xinlu.Mem
 func (s *Store) MemberByID(ctx context.Context, scope xinlu.ScopeFilter, id int64) (*xinlu.Member, error) {
 	cond, args := memberScope(scope)
 	m, err := scanMember(s.queryRow(ctx, `SELECT `+memberColumns+memberFrom+` WHERE m.id = ? AND `+cond, append([]any{id}, args...)...))
-	return m, s.translate(err)
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	return m, s.openMember(m)
 }
 
 func (tx *Tx) memberInZone(ctx context.Context, zoneID, id int64) (*xinlu.Member, error) {
 	m, err := scanMember(tx.queryRow(ctx, `SELECT `+memberColumns+memberFrom+` WHERE m.id = ? AND m.zone_id = ?`, id, zoneID))
-	return m, tx.s.translate(err)
+	if err != nil {
+		return nil, tx.s.translate(err)
+	}
+	return m, tx.s.openMember(m)
 }
 
 // CreateMember inserts a member of m.ZoneID; department and position must
@@ -165,11 +174,16 @@ func (s *Store) CreateMember(ctx context.Context, a xinlu.Actor, m *xinlu.Member
 		if err := tx.sameZone(ctx, m.ZoneID, "positions", m.PositionID, "position_id"); err != nil {
 			return err
 		}
+		sealed, err := tx.sealMember(ctx, m)
+		if err != nil {
+			return err
+		}
 		now := s.Now()
+		leftOn := xinlu.LeftOn("", m.Status, "", s.today().Format(xinlu.DateLayout))
 		id, err := tx.insert(ctx, `INSERT INTO members (zone_id, department_id, position_id, staff_no, name, gender, phone, id_number,
-			status, joined_on, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,1,?,?)`,
-			m.ZoneID, nullID(m.DepartmentID), nullID(m.PositionID), m.StaffNo, m.Name, m.Gender, m.Phone, m.IDNumber,
-			string(m.Status), m.JoinedOn, now, now)
+			phone_hash, id_number_hash, status, joined_on, left_on, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,1,?,?)`,
+			m.ZoneID, nullID(m.DepartmentID), nullID(m.PositionID), m.StaffNo, m.Name, m.Gender, sealed.phone, sealed.idNumber,
+			sealed.phoneHash, sealed.idNumberHash, string(m.Status), m.JoinedOn, leftOn, now, now)
 		if err != nil {
 			if xinlu.ErrorCode(err) == xinlu.ECONFLICT {
 				return xinlu.Conflict("staff_no", "member.staff_no_taken")
@@ -200,11 +214,21 @@ func (s *Store) UpdateMember(ctx context.Context, a xinlu.Actor, m *xinlu.Member
 		if err := tx.sameZone(ctx, m.ZoneID, "positions", m.PositionID, "position_id"); err != nil {
 			return err
 		}
+		sealed, err := tx.sealMember(ctx, m)
+		if err != nil {
+			return err
+		}
+		var oldLeftOn string
+		if err := tx.queryRow(ctx, `SELECT left_on FROM members WHERE id = ?`, m.ID).Scan(&oldLeftOn); err != nil {
+			return s.translate(err)
+		}
 		now := s.Now()
+		leftOn := xinlu.LeftOn(old.Status, m.Status, oldLeftOn, s.today().Format(xinlu.DateLayout))
 		_, err = tx.exec(ctx, `UPDATE members SET department_id = ?, position_id = ?, staff_no = ?, name = ?, gender = ?, phone = ?,
-			id_number = ?, status = ?, joined_on = ?, version = version + 1, updated_at = ? WHERE id = ? AND zone_id = ?`,
-			nullID(m.DepartmentID), nullID(m.PositionID), m.StaffNo, m.Name, m.Gender, m.Phone, m.IDNumber,
-			string(m.Status), m.JoinedOn, now, m.ID, m.ZoneID)
+			id_number = ?, phone_hash = ?, id_number_hash = ?, status = ?, joined_on = ?, left_on = ?, version = version + 1, updated_at = ?
+			WHERE id = ? AND zone_id = ?`,
+			nullID(m.DepartmentID), nullID(m.PositionID), m.StaffNo, m.Name, m.Gender, sealed.phone, sealed.idNumber,
+			sealed.phoneHash, sealed.idNumberHash, string(m.Status), m.JoinedOn, leftOn, now, m.ID, m.ZoneID)
 		if err != nil {
 			return staffDuplicate(s.translate(err), "staff_no", "member.staff_no_taken")
 		}

@@ -27,13 +27,25 @@ type Session struct {
 
 // SessionPolicy bounds how long sessions live.
 type SessionPolicy struct {
-	Idle     time.Duration // web sessions end after this long without a request
-	Lifetime time.Duration // web sessions end this long after login
-	TokenTTL time.Duration // API tokens end this long after issue
+	Idle      time.Duration // web sessions end after this long without a request
+	AdminIdle time.Duration // … or this long for the administrator roles
+	Lifetime  time.Duration // web sessions end this long after login
+	TokenTTL  time.Duration // API tokens end this long after issue
 }
 
-// DefaultSessionPolicy is 30 minutes idle, 12 hours in all, tokens 30 days.
-var DefaultSessionPolicy = SessionPolicy{Idle: 30 * time.Minute, Lifetime: 12 * time.Hour, TokenTTL: 30 * 24 * time.Hour}
+// DefaultSessionPolicy is 30 minutes idle (15 for administrators), 12 hours
+// in all, API tokens 30 days.
+var DefaultSessionPolicy = SessionPolicy{Idle: 30 * time.Minute, AdminIdle: 15 * time.Minute, Lifetime: 12 * time.Hour, TokenTTL: 30 * 24 * time.Hour}
+
+// IdleFor is the idle limit of a web session of u.
+func (p SessionPolicy) IdleFor(u *xinlu.User) time.Duration {
+	for _, r := range u.Roles {
+		if r.IsAdminRole() && p.AdminIdle > 0 {
+			return p.AdminIdle
+		}
+	}
+	return p.Idle
+}
 
 func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
@@ -71,9 +83,10 @@ func truncate(s string, n int) string {
 }
 
 // SessionUser resolves a session secret of the given kind to its user. It
-// ends the session when it is past its lifetime or idle limit, and records
-// activity at most once a minute so reads stay reads.
-func (s *Store) SessionUser(ctx context.Context, token, kind string, idle time.Duration) (*xinlu.User, *Session, error) {
+// ends the session when it is past its lifetime or the idle limit that idle
+// gives for its user (nil: none), and records activity at most once a minute
+// so reads stay reads.
+func (s *Store) SessionUser(ctx context.Context, token, kind string, idleFor func(*xinlu.User) time.Duration) (*xinlu.User, *Session, error) {
 	if token == "" {
 		return nil, nil, xinlu.NotFound("error.not_found")
 	}
@@ -103,6 +116,10 @@ func (s *Store) SessionUser(ctx context.Context, token, kind string, idle time.D
 	}
 	sortRoles(u.Roles)
 	now := s.Now()
+	var idle time.Duration
+	if idleFor != nil {
+		idle = idleFor(u)
+	}
 	if now.After(sess.ExpiresAt) || (idle > 0 && now.Sub(sess.LastSeenAt) > idle) {
 		_ = s.inTx(ctx, func(tx *Tx) error {
 			_, err := tx.exec(ctx, `DELETE FROM sessions WHERE id = ?`, sess.ID)
@@ -175,4 +192,124 @@ func (s *Store) RevokeToken(ctx context.Context, a xinlu.Actor, userID, tokenID 
 		}
 		return tx.audit(ctx, a, "auth.token_revoke", "session", tokenID, map[string]any{"kind": "api"}, nil)
 	})
+}
+
+// SessionInfo is a session as the security administrator sees it.
+type SessionInfo struct {
+	Session
+	Username string
+	Name     string
+}
+
+// SessionFilter selects sessions for the security administrator.
+type SessionFilter struct {
+	ZoneID int64
+	UserID int64
+	xinlu.Page
+}
+
+// ListSessions returns the live sessions and tokens of a zone's users.
+func (s *Store) ListSessions(ctx context.Context, f SessionFilter) ([]SessionInfo, int, error) {
+	cond, args := `u.zone_id = ? AND s.expires_at > ?`, []any{f.ZoneID, s.Now()}
+	if f.UserID != 0 {
+		cond, args = cond+` AND u.id = ?`, append(args, f.UserID)
+	}
+	var total int
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, xinlu.Internal(err)
+	}
+	p := f.Page.Normalize()
+	rows, err := s.query(ctx, `SELECT s.id, s.user_id, s.kind, s.label, s.ip, s.created_at, s.last_seen_at, s.expires_at, u.username, u.name
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE `+cond+` ORDER BY s.last_seen_at DESC, s.id DESC LIMIT ? OFFSET ?`,
+		append(args, p.PerPage, p.Offset())...)
+	if err != nil {
+		return nil, 0, xinlu.Internal(err)
+	}
+	defer rows.Close()
+	var out []SessionInfo
+	for rows.Next() {
+		var i SessionInfo
+		if err := rows.Scan(&i.ID, &i.UserID, &i.Kind, &i.Label, &i.IP, &i.CreatedAt, &i.LastSeenAt, &i.ExpiresAt, &i.Username, &i.Name); err != nil {
+			return nil, 0, xinlu.Internal(err)
+		}
+		out = append(out, i)
+	}
+	return out, total, rows.Err()
+}
+
+// EndSession ends one session of a user of the actor's zone.
+func (s *Store) EndSession(ctx context.Context, a xinlu.Actor, id int64) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		var userID int64
+		var kind string
+		err := tx.queryRow(ctx, `SELECT s.user_id, s.kind FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ? AND u.zone_id = ?`,
+			id, a.ZoneID).Scan(&userID, &kind)
+		if err != nil {
+			return s.translate(err)
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE id = ?`, id); err != nil {
+			return xinlu.Internal(err)
+		}
+		return tx.audit(ctx, a, "security.session_end", "session", id, map[string]any{"user_id": userID, "kind": kind}, nil)
+	})
+}
+
+// EndUserSessions ends every session and token of a user of the actor's zone.
+func (s *Store) EndUserSessions(ctx context.Context, a xinlu.Actor, userID int64) (int, error) {
+	var n int64
+	err := s.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE id = ? AND zone_id = ?)`, userID, a.ZoneID)
+		if err != nil {
+			return xinlu.Internal(err)
+		}
+		n, _ = res.RowsAffected()
+		return tx.audit(ctx, a, "security.sessions_end", "user", userID, nil, map[string]any{"sessions": n})
+	})
+	return int(n), err
+}
+
+// DisableEndedAccounts disables the accounts of members whose contracts
+// have all ended before today (全员聘用: no contract, no access), ending
+// their sessions. It returns the usernames disabled.
+func (s *Store) DisableEndedAccounts(ctx context.Context, today string) ([]string, error) {
+	var names []string
+	err := s.inTx(ctx, func(tx *Tx) error {
+		rows, err := tx.query(ctx, `SELECT u.id, u.zone_id, u.username FROM users u
+			WHERE u.disabled = ? AND u.member_id IS NOT NULL
+			  AND EXISTS (SELECT 1 FROM contracts c WHERE c.member_id = u.member_id)
+			  AND NOT EXISTS (SELECT 1 FROM contracts c WHERE c.member_id = u.member_id
+			                  AND c.status IN ('active', 'renewed') AND c.end_date >= ?)`, false, today)
+		if err != nil {
+			return xinlu.Internal(err)
+		}
+		type hit struct {
+			id, zone int64
+			name     string
+		}
+		var hits []hit
+		for rows.Next() {
+			var h hit
+			if err := rows.Scan(&h.id, &h.zone, &h.name); err != nil {
+				rows.Close()
+				return xinlu.Internal(err)
+			}
+			hits = append(hits, h)
+		}
+		rows.Close()
+		for _, h := range hits {
+			if _, err := tx.exec(ctx, `UPDATE users SET disabled = ?, version = version + 1, updated_at = ? WHERE id = ?`, true, s.Now(), h.id); err != nil {
+				return xinlu.Internal(err)
+			}
+			if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, h.id); err != nil {
+				return xinlu.Internal(err)
+			}
+			if err := tx.audit(ctx, xinlu.SystemActor(h.zone), "user.auto_disable", "user", h.id,
+				map[string]any{"disabled": false}, map[string]any{"disabled": true, "reason": "contract ended"}); err != nil {
+				return err
+			}
+			names = append(names, h.name)
+		}
+		return nil
+	})
+	return names, err
 }

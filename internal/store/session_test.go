@@ -23,26 +23,26 @@ func TestSessions(t *testing.T) {
 		if err != nil || sess.CSRFToken == "" {
 			t.Fatal(err)
 		}
-		got, _, err := s.SessionUser(ctx, tok, "web", 30*time.Minute)
+		got, _, err := s.SessionUser(ctx, tok, "web", idle(30*time.Minute))
 		if err != nil || got.Username != "wang" || len(got.Roles) != 2 || got.Roles[0] != xinlu.RoleMember || got.Roles[1] != xinlu.RoleHead {
 			t.Fatalf("session user: %+v %v", got, err)
 		}
-		if _, _, err := s.SessionUser(ctx, tok, "api", 0); xinlu.ErrorCode(err) != xinlu.ENOTFOUND {
+		if _, _, err := s.SessionUser(ctx, tok, "api", nil); xinlu.ErrorCode(err) != xinlu.ENOTFOUND {
 			t.Fatal("a web session worked as an API token")
 		}
 		// Activity within the idle limit keeps it; 31 idle minutes end it.
 		now = now.Add(20 * time.Minute)
-		if _, _, err := s.SessionUser(ctx, tok, "web", 30*time.Minute); err != nil {
+		if _, _, err := s.SessionUser(ctx, tok, "web", idle(30*time.Minute)); err != nil {
 			t.Fatal(err)
 		}
 		now = now.Add(31 * time.Minute)
-		if _, _, err := s.SessionUser(ctx, tok, "web", 30*time.Minute); xinlu.ErrorCode(err) != xinlu.ENOTFOUND {
+		if _, _, err := s.SessionUser(ctx, tok, "web", idle(30*time.Minute)); xinlu.ErrorCode(err) != xinlu.ENOTFOUND {
 			t.Fatalf("idle session still valid: %v", err)
 		}
 		// Absolute lifetime.
 		tok2, _, _ := s.CreateSession(ctx, a, u.ID, "api", "script", time.Hour)
 		now = now.Add(61 * time.Minute)
-		if _, _, err := s.SessionUser(ctx, tok2, "api", 0); xinlu.ErrorCode(err) != xinlu.ENOTFOUND {
+		if _, _, err := s.SessionUser(ctx, tok2, "api", nil); xinlu.ErrorCode(err) != xinlu.ENOTFOUND {
 			t.Fatalf("expired token still valid: %v", err)
 		}
 		// A password change ends the other sessions but the one that made it.
@@ -51,27 +51,100 @@ func TestSessions(t *testing.T) {
 		if err := s.SetPassword(ctx, a, u.ID, "y", false, keep); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := s.SessionUser(ctx, keep, "web", time.Hour); err != nil {
+		if _, _, err := s.SessionUser(ctx, keep, "web", idle(time.Hour)); err != nil {
 			t.Fatalf("own session ended: %v", err)
 		}
-		if _, _, err := s.SessionUser(ctx, other, "api", 0); err == nil {
+		if _, _, err := s.SessionUser(ctx, other, "api", nil); err == nil {
 			t.Fatal("other session survived the password change")
 		}
 		// Login throttling counts failures per name and address within the window.
 		for i := 0; i < 3; i++ {
-			if _, err := s.Login(ctx, xinlu.Actor{IP: "10.0.0.1"}, "wang", "bad", store.LoginPolicy{Limit: 3, Window: 15 * time.Minute}); xinlu.ErrorCode(err) != xinlu.EUNAUTHORIZED {
+			if _, _, err := s.Login(ctx, xinlu.Actor{IP: "10.0.0.1"}, "wang", "bad", store.LoginPolicy{Limit: 3, Window: 15 * time.Minute}); xinlu.ErrorCode(err) != xinlu.EUNAUTHORIZED {
 				t.Fatalf("attempt %d: %v", i, err)
 			}
 		}
-		if _, err := s.Login(ctx, xinlu.Actor{IP: "10.0.0.1"}, "wang", "bad", store.LoginPolicy{Limit: 3, Window: 15 * time.Minute}); xinlu.ErrorCode(err) != xinlu.ETOOMANYREQUESTS {
+		if _, _, err := s.Login(ctx, xinlu.Actor{IP: "10.0.0.1"}, "wang", "bad", store.LoginPolicy{Limit: 3, Window: 15 * time.Minute}); xinlu.ErrorCode(err) != xinlu.ETOOMANYREQUESTS {
 			t.Fatalf("4th attempt: %v", err)
 		}
-		if _, err := s.Login(ctx, xinlu.Actor{IP: "10.0.0.2"}, "wang", "bad", store.LoginPolicy{Limit: 3, Window: 15 * time.Minute}); xinlu.ErrorCode(err) != xinlu.EUNAUTHORIZED {
+		if _, _, err := s.Login(ctx, xinlu.Actor{IP: "10.0.0.2"}, "wang", "bad", store.LoginPolicy{Limit: 3, Window: 15 * time.Minute}); xinlu.ErrorCode(err) != xinlu.EUNAUTHORIZED {
 			t.Fatalf("other address: %v", err)
 		}
 		now = now.Add(16 * time.Minute)
-		if _, err := s.Login(ctx, xinlu.Actor{IP: "10.0.0.1"}, "wang", "bad", store.LoginPolicy{Limit: 3, Window: 15 * time.Minute}); xinlu.ErrorCode(err) != xinlu.EUNAUTHORIZED {
+		if _, _, err := s.Login(ctx, xinlu.Actor{IP: "10.0.0.1"}, "wang", "bad", store.LoginPolicy{Limit: 3, Window: 15 * time.Minute}); xinlu.ErrorCode(err) != xinlu.EUNAUTHORIZED {
 			t.Fatalf("after the window: %v", err)
+		}
+	})
+}
+
+func idle(d time.Duration) func(*xinlu.User) time.Duration {
+	return func(*xinlu.User) time.Duration { return d }
+}
+
+func TestAdminSessionsIdleSooner(t *testing.T) {
+	p := store.DefaultSessionPolicy
+	if got := p.IdleFor(&xinlu.User{Roles: []xinlu.Role{xinlu.RoleSecAdmin}}); got != 15*time.Minute {
+		t.Errorf("secadmin idle %v", got)
+	}
+	if got := p.IdleFor(&xinlu.User{Roles: []xinlu.Role{xinlu.RoleMember, xinlu.RoleHead}}); got != 30*time.Minute {
+		t.Errorf("member idle %v", got)
+	}
+}
+
+func TestSessionAdministration(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		z, a := seedZone(t, s, "SA")
+		other, oa := seedZone(t, s, "SB")
+		today := "2026-11-27"
+		mk := func(zone int64, name string, end string) *xinlu.User {
+			m := &xinlu.Member{ZoneID: zone, StaffNo: name, Name: name}
+			if err := s.CreateMember(ctx, xinlu.SystemActor(zone), m); err != nil {
+				t.Fatal(err)
+			}
+			if end != "" {
+				c := &xinlu.Contract{ZoneID: zone, MemberID: m.ID, StartDate: "2023-01-01", EndDate: end, Status: xinlu.ContractActive}
+				if err := s.CreateContract(ctx, xinlu.SystemActor(zone), c); err != nil {
+					t.Fatal(err)
+				}
+			}
+			u := &xinlu.User{ZoneID: zone, Username: name, Name: name, MemberID: m.ID, Roles: []xinlu.Role{xinlu.RoleMember}, PasswordHash: "x"}
+			if err := s.CreateUser(ctx, xinlu.SystemActor(zone), u); err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		ended, current, nocontract := mk(z.ID, "ended", "2026-11-26"), mk(z.ID, "current", "2026-11-27"), mk(z.ID, "nocontract", "")
+		outsider := mk(other.ID, "outsider", "2030-01-01")
+		for _, u := range []*xinlu.User{ended, current, nocontract, outsider} {
+			if _, _, err := s.CreateSession(ctx, xinlu.SystemActor(u.ZoneID), u.ID, "web", "", time.Hour); err != nil {
+				t.Fatal(err)
+			}
+		}
+		list, total, err := s.ListSessions(ctx, store.SessionFilter{ZoneID: z.ID})
+		if err != nil || total != 3 {
+			t.Fatalf("sessions of the zone: %d %v", total, err)
+		}
+		if err := s.EndSession(ctx, oa, list[0].ID); xinlu.ErrorCode(err) != xinlu.ENOTFOUND {
+			t.Fatalf("another zone ended a session: %v", err)
+		}
+		if err := s.EndSession(ctx, a, list[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		names, err := s.DisableEndedAccounts(ctx, today)
+		if err != nil || len(names) != 1 || names[0] != "ended" {
+			t.Fatalf("disabled %v %v", names, err)
+		}
+		if u, _ := s.UserByUsername(ctx, "ended"); !u.Disabled {
+			t.Fatal("not disabled")
+		}
+		if _, n, _ := s.ListSessions(ctx, store.SessionFilter{ZoneID: z.ID, UserID: ended.ID}); n != 0 {
+			t.Fatal("the disabled account kept its session")
+		}
+		if names, _ := s.DisableEndedAccounts(ctx, today); len(names) != 0 {
+			t.Fatalf("second run disabled %v", names)
+		}
+		if n, err := s.EndUserSessions(ctx, a, current.ID); err != nil || n != 1 {
+			t.Fatalf("end user sessions: %d %v", n, err)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 
@@ -145,8 +146,8 @@ func (s *Store) CreateUser(ctx context.Context, a xinlu.Actor, u *xinlu.User) er
 		}
 		now := s.Now()
 		id, err := tx.insert(ctx, `INSERT INTO users (zone_id, username, name, member_id, password_hash, lang,
-			must_change_password, disabled, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,1,?,?)`,
-			u.ZoneID, u.Username, u.Name, nullID(u.MemberID), u.PasswordHash, u.Lang, u.MustChangePassword, u.Disabled, now, now)
+			must_change_password, disabled, version, created_at, updated_at, password_changed_at) VALUES (?,?,?,?,?,?,?,?,1,?,?,?)`,
+			u.ZoneID, u.Username, u.Name, nullID(u.MemberID), u.PasswordHash, u.Lang, u.MustChangePassword, u.Disabled, now, now, now)
 		if err != nil {
 			if xinlu.ErrorCode(err) == xinlu.ECONFLICT {
 				if strings.Contains(err.Error(), "member_id") {
@@ -157,6 +158,9 @@ func (s *Store) CreateUser(ctx context.Context, a xinlu.Actor, u *xinlu.User) er
 			return err
 		}
 		u.ID, u.Version, u.CreatedAt, u.UpdatedAt = id, 1, now, now
+		if err := tx.addPasswordHistory(ctx, u.ID, u.PasswordHash); err != nil {
+			return err
+		}
 		if err := tx.setRoles(ctx, u.ID, u.Roles); err != nil {
 			return err
 		}
@@ -237,17 +241,24 @@ func (tx *Tx) userForUpdate(ctx context.Context, zoneID, id int64) (*xinlu.User,
 	return u, rows.Err()
 }
 
-// SetPassword stores a new password hash and ends every session of the user
-// except keepSession (the one that made the change, if any).
+// SetPassword stores a new password hash, remembers it in the password
+// history and restarts the password's age, and ends every session of the
+// user except keepSession (the one that made the change, if any). The
+// caller has applied the policy (see ChangeOwnPassword in package api);
+// administrators' resets give random passwords that must be changed.
 func (s *Store) SetPassword(ctx context.Context, a xinlu.Actor, userID int64, hash string, mustChange bool, keepSession string) error {
 	return s.inTx(ctx, func(tx *Tx) error {
-		res, err := tx.exec(ctx, `UPDATE users SET password_hash = ?, must_change_password = ?, version = version + 1, updated_at = ? WHERE id = ?`,
-			hash, mustChange, s.Now(), userID)
+		now := s.Now()
+		res, err := tx.exec(ctx, `UPDATE users SET password_hash = ?, must_change_password = ?, password_changed_at = ?, version = version + 1, updated_at = ? WHERE id = ?`,
+			hash, mustChange, now, now, userID)
 		if err != nil {
 			return xinlu.Internal(err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return xinlu.NotFound("error.not_found")
+		}
+		if err := tx.addPasswordHistory(ctx, userID, hash); err != nil {
+			return err
 		}
 		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`, userID, hashToken(keepSession)); err != nil {
 			return xinlu.Internal(err)
@@ -266,20 +277,40 @@ func (s *Store) SetLang(ctx context.Context, a xinlu.Actor, userID int64, lang s
 	})
 }
 
+// recordAttempt remembers one sign-in attempt for the per-address throttle.
+// A success clears the failures counted against this name and address and
+// the account's consecutive failures; a failure is audited with its reason
+// ("password", "second_factor" or "locked"), and when it is the one that
+// locks the account, the lock is audited too.
+func (tx *Tx) recordAttempt(ctx context.Context, a xinlu.Actor, username string, ok bool, reason string, lockedUntil time.Time) error {
+	username = strings.ToLower(username)
+	if _, err := tx.exec(ctx, `INSERT INTO login_attempts (username, ip, at, ok) VALUES (?,?,?,?)`,
+		username, a.IP, tx.s.Now(), ok); err != nil {
+		return xinlu.Internal(err)
+	}
+	if ok {
+		if _, err := tx.exec(ctx, `DELETE FROM login_attempts WHERE username = ? AND ip = ? AND ok = ?`, username, a.IP, false); err != nil {
+			return xinlu.Internal(err)
+		}
+		_, err := tx.exec(ctx, `DELETE FROM login_locks WHERE username = ?`, lockKey(username))
+		return tx.s.translate(err)
+	}
+	if err := tx.audit(ctx, a, "auth.login_failed", "user", a.UserID, nil,
+		map[string]any{"username": truncate(username, 64), "reason": reason}); err != nil {
+		return err
+	}
+	if !lockedUntil.IsZero() {
+		return tx.audit(ctx, a, "auth.lockout", "user", a.UserID, nil,
+			map[string]any{"username": truncate(username, 64), "locked_until": lockedUntil})
+	}
+	return nil
+}
+
 // RecordLoginAttempt remembers one login attempt for throttling, and audits
 // failures.
 func (s *Store) RecordLoginAttempt(ctx context.Context, a xinlu.Actor, username string, ok bool) error {
 	return s.inTx(ctx, func(tx *Tx) error {
-		if _, err := tx.exec(ctx, `INSERT INTO login_attempts (username, ip, at, ok) VALUES (?,?,?,?)`,
-			strings.ToLower(username), a.IP, s.Now(), ok); err != nil {
-			return xinlu.Internal(err)
-		}
-		if ok {
-			// A success clears the failures counted against this name and address.
-			_, err := tx.exec(ctx, `DELETE FROM login_attempts WHERE username = ? AND ip = ? AND ok = ?`, strings.ToLower(username), a.IP, false)
-			return s.translate(err)
-		}
-		return tx.audit(ctx, a, "auth.login_failed", "user", a.UserID, nil, map[string]any{"username": truncate(username, 64)})
+		return tx.recordAttempt(ctx, a, username, ok, "password", time.Time{})
 	})
 }
 
@@ -291,34 +322,55 @@ func (s *Store) FailedLogins(ctx context.Context, username, ip string, since tim
 	return n, s.translate(err)
 }
 
-// LoginPolicy is the throttle applied to password logins.
+// LoginPolicy is the throttle applied to password logins. The account
+// lockout and the password's maximum age come from the security policy
+// (LockoutPolicy, PasswordPolicy).
 type LoginPolicy struct {
 	Limit  int           // failures per username and address …
 	Window time.Duration // … within this window before further tries get 429
 }
 
-// Login checks a username and password. Unknown users and wrong passwords
-// get the same error and take the same time; after Limit failures from one
-// address within Window, attempts are refused without checking.
-func (s *Store) Login(ctx context.Context, a xinlu.Actor, username, password string, p LoginPolicy) (*xinlu.User, error) {
+// Login checks a username and password, the first step of a sign-in.
+//
+// Unknown users and wrong passwords get the same error and take the same
+// time. After Limit failures from one address within Window, attempts are
+// refused without checking (429). After the lockout policy's threshold of
+// consecutive failures from any address, the login name is locked: every
+// attempt is refused with the locked error, whatever the password, so that
+// the answer is no oracle for guesses, and unknown names lock the same way
+// as real ones, so that it tells nothing of which names exist.
+//
+// On a right password Login returns the user and what the sign-in still
+// needs: FactorNone means it is complete (the caller starts the session);
+// FactorCode and FactorEnrol mean a second factor must follow
+// (VerifySecondFactor, or ConfirmTOTP for an enrolment) before any session
+// is started. A password older than the policy's maximum age is marked to
+// be changed (MustChangePassword), as after an administrator's reset.
+func (s *Store) Login(ctx context.Context, a xinlu.Actor, username, password string, p LoginPolicy) (*xinlu.User, Factor, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
 	if username == "" {
-		return nil, xinlu.Invalid("username", "error.required")
+		return nil, FactorNone, xinlu.Invalid("username", "error.required")
 	}
 	if password == "" {
-		return nil, xinlu.Invalid("password", "error.required")
+		return nil, FactorNone, xinlu.Invalid("password", "error.required")
 	}
 	failed, err := s.FailedLogins(ctx, username, a.IP, s.Now().Add(-p.Window))
 	if err != nil {
-		return nil, err
+		return nil, FactorNone, err
 	}
 	if p.Limit > 0 && failed >= p.Limit {
 		_ = s.Audit(ctx, a, "auth.login_throttled", "user", 0, map[string]any{"username": truncate(username, 64)})
-		return nil, &xinlu.Error{Code: xinlu.ETOOMANYREQUESTS, Key: "auth.too_many_attempts", Args: []any{int(p.Window.Minutes())}}
+		return nil, FactorNone, &xinlu.Error{Code: xinlu.ETOOMANYREQUESTS, Key: "auth.too_many_attempts", Args: []any{int(p.Window.Minutes())}}
+	}
+	lp := s.LockoutPolicy(ctx)
+	slot, err := s.reserveAttempt(ctx, a, username, lp)
+	if err != nil {
+		return nil, FactorNone, err
 	}
 	u, err := s.UserByUsername(ctx, username)
 	if err != nil && xinlu.ErrorCode(err) != xinlu.ENOTFOUND {
-		return nil, err
+		s.releaseAttempt(ctx, username)
+		return nil, FactorNone, err
 	}
 	hash := ""
 	if u != nil && err == nil {
@@ -328,16 +380,61 @@ func (s *Store) Login(ctx context.Context, a xinlu.Actor, username, password str
 		if u != nil && err == nil {
 			a.ZoneID = u.ZoneID
 		}
-		if err := s.RecordLoginAttempt(ctx, a, username, false); err != nil {
-			return nil, err
+		if err := s.inTx(ctx, func(tx *Tx) error {
+			return tx.recordAttempt(ctx, a, username, false, "password", slot.locksUntil)
+		}); err != nil {
+			return nil, FactorNone, err
 		}
-		return nil, &xinlu.Error{Code: xinlu.EUNAUTHORIZED, Key: "auth.bad_credentials"}
+		return nil, FactorNone, &xinlu.Error{Code: xinlu.EUNAUTHORIZED, Key: "auth.bad_credentials"}
 	}
 	a.ZoneID, a.UserID, a.Name = u.ZoneID, u.ID, u.Username
-	if err := s.RecordLoginAttempt(ctx, a, username, true); err != nil {
-		return nil, err
+	if err := s.expirePassword(ctx, a, u); err != nil {
+		s.releaseAttempt(ctx, username)
+		return nil, FactorNone, err
 	}
-	return u, nil
+	factor, err := s.secondFactorFor(ctx, u)
+	if err != nil {
+		s.releaseAttempt(ctx, username)
+		return nil, FactorNone, err
+	}
+	if factor != FactorNone {
+		// The password was right, so it counts as no failure; but neither
+		// is the sign-in done, so the consecutive failures stand until the
+		// second factor succeeds.
+		s.releaseAttempt(ctx, username)
+		return u, factor, nil
+	}
+	if err := s.inTx(ctx, func(tx *Tx) error {
+		return tx.recordAttempt(ctx, a, username, true, "", time.Time{})
+	}); err != nil {
+		return nil, FactorNone, err
+	}
+	return u, FactorNone, nil
+}
+
+// expirePassword marks u's password to be changed when it is older than the
+// policy's maximum age.
+func (s *Store) expirePassword(ctx context.Context, a xinlu.Actor, u *xinlu.User) error {
+	if u.MustChangePassword {
+		return nil
+	}
+	changed, err := s.PasswordChangedAt(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if !s.PasswordPolicy(ctx, u.ZoneID).Expired(changed, s.Now()) {
+		return nil
+	}
+	err = s.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `UPDATE users SET must_change_password = ? WHERE id = ?`, true, u.ID); err != nil {
+			return xinlu.Internal(err)
+		}
+		return tx.audit(ctx, a, "auth.password_expired", "user", u.ID, nil, map[string]any{"password_changed_at": changed})
+	})
+	if err == nil {
+		u.MustChangePassword = true
+	}
+	return err
 }
 
 // MemberChoice is a staff member offered when linking an account.
@@ -399,6 +496,22 @@ func (s *Store) SetUserRoles(ctx context.Context, a xinlu.Actor, zoneID, userID 
 		if _, err := tx.exec(ctx, `UPDATE users SET version = version + 1, updated_at = ? WHERE id = ?`, s.Now(), userID); err != nil {
 			return xinlu.Internal(err)
 		}
-		return tx.audit(ctx, a, "user.roles", "user", userID, map[string]any{"roles": old.Roles}, map[string]any{"roles": roles})
+		after := map[string]any{"roles": roles}
+		// New roles that require a second factor the account lacks end its
+		// sessions, so that it signs in again and enrols before going on.
+		if xinlu.NeedsSecondFactor(roles) {
+			var enabled bool
+			err := tx.queryRow(ctx, `SELECT enabled FROM user_totp WHERE user_id = ?`, userID).Scan(&enabled)
+			if err != nil && err != sql.ErrNoRows {
+				return xinlu.Internal(err)
+			}
+			if !enabled {
+				if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+					return xinlu.Internal(err)
+				}
+				after["sessions_ended"] = true
+			}
+		}
+		return tx.audit(ctx, a, "user.roles", "user", userID, map[string]any{"roles": old.Roles}, after)
 	})
 }

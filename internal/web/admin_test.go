@@ -223,3 +223,26 @@ func TestLanguageErrorPagesAndOperations(t *testing.T) {
 
 func itoa(n int) string     { return itoa64(int64(n)) }
 func itoa64(n int64) string { return strconvFormat(n) }
+
+func TestExportRateLimit(t *testing.T) {
+	a := newApp(t)
+	c := a.as(xinlu.RoleAuditAdmin)
+	for i := 0; i < 10; i++ {
+		if r := c.get("/audit/export.xlsx"); r.StatusCode != 200 {
+			t.Fatalf("export %d: %d", i+1, r.StatusCode)
+		}
+	}
+	r := c.get("/audit/export.xlsx")
+	if r.StatusCode != 429 || r.Header.Get("Retry-After") == "" || !strings.Contains(r.body, "操作过于频繁") {
+		t.Fatalf("11th export: %d %q", r.StatusCode, r.Header.Get("Retry-After"))
+	}
+	// Ten exports within the hour raise a mass-export alarm for the security administrator.
+	sec := a.as(xinlu.RoleSecAdmin)
+	page := sec.get("/security/alarms")
+	if !strings.Contains(page.body, "大量导出") || !strings.Contains(page.body, `id="alarm-bell"`) {
+		t.Fatalf("no mass-export alarm: %d", page.StatusCode)
+	}
+	if r := a.as(xinlu.RoleAuditAdmin).get("/security/alarms"); r.StatusCode != 403 {
+		t.Fatalf("audit administrator on alarms: %d", r.StatusCode)
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"xinlu/internal/xinlu"
 )
 
 // browser starts headless Chromium for one test. Browser tests run when
@@ -79,16 +81,26 @@ func shot(t *testing.T, ctx context.Context, name string) {
 	}
 }
 
-func login(t *testing.T, ctx context.Context, base, user string) {
+// login signs in through the page; accounts with a second factor type the
+// code their authenticator would show.
+func login(t *testing.T, ctx context.Context, a *app, user string) {
 	t.Helper()
-	step(t, ctx, "login as "+user,
-		chromedp.Navigate(base+"/login"),
+	step(t, ctx, "password of "+user,
+		chromedp.Navigate(a.http.URL+"/login"),
 		chromedp.WaitVisible("#username"),
 		chromedp.SendKeys("#username", user),
 		chromedp.SendKeys("#password", testPassword),
 		chromedp.Click("#login-submit"),
-		chromedp.WaitVisible("#current-user"),
 	)
+	u, _ := a.store.UserByUsername(t.Context(), user)
+	if u != nil && xinlu.NeedsSecondFactor(u.Roles) {
+		step(t, ctx, "second factor of "+user,
+			chromedp.WaitVisible("#totp-code"),
+			chromedp.SendKeys("#totp-code", a.totpCode(user)),
+			chromedp.Click("#totp-submit"),
+		)
+	}
+	step(t, ctx, "signed in as "+user, chromedp.WaitVisible("#current-user"))
 }
 
 func TestBrowserAdminJourney(t *testing.T) {
@@ -96,7 +108,7 @@ func TestBrowserAdminJourney(t *testing.T) {
 	a := newApp(t)
 	base := a.http.URL
 
-	login(t, ctx, base, "admin")
+	login(t, ctx, a, "admin")
 	shot(t, ctx, "home-zh")
 	if got := text(t, ctx, "#current-user"); got != "测试admin" {
 		t.Fatalf("signed in as %q", got)
@@ -158,7 +170,7 @@ func TestBrowserMemberCannotOpenAdminPages(t *testing.T) {
 	ctx := browser(t)
 	a := newApp(t)
 	base := a.http.URL
-	login(t, ctx, base, "member")
+	login(t, ctx, a, "member")
 	if got := text(t, ctx, "#sidebar"); strings.Contains(got, "账号管理") || strings.Contains(got, "审计日志") {
 		t.Fatalf("member menu shows admin pages: %q", got)
 	}

@@ -14,8 +14,12 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"xinlu/internal/seal"
 	"xinlu/internal/store"
 	"xinlu/internal/web"
 	"xinlu/internal/xinlu"
@@ -25,7 +29,8 @@ import (
 const testPassword = "Test@2026x"
 
 // app is a running xinlu on a temporary SQLite database with one zone, one
-// department and one user per role (username = role name).
+// department and one user per role (username = role name). The users whose
+// roles require a second factor have a TOTP, enrolled through the store.
 type app struct {
 	t     testing.TB
 	srv   *web.Server
@@ -34,6 +39,24 @@ type app struct {
 	zone  *xinlu.Zone
 	dept  *xinlu.Department
 	users map[xinlu.Role]*xinlu.User
+	clock *testClock
+
+	mu   sync.Mutex
+	totp map[string]*testTOTP // username → the authenticator the tests hold
+}
+
+// testClock is the store's clock: real time plus an offset that only grows,
+// so that tests can let time pass (a TOTP code is good once per 30-second
+// step, a password ages).
+type testClock struct{ offset atomic.Int64 }
+
+func (c *testClock) now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *testClock) advance(d time.Duration) { c.offset.Add(int64(d)) }
+
+// testTOTP is one user's authenticator: the secret and the last step used.
+type testTOTP struct {
+	secret string
+	last   int64
 }
 
 var sharedHash string
@@ -49,7 +72,13 @@ func newApp(t testing.TB) *app {
 	if _, err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	a := &app{t: t, store: st, users: map[xinlu.Role]*xinlu.User{}}
+	if keys, err := seal.NewKeys(seal.AES); err != nil {
+		t.Fatal(err)
+	} else if _, err := st.UseKeys(ctx, keys); err != nil {
+		t.Fatal(err)
+	}
+	a := &app{t: t, store: st, users: map[xinlu.Role]*xinlu.User{}, clock: &testClock{}, totp: map[string]*testTOTP{}}
+	st.SetClock(a.clock.now)
 	a.zone = &xinlu.Zone{Code: "T", Name: "测试开发区"}
 	if err := st.CreateZone(ctx, xinlu.SystemActor(0), a.zone); err != nil {
 		t.Fatal(err)
@@ -77,6 +106,9 @@ func newApp(t testing.TB) *app {
 			t.Fatal(err)
 		}
 		a.users[r] = u
+		if xinlu.NeedsSecondFactor(u.Roles) {
+			a.enrol(u.Username)
+		}
 	}
 	cfg := web.DefaultConfig()
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -92,12 +124,108 @@ func newApp(t testing.TB) *app {
 	return a
 }
 
-// client is one browser-like visitor with its own cookies.
+// enrol gives username a TOTP through the store, as the enrolment page
+// would, and keeps the secret for totpCode.
+func (a *app) enrol(username string) {
+	a.t.Helper()
+	ctx := context.Background()
+	u, err := a.store.UserByUsername(ctx, username)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	secret, err := a.store.StartTOTPEnrolment(ctx, u.ID)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	step := xinlu.TOTPStep(a.store.Now())
+	code, _ := xinlu.TOTPCodeAt(secret, step)
+	if _, err := a.store.ConfirmTOTP(ctx, xinlu.ActorOf(u, ""), u.ID, code); err != nil {
+		a.t.Fatal(err)
+	}
+	a.remember(username, secret, step)
+}
+
+// remember keeps a secret enrolled through the pages, at the step used.
+func (a *app) remember(username, secret string, step int64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.totp[username] = &testTOTP{secret: secret, last: step}
+}
+
+// totpCode is the code username's authenticator shows, for a step not used
+// yet: each code is good once, so when the steps around now are spent the
+// clock moves on.
+func (a *app) totpCode(username string) string {
+	a.t.Helper()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	tt := a.totp[username]
+	if tt == nil {
+		a.t.Fatalf("no authenticator for %s", username)
+	}
+	now := xinlu.TOTPStep(a.store.Now())
+	step := max(tt.last+1, now)
+	if step > now+1 {
+		a.clock.advance(time.Duration(step-now-1) * xinlu.TOTPPeriod * time.Second)
+	}
+	tt.last = step
+	code, err := xinlu.TOTPCodeAt(tt.secret, step)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return code
+}
+
+// client is one browser-like visitor with its own cookies. Unless raw, it
+// completes a sign-in's second step the way a person with an authenticator
+// app does (enrolling when the roles require it), so that tests of other
+// areas sign in as any role in one call; raw clients see each step.
 type client struct {
 	a     *app
 	c     *http.Client
 	token string // API bearer token, when signed in through the API
 	lang  string
+	raw   bool
+}
+
+// secondStep completes a password sign-in that answered with the second
+// step: the code page, or the enrolment page for a required factor.
+func (c *client) secondStep(first response, form url.Values) response {
+	c.a.t.Helper()
+	username := form.Get("username")
+	page := c.get("/login/totp")
+	if m := regexp.MustCompile(`id="totp-secret">([^<]+)<`).FindStringSubmatch(page.body); m != nil {
+		secret := strings.ReplaceAll(m[1], " ", "")
+		step := xinlu.TOTPStep(c.a.store.Now())
+		c.a.remember(username, secret, step-1)
+		res := c.postForm("/login/totp/enrol", url.Values{"totp": {c.a.totpCode(username)}})
+		if res.StatusCode != http.StatusOK {
+			c.a.t.Fatalf("enrol %s: %d %s", username, res.StatusCode, res.body)
+		}
+		return first
+	}
+	return c.postForm("/login/totp", url.Values{"totp": {c.a.totpCode(username)}})
+}
+
+// apiSecondFactor repeats an API sign-in with the code it asked for,
+// enrolling first (through the store) when the account has yet to.
+func (c *client) apiSecondFactor(first response, body string) response {
+	c.a.t.Helper()
+	var e struct{ Error struct{ Key string } }
+	var req map[string]any
+	if json.Unmarshal([]byte(first.body), &e) != nil || json.Unmarshal([]byte(body), &req) != nil || req["totp"] != nil ||
+		(e.Error.Key != "identity.totp_required" && e.Error.Key != "identity.totp_enrol_required") {
+		return first
+	}
+	username, _ := req["username"].(string)
+	if e.Error.Key == "identity.totp_enrol_required" {
+		c.a.enrol(username)
+	}
+	req["totp"] = c.a.totpCode(username)
+	b, _ := json.Marshal(req)
+	c.raw = true
+	defer func() { c.raw = false }()
+	return c.do("POST", "/api/v1/auth/login", string(b), nil)
 }
 
 func (a *app) anon() *client {
@@ -169,7 +297,17 @@ func (c *client) do(method, path, body string, hdr map[string]string) response {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	return response{res, string(b)}
+	out := response{res, string(b)}
+	if !c.raw && method == "POST" {
+		switch {
+		case path == "/login" && res.StatusCode == http.StatusSeeOther && res.Header.Get("Location") == "/login/totp":
+			form, _ := url.ParseQuery(body)
+			return c.secondStep(out, form)
+		case path == "/api/v1/auth/login" && res.StatusCode == http.StatusUnauthorized:
+			return c.apiSecondFactor(out, body)
+		}
+	}
+	return out
 }
 
 func (c *client) get(path string) response { return c.do("GET", path, "", nil) }

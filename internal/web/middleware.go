@@ -184,7 +184,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		var u *xinlu.User
 		if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") && strings.HasPrefix(r.URL.Path, "/api/") {
 			info.bearer = true
-			user, _, err := s.store.SessionUser(ctx, strings.TrimPrefix(auth, "Bearer "), "api", 0)
+			user, _, err := s.store.SessionUser(ctx, strings.TrimPrefix(auth, "Bearer "), "api", nil)
 			if xinlu.ErrorCode(err) == xinlu.EINTERNAL {
 				s.fail(w, r, err)
 				return
@@ -192,7 +192,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			u = user
 		} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 			info.session = c.Value
-			user, sess, err := s.store.SessionUser(ctx, c.Value, "web", s.idleFor(nil))
+			user, sess, err := s.store.SessionUser(ctx, c.Value, "web", s.cfg.Sessions.IdleFor)
 			switch {
 			case err == nil:
 				u, info.csrf = user, sess.CSRFToken
@@ -209,6 +209,10 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			info.csrf = s.anonymousCSRF(w, r)
 		}
 		info.user = u
+		if u != nil {
+			// Nothing a signed-in user sees is kept by browsers or proxies.
+			w.Header().Set("Cache-Control", "no-store")
+		}
 		info.lang = s.catalog.Match(r.Header.Get("Accept-Language"))
 		if c, err := r.Cookie(langCookie); err == nil && s.catalog.Has(c.Value, "app.name") {
 			info.lang = c.Value
@@ -222,9 +226,6 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
-
-// idleFor is the idle limit of a web session.
-func (s *Server) idleFor(*xinlu.User) time.Duration { return s.cfg.Sessions.Idle }
 
 // anonymousCSRF returns the double-submit token of a visitor without a
 // session, setting its cookie when missing.

@@ -200,6 +200,7 @@ type page struct {
 	CSRF      string
 	Flash     string
 	RequestID string
+	Alarms    int // open security alarms, for the security administrator's bell
 	Data      any
 }
 
@@ -221,6 +222,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if info.user != nil {
 		pg.Nav = navFor(info.user)
 		pg.Zone, _ = s.store.ZoneByID(r.Context(), info.user.ZoneID)
+		if info.user.Can(xinlu.PermSecurityManage) {
+			pg.Alarms, _ = s.store.OpenAlarms(r.Context(), info.user.ZoneID)
+		}
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", pg); err != nil {

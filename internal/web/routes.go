@@ -25,11 +25,14 @@ func (s *Server) pageRoutes() []Route {
 		s.homeRoutes(),
 		s.departmentRoutes(),
 		s.staffRoutes(),
+		s.personalRoutes(),
 		s.teamRoutes(),
 		s.parkRoutes(),
 		s.calendarRoutes(),
 		s.userRoutes(),
 		s.auditRoutes(),
+		s.securityRoutes(),
+		s.identityRoutes(),
 	} {
 		rs = append(rs, area...)
 	}
@@ -111,6 +114,9 @@ func (s *Server) guard(key string, perm xinlu.Permission, isAPI bool, h http.Han
 			s.renderError(w, r, xinlu.Forbidden())
 			return
 		}
+		if s.rateLimited(w, r, key, u) {
+			return
+		}
 		h(w, r)
 	})
 }
@@ -141,6 +147,11 @@ var navigation = []navGroup{
 		{Key: "nav.contracts_expiring", Path: "/contracts/expiring", Perm: xinlu.PermStaffView, Icon: "⧗"},
 		{Key: "nav.teams", Path: "/teams", Perm: xinlu.PermOrgView, Icon: "◎"},
 		{Key: "nav.parks", Path: "/parks", Perm: xinlu.PermOrgView, Icon: "▣"},
+	}},
+	{Key: "nav.group.security", Items: []navItem{
+		{Key: "nav.alarms", Path: "/security/alarms", Perm: xinlu.PermSecurityManage, Icon: "⚠"},
+		{Key: "nav.sessions", Path: "/security/sessions", Perm: xinlu.PermSecurityManage, Icon: "⇄"},
+		{Key: "identity.nav_accounts", Path: "/security/accounts", Perm: xinlu.PermSecurityManage, Icon: "⚿"},
 	}},
 	{Key: "nav.group.system", Items: []navItem{
 		{Key: "nav.users", Path: "/users", Perm: xinlu.PermUserView, Icon: "⚙"},

@@ -29,6 +29,11 @@ func TestEveryRouteAsEveryRole(t *testing.T) {
 	if len(routes) < 20 {
 		t.Fatalf("only %d routes", len(routes))
 	}
+	for _, rt := range routes {
+		if rt.Perm == "" {
+			t.Errorf("%s %s has no permission in the route table", rt.Method, rt.Pattern)
+		}
+	}
 	anon := a.anon()
 	for _, rt := range routes {
 		path := fill(rt.Pattern)
@@ -61,6 +66,12 @@ func TestEveryRouteAsEveryRole(t *testing.T) {
 			}
 			path := fill(rt.Pattern)
 			res := c.do(rt.Method, path, "", nil)
+			// Every answer to a signed-in user is kept by no cache and carries the security headers.
+			h := res.Header
+			if h.Get("Cache-Control") != "no-store" || h.Get("X-Content-Type-Options") != "nosniff" ||
+				!strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") || h.Get("Referrer-Policy") == "" {
+				t.Errorf("%s %s %s: missing security headers or no-store: %v", role, rt.Method, path, h)
+			}
 			allowed := u.Can(rt.Perm)
 			if allowed && res.StatusCode == http.StatusForbidden {
 				t.Errorf("%s %s %s: 403 but the table allows %s", role, rt.Method, path, rt.Perm)

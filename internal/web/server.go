@@ -50,6 +50,7 @@ type Server struct {
 	views   *views
 	static  *staticFiles
 	metrics *metrics
+	limiter *limiter
 	api     *api.API
 	routes  []Route
 	handler http.Handler
@@ -65,7 +66,7 @@ func New(st *store.Store, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{cfg: cfg, store: st, catalog: cat, metrics: newMetrics(), log: cfg.Logger}
+	s := &Server{cfg: cfg, store: st, catalog: cat, metrics: newMetrics(), limiter: newLimiter(), log: cfg.Logger}
 	if s.static, err = loadStatic(assets); err != nil {
 		return nil, err
 	}

@@ -77,6 +77,8 @@ type memberShowView struct {
 	Contracts []*xinlu.Contract
 	Terms     []*xinlu.Term
 	CanEdit   bool
+	CanReveal bool // masked, and within the viewer's reveal scope
+	Self      bool // the viewer's own record: offer its download
 }
 
 func (s *Server) memberShow(w http.ResponseWriter, r *http.Request) {
@@ -92,7 +94,11 @@ func (s *Server) memberShow(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	v := memberShowView{M: m, Masked: m.MaskFor(u), CanEdit: u.Can(xinlu.PermStaffManage)}
+	v := memberShowView{M: m, Masked: m.MaskFor(u), CanEdit: u.Can(xinlu.PermStaffManage), Self: u.MemberID == m.ID}
+	if v.Masked && u.Can(xinlu.PermReveal) {
+		_, rerr := s.store.MemberByID(r.Context(), u.Filter(xinlu.PermReveal), id)
+		v.CanReveal = rerr == nil
+	}
 	all := xinlu.Page{PerPage: xinlu.MaxPerPage}
 	if v.Contracts, _, err = s.store.ListContracts(r.Context(), store.ContractFilter{Scope: scope, MemberID: id, Page: all}); err != nil {
 		s.renderError(w, r, err)

@@ -3,9 +3,12 @@ package xinlu
 import (
 	"crypto/rand"
 	"crypto/subtle"
+	_ "embed"
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 	"unicode"
 
 	"golang.org/x/crypto/argon2"
@@ -70,15 +73,45 @@ func CheckPasswordOrDummy(hash, password string) bool {
 	return CheckPassword(hash, password)
 }
 
-// ValidatePassword applies the password policy: at least 8 characters, at
-// least three of the four character classes, not the username, at most 128.
+// ValidatePassword applies the default password policy (see
+// PasswordPolicy.Validate) with no context words beyond the username.
 func ValidatePassword(password, username string) error {
+	return DefaultPasswordPolicy().Validate(password, username)
+}
+
+// PasswordPolicy is the part of the security policy that governs
+// passwords (等保 8.1.4.1 a). DefaultPasswordPolicy gives the values
+// assessors expect; a settings page may store others.
+type PasswordPolicy struct {
+	MinLength  int           // at least this many characters
+	MaxLength  int           // at most this many (argon2 takes any length, people do not)
+	MinClasses int           // of the four classes: lower case, upper case, digits, others
+	BlockWeak  bool          // refuse the embedded list of common weak passwords
+	History    int           // a new password may not be any of the last History ones
+	MaxAge     time.Duration // a password older than this must be changed at the next login; 0: never
+}
+
+// DefaultPasswordPolicy is at least 8 characters of 3 classes, no common
+// weak password, none of the last 5, changed every 90 days.
+func DefaultPasswordPolicy() PasswordPolicy {
+	return PasswordPolicy{MinLength: 8, MaxLength: 128, MinClasses: 3, BlockWeak: true, History: 5, MaxAge: 90 * 24 * time.Hour}
+}
+
+// ProductWord is always a context word: nobody's password may contain the
+// system's own name.
+const ProductWord = "xinlu"
+
+// Validate checks a new password against the policy. The password may not
+// contain the username, ProductWord or any of the context words (the zone's
+// code, …) of three or more letters, and may not be a common weak password
+// or one with a common word at its core ("Admin@2026", "P@ssw0rd!").
+func (p PasswordPolicy) Validate(password, username string, context ...string) error {
 	n := len([]rune(password))
-	if n < 8 {
-		return Invalid("password", "password.too_short", 8)
+	if n < p.MinLength {
+		return Invalid("password", "password.too_short", p.MinLength)
 	}
-	if n > 128 {
-		return Invalid("password", "error.too_long", 128)
+	if p.MaxLength > 0 && n > p.MaxLength {
+		return Invalid("password", "error.too_long", p.MaxLength)
 	}
 	var lower, upper, digit, other int
 	for _, r := range password {
@@ -93,13 +126,106 @@ func ValidatePassword(password, username string) error {
 			other = 1
 		}
 	}
-	if lower+upper+digit+other < 3 {
+	if lower+upper+digit+other < p.MinClasses {
 		return Invalid("password", "password.classes")
 	}
-	if username != "" && strings.Contains(strings.ToLower(password), strings.ToLower(username)) {
+	low := strings.ToLower(password)
+	if username != "" && strings.Contains(low, strings.ToLower(username)) {
 		return Invalid("password", "password.contains_username")
 	}
+	for _, w := range append([]string{ProductWord}, context...) {
+		w = strings.ToLower(strings.TrimSpace(w))
+		if len([]rune(w)) < 3 {
+			continue // a one-letter zone code would forbid half the alphabet
+		}
+		for _, v := range leetVariants(low) {
+			if strings.Contains(v, w) {
+				return Invalid("password", "identity.password_context", w)
+			}
+		}
+	}
+	if p.BlockWeak && IsWeakPassword(password) {
+		return Invalid("password", "identity.password_weak")
+	}
 	return nil
+}
+
+// CheckHistory refuses a password that matches one of the hashes of the
+// user's earlier passwords, newest first; only the policy's History newest
+// count. Each check is a full argon2 run, so History stays small.
+func (p PasswordPolicy) CheckHistory(password string, hashes []string) error {
+	for i, h := range hashes {
+		if i >= p.History {
+			break
+		}
+		if CheckPassword(h, password) {
+			return Invalid("password", "identity.password_reused", p.History)
+		}
+	}
+	return nil
+}
+
+// Expired reports whether a password set at changedAt must be changed at now.
+func (p PasswordPolicy) Expired(changedAt, now time.Time) bool {
+	return p.MaxAge > 0 && !changedAt.IsZero() && now.Sub(changedAt) > p.MaxAge
+}
+
+// LockoutPolicy locks an account name after consecutive failed sign-ins
+// (等保 8.1.4.1 b). Failures older than Duration are forgotten.
+type LockoutPolicy struct {
+	Threshold int           // this many consecutive failures lock the account …
+	Duration  time.Duration // … for this long
+}
+
+// DefaultLockoutPolicy locks after 5 failures for 30 minutes.
+func DefaultLockoutPolicy() LockoutPolicy {
+	return LockoutPolicy{Threshold: 5, Duration: 30 * time.Minute}
+}
+
+//go:embed weak_passwords.txt
+var weakPasswordList string
+
+var (
+	weakOnce sync.Once
+	weakSet  map[string]bool
+)
+
+// IsWeakPassword reports whether password is on the embedded list of
+// common weak passwords, ignoring case, or has a listed word at its core
+// once leading and trailing digits and symbols are stripped and common
+// look-alike characters (@ for a, 0 for o, …) read as letters.
+func IsWeakPassword(password string) bool {
+	weakOnce.Do(func() {
+		weakSet = map[string]bool{}
+		for _, line := range strings.Split(weakPasswordList, "\n") {
+			line = strings.ToLower(strings.TrimSpace(line))
+			if line != "" && !strings.HasPrefix(line, "#") {
+				weakSet[line] = true
+			}
+		}
+	})
+	low := strings.ToLower(password)
+	if weakSet[low] {
+		return true
+	}
+	core := strings.TrimFunc(low, func(r rune) bool { return !unicode.IsLetter(r) })
+	if len([]rune(core)) < 4 {
+		return false
+	}
+	for _, v := range leetVariants(core) {
+		if weakSet[v] {
+			return true
+		}
+	}
+	return false
+}
+
+// leetVariants returns s as typed and with look-alike digits and symbols
+// read as the letters they stand for (1 read both as i and as l).
+func leetVariants(s string) []string {
+	common := strings.NewReplacer("@", "a", "4", "a", "0", "o", "3", "e", "$", "s", "5", "s", "7", "t", "!", "i", "|", "l")
+	base := common.Replace(s)
+	return []string{s, base, strings.ReplaceAll(base, "1", "i"), strings.ReplaceAll(base, "1", "l")}
 }
 
 // RandomPassword returns a password that satisfies ValidatePassword.

@@ -146,13 +146,18 @@ func SeesPersonalData(u *User, memberID int64) bool {
 }
 
 // MaskFor masks m's personal data unless u may see it, and reports whether
-// it did. Every list, page, API answer and export of members goes through it.
+// it did. Every list, page, API answer and export of members goes through
+// it; which fields are masked, and how, is the inventory's (PersonalFields).
+// Seeing a masked field in full is a reveal (PermReveal), audited apart.
 func (m *Member) MaskFor(u *User) bool {
 	if SeesPersonalData(u, m.ID) {
 		return false
 	}
-	m.Phone = MaskPhone(m.Phone)
-	m.IDNumber = MaskIDNumber(m.IDNumber)
+	for _, f := range PersonalFieldsOf("members") {
+		if p := m.PersonalValue(f.Column); p != nil && f.Revealable() {
+			*p = f.Mask.Apply(*p)
+		}
+	}
 	return true
 }
 

@@ -1,0 +1,419 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"xinlu/internal/api"
+	"xinlu/internal/store"
+	"xinlu/internal/web"
+	"xinlu/internal/xinlu"
+)
+
+const identityAPIPassword = "Test@2026x"
+
+// identityEnv is a running xinlu with a settable clock and the accounts
+// admin and sec (with a second factor), sec2 (a security administrator who
+// has yet to enrol) and member (who needs none).
+type identityEnv struct {
+	t       *testing.T
+	st      *store.Store
+	srv     *httptest.Server
+	zone    *xinlu.Zone
+	users   map[string]*xinlu.User
+	secrets map[string]string
+	last    map[string]int64
+	mu      sync.Mutex
+	now     time.Time
+}
+
+func newIdentityEnv(t *testing.T) *identityEnv {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "xinlu.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e := &identityEnv{t: t, st: st, users: map[string]*xinlu.User{}, secrets: map[string]string{}, last: map[string]int64{},
+		now: time.Now().UTC().Truncate(time.Second)}
+	st.SetClock(e.clock)
+	e.zone = &xinlu.Zone{Code: "T", Name: "测试开发区"}
+	if err := st.CreateZone(ctx, xinlu.SystemActor(0), e.zone); err != nil {
+		t.Fatal(err)
+	}
+	hash, err := xinlu.HashPassword(identityAPIPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := xinlu.SystemActor(e.zone.ID)
+	for _, a := range []struct {
+		name  string
+		role  xinlu.Role
+		enrol bool
+	}{{"admin", xinlu.RoleAdmin, true}, {"sec", xinlu.RoleSecAdmin, true}, {"sec2", xinlu.RoleSecAdmin, false}, {"member", xinlu.RoleMember, false}} {
+		u := &xinlu.User{ZoneID: e.zone.ID, Username: a.name, Name: a.name, Roles: []xinlu.Role{a.role}, PasswordHash: hash}
+		if err := st.CreateUser(ctx, sys, u); err != nil {
+			t.Fatal(err)
+		}
+		e.users[a.name] = u
+		if a.enrol {
+			secret, err := st.StartTOTPEnrolment(ctx, u.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			step := xinlu.TOTPStep(st.Now())
+			code, _ := xinlu.TOTPCodeAt(secret, step)
+			if _, err := st.ConfirmTOTP(ctx, xinlu.ActorOf(u, ""), u.ID, code); err != nil {
+				t.Fatal(err)
+			}
+			e.secrets[a.name], e.last[a.name] = secret, step
+		}
+	}
+	cfg := web.DefaultConfig()
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := web.New(st, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv = httptest.NewServer(srv)
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+func (e *identityEnv) clock() time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.now
+}
+
+func (e *identityEnv) advance(d time.Duration) {
+	e.mu.Lock()
+	e.now = e.now.Add(d)
+	e.mu.Unlock()
+}
+
+// code is the next unused code of username's authenticator, letting 30
+// seconds pass first when needed.
+func (e *identityEnv) code(username string) string {
+	e.t.Helper()
+	if xinlu.TOTPStep(e.clock()) <= e.last[username] {
+		e.advance(xinlu.TOTPPeriod * time.Second)
+	}
+	step := xinlu.TOTPStep(e.clock())
+	e.last[username] = step
+	c, err := xinlu.TOTPCodeAt(e.secrets[username], step)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
+}
+
+func (e *identityEnv) call(token, method, path, body string) (int, string) {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.srv.URL+"/api/v1"+path, strings.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// login signs in with an optional second factor and returns status, token
+// and error key.
+func (e *identityEnv) login(username, password, totp string) (int, string, string) {
+	e.t.Helper()
+	req := map[string]string{"username": username, "password": password}
+	if totp != "" {
+		req["totp"] = totp
+	}
+	b, _ := json.Marshal(req)
+	status, body := e.call("", "POST", "/auth/login", string(b))
+	var out struct {
+		Token string
+		Error struct{ Key, Field string }
+	}
+	json.Unmarshal([]byte(body), &out)
+	return status, out.Token, out.Error.Key
+}
+
+func (e *identityEnv) token(username string) string {
+	e.t.Helper()
+	totp := ""
+	if e.secrets[username] != "" {
+		totp = e.code(username)
+	}
+	status, tok, key := e.login(username, identityAPIPassword, totp)
+	if status != 200 {
+		e.t.Fatalf("login %s: %d %s", username, status, key)
+	}
+	return tok
+}
+
+// signInAPI returns an API token for username through POST /auth/login as
+// a person with an authenticator app would: an account whose roles require
+// a second factor it lacks is enrolled through the store first, and each
+// sign-in sends a code of a step not used before. It is for tests of other
+// areas that sign in as administrators or department heads.
+func signInAPI(t *testing.T, st *store.Store, baseURL, username, password string) string {
+	t.Helper()
+	ctx := context.Background()
+	post := func(totp string) (int, string, string) {
+		b, _ := json.Marshal(map[string]string{"username": username, "password": password, "totp": totp})
+		res, err := http.Post(baseURL+"/api/v1/auth/login", "application/json", strings.NewReader(string(b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out struct {
+			Token string
+			Error struct{ Key string }
+		}
+		json.NewDecoder(res.Body).Decode(&out)
+		return res.StatusCode, out.Token, out.Error.Key
+	}
+	status, tok, key := post("")
+	if status == 200 {
+		return tok
+	}
+	signInMu.Lock()
+	defer signInMu.Unlock()
+	k := signInKey{st, username}
+	if key == "identity.totp_enrol_required" {
+		u, err := st.UserByUsername(ctx, username)
+		if err != nil {
+			t.Fatal(err)
+		}
+		secret, err := st.StartTOTPEnrolment(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		step := xinlu.TOTPStep(st.Now())
+		code, _ := xinlu.TOTPCodeAt(secret, step)
+		if _, err := st.ConfirmTOTP(ctx, xinlu.ActorOf(u, ""), u.ID, code); err != nil {
+			t.Fatal(err)
+		}
+		signInSecrets[k] = &signInTOTP{secret: secret, last: step}
+	} else if key != "identity.totp_required" {
+		t.Fatalf("login %s: %d %s", username, status, key)
+	}
+	a := signInSecrets[k]
+	if a == nil {
+		t.Fatalf("login %s: the account has a second factor these tests do not hold", username)
+	}
+	now := xinlu.TOTPStep(st.Now())
+	step := max(a.last+1, now)
+	for wait := 0; step > now+1; wait++ { // each code is good once: wait for the next step
+		if wait > 2*xinlu.TOTPPeriod {
+			t.Fatalf("login %s: the store's clock does not move on to a fresh code", username)
+		}
+		time.Sleep(time.Second)
+		now = xinlu.TOTPStep(st.Now())
+	}
+	a.last = step
+	code, _ := xinlu.TOTPCodeAt(a.secret, step)
+	status, tok, key = post(code)
+	if status != 200 {
+		t.Fatalf("login %s with a code: %d %s", username, status, key)
+	}
+	return tok
+}
+
+type signInKey struct {
+	st       *store.Store
+	username string
+}
+
+type signInTOTP struct {
+	secret string
+	last   int64
+}
+
+var (
+	signInMu      sync.Mutex
+	signInSecrets = map[signInKey]*signInTOTP{}
+)
+
+func TestSignInAPIHelper(t *testing.T) {
+	e := newIdentityEnv(t)
+	for i, name := range []string{"member", "sec2", "sec2"} {
+		if i == 2 {
+			e.advance(xinlu.TOTPPeriod * time.Second) // the fake clock moves only when told
+		}
+		tok := signInAPI(t, e.st, e.srv.URL, name, identityAPIPassword)
+		if s, body := e.call(tok, "GET", "/me", ""); s != 200 || !strings.Contains(body, `"username":"`+name+`"`) {
+			t.Fatalf("%s: %d %s", name, s, body)
+		}
+	}
+}
+
+func TestAPILoginTakesTheSecondFactor(t *testing.T) {
+	e := newIdentityEnv(t)
+	if status, _, _ := e.login("member", identityAPIPassword, ""); status != 200 {
+		t.Fatalf("member without a code: %d", status)
+	}
+	if status, _, key := e.login("admin", identityAPIPassword, ""); status != 401 || key != "identity.totp_required" {
+		t.Fatalf("admin without a code: %d %s", status, key)
+	}
+	if status, _, key := e.login("admin", identityAPIPassword, "000000"); status != 401 || key != "identity.totp_invalid" {
+		t.Fatalf("admin with a wrong code: %d %s", status, key)
+	}
+	code := e.code("admin")
+	status, tok, _ := e.login("admin", identityAPIPassword, code)
+	if status != 200 || tok == "" {
+		t.Fatalf("admin with the code: %d", status)
+	}
+	if s, body := e.call(tok, "GET", "/me", ""); s != 200 || !strings.Contains(body, `"username":"admin"`) {
+		t.Fatalf("me: %d %s", s, body)
+	}
+	if status, _, key := e.login("admin", identityAPIPassword, code); status != 401 || key != "identity.totp_invalid" {
+		t.Fatalf("replayed code: %d %s", status, key)
+	}
+	// The code is never checked before the password.
+	if status, _, key := e.login("admin", "wrong", e.code("admin")); status != 401 || key != "auth.bad_credentials" {
+		t.Fatalf("wrong password: %d %s", status, key)
+	}
+	// An account whose roles require a factor it lacks enrols on the web first.
+	if status, _, key := e.login("sec2", identityAPIPassword, "123456"); status != 401 || key != "identity.totp_enrol_required" {
+		t.Fatalf("not enrolled: %d %s", status, key)
+	}
+	// A recovery code works once.
+	codes, err := e.st.RegenerateRecoveryCodes(context.Background(), xinlu.SystemActor(e.zone.ID), e.users["admin"].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, _, key := e.login("admin", identityAPIPassword, codes[0]); status != 200 {
+		t.Fatalf("recovery code: %d %s", status, key)
+	}
+	if status, _, _ := e.login("admin", identityAPIPassword, codes[0]); status != 401 {
+		t.Fatalf("recovery code twice: %d", status)
+	}
+}
+
+func TestAPILockoutUnlockAndReset(t *testing.T) {
+	e := newIdentityEnv(t)
+	member, admin := e.users["member"], e.users["admin"]
+	memberTok := e.token("member")
+	secTok := e.token("sec")
+	adminTok := e.token("admin")
+	// Five wrong passwords lock the account; then even the right one is refused.
+	for i := 0; i < 5; i++ {
+		if status, _, key := e.login("member", "wrong", ""); status != 401 || key != "auth.bad_credentials" {
+			t.Fatalf("attempt %d: %d %s", i+1, status, key)
+		}
+	}
+	e.advance(16 * time.Minute) // past the per-address throttle
+	if status, _, key := e.login("member", identityAPIPassword, ""); status != 429 || key != "identity.locked" {
+		t.Fatalf("locked: %d %s", status, key)
+	}
+	status, body := e.call(secTok, "GET", "/users/locked", "")
+	var locked struct {
+		Items []api.LockedAccountJSON
+		Total int
+	}
+	if json.Unmarshal([]byte(body), &locked); status != 200 || locked.Total != 1 || locked.Items[0].ID != member.ID || locked.Items[0].Failures != 5 {
+		t.Fatalf("locked list: %d %s", status, body)
+	}
+	unlock := "/users/" + strconv.FormatInt(member.ID, 10) + "/unlock"
+	if s, _ := e.call(memberTok, "POST", unlock, ""); s != 403 {
+		t.Fatalf("member unlocked: %d", s)
+	}
+	if s, _ := e.call(memberTok, "GET", "/users/locked", ""); s != 403 {
+		t.Fatalf("member listed locked accounts: %d", s)
+	}
+	if s, body := e.call(secTok, "POST", unlock, ""); s != 204 {
+		t.Fatalf("unlock: %d %s", s, body)
+	}
+	if s, _ := e.call(secTok, "POST", unlock, ""); s != 409 {
+		t.Fatalf("unlock again: %d", s)
+	}
+	if s, _ := e.call(secTok, "POST", "/users/999999/unlock", ""); s != 404 {
+		t.Fatalf("unlock unknown: %d", s)
+	}
+	if status, _, _ := e.login("member", identityAPIPassword, ""); status != 200 {
+		t.Fatalf("after unlock: %d", status)
+	}
+	// Resetting a second factor ends the account's tokens; nobody resets their own.
+	reset := "/users/" + strconv.FormatInt(admin.ID, 10) + "/reset-totp"
+	if s, _ := e.call(memberTok, "POST", reset, ""); s != 403 {
+		t.Fatalf("member reset: %d", s)
+	}
+	if s, _ := e.call(secTok, "POST", "/users/"+strconv.FormatInt(e.users["sec"].ID, 10)+"/reset-totp", ""); s != 422 {
+		t.Fatalf("own reset: %d", s)
+	}
+	if s, body := e.call(secTok, "POST", reset, ""); s != 204 {
+		t.Fatalf("reset: %d %s", s, body)
+	}
+	if s, _ := e.call(adminTok, "GET", "/me", ""); s != 401 {
+		t.Fatalf("token survived the reset: %d", s)
+	}
+	if status, _, key := e.login("admin", identityAPIPassword, ""); status != 401 || key != "identity.totp_enrol_required" {
+		t.Fatalf("after reset: %d %s", status, key)
+	}
+	if s, _ := e.call(secTok, "POST", reset, ""); s != 409 {
+		t.Fatalf("reset again: %d", s)
+	}
+	rows, _, err := e.st.ListAudit(context.Background(), xinlu.AuditFilter{ZoneID: e.zone.ID, Action: "auth.", Page: xinlu.Page{Page: 1, PerPage: xinlu.MaxPerPage}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		seen[r.Action] = true
+		if strings.Contains(r.Before+r.After, e.secrets["admin"]) {
+			t.Fatalf("audit row %s holds the secret", r.Action)
+		}
+	}
+	for _, a := range []string{"auth.lockout", "auth.unlock", "auth.totp_reset", "auth.login_failed"} {
+		if !seen[a] {
+			t.Errorf("no %s audit row", a)
+		}
+	}
+}
+
+func TestIdentityRoutesInOpenAPI(t *testing.T) {
+	doc, err := api.OpenAPIDocument()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(doc, &d); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []struct{ method, path string }{
+		{"get", "/users/locked"}, {"post", "/users/{id}/unlock"}, {"post", "/users/{id}/reset-totp"},
+	} {
+		if d.Paths[want.path][want.method] == nil {
+			t.Errorf("%s %s is not documented", want.method, want.path)
+		}
+	}
+	if !strings.Contains(string(d.Paths["/auth/login"]["post"]), `"totp"`) {
+		t.Error("the login's totp field is not documented")
+	}
+}
