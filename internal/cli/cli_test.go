@@ -154,6 +154,11 @@ func TestBackupAndAuditVerify(t *testing.T) {
 		t.Fatal("backup overwrote an existing file")
 	}
 	r = run(t, "", "audit", "verify", "--db", "sqlite:"+backup)
+	if r.code != 1 || !strings.Contains(r.stderr, "key file") {
+		t.Fatalf("verify without the key file: %+v", r)
+	}
+	keyFile := filepath.Join(filepath.Dir(path), "xinlu.key")
+	r = run(t, "", "audit", "verify", "--db", "sqlite:"+backup, "--key-file", keyFile)
 	if r.code != 0 || !strings.Contains(r.stdout, "holds") {
 		t.Fatalf("verify: %+v", r)
 	}
@@ -223,5 +228,24 @@ func TestFreshInstallation(t *testing.T) {
 	}
 	if r := run(t, "", "zone", "list", "--db", dsn); !strings.Contains(r.stdout, "晋中经济技术开发区") {
 		t.Fatalf("zone list: %+v", r)
+	}
+}
+
+func TestJobsRun(t *testing.T) {
+	dsn, path := tempDB(t)
+	run(t, "", "demo", "--db", dsn, "--password", "Trial@2026")
+	// One member's only contract ended yesterday: the jobs disable the account.
+	db := openSQL(t, path)
+	if _, err := db.Exec(`UPDATE contracts SET end_date = '2000-01-01' WHERE member_id = (SELECT member_id FROM users WHERE username = 'member')`); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, "", "jobs", "run", "--db", dsn)
+	if r.code != 0 || !strings.Contains(r.stdout, "contract ended") {
+		t.Fatalf("jobs run: %+v", r)
+	}
+	var disabled bool
+	db.QueryRow(`SELECT disabled FROM users WHERE username = 'member'`).Scan(&disabled)
+	if !disabled {
+		t.Fatal("the account of an ended contract is still enabled")
 	}
 }

@@ -9,17 +9,40 @@ import (
 	"xinlu/internal/store"
 )
 
-// Scheduled work: accounts of members whose contracts have ended are
-// disabled, and the audit chain is verified (a break raises an alarm).
-// `xinlu serve` runs it at start and then every hour; `xinlu jobs run` runs
-// it once, for cron or by hand.
+// Scheduled work: data keys rotated by another process are picked up; the
+// personal-data retention runs once a day; accounts of members whose
+// contracts have ended are disabled; the audit chain is verified (a break
+// raises an alarm). `xinlu serve` runs the jobs at start and then every
+// hour; `xinlu jobs run` runs them once, for cron or by hand.
 
 // jobsEvery is how often serve runs the jobs.
 const jobsEvery = time.Hour
 
+// jobs remembers what the hourly run needs between runs.
+type jobs struct {
+	st             *store.Store
+	retentionYears int
+	log            *slog.Logger
+	retentionDay   string // the day the retention last ran
+}
+
 // runJobsOnce runs every job once and reports what each did.
-func runJobsOnce(ctx context.Context, st *store.Store, now time.Time, log *slog.Logger) error {
+func (j *jobs) runOnce(ctx context.Context, now time.Time) error {
+	st, log := j.st, j.log
+	if err := st.ReloadKeys(); err != nil {
+		return fmt.Errorf("reload data keys: %w", err)
+	}
 	today := now.In(shanghai()).Format("2006-01-02")
+	if j.retentionYears > 0 && today != j.retentionDay {
+		run, err := st.RunRetention(ctx, j.retentionYears, false)
+		if err != nil {
+			return fmt.Errorf("personal data retention: %w", err)
+		}
+		j.retentionDay = today
+		if len(run.Members) > 0 {
+			log.Info("personal data retention: fields cleared", "members", len(run.Members), "cutoff", run.Cutoff, "fields", run.Fields)
+		}
+	}
 	names, err := st.DisableEndedAccounts(ctx, today)
 	if err != nil {
 		return fmt.Errorf("disable accounts of ended contracts: %w", err)
@@ -43,12 +66,13 @@ func runJobsOnce(ctx context.Context, st *store.Store, now time.Time, log *slog.
 }
 
 // startJobs runs the jobs now and then every jobsEvery until ctx ends.
-func startJobs(ctx context.Context, st *store.Store, log *slog.Logger) {
+func startJobs(ctx context.Context, st *store.Store, retentionYears int, log *slog.Logger) {
+	j := &jobs{st: st, retentionYears: retentionYears, log: log}
 	go func() {
 		t := time.NewTicker(jobsEvery)
 		defer t.Stop()
 		for {
-			if err := runJobsOnce(ctx, st, time.Now(), log); err != nil && ctx.Err() == nil {
+			if err := j.runOnce(ctx, time.Now()); err != nil && ctx.Err() == nil {
 				log.Error("scheduled jobs", "err", err)
 			}
 			select {
@@ -63,13 +87,17 @@ func startJobs(ctx context.Context, st *store.Store, log *slog.Logger) {
 func runJobs(ctx context.Context, env Env, args []string) error {
 	if len(args) == 0 || args[0] != "run" {
 		if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
-			fmt.Fprintln(env.Stdout, "Usage: xinlu jobs run [--db DSN]\n\nRuns the scheduled jobs once (xinlu serve runs them every hour): disables the accounts of\nmembers whose contracts have all ended, and verifies the audit chain (a break raises an alarm).")
+			fmt.Fprintln(env.Stdout, "Usage: xinlu jobs run [--db DSN]\n\nRuns the scheduled jobs once (xinlu serve runs them every hour): clears expired personal data\n(retention), disables the accounts of members whose contracts have all ended, and verifies the\naudit chain (a break raises an alarm).")
 			return nil
 		}
 		return usagef("unknown subcommand %q (run)", args[0])
 	}
-	fs := newFlags(env, "jobs run", "jobs run [--db DSN]")
+	fs := newFlags(env, "jobs run", "jobs run [--db DSN] [--key-file FILE] [--retention-years N]")
 	db := dbFlag(fs, env)
+	years, err := retentionYearsFlag(fs.Int, env)
+	if err != nil {
+		return err
+	}
 	pos, err := parse(fs, args[1:])
 	if err != nil {
 		return err
@@ -82,8 +110,8 @@ func runJobs(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	log := slog.New(slog.NewTextHandler(env.Stdout, nil))
-	return runJobsOnce(ctx, st, time.Now(), log)
+	j := &jobs{st: st, retentionYears: *years, log: slog.New(slog.NewTextHandler(env.Stdout, nil))}
+	return j.runOnce(ctx, time.Now())
 }
 
 func shanghai() *time.Location {

@@ -3,12 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"strings"
-	"time"
 
-	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 )
 
@@ -83,46 +80,4 @@ func runRetention(ctx context.Context, env Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "%d members left before %s (%d years): %s %s\n", len(run.Members), run.Cutoff, run.Years,
 		verb, strings.Join(run.Fields, ", "))
 	return nil
-}
-
-// retentionLocation is where a zone's days begin.
-var retentionLocation = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}()
-
-// startPersonalJobs runs, inside serve, the retention job once a day (at
-// start and then on the first check of each new day) and picks up data
-// keys rotated by another process every hour, until ctx ends.
-func startPersonalJobs(ctx context.Context, st *store.Store, years int, log *slog.Logger) {
-	go func() {
-		t := time.NewTicker(time.Hour)
-		defer t.Stop()
-		lastDay := ""
-		for {
-			if err := st.ReloadKeys(); err != nil && ctx.Err() == nil {
-				log.Error("reload data keys", "err", err)
-			}
-			if day := time.Now().In(retentionLocation).Format(xinlu.DateLayout); years > 0 && day != lastDay {
-				run, err := st.RunRetention(ctx, years, false)
-				switch {
-				case err != nil && ctx.Err() == nil:
-					log.Error("personal data retention", "err", err)
-				case err == nil:
-					lastDay = day
-					if len(run.Members) > 0 {
-						log.Info("personal data retention: fields cleared", "members", len(run.Members), "cutoff", run.Cutoff, "fields", run.Fields)
-					}
-				}
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	}()
 }

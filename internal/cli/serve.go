@@ -68,7 +68,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	startPersonalJobs(ctx, st, *retentionYears, logger)
+	startJobs(ctx, st, *retentionYears, logger)
 	cfg := web.DefaultConfig()
 	cfg.Logger = logger
 	cfg.SecureCookies = *cert != ""

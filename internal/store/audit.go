@@ -160,6 +160,8 @@ func (s *Store) VerifyAudit(ctx context.Context) (int, *AuditBreak, error) {
 		switch {
 		case e.KeyID == "" && keyed:
 			return n, &AuditBreak{ID: e.ID, Reason: "unsigned row after signed rows"}, nil
+		case e.KeyID != "" && s.auditKeyID == "":
+			return n, nil, fmt.Errorf("the audit log is signed with key %q: verify it with its key file (--key-file)", e.KeyID)
 		case e.KeyID != "" && e.KeyID != s.auditKeyID:
 			return n, &AuditBreak{ID: e.ID, Reason: fmt.Sprintf("signed with key %q, which is not the key file's", e.KeyID)}, nil
 		case e.KeyID != "":

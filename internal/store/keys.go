@@ -82,6 +82,8 @@ func (tx *Tx) insertDataKey(ctx context.Context, dk seal.DataKey) error {
 // (rows from before encryption). It returns how many values it sealed. A
 // key file that does not unwrap the stored keys is refused.
 func (s *Store) UseKeys(ctx context.Context, k *seal.Keys) (int, error) {
+	// From here on, audit rows are signed with the key file's audit key.
+	s.SetAuditKey(k.AuditKeyID(), k.AuditKey())
 	dks, active, err := s.loadDataKeys(ctx, s.read)
 	if err != nil {
 		return 0, err

@@ -4,38 +4,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
-	"weak"
 
 	"xinlu/internal/seal"
 	"xinlu/internal/xinlu"
 )
 
 // sealState is the personal-data side of a Store: the sealer in use and the
-// key file's keys. It is kept beside the Store, keyed weakly by it and
-// dropped with it, so that the Store struct itself needs no change.
+// key file's keys.
 type sealState struct {
 	mu     sync.RWMutex
 	sealer seal.Sealer
 	keys   *seal.Keys
 }
 
-var sealStates sync.Map // weak.Pointer[Store] → *sealState
-
-func (s *Store) personal() *sealState {
-	k := weak.Make(s)
-	if v, ok := sealStates.Load(k); ok {
-		return v.(*sealState)
-	}
-	v, loaded := sealStates.LoadOrStore(k, &sealState{})
-	if !loaded {
-		runtime.AddCleanup(s, func(k weak.Pointer[Store]) { sealStates.Delete(k) }, k)
-	}
-	return v.(*sealState)
-}
+func (s *Store) personal() *sealState { return &s.sealed }
 
 // SetSealer makes the store seal the inventory's encrypted fields with sl
 // from now on; nil stores them in plain text, which the store refuses once

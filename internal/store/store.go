@@ -42,6 +42,7 @@ type Store struct {
 
 	auditKey   []byte // HMAC key of the audit chain, from the key file
 	auditKeyID string
+	sealed     sealState // field encryption: sealer and keys
 }
 
 // Open connects to dsn ("sqlite:PATH" or "postgres://…") without migrating.
