@@ -316,8 +316,15 @@ func (a *API) updateMember(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	old, err := a.store.MemberByID(r.Context(), u.Filter(xinlu.PermStaffManage), id)
+	if err != nil {
+		return err
+	}
 	m := in.member(id, u.ZoneID)
 	m.Version = v
+	// Personal data is answered masked; a masked value sent back unchanged keeps the stored one.
+	m.Phone = xinlu.KeepMasked(m.Phone, old.Phone, xinlu.MaskPhone)
+	m.IDNumber = xinlu.KeepMasked(m.IDNumber, old.IDNumber, xinlu.MaskIDNumber)
 	if err := a.store.UpdateMember(r.Context(), actor(r), m); err != nil {
 		return err
 	}

@@ -184,7 +184,7 @@ func (s *Server) memberEdit(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	m.MaskFor(u) // a no-op for those who manage staff; kept so no form ever shows more than the viewer may see
+	m.MaskFor(u) // personal fields stay masked; sent back unchanged they keep their stored values
 	s.memberForm(w, r, http.StatusOK, m, nil)
 }
 
@@ -195,10 +195,21 @@ func (s *Server) memberUpdate(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	old, err := s.store.MemberByID(r.Context(), info.user.Filter(xinlu.PermStaffManage), id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	m := &xinlu.Member{ID: id, ZoneID: info.user.ZoneID}
 	err = memberFromForm(r, m)
+	// The form shows personal data masked; a masked value sent back unchanged keeps the stored one.
+	m.Phone = xinlu.KeepMasked(m.Phone, old.Phone, xinlu.MaskPhone)
+	m.IDNumber = xinlu.KeepMasked(m.IDNumber, old.IDNumber, xinlu.MaskIDNumber)
 	if err == nil {
 		err = s.store.UpdateMember(r.Context(), xinlu.ActorOf(info.user, info.ip), m)
+	}
+	if err != nil {
+		m.MaskFor(info.user)
 	}
 	s.afterSave(w, r, err, func(status int, err error) {
 		s.memberForm(w, r, status, m, err)

@@ -142,7 +142,19 @@ func SeesPersonalData(u *User, memberID int64) bool {
 	if u == nil {
 		return false
 	}
-	return (u.MemberID != 0 && u.MemberID == memberID) || u.Can(PermStaffManage)
+	// Only the member themself: administrators and managers see masked
+	// values like everyone else and reveal them (PermReveal) with a reason.
+	return u.MemberID != 0 && u.MemberID == memberID
+}
+
+// KeepMasked returns the stored value when a form or API call sends back a
+// masked value unchanged (the user did not touch the field), and the
+// submitted value otherwise.
+func KeepMasked(submitted, stored string, mask func(string) string) string {
+	if stored != "" && submitted == mask(stored) {
+		return stored
+	}
+	return submitted
 }
 
 // MaskFor masks m's personal data unless u may see it, and reports whether
