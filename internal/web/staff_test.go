@@ -151,7 +151,7 @@ func TestMemberMasking(t *testing.T) {
 		{xinlu.RoleHead, true},
 		{xinlu.RoleDirector, true},
 		{xinlu.RoleViewer, true},
-		{xinlu.RoleAdmin, true}, // administrators reveal with a reason, like everyone else
+		{xinlu.RoleAdmin, true},   // administrators reveal with a reason, like everyone else
 		{xinlu.RoleMember, false}, // the member themself
 	} {
 		c := a.as(tc.role)
