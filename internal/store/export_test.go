@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"database/sql"
+)
 
 // TamperAuditForTest changes one column of one audit row behind the store's
 // back, as an attacker with full database access would: first switching off
@@ -40,4 +43,9 @@ func (s *Store) dropAuditGuardForTest(ctx context.Context) error {
 func (s *Store) ExecForTest(ctx context.Context, q string) error {
 	_, err := s.write.ExecContext(ctx, q)
 	return err
+}
+
+// RawQueryRowForTest reads the database directly, bypassing decryption.
+func (s *Store) RawQueryRowForTest(ctx context.Context, q string, args ...any) *sql.Row {
+	return s.write.QueryRowContext(ctx, s.rebind(q), args...)
 }

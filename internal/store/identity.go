@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"time"
 
+	"xinlu/internal/seal"
 	"xinlu/internal/xinlu"
 )
 
@@ -284,7 +286,8 @@ func (s *Store) StartTOTPEnrolment(ctx context.Context, userID int64) (string, e
 		case err == nil && enabled:
 			return xinlu.Conflict("totp", "identity.totp_already_enabled")
 		case err == nil && now.Sub(created) < enrolmentTTL:
-			return nil
+			secret, err = s.openTOTP(secret)
+			return err
 		case err != nil && err != sql.ErrNoRows:
 			return xinlu.Internal(err)
 		}
@@ -292,8 +295,12 @@ func (s *Store) StartTOTPEnrolment(ctx context.Context, userID int64) (string, e
 		if _, err := tx.exec(ctx, `DELETE FROM user_totp WHERE user_id = ?`, userID); err != nil {
 			return xinlu.Internal(err)
 		}
+		stored, serr := s.sealTOTP(secret)
+		if serr != nil {
+			return serr
+		}
 		_, err = tx.exec(ctx, `INSERT INTO user_totp (user_id, secret, enabled, last_step, created_at) VALUES (?,?,?,0,?)`,
-			userID, secret, false, now)
+			userID, stored, false, now)
 		return s.translate(err)
 	})
 	return secret, err
@@ -315,6 +322,9 @@ func (s *Store) ConfirmTOTP(ctx context.Context, a xinlu.Actor, userID int64, co
 			return xinlu.Internal(err)
 		case enabled:
 			return xinlu.Conflict("totp", "identity.totp_already_enabled")
+		}
+		if secret, err = s.openTOTP(secret); err != nil {
+			return err
 		}
 		if xinlu.NormalizeTOTP(code) == "" {
 			return xinlu.Invalid("totp", "error.required")
@@ -467,6 +477,9 @@ func (s *Store) VerifySecondFactor(ctx context.Context, a xinlu.Actor, u *xinlu.
 			return nil // no second factor to check against: the code is wrong
 		} else if err != nil {
 			return xinlu.Internal(err)
+		}
+		if secret, err = s.openTOTP(secret); err != nil {
+			return err
 		}
 		if xinlu.LooksLikeTOTP(code) {
 			step, match := xinlu.CheckTOTP(secret, code, s.Now(), last)
@@ -648,4 +661,38 @@ func (s *Store) ListAccountSecurity(ctx context.Context, f AccountSecurityFilter
 		return nil, 0, xinlu.Internal(err)
 	}
 	return out, total, s.loadRoles(ctx, users...)
+}
+
+// totpField binds sealed TOTP secrets to their column.
+const totpField = "user_totp.secret"
+
+// sealTOTP encrypts a TOTP seed with the store's sealer (the same keys as
+// personal data), or keeps it as it is when the store has none.
+func (s *Store) sealTOTP(secret string) (string, error) {
+	sl := s.Sealer()
+	if sl == nil {
+		return secret, nil
+	}
+	v, err := sl.Seal(totpField, secret)
+	if err != nil {
+		return "", xinlu.Internal(err)
+	}
+	return v, nil
+}
+
+// openTOTP decrypts a stored TOTP seed; seeds stored before encryption
+// come back as they are.
+func (s *Store) openTOTP(stored string) (string, error) {
+	if !seal.IsSealed(stored) {
+		return stored, nil
+	}
+	sl := s.Sealer()
+	if sl == nil {
+		return "", xinlu.Internal(fmt.Errorf("%s: %w", totpField, errNoKeys))
+	}
+	v, err := sl.Open(totpField, stored)
+	if err != nil {
+		return "", xinlu.Internal(err)
+	}
+	return v, nil
 }

@@ -59,6 +59,11 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 			return nil, fmt.Errorf("create database folder: %w", err)
 		}
 		s.dialect, s.path = SQLite, path
+		// A new database file is readable by its owner only; SQLite gives
+		// its -wal and -shm files the same mode.
+		if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+			f.Close()
+		}
 		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)"
 		w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
 		if err != nil {
