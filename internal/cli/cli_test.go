@@ -40,7 +40,7 @@ func TestHelpAndBadFlags(t *testing.T) {
 		t.Fatalf("help: %+v", r)
 	}
 	for _, cmd := range []string{"serve", "migrate", "demo", "zone", "user", "backup", "audit"} {
-		if r := run(t, "", cmd, "--help"); r.code != 0 || !strings.Contains(r.stdout, "Usage: xinlu "+cmd) {
+		if r := run(t, "", cmd, "--help"); r.code != 0 || strings.Count(r.stdout, "Usage: xinlu "+cmd) != 1 {
 			t.Errorf("%s --help: %+v", cmd, r)
 		}
 	}
