@@ -52,6 +52,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "start the web server", runServe},
+		{"init", "prepare a new installation: zone, key file, the three administrators", runInit},
 		{"migrate", "apply database migrations", runMigrate},
 		{"demo", "fill the database with a demo zone (idempotent)", runDemo},
 		{"zone", "add or list zones: zone add | zone list", runZone},

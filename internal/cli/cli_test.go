@@ -249,3 +249,23 @@ func TestJobsRun(t *testing.T) {
 		t.Fatal("the account of an ended contract is still enabled")
 	}
 }
+
+func TestInitCreatesTheThreeAdministrators(t *testing.T) {
+	dsn, path := tempDB(t)
+	if r := run(t, "", "init", "--db", dsn); r.code != 2 {
+		t.Fatalf("init without a zone: %+v", r)
+	}
+	r := run(t, "", "init", "--db", dsn, "--zone", "jz", "--zone-name", "晋中经济技术开发区")
+	if r.code != 0 || !strings.Contains(r.stdout, "sysadmin") || !strings.Contains(r.stdout, "secadmin") || !strings.Contains(r.stdout, "auditadmin") {
+		t.Fatalf("init: %+v", r)
+	}
+	db := openSQL(t, path)
+	var n, must int
+	db.QueryRow(`SELECT COUNT(*), SUM(must_change_password) FROM users`).Scan(&n, &must)
+	if n != 3 || must != 3 {
+		t.Fatalf("%d accounts, %d to change", n, must)
+	}
+	if r := run(t, "", "init", "--db", dsn, "--zone", "jz", "--zone-name", "x"); r.code != 1 || !strings.Contains(r.stderr, "already") {
+		t.Fatalf("second init: %+v", r)
+	}
+}

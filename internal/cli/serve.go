@@ -68,6 +68,9 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if n, err := st.CountUsers(ctx); err == nil && n == 0 {
+		logger.Warn("the database has no accounts yet: run xinlu init --zone CODE --zone-name NAME (or xinlu demo for a trial)")
+	}
 	startJobs(ctx, st, *retentionYears, logger)
 	cfg := web.DefaultConfig()
 	cfg.Logger = logger

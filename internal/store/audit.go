@@ -83,9 +83,11 @@ func scanAudit(sc interface{ Scan(...any) error }) (xinlu.AuditEntry, error) {
 	return e, err
 }
 
-// ListAudit returns one page of audit rows matching f, newest first.
+// ListAudit returns one page of audit rows of a zone matching f, newest first.
 func (s *Store) ListAudit(ctx context.Context, f xinlu.AuditFilter) ([]xinlu.AuditEntry, int, error) {
-	where, args := []string{"zone_id = ?"}, []any{f.ZoneID}
+	// A zone's log includes the system's own rows (zone 0): keys, backups,
+	// restores, failed logins for unknown names.
+	where, args := []string{"(zone_id = ? OR zone_id = 0)"}, []any{f.ZoneID}
 	if f.ActorID != 0 {
 		where, args = append(where, "actor_id = ?"), append(args, f.ActorID)
 	}

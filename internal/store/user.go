@@ -515,3 +515,10 @@ func (s *Store) SetUserRoles(ctx context.Context, a xinlu.Actor, zoneID, userID 
 		return tx.audit(ctx, a, "user.roles", "user", userID, map[string]any{"roles": old.Roles}, after)
 	})
 }
+
+// CountUsers counts every account of every zone.
+func (s *Store) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
+	return n, s.translate(err)
+}

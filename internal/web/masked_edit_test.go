@@ -1,9 +1,12 @@
 package web_test
 
 import (
+	"bytes"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"xinlu/internal/xinlu"
 )
@@ -41,5 +44,44 @@ func TestEditKeepsMaskedPersonalData(t *testing.T) {
 	got, _ = a.store.MemberByID(ctx, xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: a.zone.ID}, m.ID)
 	if got.Phone != "13700000000" || got.IDNumber != "11010519491231002X" {
 		t.Fatalf("after a new phone: %q %q", got.Phone, got.IDNumber)
+	}
+}
+
+// TestExportNeutralisesFormulas: a name typed as a spreadsheet formula
+// comes out of the roster export as text, not as a live formula.
+func TestExportNeutralisesFormulas(t *testing.T) {
+	a := newApp(t)
+	evil := `=HYPERLINK("http://x","点我")`
+	m := &xinlu.Member{ZoneID: a.zone.ID, DepartmentID: a.dept.ID, StaffNo: "F1", Name: evil}
+	if err := a.store.CreateMember(t.Context(), xinlu.SystemActor(a.zone.ID), m); err != nil {
+		t.Fatal(err)
+	}
+	r := a.as(xinlu.RoleDirector).get("/members/export.xlsx?q=F1")
+	if r.StatusCode != 200 {
+		t.Fatalf("export: %d", r.StatusCode)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader([]byte(r.body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet := f.GetSheetName(0)
+	rows, _ := f.GetRows(sheet)
+	found := false
+	for ri, row := range rows {
+		for ci, v := range row {
+			cell, _ := excelize.CoordinatesToCellName(ci+1, ri+1)
+			if formula, _ := f.GetCellFormula(sheet, cell); formula != "" {
+				t.Fatalf("cell %s holds a formula %q", cell, formula)
+			}
+			if strings.Contains(v, "HYPERLINK") {
+				found = true
+				if !strings.HasPrefix(v, "'=") {
+					t.Fatalf("cell %s not neutralised: %q", cell, v)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Fatal("the member is not in the export")
 	}
 }

@@ -272,7 +272,7 @@ func MarkErrors(src io.Reader, sheet string, headerRow int, errs []RowError, w i
 	}
 	for row, msgs := range byRow {
 		cell := fmt.Sprintf("%s%d", col, row)
-		f.SetCellStr(sheet, cell, strings.Join(msgs, "；"))
+		f.SetCellStr(sheet, cell, SafeText(strings.Join(msgs, "；")))
 		f.SetCellStyle(sheet, cell, cell, red)
 	}
 	f.SetColWidth(sheet, col, col, 40)
