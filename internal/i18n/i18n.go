@@ -164,7 +164,13 @@ func (p *Printer) Error(err error) string {
 	if key == "" || e.Code == xinlu.EINTERNAL {
 		key = "error.internal"
 	}
-	args := e.Args
+	args := make([]any, len(e.Args))
+	for i, a := range e.Args {
+		if k, ok := a.(xinlu.LabelKey); ok {
+			a = p.T(string(k))
+		}
+		args[i] = a
+	}
 	if e.Code == xinlu.EINTERNAL {
 		args = nil
 	}

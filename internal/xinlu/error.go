@@ -48,6 +48,10 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// LabelKey is an error argument that names a translation key: the message
+// shows the label ("招商推进") rather than the code ("promotion").
+type LabelKey string
+
 // Invalid reports bad input in one field.
 func Invalid(field, key string, args ...any) *Error {
 	return &Error{Code: EINVALID, Field: field, Key: key, Args: args}

@@ -126,6 +126,14 @@ const (
 	PermRoleManage     Permission = "role.manage"     // assign roles to accounts
 	PermSecurityManage Permission = "security.manage" // security policy, unlocks, sessions of others
 	PermAuditView      Permission = "audit.view"      // read and export the audit log
+	PermLeadReport     Permission = "lead.report"     // report a lead (every member)
+	PermLeadView       Permission = "lead.view"       // see leads: own, or all for screeners and leaders
+	PermLeadScreen     Permission = "lead.screen"     // screening task force: accept, reject, merge, veto
+	PermVetoOverride   Permission = "lead.override"   // leadership group: override a veto
+	PermProjectView    Permission = "project.view"    // kanban, ledger, project pages
+	PermProjectPlan    Permission = "project.plan"    // planning group: the project plan
+	PermProjectPromote Permission = "project.promote" // leadership group: sponsor, negotiations, signing, hold, lose
+	PermProjectAgency  Permission = "project.agency"  // agency task force: approvals and landing milestones
 	PermCalendarView   Permission = "calendar.view"   // holiday calendar
 	PermCalendarManage Permission = "calendar.manage" // edit and import it
 )
@@ -134,6 +142,26 @@ const (
 var Permissions = []Permission{
 	PermOrgView, PermOrgManage, PermStaffView, PermStaffManage, PermStaffExport, PermReveal,
 	PermUserView, PermUserManage, PermRoleManage, PermSecurityManage, PermAuditView, PermCalendarView, PermCalendarManage,
+	PermLeadReport, PermLeadView, PermLeadScreen, PermVetoOverride,
+	PermProjectView, PermProjectPlan, PermProjectPromote, PermProjectAgency,
+}
+
+// pipelineGrants are the investment pipeline's permissions, merged into
+// grants at start-up: every member reports and sees their own leads and
+// the projects; each team works its step.
+var pipelineGrants = map[Role]map[Permission]Scope{
+	RoleMember:     {PermLeadReport: ScopeZone, PermLeadView: ScopeOwn, PermProjectView: ScopeZone},
+	RoleScreener:   {PermLeadReport: ScopeZone, PermLeadView: ScopeZone, PermLeadScreen: ScopeZone, PermProjectView: ScopeZone},
+	RolePlanner:    {PermLeadReport: ScopeZone, PermLeadView: ScopeZone, PermProjectView: ScopeZone, PermProjectPlan: ScopeZone},
+	RoleSponsor:    {PermLeadReport: ScopeZone, PermLeadView: ScopeZone, PermVetoOverride: ScopeZone, PermProjectView: ScopeZone, PermProjectPromote: ScopeZone},
+	RoleAgent:      {PermLeadReport: ScopeZone, PermLeadView: ScopeOwn, PermProjectView: ScopeZone, PermProjectAgency: ScopeZone},
+	RoleHead:       {PermLeadReport: ScopeZone, PermLeadView: ScopeDepartment, PermProjectView: ScopeZone},
+	RoleAppraiser:  {PermLeadView: ScopeZone, PermProjectView: ScopeZone},
+	RoleDiscipline: {PermLeadView: ScopeZone, PermProjectView: ScopeZone},
+	RoleFinance:    {PermProjectView: ScopeZone},
+	RoleDirector:   {PermLeadReport: ScopeZone, PermLeadView: ScopeZone, PermVetoOverride: ScopeZone, PermProjectView: ScopeZone, PermProjectPromote: ScopeZone},
+	RoleAuditor:    {PermLeadView: ScopeZone, PermProjectView: ScopeZone},
+	RoleViewer:     {PermLeadView: ScopeAllZones, PermProjectView: ScopeAllZones},
 }
 
 // grants is the one table of who may do what, and how far. A role that does
@@ -193,6 +221,11 @@ var grants = map[Role]map[Permission]Scope{
 }
 
 func init() {
+	for r, ps := range pipelineGrants {
+		for p, sc := range ps {
+			grants[r][p] = sc
+		}
+	}
 	// The demo's combined administrator holds exactly the three's rights.
 	combined := map[Permission]Scope{}
 	for _, r := range []Role{RoleSysAdmin, RoleSecAdmin, RoleAuditAdmin} {

@@ -1,0 +1,244 @@
+package xinlu
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Stage is a project's step in the five-step mode and after signing.
+type Stage string
+
+const (
+	StagePackaging      Stage = "packaging"       // 专业组策划包装
+	StagePromotion      Stage = "promotion"       // 领导组全力推进
+	StageAgency         Stage = "agency"          // 专班全程代办 (signed)
+	StageConstruction   Stage = "construction"    // 开工建设
+	StageProduction     Stage = "production"      // 投产
+	StageFullProduction Stage = "full_production" // 达产
+)
+
+// Stages lists the stages in order.
+var Stages = []Stage{StagePackaging, StagePromotion, StageAgency, StageConstruction, StageProduction, StageFullProduction}
+
+// ProjectStatus is whether a project moves.
+type ProjectStatus string
+
+const (
+	ProjectActive ProjectStatus = "active"  // 推进中
+	ProjectOnHold ProjectStatus = "on_hold" // 搁置
+	ProjectLost   ProjectStatus = "lost"    // 流失
+)
+
+// LostReasons are why a project is lost.
+var LostReasons = []string{"investor_withdrew", "contract_breach", "policy_block", "factor_unavailable"}
+
+// SixNewTags are Shanxi's six priority categories (六新).
+var SixNewTags = []string{"new_infrastructure", "new_technology", "new_materials", "new_equipment", "new_products", "new_business_forms"}
+
+// ChainPositions are a project's place in an industry chain.
+var ChainPositions = []string{"chain_leader", "supplier", "other"}
+
+// Plan is the project plan the planning group packages (项目策划).
+type Plan struct {
+	Content        string // 建设内容
+	TotalYuan      int64
+	FixedAssetYuan int64
+	LandMu         float64
+	WaterTPD       float64 // t/d
+	PowerKVA       float64
+	GasM3PD        float64 // m³/d
+	HeatTPH        float64 // t/h
+	OutputYuan     int64   // expected annual output
+	TaxYuan        int64   // expected annual tax
+	Jobs           int
+	SixNew         []string
+	ChainPosition  string
+	ProposedParkID int64
+}
+
+// Validate checks a plan before it goes to the leadership group.
+func (p *Plan) Validate() error {
+	p.Content = strings.TrimSpace(p.Content)
+	switch {
+	case p.Content == "":
+		return Invalid("content", "error.required")
+	case len([]rune(p.Content)) > 4000:
+		return Invalid("content", "error.too_long", 4000)
+	case p.TotalYuan <= 0:
+		return Invalid("total_yuan", "project.amount_positive")
+	case p.FixedAssetYuan < 0 || p.FixedAssetYuan > p.TotalYuan:
+		return Invalid("fixed_asset_yuan", "project.fixed_asset_range")
+	case p.LandMu < 0 || p.WaterTPD < 0 || p.PowerKVA < 0 || p.GasM3PD < 0 || p.HeatTPH < 0:
+		return Invalid("land_mu", "project.factor_negative")
+	case p.OutputYuan < 0 || p.TaxYuan < 0 || p.Jobs < 0:
+		return Invalid("output_yuan", "project.amount_negative")
+	case p.ChainPosition != "" && !slices.Contains(ChainPositions, p.ChainPosition):
+		return Invalid("chain_position", "error.invalid_choice")
+	}
+	for _, t := range p.SixNew {
+		if !slices.Contains(SixNewTags, t) {
+			return Invalid("six_new", "error.invalid_choice")
+		}
+	}
+	return nil
+}
+
+// Signing is the investment agreement as signed (签约).
+type Signing struct {
+	SignedOn        string // YYYY-MM-DD
+	ContractYuan    int64
+	PromisedStart   string // promised construction start
+	PromisedProduce string // promised production start
+	FundsSchedule   string // free text: the promised funds schedule
+}
+
+// Validate checks a signing.
+func (s *Signing) Validate(today time.Time) error {
+	signed, err := ParseDate(s.SignedOn)
+	if err != nil {
+		return Invalid("signed_on", "error.date_format")
+	}
+	if signed.After(truncateDay(today)) {
+		return Invalid("signed_on", "project.signed_in_future")
+	}
+	if s.ContractYuan <= 0 {
+		return Invalid("contract_yuan", "project.amount_positive")
+	}
+	start, err := ParseDate(s.PromisedStart)
+	if err != nil {
+		return Invalid("promised_start", "error.date_format")
+	}
+	produce, err := ParseDate(s.PromisedProduce)
+	if err != nil {
+		return Invalid("promised_produce", "error.date_format")
+	}
+	if start.Before(signed) {
+		return Invalid("promised_start", "project.start_before_signing")
+	}
+	if produce.Before(start) {
+		return Invalid("promised_produce", "project.produce_before_start")
+	}
+	return nil
+}
+
+// Project is an accepted lead on its way to production.
+type Project struct {
+	ID         int64
+	ZoneID     int64
+	LeadID     int64
+	Code       string // given at signing, e.g. XL-2026-0001
+	Name       string
+	Company    string
+	Industry   string
+	Stage      Stage
+	Status     ProjectStatus
+	LostReason string
+	SponsorID  int64 // 包联领导 (a member)
+	Plan       Plan
+	Signing    Signing
+	StageDue   string // deadline of the current stage's next step, YYYY-MM-DD
+	Version    int
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+
+	SponsorName string // read model
+	ParkName    string // read model
+}
+
+// ProjectAction is a step of a project.
+type ProjectAction string
+
+const (
+	ProjectSavePlan       ProjectAction = "save-plan"
+	ProjectSubmitPlan     ProjectAction = "submit-plan"
+	ProjectAssignSponsor  ProjectAction = "assign-sponsor"
+	ProjectSign           ProjectAction = "sign"
+	ProjectStartBuilding  ProjectAction = "start-construction"
+	ProjectStartProducing ProjectAction = "start-production"
+	ProjectFullProduction ProjectAction = "reach-full-production"
+	ProjectHold           ProjectAction = "hold"
+	ProjectResume         ProjectAction = "resume"
+	ProjectLose           ProjectAction = "lose"
+)
+
+type projectRule struct {
+	stages []Stage // stages the action is allowed in; nil: any
+	next   Stage   // "" keeps the stage
+	perm   Permission
+	status []ProjectStatus
+}
+
+var active = []ProjectStatus{ProjectActive}
+
+var projectRules = map[ProjectAction]projectRule{
+	ProjectSavePlan:       {[]Stage{StagePackaging}, "", PermProjectPlan, active},
+	ProjectSubmitPlan:     {[]Stage{StagePackaging}, StagePromotion, PermProjectPlan, active},
+	ProjectAssignSponsor:  {[]Stage{StagePromotion, StageAgency, StageConstruction}, "", PermProjectPromote, active},
+	ProjectSign:           {[]Stage{StagePromotion}, StageAgency, PermProjectPromote, active},
+	ProjectStartBuilding:  {[]Stage{StageAgency}, StageConstruction, PermProjectAgency, active},
+	ProjectStartProducing: {[]Stage{StageConstruction}, StageProduction, PermProjectAgency, active},
+	ProjectFullProduction: {[]Stage{StageProduction}, StageFullProduction, PermProjectAgency, active},
+	ProjectHold:           {nil, "", PermProjectPromote, active},
+	ProjectResume:         {nil, "", PermProjectPromote, []ProjectStatus{ProjectOnHold}},
+	ProjectLose:           {nil, "", PermProjectPromote, []ProjectStatus{ProjectActive, ProjectOnHold}},
+}
+
+// ProjectActions lists every action in a stable order.
+func ProjectActions() []ProjectAction {
+	out := make([]ProjectAction, 0, len(projectRules))
+	for a := range projectRules {
+		out = append(out, a)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// CheckProjectStep decides whether u may take action on p now and returns
+// the stage and status it leads to: forbidden without the right, a conflict
+// naming the stage (or status) when the action does not fit.
+func CheckProjectStep(u *User, p *Project, action ProjectAction) (Stage, ProjectStatus, error) {
+	rule, ok := projectRules[action]
+	if !ok {
+		return "", "", NotFound("project.unknown_action")
+	}
+	if !u.Can(rule.perm) {
+		return "", "", Forbidden()
+	}
+	if !slices.Contains(rule.status, p.Status) {
+		return "", "", &Error{Code: ECONFLICT, Field: "status", Key: "project.status_not_allowed", Args: []any{LabelKey("project.status." + string(p.Status))}}
+	}
+	if rule.stages != nil && !slices.Contains(rule.stages, p.Stage) {
+		return "", "", &Error{Code: ECONFLICT, Field: "stage", Key: "project.stage_not_allowed", Args: []any{LabelKey("stage." + string(p.Stage))}}
+	}
+	if p.Stage == StageFullProduction && action == ProjectHold {
+		return "", "", &Error{Code: ECONFLICT, Field: "stage", Key: "project.stage_not_allowed", Args: []any{LabelKey("stage." + string(p.Stage))}}
+	}
+	stage, status := p.Stage, p.Status
+	if rule.next != "" {
+		stage = rule.next
+	}
+	switch action {
+	case ProjectHold:
+		status = ProjectOnHold
+	case ProjectResume:
+		status = ProjectActive
+	case ProjectLose:
+		status = ProjectLost
+	}
+	return stage, status, nil
+}
+
+// ProjectCode is the code a project gets when signed: zone code, year and
+// a sequence number within the year.
+func ProjectCode(zoneCode string, year, seq int) string {
+	return fmt.Sprintf("%s-%d-%04d", strings.ToUpper(zoneCode), year, seq)
+}
+
+// Deadlines in working days; a zone may set its own later.
+const (
+	ScreeningWorkdays = 5  // report → screening decision
+	PackagingWorkdays = 15 // acceptance → plan submitted
+	ProgressWorkdays  = 20 // a sponsor's progress entry at least this often
+)
