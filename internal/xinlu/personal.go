@@ -56,6 +56,10 @@ const (
 	RetainArchive RetentionRule = "archive"
 )
 
+// RetainLeadClosedYears keeps a lead's contact until the configured number
+// of years after the lead was rejected, merged or shelved.
+const RetainLeadClosedYears RetentionRule = "lead_closed_years"
+
 // DefaultRetentionYears is how long after leaving a member's contact and
 // identity data are kept by default; `--retention-years` changes it.
 const DefaultRetentionYears = 5
@@ -99,6 +103,11 @@ var PersonalFields = []PersonalField{
 		HashColumn: "id_number_hash", Retention: RetainUntilLeftYears},
 	{Table: "users", Column: "name", Label: "field.name", Purpose: "personal.purpose.user_name",
 		LegalBasis: "personal.basis.hr", Retention: RetainArchive},
+	{Table: "leads", Column: "contact_name", Label: "field.contact_name", Purpose: "personal.purpose.lead_contact",
+		LegalBasis: "personal.basis.contract_prep", Retention: RetainLeadClosedYears},
+	{Table: "leads", Column: "contact_phone", Label: "field.contact_phone", Purpose: "personal.purpose.lead_contact",
+		LegalBasis: "personal.basis.contract_prep", Mask: MaskMobile, Encrypted: true, HashColumn: "contact_phone_hash",
+		Retention: RetainLeadClosedYears},
 }
 
 // PersonalFieldsOf returns the inventory entries of one table.
