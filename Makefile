@@ -12,7 +12,7 @@ export GOTOOLCHAIN := go1.26.11
 VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
 GOVULNCHECK    := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 
-.PHONY: all build run test assets vet bench clean release vulncheck
+.PHONY: all build run test assets vet bench loadtest clean release vulncheck
 
 all: build
 
@@ -58,8 +58,13 @@ vulncheck: assets
 		-vulns "$$($(GO) env GOMODCACHE)/golang.org/x/vulndb@$(VULNDB_VERSION)/data/osv" -out .vulndb
 	$(GO) run $(GOVULNCHECK) -db "file://$$(pwd)/.vulndb" ./...
 
+# Go benchmarks of the request path and the stores.
 bench: assets
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# A load test of a real server on a seeded database (needs wrk).
+loadtest: build
+	scripts/loadtest.sh
 
 # Static binaries for the usual intranet servers.
 release: assets
