@@ -24,6 +24,11 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	cert := fs.String("tls-cert", env.Getenv("XINLU_TLS_CERT"), "serve HTTPS with this certificate `file` (env XINLU_TLS_CERT)")
 	key := fs.String("tls-key", env.Getenv("XINLU_TLS_KEY"), "private key `file` for --tls-cert (env XINLU_TLS_KEY)")
 	logFormat := fs.String("log", "text", "request log `format`: text or json")
+	twoFactorDefault := env.Getenv("XINLU_REQUIRE_2FA")
+	if twoFactorDefault == "" {
+		twoFactorDefault = "privileged"
+	}
+	twoFactor := fs.String("require-2fa", twoFactorDefault, "who must sign in with a second factor: `privileged` (administrators and those who may reveal personal data) or all (env XINLU_REQUIRE_2FA)")
 	retentionYears, err := retentionYearsFlag(fs.Int, env)
 	if err != nil {
 		return err
@@ -34,6 +39,9 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	}
 	if len(pos) > 0 {
 		return usagef("unexpected argument %q", pos[0])
+	}
+	if *twoFactor != "privileged" && *twoFactor != "all" {
+		return usagef("--require-2fa must be privileged or all")
 	}
 	if (*cert == "") != (*key == "") {
 		return usagef("--tls-cert and --tls-key go together")
@@ -71,6 +79,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if n, err := st.CountUsers(ctx); err == nil && n == 0 {
 		logger.Warn("the database has no accounts yet: run xinlu init --zone CODE --zone-name NAME (or xinlu demo for a trial)")
 	}
+	st.RequireSecondFactorForAll(*twoFactor == "all")
 	startJobs(ctx, st, *retentionYears, logger)
 	cfg := web.DefaultConfig()
 	cfg.Logger = logger

@@ -250,7 +250,7 @@ type TOTPStatus struct {
 
 // TOTPStatus returns u's second-factor status.
 func (s *Store) TOTPStatus(ctx context.Context, u *xinlu.User) (TOTPStatus, error) {
-	st := TOTPStatus{Required: xinlu.NeedsSecondFactor(u.Roles)}
+	st := TOTPStatus{Required: s.NeedsSecondFactor(u.Roles)}
 	var at sql.NullTime
 	err := s.queryRow(ctx, `SELECT enabled, enabled_at FROM user_totp WHERE user_id = ?`, u.ID).Scan(&st.Enabled, &at)
 	if err != nil && err != sql.ErrNoRows {
@@ -393,7 +393,7 @@ func (s *Store) DisableTOTP(ctx context.Context, a xinlu.Actor, zoneID, userID i
 		if err != nil {
 			return err
 		}
-		if xinlu.NeedsSecondFactor(u.Roles) {
+		if s.NeedsSecondFactor(u.Roles) {
 			return xinlu.Invalid("totp", "identity.totp_required_for_roles")
 		}
 		n, err := tx.removeTOTP(ctx, userID)
@@ -695,4 +695,15 @@ func (s *Store) openTOTP(stored string) (string, error) {
 		return "", xinlu.Internal(err)
 	}
 	return v, nil
+}
+
+// RequireSecondFactorForAll makes a second factor required for every
+// account, not only the administrators and those who may reveal personal
+// data (xinlu.NeedsSecondFactor).
+func (s *Store) RequireSecondFactorForAll(all bool) { s.totpForAll = all }
+
+// NeedsSecondFactor reports whether an account with roles must sign in with
+// a second factor under this installation's policy.
+func (s *Store) NeedsSecondFactor(roles []xinlu.Role) bool {
+	return s.totpForAll || xinlu.NeedsSecondFactor(roles)
 }

@@ -43,6 +43,7 @@ type Store struct {
 	auditKey   []byte // HMAC key of the audit chain, from the key file
 	auditKeyID string
 	sealed     sealState // field encryption: sealer and keys
+	totpForAll bool      // a second factor for every account, not only privileged ones
 }
 
 // Open connects to dsn ("sqlite:PATH" or "postgres://…") without migrating.

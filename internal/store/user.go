@@ -499,7 +499,7 @@ func (s *Store) SetUserRoles(ctx context.Context, a xinlu.Actor, zoneID, userID 
 		after := map[string]any{"roles": roles}
 		// New roles that require a second factor the account lacks end its
 		// sessions, so that it signs in again and enrols before going on.
-		if xinlu.NeedsSecondFactor(roles) {
+		if s.NeedsSecondFactor(roles) {
 			var enabled bool
 			err := tx.queryRow(ctx, `SELECT enabled FROM user_totp WHERE user_id = ?`, userID).Scan(&enabled)
 			if err != nil && err != sql.ErrNoRows {

@@ -142,7 +142,7 @@ func (s *Server) enrolForm(w http.ResponseWriter, r *http.Request, status int, u
 	s.render(w, r, status, "totp_enrol", s.printer(r).T("identity.enrol_title"), totpEnrolView{
 		Action: action, Secret: xinlu.FormatSecret(secret),
 		QR:       template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png)),
-		Required: xinlu.NeedsSecondFactor(u.Roles), SignIn: signIn, Err: ferr})
+		Required: s.store.NeedsSecondFactor(u.Roles), SignIn: signIn, Err: ferr})
 }
 
 // challengeVerify checks the code (or a recovery code) and completes the
