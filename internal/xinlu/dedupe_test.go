@@ -12,8 +12,8 @@ func TestNormalizeCompany(t *testing.T) {
 		{"ＡＢＣ精密机械有限公司", "abc精密机械"},
 		{"太原市晋阳装备制造有限公司", "晋阳装备制造"},
 		{"晋中（开发区）智造科技有限公司", "开发区智造科技"},
-		{"山西省", "山西省"},         // a name that is only a region stays
-		{"有限公司", "有限公司"},       // and so does one that is only a legal form
+		{"山西省", "山西省"},   // a name that is only a region stays
+		{"有限公司", "有限公司"}, // and so does one that is only a legal form
 		{"北京同仁堂药业集团有限公司", "同仁堂药业"},
 	} {
 		if got := NormalizeCompany(tc.in); got != tc.want {

@@ -5,7 +5,9 @@ import (
 	"time"
 )
 
-func userWith(member int64, roles ...Role) *User { return &User{ID: 1, ZoneID: 1, MemberID: member, Roles: roles} }
+func userWith(member int64, roles ...Role) *User {
+	return &User{ID: 1, ZoneID: 1, MemberID: member, Roles: roles}
+}
 
 func TestLeadSteps(t *testing.T) {
 	screener := userWith(2, RoleMember, RoleScreener)
@@ -170,7 +172,7 @@ func TestDeadlineLights(t *testing.T) {
 		{"2026-02-24", "2026-02-13", LightYellow, EscalateNone},
 		{"2026-02-24", "2026-02-24", LightYellow, EscalateNone},
 		{"2026-02-24", "2026-02-25", LightRed, EscalateResponsible},
-		{"2026-02-03", "2026-02-24", LightRed, EscalateSponsor},   // 6 working days late (holiday not counted)
+		{"2026-02-03", "2026-02-24", LightRed, EscalateSponsor},  // 6 working days late (holiday not counted)
 		{"2026-01-20", "2026-02-24", LightRed, EscalateDirector}, // many working days late
 		{"", "2026-02-24", LightNone, EscalateNone},
 	} {
