@@ -60,6 +60,8 @@ func (a *API) Routes() []Route {
 		a.auditRoutes(),
 		a.identityRoutes(),
 		a.securityRoutes(),
+		a.leadRoutes(),
+		a.projectRoutes(),
 	} {
 		rs = append(rs, area...)
 	}

@@ -33,6 +33,8 @@ func (s *Server) pageRoutes() []Route {
 		s.auditRoutes(),
 		s.securityRoutes(),
 		s.identityRoutes(),
+		s.leadRoutes(),
+		s.projectRoutes(),
 	} {
 		rs = append(rs, area...)
 	}
@@ -139,6 +141,13 @@ var navigation = []navGroup{
 	{Key: "nav.group.workbench", Items: []navItem{
 		{Key: "nav.home", Path: "/", Perm: xinlu.PermSignedIn, Icon: "⌂"},
 		{Key: "nav.profile", Path: "/profile", Perm: xinlu.PermSignedIn, Icon: "☺"},
+	}},
+	{Key: "leads.nav_group", Items: []navItem{
+		{Key: "leads.nav_report", Path: "/leads/new", Perm: xinlu.PermLeadReport, Icon: "✚"},
+		{Key: "leads.nav_mine", Path: "/leads/mine", Perm: xinlu.PermLeadReport, Icon: "☰"},
+		{Key: "leads.nav_screen", Path: "/leads", Perm: xinlu.PermLeadScreen, Icon: "⚑"},
+		{Key: "projects.nav_kanban", Path: "/projects/kanban", Perm: xinlu.PermProjectView, Icon: "▥"},
+		{Key: "projects.nav_ledger", Path: "/projects", Perm: xinlu.PermProjectView, Icon: "☰"},
 	}},
 	{Key: "nav.group.organisation", Items: []navItem{
 		{Key: "nav.departments", Path: "/departments", Perm: xinlu.PermOrgView, Icon: "▦"},

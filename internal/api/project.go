@@ -1,0 +1,395 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"xinlu/internal/store"
+	"xinlu/internal/xinlu"
+)
+
+// Project endpoints. Mutations are open to whoever may view projects; the
+// store decides by role and stage, so that a refusal names the stage (409)
+// and a role without the right answers 403.
+func (a *API) projectRoutes() []Route {
+	return []Route{
+		{"GET", "/projects", xinlu.PermProjectView, a.handle(a.listProjects)},
+		{"GET", "/projects/kanban", xinlu.PermProjectView, a.handle(a.projectKanban)},
+		{"GET", "/projects/{id}", xinlu.PermProjectView, a.handle(a.getProject)},
+		{"POST", "/projects/{id}/{action}", xinlu.PermProjectView, a.handle(a.stepProject)},
+		{"GET", "/projects/{id}/approvals", xinlu.PermProjectView, a.handle(a.listApprovals)},
+		{"POST", "/projects/{id}/approvals", xinlu.PermProjectView, a.handle(a.addApproval)},
+		{"POST", "/projects/{id}/approvals/{item}/{action}", xinlu.PermProjectView, a.handle(a.stepApproval)},
+	}
+}
+
+// projectZone is 0 (every zone) for the viewer role, else the user's zone.
+func projectZone(u *xinlu.User) int64 {
+	if u.Filter(xinlu.PermProjectView).Scope >= xinlu.ScopeAllZones {
+		return 0
+	}
+	return u.ZoneID
+}
+
+// ProjectJSON is a project as the API shows it; amounts in yuan.
+type ProjectJSON struct {
+	ID              int64     `json:"id"`
+	ZoneID          int64     `json:"zone_id"`
+	LeadID          int64     `json:"lead_id,omitempty"`
+	Code            string    `json:"code"`
+	Name            string    `json:"name"`
+	Company         string    `json:"company"`
+	Industry        string    `json:"industry"`
+	Stage           string    `json:"stage"`
+	Status          string    `json:"status"`
+	LostReason      string    `json:"lost_reason,omitempty"`
+	SponsorID       int64     `json:"sponsor_id,omitempty"`
+	SponsorName     string    `json:"sponsor_name,omitempty"`
+	Plan            PlanJSON  `json:"plan"`
+	Signing         SignJSON  `json:"signing"`
+	StartedOn       string    `json:"started_on,omitempty"`
+	ProducedOn      string    `json:"produced_on,omitempty"`
+	FullOn          string    `json:"full_production_on,omitempty"`
+	FundsYuan       int64     `json:"funds_yuan"`
+	StageDue        string    `json:"stage_due,omitempty"`
+	Light           string    `json:"light,omitempty"`
+	ParkName        string    `json:"park_name,omitempty"`
+	Version         int       `json:"version"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+	ApprovalsURL    string    `json:"approvals_url"`
+	ContractPercent *float64  `json:"funds_rate,omitempty"` // funds in place ÷ contracted
+}
+
+// PlanJSON is the project plan.
+type PlanJSON struct {
+	Content        string   `json:"content"`
+	TotalYuan      int64    `json:"total_yuan"`
+	FixedAssetYuan int64    `json:"fixed_asset_yuan"`
+	LandMu         float64  `json:"land_mu"`
+	WaterTPD       float64  `json:"water_tpd"`
+	PowerKVA       float64  `json:"power_kva"`
+	GasM3PD        float64  `json:"gas_m3pd"`
+	HeatTPH        float64  `json:"heat_tph"`
+	OutputYuan     int64    `json:"output_yuan"`
+	TaxYuan        int64    `json:"tax_yuan"`
+	Jobs           int      `json:"jobs"`
+	SixNew         []string `json:"six_new"`
+	ChainPosition  string   `json:"chain_position"`
+	ProposedParkID int64    `json:"proposed_park_id"`
+}
+
+// SignJSON is the signed agreement.
+type SignJSON struct {
+	SignedOn        string `json:"signed_on"`
+	ContractYuan    int64  `json:"contract_yuan"`
+	PromisedStart   string `json:"promised_start"`
+	PromisedProduce string `json:"promised_produce"`
+	FundsSchedule   string `json:"funds_schedule"`
+}
+
+func projectJSON(p *store.ProjectRecord) ProjectJSON {
+	six := p.Plan.SixNew
+	if six == nil {
+		six = []string{}
+	}
+	out := ProjectJSON{ID: p.ID, ZoneID: p.ZoneID, LeadID: p.LeadID, Code: p.Code, Name: p.Name, Company: p.Company, Industry: p.Industry,
+		Stage: string(p.Stage), Status: string(p.Status), LostReason: p.LostReason, SponsorID: p.SponsorID, SponsorName: p.SponsorName,
+		Plan: PlanJSON{Content: p.Plan.Content, TotalYuan: p.Plan.TotalYuan, FixedAssetYuan: p.Plan.FixedAssetYuan, LandMu: p.Plan.LandMu,
+			WaterTPD: p.Plan.WaterTPD, PowerKVA: p.Plan.PowerKVA, GasM3PD: p.Plan.GasM3PD, HeatTPH: p.Plan.HeatTPH, OutputYuan: p.Plan.OutputYuan,
+			TaxYuan: p.Plan.TaxYuan, Jobs: p.Plan.Jobs, SixNew: six, ChainPosition: p.Plan.ChainPosition, ProposedParkID: p.Plan.ProposedParkID},
+		Signing: SignJSON{SignedOn: p.Signing.SignedOn, ContractYuan: p.Signing.ContractYuan, PromisedStart: p.Signing.PromisedStart,
+			PromisedProduce: p.Signing.PromisedProduce, FundsSchedule: p.Signing.FundsSchedule},
+		StartedOn: p.StartedOn, ProducedOn: p.ProducedOn, FullOn: p.FullOn, FundsYuan: p.FundsYuan, StageDue: p.StageDue,
+		Light: string(p.Light), ParkName: p.ParkName, Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+	out.ApprovalsURL = "/api/v1/projects/" + itoa(p.ID) + "/approvals"
+	if p.Signing.ContractYuan > 0 {
+		r := float64(p.FundsYuan) / float64(p.Signing.ContractYuan)
+		out.ContractPercent = &r
+	}
+	return out
+}
+
+func itoa(n int64) string {
+	var b [20]byte
+	i := len(b)
+	if n == 0 {
+		return "0"
+	}
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}
+
+// projectFilterOf reads the ledger filters; unknown codes are refused.
+func projectFilterOf(r *http.Request) (store.ProjectFilter, error) {
+	q := r.URL.Query()
+	p, err := pageOf(r)
+	if err != nil {
+		return store.ProjectFilter{}, err
+	}
+	f := store.ProjectFilter{ZoneID: projectZone(user(r)), Query: q.Get("q"), SixNew: q.Get("six_new"), Page: p,
+		Stage: xinlu.Stage(q.Get("stage")), Status: xinlu.ProjectStatus(q.Get("status")), Industry: q.Get("industry"), Light: xinlu.Light(q.Get("light"))}
+	if f.Stage != "" && !contains(xinlu.Stages, f.Stage) {
+		return f, xinlu.Invalid("stage", "error.invalid_choice")
+	}
+	switch f.Status {
+	case "", xinlu.ProjectActive, xinlu.ProjectOnHold, xinlu.ProjectLost:
+	default:
+		return f, xinlu.Invalid("status", "error.invalid_choice")
+	}
+	if f.Industry != "" && !xinlu.ValidIndustry(f.Industry) {
+		return f, xinlu.Invalid("industry", "error.invalid_choice")
+	}
+	switch f.Light {
+	case "", xinlu.LightGreen, xinlu.LightYellow, xinlu.LightRed:
+	default:
+		return f, xinlu.Invalid("light", "error.invalid_choice")
+	}
+	if f.SixNew != "" && !contains(xinlu.SixNewTags, f.SixNew) {
+		return f, xinlu.Invalid("six_new", "error.invalid_choice")
+	}
+	if f.ParkID, err = queryInt64(r, "park_id"); err != nil {
+		return f, err
+	}
+	if f.SponsorID, err = queryInt64(r, "sponsor_id"); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+func contains[T comparable](list []T, v T) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *API) listProjects(w http.ResponseWriter, r *http.Request) error {
+	f, err := projectFilterOf(r)
+	if err != nil {
+		return err
+	}
+	ps, total, err := a.store.ListProjects(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	out := make([]ProjectJSON, len(ps))
+	for i, p := range ps {
+		out[i] = projectJSON(p)
+	}
+	writeJSON(w, http.StatusOK, newList(out, total))
+	return nil
+}
+
+// KanbanJSON is one stage column.
+type KanbanJSON struct {
+	Stage     string `json:"stage"`
+	Count     int    `json:"count"`
+	TotalYuan int64  `json:"total_yuan"`
+}
+
+func (a *API) projectKanban(w http.ResponseWriter, r *http.Request) error {
+	cols, err := a.store.Kanban(r.Context(), projectZone(user(r)))
+	if err != nil {
+		return err
+	}
+	out := make([]KanbanJSON, len(cols))
+	for i, c := range cols {
+		out[i] = KanbanJSON{Stage: string(c.Stage), Count: c.Count, TotalYuan: c.Yuan}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"stages": out})
+	return nil
+}
+
+func (a *API) getProject(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	p, err := a.store.ProjectByID(r.Context(), projectZone(user(r)), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, projectJSON(p))
+	return nil
+}
+
+// stepInput is the body of POST /projects/{id}/{action}: version, and what
+// the action needs.
+type stepInput struct {
+	Version      *int      `json:"version"`
+	Plan         *PlanJSON `json:"plan"`
+	Signing      *SignJSON `json:"signing"`
+	SponsorID    int64     `json:"sponsor_id"`
+	Date         string    `json:"date"`
+	LostReason   string    `json:"lost_reason"`
+	Note         string    `json:"note"`
+	Participants string    `json:"participants"` // negotiation
+	Outcome      string    `json:"outcome"`      // negotiation
+	Task         string    `json:"task"`         // supervision
+	AssigneeID   int64     `json:"assignee_id"`  // supervision
+	Due          string    `json:"due"`          // supervision
+	AmountYuan   int64     `json:"amount_yuan"`  // funds
+}
+
+func (a *API) stepProject(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	u := user(r)
+	if _, err := a.store.ProjectByID(r.Context(), u.ZoneID, id); err != nil {
+		return err
+	}
+	var in stepInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	ctx, act := r.Context(), actor(r)
+	action := r.PathValue("action")
+	switch action {
+	case "negotiation":
+		err = a.store.AddNegotiation(ctx, act, u, id, store.Negotiation{Date: in.Date, Participants: in.Participants, Outcome: in.Outcome})
+	case "supervision":
+		err = a.store.AddSupervisionOrder(ctx, act, u, id, store.SupervisionOrder{Task: in.Task, AssigneeID: in.AssigneeID, Due: in.Due})
+	case "funds":
+		err = a.store.RecordFunds(ctx, act, u, id, store.Funds{OnDate: in.Date, Yuan: in.AmountYuan, Note: in.Note})
+	default:
+		v, verr := requireVersion(in.Version)
+		if verr != nil {
+			return verr
+		}
+		step := store.StepInput{SponsorID: in.SponsorID, Date: in.Date, Reason: in.LostReason, Note: in.Note}
+		if pl := in.Plan; pl != nil {
+			step.Plan = &xinlu.Plan{Content: pl.Content, TotalYuan: pl.TotalYuan, FixedAssetYuan: pl.FixedAssetYuan, LandMu: pl.LandMu,
+				WaterTPD: pl.WaterTPD, PowerKVA: pl.PowerKVA, GasM3PD: pl.GasM3PD, HeatTPH: pl.HeatTPH, OutputYuan: pl.OutputYuan,
+				TaxYuan: pl.TaxYuan, Jobs: pl.Jobs, SixNew: pl.SixNew, ChainPosition: pl.ChainPosition, ProposedParkID: pl.ProposedParkID}
+		}
+		if sg := in.Signing; sg != nil {
+			step.Signing = &xinlu.Signing{SignedOn: sg.SignedOn, ContractYuan: sg.ContractYuan, PromisedStart: sg.PromisedStart,
+				PromisedProduce: sg.PromisedProduce, FundsSchedule: strings.TrimSpace(sg.FundsSchedule)}
+		}
+		_, err = a.store.StepProject(ctx, act, u, id, v, xinlu.ProjectAction(action), step)
+	}
+	if err != nil {
+		return err
+	}
+	p, err := a.store.ProjectByID(ctx, u.ZoneID, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, projectJSON(p))
+	return nil
+}
+
+// ApprovalJSON is one approval item.
+type ApprovalJSON struct {
+	ID        int64  `json:"id"`
+	ProjectID int64  `json:"project_id"`
+	Name      string `json:"name"`
+	AgentID   int64  `json:"agent_id,omitempty"`
+	AgentName string `json:"agent_name,omitempty"`
+	LimitDays int    `json:"limit_days"`
+	Status    string `json:"status"`
+	Committed bool   `json:"committed"`
+	StartedOn string `json:"started_on"`
+	DueOn     string `json:"due_on"`
+	ClosedOn  string `json:"closed_on,omitempty"`
+	Note      string `json:"note,omitempty"`
+	Light     string `json:"light,omitempty"`
+	Version   int    `json:"version"`
+}
+
+func approvalJSON(it *store.ApprovalItem) ApprovalJSON {
+	return ApprovalJSON{ID: it.ID, ProjectID: it.ProjectID, Name: it.Name, AgentID: it.AgentID, AgentName: it.AgentName, LimitDays: it.LimitDays,
+		Status: it.Status, Committed: it.Committed, StartedOn: it.StartedOn, DueOn: it.DueOn, ClosedOn: it.ClosedOn, Note: it.Note,
+		Light: string(it.Light), Version: it.Version}
+}
+
+func (a *API) listApprovals(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	zone := projectZone(user(r))
+	if _, err := a.store.ProjectByID(r.Context(), zone, id); err != nil {
+		return err
+	}
+	items, err := a.store.Approvals(r.Context(), zone, id)
+	if err != nil {
+		return err
+	}
+	out := make([]ApprovalJSON, len(items))
+	for i, it := range items {
+		out[i] = approvalJSON(it)
+	}
+	writeJSON(w, http.StatusOK, newList(out, len(out)))
+	return nil
+}
+
+type approvalAdd struct {
+	Name      string `json:"name"`
+	LimitDays int    `json:"limit_days"`
+	AgentID   int64  `json:"agent_id"`
+}
+
+func (a *API) addApproval(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := a.store.ProjectByID(r.Context(), user(r).ZoneID, id); err != nil {
+		return err
+	}
+	var in approvalAdd
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	it := &store.ApprovalItem{Name: in.Name, LimitDays: in.LimitDays, AgentID: in.AgentID}
+	if err := a.store.AddApproval(r.Context(), actor(r), user(r), id, it); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, approvalJSON(it))
+	return nil
+}
+
+type approvalStep struct {
+	Version *int   `json:"version"`
+	AgentID int64  `json:"agent_id"`
+	Note    string `json:"note"`
+}
+
+func (a *API) stepApproval(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	item, err := pathID(r, "item")
+	if err != nil {
+		return err
+	}
+	if _, err := a.store.ProjectByID(r.Context(), user(r).ZoneID, id); err != nil {
+		return err
+	}
+	var in approvalStep
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	v, err := requireVersion(in.Version)
+	if err != nil {
+		return err
+	}
+	it, err := a.store.StepApproval(r.Context(), actor(r), user(r), id, item, v, r.PathValue("action"), store.ApprovalInput{AgentID: in.AgentID, Note: in.Note})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, approvalJSON(it))
+	return nil
+}

@@ -1,0 +1,718 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"xinlu/internal/seal"
+	"xinlu/internal/xinlu"
+)
+
+// leadField is the inventory entry of a leads column.
+func leadField(column string) xinlu.PersonalField {
+	for _, f := range xinlu.PersonalFieldsOf("leads") {
+		if f.Column == column {
+			return f
+		}
+	}
+	panic("store: leads." + column + " is not in the personal-data inventory")
+}
+
+var leadPhone = leadField("contact_phone")
+
+// leadAudit is what the audit log keeps of a lead: the contact phone masked.
+func leadAudit(l *xinlu.Lead) map[string]any {
+	return map[string]any{
+		"company": l.Company, "project_name": l.ProjectName, "industry": l.Industry,
+		"investment_yuan": l.InvestmentYuan, "channel": l.Channel, "contact_name": l.ContactName,
+		"contact_phone": xinlu.MaskPhone(l.ContactPhone), "status": l.Status, "reason": l.Reason,
+		"veto_ground": l.VetoGround, "veto_reason": l.VetoReason, "merged_into": l.MergedInto,
+		"project_id": l.ProjectID, "reporter_id": l.ReporterID, "version": l.Version,
+	}
+}
+
+// LeadContactVisible reports whether u sees a lead's contact phone in full:
+// its reporter, the screening task force and the leadership group do;
+// everyone else sees it masked (138****1234).
+func LeadContactVisible(u *xinlu.User, l *xinlu.Lead) bool {
+	if u == nil {
+		return false
+	}
+	return (u.MemberID != 0 && u.MemberID == l.ReporterID) || u.Can(xinlu.PermLeadScreen) || u.Can(xinlu.PermVetoOverride)
+}
+
+// leadScope turns a data scope into a condition on leads aliased l: own is
+// the leads the member reported, department the leads reported by members
+// of the department and the ones beneath it, zone the zone's leads.
+func leadScope(f xinlu.ScopeFilter) (string, []any) {
+	own := func() (string, []any) {
+		if f.MemberID == 0 {
+			return "1 = 0", nil
+		}
+		return "(l.zone_id = ? AND l.reporter_id = ?)", []any{f.ZoneID, f.MemberID}
+	}
+	switch f.Scope {
+	case xinlu.ScopeAllZones:
+		return "1 = 1", nil
+	case xinlu.ScopeZone:
+		return "l.zone_id = ?", []any{f.ZoneID}
+	case xinlu.ScopeDepartment:
+		if f.DepartmentID == 0 {
+			return own()
+		}
+		return "(l.zone_id = ? AND l.reporter_id IN (SELECT dm.id FROM members dm WHERE dm.department_id IN (" + subDepartments + ")))",
+			[]any{f.ZoneID, f.DepartmentID}
+	case xinlu.ScopeOwn:
+		return own()
+	}
+	return "1 = 0", nil
+}
+
+// leadColumns are read by scanLead; the contact phone is the stored
+// (sealed) value, opened by openLead only where it is shown.
+const leadColumns = `l.id, l.zone_id, l.reporter_id, l.company, l.company_key, l.project_name, l.industry, l.investment_yuan,
+	l.channel, l.contact_name, l.contact_phone, l.description, l.status, l.reason, l.veto_ground, l.veto_reason,
+	COALESCE(l.merged_into, 0), COALESCE(l.project_id, 0), l.reported_at, l.screening_due, l.version, l.created_at, l.updated_at,
+	COALESCE(m.name, '')`
+
+// leadListColumns are the list's columns: no contact phone, which a list
+// never shows.
+const leadListColumns = `l.id, l.zone_id, l.reporter_id, l.company, l.company_key, l.project_name, l.industry, l.investment_yuan,
+	l.channel, l.contact_name, '', '', l.status, l.reason, l.veto_ground, l.veto_reason,
+	COALESCE(l.merged_into, 0), COALESCE(l.project_id, 0), l.reported_at, l.screening_due, l.version, l.created_at, l.updated_at,
+	COALESCE(m.name, '')`
+
+const leadFrom = ` FROM leads l LEFT JOIN members m ON m.id = l.reporter_id`
+
+func scanLead(sc interface{ Scan(...any) error }) (*xinlu.Lead, error) {
+	l := &xinlu.Lead{}
+	var status string
+	err := sc.Scan(&l.ID, &l.ZoneID, &l.ReporterID, &l.Company, &l.CompanyKey, &l.ProjectName, &l.Industry, &l.InvestmentYuan,
+		&l.Channel, &l.ContactName, &l.ContactPhone, &l.Description, &status, &l.Reason, &l.VetoGround, &l.VetoReason,
+		&l.MergedInto, &l.ProjectID, &l.ReportedAt, &l.ScreeningDue, &l.Version, &l.CreatedAt, &l.UpdatedAt, &l.ReporterName)
+	l.Status = xinlu.LeadStatus(status)
+	return l, err
+}
+
+// openLead decrypts the contact phone in place.
+func (s *Store) openLead(l *xinlu.Lead) error {
+	if !seal.IsSealed(l.ContactPhone) {
+		return nil
+	}
+	v, err := openValue(s.Sealer(), leadPhone, l.ContactPhone)
+	if err != nil {
+		return err
+	}
+	l.ContactPhone = v
+	return nil
+}
+
+// --- working-day calendar, cached per zone ---
+
+// calendarCache keeps each zone's calendar between reports: a report needs
+// its screening deadline, and loading the calendar for each of thousands of
+// reports a second would cost more than the report. The cache is checked
+// against a fingerprint of the zone's calendar rows (count, sum of
+// versions, largest id), which any create, edit or delete changes.
+type calendarCacheEntry struct {
+	fp  [3]int64
+	cal *xinlu.Calendar
+}
+
+var calendarCache sync.Map // calendarCacheKey → calendarCacheEntry
+
+type calendarCacheKey struct {
+	s    *Store
+	zone int64
+}
+
+// zoneCalendar returns the zone's calendar, from the cache when unchanged.
+func (s *Store) zoneCalendar(ctx context.Context, zoneID int64) (*xinlu.Calendar, error) {
+	var fp [3]int64
+	if err := s.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(version), 0), COALESCE(MAX(id), 0) FROM calendar_days WHERE zone_id = ?`,
+		zoneID).Scan(&fp[0], &fp[1], &fp[2]); err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	key := calendarCacheKey{s, zoneID}
+	if e, ok := calendarCache.Load(key); ok && e.(calendarCacheEntry).fp == fp {
+		return e.(calendarCacheEntry).cal, nil
+	}
+	cal, err := s.Calendar(ctx, zoneID)
+	if err != nil {
+		return nil, err
+	}
+	calendarCache.Store(key, calendarCacheEntry{fp: fp, cal: cal})
+	return cal, nil
+}
+
+// shanghaiDay is the date of t in the zone's time, at midnight UTC.
+func shanghaiDay(t time.Time) time.Time {
+	y, m, d := t.In(shanghai).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// LeadToday is the date deadlines are reckoned from, for lights.
+func (s *Store) LeadToday() time.Time { return s.today() }
+
+// LeadCalendar returns the zone's working-day calendar (cached), for the
+// lights of lead lists.
+func (s *Store) LeadCalendar(ctx context.Context, zoneID int64) (*xinlu.Calendar, error) {
+	return s.zoneCalendar(ctx, zoneID)
+}
+
+// --- reporting ---
+
+// ReportLead records a lead reported by the actor's member record: any
+// staff member reports; an account without a member record cannot. The
+// system actor (seeding, imports) reports on behalf of l.ReporterID and may
+// give l.ReportedAt. The contact phone is sealed with its keyed hash, the
+// screening deadline is ScreeningWorkdays working days after the report,
+// and an audit row is written in the same transaction. It returns the
+// possible duplicates among the zone's other leads and its projects.
+func (s *Store) ReportLead(ctx context.Context, a xinlu.Actor, l *xinlu.Lead) ([]xinlu.Match, error) {
+	if err := l.Validate(); err != nil {
+		return nil, err
+	}
+	if l.ZoneID == 0 {
+		l.ZoneID = a.ZoneID
+	}
+	if a.ZoneID != 0 && l.ZoneID != a.ZoneID {
+		return nil, xinlu.Forbidden()
+	}
+	now := s.Now()
+	if a.UserID != 0 || l.ReportedAt.IsZero() {
+		l.ReportedAt = now
+	}
+	l.ReportedAt = l.ReportedAt.UTC().Truncate(time.Microsecond)
+	cal, err := s.zoneCalendar(ctx, l.ZoneID)
+	if err != nil {
+		return nil, err
+	}
+	l.ScreeningDue = cal.AddWorkdays(shanghaiDay(l.ReportedAt), xinlu.ScreeningWorkdays).Format(xinlu.DateLayout)
+	err = s.inTx(ctx, func(tx *Tx) error {
+		if a.UserID != 0 {
+			var member sql.NullInt64
+			if err := tx.queryRow(ctx, `SELECT member_id FROM users WHERE id = ? AND zone_id = ?`, a.UserID, l.ZoneID).Scan(&member); err != nil {
+				return s.translate(err)
+			}
+			if !member.Valid || member.Int64 == 0 {
+				return &xinlu.Error{Code: xinlu.EFORBIDDEN, Key: "leads.no_member"}
+			}
+			l.ReporterID = member.Int64
+		}
+		if l.ReporterID == 0 {
+			return &xinlu.Error{Code: xinlu.EFORBIDDEN, Key: "leads.no_member"}
+		}
+		if err := tx.queryRow(ctx, `SELECT name FROM members WHERE id = ? AND zone_id = ?`, l.ReporterID, l.ZoneID).Scan(&l.ReporterName); err != nil {
+			if err == sql.ErrNoRows {
+				return &xinlu.Error{Code: xinlu.EFORBIDDEN, Key: "leads.no_member"}
+			}
+			return xinlu.Internal(err)
+		}
+		phone, hash, err := tx.sealValue(ctx, leadPhone, l.ContactPhone)
+		if err != nil {
+			return err
+		}
+		l.Status, l.Version, l.CreatedAt, l.UpdatedAt = xinlu.LeadReported, 1, now, now
+		l.Reason, l.VetoGround, l.VetoReason, l.MergedInto, l.ProjectID = "", "", "", 0, 0
+		id, err := tx.insert(ctx, `INSERT INTO leads (zone_id, reporter_id, company, company_key, project_name, industry, investment_yuan,
+			channel, contact_name, contact_phone, contact_phone_hash, description, status, reported_at, screening_due, version, created_at, updated_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?,?)`,
+			l.ZoneID, l.ReporterID, l.Company, l.CompanyKey, l.ProjectName, l.Industry, l.InvestmentYuan,
+			l.Channel, l.ContactName, phone, hash, l.Description, string(l.Status), l.ReportedAt, l.ScreeningDue, now, now)
+		if err != nil {
+			return err
+		}
+		l.ID = id
+		return tx.audit(ctx, a, "lead.report", "lead", id, nil, leadAudit(l))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.LeadDuplicates(ctx, l)
+}
+
+// --- duplicates ---
+
+// Duplicate search, made to stay fast at a million leads in a zone. The
+// company key (NormalizeCompany) is indexed per zone on leads and projects,
+// so candidates are found by index range scans only, never by scanning the
+// table:
+//
+//   - the exact key: every record with the same normalised company;
+//   - prefixes: for each distinct character bigram of the key (at most
+//     maxProbeGrams of them), up to maxPerProbe records whose key starts
+//     with that bigram, i.e. `company_key >= g AND company_key < g+U+10FFFF`.
+//     This finds names that differ by a leading or trailing word ("中铝华晋
+//     新材料" reported as "华晋新材料科技") in either direction that starts
+//     with a shared bigram;
+//   - the key's own prefix (first two characters) covers names that share
+//     their start and differ later.
+//
+// Each candidate is then scored in Go with LikelyDuplicate (bigram Dice
+// similarity of company and project), and the best maxDuplicates are
+// returned. A pair of names with no shared bigram at the start of either
+// key is not found; the cost is bounded at (1 + maxProbeGrams) short index
+// scans per table whatever the table's size.
+const (
+	maxProbeGrams = 8
+	maxPerProbe   = 20
+	maxDuplicates = 10
+)
+
+// probeGrams are the bigrams of key whose prefix ranges are scanned.
+func probeGrams(key string) []string {
+	r := []rune(key)
+	seen := map[string]bool{}
+	var out []string
+	for i := 0; i+1 < len(r) && len(out) < maxProbeGrams; i++ {
+		g := string(r[i : i+2])
+		if !seen[g] {
+			seen[g] = true
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// prefixEnd is the smallest string greater than every string starting with p.
+func prefixEnd(p string) string { return p + string(utf8.MaxRune) }
+
+// LeadDuplicates returns the possible duplicates of l among the other leads
+// of its zone (merged ones aside) and the zone's projects, best first.
+func (s *Store) LeadDuplicates(ctx context.Context, l *xinlu.Lead) ([]xinlu.Match, error) {
+	key := l.CompanyKey
+	if key == "" {
+		key = xinlu.NormalizeCompany(l.Company)
+	}
+	if key == "" {
+		return nil, nil
+	}
+	best := map[string]xinlu.Match{}
+	consider := func(m xinlu.Match, company, project string) {
+		ok, score := xinlu.LikelyDuplicate(l.Company, l.ProjectName, company, project)
+		if !ok {
+			return
+		}
+		m.Score = score
+		k := m.Kind + strconv.FormatInt(m.ID, 10)
+		if old, seen := best[k]; !seen || old.Score < score {
+			best[k] = m
+		}
+	}
+	for _, table := range []string{"leads", "projects"} {
+		var parts []string
+		var args []any
+		add := func(cond string, a ...any) {
+			var q string
+			if table == "leads" {
+				q = `SELECT * FROM (SELECT l.id, l.company, l.project_name, l.status, COALESCE(m.name, '') FROM leads l
+					LEFT JOIN members m ON m.id = l.reporter_id
+					WHERE l.zone_id = ? AND ` + cond + ` AND l.id <> ? AND l.status <> 'merged' LIMIT ?) x`
+			} else {
+				q = `SELECT * FROM (SELECT l.id, l.company, l.name, l.stage, '' FROM projects l
+					WHERE l.zone_id = ? AND ` + cond + ` AND l.id <> ? LIMIT ?) x`
+			}
+			parts = append(parts, q)
+			args = append(args, l.ZoneID)
+			args = append(args, a...)
+			args = append(args, func() int64 {
+				if table == "leads" {
+					return l.ID
+				}
+				return 0
+			}(), maxPerProbe)
+		}
+		add("l.company_key = ?", key)
+		grams := probeGrams(key)
+		if len(grams) == 0 {
+			grams = []string{key}
+		}
+		for _, g := range grams {
+			add("l.company_key >= ? AND l.company_key < ?", g, prefixEnd(g))
+		}
+		rows, err := s.read.QueryContext(ctx, s.rebind(strings.Join(parts, " UNION ALL ")), args...)
+		if err != nil {
+			return nil, xinlu.Internal(err)
+		}
+		for rows.Next() {
+			var m xinlu.Match
+			var company, project string
+			if err := rows.Scan(&m.ID, &company, &project, &m.Status, &m.ReportedBy); err != nil {
+				rows.Close()
+				return nil, xinlu.Internal(err)
+			}
+			m.Kind, m.Company, m.Project = strings.TrimSuffix(table, "s"), company, project
+			consider(m, company, project)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, xinlu.Internal(err)
+		}
+	}
+	out := make([]xinlu.Match, 0, len(best))
+	for _, m := range best {
+		out = append(out, m)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		if out[i].Kind != out[j].Kind {
+			return out[i].Kind > out[j].Kind // projects first
+		}
+		return out[i].ID < out[j].ID
+	})
+	if len(out) > maxDuplicates {
+		out = out[:maxDuplicates]
+	}
+	return out, nil
+}
+
+// --- reading ---
+
+// LeadFilter selects leads for a list. Scope is the viewer's data scope
+// (u.Filter(PermLeadView)) and is always applied.
+type LeadFilter struct {
+	Scope      xinlu.ScopeFilter
+	Status     xinlu.LeadStatus
+	Industry   string
+	Query      string // company or project name
+	ReporterID int64
+	xinlu.Page
+}
+
+func (s *Store) leadWhere(f LeadFilter) (string, []any) {
+	cond, args := leadScope(f.Scope)
+	where := []string{cond}
+	if f.Scope.Scope != xinlu.ScopeAllZones && f.Scope.Scope != xinlu.ScopeNone {
+		// Lets the (zone_id, status, industry, id) index lead even for the
+		// department scope.
+		where, args = append(where, "l.zone_id = ?"), append(args, f.Scope.ZoneID)
+	}
+	if f.Status != "" {
+		where, args = append(where, "l.status = ?"), append(args, string(f.Status))
+	}
+	if f.Industry != "" {
+		where, args = append(where, "l.industry = ?"), append(args, f.Industry)
+	}
+	if f.ReporterID != 0 {
+		where, args = append(where, "l.reporter_id = ?"), append(args, f.ReporterID)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		where = append(where, "(l.company "+s.likeOp()+" ? ESCAPE '\\' OR l.project_name "+s.likeOp()+" ? ESCAPE '\\')")
+		args = append(args, likePattern(q), likePattern(q))
+	}
+	return " WHERE " + strings.Join(where, " AND "), args
+}
+
+// ListLeads returns one page of the leads f selects, newest first, and the
+// total. The contact phone is left out: a list never shows it.
+func (s *Store) ListLeads(ctx context.Context, f LeadFilter) ([]*xinlu.Lead, int, error) {
+	cond, args := s.leadWhere(f)
+	var total int
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM leads l`+cond, args...).Scan(&total); err != nil {
+		return nil, 0, xinlu.Internal(err)
+	}
+	p := f.Page.Normalize()
+	rows, err := s.query(ctx, `SELECT `+leadListColumns+leadFrom+cond+` ORDER BY l.id DESC LIMIT ? OFFSET ?`,
+		append(args, p.PerPage, p.Offset())...)
+	if err != nil {
+		return nil, 0, xinlu.Internal(err)
+	}
+	defer rows.Close()
+	var out []*xinlu.Lead
+	for rows.Next() {
+		l, err := scanLead(rows)
+		if err != nil {
+			return nil, 0, xinlu.Internal(err)
+		}
+		out = append(out, l)
+	}
+	return out, total, s.translate(rows.Err())
+}
+
+// LeadByID returns a lead within scope (a lead outside it is not found)
+// with its contact phone in clear text. Callers that show it to a person
+// use LeadFor, which masks it.
+func (s *Store) LeadByID(ctx context.Context, scope xinlu.ScopeFilter, id int64) (*xinlu.Lead, error) {
+	cond, args := leadScope(scope)
+	l, err := scanLead(s.queryRow(ctx, `SELECT `+leadColumns+leadFrom+` WHERE l.id = ? AND `+cond, append([]any{id}, args...)...))
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	return l, s.openLead(l)
+}
+
+// LeadFor returns a lead as u may see it: within u's lead-view scope, and
+// with the contact phone masked unless LeadContactVisible.
+func (s *Store) LeadFor(ctx context.Context, u *xinlu.User, id int64) (*xinlu.Lead, error) {
+	l, err := s.LeadByID(ctx, u.Filter(xinlu.PermLeadView), id)
+	if err != nil {
+		return nil, err
+	}
+	if !LeadContactVisible(u, l) {
+		l.ContactPhone = xinlu.MaskPhone(l.ContactPhone)
+	}
+	return l, nil
+}
+
+// CoReporter is a later reporter of a lead that was merged into another.
+type CoReporter struct {
+	MemberID     int64
+	Name         string
+	MergedLeadID int64
+	AddedAt      time.Time
+}
+
+// LeadCoReporters lists the co-reporters of a lead of the zone.
+func (s *Store) LeadCoReporters(ctx context.Context, zoneID, leadID int64) ([]CoReporter, error) {
+	rows, err := s.query(ctx, `SELECT c.member_id, COALESCE(m.name, ''), c.merged_lead_id, c.added_at FROM lead_coreporters c
+		JOIN leads l ON l.id = c.lead_id LEFT JOIN members m ON m.id = c.member_id
+		WHERE c.lead_id = ? AND l.zone_id = ? ORDER BY c.added_at, c.merged_lead_id`, leadID, zoneID)
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	defer rows.Close()
+	var out []CoReporter
+	for rows.Next() {
+		var c CoReporter
+		if err := rows.Scan(&c.MemberID, &c.Name, &c.MergedLeadID, &c.AddedAt); err != nil {
+			return nil, xinlu.Internal(err)
+		}
+		out = append(out, c)
+	}
+	return out, s.translate(rows.Err())
+}
+
+// --- screening steps ---
+
+func (tx *Tx) leadForUpdate(ctx context.Context, zoneID, id int64) (*xinlu.Lead, error) {
+	q := `SELECT ` + leadColumns + leadFrom + ` WHERE l.id = ? AND l.zone_id = ?`
+	if tx.s.dialect == Postgres {
+		q += ` FOR UPDATE OF l`
+	}
+	l, err := scanLead(tx.queryRow(ctx, q, id, zoneID))
+	if err != nil {
+		return nil, tx.s.translate(err)
+	}
+	return l, tx.s.openLead(l)
+}
+
+// StepLead takes one screening step on lead id as user u, if version is
+// current, in one transaction: xinlu.CheckLeadStep decides (409 naming the
+// status when the step does not fit it, 403 without the right), the lead is
+// updated, an audit row written, and the step's effects made:
+//
+//   - accept creates the project (stage packaging, status active, due
+//     PackagingWorkdays working days later) with a "created" event, and
+//     links it to the lead;
+//   - merge marks the lead merged into step.MergeInto; the earlier report
+//     (xinlu.EarlierReporter) keeps the credit on the surviving lead and the
+//     other reporter becomes its co-reporter;
+//   - reject, request-info and shelve keep the reason the reporter sees;
+//     provide-info appends the reporter's answer to the description;
+//   - veto records ground and reason; override-veto clears them (the audit
+//     row keeps both, and the override's reason).
+//
+// It returns the lead as it is after the step.
+func (s *Store) StepLead(ctx context.Context, a xinlu.Actor, u *xinlu.User, id int64, version int, step xinlu.LeadStep) (*xinlu.Lead, error) {
+	if u == nil {
+		return nil, xinlu.Forbidden()
+	}
+	var out *xinlu.Lead
+	err := s.inTx(ctx, func(tx *Tx) error {
+		l, err := tx.leadForUpdate(ctx, u.ZoneID, id)
+		if err != nil {
+			return err
+		}
+		// A lead outside the user's view is not found, unless the user is
+		// its reporter.
+		if sc := u.Filter(xinlu.PermLeadView); sc.Scope < xinlu.ScopeZone && !(u.MemberID != 0 && u.MemberID == l.ReporterID) {
+			if sc.Scope != xinlu.ScopeDepartment {
+				return xinlu.NotFound("error.not_found")
+			}
+			var n int
+			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM members WHERE id = ? AND department_id IN (`+subDepartments+`)`,
+				l.ReporterID, sc.DepartmentID).Scan(&n); err != nil {
+				return xinlu.Internal(err)
+			}
+			if n == 0 {
+				return xinlu.NotFound("error.not_found")
+			}
+		}
+		if version != l.Version {
+			return xinlu.Conflict("version", "error.stale")
+		}
+		to, err := xinlu.CheckLeadStep(u, l, step)
+		if err != nil {
+			return err
+		}
+		before := leadAudit(l)
+		reason := strings.TrimSpace(step.Reason)
+		now := s.Now()
+		next := *l
+		next.Status = to
+		extra := map[string]any{"action": string(step.Action)}
+		var target *xinlu.Lead
+		switch step.Action {
+		case xinlu.LeadRequestInfo, xinlu.LeadReject:
+			next.Reason = reason
+		case xinlu.LeadShelve:
+			if len([]rune(reason)) > 500 {
+				return xinlu.Invalid("reason", "error.too_long", 500)
+			}
+			next.Reason = reason
+		case xinlu.LeadStartScreening, xinlu.LeadReopen:
+			next.Reason = ""
+		case xinlu.LeadProvideInfo:
+			if len([]rune(reason)) < 2 {
+				return xinlu.Invalid("reason", "error.required")
+			}
+			if len([]rune(reason)) > 500 {
+				return xinlu.Invalid("reason", "error.too_long", 500)
+			}
+			next.Description = strings.TrimSpace(next.Description + "\n\n[" + shanghaiDay(now).Format(xinlu.DateLayout) + "] " + reason)
+			extra["provided"] = reason
+			next.Reason = ""
+		case xinlu.LeadVeto:
+			next.VetoGround, next.VetoReason = step.VetoGround, reason
+		case xinlu.LeadOverrideVeto:
+			extra["overridden_ground"], extra["overridden_reason"], extra["override_reason"] = l.VetoGround, l.VetoReason, reason
+			next.VetoGround, next.VetoReason = "", ""
+		case xinlu.LeadMerge:
+			if target, err = tx.leadForUpdate(ctx, u.ZoneID, step.MergeInto); err != nil {
+				if xinlu.ErrorCode(err) == xinlu.ENOTFOUND {
+					return xinlu.Invalid("merge_into", "leads.merge_target_missing")
+				}
+				return err
+			}
+			if target.Status == xinlu.LeadMerged {
+				return xinlu.Invalid("merge_into", "leads.merge_target_merged")
+			}
+			next.MergedInto = target.ID
+		}
+		res, err := tx.exec(ctx, `UPDATE leads SET status = ?, reason = ?, veto_ground = ?, veto_reason = ?, merged_into = ?,
+			description = ?, version = version + 1, updated_at = ? WHERE id = ? AND zone_id = ? AND version = ?`,
+			string(next.Status), next.Reason, next.VetoGround, next.VetoReason, nullID(next.MergedInto),
+			next.Description, now, l.ID, l.ZoneID, l.Version)
+		if err != nil {
+			return s.translate(err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return xinlu.Conflict("version", "error.stale")
+		}
+		next.Version, next.UpdatedAt = l.Version+1, now
+		switch step.Action {
+		case xinlu.LeadAccept:
+			pid, err := tx.createProjectFromLead(ctx, a, &next, now)
+			if err != nil {
+				return err
+			}
+			next.ProjectID = pid
+			extra["project_id"] = pid
+		case xinlu.LeadMerge:
+			if err := tx.mergeLead(ctx, a, &next, target, now); err != nil {
+				return err
+			}
+		}
+		after := leadAudit(&next)
+		for k, v := range extra {
+			after[k] = v
+		}
+		if reason != "" {
+			after["step_reason"] = reason
+		}
+		if err := tx.audit(ctx, a, "lead."+string(step.Action), "lead", l.ID, before, after); err != nil {
+			return err
+		}
+		out = &next
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !LeadContactVisible(u, out) {
+		out.ContactPhone = xinlu.MaskPhone(out.ContactPhone)
+	}
+	return out, nil
+}
+
+// createProjectFromLead opens the project of an accepted lead.
+func (tx *Tx) createProjectFromLead(ctx context.Context, a xinlu.Actor, l *xinlu.Lead, now time.Time) (int64, error) {
+	cal, err := tx.s.zoneCalendar(ctx, l.ZoneID)
+	if err != nil {
+		return 0, err
+	}
+	due := cal.AddWorkdays(shanghaiDay(now), xinlu.PackagingWorkdays).Format(xinlu.DateLayout)
+	pid, err := tx.insert(ctx, `INSERT INTO projects (zone_id, lead_id, name, company, company_key, industry, stage, status,
+		total_yuan, stage_due, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,1,?,?)`,
+		l.ZoneID, l.ID, l.ProjectName, l.Company, l.CompanyKey, l.Industry, string(xinlu.StagePackaging), string(xinlu.ProjectActive),
+		l.InvestmentYuan, due, now, now)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.exec(ctx, `UPDATE leads SET project_id = ? WHERE id = ?`, pid, l.ID); err != nil {
+		return 0, tx.s.translate(err)
+	}
+	detail := xinlu.AuditJSON(map[string]any{"lead_id": l.ID, "stage": xinlu.StagePackaging, "stage_due": due})
+	if _, err := tx.exec(ctx, `INSERT INTO project_events (zone_id, project_id, at, actor_id, actor_name, kind, detail) VALUES (?,?,?,?,?,?,?)`,
+		l.ZoneID, pid, now, a.UserID, a.Name, "created", detail); err != nil {
+		return 0, tx.s.translate(err)
+	}
+	if err := tx.audit(ctx, a, "project.create", "project", pid, nil, map[string]any{
+		"lead_id": l.ID, "name": l.ProjectName, "company": l.Company, "industry": l.Industry,
+		"stage": xinlu.StagePackaging, "status": xinlu.ProjectActive, "total_yuan": l.InvestmentYuan, "stage_due": due,
+	}); err != nil {
+		return 0, err
+	}
+	return pid, nil
+}
+
+// mergeLead folds merged (already marked merged into target) into target:
+// the earlier report keeps the credit on target, the later reporter becomes
+// a co-reporter, and merged's own co-reporters and merged leads move over.
+func (tx *Tx) mergeLead(ctx context.Context, a xinlu.Actor, merged, target *xinlu.Lead, now time.Time) error {
+	earlier := xinlu.EarlierReporter(merged, target)
+	credited, credit := target.ReporterID, target.ReportedAt
+	later := merged.ReporterID
+	if earlier == merged {
+		credited, credit, later = merged.ReporterID, merged.ReportedAt, target.ReporterID
+	}
+	if _, err := tx.exec(ctx, `UPDATE lead_coreporters SET lead_id = ? WHERE lead_id = ?`, target.ID, merged.ID); err != nil {
+		return tx.s.translate(err)
+	}
+	if _, err := tx.exec(ctx, `UPDATE leads SET merged_into = ? WHERE merged_into = ? AND id <> ?`, target.ID, merged.ID, merged.ID); err != nil {
+		return tx.s.translate(err)
+	}
+	if later != credited {
+		if _, err := tx.exec(ctx, `DELETE FROM lead_coreporters WHERE lead_id = ? AND member_id = ?`, target.ID, credited); err != nil {
+			return tx.s.translate(err)
+		}
+		var n int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM lead_coreporters WHERE lead_id = ? AND member_id = ?`, target.ID, later).Scan(&n); err != nil {
+			return xinlu.Internal(err)
+		}
+		if n == 0 {
+			if _, err := tx.exec(ctx, `INSERT INTO lead_coreporters (lead_id, member_id, merged_lead_id, added_at) VALUES (?,?,?,?)`,
+				target.ID, later, merged.ID, now); err != nil {
+				return tx.s.translate(err)
+			}
+		}
+	}
+	before := leadAudit(target)
+	if _, err := tx.exec(ctx, `UPDATE leads SET reporter_id = ?, reported_at = ?, version = version + 1, updated_at = ? WHERE id = ?`,
+		credited, credit, now, target.ID); err != nil {
+		return tx.s.translate(err)
+	}
+	target.ReporterID, target.ReportedAt, target.Version = credited, credit, target.Version+1
+	after := leadAudit(target)
+	after["absorbed_lead_id"], after["co_reporter_id"] = merged.ID, later
+	return tx.audit(ctx, a, "lead.absorb", "lead", target.ID, before, after)
+}

@@ -1,0 +1,790 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"xinlu/internal/xinlu"
+)
+
+// ProjectRecord is a project as the store reads it: the domain record plus
+// its landing milestones, the funds in place so far and the light of its
+// current deadline (stage_due) on the store's today.
+type ProjectRecord struct {
+	xinlu.Project
+	StartedOn  string // construction started
+	ProducedOn string // production started
+	FullOn     string // full production reached
+	FundsYuan  int64  // sum of funds in place
+	ImportKey  string // set by the ledger import; re-imports skip it
+	ZoneCode   string
+	Light      xinlu.Light
+}
+
+// Deadlines of a project's current stage (stage_due), one per stage:
+//   - packaging: the plan is due PackagingWorkdays after acceptance (set
+//     by whoever creates the project);
+//   - promotion: a sponsor's progress entry every ProgressWorkdays, renewed
+//     by submit-plan, assign-sponsor and each negotiation or supervision
+//     order;
+//   - agency: the promised construction start of the signing;
+//   - construction: the promised production start;
+//   - production, full_production: none.
+//
+// The light is shown only for active projects.
+
+const projectColumns = `p.id, p.zone_id, COALESCE(p.lead_id, 0), p.code, p.name, p.company, p.industry, p.stage, p.status, p.lost_reason,
+	COALESCE(p.sponsor_id, 0), p.content, p.total_yuan, p.fixed_asset_yuan, p.land_mu, p.water_tpd, p.power_kva, p.gas_m3pd, p.heat_tph,
+	p.output_yuan, p.tax_yuan, p.jobs, p.six_new, p.chain_position, COALESCE(p.park_id, 0),
+	p.signed_on, p.contract_yuan, p.promised_start, p.promised_produce, p.funds_schedule,
+	p.started_on, p.produced_on, p.full_on, p.stage_due, p.import_key, p.version, p.created_at, p.updated_at,
+	COALESCE(m.name, ''), COALESCE(k.name, ''), z.code,
+	(SELECT COALESCE(SUM(f.amount_yuan), 0) FROM funds_in_place f WHERE f.project_id = p.id)`
+
+const projectFrom = ` FROM projects p JOIN zones z ON z.id = p.zone_id LEFT JOIN members m ON m.id = p.sponsor_id LEFT JOIN parks k ON k.id = p.park_id`
+
+func scanProject(sc interface{ Scan(...any) error }) (*ProjectRecord, error) {
+	r := &ProjectRecord{}
+	p := &r.Project
+	var stage, status, sixNew string
+	err := sc.Scan(&p.ID, &p.ZoneID, &p.LeadID, &p.Code, &p.Name, &p.Company, &p.Industry, &stage, &status, &p.LostReason,
+		&p.SponsorID, &p.Plan.Content, &p.Plan.TotalYuan, &p.Plan.FixedAssetYuan, &p.Plan.LandMu, &p.Plan.WaterTPD, &p.Plan.PowerKVA,
+		&p.Plan.GasM3PD, &p.Plan.HeatTPH, &p.Plan.OutputYuan, &p.Plan.TaxYuan, &p.Plan.Jobs, &sixNew, &p.Plan.ChainPosition,
+		&p.Plan.ProposedParkID, &p.Signing.SignedOn, &p.Signing.ContractYuan, &p.Signing.PromisedStart, &p.Signing.PromisedProduce,
+		&p.Signing.FundsSchedule, &r.StartedOn, &r.ProducedOn, &r.FullOn, &p.StageDue, &r.ImportKey, &p.Version, &p.CreatedAt, &p.UpdatedAt,
+		&p.SponsorName, &p.ParkName, &r.ZoneCode, &r.FundsYuan)
+	p.Stage, p.Status = xinlu.Stage(stage), xinlu.ProjectStatus(status)
+	p.Plan.SixNew = splitIndustries(sixNew)
+	return r, err
+}
+
+// ProjectFilter selects projects for the ledger.
+type ProjectFilter struct {
+	ZoneID    int64 // 0: every zone (the viewer role's scope)
+	Stage     xinlu.Stage
+	Status    xinlu.ProjectStatus
+	Industry  string
+	ParkID    int64
+	SponsorID int64
+	// Light selects active projects by the light of their stage_due. It is
+	// turned into a range of due dates with the zone's calendar, so that the
+	// database filters and counts (see lightRange).
+	Light  xinlu.Light
+	SixNew string // one 六新 tag
+	Query  string // name, company or code
+	xinlu.Page
+}
+
+// lightRange gives the stage_due range of a light on today: red is before
+// today; yellow from today up to (not including) the third working day
+// after today; green from that day on. It matches xinlu.DeadlineLight.
+func lightRange(cal *xinlu.Calendar, light xinlu.Light, today time.Time) (from, to string) {
+	t := today.Format(xinlu.DateLayout)
+	third := cal.AddWorkdays(today, xinlu.YellowWithin+1).Format(xinlu.DateLayout)
+	switch light {
+	case xinlu.LightRed:
+		return "0000-00-00", t
+	case xinlu.LightYellow:
+		return t, third
+	default:
+		return third, "9999-99-99"
+	}
+}
+
+func (s *Store) projectWhere(ctx context.Context, f ProjectFilter) (string, []any, error) {
+	var where []string
+	var args []any
+	if f.ZoneID != 0 {
+		where, args = append(where, "p.zone_id = ?"), append(args, f.ZoneID)
+	}
+	if f.Stage != "" {
+		where, args = append(where, "p.stage = ?"), append(args, string(f.Stage))
+	}
+	if f.Status != "" {
+		where, args = append(where, "p.status = ?"), append(args, string(f.Status))
+	}
+	if f.Industry != "" {
+		where, args = append(where, "p.industry = ?"), append(args, f.Industry)
+	}
+	if f.ParkID != 0 {
+		where, args = append(where, "p.park_id = ?"), append(args, f.ParkID)
+	}
+	if f.SponsorID != 0 {
+		where, args = append(where, "p.sponsor_id = ?"), append(args, f.SponsorID)
+	}
+	if f.SixNew != "" {
+		where = append(where, "(',' || p.six_new || ',') LIKE ? ESCAPE '\\'")
+		args = append(args, "%,"+escapeLike(f.SixNew)+",%")
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := s.likeOp()
+		where = append(where, "(p.name "+like+" ? ESCAPE '\\' OR p.company "+like+" ? ESCAPE '\\' OR p.code "+like+" ? ESCAPE '\\')")
+		args = append(args, likePattern(q), likePattern(q), likePattern(q))
+	}
+	if f.Light != "" {
+		if f.ZoneID == 0 {
+			return "", nil, xinlu.Invalid("light", "projects.light_needs_zone")
+		}
+		cal, err := s.Calendar(ctx, f.ZoneID)
+		if err != nil {
+			return "", nil, err
+		}
+		from, to := lightRange(cal, f.Light, s.today())
+		where = append(where, "p.status = 'active' AND p.stage_due <> '' AND p.stage_due >= ? AND p.stage_due < ?")
+		args = append(args, from, to)
+	}
+	if len(where) == 0 {
+		return "", nil, nil
+	}
+	return " WHERE " + strings.Join(where, " AND "), args, nil
+}
+
+// ListProjects returns one page of the ledger, newest first, and the total.
+func (s *Store) ListProjects(ctx context.Context, f ProjectFilter) ([]*ProjectRecord, int, error) {
+	cond, args, err := s.projectWhere(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	var total int
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM projects p`+cond, args...).Scan(&total); err != nil {
+		return nil, 0, xinlu.Internal(err)
+	}
+	pg := f.Page.Normalize()
+	rows, err := s.query(ctx, `SELECT `+projectColumns+projectFrom+cond+` ORDER BY p.id DESC LIMIT ? OFFSET ?`,
+		append(args, pg.PerPage, pg.Offset())...)
+	if err != nil {
+		return nil, 0, xinlu.Internal(err)
+	}
+	defer rows.Close()
+	var out []*ProjectRecord
+	for rows.Next() {
+		p, err := scanProject(rows)
+		if err != nil {
+			return nil, 0, xinlu.Internal(err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, xinlu.Internal(err)
+	}
+	return out, total, s.setLights(ctx, out)
+}
+
+// setLights computes each active project's light with its zone's calendar.
+func (s *Store) setLights(ctx context.Context, ps []*ProjectRecord) error {
+	cals := map[int64]*xinlu.Calendar{}
+	today := s.today()
+	for _, p := range ps {
+		if p.Status != xinlu.ProjectActive || p.StageDue == "" {
+			continue
+		}
+		cal := cals[p.ZoneID]
+		if cal == nil {
+			var err error
+			if cal, err = s.Calendar(ctx, p.ZoneID); err != nil {
+				return err
+			}
+			cals[p.ZoneID] = cal
+		}
+		p.Light = xinlu.DeadlineLight(cal, p.StageDue, today)
+	}
+	return nil
+}
+
+// ProjectByID returns a project; zoneID 0 finds it in any zone (the viewer
+// role), otherwise other zones' projects are not found.
+func (s *Store) ProjectByID(ctx context.Context, zoneID, id int64) (*ProjectRecord, error) {
+	q, args := `SELECT `+projectColumns+projectFrom+` WHERE p.id = ?`, []any{id}
+	if zoneID != 0 {
+		q, args = q+` AND p.zone_id = ?`, append(args, zoneID)
+	}
+	p, err := scanProject(s.queryRow(ctx, q, args...))
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	return p, s.setLights(ctx, []*ProjectRecord{p})
+}
+
+func (tx *Tx) projectForUpdate(ctx context.Context, zoneID, id int64) (*ProjectRecord, error) {
+	q := `SELECT ` + projectColumns + projectFrom + ` WHERE p.id = ? AND p.zone_id = ?`
+	if tx.s.dialect == Postgres {
+		q += ` FOR UPDATE OF p`
+	}
+	p, err := scanProject(tx.queryRow(ctx, q, id, zoneID))
+	return p, tx.s.translate(err)
+}
+
+// KanbanColumn is one stage of the kanban: how many projects and their
+// total planned investment.
+type KanbanColumn struct {
+	Stage xinlu.Stage
+	Count int
+	Yuan  int64
+}
+
+// Kanban counts a zone's projects that are not lost, per stage, in stage
+// order (every stage present). zoneID 0 counts every zone. One GROUP BY
+// read from the covering index projects_kanban.
+func (s *Store) Kanban(ctx context.Context, zoneID int64) ([]KanbanColumn, error) {
+	q, args := `SELECT stage, COUNT(*), COALESCE(SUM(total_yuan), 0) FROM projects WHERE status IN ('active', 'on_hold')`, []any{}
+	if zoneID != 0 {
+		q = `SELECT stage, COUNT(*), COALESCE(SUM(total_yuan), 0) FROM projects WHERE zone_id = ? AND status IN ('active', 'on_hold')`
+		args = append(args, zoneID)
+	}
+	rows, err := s.query(ctx, q+` GROUP BY stage`, args...)
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	defer rows.Close()
+	by := map[xinlu.Stage]KanbanColumn{}
+	for rows.Next() {
+		var c KanbanColumn
+		var stage string
+		if err := rows.Scan(&stage, &c.Count, &c.Yuan); err != nil {
+			return nil, xinlu.Internal(err)
+		}
+		c.Stage = xinlu.Stage(stage)
+		by[c.Stage] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	out := make([]KanbanColumn, len(xinlu.Stages))
+	for i, st := range xinlu.Stages {
+		c := by[st]
+		c.Stage = st
+		out[i] = c
+	}
+	return out, nil
+}
+
+func projectAudit(p *ProjectRecord) map[string]any {
+	return map[string]any{"name": p.Name, "company": p.Company, "industry": p.Industry, "stage": string(p.Stage),
+		"status": string(p.Status), "lost_reason": p.LostReason, "sponsor_id": p.SponsorID, "code": p.Code,
+		"total_yuan": p.Plan.TotalYuan, "contract_yuan": p.Signing.ContractYuan, "signed_on": p.Signing.SignedOn,
+		"started_on": p.StartedOn, "produced_on": p.ProducedOn, "full_on": p.FullOn, "stage_due": p.StageDue}
+}
+
+// nextProjectCode gives the code of the next project signed in the zone in
+// year: the highest sequence of that year plus one.
+func (tx *Tx) nextProjectCode(ctx context.Context, zoneID int64, zoneCode string, year int) (string, error) {
+	prefix := xinlu.ProjectCode(zoneCode, year, 0)
+	prefix = prefix[:len(prefix)-4]
+	var maxCode sql.NullString
+	if err := tx.queryRow(ctx, `SELECT MAX(code) FROM projects WHERE zone_id = ? AND code LIKE ? ESCAPE '\'`,
+		zoneID, likePrefix(prefix)).Scan(&maxCode); err != nil {
+		return "", xinlu.Internal(err)
+	}
+	seq := 0
+	if maxCode.Valid {
+		seq, _ = strconv.Atoi(strings.TrimPrefix(maxCode.String, prefix))
+	}
+	return xinlu.ProjectCode(zoneCode, year, seq+1), nil
+}
+
+// event appends one row to a project's timeline.
+func (tx *Tx) event(ctx context.Context, a xinlu.Actor, zoneID, projectID int64, kind string, detail any) error {
+	b, err := json.Marshal(detail)
+	if err != nil {
+		return xinlu.Internal(err)
+	}
+	_, err = tx.exec(ctx, `INSERT INTO project_events (zone_id, project_id, at, actor_id, actor_name, kind, detail) VALUES (?,?,?,?,?,?,?)`,
+		zoneID, projectID, tx.s.Now(), a.UserID, a.Name, kind, string(b))
+	return tx.s.translate(err)
+}
+
+// saveProject writes every mutable column of p and bumps its version if it
+// is still at p.Version; otherwise the step lost a race: a conflict.
+func (tx *Tx) saveProject(ctx context.Context, p *ProjectRecord) error {
+	now := tx.s.Now()
+	res, err := tx.exec(ctx, `UPDATE projects SET code = ?, stage = ?, status = ?, lost_reason = ?, sponsor_id = ?, content = ?, total_yuan = ?,
+		fixed_asset_yuan = ?, land_mu = ?, water_tpd = ?, power_kva = ?, gas_m3pd = ?, heat_tph = ?, output_yuan = ?, tax_yuan = ?, jobs = ?,
+		six_new = ?, chain_position = ?, park_id = ?, signed_on = ?, contract_yuan = ?, promised_start = ?, promised_produce = ?,
+		funds_schedule = ?, started_on = ?, produced_on = ?, full_on = ?, stage_due = ?, version = version + 1, updated_at = ?
+		WHERE id = ? AND zone_id = ? AND version = ?`,
+		p.Code, string(p.Stage), string(p.Status), p.LostReason, nullID(p.SponsorID), p.Plan.Content, p.Plan.TotalYuan,
+		p.Plan.FixedAssetYuan, p.Plan.LandMu, p.Plan.WaterTPD, p.Plan.PowerKVA, p.Plan.GasM3PD, p.Plan.HeatTPH, p.Plan.OutputYuan,
+		p.Plan.TaxYuan, p.Plan.Jobs, strings.Join(p.Plan.SixNew, ","), p.Plan.ChainPosition, nullID(p.Plan.ProposedParkID),
+		p.Signing.SignedOn, p.Signing.ContractYuan, p.Signing.PromisedStart, p.Signing.PromisedProduce, p.Signing.FundsSchedule,
+		p.StartedOn, p.ProducedOn, p.FullOn, p.StageDue, now, p.ID, p.ZoneID, p.Version)
+	if err != nil {
+		return tx.s.translate(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return xinlu.Conflict("version", "error.stale")
+	}
+	p.Version++
+	p.UpdatedAt = now
+	return nil
+}
+
+// StepInput carries what a step needs beyond its name: the plan for
+// save-plan and submit-plan, the signing for sign, the sponsor for
+// assign-sponsor, the date of a milestone, the reason of lose, a note.
+type StepInput struct {
+	Plan      *xinlu.Plan
+	Signing   *xinlu.Signing
+	SponsorID int64
+	Date      string // start-construction, start-production, reach-full-production; "" is today
+	Reason    string // lose: one of xinlu.LostReasons
+	Note      string
+}
+
+// StepProject takes one step of a project in one transaction: the domain
+// rule (role, stage, status), the version, the effects, a timeline event
+// and an audit row. A stale version, or a step another one beat, is a
+// conflict.
+func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, id int64, version int, action xinlu.ProjectAction, in StepInput) (*ProjectRecord, error) {
+	var out *ProjectRecord
+	err := s.inTx(ctx, func(tx *Tx) error {
+		p, err := tx.projectForUpdate(ctx, u.ZoneID, id)
+		if err != nil {
+			return err
+		}
+		stage, status, err := xinlu.CheckProjectStep(u, &p.Project, action)
+		if err != nil {
+			return err
+		}
+		if p.Version != version {
+			return xinlu.Conflict("version", "error.stale")
+		}
+		before := projectAudit(p)
+		cal, err := s.Calendar(ctx, p.ZoneID)
+		if err != nil {
+			return err
+		}
+		today := s.today()
+		detail := map[string]any{"from_stage": string(p.Stage), "to_stage": string(stage), "note": strings.TrimSpace(in.Note)}
+		var signedOn time.Time
+		switch action {
+		case xinlu.ProjectSavePlan, xinlu.ProjectSubmitPlan:
+			if in.Plan == nil {
+				return xinlu.Invalid("content", "error.required")
+			}
+			plan := *in.Plan
+			if action == xinlu.ProjectSubmitPlan {
+				if err := plan.Validate(); err != nil {
+					return err
+				}
+				p.StageDue = cal.AddWorkdays(today, xinlu.ProgressWorkdays).Format(xinlu.DateLayout)
+			} else {
+				plan.Content = strings.TrimSpace(plan.Content)
+				if len([]rune(plan.Content)) > 4000 {
+					return xinlu.Invalid("content", "error.too_long", 4000)
+				}
+				if plan.ChainPosition != "" && !slices.Contains(xinlu.ChainPositions, plan.ChainPosition) {
+					return xinlu.Invalid("chain_position", "error.invalid_choice")
+				}
+				for _, t := range plan.SixNew {
+					if !slices.Contains(xinlu.SixNewTags, t) {
+						return xinlu.Invalid("six_new", "error.invalid_choice")
+					}
+				}
+			}
+			if plan.ProposedParkID != 0 {
+				if err := tx.sameZone(ctx, p.ZoneID, "parks", plan.ProposedParkID, "proposed_park_id"); err != nil {
+					return err
+				}
+			}
+			p.Plan = plan
+			detail["total_yuan"] = plan.TotalYuan
+		case xinlu.ProjectAssignSponsor:
+			if in.SponsorID == 0 {
+				return xinlu.Invalid("sponsor_id", "error.required")
+			}
+			m, err := tx.memberInZone(ctx, p.ZoneID, in.SponsorID)
+			if err != nil {
+				return xinlu.Invalid("sponsor_id", "error.invalid_choice")
+			}
+			p.SponsorID = in.SponsorID
+			detail["sponsor_id"], detail["sponsor"] = m.ID, m.Name
+			if p.Stage == xinlu.StagePromotion {
+				p.StageDue = cal.AddWorkdays(today, xinlu.ProgressWorkdays).Format(xinlu.DateLayout)
+			}
+		case xinlu.ProjectSign:
+			if in.Signing == nil {
+				return xinlu.Invalid("signed_on", "error.required")
+			}
+			sg := *in.Signing
+			if err := sg.Validate(today); err != nil {
+				return err
+			}
+			signedOn, _ = xinlu.ParseDate(sg.SignedOn)
+			if p.Code == "" {
+				if p.Code, err = tx.nextProjectCode(ctx, p.ZoneID, p.ZoneCode, signedOn.Year()); err != nil {
+					return err
+				}
+			}
+			p.Signing = sg
+			p.StageDue = sg.PromisedStart
+			detail["code"], detail["signed_on"], detail["contract_yuan"] = p.Code, sg.SignedOn, sg.ContractYuan
+		case xinlu.ProjectStartBuilding, xinlu.ProjectStartProducing, xinlu.ProjectFullProduction:
+			date := strings.TrimSpace(in.Date)
+			if date == "" {
+				date = today.Format(xinlu.DateLayout)
+			}
+			d, err := xinlu.ParseDate(date)
+			if err != nil {
+				return xinlu.Invalid("date", "error.date_format")
+			}
+			if d.After(today) {
+				return xinlu.Invalid("date", "projects.date_in_future")
+			}
+			switch action {
+			case xinlu.ProjectStartBuilding:
+				p.StartedOn, p.StageDue = date, p.Signing.PromisedProduce
+			case xinlu.ProjectStartProducing:
+				p.ProducedOn, p.StageDue = date, ""
+			default:
+				p.FullOn, p.StageDue = date, ""
+			}
+			detail["date"] = date
+		case xinlu.ProjectLose:
+			if !slices.Contains(xinlu.LostReasons, in.Reason) {
+				return xinlu.Invalid("lost_reason", "projects.lost_reason_required")
+			}
+			p.LostReason = in.Reason
+			detail["reason"] = in.Reason
+		case xinlu.ProjectResume:
+			if p.Stage == xinlu.StagePromotion || p.Stage == xinlu.StagePackaging {
+				days := xinlu.ProgressWorkdays
+				if p.Stage == xinlu.StagePackaging {
+					days = xinlu.PackagingWorkdays
+				}
+				p.StageDue = cal.AddWorkdays(today, days).Format(xinlu.DateLayout)
+			}
+		}
+		p.Stage, p.Status = stage, status
+		if err := tx.saveProject(ctx, p); err != nil {
+			return err
+		}
+		if action == xinlu.ProjectSign {
+			if err := tx.createChecklist(ctx, cal, p, today); err != nil {
+				return err
+			}
+		}
+		if err := tx.event(ctx, a, p.ZoneID, p.ID, string(action), detail); err != nil {
+			return err
+		}
+		out = p
+		return tx.audit(ctx, a, "project."+string(action), "project", p.ID, before, projectAudit(p))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.ProjectByID(ctx, out.ZoneID, out.ID)
+}
+
+// CreateProject inserts a project as it stands (for the ledger import,
+// the demo and tests; the screening task force's accept creates projects
+// through the lead workflow). A project signed already (stage agency or
+// later with a signing date) gets its code. ImportKey, when set, makes a
+// second insert of the same key a conflict.
+func (s *Store) CreateProject(ctx context.Context, a xinlu.Actor, p *ProjectRecord) error {
+	return s.inTx(ctx, func(tx *Tx) error { return tx.createProject(ctx, a, p) })
+}
+
+func (tx *Tx) createProject(ctx context.Context, a xinlu.Actor, p *ProjectRecord) error {
+	p.Name, p.Company = strings.TrimSpace(p.Name), strings.TrimSpace(p.Company)
+	switch {
+	case p.Name == "":
+		return xinlu.Invalid("project_name", "error.required")
+	case p.Company == "":
+		return xinlu.Invalid("company", "error.required")
+	case !xinlu.ValidIndustry(p.Industry):
+		return xinlu.Invalid("industry", "error.invalid_choice")
+	case !slices.Contains(xinlu.Stages, p.Stage):
+		return xinlu.Invalid("stage", "error.invalid_choice")
+	}
+	if p.Status == "" {
+		p.Status = xinlu.ProjectActive
+	}
+	if p.SponsorID != 0 {
+		if _, err := tx.memberInZone(ctx, p.ZoneID, p.SponsorID); err != nil {
+			return xinlu.Invalid("sponsor_id", "error.invalid_choice")
+		}
+	}
+	if p.Plan.ProposedParkID != 0 {
+		if err := tx.sameZone(ctx, p.ZoneID, "parks", p.Plan.ProposedParkID, "proposed_park_id"); err != nil {
+			return err
+		}
+	}
+	if p.Code == "" && p.Signing.SignedOn != "" && slices.Index(xinlu.Stages, p.Stage) >= slices.Index(xinlu.Stages, xinlu.StageAgency) {
+		signed, err := xinlu.ParseDate(p.Signing.SignedOn)
+		if err != nil {
+			return xinlu.Invalid("signed_on", "error.date_format")
+		}
+		var zoneCode string
+		if err := tx.queryRow(ctx, `SELECT code FROM zones WHERE id = ?`, p.ZoneID).Scan(&zoneCode); err != nil {
+			return tx.s.translate(err)
+		}
+		if p.Code, err = tx.nextProjectCode(ctx, p.ZoneID, zoneCode, signed.Year()); err != nil {
+			return err
+		}
+	}
+	now := tx.s.Now()
+	id, err := tx.insert(ctx, `INSERT INTO projects (zone_id, lead_id, code, name, company, company_key, industry, stage, status, lost_reason,
+		sponsor_id, content, total_yuan, fixed_asset_yuan, land_mu, water_tpd, power_kva, gas_m3pd, heat_tph, output_yuan, tax_yuan, jobs,
+		six_new, chain_position, park_id, signed_on, contract_yuan, promised_start, promised_produce, funds_schedule,
+		started_on, produced_on, full_on, stage_due, import_key, version, created_at, updated_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?,?)`,
+		p.ZoneID, nullID(p.LeadID), p.Code, p.Name, p.Company, xinlu.NormalizeCompany(p.Company), p.Industry, string(p.Stage),
+		string(p.Status), p.LostReason, nullID(p.SponsorID), p.Plan.Content, p.Plan.TotalYuan, p.Plan.FixedAssetYuan, p.Plan.LandMu,
+		p.Plan.WaterTPD, p.Plan.PowerKVA, p.Plan.GasM3PD, p.Plan.HeatTPH, p.Plan.OutputYuan, p.Plan.TaxYuan, p.Plan.Jobs,
+		strings.Join(p.Plan.SixNew, ","), p.Plan.ChainPosition, nullID(p.Plan.ProposedParkID), p.Signing.SignedOn,
+		p.Signing.ContractYuan, p.Signing.PromisedStart, p.Signing.PromisedProduce, p.Signing.FundsSchedule,
+		p.StartedOn, p.ProducedOn, p.FullOn, p.StageDue, p.ImportKey, now, now)
+	if err != nil {
+		return err
+	}
+	p.ID, p.Version, p.CreatedAt, p.UpdatedAt = id, 1, now, now
+	if err := tx.event(ctx, a, p.ZoneID, id, "created", map[string]any{"stage": string(p.Stage), "import_key": p.ImportKey}); err != nil {
+		return err
+	}
+	return tx.audit(ctx, a, "project.create", "project", id, nil, projectAudit(p))
+}
+
+// ImportResult says what an import did or, on a dry run, would do.
+type ImportResult struct {
+	Created int
+	Skipped int // rows whose import key is in the zone already
+}
+
+// ImportProjects inserts the projects whose ImportKey the zone does not
+// have yet, all in one transaction: one bad row and nothing is kept.
+// dryRun checks every row the same way and rolls back.
+func (s *Store) ImportProjects(ctx context.Context, a xinlu.Actor, zoneID int64, ps []*ProjectRecord, dryRun bool) (ImportResult, error) {
+	var res ImportResult
+	errDry := fmt.Errorf("dry run")
+	err := s.inTx(ctx, func(tx *Tx) error {
+		for i, p := range ps {
+			p.ZoneID = zoneID
+			if p.ImportKey != "" {
+				var n int
+				if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM projects WHERE zone_id = ? AND import_key = ?`, zoneID, p.ImportKey).Scan(&n); err != nil {
+					return xinlu.Internal(err)
+				}
+				if n > 0 {
+					res.Skipped++
+					continue
+				}
+			}
+			if err := tx.createProject(ctx, a, p); err != nil {
+				if e, ok := err.(*xinlu.Error); ok && e.Code == xinlu.EINVALID {
+					e.Args = append([]any{}, e.Args...)
+					return &xinlu.Error{Code: xinlu.EINVALID, Field: e.Field, Key: "projects.import_row_error", Args: []any{i + 1}, Err: e}
+				}
+				return err
+			}
+			res.Created++
+		}
+		if dryRun {
+			return errDry
+		}
+		return tx.audit(ctx, a, "project.import", "project", 0, nil, map[string]any{"created": res.Created, "skipped": res.Skipped})
+	})
+	if err == errDry {
+		err = nil
+	}
+	return res, err
+}
+
+// ProjectEvent is one entry of a project's timeline.
+type ProjectEvent struct {
+	ID        int64
+	At        time.Time
+	ActorName string
+	Kind      string
+	Detail    map[string]any
+}
+
+// ProjectEvents returns a project's whole timeline, oldest first.
+func (s *Store) ProjectEvents(ctx context.Context, projectID int64) ([]ProjectEvent, error) {
+	rows, err := s.query(ctx, `SELECT id, at, actor_name, kind, detail FROM project_events WHERE project_id = ? ORDER BY at, id`, projectID)
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	defer rows.Close()
+	var out []ProjectEvent
+	for rows.Next() {
+		var e ProjectEvent
+		var detail string
+		if err := rows.Scan(&e.ID, &e.At, &e.ActorName, &e.Kind, &detail); err != nil {
+			return nil, xinlu.Internal(err)
+		}
+		_ = json.Unmarshal([]byte(detail), &e.Detail)
+		out = append(out, e)
+	}
+	return out, s.translate(rows.Err())
+}
+
+// projectEventStep appends a timeline event to a project the user may
+// touch, with audit, in one transaction; renew resets a promotion-stage
+// project's progress deadline (a sponsor's progress entry).
+func (s *Store) projectEventStep(ctx context.Context, a xinlu.Actor, u *xinlu.User, id int64, perm xinlu.Permission, kind string, detail map[string]any, renew bool) error {
+	if !u.Can(perm) {
+		return xinlu.Forbidden()
+	}
+	return s.inTx(ctx, func(tx *Tx) error {
+		p, err := tx.projectForUpdate(ctx, u.ZoneID, id)
+		if err != nil {
+			return err
+		}
+		if p.Status == xinlu.ProjectLost {
+			return &xinlu.Error{Code: xinlu.ECONFLICT, Field: "status", Key: "project.status_not_allowed",
+				Args: []any{xinlu.LabelKey("project.status." + string(p.Status))}}
+		}
+		if renew && p.Stage == xinlu.StagePromotion && p.Status == xinlu.ProjectActive {
+			cal, err := s.Calendar(ctx, p.ZoneID)
+			if err != nil {
+				return err
+			}
+			due := cal.AddWorkdays(s.today(), xinlu.ProgressWorkdays).Format(xinlu.DateLayout)
+			if _, err := tx.exec(ctx, `UPDATE projects SET stage_due = ?, updated_at = ? WHERE id = ?`, due, s.Now(), p.ID); err != nil {
+				return s.translate(err)
+			}
+		}
+		if err := tx.event(ctx, a, p.ZoneID, p.ID, kind, detail); err != nil {
+			return err
+		}
+		return tx.audit(ctx, a, "project."+kind, "project", p.ID, nil, detail)
+	})
+}
+
+// Negotiation is one talk with the investor (洽谈).
+type Negotiation struct {
+	Date         string
+	Participants string
+	Outcome      string
+}
+
+// AddNegotiation logs a negotiation on the timeline; it counts as the
+// sponsor's progress entry.
+func (s *Store) AddNegotiation(ctx context.Context, a xinlu.Actor, u *xinlu.User, id int64, n Negotiation) error {
+	n.Participants, n.Outcome = strings.TrimSpace(n.Participants), strings.TrimSpace(n.Outcome)
+	if _, err := s.pastDate(n.Date, "date"); err != nil {
+		return err
+	}
+	switch {
+	case n.Participants == "":
+		return xinlu.Invalid("participants", "error.required")
+	case n.Outcome == "":
+		return xinlu.Invalid("outcome", "error.required")
+	case len([]rune(n.Outcome)) > 2000:
+		return xinlu.Invalid("outcome", "error.too_long", 2000)
+	}
+	return s.projectEventStep(ctx, a, u, id, xinlu.PermProjectPromote, "negotiation",
+		map[string]any{"date": n.Date, "participants": n.Participants, "outcome": n.Outcome}, true)
+}
+
+// SupervisionOrder is a 督办单: a task for a member by a date.
+type SupervisionOrder struct {
+	Task       string
+	AssigneeID int64
+	Due        string
+}
+
+// AddSupervisionOrder issues a supervision order on the timeline.
+func (s *Store) AddSupervisionOrder(ctx context.Context, a xinlu.Actor, u *xinlu.User, id int64, o SupervisionOrder) error {
+	o.Task = strings.TrimSpace(o.Task)
+	if o.Task == "" {
+		return xinlu.Invalid("task", "error.required")
+	}
+	if _, err := xinlu.ParseDate(o.Due); err != nil {
+		return xinlu.Invalid("due", "error.date_format")
+	}
+	m, err := s.MemberByID(ctx, xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: u.ZoneID}, o.AssigneeID)
+	if err != nil {
+		return xinlu.Invalid("assignee_id", "error.invalid_choice")
+	}
+	return s.projectEventStep(ctx, a, u, id, xinlu.PermProjectPromote, "supervision",
+		map[string]any{"task": o.Task, "assignee_id": m.ID, "assignee": m.Name, "due": o.Due}, true)
+}
+
+// pastDate parses a date that must not be after today.
+func (s *Store) pastDate(v, field string) (time.Time, error) {
+	d, err := xinlu.ParseDate(v)
+	if err != nil {
+		return d, xinlu.Invalid(field, "error.date_format")
+	}
+	if d.After(s.today()) {
+		return d, xinlu.Invalid(field, "projects.date_in_future")
+	}
+	return d, nil
+}
+
+// Funds is one dated amount of funds in place (资金到位).
+type Funds struct {
+	ID     int64
+	OnDate string
+	Yuan   int64
+	Note   string
+}
+
+// RecordFunds records funds in place for a signed project, on the
+// timeline and in the audit log; the agency task force and the leadership
+// group may.
+func (s *Store) RecordFunds(ctx context.Context, a xinlu.Actor, u *xinlu.User, id int64, f Funds) error {
+	if !u.Can(xinlu.PermProjectAgency) && !u.Can(xinlu.PermProjectPromote) {
+		return xinlu.Forbidden()
+	}
+	if _, err := s.pastDate(f.OnDate, "date"); err != nil {
+		return err
+	}
+	if f.Yuan <= 0 {
+		return xinlu.Invalid("amount_yuan", "project.amount_positive")
+	}
+	f.Note = strings.TrimSpace(f.Note)
+	return s.inTx(ctx, func(tx *Tx) error {
+		p, err := tx.projectForUpdate(ctx, u.ZoneID, id)
+		if err != nil {
+			return err
+		}
+		if p.Signing.SignedOn == "" {
+			return &xinlu.Error{Code: xinlu.ECONFLICT, Field: "stage", Key: "project.stage_not_allowed",
+				Args: []any{xinlu.LabelKey("stage." + string(p.Stage))}}
+		}
+		if _, err := tx.insert(ctx, `INSERT INTO funds_in_place (zone_id, project_id, on_date, amount_yuan, note, created_at) VALUES (?,?,?,?,?,?)`,
+			p.ZoneID, p.ID, f.OnDate, f.Yuan, f.Note, s.Now()); err != nil {
+			return err
+		}
+		detail := map[string]any{"date": f.OnDate, "amount_yuan": f.Yuan, "note": f.Note}
+		if err := tx.event(ctx, a, p.ZoneID, p.ID, "funds", detail); err != nil {
+			return err
+		}
+		return tx.audit(ctx, a, "project.funds", "project", p.ID, nil, detail)
+	})
+}
+
+// ProjectFunds lists a project's funds in place by date.
+func (s *Store) ProjectFunds(ctx context.Context, projectID int64) ([]Funds, error) {
+	rows, err := s.query(ctx, `SELECT id, on_date, amount_yuan, note FROM funds_in_place WHERE project_id = ? ORDER BY on_date, id`, projectID)
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	defer rows.Close()
+	var out []Funds
+	for rows.Next() {
+		var f Funds
+		if err := rows.Scan(&f.ID, &f.OnDate, &f.Yuan, &f.Note); err != nil {
+			return nil, xinlu.Internal(err)
+		}
+		out = append(out, f)
+	}
+	return out, s.translate(rows.Err())
+}
+
+// SetProjectDue sets a project's current deadline directly, without a step
+// or an audit row: for the demo's seeding (a few red items) and tests.
+func (s *Store) SetProjectDue(ctx context.Context, id int64, due string) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `UPDATE projects SET stage_due = ? WHERE id = ?`, due, id)
+		return s.translate(err)
+	})
+}

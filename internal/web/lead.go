@@ -1,0 +1,315 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"xinlu/internal/store"
+	"xinlu/internal/xinlu"
+)
+
+// leadRoutes: any member reports a lead from a phone and follows its fate;
+// the screening task force screens them; leaders override vetoes.
+func (s *Server) leadRoutes() []Route {
+	return []Route{
+		{Method: "GET", Pattern: "/leads/new", Perm: xinlu.PermLeadReport, Handler: s.leadNew},
+		{Method: "POST", Pattern: "/leads", Perm: xinlu.PermLeadReport, Handler: s.leadCreate},
+		{Method: "GET", Pattern: "/leads/mine", Perm: xinlu.PermLeadReport, Handler: s.leadMine},
+		{Method: "GET", Pattern: "/leads", Perm: xinlu.PermLeadScreen, Handler: s.leadList},
+		{Method: "GET", Pattern: "/leads/{id}", Perm: xinlu.PermLeadView, Handler: s.leadShow},
+		{Method: "POST", Pattern: "/leads/{id}/{action}", Perm: xinlu.PermLeadView, Handler: s.leadStep},
+	}
+}
+
+// leadTone is the colour of a lead status tag (UX.md's five colours).
+func leadTone(st xinlu.LeadStatus) string {
+	switch st {
+	case xinlu.LeadAccepted:
+		return "green"
+	case xinlu.LeadReported, xinlu.LeadScreening:
+		return "blue"
+	case xinlu.LeadInfoRequested:
+		return "orange"
+	case xinlu.LeadRejected:
+		return "red"
+	}
+	return "grey"
+}
+
+// leadOpen reports whether a lead still waits for screening, so that its
+// deadline light means something.
+func leadOpen(st xinlu.LeadStatus) bool {
+	return st == xinlu.LeadReported || st == xinlu.LeadScreening || st == xinlu.LeadInfoRequested
+}
+
+// lightTone maps a deadline light to a tag colour.
+func lightTone(l xinlu.Light) string {
+	switch l {
+	case xinlu.LightGreen:
+		return "green"
+	case xinlu.LightYellow:
+		return "orange"
+	case xinlu.LightRed:
+		return "red"
+	}
+	return "grey"
+}
+
+// leadRow is one lead as lists show it.
+type leadRow struct {
+	L         *xinlu.Lead
+	Tone      string
+	Light     xinlu.Light
+	LightTone string
+}
+
+func (s *Server) leadRows(r *http.Request, zoneID int64, items []*xinlu.Lead) []leadRow {
+	cal, err := s.store.LeadCalendar(r.Context(), zoneID)
+	today := s.store.LeadToday()
+	out := make([]leadRow, len(items))
+	for i, l := range items {
+		row := leadRow{L: l, Tone: leadTone(l.Status)}
+		if err == nil && leadOpen(l.Status) {
+			row.Light = xinlu.DeadlineLight(cal, l.ScreeningDue, today)
+			row.LightTone = lightTone(row.Light)
+		}
+		out[i] = row
+	}
+	return out
+}
+
+// --- report ---
+
+type leadFormView struct {
+	L          *xinlu.Lead
+	Industries []string
+	Channels   []string
+	Err        error
+}
+
+func (s *Server) leadForm(w http.ResponseWriter, r *http.Request, status int, l *xinlu.Lead, err error) {
+	s.render(w, r, status, "lead_new", s.printer(r).T("leads.new_title"), leadFormView{
+		L: l, Industries: xinlu.Industries, Channels: xinlu.LeadChannels, Err: err})
+}
+
+func (s *Server) leadNew(w http.ResponseWriter, r *http.Request) {
+	s.leadForm(w, r, http.StatusOK, &xinlu.Lead{Channel: "personal"}, nil)
+}
+
+// yuanFromWan reads an amount typed in 万元 (decimals allowed) as yuan.
+func yuanFromWan(r *http.Request, name string) (int64, error) {
+	v := strings.ReplaceAll(strings.TrimSpace(r.PostFormValue(name)), ",", "")
+	if v == "" {
+		return 0, nil
+	}
+	whole, frac, _ := strings.Cut(v, ".")
+	if whole == "" {
+		whole = "0"
+	}
+	if len(frac) > 4 || strings.Trim(whole, "0123456789") != "" || strings.Trim(frac, "0123456789") != "" || len(whole) > 9 {
+		return 0, xinlu.Invalid(name, "error.number")
+	}
+	frac += strings.Repeat("0", 4-len(frac))
+	var n int64
+	for _, c := range whole + frac {
+		n = n*10 + int64(c-'0')
+	}
+	return n, nil
+}
+
+func (s *Server) leadCreate(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	l := &xinlu.Lead{ZoneID: info.user.ZoneID, Company: r.PostFormValue("company"), ProjectName: r.PostFormValue("project_name"),
+		Industry: r.PostFormValue("industry"), Channel: r.PostFormValue("channel"), ContactName: r.PostFormValue("contact_name"),
+		ContactPhone: r.PostFormValue("contact_phone"), Description: r.PostFormValue("description")}
+	var err error
+	if l.InvestmentYuan, err = yuanFromWan(r, "investment"); err != nil {
+		l.InvestmentYuan = 0
+		s.leadForm(w, r, statusOf(err), l, err)
+		return
+	}
+	if _, err = s.store.ReportLead(r.Context(), xinlu.ActorOf(info.user, info.ip), l); err != nil {
+		if isFormError(err) {
+			s.leadForm(w, r, statusOf(err), l, err)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "flash.created")
+	redirect(w, r, "/leads/"+strconv.FormatInt(l.ID, 10)+"?reported=1")
+}
+
+// --- lists ---
+
+type leadMineView struct {
+	Items []leadRow
+	Pager pager
+}
+
+func (s *Server) leadMine(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	p := pageFrom(r)
+	scope := xinlu.ScopeFilter{Scope: xinlu.ScopeOwn, ZoneID: u.ZoneID, MemberID: u.MemberID}
+	items, total, err := s.store.ListLeads(r.Context(), store.LeadFilter{Scope: scope, Page: p})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "leads_mine", s.printer(r).T("leads.nav_mine"), leadMineView{
+		Items: s.leadRows(r, u.ZoneID, items), Pager: newPager(r, p, total)})
+}
+
+type leadListView struct {
+	Status, Industry, Query string
+	Statuses                []xinlu.LeadStatus
+	Industries              []string
+	Items                   []leadRow
+	Pager                   pager
+}
+
+func (s *Server) leadList(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	p := pageFrom(r)
+	q := r.URL.Query()
+	v := leadListView{Status: q.Get("status"), Industry: q.Get("industry"), Query: q.Get("q"),
+		Statuses: xinlu.LeadStatuses, Industries: xinlu.Industries}
+	if v.Status != "" && !slices.Contains(xinlu.LeadStatuses, xinlu.LeadStatus(v.Status)) {
+		v.Status = ""
+	}
+	if v.Industry != "" && !slices.Contains(xinlu.Industries, v.Industry) {
+		v.Industry = ""
+	}
+	items, total, err := s.store.ListLeads(r.Context(), store.LeadFilter{Scope: u.Filter(xinlu.PermLeadView),
+		Status: xinlu.LeadStatus(v.Status), Industry: v.Industry, Query: v.Query, Page: p})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v.Items, v.Pager = s.leadRows(r, u.ZoneID, items), newPager(r, p, total)
+	s.render(w, r, http.StatusOK, "leads", s.printer(r).T("leads.nav_screen"), v)
+}
+
+// --- one lead ---
+
+// leadDup is a possible duplicate as the lead page shows it.
+type leadDup struct {
+	xinlu.Match
+	Percent int
+}
+
+// reasonForm is a step that takes a written reason.
+type reasonForm struct {
+	Action, Label, ReasonLabel string
+	Required, Danger, Veto     bool
+}
+
+// reasonSteps are the steps with a reason, in the order the page shows them.
+var reasonSteps = []reasonForm{
+	{Action: "request-info", Label: "leads.action.request_info", ReasonLabel: "leads.reason_for.request_info", Required: true},
+	{Action: "reject", Label: "leads.action.reject", ReasonLabel: "leads.reason_for.reject", Required: true, Danger: true},
+	{Action: "veto", Label: "leads.action.veto", ReasonLabel: "leads.reason_for.veto", Required: true, Danger: true, Veto: true},
+	{Action: "override-veto", Label: "leads.action.override_veto", ReasonLabel: "leads.reason_for.override_veto", Required: true},
+	{Action: "shelve", Label: "leads.action.shelve", ReasonLabel: "leads.reason_for.shelve"},
+}
+
+type leadShowView struct {
+	Row         leadRow
+	Dups        []leadDup
+	ReasonForms []reasonForm
+	CoReporters []store.CoReporter
+	Reported    bool // just reported: the duplicates are the point
+	IsReporter  bool
+	Can         map[string]bool
+	VetoGrounds []string
+	Err         error
+}
+
+// leadAllowed says which steps u may take on l now, by asking the domain
+// with placeholder inputs that pass its input checks.
+func leadAllowed(u *xinlu.User, l *xinlu.Lead) map[string]bool {
+	out := map[string]bool{}
+	for _, a := range xinlu.LeadActions() {
+		step := xinlu.LeadStep{Action: a, Reason: "--", VetoGround: xinlu.VetoGrounds[0], MergeInto: l.ID + 1}
+		if _, err := xinlu.CheckLeadStep(u, l, step); err == nil {
+			out[string(a)] = true
+		}
+	}
+	return out
+}
+
+func (s *Server) leadPage(w http.ResponseWriter, r *http.Request, status int, id int64, stepErr error) {
+	u := requestInfo(r.Context()).user
+	l, err := s.store.LeadFor(r.Context(), u, id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	dups, err := s.store.LeadDuplicates(r.Context(), l)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	cos, err := s.store.LeadCoReporters(r.Context(), u.ZoneID, l.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v := leadShowView{Row: s.leadRows(r, u.ZoneID, []*xinlu.Lead{l})[0], CoReporters: cos,
+		Reported: r.URL.Query().Get("reported") == "1", IsReporter: u.MemberID != 0 && u.MemberID == l.ReporterID,
+		Can: leadAllowed(u, l), VetoGrounds: xinlu.VetoGrounds, Err: stepErr}
+	for _, d := range dups {
+		v.Dups = append(v.Dups, leadDup{Match: d, Percent: int(d.Score*100 + 0.5)})
+	}
+	for _, f := range reasonSteps {
+		if v.Can[f.Action] {
+			v.ReasonForms = append(v.ReasonForms, f)
+		}
+	}
+	s.render(w, r, status, "lead_show", l.Company, v)
+}
+
+func (s *Server) leadShow(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.leadPage(w, r, http.StatusOK, id, nil)
+}
+
+func (s *Server) leadStep(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	step := xinlu.LeadStep{Action: xinlu.LeadAction(r.PathValue("action")), Reason: r.PostFormValue("reason"),
+		VetoGround: r.PostFormValue("veto_ground")}
+	version, err := formInt(r, "version")
+	if err == nil {
+		step.MergeInto, err = formInt64(r, "merge_into")
+	}
+	if err == nil {
+		var typed int64
+		if typed, err = formInt64(r, "merge_into_id"); typed != 0 {
+			step.MergeInto = typed
+		}
+	}
+	if err == nil {
+		_, err = s.store.StepLead(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, version, step)
+	}
+	if err != nil {
+		if isFormError(err) {
+			s.leadPage(w, r, statusOf(err), id, err)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "flash.updated")
+	redirect(w, r, "/leads/"+strconv.FormatInt(id, 10))
+}

@@ -1,0 +1,507 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"xinlu/internal/store"
+	"xinlu/internal/xinlu"
+	"xinlu/internal/xlsx"
+)
+
+// Project pages. Every POST route is open to whoever may view projects;
+// the store decides by role and stage (xinlu.CheckProjectStep), so that a
+// refusal names the stage and a missing project is a 404 for everyone.
+func (s *Server) projectRoutes() []Route {
+	return []Route{
+		{Method: "GET", Pattern: "/projects", Perm: xinlu.PermProjectView, Handler: s.projectList},
+		{Method: "GET", Pattern: "/projects/kanban", Perm: xinlu.PermProjectView, Handler: s.projectKanban},
+		{Method: "GET", Pattern: "/projects/export.xlsx", Perm: xinlu.PermProjectView, Handler: s.projectExport},
+		{Method: "GET", Pattern: "/projects/{id}", Perm: xinlu.PermProjectView, Handler: s.projectShow},
+		{Method: "GET", Pattern: "/projects/{id}/proposal", Perm: xinlu.PermProjectView, Handler: s.projectProposal},
+		{Method: "POST", Pattern: "/projects/{id}/{action}", Perm: xinlu.PermProjectView, Handler: s.projectStep},
+		{Method: "POST", Pattern: "/projects/{id}/approvals/{item}/{action}", Perm: xinlu.PermProjectView, Handler: s.projectApprovalStep},
+	}
+}
+
+// projectZone is the zone a user's project queries are bound to: 0 (every
+// zone) for the viewer role.
+func projectZone(u *xinlu.User) int64 {
+	if u.Filter(xinlu.PermProjectView).Scope >= xinlu.ScopeAllZones {
+		return 0
+	}
+	return u.ZoneID
+}
+
+// projectQuery echoes the ledger's query bar.
+type projectQuery struct {
+	Stage, Status, Industry, Light, SixNew, Q string
+	ParkID, SponsorID                         int64
+}
+
+func (q projectQuery) Encode() string {
+	v := url.Values{}
+	for k, s := range map[string]string{"stage": q.Stage, "status": q.Status, "industry": q.Industry, "light": q.Light, "six_new": q.SixNew, "q": q.Q} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	if q.ParkID != 0 {
+		v.Set("park_id", strconv.FormatInt(q.ParkID, 10))
+	}
+	if q.SponsorID != 0 {
+		v.Set("sponsor_id", strconv.FormatInt(q.SponsorID, 10))
+	}
+	return v.Encode()
+}
+
+// projectFilter reads the query bar; unknown codes are ignored as "all".
+func projectFilter(r *http.Request, u *xinlu.User) (store.ProjectFilter, projectQuery) {
+	v := r.URL.Query()
+	q := projectQuery{Stage: v.Get("stage"), Status: v.Get("status"), Industry: v.Get("industry"), Light: v.Get("light"),
+		SixNew: v.Get("six_new"), Q: strings.TrimSpace(v.Get("q"))}
+	q.ParkID, _ = strconv.ParseInt(v.Get("park_id"), 10, 64)
+	q.SponsorID, _ = strconv.ParseInt(v.Get("sponsor_id"), 10, 64)
+	f := store.ProjectFilter{ZoneID: projectZone(u), Query: q.Q, ParkID: q.ParkID, SponsorID: q.SponsorID}
+	if contains(xinlu.Stages, xinlu.Stage(q.Stage)) {
+		f.Stage = xinlu.Stage(q.Stage)
+	} else {
+		q.Stage = ""
+	}
+	switch xinlu.ProjectStatus(q.Status) {
+	case xinlu.ProjectActive, xinlu.ProjectOnHold, xinlu.ProjectLost:
+		f.Status = xinlu.ProjectStatus(q.Status)
+	default:
+		q.Status = ""
+	}
+	if xinlu.ValidIndustry(q.Industry) {
+		f.Industry = q.Industry
+	} else {
+		q.Industry = ""
+	}
+	switch xinlu.Light(q.Light) {
+	case xinlu.LightGreen, xinlu.LightYellow, xinlu.LightRed:
+		f.Light = xinlu.Light(q.Light)
+	default:
+		q.Light = ""
+	}
+	if contains(xinlu.SixNewTags, q.SixNew) {
+		f.SixNew = q.SixNew
+	} else {
+		q.SixNew = ""
+	}
+	return f, q
+}
+
+func contains[T comparable](list []T, v T) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// choice is an option of a select.
+type choice struct {
+	ID   int64
+	Name string
+}
+
+type projectListView struct {
+	Q          projectQuery
+	Items      []*store.ProjectRecord
+	Pager      pager
+	Err        error
+	Stages     []xinlu.Stage
+	Industries []string
+	SixNew     []string
+	Parks      []choice
+	Sponsors   []choice
+	CanImport  bool
+	ExportURL  string
+	Statuses   []string
+	Lights     []string
+}
+
+// choices lists the zone's parks and members for the query bar and forms.
+func (s *Server) projectChoices(r *http.Request, zoneID int64) (parks, members []choice) {
+	if zoneID == 0 {
+		return nil, nil
+	}
+	if ps, _, err := s.store.ListParks(r.Context(), store.ParkFilter{ZoneID: zoneID, Page: xinlu.Page{PerPage: xinlu.MaxPerPage}}); err == nil {
+		for _, p := range ps {
+			parks = append(parks, choice{p.ID, p.Name})
+		}
+	}
+	if ms, err := s.store.RosterMembers(r.Context(), store.MemberFilter{Scope: xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: zoneID}}); err == nil {
+		for _, m := range ms {
+			members = append(members, choice{m.ID, m.Name})
+		}
+	}
+	return parks, members
+}
+
+func (s *Server) projectList(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	f, q := projectFilter(r, u)
+	f.Page = pageFrom(r)
+	items, total, err := s.store.ListProjects(r.Context(), f)
+	status := http.StatusOK
+	if err != nil {
+		if !isFormError(err) {
+			s.renderError(w, r, err)
+			return
+		}
+		status = statusOf(err)
+	}
+	parks, members := s.projectChoices(r, projectZone(u))
+	s.render(w, r, status, "projects", s.printer(r).T("projects.ledger_title"), projectListView{
+		Q: q, Items: items, Pager: newPager(r, f.Page, total), Err: err, Stages: xinlu.Stages, Industries: xinlu.Industries,
+		SixNew: xinlu.SixNewTags, Parks: parks, Sponsors: members, CanImport: u.Can(xinlu.PermProjectPlan),
+		ExportURL: "/projects/export.xlsx?" + q.Encode(), Statuses: []string{"active", "on_hold", "lost"},
+		Lights: []string{"green", "yellow", "red"}})
+}
+
+type kanbanColumnView struct {
+	store.KanbanColumn
+	Cards []*store.ProjectRecord
+}
+
+// kanbanCards is how many cards a column shows; the column links to the
+// ledger filtered by its stage for the rest.
+const kanbanCards = 12
+
+func (s *Server) projectKanban(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	zone := projectZone(u)
+	cols, err := s.store.Kanban(r.Context(), zone)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	view := make([]kanbanColumnView, len(cols))
+	for i, c := range cols {
+		view[i].KanbanColumn = c
+		if c.Count == 0 {
+			continue
+		}
+		cards, _, err := s.store.ListProjects(r.Context(), store.ProjectFilter{ZoneID: zone, Stage: c.Stage,
+			Status: xinlu.ProjectActive, Page: xinlu.Page{PerPage: kanbanCards}})
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		view[i].Cards = cards
+	}
+	s.render(w, r, http.StatusOK, "kanban", s.printer(r).T("projects.kanban_title"), view)
+}
+
+// maxProjectExport bounds one export; narrow the filter for more.
+const maxProjectExport = 50000
+
+func (s *Server) projectExport(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	f, q := projectFilter(r, info.user)
+	rep, err := s.projectReport(r, f)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if err := s.store.Audit(r.Context(), xinlu.ActorOf(info.user, info.ip), "project.export", "project", 0,
+		map[string]any{"filter": q.Encode(), "rows": len(rep.Rows)}); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", xlsx.ContentType)
+	w.Header().Set("Content-Disposition", attachment("projects-"+s.today().Format("20060102")+".xlsx"))
+	w.Header().Set("Cache-Control", "no-store")
+	if err := rep.Write(w); err != nil {
+		s.log.Error("project export", "err", err)
+	}
+}
+
+// projectReport builds the ledger workbook of a filtered view: labels, not
+// codes; amounts in 万元; a 合计 row over the amounts.
+func (s *Server) projectReport(r *http.Request, f store.ProjectFilter) (*xlsx.Report, error) {
+	info := requestInfo(r.Context())
+	p := s.printer(r)
+	rep := &xlsx.Report{Sheet: p.T("projects.export_title"), Title: p.T("projects.export_title"), Date: s.today(), By: info.user.Name,
+		Columns: []xlsx.Column{
+			{Header: p.T("projects.code"), Width: 16}, {Header: p.T("field.project_name"), Width: 28}, {Header: p.T("field.company"), Width: 28},
+			{Header: p.T("field.industry"), Width: 12}, {Header: p.T("projects.stage"), Width: 10}, {Header: p.T("projects.status"), Width: 8},
+			{Header: p.T("projects.amount_wan"), Width: 16, Kind: xlsx.Money}, {Header: p.T("projects.contract_wan"), Width: 16, Kind: xlsx.Money},
+			{Header: p.T("projects.funds_wan"), Width: 16, Kind: xlsx.Money}, {Header: p.T("projects.sponsor"), Width: 10},
+			{Header: p.T("projects.park"), Width: 16}, {Header: p.T("field.signed_on"), Width: 12}, {Header: p.T("projects.started_on"), Width: 12},
+			{Header: p.T("projects.produced_on"), Width: 12}, {Header: p.T("projects.stage_due"), Width: 12}, {Header: p.T("projects.light"), Width: 8},
+		}, SumCols: []int{6, 7, 8}}
+	if z, err := s.store.ZoneByID(r.Context(), info.user.ZoneID); err == nil {
+		rep.Unit = z.Name
+	}
+	for page := 1; len(rep.Rows) < maxProjectExport; page++ {
+		f.Page = xinlu.Page{Page: page, PerPage: xinlu.MaxPerPage}
+		items, _, err := s.store.ListProjects(r.Context(), f)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			light := ""
+			if it.Light != xinlu.LightNone {
+				light = p.T("projects.light." + string(it.Light))
+			}
+			rep.Rows = append(rep.Rows, []any{it.Code, it.Name, it.Company, p.T("industry." + it.Industry), p.T("stage." + string(it.Stage)),
+				p.T("project.status." + string(it.Status)), it.Plan.TotalYuan, it.Signing.ContractYuan, it.FundsYuan, it.SponsorName,
+				it.ParkName, it.Signing.SignedOn, it.StartedOn, it.ProducedOn, it.StageDue, light})
+		}
+		if len(items) < xinlu.MaxPerPage {
+			break
+		}
+	}
+	return rep, nil
+}
+
+type projectShowView struct {
+	P          *store.ProjectRecord
+	Approvals  []*store.ApprovalItem
+	Funds      []store.Funds
+	Events     []store.ProjectEvent
+	Err        error
+	ErrAction  string
+	Parks      []choice
+	Members    []choice
+	Industries []string
+	SixNew     []string
+	Chain      []string
+	Lost       []string
+	Today      string
+	CanPlan    bool
+	CanPromote bool
+	CanAgency  bool
+	Actions    []string // approval item actions
+}
+
+// Has reports whether the plan carries a 六新 tag, for the form's checkboxes.
+func (v projectShowView) Has(tag string) bool { return contains(v.P.Plan.SixNew, tag) }
+
+func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, status int, name string, id int64, err error, errAction string) {
+	u := requestInfo(r.Context()).user
+	p, lerr := s.store.ProjectByID(r.Context(), projectZone(u), id)
+	if lerr != nil {
+		s.renderError(w, r, lerr)
+		return
+	}
+	v := projectShowView{P: p, Err: err, ErrAction: errAction, Industries: xinlu.Industries, SixNew: xinlu.SixNewTags,
+		Chain: xinlu.ChainPositions, Lost: xinlu.LostReasons, Today: s.today().Format(xinlu.DateLayout),
+		Actions: store.ApprovalActions, CanPlan: u.Can(xinlu.PermProjectPlan) && p.ZoneID == u.ZoneID,
+		CanPromote: u.Can(xinlu.PermProjectPromote) && p.ZoneID == u.ZoneID, CanAgency: u.Can(xinlu.PermProjectAgency) && p.ZoneID == u.ZoneID}
+	if v.Approvals, lerr = s.store.Approvals(r.Context(), p.ZoneID, p.ID); lerr == nil {
+		if v.Funds, lerr = s.store.ProjectFunds(r.Context(), p.ID); lerr == nil {
+			v.Events, lerr = s.store.ProjectEvents(r.Context(), p.ID)
+		}
+	}
+	if lerr != nil {
+		s.renderError(w, r, lerr)
+		return
+	}
+	if v.CanPlan || v.CanPromote || v.CanAgency {
+		v.Parks, v.Members = s.projectChoices(r, p.ZoneID)
+	} else if name == "project_proposal" {
+		v.Parks, _ = s.projectChoices(r, p.ZoneID)
+	}
+	title := p.Name
+	if name == "project_proposal" {
+		title = s.printer(r).T("projects.proposal_title") + " · " + p.Name
+	}
+	s.render(w, r, status, name, title, v)
+}
+
+func (s *Server) projectShow(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.projectPage(w, r, http.StatusOK, "project_show", id, nil, "")
+}
+
+func (s *Server) projectProposal(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.projectPage(w, r, http.StatusOK, "project_proposal", id, nil, "")
+}
+
+func formFloat(r *http.Request, name string) (float64, error) {
+	v := strings.TrimSpace(r.PostFormValue(name))
+	if v == "" {
+		return 0, nil
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return 0, xinlu.Invalid(name, "error.number")
+	}
+	return f, nil
+}
+
+// formWan reads an amount typed in 万元 (two decimals) as yuan.
+func formWan(r *http.Request, name string) (int64, error) {
+	f, err := formFloat(r, name)
+	if err != nil {
+		return 0, err
+	}
+	return int64(f*10000 + 0.5), nil
+}
+
+// planFromForm reads the plan form; amounts are typed in 万元.
+func planFromForm(r *http.Request) (*xinlu.Plan, error) {
+	p := &xinlu.Plan{Content: r.PostFormValue("content"), ChainPosition: r.PostFormValue("chain_position"), SixNew: r.PostForm["six_new"]}
+	var err error
+	for _, m := range []struct {
+		name string
+		dst  *int64
+	}{{"total_yuan", &p.TotalYuan}, {"fixed_asset_yuan", &p.FixedAssetYuan}, {"output_yuan", &p.OutputYuan}, {"tax_yuan", &p.TaxYuan}} {
+		if *m.dst, err = formWan(r, m.name); err != nil {
+			return nil, err
+		}
+	}
+	for _, m := range []struct {
+		name string
+		dst  *float64
+	}{{"land_mu", &p.LandMu}, {"water_tpd", &p.WaterTPD}, {"power_kva", &p.PowerKVA}, {"gas_m3pd", &p.GasM3PD}, {"heat_tph", &p.HeatTPH}} {
+		if *m.dst, err = formFloat(r, m.name); err != nil {
+			return nil, err
+		}
+	}
+	if p.Jobs, err = formInt(r, "jobs"); err != nil {
+		return nil, err
+	}
+	if p.ProposedParkID, err = formInt64(r, "proposed_park_id"); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (s *Server) projectStep(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	u := info.user
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	// A project the user cannot see is not found, whatever the action.
+	if _, err := s.store.ProjectByID(r.Context(), u.ZoneID, id); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	action := r.PathValue("action")
+	a := xinlu.ActorOf(u, info.ip)
+	ctx := r.Context()
+	err = func() error {
+		version, err := formInt(r, "version")
+		if err != nil {
+			return err
+		}
+		switch action {
+		case "negotiation":
+			return s.store.AddNegotiation(ctx, a, u, id, store.Negotiation{Date: r.PostFormValue("date"),
+				Participants: r.PostFormValue("participants"), Outcome: r.PostFormValue("outcome")})
+		case "supervision":
+			assignee, err := formInt64(r, "assignee_id")
+			if err != nil {
+				return err
+			}
+			return s.store.AddSupervisionOrder(ctx, a, u, id, store.SupervisionOrder{Task: r.PostFormValue("task"),
+				AssigneeID: assignee, Due: r.PostFormValue("due")})
+		case "funds":
+			amount, err := formWan(r, "amount_yuan")
+			if err != nil {
+				return err
+			}
+			return s.store.RecordFunds(ctx, a, u, id, store.Funds{OnDate: r.PostFormValue("date"), Yuan: amount, Note: r.PostFormValue("note")})
+		case "approvals":
+			limit, err := formInt(r, "limit_days")
+			if err != nil {
+				return err
+			}
+			agent, err := formInt64(r, "agent_id")
+			if err != nil {
+				return err
+			}
+			return s.store.AddApproval(ctx, a, u, id, &store.ApprovalItem{Name: r.PostFormValue("name"), LimitDays: limit, AgentID: agent})
+		}
+		in := store.StepInput{Date: r.PostFormValue("date"), Reason: r.PostFormValue("lost_reason"), Note: r.PostFormValue("note")}
+		switch xinlu.ProjectAction(action) {
+		case xinlu.ProjectSavePlan, xinlu.ProjectSubmitPlan:
+			if in.Plan, err = planFromForm(r); err != nil {
+				return err
+			}
+		case xinlu.ProjectSign:
+			contract, err := formWan(r, "contract_yuan")
+			if err != nil {
+				return err
+			}
+			in.Signing = &xinlu.Signing{SignedOn: r.PostFormValue("signed_on"), ContractYuan: contract,
+				PromisedStart: r.PostFormValue("promised_start"), PromisedProduce: r.PostFormValue("promised_produce"),
+				FundsSchedule: strings.TrimSpace(r.PostFormValue("funds_schedule"))}
+		case xinlu.ProjectAssignSponsor:
+			if in.SponsorID, err = formInt64(r, "sponsor_id"); err != nil {
+				return err
+			}
+		}
+		_, err = s.store.StepProject(ctx, a, u, id, version, xinlu.ProjectAction(action), in)
+		return err
+	}()
+	s.afterStep(w, r, id, action, err)
+}
+
+// afterStep ends a step: back to the project page with a flash, or the
+// page again with the error beside the form that caused it.
+func (s *Server) afterStep(w http.ResponseWriter, r *http.Request, id int64, action string, err error) {
+	if err != nil {
+		if isFormError(err) {
+			s.projectPage(w, r, statusOf(err), "project_show", id, err, action)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "flash.updated")
+	redirect(w, r, "/projects/"+strconv.FormatInt(id, 10))
+}
+
+func (s *Server) projectApprovalStep(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	item, err := pathID(r, "item")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if _, err := s.store.ProjectByID(r.Context(), info.user.ZoneID, id); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	err = func() error {
+		version, err := formInt(r, "version")
+		if err != nil {
+			return err
+		}
+		agent, err := formInt64(r, "agent_id")
+		if err != nil {
+			return err
+		}
+		_, err = s.store.StepApproval(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, item, version, r.PathValue("action"),
+			store.ApprovalInput{AgentID: agent, Note: r.PostFormValue("note")})
+		return err
+	}()
+	s.afterStep(w, r, id, "approval", err)
+}
