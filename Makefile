@@ -58,13 +58,15 @@ vulncheck: assets
 		-vulns "$$($(GO) env GOMODCACHE)/golang.org/x/vulndb@$(VULNDB_VERSION)/data/osv" -out .vulndb
 	$(GO) run $(GOVULNCHECK) -db "file://$$(pwd)/.vulndb" ./...
 
-# Go benchmarks of the request path and the stores.
+# Go benchmarks of the request path and the stores, then the load test of
+# a real server on a seeded database (LEADS=N, default 100000; needs wrk).
 bench: assets
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(MAKE) loadtest
 
 # A load test of a real server on a seeded database (needs wrk).
 loadtest: build
-	scripts/loadtest.sh
+	LEADS=$${LEADS:-100000} scripts/loadtest.sh
 
 # Static binaries for the usual intranet servers.
 release: assets

@@ -1,16 +1,22 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"xinlu/internal/api"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
+	"xinlu/internal/xlsx"
 )
 
 func TestProjectAPI(t *testing.T) {
@@ -88,5 +94,117 @@ func TestProjectAPI(t *testing.T) {
 	}
 	if status, _ := e.call(member, "GET", "/projects/999999", ""); status != 404 {
 		t.Fatalf("missing: %d", status)
+	}
+}
+
+// TestProjectExportAPI: the ledger export of the API is the pages'
+// workbook: title, 万元 headers, the filtered rows, a 合计 row; audited
+// with the filter and the row count; described in the OpenAPI document.
+func TestProjectExportAPI(t *testing.T) {
+	e := newTeamParkEnv(t)
+	ctx := context.Background()
+	for _, p := range []struct {
+		name, company, industry string
+		stage                   xinlu.Stage
+		total                   int64
+	}{
+		{"新材料一期", "新材料有限公司", "materials", xinlu.StagePromotion, 300_000_000},
+		{"=新材料二期", "材料二公司", "materials", xinlu.StagePackaging, 12_345_678},
+		{"装备项目", "装备有限公司", "equipment", xinlu.StagePromotion, 50_000_000},
+	} {
+		r := &store.ProjectRecord{}
+		r.ZoneID, r.Name, r.Company, r.Industry, r.Stage, r.Plan.TotalYuan = e.zone.ID, p.name, p.company, p.industry, p.stage, p.total
+		if err := e.st.CreateProject(ctx, xinlu.SystemActor(e.zone.ID), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	member := e.login("member")
+	get := func(token, path string) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1"+path, nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, b
+	}
+
+	res, body := get(member, "/projects/export.xlsx?industry=materials")
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != xlsx.ContentType ||
+		!strings.HasPrefix(res.Header.Get("Content-Disposition"), `attachment; filename="projects-`) {
+		t.Fatalf("export: %d %v %.200s", res.StatusCode, res.Header, body)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(f.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Title, unit line, header, two materials projects, 合计.
+	if len(rows) != 3+2+1 || rows[0][0] != "项目台账" || !strings.Contains(rows[1][0], "测试开发区") || !strings.Contains(rows[1][0], "测试member") {
+		t.Fatalf("export rows %q", rows)
+	}
+	if h := rows[2]; len(h) < 16 || h[6] != "总投资（万元）" || !strings.Contains(h[7], "万元") || !strings.Contains(h[8], "万元") {
+		t.Fatalf("header %q", rows[2])
+	}
+	names := rows[3][1] + "|" + rows[4][1]
+	if !strings.Contains(names, "新材料一期") || !strings.Contains(names, "'=新材料二期") || strings.Contains(names, "装备") {
+		t.Fatalf("rows as filtered: %q", names)
+	}
+	for _, r := range rows[3:5] {
+		if r[3] == "materials" || r[4] == "promotion" || r[4] == "packaging" { // labels, not codes
+			t.Fatalf("codes in %q", r)
+		}
+	}
+	if sum := rows[5]; sum[0] != "合计" || sum[6] != "31,234.57" {
+		t.Fatalf("sum row %q", sum)
+	}
+	entries, _, err := e.st.ListAudit(ctx, xinlu.AuditFilter{ZoneID: e.zone.ID, Action: "project.export"})
+	if err != nil || len(entries) != 1 || !strings.Contains(entries[0].After, `"rows":2`) || !strings.Contains(entries[0].After, `"filter":"industry=materials"`) {
+		t.Fatalf("export audit %+v %v", entries, err)
+	}
+
+	// The stage filter narrows across industries.
+	_, body = get(member, "/projects/export.xlsx?stage=promotion")
+	f2, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f2.Close()
+	if rows, _ = f2.GetRows(f2.GetSheetName(0)); len(rows) != 3+2+1 || rows[5][6] != "35,000.00" {
+		t.Fatalf("promotion export %q", rows)
+	}
+	if res, body := get(member, "/projects/export.xlsx?stage=nowhere"); res.StatusCode != 422 || !strings.Contains(string(body), `"field":"stage"`) {
+		t.Fatalf("bad stage: %d %s", res.StatusCode, body)
+	}
+	if res, _ := get("", "/projects/export.xlsx"); res.StatusCode != 401 {
+		t.Fatalf("anonymous export: %d", res.StatusCode)
+	}
+
+	doc, err := api.OpenAPIDocument()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	var op struct {
+		Responses map[string]struct {
+			Content map[string]json.RawMessage `json:"content"`
+		} `json:"responses"`
+	}
+	if err := json.Unmarshal(doc, &d); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(d.Paths["/projects/export.xlsx"]["get"], &op); err != nil || op.Responses["200"].Content[xlsx.ContentType] == nil {
+		t.Fatal("GET /projects/export.xlsx is not described as a workbook")
 	}
 }

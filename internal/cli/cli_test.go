@@ -75,6 +75,11 @@ func TestDemoIsIdempotent(t *testing.T) {
 	if got := countRows(t, path, "calendar_days"); got < 30 {
 		t.Errorf("demo calendar has %d days", got)
 	}
+	for table, least := range map[string]int{"leads": 250, "projects": 30, "project_events": 200, "approval_items": 100, "funds_in_place": 20} {
+		if got := countRows(t, path, table); got < least {
+			t.Errorf("demo has %d %s, want at least %d", got, table, least)
+		}
+	}
 	before := countRows(t, path, "audit_log")
 	r = run(t, "", "demo", "--db", dsn, "--password", "Other@2026")
 	if r.code != 0 || !strings.Contains(r.stdout, "nothing changed") {

@@ -12,15 +12,19 @@ import (
 )
 
 func runDemo(ctx context.Context, env Env, args []string) error {
-	fs := newFlags(env, "demo", "demo [--db DSN] [--key-file FILE] [--password P]")
+	fs := newFlags(env, "demo", "demo [--db DSN] [--key-file FILE] [--password P] [--leads N]")
 	db := dbFlag(fs, env)
 	password := fs.String("password", "", "give every demo user this `password` with no forced change (for trials and tests); without it each gets a random one to change at first login")
+	leads := fs.Int("leads", 0, "then add `N` leads at scale to the demo zone (most rejected or dormant, about 10% projects over every stage), through the bulk loader: no duplicate search, one audit row per batch")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
 		return usagef("unexpected argument %q", pos[0])
+	}
+	if *leads < 0 {
+		return usagef("--leads: a count of leads, 0 or more")
 	}
 	if *password != "" {
 		if err := xinlu.ValidatePassword(*password, ""); err != nil {
@@ -53,6 +57,15 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 	}
 	if res.Created && *password == "" {
 		fmt.Fprintln(w, "\nEach demo user must change this password at first login.")
+	}
+	if *leads > 0 {
+		start := time.Now()
+		sr, err := demo.SeedScale(ctx, st, demo.ScaleOptions{Leads: *leads, Progress: progressBar(env.Stderr, "leads")})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "\nadded %d leads, %d projects, %d approval items, %d funds entries and %d timeline events in %d batches in %s\n",
+			sr.Leads, sr.Projects, sr.Approvals, sr.Funds, sr.Events, sr.Batches, time.Since(start).Round(time.Millisecond))
 	}
 	return nil
 }

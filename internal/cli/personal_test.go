@@ -99,7 +99,7 @@ func TestKeysRotateAndSM4(t *testing.T) {
 		t.Fatalf("demo: %+v", r)
 	}
 	r := run(t, "", "keys", "rotate", "--db", dsn, "--key-file", keyFile)
-	if r.code != 0 || !strings.Contains(r.stdout, "data key 2 (sm4-gcm) is now active") || !strings.Contains(r.stderr, "re-encrypted 120 of 120 values") {
+	if r.code != 0 || !strings.Contains(r.stdout, "data key 2 (sm4-gcm) is now active") || !strings.Contains(r.stderr, "re-encrypted 420 of 420 values") {
 		t.Fatalf("rotate: %+v", r)
 	}
 	db := openSQL(t, path)
@@ -119,7 +119,7 @@ func TestKeysRotateAndSM4(t *testing.T) {
 		t.Fatalf("after rotation: %d sealed, %d plain", sealed, plain)
 	}
 	r = run(t, "", "keys", "status", "--db", dsn, "--key-file", keyFile)
-	if !strings.Contains(r.stdout, "retired") || !strings.Contains(r.stdout, "120\n") {
+	if !strings.Contains(r.stdout, "retired") || !strings.Contains(r.stdout, "420\n") {
 		t.Fatalf("status: %s", r.stdout)
 	}
 	// Everything still reads back through xinlu.

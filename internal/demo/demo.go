@@ -155,6 +155,9 @@ func Seed(ctx context.Context, st *store.Store, opt Options) (*Result, error) {
 	if err := o.seedStaff(ctx, st, a, z, rng, today, byRole); err != nil {
 		return nil, err
 	}
+	if err := seedPipeline(ctx, st, z, o, opt.Today); err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
 	if opt.Progress != nil {
 		opt.Progress(total+1, total+1)
 	}

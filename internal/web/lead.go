@@ -261,6 +261,9 @@ func (s *Server) leadPage(w http.ResponseWriter, r *http.Request, status int, id
 		Reported: r.URL.Query().Get("reported") == "1", IsReporter: u.MemberID != 0 && u.MemberID == l.ReporterID,
 		Can: leadAllowed(u, l), VetoGrounds: xinlu.VetoGrounds, Err: stepErr}
 	for _, d := range dups {
+		if d.Kind == "project" && d.ID == l.ProjectID {
+			continue // the project this lead became is no duplicate of it
+		}
 		v.Dups = append(v.Dups, leadDup{Match: d, Percent: int(d.Score*100 + 0.5)})
 	}
 	for _, f := range reasonSteps {

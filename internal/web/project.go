@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"xinlu/internal/api"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 	"xinlu/internal/xlsx"
@@ -199,13 +200,10 @@ func (s *Server) projectKanban(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "kanban", s.printer(r).T("projects.kanban_title"), view)
 }
 
-// maxProjectExport bounds one export; narrow the filter for more.
-const maxProjectExport = 50000
-
 func (s *Server) projectExport(w http.ResponseWriter, r *http.Request) {
 	info := requestInfo(r.Context())
 	f, q := projectFilter(r, info.user)
-	rep, err := s.projectReport(r, f)
+	rep, err := api.ProjectLedgerReport(r.Context(), s.store, s.printer(r), info.user, f, s.today())
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -221,45 +219,6 @@ func (s *Server) projectExport(w http.ResponseWriter, r *http.Request) {
 	if err := rep.Write(w); err != nil {
 		s.log.Error("project export", "err", err)
 	}
-}
-
-// projectReport builds the ledger workbook of a filtered view: labels, not
-// codes; amounts in 万元; a 合计 row over the amounts.
-func (s *Server) projectReport(r *http.Request, f store.ProjectFilter) (*xlsx.Report, error) {
-	info := requestInfo(r.Context())
-	p := s.printer(r)
-	rep := &xlsx.Report{Sheet: p.T("projects.export_title"), Title: p.T("projects.export_title"), Date: s.today(), By: info.user.Name,
-		Columns: []xlsx.Column{
-			{Header: p.T("projects.code"), Width: 16}, {Header: p.T("field.project_name"), Width: 28}, {Header: p.T("field.company"), Width: 28},
-			{Header: p.T("field.industry"), Width: 12}, {Header: p.T("projects.stage"), Width: 10}, {Header: p.T("projects.status"), Width: 8},
-			{Header: p.T("projects.amount_wan"), Width: 16, Kind: xlsx.Money}, {Header: p.T("projects.contract_wan"), Width: 16, Kind: xlsx.Money},
-			{Header: p.T("projects.funds_wan"), Width: 16, Kind: xlsx.Money}, {Header: p.T("projects.sponsor"), Width: 10},
-			{Header: p.T("projects.park"), Width: 16}, {Header: p.T("field.signed_on"), Width: 12}, {Header: p.T("projects.started_on"), Width: 12},
-			{Header: p.T("projects.produced_on"), Width: 12}, {Header: p.T("projects.stage_due"), Width: 12}, {Header: p.T("projects.light"), Width: 8},
-		}, SumCols: []int{6, 7, 8}}
-	if z, err := s.store.ZoneByID(r.Context(), info.user.ZoneID); err == nil {
-		rep.Unit = z.Name
-	}
-	for page := 1; len(rep.Rows) < maxProjectExport; page++ {
-		f.Page = xinlu.Page{Page: page, PerPage: xinlu.MaxPerPage}
-		items, _, err := s.store.ListProjects(r.Context(), f)
-		if err != nil {
-			return nil, err
-		}
-		for _, it := range items {
-			light := ""
-			if it.Light != xinlu.LightNone {
-				light = p.T("projects.light." + string(it.Light))
-			}
-			rep.Rows = append(rep.Rows, []any{it.Code, it.Name, it.Company, p.T("industry." + it.Industry), p.T("stage." + string(it.Stage)),
-				p.T("project.status." + string(it.Status)), it.Plan.TotalYuan, it.Signing.ContractYuan, it.FundsYuan, it.SponsorName,
-				it.ParkName, it.Signing.SignedOn, it.StartedOn, it.ProducedOn, it.StageDue, light})
-		}
-		if len(items) < xinlu.MaxPerPage {
-			break
-		}
-	}
-	return rep, nil
 }
 
 type projectShowView struct {
@@ -347,11 +306,17 @@ func formFloat(r *http.Request, name string) (float64, error) {
 	return f, nil
 }
 
-// formWan reads an amount typed in 万元 (two decimals) as yuan.
+// formWan reads an amount typed in 万元 (two decimals) as yuan. Thousands
+// separators are allowed: the forms fill amounts in as the pages show them
+// ("52,000.50").
 func formWan(r *http.Request, name string) (int64, error) {
-	f, err := formFloat(r, name)
+	v := strings.ReplaceAll(strings.TrimSpace(r.PostFormValue(name)), ",", "")
+	if v == "" {
+		return 0, nil
+	}
+	f, err := strconv.ParseFloat(v, 64)
 	if err != nil {
-		return 0, err
+		return 0, xinlu.Invalid(name, "error.number")
 	}
 	return int64(f*10000 + 0.5), nil
 }

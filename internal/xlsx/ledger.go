@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/width"
@@ -40,9 +41,21 @@ import (
 //	已投产、投产、试生产、竣工        → production
 //	达产、已达产、达产达效            → full_production
 //
-// Trailing 阶段/中/状态 and a leading 项目 are ignored ("在谈中", "前期阶段"),
-// and the codes themselves are accepted. LedgerOptions.Stages adds or
-// overrides words.
+// Trailing 阶段/中/状态, a leading 项目 and a remark after a comma are
+// ignored ("在谈中", "前期阶段", "已签约，正在办理环评"), and the codes
+// themselves are accepted. LedgerOptions.Stages adds or overrides words.
+//
+// Industry: a row's own 所属产业 cell wins (the sample files a 铸造 project
+// under 一、智慧装备制造产业); else the section row above it; else "other".
+// A top-level section naming an unknown industry ("二、新能源产业") is a
+// problem on each row under it that has no 所属产业 of its own; a
+// sub-section ("（一）续建项目") keeps the industry. LedgerOptions.Industries
+// adds a zone's own words and codes.
+//
+// Skipped: rows above the header (title, 填报单位, 单位：万元), a row of
+// column numbers under it, section rows, blank rows, 合计/小计/总计 rows and
+// unlabelled rows of SUM formulas, repeated headers, and notes under the
+// table ("注：…", "说明", following numbered lines, 填报人：…).
 
 // DefaultLedgerMaxRows caps the project rows of one ledger.
 const DefaultLedgerMaxRows = 20000
@@ -51,10 +64,17 @@ const DefaultLedgerMaxRows = 20000
 const DefaultLedgerMaxBytes = 32 << 20
 
 const (
-	ledgerHeaderScanRows = 30  // the header must be within the first rows of a sheet
-	ledgerMaxCols        = 128 // columns beyond are not read
-	ledgerSlackRows      = 2000
+	ledgerHeaderScanRows = 30   // the header must be within the first rows of a sheet
+	ledgerMaxCols        = 128  // columns beyond are not read
+	ledgerSlackRows      = 2000 // rows that are not projects: sections, totals, notes
+	ledgerMaxSheets      = 50   // sheets searched for the header
+	ledgerWideCols       = 1024 // reading a row costs up to its last value's column; rows average at most a quarter of this
 )
+
+// errTooWide refuses a sheet with values far to the right on many rows.
+func errTooWide(sheet string) error {
+	return fmt.Errorf("%w：工作表「%s」右侧有大量多余内容，请删除后再导入", ErrLedgerTooLarge, sheet)
+}
 
 // ledgerOpenLimits keep a small upload from unzipping into a large one.
 var ledgerOpenLimits = excelize.Options{UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 16 << 20}
@@ -309,14 +329,25 @@ func ReadLedger(r io.Reader, opts LedgerOptions) (l *Ledger, err error) {
 		}
 		sheets = []string{opts.Sheet}
 	}
+	if len(sheets) > ledgerMaxSheets {
+		sheets = sheets[:ledgerMaxSheets] // the ledger is among the first sheets, or named
+	}
 	date1904 := false
 	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
 		date1904 = *p.Date1904
 	}
 
+	parts := openBookParts(b)
 	best := &LedgerHeaderError{Missing: ledgerRequiredLabels(nil)}
 	bestFound := -1
 	for _, sheet := range sheets {
+		shape, ok := parts.scan(sheet, ledgerHeaderScanRows)
+		if !ok {
+			return nil, ErrLedgerNotWorkbook
+		}
+		if shape.cells > ledgerHeaderScanRows*ledgerWideCols {
+			return nil, errTooWide(sheet)
+		}
 		top, err := readSheetRows(f, sheet, ledgerHeaderScanRows, ledgerHeaderScanRows)
 		if err != nil {
 			return nil, ErrLedgerNotWorkbook
@@ -329,7 +360,7 @@ func ReadLedger(r io.Reader, opts LedgerOptions) (l *Ledger, err error) {
 			}
 			continue
 		}
-		return readLedgerSheet(f, b, sheet, h, date1904, opts)
+		return readLedgerSheet(f, parts, sheet, h, date1904, opts)
 	}
 	return nil, best
 }
@@ -417,10 +448,8 @@ func streamSheet(f *excelize.File, sheet string, raw bool, maxRows int, visit fu
 
 // ledgerHeader is where the header is and what it maps.
 type ledgerHeader struct {
-	first, last int // indexes into the top rows: one row, or two for a two-level header
-	firstN      int // Excel row numbers
-	lastN       int
-	idx         map[string]int
+	firstN, lastN int // Excel row numbers: one row, or two for a two-level header
+	idx           map[string]int
 }
 
 // findLedgerHeader finds the first row naming the required columns, alone
@@ -429,21 +458,21 @@ type ledgerHeader struct {
 func findLedgerHeader(rows []sheetRow) (*ledgerHeader, int, map[string]int) {
 	best, bestIdx := -1, map[string]int(nil)
 	for i, r := range rows {
-		idx := MatchColumns(cleanHeaders(r.text), ledgerColumns)
+		idx := matchLedgerColumns(r.text)
 		var two map[string]int
 		// Only a header-like row has a second level under it; a title row
 		// over the header does not.
 		if len(idx) >= 2 && i+1 < len(rows) && rows[i+1].n == r.n+1 {
-			two = MatchColumns(cleanHeaders(combineHeader(r.text, rows[i+1].text)), ledgerColumns)
+			two = matchLedgerColumns(combineHeader(r.text, rows[i+1].text))
 			if !widens(two, idx) {
 				two = nil
 			}
 		}
 		switch {
 		case two != nil && hasAll(two, ledgerRequired):
-			return &ledgerHeader{first: i, last: i + 1, firstN: r.n, lastN: rows[i+1].n, idx: two}, len(two), two
+			return &ledgerHeader{firstN: r.n, lastN: rows[i+1].n, idx: two}, len(two), two
 		case hasAll(idx, ledgerRequired):
-			return &ledgerHeader{first: i, last: i, firstN: r.n, lastN: r.n, idx: idx}, len(idx), idx
+			return &ledgerHeader{firstN: r.n, lastN: r.n, idx: idx}, len(idx), idx
 		}
 		for _, m := range []map[string]int{idx, two} {
 			if len(m) > best {
@@ -518,16 +547,34 @@ func headerUnit(h string) string {
 	return ""
 }
 
-// cleanHeaders prepares header cells for MatchColumns: "总投资/万元" and
-// "总投资 单位：万元" lose their unit like "总投资（万元）" does.
-func cleanHeaders(cells []string) []string {
-	out := make([]string, len(cells))
-	for i, c := range cells {
-		c = reHeaderSlash.ReplaceAllString(c, "")
-		c = reHeaderUnitPre.ReplaceAllString(c, "")
-		out[i] = c
+// ledgerVariants are ledgerColumns after NormalizeHeader: variant → field.
+var ledgerVariants = map[string]string{}
+
+func init() {
+	for field, variants := range ledgerColumns {
+		for _, v := range variants {
+			ledgerVariants[NormalizeHeader(v)] = field
+		}
 	}
-	return out
+}
+
+// matchLedgerColumns is MatchColumns(header, ledgerColumns), with each cell
+// normalised once (NormalizeHeader builds a replacer on every call), and
+// "总投资/万元" and "总投资 单位：万元" losing their unit like "总投资（万元）".
+func matchLedgerColumns(header []string) map[string]int {
+	idx := map[string]int{}
+	for i, h := range header {
+		if strings.TrimSpace(h) == "" || len(h) > 200 {
+			continue
+		}
+		h = reHeaderUnitPre.ReplaceAllString(reHeaderSlash.ReplaceAllString(h, ""), "")
+		if field, ok := ledgerVariants[NormalizeHeader(h)]; ok {
+			if _, seen := idx[field]; !seen {
+				idx[field] = i
+			}
+		}
+	}
+	return idx
 }
 
 // headerLabel is a header cell as messages name it: one line, no unit.
@@ -538,15 +585,25 @@ func headerLabel(h string) string {
 // unitYuan is how many yuan one unit is.
 var unitYuan = map[string]int64{"元": 1, "万元": 10000, "亿元": 100000000}
 
-func readLedgerSheet(f *excelize.File, b []byte, sheet string, h *ledgerHeader, date1904 bool, opts LedgerOptions) (*Ledger, error) {
-	rows, err := readSheetRows(f, sheet, 0, opts.MaxRows+ledgerSlackRows)
+func readLedgerSheet(f *excelize.File, parts *bookParts, sheet string, h *ledgerHeader, date1904 bool, opts LedgerOptions) (*Ledger, error) {
+	tooMany := fmt.Errorf("%w（最多 %d 行）", ErrLedgerTooManyRows, opts.MaxRows)
+	limit := opts.MaxRows + ledgerSlackRows
+	shape, ok := parts.scan(sheet, 0)
+	switch {
+	case !ok:
+		return nil, ErrLedgerNotWorkbook
+	case shape.valueRows > limit:
+		return nil, tooMany
+	case shape.cells > int64(limit)*ledgerWideCols/4:
+		return nil, errTooWide(sheet)
+	}
+	rows, err := readSheetRows(f, sheet, 0, limit)
 	if err != nil {
 		if errors.Is(err, ErrLedgerTooManyRows) {
-			return nil, fmt.Errorf("%w（最多 %d 行）", ErrLedgerTooManyRows, opts.MaxRows)
+			return nil, tooMany
 		}
 		return nil, ErrLedgerNotWorkbook
 	}
-	shape := scanSheetShape(b, sheet, rows)
 	fillMerges(rows, shape.merges, h)
 
 	out := &Ledger{Sheet: sheet, HeaderRow: h.lastN, Unit: opts.DefaultUnit}
@@ -567,7 +624,7 @@ func readLedgerSheet(f *excelize.File, b []byte, sheet string, h *ledgerHeader, 
 	} else {
 		header = combineHeader(hfirst, hlast)
 	}
-	idx := MatchColumns(cleanHeaders(header), ledgerColumns)
+	idx := matchLedgerColumns(header)
 	if !hasAll(idx, ledgerRequired) { // cannot happen: the header was found on the same cells
 		idx = h.idx
 	}
@@ -607,7 +664,7 @@ func readLedgerSheet(f *excelize.File, b []byte, sheet string, h *ledgerHeader, 
 		return unitYuan[out.Unit]
 	}
 	rd := &ledgerReader{
-		opts: opts, idx: idx, label: label, date1904: date1904,
+		idx: idx, label: label, date1904: date1904,
 		totalUnit: unit(lfTotal), fixedUnit: unit(lfFixed),
 		seen: map[string]int{}, formulaRows: shape.formulaRows, mergedRows: shape.mergedAcross(idx[lfName]),
 		headerName: NormalizeHeader(cell(header, idx[lfName])), headerStage: NormalizeHeader(cell(header, idx[lfStage])),
@@ -635,7 +692,7 @@ func readLedgerSheet(f *excelize.File, b []byte, sheet string, h *ledgerHeader, 
 			continue
 		}
 		if len(out.Rows) == opts.MaxRows {
-			return nil, fmt.Errorf("%w（最多 %d 行）", ErrLedgerTooManyRows, opts.MaxRows)
+			return nil, tooMany
 		}
 		out.Rows = append(out.Rows, row)
 		out.Problems = append(out.Problems, probs...)
@@ -648,7 +705,6 @@ func readLedgerSheet(f *excelize.File, b []byte, sheet string, h *ledgerHeader, 
 
 // ledgerReader classifies and reads the rows under the header.
 type ledgerReader struct {
-	opts                    LedgerOptions
 	idx                     map[string]int
 	label                   map[string]string
 	date1904                bool
@@ -697,9 +753,9 @@ func (rd *ledgerReader) read(r sheetRow, first bool) (LedgerRow, []RowError, boo
 		return LedgerRow{}, nil, false
 	case leads && head.col <= nameCol && isTotalText(head.s):
 		return LedgerRow{}, nil, false
-	case name == "" && rd.formulaRows[r.n]:
+	case name == "" && text(lfCompany) == "" && text(lfStage) == "" && rd.formulaRows[r.n]:
 		return LedgerRow{}, nil, false // an unlabelled total: SUM formulas and no project
-	case NormalizeHeader(name) == rd.headerName && NormalizeHeader(text(lfStage)) == rd.headerStage:
+	case rd.repeatsHeader(name, text(lfStage)):
 		return LedgerRow{}, nil, false // the header repeated (a second page, a pasted block)
 	case first && isColumnNumbers(vals):
 		return LedgerRow{}, nil, false // 甲 乙 1 2 3 … under the header
@@ -820,6 +876,20 @@ func (rd *ledgerReader) read(r sheetRow, first bool) (LedgerRow, []RowError, boo
 	return row, probs, true
 }
 
+// repeatsHeader reports whether a row's name and stage cells are the
+// header's: the header repeated on a second page or in a pasted block.
+func (rd *ledgerReader) repeatsHeader(name, stage string) bool {
+	first := func(s string) rune {
+		r, _ := utf8.DecodeRuneInString(strings.TrimSpace(s))
+		return unicode.ToLower(r)
+	}
+	// A cheap look first: NormalizeHeader is costly for every row.
+	if name == "" || len(name) > 200 || first(name) != first(rd.headerName) {
+		return false
+	}
+	return NormalizeHeader(name) == rd.headerName && NormalizeHeader(stage) == rd.headerStage
+}
+
 // section takes a section row: one naming an industry sets it for the rows
 // under it; another top-level one ("一、续建项目") clears it; a sub-section
 // ("（一）续建项目") keeps it.
@@ -867,13 +937,27 @@ func (rd *ledgerReader) isIndustryWord(s string) bool {
 	return k != "" && (own || known)
 }
 
+// stageCode reads a 项目进展 cell; a remark after the stage ("已签约，正在
+// 办理环评") is let go.
 func (rd *ledgerReader) stageCode(s string) (string, bool) {
-	k := foldStage(s)
-	if code, ok := rd.stages[k]; ok {
-		return code, true
+	tries := []string{s}
+	if i := strings.IndexFunc(s, isStageBreak); i > 0 {
+		tries = append(tries, s[:i])
 	}
-	code, ok := ledgerStages[k]
-	return code, ok
+	for _, t := range tries {
+		k := foldStage(t)
+		if code, ok := rd.stages[k]; ok {
+			return code, true
+		}
+		if code, ok := ledgerStages[k]; ok {
+			return code, true
+		}
+	}
+	return "", false
+}
+
+func isStageBreak(r rune) bool {
+	return strings.ContainsRune(",，;；。、(（:：/", r)
 }
 
 // foldText is width-folded, lower-case text without spaces, punctuation or
@@ -1188,11 +1272,14 @@ func serialOf(year int, date1904 bool) float64 {
 // cellRange is a merged range, 1-based and inclusive.
 type cellRange struct{ r1, c1, r2, c2 int }
 
-// sheetShape is what the cell values do not say: merged ranges and the rows
-// holding formulas.
+// sheetShape is what the cell values do not say, from a scan of the
+// sheet's XML: merged ranges, the rows holding formulas, and what reading
+// the rows will cost.
 type sheetShape struct {
 	merges      []cellRange
 	formulaRows map[int]bool
+	valueRows   int   // rows with a value
+	cells       int64 // over the rows, the last column with a value: what excelize allocates to read them
 }
 
 // mergedAcross lists the rows with a range merged across the given column
@@ -1207,90 +1294,128 @@ func (s sheetShape) mergedAcross(col int) map[int]bool {
 	return out
 }
 
-// scanSheetShape streams the sheet's XML for merged ranges and formulas.
-// excelize would load the whole worksheet into memory for these; a scan
-// keeps a large upload cheap. On any trouble it returns what it has: the
-// rows are then classified by their text alone.
-func scanSheetShape(b []byte, sheet string, rows []sheetRow) sheetShape {
-	shape := sheetShape{formulaRows: map[int]bool{}}
+// bookParts finds the worksheet parts in the workbook's zip, to scan them
+// with a streaming decoder: excelize would load a whole worksheet into
+// memory for merged ranges and formulas, and its row reader allocates up
+// to the last column with a value, which a tiny hostile file can put at
+// XFD on every row.
+type bookParts struct {
+	files  map[string]*zip.File // by lower-case name
+	sheets map[string]string    // sheet name → part name
+}
+
+func openBookParts(b []byte) *bookParts {
+	bp := &bookParts{files: map[string]*zip.File{}, sheets: map[string]string{}}
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
-		return shape
+		return bp
 	}
-	files := map[string]*zip.File{}
 	for _, f := range zr.File {
-		files[strings.ToLower(strings.TrimPrefix(f.Name, "/"))] = f
+		bp.files[strings.ToLower(strings.TrimPrefix(f.Name, "/"))] = f
 	}
-	open := func(name string, limit int64) *xml.Decoder {
-		f := files[strings.ToLower(name)]
-		if f == nil {
-			return nil
+	resolve := func(dir, target string) string {
+		if strings.HasPrefix(target, "/") {
+			return path.Clean(target[1:])
 		}
-		rc, err := f.Open()
-		if err != nil {
-			return nil
-		}
-		return xml.NewDecoder(io.LimitReader(rc, limit))
+		return path.Join(dir, target)
 	}
-	rid := ""
-	if d := open("xl/workbook.xml", 8<<20); d != nil {
-		for rid == "" {
+	rels := func(name string) map[string][2]string { // Id → Type, Target
+		out := map[string][2]string{}
+		d := bp.open(name, 8<<20)
+		for d != nil && len(out) < 10000 {
 			tok, err := d.RawToken()
 			if err != nil {
 				break
 			}
-			if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "sheet" && attr(se, "", "name") == sheet {
-				rid = attr(se, "r", "id")
+			if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "Relationship" {
+				out[attr(se, "", "Id")] = [2]string{attr(se, "", "Type"), attr(se, "", "Target")}
 			}
 		}
+		return out
 	}
-	target := ""
-	if d := open("xl/_rels/workbook.xml.rels", 8<<20); d != nil && rid != "" {
-		for target == "" {
-			tok, err := d.RawToken()
-			if err != nil {
-				break
-			}
-			if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "Relationship" && attr(se, "", "Id") == rid {
-				target = attr(se, "", "Target")
-			}
+	workbook := "xl/workbook.xml"
+	for _, r := range rels("_rels/.rels") {
+		if strings.HasSuffix(r[0], "/officeDocument") {
+			workbook = resolve("", r[1])
 		}
 	}
-	if target == "" {
-		return shape
-	}
-	if strings.HasPrefix(target, "/") {
-		target = path.Clean(target[1:])
-	} else {
-		target = path.Join("xl", target)
-	}
-	d := open(target, 256<<20)
-	if d == nil {
-		return shape
-	}
-	maxRow := 0
-	if len(rows) > 0 {
-		maxRow = rows[len(rows)-1].n
-	}
-	rowN := 0
-	for {
+	wbRels := rels(path.Join(path.Dir(workbook), "_rels", path.Base(workbook)+".rels"))
+	d := bp.open(workbook, 8<<20)
+	for d != nil && len(bp.sheets) < 10000 {
 		tok, err := d.RawToken()
 		if err != nil {
 			break
 		}
-		se, ok := tok.(xml.StartElement)
-		if !ok {
+		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "sheet" {
+			if r, ok := wbRels[attr(se, "r", "id")]; ok {
+				bp.sheets[attr(se, "", "name")] = resolve(path.Dir(workbook), r[1])
+			}
+		}
+	}
+	return bp
+}
+
+func (bp *bookParts) open(name string, limit int64) *xml.Decoder {
+	f := bp.files[strings.ToLower(name)]
+	if f == nil {
+		return nil
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil
+	}
+	return xml.NewDecoder(io.LimitReader(rc, limit))
+}
+
+// scan streams a sheet's XML up to row untilRow (0: all of it); ok is false
+// when the sheet's part cannot be found.
+func (bp *bookParts) scan(sheet string, untilRow int) (shape sheetShape, ok bool) {
+	shape.formulaRows = map[int]bool{}
+	d := bp.open(bp.sheets[sheet], 256<<20)
+	if d == nil {
+		return shape, false
+	}
+	rowN, col, last := 0, 0, 0
+	flush := func() {
+		if last > 0 {
+			shape.valueRows++
+			shape.cells += int64(last)
+		}
+		last = 0
+	}
+	defer flush()
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			return shape, true
+		}
+		se, isStart := tok.(xml.StartElement)
+		if !isStart {
 			continue
 		}
 		switch se.Name.Local {
 		case "row":
+			flush()
 			if n, err := strconv.Atoi(attr(se, "", "r")); err == nil {
 				rowN = n
 			} else {
 				rowN++
 			}
+			col = 0
+			if untilRow > 0 && rowN > untilRow {
+				return shape, true
+			}
+		case "c":
+			if c := columnOf(attr(se, "", "r")); c > 0 {
+				col = c
+			} else {
+				col++
+			}
+		case "v", "is":
+			last = max(last, col)
 		case "f":
-			if rowN <= maxRow && len(shape.formulaRows) < 100000 {
+			last = max(last, col)
+			if len(shape.formulaRows) < 100000 {
 				shape.formulaRows[rowN] = true
 			}
 		case "mergeCell":
@@ -1300,13 +1425,25 @@ func scanSheetShape(b []byte, sheet string, rows []sheetRow) sheetShape {
 			}
 			c1, r1, err1 := excelize.CellNameToCoordinates(parts[0])
 			c2, r2, err2 := excelize.CellNameToCoordinates(parts[1])
-			if err1 != nil || err2 != nil || r1 > maxRow {
-				continue
+			if err1 == nil && err2 == nil {
+				shape.merges = append(shape.merges, cellRange{min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)})
 			}
-			shape.merges = append(shape.merges, cellRange{min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)})
 		}
 	}
-	return shape
+}
+
+// columnOf is the column number of a cell reference ("AB12" → 28), 0 if
+// it has none.
+func columnOf(ref string) int {
+	c := 0
+	for i := 0; i < len(ref) && i < 4; i++ {
+		ch := ref[i] | 0x20 // lower case
+		if ch < 'a' || ch > 'z' {
+			break
+		}
+		c = c*26 + int(ch-'a'+1)
+	}
+	return c
 }
 
 // attr is an attribute of a raw token: space "" for an unprefixed one, any

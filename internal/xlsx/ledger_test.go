@@ -1,9 +1,11 @@
 package xlsx
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -152,8 +154,12 @@ func TestReadLedgerSample(t *testing.T) {
 		t.Errorf("total %d", sum)
 	}
 
-	// Keys are stable across imports and distinct within the file.
-	again := readLedgerBytes(t, b, LedgerOptions{})
+	// Keys are stable across imports and distinct within the file; the same
+	// workbook saved uncompressed reads the same.
+	again := readLedgerBytes(t, storedZip(t, b), LedgerOptions{})
+	if !slices.Equal(again.Rows, l.Rows) {
+		t.Errorf("stored zip: %+v", again.Rows)
+	}
 	keys := map[string]bool{}
 	for i, r := range l.Rows {
 		if r.Key() != again.Rows[i].Key() || keys[r.Key()] {
@@ -399,9 +405,11 @@ func TestReadLedgerFindsTheLedgerSheet(t *testing.T) {
 	f.SetSheetName("Sheet1", "填写说明")
 	f.SetCellValue("填写说明", "A1", "请按模板填写")
 	f.NewSheet("汇总")
-	f.SetSheetRow("汇总", "A5", &[]any{"项目名称", "进展", "投资主体"})
-	f.SetSheetRow("汇总", "A6", &[]any{"甲项目", "已达产", "甲公司"})
-	f.SetSheetRow("汇总", "A1048576", &[]any{"注：最后一行"})
+	sw, _ := f.NewStreamWriter("汇总")
+	sw.SetRow("A5", []any{"项目名称", "进展", "投资主体"})
+	sw.SetRow("A6", []any{"甲项目", "已达产", "甲公司"})
+	sw.SetRow("A1048576", []any{"注：最后一行"}) // the last row Excel has
+	sw.Flush()
 	var buf bytes.Buffer
 	f.Write(&buf)
 	l := readLedgerBytes(t, buf.Bytes(), LedgerOptions{})
@@ -516,12 +524,13 @@ func TestLedgerStageWords(t *testing.T) {
 		"已签约": "agency", "签约": "agency", "已开工": "construction", "在建": "construction", "建设中": "construction",
 		"已投产": "production", "试生产": "production", "达产": "full_production", "已达产": "full_production",
 		"线索": "lead", "甄别": "screening", "策划包装": "packaging", "full_production": "full_production", " 已 开工 ": "construction",
+		"已签约，正在办理环评": "agency", "在谈（第三轮）": "promotion",
 	} {
 		if got, ok := (&ledgerReader{}).stageCode(in); !ok || got != want {
 			t.Errorf("stage %q = %q, want %q", in, got, want)
 		}
 	}
-	for _, in := range []string{"", "研究中", "完成", "中"} {
+	for _, in := range []string{"", "研究中", "完成", "中", "研究中，已签约"} {
 		if got, ok := (&ledgerReader{}).stageCode(in); ok {
 			t.Errorf("stage %q = %q", in, got)
 		}
@@ -548,7 +557,27 @@ func TestReadLedgerHostileSheets(t *testing.T) {
 		t.Errorf("too many rows: %v", err)
 	}
 
-	// A row reaching the last column: only the first columns are kept.
+	// Values at the last column on every row, under the header or further
+	// down: refused before excelize allocates 16,384 cells a row.
+	for _, from := range []int{2, 40} {
+		f = excelize.NewFile()
+		sw, _ = f.NewStreamWriter("Sheet1")
+		sw.SetRow("A1", []any{"项目名称", "项目进展"})
+		for r := from; r <= from+5000; r++ {
+			cell, _ := excelize.CoordinatesToCellName(excelize.MaxColumns, r)
+			sw.SetRow(cell, []any{1})
+		}
+		sw.Flush()
+		buf.Reset()
+		f.Write(&buf)
+		f.Close()
+		start := time.Now()
+		if _, err := ReadLedger(bytes.NewReader(buf.Bytes()), LedgerOptions{}); !errors.Is(err, ErrLedgerTooLarge) || time.Since(start) > 5*time.Second {
+			t.Errorf("wide from row %d: %v in %v", from, err, time.Since(start))
+		}
+	}
+
+	// One row reaching the last column: only the first columns are kept.
 	f = excelize.NewFile()
 	f.SetSheetRow("Sheet1", "A1", &[]any{"项目名称", "项目进展"})
 	f.SetSheetRow("Sheet1", "A2", &[]any{"甲项目", "在谈"})
@@ -562,14 +591,51 @@ func TestReadLedgerHostileSheets(t *testing.T) {
 	}
 }
 
+// storedZip rewrites a workbook uncompressed and without checksums, so
+// that the fuzzer's mutations reach the XML instead of failing the CRC.
+func storedZip(t testing.TB, b []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: f.Name, Method: zip.Store,
+			CompressedSize64: uint64(len(data)), UncompressedSize64: uint64(len(data))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 func FuzzReadLedger(f *testing.F) {
-	f.Add(readSample(f))
-	f.Add(ledgerBook(f, append(ledgerTop("元"),
+	sample := readSample(f)
+	generated := ledgerBook(f, append(ledgerTop("元"),
 		[]any{"一、生物医药产业"},
 		[]any{1, "甲", "乙", "1.2亿", "3000万", "已开工", "2026.6.30", "2026年5月18日", time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)},
 		[]any{"合计", nil, nil, formula{"SUM(D4:D5)", 1}},
-	), "A1:K1", "A4:K4"))
-	f.Add(ledgerBook(f, [][]any{{"项目", "公司", "阶段"}, {"甲", "乙", "达产"}, {"甲", "乙", "??"}}, "B2:B3"))
+	), "A1:K1", "A4:K4")
+	small := ledgerBook(f, [][]any{{"项目", "公司", "阶段"}, {"甲", "乙", "达产"}, {"甲", "乙", "??"}}, "B2:B3")
+	for _, b := range [][]byte{sample, generated, small} {
+		f.Add(b)
+		f.Add(storedZip(f, b))
+	}
 	f.Add([]byte("PK\x03\x04"))
 	f.Add([]byte{})
 	valid := map[string]bool{"": true, "lead": true, "screening": true, "packaging": true, "promotion": true,
@@ -591,6 +657,41 @@ func FuzzReadLedger(f *testing.F) {
 		}
 		for _, p := range l.Problems {
 			if !rows[p.Row] || p.Message == "" {
+				t.Fatalf("problem %+v", p)
+			}
+		}
+	})
+}
+
+// FuzzLedgerCells puts arbitrary text in the cells of a well-formed ledger,
+// where FuzzReadLedger mostly breaks the zip.
+func FuzzLedgerCells(f *testing.F) {
+	f.Add("高端数控机床项目", "已开工", "96,000", "2026年5月18日")
+	f.Add("一、智慧装备制造产业", "", "1.2亿", "46086")
+	f.Add("合计", "在谈", "1亿2000万", "2026.6.30")
+	f.Add("注：", "达产", "-0", "20260230")
+	f.Fuzz(func(t *testing.T, name, stage, amount, date string) {
+		if v, msg := parseAmount(amount, 10000); msg == "" && (v < 0 || v > maxLedgerYuan) || msg != "" && v != 0 {
+			t.Fatalf("parseAmount(%q) = %d, %q", amount, v, msg)
+		}
+		if d, msg := parseLedgerDate(date, date, false); msg == "" && d != "" {
+			if _, err := time.Parse("2006-01-02", d); err != nil {
+				t.Fatalf("parseLedgerDate(%q) = %q", date, d)
+			}
+		} else if msg != "" && d != "" {
+			t.Fatalf("parseLedgerDate(%q) = %q, %q", date, d, msg)
+		}
+		b := ledgerBook(t, append(ledgerTop("万元"),
+			[]any{"一、智慧装备制造产业"},
+			[]any{1, name, "某公司", amount, nil, stage, date},
+			[]any{2, "另一项目", "某公司", 1, nil, "在谈"},
+		), "A4:K4")
+		l, err := ReadLedger(bytes.NewReader(b), LedgerOptions{})
+		if err != nil {
+			return
+		}
+		for _, p := range l.Problems {
+			if p.Row != 5 && p.Row != 6 {
 				t.Fatalf("problem %+v", p)
 			}
 		}
