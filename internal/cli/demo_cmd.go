@@ -64,6 +64,10 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 		if err != nil {
 			return err
 		}
+		// A bulk load changes the tables' shape: refresh the planner's statistics.
+		if err := st.Optimize(ctx); err != nil {
+			return err
+		}
 		fmt.Fprintf(w, "\nadded %d leads, %d projects, %d approval items, %d funds entries and %d timeline events in %d batches in %s\n",
 			sr.Leads, sr.Projects, sr.Approvals, sr.Funds, sr.Events, sr.Batches, time.Since(start).Round(time.Millisecond))
 	}

@@ -50,6 +50,9 @@ func (j *jobs) runOnce(ctx context.Context, now time.Time) error {
 	if len(names) > 0 {
 		log.Info("accounts disabled: contract ended", "users", names)
 	}
+	if err := st.Optimize(ctx); err != nil {
+		return fmt.Errorf("refresh query statistics: %w", err)
+	}
 	n, brk, err := st.VerifyAudit(ctx)
 	if err != nil {
 		return fmt.Errorf("verify audit chain: %w", err)

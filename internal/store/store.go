@@ -342,3 +342,13 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	_, err = db.ExecContext(ctx, `VACUUM INTO ?`, path)
 	return err
 }
+
+// Optimize refreshes the query planner's statistics (SQLite's PRAGMA
+// optimize; PostgreSQL's autovacuum does this by itself).
+func (s *Store) Optimize(ctx context.Context) error {
+	if s.dialect != SQLite {
+		return nil
+	}
+	_, err := s.write.ExecContext(ctx, `PRAGMA optimize=0x10002`)
+	return err
+}
