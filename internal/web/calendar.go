@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"path"
@@ -18,9 +17,8 @@ import (
 	"xinlu/internal/xlsx"
 )
 
-// calendarUploadLimit caps an uploaded calendar workbook; a year's calendar
+// workbookUploadLimit caps an uploaded calendar workbook; a year's calendar
 // is a few kilobytes.
-const calendarUploadLimit = 2 << 20
 
 func (s *Server) calendarRoutes() []Route {
 	return []Route{
@@ -303,58 +301,7 @@ func (s *Server) calendarImportPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "calendar_import", s.printer(r).T("calendar.import_title"), calendarImportView{})
 }
 
-// calendarReadUpload reads the uploaded workbook: .xlsx by name, small enough,
-// and not empty; whether it is a workbook is for xlsx.ReadCalendar to say.
-func calendarReadUpload(w http.ResponseWriter, r *http.Request) (name string, data []byte, err error) {
-	r.Body = http.MaxBytesReader(w, r.Body, calendarUploadLimit+64<<10)
-	if err := r.ParseMultipartForm(calendarUploadLimit); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return "", nil, xinlu.Invalid("file", "calendar.import_too_big", calendarUploadLimit>>20)
-		}
-		return "", nil, xinlu.Invalid("file", "error.required")
-	}
-	f, hdr, err := r.FormFile("file")
-	if err != nil {
-		return "", nil, xinlu.Invalid("file", "error.required")
-	}
-	defer f.Close()
-	name = path.Base(strings.ReplaceAll(hdr.Filename, `\`, "/"))
-	if !strings.EqualFold(path.Ext(name), ".xlsx") {
-		return name, nil, xinlu.Invalid("file", "calendar.import_not_xlsx")
-	}
-	if hdr.Size > calendarUploadLimit {
-		return name, nil, xinlu.Invalid("file", "calendar.import_too_big", calendarUploadLimit>>20)
-	}
-	data, err = io.ReadAll(io.LimitReader(f, calendarUploadLimit+1))
-	if err != nil {
-		return name, nil, xinlu.Internal(err)
-	}
-	if len(data) == 0 {
-		return name, nil, xinlu.Invalid("file", "error.required")
-	}
-	if len(data) > calendarUploadLimit {
-		return name, nil, xinlu.Invalid("file", "calendar.import_too_big", calendarUploadLimit>>20)
-	}
-	return name, data, nil
-}
 
-// calendarCarried reads back the workbook that a preview page carries in its form.
-// It is checked again from scratch: the client holds it in between.
-func calendarCarried(r *http.Request) (name string, data []byte, err error) {
-	name = path.Base(strings.ReplaceAll(r.PostFormValue("filename"), `\`, "/"))
-	if name == "." || name == "/" {
-		name = ""
-	}
-	data, err = base64.RawURLEncoding.DecodeString(r.PostFormValue("data"))
-	if err != nil || len(data) == 0 {
-		return name, nil, xinlu.Invalid("file", "error.required")
-	}
-	if len(data) > calendarUploadLimit {
-		return name, nil, xinlu.Invalid("file", "calendar.import_too_big", calendarUploadLimit>>20)
-	}
-	return name, data, nil
-}
 
 // calendarImportFail shows the upload form again with a file-level error,
 // or a failure page for anything else.
@@ -368,7 +315,7 @@ func (s *Server) calendarImportFail(w http.ResponseWriter, r *http.Request, name
 }
 
 func (s *Server) calendarImportUpload(w http.ResponseWriter, r *http.Request) {
-	name, data, err := calendarReadUpload(w, r)
+	name, data, err := readWorkbookUpload(w, r)
 	if err != nil {
 		s.calendarImportFail(w, r, name, err)
 		return
@@ -442,7 +389,7 @@ func (s *Server) calendarPreview(w http.ResponseWriter, r *http.Request, name st
 
 func (s *Server) calendarImportCommit(w http.ResponseWriter, r *http.Request) {
 	info := requestInfo(r.Context())
-	name, data, err := calendarCarried(r)
+	name, data, err := carriedWorkbook(r)
 	if err != nil {
 		s.calendarImportFail(w, r, name, err)
 		return
@@ -474,7 +421,7 @@ func (s *Server) calendarImportCommit(w http.ResponseWriter, r *http.Request) {
 // calendarImportErrors gives the user's own workbook back with a 错误原因
 // column beside each bad row.
 func (s *Server) calendarImportErrors(w http.ResponseWriter, r *http.Request) {
-	name, data, err := calendarCarried(r)
+	name, data, err := carriedWorkbook(r)
 	if err != nil {
 		s.calendarImportFail(w, r, name, err)
 		return
