@@ -301,8 +301,6 @@ func (s *Server) calendarImportPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "calendar_import", s.printer(r).T("calendar.import_title"), calendarImportView{})
 }
 
-
-
 // calendarImportFail shows the upload form again with a file-level error,
 // or a failure page for anything else.
 func (s *Server) calendarImportFail(w http.ResponseWriter, r *http.Request, name string, err error) {
