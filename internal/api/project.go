@@ -23,6 +23,7 @@ func (a *API) projectRoutes() []Route {
 		{"GET", "/projects", xinlu.PermProjectView, a.handle(a.listProjects)},
 		{"GET", "/projects/kanban", xinlu.PermProjectView, a.handle(a.projectKanban)},
 		{"GET", "/projects/export.xlsx", xinlu.PermProjectView, a.handle(a.exportProjects)},
+		{"POST", "/projects/import", xinlu.PermProjectPlan, a.handle(a.importProjects)},
 		{"GET", "/projects/{id}", xinlu.PermProjectView, a.handle(a.getProject)},
 		{"POST", "/projects/{id}/{action}", xinlu.PermProjectView, a.handle(a.stepProject)},
 		{"GET", "/projects/{id}/approvals", xinlu.PermProjectView, a.handle(a.listApprovals)},

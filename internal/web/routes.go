@@ -35,6 +35,7 @@ func (s *Server) pageRoutes() []Route {
 		s.identityRoutes(),
 		s.leadRoutes(),
 		s.projectRoutes(),
+		s.projectImportRoutes(),
 	} {
 		rs = append(rs, area...)
 	}
