@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -131,10 +132,11 @@ func templateFuncs(p *i18n.Printer, sf *staticFiles) template.FuncMap {
 			}
 			return t.In(shanghai).Format("2006-01-02 15:04")
 		},
-		"wan":   formatWan,
-		"phone": maskPhone,
-		"add":   func(a, b int) int { return a + b },
-		"join":  strings.Join,
+		"wan":         formatWan,
+		"eventDetail": func(d map[string]any) string { return eventDetail(p, d) },
+		"phone":       maskPhone,
+		"add":         func(a, b int) int { return a + b },
+		"join":        strings.Join,
 		"fieldErr": func(err error, field string) string {
 			if e, ok := err.(*xinlu.Error); ok && e.Field == field && e.Code == xinlu.EINVALID {
 				return p.Error(e)
@@ -316,4 +318,55 @@ func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) string {
 // redirect sends the browser on after a successful write.
 func redirect(w http.ResponseWriter, r *http.Request, to string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// eventDetail renders a timeline entry's details for people: labels for
+// keys, 万元 for amounts, stage names for stage codes, no internal ids.
+func eventDetail(p *i18n.Printer, d map[string]any) string {
+	keys := make([]string, 0, len(d))
+	for k := range d {
+		if strings.HasSuffix(k, "_id") || k == "id" || k == "version" {
+			continue
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		v := d[k]
+		if v == nil || v == "" {
+			continue
+		}
+		label := k
+		switch {
+		case p.Has("projects.event_key." + k):
+			label = p.T("projects.event_key." + k)
+		case p.Has("field." + k):
+			label = p.T("field." + k)
+		}
+		var text string
+		switch x := v.(type) {
+		case float64:
+			switch {
+			case strings.HasSuffix(k, "_yuan"):
+				text = formatWan(int64(x)) + " " + p.T("unit.wan")
+			case x == float64(int64(x)):
+				text = strconv.FormatInt(int64(x), 10)
+			default:
+				text = strconv.FormatFloat(x, 'f', -1, 64)
+			}
+		case string:
+			text = x
+			switch {
+			case k == "stage" || k == "from_stage" || k == "to_stage":
+				text = p.T("stage." + x)
+			case k == "status" && p.Has("project.status."+x):
+				text = p.T("project.status." + x)
+			}
+		default:
+			text = fmt.Sprint(x)
+		}
+		parts = append(parts, label+"："+text)
+	}
+	return strings.Join(parts, "；")
 }
