@@ -32,9 +32,9 @@ func leadTone(st xinlu.LeadStatus) string {
 		return "blue"
 	case xinlu.LeadInfoRequested:
 		return "orange"
-	case xinlu.LeadRejected:
-		return "red"
 	}
+	// Rejected, merged and dormant leads are closed: grey. Red is kept for
+	// what is overdue.
 	return "grey"
 }
 
