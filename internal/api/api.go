@@ -4,6 +4,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -245,4 +246,24 @@ func (a *API) handle(fn func(w http.ResponseWriter, r *http.Request) error) http
 			a.WriteError(w, r, err)
 		}
 	}
+}
+
+// deleter answers DELETE …/{id}?version=N with a store's delete of a record
+// of the caller's zone: 204, or the error (a stale version is 409).
+func (a *API) deleter(del func(ctx context.Context, act xinlu.Actor, zoneID, id int64, version int) error) http.HandlerFunc {
+	return a.handle(func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		version, err := queryInt64(r, "version")
+		if err != nil {
+			return err
+		}
+		if err := del(r.Context(), actor(r), user(r).ZoneID, id, int(version)); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
 }

@@ -15,7 +15,7 @@ func (a *API) calendarRoutes() []Route {
 		{"POST", "/calendar/days", xinlu.PermCalendarManage, a.handle(a.createCalendarDay)},
 		{"GET", "/calendar/days/{id}", xinlu.PermCalendarView, a.handle(a.getCalendarDay)},
 		{"PUT", "/calendar/days/{id}", xinlu.PermCalendarManage, a.handle(a.updateCalendarDay)},
-		{"DELETE", "/calendar/days/{id}", xinlu.PermCalendarManage, a.handle(a.deleteCalendarDay)},
+		{"DELETE", "/calendar/days/{id}", xinlu.PermCalendarManage, a.deleter(a.store.DeleteCalendarDay)},
 		{"GET", "/calendar/add-workdays", xinlu.PermCalendarView, a.handle(a.addWorkdays)},
 		{"GET", "/calendar/workdays-between", xinlu.PermCalendarView, a.handle(a.workdaysBetween)},
 	}
@@ -126,22 +126,6 @@ func (a *API) updateCalendarDay(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, calendarDayJSON(d))
-	return nil
-}
-
-func (a *API) deleteCalendarDay(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	version, err := queryInt64(r, "version")
-	if err != nil {
-		return err
-	}
-	if err := a.store.DeleteCalendarDay(r.Context(), actor(r), user(r).ZoneID, id, int(version)); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 

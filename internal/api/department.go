@@ -14,7 +14,7 @@ func (a *API) departmentRoutes() []Route {
 		{"POST", "/departments", xinlu.PermOrgManage, a.handle(a.createDepartment)},
 		{"GET", "/departments/{id}", xinlu.PermOrgView, a.handle(a.getDepartment)},
 		{"PUT", "/departments/{id}", xinlu.PermOrgManage, a.handle(a.updateDepartment)},
-		{"DELETE", "/departments/{id}", xinlu.PermOrgManage, a.handle(a.deleteDepartment)},
+		{"DELETE", "/departments/{id}", xinlu.PermOrgManage, a.deleter(a.store.DeleteDepartment)},
 	}
 }
 
@@ -123,21 +123,5 @@ func (a *API) updateDepartment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, departmentJSON(d))
-	return nil
-}
-
-func (a *API) deleteDepartment(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	version, err := queryInt64(r, "version")
-	if err != nil {
-		return err
-	}
-	if err := a.store.DeleteDepartment(r.Context(), actor(r), user(r).ZoneID, id, int(version)); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -14,7 +14,7 @@ func (a *API) parkRoutes() []Route {
 		{"POST", "/parks", xinlu.PermOrgManage, a.handle(a.createPark)},
 		{"GET", "/parks/{id}", xinlu.PermOrgView, a.handle(a.getPark)},
 		{"PUT", "/parks/{id}", xinlu.PermOrgManage, a.handle(a.updatePark)},
-		{"DELETE", "/parks/{id}", xinlu.PermOrgManage, a.handle(a.deletePark)},
+		{"DELETE", "/parks/{id}", xinlu.PermOrgManage, a.deleter(a.store.DeletePark)},
 	}
 }
 
@@ -116,21 +116,5 @@ func (a *API) updatePark(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, parkJSON(p))
-	return nil
-}
-
-func (a *API) deletePark(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	version, err := queryInt64(r, "version")
-	if err != nil {
-		return err
-	}
-	if err := a.store.DeletePark(r.Context(), actor(r), user(r).ZoneID, id, int(version)); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

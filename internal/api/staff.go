@@ -17,24 +17,24 @@ func (a *API) staffRoutes() []Route {
 		{"POST", "/positions", xinlu.PermOrgManage, a.handle(a.createPosition)},
 		{"GET", "/positions/{id}", xinlu.PermOrgView, a.handle(a.getPosition)},
 		{"PUT", "/positions/{id}", xinlu.PermOrgManage, a.handle(a.updatePosition)},
-		{"DELETE", "/positions/{id}", xinlu.PermOrgManage, a.handle(a.deletePosition)},
+		{"DELETE", "/positions/{id}", xinlu.PermOrgManage, a.deleter(a.store.DeletePosition)},
 
 		{"GET", "/members", xinlu.PermStaffView, a.handle(a.listMembers)},
 		{"POST", "/members", xinlu.PermStaffManage, a.handle(a.createMember)},
 		{"GET", "/members/{id}", xinlu.PermStaffView, a.handle(a.getMember)},
 		{"PUT", "/members/{id}", xinlu.PermStaffManage, a.handle(a.updateMember)},
-		{"DELETE", "/members/{id}", xinlu.PermStaffManage, a.handle(a.deleteMember)},
+		{"DELETE", "/members/{id}", xinlu.PermStaffManage, a.deleter(a.store.DeleteMember)},
 
 		{"GET", "/members/{id}/contracts", xinlu.PermStaffView, a.handle(a.listMemberContracts)},
 		{"POST", "/members/{id}/contracts", xinlu.PermStaffManage, a.handle(a.createContract)},
 		{"PUT", "/contracts/{id}", xinlu.PermStaffManage, a.handle(a.updateContract)},
-		{"DELETE", "/contracts/{id}", xinlu.PermStaffManage, a.handle(a.deleteContract)},
+		{"DELETE", "/contracts/{id}", xinlu.PermStaffManage, a.deleter(a.store.DeleteContract)},
 		{"GET", "/contracts/expiring", xinlu.PermStaffView, a.handle(a.listExpiringContracts)},
 
 		{"GET", "/members/{id}/terms", xinlu.PermStaffView, a.handle(a.listMemberTerms)},
 		{"POST", "/members/{id}/terms", xinlu.PermStaffManage, a.handle(a.createTerm)},
 		{"PUT", "/terms/{id}", xinlu.PermStaffManage, a.handle(a.updateTerm)},
-		{"DELETE", "/terms/{id}", xinlu.PermStaffManage, a.handle(a.deleteTerm)},
+		{"DELETE", "/terms/{id}", xinlu.PermStaffManage, a.deleter(a.store.DeleteTerm)},
 	}
 }
 
@@ -165,22 +165,6 @@ func (a *API) updatePosition(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, positionJSON(p))
-	return nil
-}
-
-func (a *API) deletePosition(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	version, err := queryInt64(r, "version")
-	if err != nil {
-		return err
-	}
-	if err := a.store.DeletePosition(r.Context(), actor(r), user(r).ZoneID, id, int(version)); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
@@ -335,22 +319,6 @@ func (a *API) updateMember(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) deleteMember(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	version, err := queryInt64(r, "version")
-	if err != nil {
-		return err
-	}
-	if err := a.store.DeleteMember(r.Context(), actor(r), user(r).ZoneID, id, int(version)); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
 // --- contracts ---
 
 // ContractJSON is an employment contract as the API shows it. DaysLeft is
@@ -495,22 +463,6 @@ func (a *API) updateContract(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) deleteContract(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	version, err := queryInt64(r, "version")
-	if err != nil {
-		return err
-	}
-	if err := a.store.DeleteContract(r.Context(), actor(r), user(r).ZoneID, id, int(version)); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
 // --- terms ---
 
 // TermJSON is a leader's term of office as the API shows it.
@@ -609,21 +561,5 @@ func (a *API) updateTerm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, termJSON(t))
-	return nil
-}
-
-func (a *API) deleteTerm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	version, err := queryInt64(r, "version")
-	if err != nil {
-		return err
-	}
-	if err := a.store.DeleteTerm(r.Context(), actor(r), user(r).ZoneID, id, int(version)); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -14,7 +14,7 @@ func (a *API) teamRoutes() []Route {
 		{"POST", "/teams", xinlu.PermOrgManage, a.handle(a.createTeam)},
 		{"GET", "/teams/{id}", xinlu.PermOrgView, a.handle(a.getTeam)},
 		{"PUT", "/teams/{id}", xinlu.PermOrgManage, a.handle(a.updateTeam)},
-		{"DELETE", "/teams/{id}", xinlu.PermOrgManage, a.handle(a.deleteTeam)},
+		{"DELETE", "/teams/{id}", xinlu.PermOrgManage, a.deleter(a.store.DeleteTeam)},
 		{"GET", "/teams/{id}/members", xinlu.PermOrgView, a.handle(a.listTeamMembers)},
 		{"POST", "/teams/{id}/members", xinlu.PermOrgManage, a.handle(a.addTeamMember)},
 		{"PUT", "/teams/{id}/members/{member_id}", xinlu.PermOrgManage, a.handle(a.setTeamLead)},
@@ -127,22 +127,6 @@ func (a *API) updateTeam(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, teamJSON(t))
-	return nil
-}
-
-func (a *API) deleteTeam(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	version, err := queryInt64(r, "version")
-	if err != nil {
-		return err
-	}
-	if err := a.store.DeleteTeam(r.Context(), actor(r), user(r).ZoneID, id, int(version)); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
