@@ -416,8 +416,8 @@ func (s *Store) leadWhere(f LeadFilter) (string, []any) {
 // total. The contact phone is left out: a list never shows it.
 func (s *Store) ListLeads(ctx context.Context, f LeadFilter) ([]*xinlu.Lead, int, error) {
 	cond, args := s.leadWhere(f)
-	var total int
-	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM leads l`+cond, args...).Scan(&total); err != nil {
+	total, err := s.count(ctx, `SELECT COUNT(*) FROM leads l`+cond, args...)
+	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}
 	p := f.Page.Normalize()

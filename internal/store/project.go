@@ -152,7 +152,7 @@ func (s *Store) ListProjects(ctx context.Context, f ProjectFilter) ([]*ProjectRe
 		return nil, 0, err
 	}
 	var total int
-	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM projects p`+cond, args...).Scan(&total); err != nil {
+	if total, err = s.count(ctx, `SELECT COUNT(*) FROM projects p`+cond, args...); err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}
 	pg := f.Page.Normalize()

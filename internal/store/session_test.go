@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -147,4 +148,36 @@ func TestSessionAdministration(t *testing.T) {
 			t.Fatalf("end user sessions: %d %v", n, err)
 		}
 	})
+}
+
+// TestListTotalsFollowWrites: the cached "共 N 条" of a list changes with
+// the next write.
+func TestListTotalsFollowWrites(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		z, a := seedZone(t, s, "C")
+		m := &xinlu.Member{ZoneID: z.ID, StaffNo: "C1", Name: "计数"}
+		if err := s.CreateMember(ctx, a, m); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 3; i++ {
+			l := &xinlu.Lead{ZoneID: z.ID, ReporterID: m.ID, Company: fmt.Sprintf("计数公司%d", i), ProjectName: "项目", Industry: "other"}
+			before := leadTotal(t, s, z.ID)
+			if _, err := s.ReportLead(ctx, a, l); err != nil {
+				t.Fatal(err)
+			}
+			if after := leadTotal(t, s, z.ID); after != before+1 {
+				t.Fatalf("total %d after a report, was %d", after, before)
+			}
+		}
+	})
+}
+
+func leadTotal(t *testing.T, s *store.Store, zoneID int64) int {
+	t.Helper()
+	_, n, err := s.ListLeads(context.Background(), store.LeadFilter{Scope: xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: zoneID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -44,6 +44,9 @@ type Store struct {
 	auditKeyID string
 	sealed     sealState // field encryption: sealer and keys
 	totpForAll bool      // a second factor for every account, not only privileged ones
+
+	writes atomic.Uint64 // committed write transactions, for the count cache
+	counts countCache
 }
 
 // Open connects to dsn ("sqlite:PATH" or "postgres://…") without migrating.
@@ -252,6 +255,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return s.translate(err)
 	}
+	s.writes.Add(1)
 	return nil
 }
 
@@ -351,4 +355,53 @@ func (s *Store) Optimize(ctx context.Context) error {
 	}
 	_, err := s.write.ExecContext(ctx, `PRAGMA optimize=0x10002`)
 	return err
+}
+
+// countCache keeps the totals of list queries ("共 N 条") on SQLite, where
+// counting tens of thousands of index entries costs more than the page
+// itself. An entry holds until this process writes anything, and at most
+// countTTL, so that writes by another process (the CLI) show soon.
+type countCache struct {
+	mu      sync.Mutex
+	entries map[string]countEntry
+}
+
+type countEntry struct {
+	n      int
+	writes uint64
+	at     time.Time
+}
+
+const (
+	countTTL        = 5 * time.Second
+	countCacheLimit = 1024
+)
+
+// count runs a SELECT COUNT(*) query, cached on SQLite.
+func (s *Store) count(ctx context.Context, q string, args ...any) (int, error) {
+	if s.dialect != SQLite {
+		var n int
+		err := s.queryRow(ctx, q, args...).Scan(&n)
+		return n, err
+	}
+	key := q + "\x00" + fmt.Sprint(args...)
+	writes, now := s.writes.Load(), time.Now()
+	c := &s.counts
+	c.mu.Lock()
+	if e, ok := c.entries[key]; ok && e.writes == writes && now.Sub(e.at) < countTTL {
+		c.mu.Unlock()
+		return e.n, nil
+	}
+	c.mu.Unlock()
+	var n int
+	if err := s.queryRow(ctx, q, args...).Scan(&n); err != nil {
+		return 0, err
+	}
+	c.mu.Lock()
+	if c.entries == nil || len(c.entries) >= countCacheLimit {
+		c.entries = map[string]countEntry{}
+	}
+	c.entries[key] = countEntry{n: n, writes: writes, at: now}
+	c.mu.Unlock()
+	return n, nil
 }
