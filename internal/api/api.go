@@ -63,6 +63,8 @@ func (a *API) Routes() []Route {
 		a.securityRoutes(),
 		a.leadRoutes(),
 		a.projectRoutes(),
+		a.performanceRoutes(),
+		a.notificationRoutes(),
 	} {
 		rs = append(rs, area...)
 	}

@@ -11,7 +11,8 @@ import (
 
 // Scheduled work: data keys rotated by another process are picked up; the
 // personal-data retention runs once a day; accounts of members whose
-// contracts have ended are disabled; the audit chain is verified (a break
+// contracts have ended are disabled; overdue items are escalated as in-app
+// notifications (store.EscalateOverdue); the audit chain is verified (a break
 // raises an alarm). `xinlu serve` runs the jobs at start and then every
 // hour; `xinlu jobs run` runs them once, for cron or by hand.
 
@@ -49,6 +50,13 @@ func (j *jobs) runOnce(ctx context.Context, now time.Time) error {
 	}
 	if len(names) > 0 {
 		log.Info("accounts disabled: contract ended", "users", names)
+	}
+	esc, err := st.EscalateOverdue(ctx, now.In(shanghai()))
+	if err != nil {
+		return fmt.Errorf("escalate overdue items: %w", err)
+	}
+	if esc.Notifications > 0 {
+		log.Info("overdue items escalated", "items", esc.Items, "notifications", esc.Notifications)
 	}
 	if err := st.Optimize(ctx); err != nil {
 		return fmt.Errorf("refresh query statistics: %w", err)
@@ -90,7 +98,7 @@ func startJobs(ctx context.Context, st *store.Store, retentionYears int, log *sl
 func runJobs(ctx context.Context, env Env, args []string) error {
 	if len(args) == 0 || args[0] != "run" {
 		if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
-			fmt.Fprintln(env.Stdout, "Usage: xinlu jobs run [--db DSN]\n\nRuns the scheduled jobs once (xinlu serve runs them every hour): clears expired personal data\n(retention), disables the accounts of members whose contracts have all ended, and verifies the\naudit chain (a break raises an alarm).")
+			fmt.Fprintln(env.Stdout, "Usage: xinlu jobs run [--db DSN]\n\nRuns the scheduled jobs once (xinlu serve runs them every hour): clears expired personal data\n(retention), disables the accounts of members whose contracts have all ended, escalates overdue\nitems as in-app notifications, and verifies the audit chain (a break raises an alarm).")
 			return nil
 		}
 		return usagef("unknown subcommand %q (run)", args[0])

@@ -193,17 +193,18 @@ func maskPhone(s string) string {
 // page is what every template gets: the shell's data plus the page's own
 // typed view in Data.
 type page struct {
-	Lang      string
-	Title     string
-	User      *xinlu.User
-	Zone      *xinlu.Zone
-	Nav       []navGroup
-	Path      string
-	CSRF      string
-	Flash     string
-	RequestID string
-	Alarms    int // open security alarms, for the security administrator's bell
-	Data      any
+	Lang          string
+	Title         string
+	User          *xinlu.User
+	Zone          *xinlu.Zone
+	Nav           []navGroup
+	Path          string
+	CSRF          string
+	Flash         string
+	RequestID     string
+	Alarms        int // open security alarms, for the security administrator's bell
+	Notifications int // the user's unread notifications, for the bell of every signed-in user
+	Data          any
 }
 
 // render writes a page with the shell around it.
@@ -224,6 +225,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if info.user != nil {
 		pg.Nav = navFor(info.user)
 		pg.Zone, _ = s.store.ZoneByID(r.Context(), info.user.ZoneID)
+		pg.Notifications, _ = s.store.UnreadCount(r.Context(), info.user.ID)
 		if info.user.Can(xinlu.PermSecurityManage) {
 			pg.Alarms, _ = s.store.OpenAlarms(r.Context(), info.user.ZoneID)
 		}

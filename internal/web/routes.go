@@ -36,6 +36,8 @@ func (s *Server) pageRoutes() []Route {
 		s.leadRoutes(),
 		s.projectRoutes(),
 		s.projectImportRoutes(),
+		s.notificationRoutes(),
+		s.performanceRoutes(),
 	} {
 		rs = append(rs, area...)
 	}
@@ -142,6 +144,7 @@ var navigation = []navGroup{
 	{Key: "nav.group.workbench", Items: []navItem{
 		{Key: "nav.home", Path: "/", Perm: xinlu.PermSignedIn, Icon: "⌂"},
 		{Key: "nav.profile", Path: "/profile", Perm: xinlu.PermSignedIn, Icon: "☺"},
+		{Key: "notifications.nav", Path: "/notifications", Perm: xinlu.PermSignedIn, Icon: "🔔"},
 	}},
 	{Key: "leads.nav_group", Items: []navItem{
 		{Key: "leads.nav_report", Path: "/leads/new", Perm: xinlu.PermLeadReport, Icon: "✚"},

@@ -1,0 +1,71 @@
+package web
+
+import (
+	"net/http"
+
+	"xinlu/internal/api"
+	"xinlu/internal/store"
+	"xinlu/internal/xinlu"
+)
+
+// The signed-in user's notifications: overdue items escalated to them by
+// the hourly job. The top bar's bell shows the unread count on every page.
+func (s *Server) notificationRoutes() []Route {
+	return []Route{
+		{Method: "GET", Pattern: "/notifications", Perm: xinlu.PermSignedIn, Handler: s.notificationList},
+		{Method: "POST", Pattern: "/notifications/read-all", Perm: xinlu.PermSignedIn, Handler: s.notificationReadAll},
+		{Method: "POST", Pattern: "/notifications/{id}/read", Perm: xinlu.PermSignedIn, Handler: s.notificationRead},
+	}
+}
+
+type notificationRow struct {
+	N       store.Notification
+	Message string
+	Link    string
+}
+
+type notificationListView struct {
+	Unread bool // only unread ones shown
+	Items  []notificationRow
+	Pager  pager
+}
+
+func (s *Server) notificationList(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	p := pageFrom(r)
+	unread := r.URL.Query().Get("unread") == "1"
+	items, total, err := s.store.ListNotifications(r.Context(), store.NotificationFilter{UserID: u.ID, Unread: unread, Page: p})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	pr := s.printer(r)
+	rows := make([]notificationRow, len(items))
+	for i, n := range items {
+		rows[i] = notificationRow{N: n, Message: api.NotificationMessage(pr, n), Link: api.NotificationLink(n)}
+	}
+	s.render(w, r, http.StatusOK, "notifications", pr.T("notifications.title"),
+		notificationListView{Unread: unread, Items: rows, Pager: newPager(r, p, total)})
+}
+
+func (s *Server) notificationRead(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	id, err := pathID(r, "id")
+	if err == nil {
+		err = s.store.MarkRead(r.Context(), u.ID, id)
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	redirect(w, r, "/notifications")
+}
+
+func (s *Server) notificationReadAll(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	if _, err := s.store.MarkAllRead(r.Context(), u.ID); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	redirect(w, r, "/notifications")
+}
