@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"time"
 
 	"xinlu/internal/store"
@@ -86,6 +87,9 @@ func startJobs(ctx context.Context, st *store.Store, retentionYears int, log *sl
 			if err := j.runOnce(ctx, time.Now()); err != nil && ctx.Err() == nil {
 				log.Error("scheduled jobs", "err", err)
 			}
+			// The jobs read much and keep nothing: give the memory back
+			// so that an idle server stays small.
+			debug.FreeOSMemory()
 			select {
 			case <-ctx.Done():
 				return

@@ -82,6 +82,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		}
 		r.SetMaxOpenConns(8)
 		r.SetMaxIdleConns(8)
+		// Idle readers close after a minute, and their page caches with them,
+		// so that a quiet server gives its memory back.
+		r.SetConnMaxIdleTime(time.Minute)
 		s.write, s.read = w, r
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		db, err := sql.Open("pgx", dsn)

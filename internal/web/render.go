@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -29,25 +30,29 @@ var shanghai = func() *time.Location {
 	return loc
 }()
 
-// staticFiles serves embedded assets at /static/{hash}/{path}.
+// staticFiles serves embedded assets at /static/{hash}/{path}. Only the
+// hashes are kept; the bytes stay in the binary's embedded files.
 type staticFiles struct {
-	files map[string][]byte
-	hash  map[string]string
+	fs   fs.FS
+	hash map[string]string
 }
 
 func loadStatic(fsys fs.FS) (*staticFiles, error) {
-	sf := &staticFiles{files: map[string][]byte{}, hash: map[string]string{}}
+	sf := &staticFiles{fs: fsys, hash: map[string]string{}}
 	err := fs.WalkDir(fsys, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		b, err := fs.ReadFile(fsys, p)
+		f, err := fsys.Open(p)
 		if err != nil {
 			return err
 		}
-		name := strings.TrimPrefix(p, "static/")
-		sum := sha256.Sum256(b)
-		sf.files[name], sf.hash[name] = b, hex.EncodeToString(sum[:])[:12]
+		defer f.Close()
+		h := sha256.New()
+		if _, err := io.Copy(h, f); err != nil {
+			return err
+		}
+		sf.hash[strings.TrimPrefix(p, "static/")] = hex.EncodeToString(h.Sum(nil))[:12]
 		return nil
 	})
 	return sf, err
@@ -70,20 +75,26 @@ func (sf *staticFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	hash, name := rest[:i], rest[i+1:]
-	b, ok := sf.files[name]
+	want, ok := sf.hash[name]
 	if !ok {
 		http.NotFound(w, r)
 		return
 	}
+	f, err := sf.fs.Open("static/" + name)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
 	if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
 		w.Header().Set("Content-Type", ct)
 	}
-	if hash == sf.hash[name] {
+	if hash == want {
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	} else {
 		w.Header().Set("Cache-Control", "no-cache")
 	}
-	w.Write(b)
+	io.Copy(w, f)
 }
 
 // views holds every page template, parsed once per language.
