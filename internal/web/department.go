@@ -15,7 +15,7 @@ func (s *Server) departmentRoutes() []Route {
 		{Method: "POST", Pattern: "/departments", Perm: xinlu.PermOrgManage, Handler: s.departmentCreate},
 		{Method: "GET", Pattern: "/departments/{id}/edit", Perm: xinlu.PermOrgManage, Handler: s.departmentEdit},
 		{Method: "POST", Pattern: "/departments/{id}", Perm: xinlu.PermOrgManage, Handler: s.departmentUpdate},
-		{Method: "POST", Pattern: "/departments/{id}/delete", Perm: xinlu.PermOrgManage, Handler: s.departmentDelete},
+		{Method: "POST", Pattern: "/departments/{id}/delete", Perm: xinlu.PermOrgManage, Handler: s.deleter(s.store.DeleteDepartment, "/departments")},
 	}
 }
 
@@ -130,23 +130,4 @@ func (s *Server) departmentUpdate(w http.ResponseWriter, r *http.Request) {
 	s.afterSave(w, r, err, func(status int, err error) {
 		s.departmentForm(w, r, status, d, err)
 	}, "flash.updated", "/departments")
-}
-
-func (s *Server) departmentDelete(w http.ResponseWriter, r *http.Request) {
-	info := requestInfo(r.Context())
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	version, err := formInt(r, "version")
-	if err == nil {
-		err = s.store.DeleteDepartment(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user.ZoneID, id, version)
-	}
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.flash(w, "flash.deleted")
-	redirect(w, r, "/departments")
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -139,4 +140,28 @@ func (s *Server) afterSave(w http.ResponseWriter, r *http.Request, err error, re
 	}
 	s.flash(w, flashKey)
 	redirect(w, r, to)
+}
+
+// deleter answers a delete form (POST …/{id}/delete with the record's
+// version) with a store's delete of a record of the user's zone, then goes
+// back to the list at to with "删除成功".
+func (s *Server) deleter(del func(ctx context.Context, a xinlu.Actor, zoneID, id int64, version int) error, to string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		info := requestInfo(r.Context())
+		id, err := pathID(r, "id")
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		version, err := formInt(r, "version")
+		if err == nil {
+			err = del(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user.ZoneID, id, version)
+		}
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		s.flash(w, "flash.deleted")
+		redirect(w, r, to)
+	}
 }

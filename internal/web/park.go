@@ -15,7 +15,7 @@ func (s *Server) parkRoutes() []Route {
 		{Method: "POST", Pattern: "/parks", Perm: xinlu.PermOrgManage, Handler: s.parkCreate},
 		{Method: "GET", Pattern: "/parks/{id}/edit", Perm: xinlu.PermOrgManage, Handler: s.parkEdit},
 		{Method: "POST", Pattern: "/parks/{id}", Perm: xinlu.PermOrgManage, Handler: s.parkUpdate},
-		{Method: "POST", Pattern: "/parks/{id}/delete", Perm: xinlu.PermOrgManage, Handler: s.parkDelete},
+		{Method: "POST", Pattern: "/parks/{id}/delete", Perm: xinlu.PermOrgManage, Handler: s.deleter(s.store.DeletePark, "/parks")},
 	}
 }
 
@@ -125,23 +125,4 @@ func (s *Server) parkUpdate(w http.ResponseWriter, r *http.Request) {
 	s.afterSave(w, r, err, func(status int, err error) {
 		s.parkForm(w, r, status, p, err)
 	}, "flash.updated", "/parks")
-}
-
-func (s *Server) parkDelete(w http.ResponseWriter, r *http.Request) {
-	info := requestInfo(r.Context())
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	version, err := formInt(r, "version")
-	if err == nil {
-		err = s.store.DeletePark(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user.ZoneID, id, version)
-	}
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.flash(w, "flash.deleted")
-	redirect(w, r, "/parks")
 }

@@ -19,7 +19,7 @@ func (s *Server) staffRoutes() []Route {
 		{Method: "POST", Pattern: "/positions", Perm: xinlu.PermOrgManage, Handler: s.positionCreate},
 		{Method: "GET", Pattern: "/positions/{id}/edit", Perm: xinlu.PermOrgManage, Handler: s.positionEdit},
 		{Method: "POST", Pattern: "/positions/{id}", Perm: xinlu.PermOrgManage, Handler: s.positionUpdate},
-		{Method: "POST", Pattern: "/positions/{id}/delete", Perm: xinlu.PermOrgManage, Handler: s.positionDelete},
+		{Method: "POST", Pattern: "/positions/{id}/delete", Perm: xinlu.PermOrgManage, Handler: s.deleter(s.store.DeletePosition, "/positions")},
 
 		{Method: "GET", Pattern: "/members", Perm: xinlu.PermStaffView, Handler: s.memberList},
 		{Method: "GET", Pattern: "/members/export.xlsx", Perm: xinlu.PermStaffExport, Handler: s.memberExport},
@@ -28,7 +28,7 @@ func (s *Server) staffRoutes() []Route {
 		{Method: "GET", Pattern: "/members/{id}", Perm: xinlu.PermStaffView, Handler: s.memberShow},
 		{Method: "GET", Pattern: "/members/{id}/edit", Perm: xinlu.PermStaffManage, Handler: s.memberEdit},
 		{Method: "POST", Pattern: "/members/{id}", Perm: xinlu.PermStaffManage, Handler: s.memberUpdate},
-		{Method: "POST", Pattern: "/members/{id}/delete", Perm: xinlu.PermStaffManage, Handler: s.memberDelete},
+		{Method: "POST", Pattern: "/members/{id}/delete", Perm: xinlu.PermStaffManage, Handler: s.deleter(s.store.DeleteMember, "/members")},
 
 		{Method: "GET", Pattern: "/members/{id}/contracts/new", Perm: xinlu.PermStaffManage, Handler: s.contractNew},
 		{Method: "POST", Pattern: "/members/{id}/contracts", Perm: xinlu.PermStaffManage, Handler: s.contractCreate},
@@ -214,23 +214,4 @@ func (s *Server) positionUpdate(w http.ResponseWriter, r *http.Request) {
 	s.afterSave(w, r, err, func(status int, err error) {
 		s.positionForm(w, r, status, p, err)
 	}, "flash.updated", "/positions")
-}
-
-func (s *Server) positionDelete(w http.ResponseWriter, r *http.Request) {
-	info := requestInfo(r.Context())
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	version, err := formInt(r, "version")
-	if err == nil {
-		err = s.store.DeletePosition(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user.ZoneID, id, version)
-	}
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.flash(w, "flash.deleted")
-	redirect(w, r, "/positions")
 }

@@ -216,25 +216,6 @@ func (s *Server) memberUpdate(w http.ResponseWriter, r *http.Request) {
 	}, "flash.updated", staffMemberPath(id))
 }
 
-func (s *Server) memberDelete(w http.ResponseWriter, r *http.Request) {
-	info := requestInfo(r.Context())
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	version, err := formInt(r, "version")
-	if err == nil {
-		err = s.store.DeleteMember(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user.ZoneID, id, version)
-	}
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.flash(w, "flash.deleted")
-	redirect(w, r, "/members")
-}
-
 // memberExport writes the filtered roster (人员花名册) within the viewer's
 // export scope, masked as on screen, and audits the export.
 func (s *Server) memberExport(w http.ResponseWriter, r *http.Request) {

@@ -17,7 +17,7 @@ func (s *Server) teamRoutes() []Route {
 		{Method: "GET", Pattern: "/teams/{id}", Perm: xinlu.PermOrgView, Handler: s.teamShow},
 		{Method: "GET", Pattern: "/teams/{id}/edit", Perm: xinlu.PermOrgManage, Handler: s.teamEdit},
 		{Method: "POST", Pattern: "/teams/{id}", Perm: xinlu.PermOrgManage, Handler: s.teamUpdate},
-		{Method: "POST", Pattern: "/teams/{id}/delete", Perm: xinlu.PermOrgManage, Handler: s.teamDelete},
+		{Method: "POST", Pattern: "/teams/{id}/delete", Perm: xinlu.PermOrgManage, Handler: s.deleter(s.store.DeleteTeam, "/teams")},
 		{Method: "POST", Pattern: "/teams/{id}/members", Perm: xinlu.PermOrgManage, Handler: s.teamMemberAdd},
 		{Method: "POST", Pattern: "/teams/{id}/members/{member_id}/lead", Perm: xinlu.PermOrgManage, Handler: s.teamMemberLead},
 		{Method: "POST", Pattern: "/teams/{id}/members/{member_id}/delete", Perm: xinlu.PermOrgManage, Handler: s.teamMemberRemove},
@@ -135,25 +135,6 @@ func (s *Server) teamUpdate(w http.ResponseWriter, r *http.Request) {
 	s.afterSave(w, r, err, func(status int, err error) {
 		s.teamForm(w, r, status, t, err)
 	}, "flash.updated", teamPath(id))
-}
-
-func (s *Server) teamDelete(w http.ResponseWriter, r *http.Request) {
-	info := requestInfo(r.Context())
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	version, err := formInt(r, "version")
-	if err == nil {
-		err = s.store.DeleteTeam(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user.ZoneID, id, version)
-	}
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.flash(w, "flash.deleted")
-	redirect(w, r, "/teams")
 }
 
 // teamShowView is a team's page: its members and, for those who may change
