@@ -295,3 +295,15 @@ func (s *Store) StepApproval(ctx context.Context, a xinlu.Actor, u *xinlu.User, 
 	}
 	return out, nil
 }
+
+// Actions lists the actions the item's status allows, in display order, so
+// that a closed item offers none.
+func (it ApprovalItem) Actions() []string {
+	var out []string
+	for _, a := range ApprovalActions {
+		if slices.Contains(approvalSteps[a].from, it.Status) {
+			out = append(out, a)
+		}
+	}
+	return out
+}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -180,4 +181,20 @@ func leadTotal(t *testing.T, s *store.Store, zoneID int64) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+func TestApprovalActionsFollowStatus(t *testing.T) {
+	for status, want := range map[string]string{
+		store.ApprovalPreparing:  "submit commit",
+		store.ApprovalSubmitted:  "correct approve reject commit",
+		store.ApprovalCorrection: "submit",
+		store.ApprovalApproved:   "",
+		store.ApprovalRejected:   "",
+		store.ApprovalCommitted:  "",
+	} {
+		got := strings.Join(store.ApprovalItem{Status: status}.Actions(), " ")
+		if got != want {
+			t.Errorf("%s: %q, want %q", status, got, want)
+		}
+	}
 }

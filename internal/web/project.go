@@ -238,7 +238,6 @@ type projectShowView struct {
 	CanPlan    bool
 	CanPromote bool
 	CanAgency  bool
-	Actions    []string // approval item actions
 }
 
 // Has reports whether the plan carries a 六新 tag, for the form's checkboxes.
@@ -253,7 +252,7 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, status int,
 	}
 	v := projectShowView{P: p, Err: err, ErrAction: errAction, Industries: xinlu.Industries, SixNew: xinlu.SixNewTags,
 		Chain: xinlu.ChainPositions, Lost: xinlu.LostReasons, Today: s.today().Format(xinlu.DateLayout),
-		Actions: store.ApprovalActions, CanPlan: u.Can(xinlu.PermProjectPlan) && p.ZoneID == u.ZoneID,
+		CanPlan:    u.Can(xinlu.PermProjectPlan) && p.ZoneID == u.ZoneID,
 		CanPromote: u.Can(xinlu.PermProjectPromote) && p.ZoneID == u.ZoneID, CanAgency: u.Can(xinlu.PermProjectAgency) && p.ZoneID == u.ZoneID}
 	if v.Approvals, lerr = s.store.Approvals(r.Context(), p.ZoneID, p.ID); lerr == nil {
 		if v.Funds, lerr = s.store.ProjectFunds(r.Context(), p.ID); lerr == nil {
