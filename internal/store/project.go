@@ -606,7 +606,9 @@ type ProjectEvent struct {
 
 // ProjectEvents returns a project's whole timeline, oldest first.
 func (s *Store) ProjectEvents(ctx context.Context, projectID int64) ([]ProjectEvent, error) {
-	rows, err := s.query(ctx, `SELECT id, at, actor_name, kind, detail FROM project_events WHERE project_id = ? ORDER BY at, id`, projectID)
+	// The timeline names people as they are called, not by their sign-in names.
+	rows, err := s.query(ctx, `SELECT e.id, e.at, COALESCE(NULLIF(u.name, ''), e.actor_name), e.kind, e.detail
+		FROM project_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.project_id = ? ORDER BY e.at, e.id`, projectID)
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}

@@ -223,7 +223,7 @@ func TestBrowserPipelineJourney(t *testing.T) {
 	if n := strings.Count(timeline, "审批事项"); n != len(items)+len(items)/2 {
 		t.Errorf("timeline lists %d approval steps, want %d", n, len(items)+len(items)/2)
 	}
-	// The timeline names actors by their sign-in name.
+	// The timeline names actors by their names (which in tests contain the role).
 	for _, who := range []string{"screener", "planner", "sponsor", "agent"} {
 		mustContain(t, "timeline actors", timeline, who)
 	}
