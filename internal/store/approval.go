@@ -136,17 +136,9 @@ func (s *Store) Approvals(ctx context.Context, zoneID, projectID int64) ([]*Appr
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}
-	defer rows.Close()
-	var out []*ApprovalItem
-	for rows.Next() {
-		it, err := scanApproval(rows)
-		if err != nil {
-			return nil, xinlu.Internal(err)
-		}
-		out = append(out, it)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, xinlu.Internal(err)
+	out, err := collect(rows, scanApproval)
+	if err != nil {
+		return nil, err
 	}
 	if len(out) > 0 {
 		cal, err := s.Calendar(ctx, out[0].ZoneID)

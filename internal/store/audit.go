@@ -117,16 +117,8 @@ func (s *Store) ListAudit(ctx context.Context, f xinlu.AuditFilter) ([]xinlu.Aud
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}
-	defer rows.Close()
-	var out []xinlu.AuditEntry
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return nil, 0, xinlu.Internal(err)
-		}
-		out = append(out, e)
-	}
-	return out, total, s.translate(rows.Err())
+	out, err := collect(rows, scanAudit)
+	return out, total, err
 }
 
 // AuditBreak describes the first row at which the chain does not hold.

@@ -36,16 +36,8 @@ func (s *Store) ListCalendarDays(ctx context.Context, zoneID int64, year int) ([
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}
-	defer rows.Close()
-	var out []*xinlu.CalendarDay
-	for rows.Next() {
-		d, err := scanCalendarDay(rows)
-		if err != nil {
-			return nil, xinlu.Internal(err)
-		}
-		out = append(out, d)
-	}
-	return out, s.translate(rows.Err())
+	out, err := collect(rows, scanCalendarDay)
+	return out, err
 }
 
 // CalendarYears lists the years in which a zone has calendar entries, in order.

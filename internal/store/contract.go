@@ -67,16 +67,8 @@ func (s *Store) ListContracts(ctx context.Context, f ContractFilter) ([]*xinlu.C
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}
-	defer rows.Close()
-	var out []*xinlu.Contract
-	for rows.Next() {
-		c, err := scanContract(rows)
-		if err != nil {
-			return nil, 0, xinlu.Internal(err)
-		}
-		out = append(out, c)
-	}
-	return out, total, s.translate(rows.Err())
+	out, err := collect(rows, scanContract)
+	return out, total, err
 }
 
 // ContractByID returns a contract whose member is within scope.

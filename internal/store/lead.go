@@ -426,16 +426,8 @@ func (s *Store) ListLeads(ctx context.Context, f LeadFilter) ([]*xinlu.Lead, int
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}
-	defer rows.Close()
-	var out []*xinlu.Lead
-	for rows.Next() {
-		l, err := scanLead(rows)
-		if err != nil {
-			return nil, 0, xinlu.Internal(err)
-		}
-		out = append(out, l)
-	}
-	return out, total, s.translate(rows.Err())
+	out, err := collect(rows, scanLead)
+	return out, total, err
 }
 
 // LeadByID returns a lead within scope (a lead outside it is not found)

@@ -61,16 +61,8 @@ func (s *Store) ListParks(ctx context.Context, f ParkFilter) ([]*xinlu.Park, int
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}
-	defer rows.Close()
-	var out []*xinlu.Park
-	for rows.Next() {
-		p, err := scanPark(rows)
-		if err != nil {
-			return nil, 0, xinlu.Internal(err)
-		}
-		out = append(out, p)
-	}
-	return out, total, s.translate(rows.Err())
+	out, err := collect(rows, scanPark)
+	return out, total, err
 }
 
 // ParkByID returns a park of the zone; other zones' parks are not found.

@@ -54,16 +54,8 @@ func (s *Store) ListPositions(ctx context.Context, f PositionFilter) ([]*xinlu.P
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}
-	defer rows.Close()
-	var out []*xinlu.Position
-	for rows.Next() {
-		pos, err := scanPosition(rows)
-		if err != nil {
-			return nil, 0, xinlu.Internal(err)
-		}
-		out = append(out, pos)
-	}
-	return out, total, s.translate(rows.Err())
+	out, err := collect(rows, scanPosition)
+	return out, total, err
 }
 
 // AllPositions returns every position of a zone, for selects.

@@ -161,17 +161,9 @@ func (s *Store) ListProjects(ctx context.Context, f ProjectFilter) ([]*ProjectRe
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}
-	defer rows.Close()
-	var out []*ProjectRecord
-	for rows.Next() {
-		p, err := scanProject(rows)
-		if err != nil {
-			return nil, 0, xinlu.Internal(err)
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, xinlu.Internal(err)
+	out, err := collect(rows, scanProject)
+	if err != nil {
+		return nil, 0, err
 	}
 	return out, total, s.setLights(ctx, out)
 }

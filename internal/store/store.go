@@ -408,3 +408,24 @@ func (s *Store) count(ctx context.Context, q string, args ...any) (int, error) {
 	c.mu.Unlock()
 	return n, nil
 }
+
+// scanner is a row to scan: *sql.Row or *sql.Rows.
+type scanner = interface{ Scan(...any) error }
+
+// collect reads every row of rows with scan, closes rows, and reports the
+// first error (database errors translated).
+func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, xinlu.Internal(err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	return out, nil
+}

@@ -50,16 +50,8 @@ func (s *Store) ListTeams(ctx context.Context, f TeamFilter) ([]*xinlu.Team, int
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}
-	defer rows.Close()
-	var out []*xinlu.Team
-	for rows.Next() {
-		t, err := scanTeam(rows)
-		if err != nil {
-			return nil, 0, xinlu.Internal(err)
-		}
-		out = append(out, t)
-	}
-	return out, total, s.translate(rows.Err())
+	out, err := collect(rows, scanTeam)
+	return out, total, err
 }
 
 // TeamByID returns a team of the zone; other zones' teams are not found.
@@ -197,17 +189,9 @@ func (tx *Tx) teamMembers(ctx context.Context, zoneID, teamID int64) ([]*xinlu.T
 }
 
 func collectTeamMembers(rows *sql.Rows) ([]*xinlu.TeamMember, error) {
-	defer rows.Close()
-	var out []*xinlu.TeamMember
-	for rows.Next() {
-		tm, err := scanTeamMember(rows)
-		if err != nil {
-			return nil, xinlu.Internal(err)
-		}
-		out = append(out, tm)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, xinlu.Internal(err)
+	out, err := collect(rows, scanTeamMember)
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -45,16 +45,8 @@ func (s *Store) ListTerms(ctx context.Context, f TermFilter) ([]*xinlu.Term, int
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}
-	defer rows.Close()
-	var out []*xinlu.Term
-	for rows.Next() {
-		t, err := scanTerm(rows)
-		if err != nil {
-			return nil, 0, xinlu.Internal(err)
-		}
-		out = append(out, t)
-	}
-	return out, total, s.translate(rows.Err())
+	out, err := collect(rows, scanTerm)
+	return out, total, err
 }
 
 // TermByID returns a term whose member is within scope.

@@ -112,17 +112,9 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]*xinlu.User, int
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}
-	defer rows.Close()
-	var out []*xinlu.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, 0, xinlu.Internal(err)
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, xinlu.Internal(err)
+	out, err := collect(rows, scanUser)
+	if err != nil {
+		return nil, 0, err
 	}
 	return out, total, s.loadRoles(ctx, out...)
 }

@@ -102,16 +102,8 @@ func (s *Store) ListDepartments(ctx context.Context, f DepartmentFilter) ([]*xin
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}
-	defer rows.Close()
-	var out []*xinlu.Department
-	for rows.Next() {
-		d, err := scanDepartment(rows)
-		if err != nil {
-			return nil, 0, xinlu.Internal(err)
-		}
-		out = append(out, d)
-	}
-	return out, total, s.translate(rows.Err())
+	out, err := collect(rows, scanDepartment)
+	return out, total, err
 }
 
 // AllDepartments returns every department of a zone, for trees and selects.
