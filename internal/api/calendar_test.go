@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -84,23 +83,7 @@ func (s *calendarServer) login(r xinlu.Role) string {
 
 func (s *calendarServer) call(token, method, path, body string) (int, string) {
 	s.t.Helper()
-	req, err := http.NewRequest(method, s.url+"/api/v1"+path, strings.NewReader(body))
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
+	return apiCall(s.t, s.url, token, method, path, body)
 }
 
 func TestAPIAddWorkdaysAcrossSpringFestival(t *testing.T) {

@@ -124,23 +124,7 @@ func (e *identityEnv) code(username string) string {
 
 func (e *identityEnv) call(token, method, path, body string) (int, string) {
 	e.t.Helper()
-	req, err := http.NewRequest(method, e.srv.URL+"/api/v1"+path, strings.NewReader(body))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
+	return apiCall(e.t, e.srv.URL, token, method, path, body)
 }
 
 // login signs in with an optional second factor and returns status, token

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strconv"
@@ -115,21 +114,7 @@ func (e *staffAPIEnv) call(username, method, path, body string) (int, string) {
 		tok = signInAPI(e.t, e.st, e.srv.URL, username, staffAPIPassword)
 		e.tokens[username] = tok
 	}
-	req, err := http.NewRequest(method, e.srv.URL+"/api/v1"+path, strings.NewReader(body))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+tok)
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
+	return apiCall(e.t, e.srv.URL, tok, method, path, body)
 }
 
 // staffList decodes a list envelope.

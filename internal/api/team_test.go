@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strconv"
@@ -113,23 +112,7 @@ func (e *teamParkEnv) login(username string) string {
 // call sends one API request with a bearer token and returns status and body.
 func (e *teamParkEnv) call(token, method, path, body string) (int, string) {
 	e.t.Helper()
-	req, err := http.NewRequest(method, e.srv.URL+"/api/v1"+path, strings.NewReader(body))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
+	return apiCall(e.t, e.srv.URL, token, method, path, body)
 }
 
 // errorOf decodes the error envelope.
