@@ -108,6 +108,10 @@ var PersonalFields = []PersonalField{
 	{Table: "leads", Column: "contact_phone", Label: "field.contact_phone", Purpose: "personal.purpose.lead_contact",
 		LegalBasis: "personal.basis.contract_prep", Mask: MaskMobile, Encrypted: true, HashColumn: "contact_phone_hash",
 		Retention: RetainLeadClosedYears},
+	{Table: "member_pay", Column: "base_yuan", Label: "appraisal.base_pay", Purpose: "personal.purpose.pay",
+		LegalBasis: "personal.basis.hr", Retention: RetainArchive},
+	{Table: "appraisal_results", Column: "pay_yuan", Label: "appraisal.pay", Purpose: "personal.purpose.pay",
+		LegalBasis: "personal.basis.hr", Retention: RetainArchive},
 }
 
 // PersonalFieldsOf returns the inventory entries of one table.

@@ -136,6 +136,19 @@ const (
 	PermProjectAgency  Permission = "project.agency"  // agency task force: approvals and landing milestones
 	PermCalendarView   Permission = "calendar.view"   // holiday calendar
 	PermCalendarManage Permission = "calendar.manage" // edit and import it
+
+	PermAppraisalView     Permission = "appraisal.view"     // results: own, the department's, or the zone's
+	PermAppraisalScore    Permission = "appraisal.score"    // assessed scores (heads for their department, leaders for all)
+	PermAppraisalPeer     Permission = "appraisal.peer"     // peer review (民主测评) of colleagues
+	PermAppraisalManage   Permission = "appraisal.manage"   // appraisal office: schemes, periods, calculation, calibration, publication, appeals
+	PermAppraisalFinalize Permission = "appraisal.finalize" // director: finalise a published period
+	PermAppraisalPool     Permission = "appraisal.pool"     // finance: the period's performance pay pool
+	PermIncentiveView     Permission = "incentive.view"     // the incentive ledger: own or the zone's
+	PermIncentiveManage   Permission = "incentive.manage"   // propose and record rewards and penalties
+	PermIncentiveApprove  Permission = "incentive.approve"  // approve or reject proposals
+	PermConsequenceDecide Permission = "consequence.decide" // HR: confirm or dismiss a consequence
+	PermToleranceFile     Permission = "tolerance.file"     // file a fault-tolerance claim: own, or for the department
+	PermToleranceHandle   Permission = "tolerance.handle"   // accept, investigate, decide and notify claims
 )
 
 // Permissions lists every real permission.
@@ -144,6 +157,30 @@ var Permissions = []Permission{
 	PermUserView, PermUserManage, PermRoleManage, PermSecurityManage, PermAuditView, PermCalendarView, PermCalendarManage,
 	PermLeadReport, PermLeadView, PermLeadScreen, PermVetoOverride,
 	PermProjectView, PermProjectPlan, PermProjectPromote, PermProjectAgency,
+	PermAppraisalView, PermAppraisalScore, PermAppraisalPeer, PermAppraisalManage, PermAppraisalFinalize, PermAppraisalPool,
+	PermIncentiveView, PermIncentiveManage, PermIncentiveApprove, PermConsequenceDecide,
+	PermToleranceFile, PermToleranceHandle,
+}
+
+// appraisalGrants are the appraisal and incentive permissions, merged into
+// grants at start-up. Every member sees their own results, rates colleagues
+// and may file a fault-tolerance claim; the appraisal office runs periods,
+// the director finalises, finance sets the pool, the organisation and
+// discipline office handles consequences and claims.
+var appraisalGrants = map[Role]map[Permission]Scope{
+	RoleMember:    {PermAppraisalView: ScopeOwn, PermAppraisalPeer: ScopeDepartment, PermIncentiveView: ScopeOwn, PermToleranceFile: ScopeOwn},
+	RoleScreener:  {PermAppraisalView: ScopeOwn, PermAppraisalPeer: ScopeDepartment, PermIncentiveView: ScopeOwn, PermToleranceFile: ScopeOwn},
+	RolePlanner:   {PermAppraisalView: ScopeOwn, PermAppraisalPeer: ScopeDepartment, PermIncentiveView: ScopeOwn, PermToleranceFile: ScopeOwn},
+	RoleSponsor:   {PermAppraisalView: ScopeOwn, PermAppraisalScore: ScopeZone, PermIncentiveView: ScopeOwn, PermToleranceFile: ScopeOwn},
+	RoleAgent:     {PermAppraisalView: ScopeOwn, PermAppraisalPeer: ScopeDepartment, PermIncentiveView: ScopeOwn, PermToleranceFile: ScopeOwn},
+	RoleHead:      {PermAppraisalView: ScopeDepartment, PermAppraisalScore: ScopeDepartment, PermAppraisalPeer: ScopeDepartment, PermIncentiveView: ScopeDepartment, PermToleranceFile: ScopeDepartment},
+	RoleAppraiser: {PermAppraisalView: ScopeZone, PermAppraisalManage: ScopeZone, PermIncentiveView: ScopeZone, PermIncentiveManage: ScopeZone},
+	RoleDiscipline: {PermAppraisalView: ScopeZone, PermIncentiveView: ScopeZone, PermIncentiveManage: ScopeZone,
+		PermConsequenceDecide: ScopeZone, PermToleranceHandle: ScopeZone},
+	RoleFinance:  {PermAppraisalView: ScopeZone, PermAppraisalPool: ScopeZone, PermIncentiveView: ScopeZone},
+	RoleDirector: {PermAppraisalView: ScopeZone, PermAppraisalScore: ScopeZone, PermAppraisalFinalize: ScopeZone, PermIncentiveView: ScopeZone, PermIncentiveApprove: ScopeZone},
+	RoleAuditor:  {PermAppraisalView: ScopeZone, PermIncentiveView: ScopeZone},
+	RoleViewer:   {PermAppraisalView: ScopeAllZones},
 }
 
 // pipelineGrants are the investment pipeline's permissions, merged into
@@ -221,9 +258,11 @@ var grants = map[Role]map[Permission]Scope{
 }
 
 func init() {
-	for r, ps := range pipelineGrants {
-		for p, sc := range ps {
-			grants[r][p] = sc
+	for _, extra := range []map[Role]map[Permission]Scope{pipelineGrants, appraisalGrants} {
+		for r, ps := range extra {
+			for p, sc := range ps {
+				grants[r][p] = sc
+			}
 		}
 	}
 	// The demo's combined administrator holds exactly the three's rights.
