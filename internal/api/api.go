@@ -65,6 +65,9 @@ func (a *API) Routes() []Route {
 		a.projectRoutes(),
 		a.performanceRoutes(),
 		a.notificationRoutes(),
+		a.appraisalRoutes(),
+		a.incentiveRoutes(),
+		a.toleranceRoutes(),
 	} {
 		rs = append(rs, area...)
 	}

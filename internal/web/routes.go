@@ -38,6 +38,9 @@ func (s *Server) pageRoutes() []Route {
 		s.projectImportRoutes(),
 		s.notificationRoutes(),
 		s.performanceRoutes(),
+		s.appraisalRoutes(),
+		s.incentiveRoutes(),
+		s.toleranceRoutes(),
 	} {
 		rs = append(rs, area...)
 	}
@@ -152,6 +155,15 @@ var navigation = []navGroup{
 		{Key: "leads.nav_screen", Path: "/leads", Perm: xinlu.PermLeadScreen, Icon: "⚑"},
 		{Key: "projects.nav_kanban", Path: "/projects/kanban", Perm: xinlu.PermProjectView, Icon: "▥"},
 		{Key: "projects.nav_ledger", Path: "/projects", Perm: xinlu.PermProjectView, Icon: "☰"},
+	}},
+	{Key: "appraisal.nav_group", Items: []navItem{
+		{Key: "appraisal.nav_mine", Path: "/appraisal/mine", Perm: xinlu.PermAppraisalView, Icon: "★"},
+		{Key: "appraisal.nav_periods", Path: "/appraisal/periods", Perm: xinlu.PermAppraisalView, Icon: "▤"},
+		{Key: "appraisal.nav_schemes", Path: "/appraisal/schemes", Perm: xinlu.PermAppraisalManage, Icon: "⚖"},
+		{Key: "incentives.nav", Path: "/incentives", Perm: xinlu.PermIncentiveView, Icon: "✦"},
+		{Key: "consequences.nav", Path: "/consequences", Perm: xinlu.PermConsequenceDecide, Icon: "⚐"},
+		{Key: "tolerance.nav_mine", Path: "/tolerance/mine", Perm: xinlu.PermToleranceFile, Icon: "⛨"},
+		{Key: "tolerance.nav_register", Path: "/tolerance", Perm: xinlu.PermToleranceHandle, Icon: "⛨"},
 	}},
 	{Key: "nav.group.organisation", Items: []navItem{
 		{Key: "nav.departments", Path: "/departments", Perm: xinlu.PermOrgView, Icon: "▦"},
