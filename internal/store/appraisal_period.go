@@ -242,6 +242,14 @@ func (s *Store) StepPeriod(ctx context.Context, a xinlu.Actor, u *xinlu.User, id
 				return err
 			}
 		case xinlu.PeriodSetPool:
+			in.Decision = ""
+			if err := tx.setPool(ctx, a, p, total, in); err != nil {
+				return err
+			}
+		case xinlu.PeriodPoolDecide:
+			if in.Decision == "" {
+				return xinlu.Invalid("decision", "error.required")
+			}
 			if err := tx.setPool(ctx, a, p, total, in); err != nil {
 				return err
 			}

@@ -49,3 +49,8 @@ func (s *Store) ExecForTest(ctx context.Context, q string) error {
 func (s *Store) RawQueryRowForTest(ctx context.Context, q string, args ...any) *sql.Row {
 	return s.write.QueryRowContext(ctx, s.rebind(q), args...)
 }
+
+// QueryRowForTest runs a read query for a test's assertions.
+func (s *Store) QueryRowForTest(ctx context.Context, q string, args ...any) *sql.Row {
+	return s.queryRow(ctx, q, args...)
+}

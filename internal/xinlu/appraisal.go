@@ -286,17 +286,18 @@ func (p *Period) Validate() error {
 type PeriodAction string
 
 const (
-	PeriodOpen      PeriodAction = "open"      // draft → scoring
-	PeriodCalculate PeriodAction = "calculate" // scoring | calculated | recheck → calculated
-	PeriodReview    PeriodAction = "review"    // calculated → calibration
-	PeriodCalibrate PeriodAction = "calibrate" // a band move, in calibration or recheck
-	PeriodPublish   PeriodAction = "publish"   // calibration | recheck → publication
-	PeriodRecheckA  PeriodAction = "recheck"   // publication → recheck
-	PeriodFinalize  PeriodAction = "finalize"  // publication → final (director)
-	PeriodApply     PeriodAction = "apply"     // final → applied
-	PeriodArchive   PeriodAction = "archive"   // applied → archived
-	PeriodSetPool   PeriodAction = "pool"      // finance sets the pool before final
-	PeriodCorrect   PeriodAction = "correct"   // a recorded correction after final
+	PeriodOpen       PeriodAction = "open"          // draft → scoring
+	PeriodCalculate  PeriodAction = "calculate"     // scoring | calculated | recheck → calculated
+	PeriodReview     PeriodAction = "review"        // calculated → calibration
+	PeriodCalibrate  PeriodAction = "calibrate"     // a band move, in calibration or recheck
+	PeriodPublish    PeriodAction = "publish"       // calibration | recheck → publication
+	PeriodRecheckA   PeriodAction = "recheck"       // publication → recheck
+	PeriodFinalize   PeriodAction = "finalize"      // publication → final (director)
+	PeriodApply      PeriodAction = "apply"         // final → applied
+	PeriodArchive    PeriodAction = "archive"       // applied → archived
+	PeriodSetPool    PeriodAction = "pool"          // finance sets the pool before final
+	PeriodPoolDecide PeriodAction = "pool-decision" // over the pool: the office scales to it or raises it
+	PeriodCorrect    PeriodAction = "correct"       // a recorded correction after final
 )
 
 type periodRule struct {
@@ -306,17 +307,18 @@ type periodRule struct {
 }
 
 var periodRules = map[PeriodAction]periodRule{
-	PeriodOpen:      {[]PeriodState{PeriodDraft}, PeriodScoring, PermAppraisalManage},
-	PeriodCalculate: {[]PeriodState{PeriodScoring, PeriodCalculated, PeriodRecheck}, PeriodCalculated, PermAppraisalManage},
-	PeriodReview:    {[]PeriodState{PeriodCalculated}, PeriodCalibration, PermAppraisalManage},
-	PeriodCalibrate: {[]PeriodState{PeriodCalibration, PeriodRecheck}, "", PermAppraisalManage},
-	PeriodPublish:   {[]PeriodState{PeriodCalibration, PeriodRecheck}, PeriodPublication, PermAppraisalManage},
-	PeriodRecheckA:  {[]PeriodState{PeriodPublication}, PeriodRecheck, PermAppraisalManage},
-	PeriodFinalize:  {[]PeriodState{PeriodPublication}, PeriodFinal, PermAppraisalFinalize},
-	PeriodApply:     {[]PeriodState{PeriodFinal}, PeriodApplied, PermAppraisalManage},
-	PeriodArchive:   {[]PeriodState{PeriodApplied}, PeriodArchived, PermAppraisalManage},
-	PeriodSetPool:   {[]PeriodState{PeriodDraft, PeriodScoring, PeriodCalculated, PeriodCalibration, PeriodPublication, PeriodRecheck}, "", PermAppraisalPool},
-	PeriodCorrect:   {[]PeriodState{PeriodFinal, PeriodApplied}, "", PermAppraisalManage},
+	PeriodOpen:       {[]PeriodState{PeriodDraft}, PeriodScoring, PermAppraisalManage},
+	PeriodCalculate:  {[]PeriodState{PeriodScoring, PeriodCalculated, PeriodRecheck}, PeriodCalculated, PermAppraisalManage},
+	PeriodReview:     {[]PeriodState{PeriodCalculated}, PeriodCalibration, PermAppraisalManage},
+	PeriodCalibrate:  {[]PeriodState{PeriodCalibration, PeriodRecheck}, "", PermAppraisalManage},
+	PeriodPublish:    {[]PeriodState{PeriodCalibration, PeriodRecheck}, PeriodPublication, PermAppraisalManage},
+	PeriodRecheckA:   {[]PeriodState{PeriodPublication}, PeriodRecheck, PermAppraisalManage},
+	PeriodFinalize:   {[]PeriodState{PeriodPublication}, PeriodFinal, PermAppraisalFinalize},
+	PeriodApply:      {[]PeriodState{PeriodFinal}, PeriodApplied, PermAppraisalManage},
+	PeriodArchive:    {[]PeriodState{PeriodApplied}, PeriodArchived, PermAppraisalManage},
+	PeriodSetPool:    {[]PeriodState{PeriodDraft, PeriodScoring, PeriodCalculated, PeriodCalibration, PeriodPublication, PeriodRecheck}, "", PermAppraisalPool},
+	PeriodCorrect:    {[]PeriodState{PeriodFinal, PeriodApplied}, "", PermAppraisalManage},
+	PeriodPoolDecide: {[]PeriodState{PeriodCalculated, PeriodCalibration, PeriodRecheck}, "", PermAppraisalManage},
 }
 
 // PeriodActions lists every action in a stable order.
