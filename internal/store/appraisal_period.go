@@ -88,7 +88,7 @@ func (tx *Tx) periodForUpdate(ctx context.Context, zoneID, id int64) (*xinlu.Per
 func periodAudit(p *xinlu.Period) map[string]any {
 	return map[string]any{"kind": p.Kind, "label": p.Label, "state": p.State, "grouping": p.Rule.Grouping,
 		"top_ratio": p.Rule.TopRatio, "bottom_ratio": p.Rule.BottomRatio, "min_group": p.Rule.MinGroupSize,
-		"coefficients": []int64{p.Coefficients.Top, p.Coefficients.Middle, p.Coefficients.Bottom},
+		"coefficients":     []int64{p.Coefficients.Top, p.Coefficients.Middle, p.Coefficients.Bottom},
 		"publication_days": p.PublicationDays, "publication_ends": p.PublicationEnds,
 		"pool_yuan": p.PoolYuan, "pool_decision": p.PoolDecision, "pool_note": p.PoolNote}
 }
