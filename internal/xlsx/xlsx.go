@@ -27,6 +27,7 @@ const (
 	Int               // whole numbers
 	Money             // 万元 with two decimals, #,##0.00
 	Date              // YYYY-MM-DD text
+	Hundredths        // an int64 in hundredths (scores, points) shown with two decimals
 )
 
 // Report is a single-sheet export: a title row, a line for the reporting
@@ -121,6 +122,11 @@ func (r *Report) Write(w io.Writer) error {
 				f.SetCellValue(sheet, cell, n)
 				f.SetCellStyle(sheet, cell, cell, intStyle)
 				sums[ci] += float64(n)
+			case Hundredths:
+				v := float64(toInt64(row[ci])) / 100
+				f.SetCellValue(sheet, cell, v)
+				f.SetCellStyle(sheet, cell, cell, moneyStyle)
+				sums[ci] += v
 			case Money:
 				yuan := toInt64(row[ci])
 				wan := float64(yuan) / 10000
@@ -139,7 +145,7 @@ func (r *Report) Write(w io.Writer) error {
 		for _, ci := range r.SumCols {
 			cell, _ := excelize.CoordinatesToCellName(ci+1, rowNum)
 			f.SetCellValue(sheet, cell, sums[ci])
-			if r.Columns[ci].Kind == Money {
+			if k := r.Columns[ci].Kind; k == Money || k == Hundredths {
 				f.SetCellStyle(sheet, cell, cell, moneyStyle)
 			} else {
 				f.SetCellStyle(sheet, cell, cell, intStyle)
