@@ -644,12 +644,12 @@ func (a *API) exportPublication(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) exportPayroll(w http.ResponseWriter, r *http.Request) error {
 	u := user(r)
-	if !SeesUnpublished(u) {
-		return xinlu.Forbidden()
-	}
 	p, err := a.periodFor(r)
 	if err != nil {
 		return err
+	}
+	if !SeesUnpublished(u) {
+		return xinlu.Forbidden()
 	}
 	rep, err := PayrollReport(r.Context(), a.store, a.printer(r), u, p, a.zoneName(r.Context(), u.ZoneID), a.staffToday())
 	if err != nil {

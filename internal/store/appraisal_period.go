@@ -604,3 +604,12 @@ func (s *Store) SetAbsence(ctx context.Context, a xinlu.Actor, u *xinlu.User, pe
 		return tx.audit(ctx, a, "appraisal.absence", "appraisal_period", periodID, nil, map[string]any{"member_id": memberID, "absent_days": days})
 	})
 }
+
+// PayTotal sums a period's performance pay.
+func (s *Store) PayTotal(ctx context.Context, periodID int64) (int64, error) {
+	var n int64
+	if err := s.queryRow(ctx, `SELECT COALESCE(SUM(pay_yuan), 0) FROM appraisal_results WHERE period_id = ?`, periodID).Scan(&n); err != nil {
+		return 0, xinlu.Internal(err)
+	}
+	return n, nil
+}

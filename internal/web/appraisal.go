@@ -1,3 +1,929 @@
 package web
 
-func (s *Server) appraisalRoutes() []Route { return nil }
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"xinlu/internal/api"
+	"xinlu/internal/store"
+	"xinlu/internal/xinlu"
+	"xinlu/internal/xlsx"
+)
+
+// Appraisal pages: schemes, periods with their steps, the results table
+// with calibration, scoring sheets, a member's breakdown with the records
+// behind it, the publication notice for print, appeals and base pay.
+func (s *Server) appraisalRoutes() []Route {
+	return []Route{
+		{Method: "GET", Pattern: "/appraisal/schemes", Perm: xinlu.PermAppraisalManage, Handler: s.schemeList},
+		{Method: "GET", Pattern: "/appraisal/schemes/new", Perm: xinlu.PermAppraisalManage, Handler: s.schemeNew},
+		{Method: "POST", Pattern: "/appraisal/schemes", Perm: xinlu.PermAppraisalManage, Handler: s.schemeCreate},
+		{Method: "GET", Pattern: "/appraisal/schemes/{id}/edit", Perm: xinlu.PermAppraisalManage, Handler: s.schemeEdit},
+		{Method: "POST", Pattern: "/appraisal/schemes/{id}", Perm: xinlu.PermAppraisalManage, Handler: s.schemeUpdate},
+		{Method: "POST", Pattern: "/appraisal/schemes/{id}/delete", Perm: xinlu.PermAppraisalManage, Handler: s.deleter(s.store.DeleteScheme, "/appraisal/schemes")},
+		{Method: "GET", Pattern: "/appraisal/periods", Perm: xinlu.PermAppraisalView, Handler: s.periodList},
+		{Method: "POST", Pattern: "/appraisal/periods", Perm: xinlu.PermAppraisalManage, Handler: s.periodCreate},
+		{Method: "GET", Pattern: "/appraisal/periods/{id}", Perm: xinlu.PermAppraisalView, Handler: s.periodShow},
+		{Method: "POST", Pattern: "/appraisal/periods/{id}/delete", Perm: xinlu.PermAppraisalManage, Handler: s.deleter(s.store.DeletePeriod, "/appraisal/periods")},
+		{Method: "POST", Pattern: "/appraisal/periods/{id}/step/{action}", Perm: xinlu.PermAppraisalView, Handler: s.periodStep},
+		{Method: "GET", Pattern: "/appraisal/periods/{id}/scores", Perm: xinlu.PermAppraisalView, Handler: s.scoreSheet},
+		{Method: "POST", Pattern: "/appraisal/periods/{id}/scores", Perm: xinlu.PermAppraisalView, Handler: s.scoreSave},
+		{Method: "GET", Pattern: "/appraisal/periods/{id}/results/{member}", Perm: xinlu.PermAppraisalView, Handler: s.resultShow},
+		{Method: "GET", Pattern: "/appraisal/periods/{id}/publication", Perm: xinlu.PermAppraisalView, Handler: s.publicationNotice},
+		{Method: "GET", Pattern: "/appraisal/periods/{id}/publication.xlsx", Perm: xinlu.PermAppraisalView, Handler: s.publicationExport},
+		{Method: "GET", Pattern: "/appraisal/periods/{id}/payroll.xlsx", Perm: xinlu.PermAppraisalView, Handler: s.payrollExport},
+		{Method: "POST", Pattern: "/appraisal/periods/{id}/appeals", Perm: xinlu.PermAppraisalView, Handler: s.appealFile},
+		{Method: "POST", Pattern: "/appraisal/appeals/{id}/{action}", Perm: xinlu.PermAppraisalManage, Handler: s.appealAnswer},
+		{Method: "GET", Pattern: "/appraisal/mine", Perm: xinlu.PermAppraisalView, Handler: s.appraisalMine},
+		{Method: "GET", Pattern: "/appraisal/base-pay", Perm: xinlu.PermAppraisalPool, Handler: s.basePayList},
+		{Method: "POST", Pattern: "/appraisal/base-pay", Perm: xinlu.PermAppraisalPool, Handler: s.basePaySave},
+	}
+}
+
+// --- schemes ---
+
+type schemeListView struct {
+	Items []*xinlu.Scheme
+}
+
+func (s *Server) schemeList(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	items, err := s.store.ListSchemes(r.Context(), u.ZoneID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "appraisal_schemes", s.printer(r).T("appraisal.schemes_title"), schemeListView{Items: items})
+}
+
+// schemeRows is how many indicator rows the scheme form offers.
+const schemeRows = 10
+
+type schemeFormView struct {
+	S             *xinlu.Scheme
+	Rows          []xinlu.Indicator
+	Kinds         []xinlu.IndicatorKind
+	Metrics       []string
+	PositionKinds []xinlu.PositionKind
+	Err           error
+}
+
+func (s *Server) schemeForm(w http.ResponseWriter, r *http.Request, status int, sc *xinlu.Scheme, err error) {
+	title := "appraisal.scheme_new"
+	if sc.ID != 0 {
+		title = "appraisal.scheme_edit"
+	}
+	rows := append([]xinlu.Indicator(nil), sc.Indicators...)
+	for len(rows) < schemeRows {
+		rows = append(rows, xinlu.Indicator{})
+	}
+	s.render(w, r, status, "appraisal_scheme_form", s.printer(r).T(title), schemeFormView{S: sc, Rows: rows,
+		Kinds: xinlu.IndicatorKinds, Metrics: xinlu.Metrics, PositionKinds: xinlu.PositionKinds, Err: err})
+}
+
+func (s *Server) schemeNew(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	s.schemeForm(w, r, http.StatusOK, &xinlu.Scheme{ZoneID: u.ZoneID, PositionKind: xinlu.PositionStaff}, nil)
+}
+
+// schemeFromForm reads the scheme and its indicator rows; rows without a
+// name are skipped. Points caps are typed in points and kept in hundredths.
+func schemeFromForm(r *http.Request, sc *xinlu.Scheme) error {
+	sc.Name = r.PostFormValue("name")
+	sc.PositionKind = xinlu.PositionKind(r.PostFormValue("position_kind"))
+	var err error
+	if sc.Version, err = formInt(r, "version"); err != nil {
+		return err
+	}
+	sc.Indicators = nil
+	names := r.PostForm["ind_name"]
+	get := func(field string, i int) string {
+		if vs := r.PostForm[field]; i < len(vs) {
+			return strings.TrimSpace(vs[i])
+		}
+		return ""
+	}
+	key := r.PostFormValue("key_task")
+	for i, name := range names {
+		if strings.TrimSpace(name) == "" {
+			continue
+		}
+		field := fmt.Sprintf("indicators[%d]", len(sc.Indicators))
+		ind := xinlu.Indicator{Name: name, Kind: xinlu.IndicatorKind(get("ind_kind", i)), Metric: get("ind_metric", i), KeyTask: key == strconv.Itoa(i)}
+		if v := get("ind_weight", i); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return xinlu.Invalid(field+".weight", "error.number")
+			}
+			ind.Weight = n
+		}
+		if v := get("ind_target", i); v != "" {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+				return xinlu.Invalid(field+".target", "error.number")
+			}
+			if ind.Kind == xinlu.IndicatorPoints {
+				ind.Target = int64(math.Round(f * 100))
+			} else {
+				ind.Target = int64(math.Round(f))
+			}
+		}
+		sc.Indicators = append(sc.Indicators, ind)
+	}
+	return nil
+}
+
+func (s *Server) schemeCreate(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	sc := &xinlu.Scheme{ZoneID: info.user.ZoneID}
+	err := schemeFromForm(r, sc)
+	if err == nil {
+		err = s.store.CreateScheme(r.Context(), xinlu.ActorOf(info.user, info.ip), sc)
+	}
+	s.afterSave(w, r, err, func(status int, err error) {
+		sc.ID = 0
+		s.schemeForm(w, r, status, sc, err)
+	}, "flash.created", "/appraisal/schemes")
+}
+
+func (s *Server) schemeEdit(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	sc, err := s.store.SchemeByID(r.Context(), u.ZoneID, id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.schemeForm(w, r, http.StatusOK, sc, nil)
+}
+
+func (s *Server) schemeUpdate(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	sc := &xinlu.Scheme{ID: id, ZoneID: info.user.ZoneID}
+	err = schemeFromForm(r, sc)
+	if err == nil {
+		err = s.store.UpdateScheme(r.Context(), xinlu.ActorOf(info.user, info.ip), sc)
+	}
+	s.afterSave(w, r, err, func(status int, err error) {
+		s.schemeForm(w, r, status, sc, err)
+	}, "flash.updated", "/appraisal/schemes")
+}
+
+// --- periods ---
+
+type periodListView struct {
+	Items     []*xinlu.Period
+	Pager     pager
+	CanManage bool
+	New       *xinlu.Period
+	Kinds     []xinlu.PeriodKind
+	Groupings []xinlu.Grouping
+	Err       error
+}
+
+func (s *Server) periodList(w http.ResponseWriter, r *http.Request) {
+	s.periodListPage(w, r, http.StatusOK, nil, nil)
+}
+
+func (s *Server) periodListPage(w http.ResponseWriter, r *http.Request, status int, draft *xinlu.Period, formErr error) {
+	u := requestInfo(r.Context()).user
+	pg := pageFrom(r)
+	items, total, err := s.store.ListPeriods(r.Context(), store.PeriodFilter{ZoneID: u.ZoneID, Page: pg,
+		Published: !api.SeesUnpublished(u) && !u.Can(xinlu.PermAppraisalScore) && !u.Can(xinlu.PermAppraisalPeer)})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	visible := items[:0]
+	for _, p := range items {
+		if api.PeriodVisible(u, p) {
+			visible = append(visible, p)
+		}
+	}
+	if draft == nil {
+		draft = &xinlu.Period{Kind: xinlu.PeriodMonth, Label: s.store.Now().AddDate(0, -1, 0).Format("2006-01"),
+			Rule: xinlu.DefaultDistributionRule(), Coefficients: xinlu.DefaultCoefficients(), PublicationDays: 5}
+	}
+	s.render(w, r, status, "appraisal_periods", s.printer(r).T("appraisal.periods_title"), periodListView{
+		Items: visible, Pager: newPager(r, pg, total), CanManage: u.Can(xinlu.PermAppraisalManage), New: draft,
+		Kinds: xinlu.PeriodKinds, Groupings: xinlu.Groupings, Err: formErr})
+}
+
+// formPercent reads a percentage field (20) as a ratio (0.2).
+func formPercent(r *http.Request, name string) (float64, error) {
+	v := strings.TrimSpace(r.PostFormValue(name))
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, xinlu.Invalid(name, "error.number")
+	}
+	return f / 100, nil
+}
+
+// formRatio reads a decimal such as 1.2 in hundredths.
+func formRatio(r *http.Request, name string) (int64, error) {
+	v := strings.TrimSpace(r.PostFormValue(name))
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, xinlu.Invalid(name, "error.number")
+	}
+	return int64(math.Round(f * 100)), nil
+}
+
+func (s *Server) periodCreate(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	p := &xinlu.Period{ZoneID: info.user.ZoneID, Kind: xinlu.PeriodKind(r.PostFormValue("kind")), Label: r.PostFormValue("label"),
+		Rule: xinlu.DistributionRule{Grouping: xinlu.Grouping(r.PostFormValue("grouping"))}}
+	err := func() error {
+		var err error
+		if p.Rule.TopRatio, err = formPercent(r, "top_ratio"); err != nil {
+			return err
+		}
+		if p.Rule.BottomRatio, err = formPercent(r, "bottom_ratio"); err != nil {
+			return err
+		}
+		if p.Rule.MinGroupSize, err = formInt(r, "min_group_size"); err != nil {
+			return err
+		}
+		if p.PublicationDays, err = formInt(r, "publication_days"); err != nil {
+			return err
+		}
+		if p.Coefficients.Top, err = formRatio(r, "coef_top"); err != nil {
+			return err
+		}
+		if p.Coefficients.Middle, err = formRatio(r, "coef_middle"); err != nil {
+			return err
+		}
+		if p.Coefficients.Bottom, err = formRatio(r, "coef_bottom"); err != nil {
+			return err
+		}
+		return s.store.CreatePeriod(r.Context(), xinlu.ActorOf(info.user, info.ip), p)
+	}()
+	if err != nil {
+		if isFormError(err) {
+			s.periodListPage(w, r, statusOf(err), p, err)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "flash.created")
+	redirect(w, r, "/appraisal/periods/"+strconv.FormatInt(p.ID, 10))
+}
+
+// periodStepView is one step button offered on a period's page.
+type periodStepView struct {
+	Action  string
+	Label   string
+	Confirm bool
+}
+
+type periodView struct {
+	P            *xinlu.Period
+	Results      []*store.Result
+	Pager        pager
+	Band         string
+	Query        string
+	Steps        []periodStepView
+	Calibrate    bool
+	SeesPay      bool
+	SetPool      bool
+	DecidePool   bool
+	PayTotal     int64
+	Appeals      []*store.Appeal
+	CanAppeal    bool
+	AnswerOpen   bool
+	CanScore     bool
+	ShowResults  bool
+	Bands        []xinlu.Band
+	Err          error
+	ErrAction    string
+	AppealReason string
+}
+
+// Offers reports whether the page offers the step named action.
+func (v periodView) Offers(action string) bool {
+	for _, st := range v.Steps {
+		if st.Action == action {
+			return true
+		}
+	}
+	return false
+}
+
+var periodStepOrder = []xinlu.PeriodAction{xinlu.PeriodOpen, xinlu.PeriodCalculate, xinlu.PeriodReview, xinlu.PeriodPublish,
+	xinlu.PeriodRecheckA, xinlu.PeriodFinalize, xinlu.PeriodApply, xinlu.PeriodArchive}
+
+func (s *Server) periodFor(r *http.Request) (*xinlu.Period, error) {
+	u := requestInfo(r.Context()).user
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.store.PeriodByID(r.Context(), u.ZoneID, id)
+	if err != nil {
+		return nil, err
+	}
+	if !api.PeriodVisible(u, p) {
+		return nil, xinlu.NotFound("error.not_found")
+	}
+	return p, nil
+}
+
+func (s *Server) periodShow(w http.ResponseWriter, r *http.Request) {
+	s.periodPage(w, r, http.StatusOK, nil, "")
+}
+
+func (s *Server) periodPage(w http.ResponseWriter, r *http.Request, status int, formErr error, errAction string) {
+	u := requestInfo(r.Context()).user
+	ctx := r.Context()
+	p, err := s.periodFor(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v := periodView{P: p, Bands: xinlu.Bands, Err: formErr, ErrAction: errAction, SeesPay: api.SeesUnpublished(u)}
+	if errAction == "appeal" {
+		v.AppealReason = r.PostFormValue("reason")
+	}
+	pt := s.printer(r)
+	for _, a := range periodStepOrder {
+		if _, err := xinlu.CheckPeriodStep(u, p, a, xinlu.PeriodCheck{Today: s.today()}); err == nil || xinlu.ErrorCode(err) == xinlu.ECONFLICT && allowedState(p, a) {
+			v.Steps = append(v.Steps, periodStepView{Action: string(a), Label: pt.T("appraisal.step." + string(a)),
+				Confirm: a != xinlu.PeriodCalculate})
+		}
+	}
+	_, calErr := xinlu.CheckPeriodStep(u, p, xinlu.PeriodCalibrate, xinlu.PeriodCheck{})
+	v.Calibrate = calErr == nil
+	_, poolErr := xinlu.CheckPeriodStep(u, p, xinlu.PeriodSetPool, xinlu.PeriodCheck{})
+	v.SetPool = poolErr == nil
+	_, decideErr := xinlu.CheckPeriodStep(u, p, xinlu.PeriodPoolDecide, xinlu.PeriodCheck{})
+	v.CanScore = (p.State == xinlu.PeriodScoring || p.State == xinlu.PeriodRecheck) && (u.Can(xinlu.PermAppraisalScore) || u.Can(xinlu.PermAppraisalPeer))
+	v.ShowResults = api.SeesUnpublished(u) || store.ResultsVisible(p)
+	if v.ShowResults {
+		q := r.URL.Query()
+		v.Band, v.Query = q.Get("band"), q.Get("q")
+		pg := pageFrom(r)
+		var total int
+		v.Results, total, err = s.store.ListResults(ctx, store.ResultFilter{PeriodID: p.ID, Scope: u.Filter(xinlu.PermAppraisalView),
+			Band: xinlu.Band(v.Band), Query: v.Query, Page: pg})
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		v.Pager = newPager(r, pg, total)
+		if v.SeesPay {
+			if v.PayTotal, err = s.store.PayTotal(ctx, p.ID); err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+		}
+	}
+	v.DecidePool = decideErr == nil && p.PoolYuan > 0 && v.PayTotal > p.PoolYuan && p.PoolDecision == ""
+	scope := xinlu.ScopeFilter{Scope: xinlu.ScopeOwn, ZoneID: u.ZoneID, MemberID: u.MemberID}
+	if u.Can(xinlu.PermAppraisalManage) || u.Can(xinlu.PermAppraisalFinalize) {
+		scope = xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: u.ZoneID}
+	}
+	if v.Appeals, err = s.store.ListAppeals(ctx, scope, p.ID); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v.AnswerOpen = u.Can(xinlu.PermAppraisalManage) && p.State == xinlu.PeriodRecheck
+	if p.State == xinlu.PeriodPublication && u.MemberID != 0 && s.today().Format(xinlu.DateLayout) <= p.PublicationEnds {
+		open := false
+		for _, ap := range v.Appeals {
+			open = open || (ap.MemberID == u.MemberID && ap.Status == "filed")
+		}
+		if _, err := s.store.ResultOf(ctx, scope, p.ID, u.MemberID); err == nil && !open {
+			v.CanAppeal = true
+		}
+	}
+	s.render(w, r, status, "appraisal_period", pt.T("appraisal.period_title", p.Label), v)
+}
+
+// allowedState reports whether a refused step was refused only for a
+// reason the page explains on submission (open appeals, the publication
+// window, the pool): the button is still shown.
+func allowedState(p *xinlu.Period, a xinlu.PeriodAction) bool {
+	switch a {
+	case xinlu.PeriodFinalize:
+		return p.State == xinlu.PeriodPublication
+	case xinlu.PeriodPublish:
+		return p.State == xinlu.PeriodCalibration || p.State == xinlu.PeriodRecheck
+	}
+	return false
+}
+
+func (s *Server) periodStep(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	u := info.user
+	p, err := s.periodFor(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	action := xinlu.PeriodAction(r.PathValue("action"))
+	err = func() error {
+		version, err := formInt(r, "version")
+		if err != nil {
+			return err
+		}
+		in := store.PeriodInput{Version: version, Reason: r.PostFormValue("reason"), Decision: r.PostFormValue("decision"),
+			Band: xinlu.Band(r.PostFormValue("band")), Grade: r.PostFormValue("grade")}
+		if r.PostFormValue("member_id") != "" {
+			if in.MemberID, err = formInt64(r, "member_id"); err != nil {
+				return err
+			}
+		}
+		if r.PostFormValue("pool_yuan") != "" {
+			if in.PoolYuan, err = formInt64(r, "pool_yuan"); err != nil {
+				return err
+			}
+		}
+		_, err = s.store.StepPeriod(r.Context(), xinlu.ActorOf(u, info.ip), u, p.ID, action, in)
+		return err
+	}()
+	if err != nil {
+		if isFormError(err) {
+			s.periodPage(w, r, statusOf(err), err, string(action))
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "flash.updated")
+	redirect(w, r, "/appraisal/periods/"+strconv.FormatInt(p.ID, 10))
+}
+
+// --- scoring ---
+
+type scoreRow struct {
+	M      *xinlu.Member
+	Fields []scoreField
+}
+
+type scoreField struct {
+	Indicator xinlu.Indicator
+	Value     string
+}
+
+type scoreSheetView struct {
+	P       *xinlu.Period
+	Rows    []scoreRow
+	Pager   pager
+	Query   string
+	Saved   int
+	Err     error
+	Missing bool
+}
+
+func (s *Server) scoreSheet(w http.ResponseWriter, r *http.Request) {
+	s.scoreSheetPage(w, r, http.StatusOK, nil)
+}
+
+// ratedKinds are the indicator kinds u scores: assessed for heads and
+// leaders, peer for colleagues.
+func ratedKinds(u *xinlu.User) map[xinlu.IndicatorKind]xinlu.Permission {
+	out := map[xinlu.IndicatorKind]xinlu.Permission{}
+	if u.Can(xinlu.PermAppraisalScore) {
+		out[xinlu.IndicatorAssessed] = xinlu.PermAppraisalScore
+	}
+	if u.Can(xinlu.PermAppraisalPeer) {
+		out[xinlu.IndicatorPeer] = xinlu.PermAppraisalPeer
+	}
+	return out
+}
+
+func (s *Server) scoreSheetPage(w http.ResponseWriter, r *http.Request, status int, formErr error) {
+	u := requestInfo(r.Context()).user
+	ctx := r.Context()
+	p, err := s.periodFor(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	kinds := ratedKinds(u)
+	if len(kinds) == 0 || u.MemberID == 0 {
+		s.renderError(w, r, xinlu.Forbidden())
+		return
+	}
+	schemes, err := s.store.ListSchemes(ctx, u.ZoneID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	positions, _, err := s.store.ListPositions(ctx, store.PositionFilter{ZoneID: u.ZoneID, Page: xinlu.Page{PerPage: xinlu.MaxPerPage}})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	kindOf := map[int64]xinlu.PositionKind{}
+	for _, ps := range positions {
+		kindOf[ps.ID] = ps.Kind
+	}
+	byKind := map[xinlu.PositionKind]*xinlu.Scheme{}
+	for _, sc := range schemes {
+		byKind[sc.PositionKind] = sc
+	}
+	// The widest scope among the kinds the user rates decides who is listed.
+	scope := xinlu.ScopeFilter{}
+	for _, perm := range kinds {
+		if f := u.Filter(perm); f.Scope > scope.Scope {
+			scope = f
+		}
+	}
+	pg := pageFrom(r)
+	q := r.URL.Query().Get("q")
+	members, total, err := s.store.ListMembers(ctx, store.MemberFilter{Scope: scope, Query: q, Status: xinlu.MemberActive, Page: pg})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	mine, err := s.store.MyRatings(ctx, u, p.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v := scoreSheetView{P: p, Pager: newPager(r, pg, total), Query: q, Err: formErr}
+	v.Saved, _ = strconv.Atoi(r.URL.Query().Get("saved"))
+	for _, m := range members {
+		if m.ID == u.MemberID {
+			continue
+		}
+		kind := kindOf[m.PositionID]
+		if kind == "" {
+			kind = xinlu.PositionStaff
+		}
+		sc := byKind[kind]
+		if sc == nil {
+			continue
+		}
+		row := scoreRow{M: m}
+		for _, ind := range sc.Indicators {
+			perm, ok := kinds[ind.Kind]
+			if !ok {
+				continue
+			}
+			// A peer rater scores the department's members only.
+			if perm == xinlu.PermAppraisalPeer && kinds[xinlu.IndicatorAssessed] == "" && m.DepartmentID != u.DepartmentID {
+				continue
+			}
+			f := scoreField{Indicator: ind}
+			if val, ok := mine[[2]int64{m.ID, ind.ID}]; ok {
+				f.Value = strconv.FormatFloat(float64(val)/100, 'f', -1, 64)
+			} else if formErr != nil {
+				f.Value = r.PostFormValue(fmt.Sprintf("s_%d_%d", m.ID, ind.ID))
+			}
+			row.Fields = append(row.Fields, f)
+		}
+		if len(row.Fields) > 0 {
+			v.Rows = append(v.Rows, row)
+		}
+	}
+	s.render(w, r, status, "appraisal_scores", s.printer(r).T("appraisal.scores_title", p.Label), v)
+}
+
+func (s *Server) scoreSave(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	p, err := s.periodFor(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, xinlu.Invalid("", "appraisal.form_invalid"))
+		return
+	}
+	var rs []store.Rating
+	for key, vals := range r.PostForm {
+		if !strings.HasPrefix(key, "s_") || len(vals) == 0 || strings.TrimSpace(vals[0]) == "" {
+			continue
+		}
+		var m, ind int64
+		if _, err := fmt.Sscanf(key, "s_%d_%d", &m, &ind); err != nil {
+			continue
+		}
+		f, err := strconv.ParseFloat(strings.TrimSpace(vals[0]), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			s.scoreSheetPage(w, r, http.StatusUnprocessableEntity, xinlu.Invalid("score", "appraisal.score_range"))
+			return
+		}
+		rs = append(rs, store.Rating{MemberID: m, IndicatorID: ind, Score: int64(math.Round(f * 100))})
+	}
+	n, err := s.store.SaveRatings(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, p.ID, rs)
+	if err != nil {
+		if isFormError(err) {
+			s.scoreSheetPage(w, r, statusOf(err), err)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "flash.updated")
+	back := url.Values{"saved": {strconv.Itoa(n)}}
+	if q := r.URL.Query().Get("q"); q != "" {
+		back.Set("q", q)
+	}
+	if pg := r.URL.Query().Get("page"); pg != "" {
+		back.Set("page", pg)
+	}
+	redirect(w, r, "/appraisal/periods/"+strconv.FormatInt(p.ID, 10)+"/scores?"+back.Encode())
+}
+
+// --- one result ---
+
+type recordLine struct {
+	Line    xinlu.ScoreLine
+	Records []store.MetricRecord
+}
+
+type resultView struct {
+	P       *xinlu.Period
+	R       *store.Result
+	Lines   []recordLine
+	SeesPay bool
+}
+
+func (s *Server) resultShow(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	ctx := r.Context()
+	p, err := s.periodFor(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if !api.SeesUnpublished(u) && !store.ResultsVisible(p) {
+		s.renderError(w, r, xinlu.NotFound("error.not_found"))
+		return
+	}
+	member, err := pathID(r, "member")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	res, err := s.store.ResultOf(ctx, u.Filter(xinlu.PermAppraisalView), p.ID, member)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v := resultView{P: p, R: res, SeesPay: api.SeesPay(u, member)}
+	for _, l := range res.Breakdown.Lines {
+		rl := recordLine{Line: l}
+		if l.Kind == string(xinlu.IndicatorComputed) {
+			if rl.Records, err = s.store.MetricRecords(ctx, p, member, l.Metric, 100); err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+		}
+		v.Lines = append(v.Lines, rl)
+	}
+	s.render(w, r, http.StatusOK, "appraisal_result", s.printer(r).T("appraisal.result_title", res.MemberName, p.Label), v)
+}
+
+// --- publication ---
+
+type publicationView struct {
+	P       *xinlu.Period
+	Rows    [][]any
+	Zone    string
+	Today   string
+	Contact string
+}
+
+func (s *Server) publicationNotice(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	p, err := s.periodFor(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if !api.SeesUnpublished(u) && !store.ResultsVisible(p) {
+		s.renderError(w, r, xinlu.NotFound("error.not_found"))
+		return
+	}
+	zone := ""
+	if z, err := s.store.ZoneByID(r.Context(), u.ZoneID); err == nil {
+		zone = z.Name
+	}
+	rep, err := api.PublicationReport(r.Context(), s.store, s.printer(r), u, p, zone, s.today())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "appraisal_publication", rep.Title, publicationView{P: p, Rows: rep.Rows, Zone: zone,
+		Today: s.today().Format(xinlu.DateLayout)})
+}
+
+func (s *Server) sendReport(w http.ResponseWriter, r *http.Request, rep *xlsx.Report, action string, periodID int64, name string) {
+	var buf bytes.Buffer
+	if err := rep.Write(&buf); err != nil {
+		s.renderError(w, r, xinlu.Internal(err))
+		return
+	}
+	info := requestInfo(r.Context())
+	if err := s.store.Audit(r.Context(), xinlu.ActorOf(info.user, info.ip), action, "appraisal_period", periodID, map[string]any{"rows": len(rep.Rows)}); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", xlsx.ContentType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Write(buf.Bytes())
+}
+
+func (s *Server) publicationExport(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	p, err := s.periodFor(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if !api.SeesUnpublished(u) && !store.ResultsVisible(p) {
+		s.renderError(w, r, xinlu.NotFound("error.not_found"))
+		return
+	}
+	zone := ""
+	if z, err := s.store.ZoneByID(r.Context(), u.ZoneID); err == nil {
+		zone = z.Name
+	}
+	rep, err := api.PublicationReport(r.Context(), s.store, s.printer(r), u, p, zone, s.today())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.sendReport(w, r, rep, "appraisal.publication.export", p.ID, "publication-"+p.Label+".xlsx")
+}
+
+func (s *Server) payrollExport(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	p, err := s.periodFor(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if !api.SeesUnpublished(u) {
+		s.renderError(w, r, xinlu.Forbidden())
+		return
+	}
+	zone := ""
+	if z, err := s.store.ZoneByID(r.Context(), u.ZoneID); err == nil {
+		zone = z.Name
+	}
+	rep, err := api.PayrollReport(r.Context(), s.store, s.printer(r), u, p, zone, s.today())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.sendReport(w, r, rep, "appraisal.payroll.export", p.ID, "payroll-"+p.Label+".xlsx")
+}
+
+// --- appeals ---
+
+func (s *Server) appealFile(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	p, err := s.periodFor(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	_, err = s.store.FileAppeal(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, p.ID, r.PostFormValue("reason"))
+	if err != nil {
+		if isFormError(err) {
+			s.periodPage(w, r, statusOf(err), err, "appeal")
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "appraisal.appeal_filed")
+	redirect(w, r, "/appraisal/periods/"+strconv.FormatInt(p.ID, 10))
+}
+
+func (s *Server) appealAnswer(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	period, err := formInt64(r, "period_id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	var upheld bool
+	switch r.PathValue("action") {
+	case "uphold":
+		upheld = true
+	case "reject":
+	default:
+		s.renderError(w, r, xinlu.NotFound("appraisal.unknown_action"))
+		return
+	}
+	version, err := formInt(r, "version")
+	if err == nil {
+		_, err = s.store.AnswerAppeal(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, upheld, r.PostFormValue("response"), version)
+	}
+	if err != nil {
+		if isFormError(err) {
+			r.SetPathValue("id", strconv.FormatInt(period, 10))
+			s.periodPage(w, r, statusOf(err), err, "answer")
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "flash.updated")
+	redirect(w, r, "/appraisal/periods/"+strconv.FormatInt(period, 10))
+}
+
+// --- my appraisal ---
+
+type mineView struct {
+	Results []*store.Result
+	Periods []*xinlu.Period
+	NoLink  bool
+}
+
+func (s *Server) appraisalMine(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	v := mineView{NoLink: u.MemberID == 0}
+	if u.MemberID != 0 {
+		var err error
+		if v.Results, v.Periods, err = s.store.MemberHistory(r.Context(), u.ZoneID, u.MemberID); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "appraisal_mine", s.printer(r).T("appraisal.nav_mine"), v)
+}
+
+// --- base pay ---
+
+type basePayView struct {
+	Items []*store.BasePay
+	Pager pager
+	Query string
+	Err   error
+}
+
+func (s *Server) basePayList(w http.ResponseWriter, r *http.Request) {
+	s.basePayPage(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) basePayPage(w http.ResponseWriter, r *http.Request, status int, formErr error) {
+	u := requestInfo(r.Context()).user
+	pg := pageFrom(r)
+	q := r.URL.Query().Get("q")
+	items, total, err := s.store.ListBasePay(r.Context(), u.ZoneID, q, pg)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, status, "appraisal_base_pay", s.printer(r).T("appraisal.base_pay_title"), basePayView{Items: items,
+		Pager: newPager(r, pg, total), Query: q, Err: formErr})
+}
+
+func (s *Server) basePaySave(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, xinlu.Invalid("", "appraisal.form_invalid"))
+		return
+	}
+	pay := map[string]int64{}
+	for key, vals := range r.PostForm {
+		staffNo, ok := strings.CutPrefix(key, "pay_")
+		if !ok || len(vals) == 0 || strings.TrimSpace(vals[0]) == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(vals[0]), 10, 64)
+		if err != nil {
+			s.basePayPage(w, r, http.StatusUnprocessableEntity, xinlu.Invalid("base_yuan", "appraisal.base_pay_range", staffNo))
+			return
+		}
+		pay[staffNo] = n
+	}
+	_, err := s.store.SetBasePay(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, pay)
+	if err != nil {
+		if isFormError(err) {
+			s.basePayPage(w, r, statusOf(err), err)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "flash.updated")
+	redirect(w, r, "/appraisal/base-pay?"+r.URL.RawQuery)
+}

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"math"
 	"mime"
 	"net/http"
 	"net/url"
@@ -17,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"xinlu/internal/api"
 	"xinlu/internal/i18n"
 	"xinlu/internal/xinlu"
 )
@@ -147,6 +149,12 @@ func templateFuncs(p *i18n.Printer, sf *staticFiles) template.FuncMap {
 		"eventDetail": func(d map[string]any) string { return eventDetail(p, d) },
 		"phone":       maskPhone,
 		"add":         func(a, b int) int { return a + b },
+		"hundredths":  formatHundredths,
+		"percent":     func(ratio float64) string { return strconv.FormatFloat(math.Round(ratio*10000)/100, 'f', -1, 64) },
+		"list":        func(s ...string) []string { return s },
+		"div100":      func(v int64) int64 { return int64(math.Round(float64(v) / 100)) },
+		"group":       func(group, department string) string { return api.GroupLabel(p, group, department) },
+		"rule":        func(rule string) string { return p.T("appraisal.rule." + strings.NewReplacer(":", "_").Replace(rule)) },
 		"join":        strings.Join,
 		"fieldErr": func(err error, field string) string {
 			if e, ok := err.(*xinlu.Error); ok && e.Field == field && e.Code == xinlu.EINVALID {
@@ -167,6 +175,12 @@ func templateFuncs(p *i18n.Printer, sf *staticFiles) template.FuncMap {
 			return ""
 		},
 	}
+}
+
+// formatHundredths shows a value kept in hundredths (scores, points,
+// coefficients) with up to two decimals: 8750 → "87.5".
+func formatHundredths(v int64) string {
+	return strconv.FormatFloat(float64(v)/100, 'f', -1, 64)
 }
 
 // formatWan shows yuan as 万元 with two decimals and thousands separators.
