@@ -29,6 +29,8 @@ func (a *API) projectRoutes() []Route {
 		{"GET", "/projects/{id}/approvals", xinlu.PermProjectView, a.handle(a.listApprovals)},
 		{"POST", "/projects/{id}/approvals", xinlu.PermProjectView, a.handle(a.addApproval)},
 		{"POST", "/projects/{id}/approvals/{item}/{action}", xinlu.PermProjectView, a.handle(a.stepApproval)},
+		{"GET", "/projects/{id}/supervision-orders", xinlu.PermProjectView, a.handle(a.listSupervisionOrders)},
+		{"POST", "/projects/{id}/supervision-orders/{order}/close", xinlu.PermProjectView, a.handle(a.closeSupervisionOrder)},
 	}
 }
 
@@ -479,4 +481,68 @@ func (a *API) stepApproval(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, approvalJSON(it))
 	return nil
+}
+
+// SupervisionOrderJSON is a supervision order (督办单).
+type SupervisionOrderJSON struct {
+	ID           int64  `json:"id"`
+	ProjectID    int64  `json:"project_id"`
+	Task         string `json:"task"`
+	AssigneeID   int64  `json:"assignee_id"`
+	AssigneeName string `json:"assignee_name"`
+	Due          string `json:"due"`
+	ClosedOn     string `json:"closed_on,omitempty"`
+	Evidence     string `json:"evidence,omitempty"`
+	Overdue      bool   `json:"overdue"`
+	Version      int    `json:"version"`
+}
+
+func (a *API) listSupervisionOrders(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	u := user(r)
+	if _, err := a.store.ProjectByID(r.Context(), u.ZoneID, id); err != nil {
+		return err
+	}
+	os, err := a.store.SupervisionOrders(r.Context(), u.ZoneID, id)
+	if err != nil {
+		return err
+	}
+	today := a.staffToday().Format(xinlu.DateLayout)
+	out := make([]SupervisionOrderJSON, len(os))
+	for i, o := range os {
+		out[i] = SupervisionOrderJSON{ID: o.ID, ProjectID: o.ProjectID, Task: o.Task, AssigneeID: o.AssigneeID, AssigneeName: o.AssigneeName,
+			Due: o.Due, ClosedOn: o.ClosedOn, Evidence: o.Evidence, Overdue: o.Overdue(today), Version: o.Version}
+	}
+	writeJSON(w, http.StatusOK, newList(out, len(out)))
+	return nil
+}
+
+func (a *API) closeSupervisionOrder(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	order, err := pathID(r, "order")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		ClosedOn string `json:"closed_on"`
+		Evidence string `json:"evidence"`
+		Version  *int   `json:"version"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	v, err := requireVersion(in.Version)
+	if err != nil {
+		return err
+	}
+	if err := a.store.CloseSupervisionOrder(r.Context(), actor(r), user(r), id, order, in.ClosedOn, in.Evidence, v); err != nil {
+		return err
+	}
+	return a.listSupervisionOrders(w, r)
 }

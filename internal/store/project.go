@@ -621,7 +621,7 @@ func (s *Store) ProjectEvents(ctx context.Context, projectID int64) ([]ProjectEv
 // projectEventStep appends a timeline event to a project the user may
 // touch, with audit, in one transaction; renew resets a promotion-stage
 // project's progress deadline (a sponsor's progress entry).
-func (s *Store) projectEventStep(ctx context.Context, a xinlu.Actor, u *xinlu.User, id int64, perm xinlu.Permission, kind string, detail map[string]any, renew bool) error {
+func (s *Store) projectEventStep(ctx context.Context, a xinlu.Actor, u *xinlu.User, id int64, perm xinlu.Permission, kind string, detail map[string]any, renew bool, also ...func(tx *Tx) error) error {
 	if !u.Can(perm) {
 		return xinlu.Forbidden()
 	}
@@ -646,6 +646,11 @@ func (s *Store) projectEventStep(ctx context.Context, a xinlu.Actor, u *xinlu.Us
 		}
 		if err := tx.event(ctx, a, p.ZoneID, p.ID, kind, detail); err != nil {
 			return err
+		}
+		for _, fn := range also {
+			if err := fn(tx); err != nil {
+				return err
+			}
 		}
 		return tx.audit(ctx, a, "project."+kind, "project", p.ID, nil, detail)
 	})
@@ -675,30 +680,6 @@ func (s *Store) AddNegotiation(ctx context.Context, a xinlu.Actor, u *xinlu.User
 	}
 	return s.projectEventStep(ctx, a, u, id, xinlu.PermProjectPromote, "negotiation",
 		map[string]any{"date": n.Date, "participants": n.Participants, "outcome": n.Outcome}, true)
-}
-
-// SupervisionOrder is a 督办单: a task for a member by a date.
-type SupervisionOrder struct {
-	Task       string
-	AssigneeID int64
-	Due        string
-}
-
-// AddSupervisionOrder issues a supervision order on the timeline.
-func (s *Store) AddSupervisionOrder(ctx context.Context, a xinlu.Actor, u *xinlu.User, id int64, o SupervisionOrder) error {
-	o.Task = strings.TrimSpace(o.Task)
-	if o.Task == "" {
-		return xinlu.Invalid("task", "error.required")
-	}
-	if _, err := xinlu.ParseDate(o.Due); err != nil {
-		return xinlu.Invalid("due", "error.date_format")
-	}
-	m, err := s.MemberByID(ctx, xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: u.ZoneID}, o.AssigneeID)
-	if err != nil {
-		return xinlu.Invalid("assignee_id", "error.invalid_choice")
-	}
-	return s.projectEventStep(ctx, a, u, id, xinlu.PermProjectPromote, "supervision",
-		map[string]any{"task": o.Task, "assignee_id": m.ID, "assignee": m.Name, "due": o.Due}, true)
 }
 
 // pastDate parses a date that must not be after today.

@@ -423,3 +423,52 @@ func setDue(t *testing.T, s *store.Store, id int64, due string) {
 		t.Fatal(err)
 	}
 }
+
+func TestSupervisionOrdersAreClosedWithEvidence(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newProjectEnv(t, s)
+		p := e.create(t, "督办测试项目", xinlu.StagePromotion, "equipment", 5e8)
+		sponsor := e.users[xinlu.RoleSponsor]
+		if err := s.AddSupervisionOrder(ctx, e.actor(xinlu.RoleSponsor), sponsor, p.ID, store.SupervisionOrder{Task: "落实用地规划条件", AssigneeID: e.sponsor.ID, Due: "2026-10-09"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AddSupervisionOrder(ctx, e.actor(xinlu.RoleMember), e.users[xinlu.RoleMember], p.ID, store.SupervisionOrder{Task: "x", AssigneeID: e.sponsor.ID, Due: "2026-10-09"}); xinlu.ErrorCode(err) != xinlu.EFORBIDDEN {
+			t.Fatalf("a member issued an order: %v", err)
+		}
+		os, err := s.SupervisionOrders(ctx, e.zone.ID, p.ID)
+		if err != nil || len(os) != 1 || os[0].AssigneeName != "王主任" || os[0].ClosedOn != "" {
+			t.Fatalf("%+v %v", os, err)
+		}
+		o := os[0]
+		// Someone who is neither the assignee nor a leader cannot close it; evidence is required.
+		if err := s.CloseSupervisionOrder(ctx, e.actor(xinlu.RoleMember), e.users[xinlu.RoleMember], p.ID, o.ID, "2026-09-25", "已办", o.Version); xinlu.ErrorCode(err) != xinlu.EFORBIDDEN {
+			t.Fatalf("closed by a stranger: %v", err)
+		}
+		assignee := &xinlu.User{ID: 300, ZoneID: e.zone.ID, MemberID: e.sponsor.ID, Roles: []xinlu.Role{xinlu.RoleMember}}
+		if err := s.CloseSupervisionOrder(ctx, xinlu.ActorOf(assignee, ""), assignee, p.ID, o.ID, "2026-09-25", " ", o.Version); xinlu.ErrorCode(err) != xinlu.EINVALID {
+			t.Fatalf("closed without evidence: %v", err)
+		}
+		if err := s.CloseSupervisionOrder(ctx, xinlu.ActorOf(assignee, ""), assignee, p.ID, o.ID, "2026-09-25", "规划条件已报领导组审定", o.Version); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CloseSupervisionOrder(ctx, xinlu.ActorOf(assignee, ""), assignee, p.ID, o.ID, "2026-09-25", "again", o.Version); xinlu.ErrorCode(err) != xinlu.ECONFLICT {
+			t.Fatalf("closed twice: %v", err)
+		}
+		os, _ = s.SupervisionOrders(ctx, e.zone.ID, p.ID)
+		if os[0].ClosedOn != "2026-09-25" || os[0].Evidence != "规划条件已报领导组审定" {
+			t.Fatalf("%+v", os[0])
+		}
+		evs, err := s.ProjectEvents(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds := map[string]bool{}
+		for _, ev := range evs {
+			kinds[ev.Kind] = true
+		}
+		if !kinds["supervision"] || !kinds["supervision_closed"] {
+			t.Fatalf("timeline %v", kinds)
+		}
+	})
+}

@@ -24,6 +24,7 @@ func (s *Server) projectRoutes() []Route {
 		{Method: "GET", Pattern: "/projects/{id}/proposal", Perm: xinlu.PermProjectView, Handler: s.projectProposal},
 		{Method: "POST", Pattern: "/projects/{id}/{action}", Perm: xinlu.PermProjectView, Handler: s.projectStep},
 		{Method: "POST", Pattern: "/projects/{id}/approvals/{item}/{action}", Perm: xinlu.PermProjectView, Handler: s.projectApprovalStep},
+		{Method: "POST", Pattern: "/projects/{id}/supervision/{order}/close", Perm: xinlu.PermProjectView, Handler: s.supervisionClose},
 	}
 }
 
@@ -226,6 +227,8 @@ type projectShowView struct {
 	Approvals  []*store.ApprovalItem
 	Funds      []store.Funds
 	Events     []store.ProjectEvent
+	Orders     []*store.SupervisionOrder
+	MemberID   int64 // the viewer's member record: assignees close their orders
 	Err        error
 	ErrAction  string
 	Parks      []choice
@@ -253,10 +256,13 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, status int,
 	v := projectShowView{P: p, Err: err, ErrAction: errAction, Industries: xinlu.Industries, SixNew: xinlu.SixNewTags,
 		Chain: xinlu.ChainPositions, Lost: xinlu.LostReasons, Today: s.today().Format(xinlu.DateLayout),
 		CanPlan:    u.Can(xinlu.PermProjectPlan) && p.ZoneID == u.ZoneID,
-		CanPromote: u.Can(xinlu.PermProjectPromote) && p.ZoneID == u.ZoneID, CanAgency: u.Can(xinlu.PermProjectAgency) && p.ZoneID == u.ZoneID}
+		CanPromote: u.Can(xinlu.PermProjectPromote) && p.ZoneID == u.ZoneID, CanAgency: u.Can(xinlu.PermProjectAgency) && p.ZoneID == u.ZoneID,
+		MemberID: u.MemberID}
 	if v.Approvals, lerr = s.store.Approvals(r.Context(), p.ZoneID, p.ID); lerr == nil {
 		if v.Funds, lerr = s.store.ProjectFunds(r.Context(), p.ID); lerr == nil {
-			v.Events, lerr = s.store.ProjectEvents(r.Context(), p.ID)
+			if v.Events, lerr = s.store.ProjectEvents(r.Context(), p.ID); lerr == nil {
+				v.Orders, lerr = s.store.SupervisionOrders(r.Context(), p.ZoneID, p.ID)
+			}
 		}
 	}
 	if lerr != nil {
@@ -468,4 +474,25 @@ func (s *Server) projectApprovalStep(w http.ResponseWriter, r *http.Request) {
 		return err
 	}()
 	s.afterStep(w, r, id, "approval", err)
+}
+
+// supervisionClose closes a supervision order with its evidence.
+func (s *Server) supervisionClose(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	order, err := pathID(r, "order")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	version, err := formInt(r, "version")
+	if err == nil {
+		err = s.store.CloseSupervisionOrder(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, order,
+			r.PostFormValue("closed_on"), r.PostFormValue("evidence"), version)
+	}
+	s.afterStep(w, r, id, "supervision_close", err)
 }
