@@ -812,4 +812,3 @@ func (a *API) saveBasePay(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]int{"changed": n})
 	return nil
 }
-
