@@ -158,6 +158,9 @@ func Seed(ctx context.Context, st *store.Store, opt Options) (*Result, error) {
 	if err := seedPipeline(ctx, st, z, o, opt.Today); err != nil {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
+	if err := seedAppraisal(ctx, st, z, o, opt.Today); err != nil {
+		return nil, fmt.Errorf("appraisal: %w", err)
+	}
 	if opt.Progress != nil {
 		opt.Progress(total+1, total+1)
 	}
