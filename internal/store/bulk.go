@@ -277,6 +277,20 @@ func (s *Store) BulkLoad(ctx context.Context, a xinlu.Actor, zoneID int64, b *Bu
 // engine's bound on parameters allows, and returns the new ids in row
 // order (each statement numbers its rows in VALUES order).
 func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, rows [][]any) ([]int64, error) {
+	return tx.bulkInsert(ctx, table, cols, rows, true)
+}
+
+// insertKeyed inserts rows into a table without an id column.
+func (tx *Tx) insertKeyed(ctx context.Context, table string, cols []string, rows [][]any) error {
+	_, err := tx.bulkInsert(ctx, table, cols, rows, false)
+	return err
+}
+
+func (tx *Tx) bulkInsert(ctx context.Context, table string, cols []string, rows [][]any, returning bool) ([]int64, error) {
+	tail := " RETURNING id"
+	if !returning {
+		tail = ""
+	}
 	maxVars := 32000
 	if tx.s.dialect == Postgres {
 		maxVars = 65000
@@ -294,7 +308,7 @@ func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, rows 
 	for start := 0; start < len(rows); start += per {
 		end := min(start+per, len(rows))
 		if n := end - start; n != qn {
-			q = tx.s.rebind(head + strings.TrimSuffix(strings.Repeat(one+",", n), ",") + " RETURNING id")
+			q = tx.s.rebind(head + strings.TrimSuffix(strings.Repeat(one+",", n), ",") + tail)
 			qn = n
 		}
 		args = args[:0]

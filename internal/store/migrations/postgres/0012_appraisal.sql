@@ -240,10 +240,11 @@ CREATE TABLE supervision_orders (
     updated_at  TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX supervision_orders_project ON supervision_orders(project_id, id);
-CREATE INDEX supervision_orders_assignee ON supervision_orders(assignee_id, closed_on);
+CREATE INDEX supervision_orders_closed ON supervision_orders(zone_id, closed_on);
 
 -- Computed indicators read the pipeline by member and date.
-CREATE INDEX leads_reporter_date ON leads(reporter_id, reported_at);
+CREATE INDEX leads_zone_reported ON leads(zone_id, reported_at, reporter_id, status);
+CREATE INDEX projects_zone_created ON projects(zone_id, created_at);
 CREATE INDEX projects_signed ON projects(zone_id, signed_on);
-CREATE INDEX approval_items_agent ON approval_items(agent_id, closed_on);
+CREATE INDEX approval_items_closed ON approval_items(zone_id, closed_on);
 CREATE INDEX funds_zone_date ON funds_in_place(zone_id, on_date);
