@@ -5,6 +5,7 @@ import (
 	"context"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -258,7 +259,13 @@ func (a *API) listPeriods(w http.ResponseWriter, r *http.Request) error {
 	u := user(r)
 	q := r.URL.Query()
 	f := store.PeriodFilter{ZoneID: u.ZoneID, Kind: xinlu.PeriodKind(q.Get("kind")), State: xinlu.PeriodState(q.Get("state")),
-		Published: !SeesUnpublished(u) && !u.Can(xinlu.PermAppraisalScore) && !u.Can(xinlu.PermAppraisalPeer), Page: pg}
+		States: VisibleStates(u), Page: pg}
+	if f.Kind != "" && !slices.Contains(xinlu.PeriodKinds, f.Kind) {
+		return xinlu.Invalid("kind", "error.invalid_choice")
+	}
+	if f.State != "" && !slices.Contains(xinlu.PeriodStates, f.State) {
+		return xinlu.Invalid("state", "error.invalid_choice")
+	}
 	ps, total, err := a.store.ListPeriods(r.Context(), f)
 	if err != nil {
 		return err
@@ -289,12 +296,24 @@ func (a *API) periodFor(r *http.Request) (*xinlu.Period, error) {
 	return p, nil
 }
 
+// VisibleStates are the states of the periods u may see: every state for
+// those who run or pay the appraisal (nil); publication and after, and
+// recheck, for everyone; scoring too for those who score.
+func VisibleStates(u *xinlu.User) []xinlu.PeriodState {
+	if SeesUnpublished(u) {
+		return nil
+	}
+	out := []xinlu.PeriodState{xinlu.PeriodPublication, xinlu.PeriodRecheck, xinlu.PeriodFinal, xinlu.PeriodApplied, xinlu.PeriodArchived}
+	if u.Can(xinlu.PermAppraisalScore) || u.Can(xinlu.PermAppraisalPeer) {
+		out = append(out, xinlu.PeriodScoring)
+	}
+	return out
+}
+
 // PeriodVisible reports whether u may see period p at all.
 func PeriodVisible(u *xinlu.User, p *xinlu.Period) bool {
-	if SeesUnpublished(u) || store.ResultsVisible(p) || p.State == xinlu.PeriodRecheck {
-		return true
-	}
-	return p.State == xinlu.PeriodScoring && (u.Can(xinlu.PermAppraisalScore) || u.Can(xinlu.PermAppraisalPeer))
+	states := VisibleStates(u)
+	return states == nil || slices.Contains(states, p.State)
 }
 
 func (a *API) getPeriod(w http.ResponseWriter, r *http.Request) error {
@@ -450,7 +469,19 @@ type ResultJSON struct {
 	BaseYuan          *int64           `json:"base_yuan,omitempty"`
 	PayYuan           *int64           `json:"pay_yuan,omitempty"`
 	Breakdown         *xinlu.Breakdown `json:"breakdown,omitempty"`
+	Records           []RecordJSON     `json:"records,omitempty"`
 	Version           int              `json:"version"`
+}
+
+// RecordJSON is one record behind a computed indicator.
+type RecordJSON struct {
+	IndicatorID int64  `json:"indicator_id"`
+	Kind        string `json:"kind"`
+	ID          int64  `json:"id"`
+	ProjectID   int64  `json:"project_id,omitempty"`
+	Label       string `json:"label"`
+	Date        string `json:"date"`
+	Yuan        int64  `json:"yuan,omitempty"`
 }
 
 func resultJSON(u *xinlu.User, r *store.Result) ResultJSON {
@@ -538,6 +569,19 @@ func (a *API) getResult(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := resultJSON(u, res)
 	out.Breakdown = &res.Breakdown
+	for _, l := range res.Breakdown.Lines {
+		if l.Kind != string(xinlu.IndicatorComputed) {
+			continue
+		}
+		recs, err := a.store.MetricRecords(r.Context(), p, member, l.Metric, 100)
+		if err != nil {
+			return err
+		}
+		for _, rec := range recs {
+			out.Records = append(out.Records, RecordJSON{IndicatorID: l.IndicatorID, Kind: rec.Kind, ID: rec.ID, ProjectID: rec.ProjectID,
+				Label: rec.Label, Date: rec.Date, Yuan: rec.Yuan})
+		}
+	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }

@@ -28,9 +28,9 @@ type PeriodFilter struct {
 	ZoneID int64
 	Kind   xinlu.PeriodKind
 	State  xinlu.PeriodState
-	// Published limits the list to periods members may see: publication
-	// and later.
-	Published bool
+	// States limits the list to periods in these states (the ones the
+	// caller may see); nil lists every state.
+	States []xinlu.PeriodState
 	xinlu.Page
 }
 
@@ -56,8 +56,16 @@ func (s *Store) ListPeriods(ctx context.Context, f PeriodFilter) ([]*xinlu.Perio
 	if f.State != "" {
 		where, args = append(where, "state = ?"), append(args, f.State)
 	}
-	if f.Published {
-		where = append(where, "state IN ('publication','final','applied','archived')")
+	if f.States != nil {
+		marks := make([]string, len(f.States))
+		for i, st := range f.States {
+			marks[i] = "?"
+			args = append(args, st)
+		}
+		if len(marks) == 0 {
+			marks = []string{"''"}
+		}
+		where = append(where, "state IN ("+strings.Join(marks, ",")+")")
 	}
 	cond := " WHERE " + strings.Join(where, " AND ")
 	total, err := s.count(ctx, `SELECT COUNT(*) FROM appraisal_periods`+cond, args...)
@@ -310,9 +318,6 @@ func (tx *Tx) setPool(ctx context.Context, a xinlu.Actor, p *xinlu.Period, total
 		if total <= p.PoolYuan || p.PoolYuan == 0 {
 			return xinlu.Invalid("decision", "appraisal.not_over_pool")
 		}
-		if err := tx.scalePay(ctx, p); err != nil {
-			return err
-		}
 		p.PoolDecision, p.PoolNote = "scale", in.Reason
 	case "raise":
 		if in.Reason == "" {
@@ -325,11 +330,14 @@ func (tx *Tx) setPool(ctx context.Context, a xinlu.Actor, p *xinlu.Period, total
 	default:
 		return xinlu.Invalid("decision", "error.invalid_choice")
 	}
-	return nil
+	return tx.repay(ctx, p)
 }
 
-// scalePay scales the period's pay lines to its pool.
-func (tx *Tx) scalePay(ctx context.Context, p *xinlu.Period) error {
+// repay derives every pay line of the period again from base pay and the
+// band's coefficient, then scales the lines to the pool when the appraisal
+// office chose to: after a pool change, a calibration or a correction the
+// pay is always what the bands and the decision say.
+func (tx *Tx) repay(ctx context.Context, p *xinlu.Period) error {
 	rows, err := tx.query(ctx, `SELECT member_id, base_yuan, coefficient, pay_yuan FROM appraisal_results WHERE period_id = ? ORDER BY member_id`, p.ID)
 	if err != nil {
 		return xinlu.Internal(err)
@@ -341,7 +349,18 @@ func (tx *Tx) scalePay(ctx context.Context, p *xinlu.Period) error {
 	if err != nil {
 		return err
 	}
-	for _, l := range xinlu.ScaleToPool(lines, p.PoolYuan) {
+	old := map[int64]int64{}
+	for i, l := range lines {
+		old[l.MemberID] = l.PayYuan
+		lines[i].PayYuan = (l.BaseYuan*l.Coefficient + 50) / 100
+	}
+	if p.PoolDecision == "scale" && p.PoolYuan > 0 {
+		lines = xinlu.ScaleToPool(lines, p.PoolYuan)
+	}
+	for _, l := range lines {
+		if l.PayYuan == old[l.MemberID] {
+			continue
+		}
 		if _, err := tx.exec(ctx, `UPDATE appraisal_results SET pay_yuan = ? WHERE period_id = ? AND member_id = ?`, l.PayYuan, p.ID, l.MemberID); err != nil {
 			return tx.s.translate(err)
 		}
@@ -374,8 +393,8 @@ func (tx *Tx) calibrate(ctx context.Context, a xinlu.Actor, p *xinlu.Period, in 
 		in.Band, from, reason, coef, pay, p.ID, in.MemberID); err != nil {
 		return tx.s.translate(err)
 	}
-	if p.PoolDecision == "scale" {
-		p.PoolDecision = "" // the lines changed; the pool check runs again
+	if err := tx.repay(ctx, p); err != nil {
+		return err
 	}
 	return tx.audit(ctx, a, "appraisal.calibrate", "appraisal_result", target.ID,
 		map[string]any{"period_id": p.ID, "member_id": in.MemberID, "band": from, "pay_yuan": target.PayYuan},
@@ -421,6 +440,9 @@ func (tx *Tx) correct(ctx context.Context, a xinlu.Actor, u *xinlu.User, p *xinl
 	}
 	if err != nil {
 		return tx.s.translate(err)
+	}
+	if err := tx.repay(ctx, p); err != nil {
+		return err
 	}
 	if _, err := tx.exec(ctx, `INSERT INTO appraisal_corrections (period_id, member_id, field, old_value, new_value, reason, created_by, created_at)
 		VALUES (?,?,?,?,?,?,?,?)`, p.ID, in.MemberID, field, old, val, reason, u.ID, tx.s.Now()); err != nil {

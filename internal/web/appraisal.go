@@ -202,17 +202,10 @@ func (s *Server) periodList(w http.ResponseWriter, r *http.Request) {
 func (s *Server) periodListPage(w http.ResponseWriter, r *http.Request, status int, draft *xinlu.Period, formErr error) {
 	u := requestInfo(r.Context()).user
 	pg := pageFrom(r)
-	items, total, err := s.store.ListPeriods(r.Context(), store.PeriodFilter{ZoneID: u.ZoneID, Page: pg,
-		Published: !api.SeesUnpublished(u) && !u.Can(xinlu.PermAppraisalScore) && !u.Can(xinlu.PermAppraisalPeer)})
+	visible, total, err := s.store.ListPeriods(r.Context(), store.PeriodFilter{ZoneID: u.ZoneID, Page: pg, States: api.VisibleStates(u)})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
-	}
-	visible := items[:0]
-	for _, p := range items {
-		if api.PeriodVisible(u, p) {
-			visible = append(visible, p)
-		}
 	}
 	if draft == nil {
 		draft = &xinlu.Period{Kind: xinlu.PeriodMonth, Label: s.store.Now().AddDate(0, -1, 0).Format("2006-01"),
