@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -93,7 +95,7 @@ func (s *Store) ListResults(ctx context.Context, f ResultFilter) ([]*Result, int
 	}
 	pg := f.Page.Normalize()
 	rows, err := s.query(ctx, `SELECT `+resultColumns+resultFrom+cond+
-		` ORDER BY r.group_key, CASE WHEN r.rank = 0 THEN 1 ELSE 0 END, r.rank, r.member_id LIMIT ? OFFSET ?`,
+		` ORDER BY r.group_key, r.ord LIMIT ? OFFSET ?`,
 		append(args, pg.PerPage, pg.Offset())...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
@@ -106,20 +108,86 @@ func (s *Store) ListResults(ctx context.Context, f ResultFilter) ([]*Result, int
 // reaches them.
 func (s *Store) ResultOf(ctx context.Context, scope xinlu.ScopeFilter, periodID, memberID int64) (*Result, error) {
 	cond, args := memberScope(scope)
-	row := s.queryRow(ctx, `SELECT `+resultColumns+`, r.breakdown`+resultFrom+` WHERE r.period_id = ? AND r.member_id = ? AND `+cond,
+	row := s.queryRow(ctx, `SELECT `+resultColumns+`, r.breakdown, COALESCE(r.scheme_id, 0), r.zone_id`+resultFrom+` WHERE r.period_id = ? AND r.member_id = ? AND `+cond,
 		append([]any{periodID, memberID}, args...)...)
 	r := &Result{}
 	var breakdown string
+	var schemeID, zoneID int64
 	err := row.Scan(&r.ID, &r.PeriodID, &r.MemberID, &r.MemberName, &r.StaffNo, &r.DepartmentID, &r.DepartmentName, &r.PositionKind,
 		&r.Group, &r.GroupSize, &r.TopQuota, &r.BottomQuota, &r.Score, &r.KeyTask, &r.Points, &r.Rank, &r.Band, &r.Rule,
-		&r.CalibratedFrom, &r.CalibrationReason, &r.Exclusion, &r.Coefficient, &r.BaseYuan, &r.PayYuan, &r.Grade, &r.Version, &breakdown)
+		&r.CalibratedFrom, &r.CalibrationReason, &r.Exclusion, &r.Coefficient, &r.BaseYuan, &r.PayYuan, &r.Grade, &r.Version, &breakdown,
+		&schemeID, &zoneID)
 	if err != nil {
 		return nil, s.translate(err)
 	}
-	if err := json.Unmarshal([]byte(breakdown), &r.Breakdown); err != nil {
-		return nil, xinlu.Internal(err)
+	var sc *xinlu.Scheme
+	if schemeID != 0 {
+		if sc, err = s.SchemeByID(ctx, zoneID, schemeID); err != nil && xinlu.ErrorCode(err) != xinlu.ENOTFOUND {
+			return nil, err
+		}
 	}
+	if r.Breakdown, err = decodeBreakdown(breakdown, sc); err != nil {
+		return nil, err
+	}
+	r.Breakdown.Final, r.Breakdown.Points, r.Breakdown.KeyTask = r.Score, r.Points, r.KeyTask
 	return r, nil
+}
+
+// encodeBreakdown keeps a breakdown compactly, one array per line:
+// [indicator, value, raters, score, weight]. Names, kinds and metrics come
+// from the scheme when the breakdown is read; the totals are columns.
+func encodeBreakdown(b xinlu.Breakdown) string {
+	buf := make([]byte, 0, 16+len(b.Lines)*32)
+	buf = append(buf, '[')
+	for i, l := range b.Lines {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '[')
+		for k, v := range []int64{l.IndicatorID, l.Value, int64(l.Raters), l.Score, int64(l.Weight)} {
+			if k > 0 {
+				buf = append(buf, ',')
+			}
+			buf = strconv.AppendInt(buf, v, 10)
+		}
+		buf = append(buf, ']')
+	}
+	return string(append(buf, ']'))
+}
+
+// decodeBreakdown reads what encodeBreakdown wrote, naming each line from
+// the scheme (an indicator since removed is named by its number).
+func decodeBreakdown(s string, sc *xinlu.Scheme) (xinlu.Breakdown, error) {
+	var b xinlu.Breakdown
+	var lines [][5]int64
+	if s == "" || s == "{}" {
+		return b, nil
+	}
+	if err := json.Unmarshal([]byte(s), &lines); err != nil {
+		return b, xinlu.Internal(fmt.Errorf("breakdown: %w", err))
+	}
+	byID := map[int64]xinlu.Indicator{}
+	if sc != nil {
+		for _, ind := range sc.Indicators {
+			byID[ind.ID] = ind
+		}
+	}
+	for _, v := range lines {
+		ind, ok := byID[v[0]]
+		if !ok {
+			ind = xinlu.Indicator{Name: "#" + strconv.FormatInt(v[0], 10)}
+		}
+		l := xinlu.ScoreLine{IndicatorID: v[0], Name: ind.Name, Kind: string(ind.Kind), Metric: ind.Metric, Value: v[1], Raters: int(v[2]),
+			Score: v[3], Weight: int(v[4])}
+		if ind.Kind != xinlu.IndicatorPoints {
+			l.Weighted = l.Score * v[4]
+		}
+		if (ind.Kind == xinlu.IndicatorAssessed || ind.Kind == xinlu.IndicatorPeer) && l.Raters == 0 {
+			b.Missing = append(b.Missing, ind.Name)
+		}
+		b.Lines = append(b.Lines, l)
+	}
+	return b, nil
 }
 
 // MemberHistory returns a member's results in published periods, newest
@@ -239,6 +307,7 @@ func (s *Store) CalculatePeriod(ctx context.Context, a xinlu.Actor, u *xinlu.Use
 		if err != nil {
 			return err
 		}
+		excl := xinlu.NewExclusions(first, last, cal)
 		cands := make([]xinlu.Candidate, 0, len(members))
 		breakdowns := make([]xinlu.Breakdown, 0, len(members))
 		for _, m := range members {
@@ -251,17 +320,18 @@ func (s *Store) CalculatePeriod(ctx context.Context, a xinlu.Actor, u *xinlu.Use
 				b = xinlu.Score(sc, xinlu.ScoreInput{Computed: metrics[m.id], Assessed: assessed[m.id], Peer: peer[m.id], Points: points[m.id]})
 				c.Score = b.Final
 				c.TieKeys = []int64{b.KeyTask, -deductions[m.id]}
-				c.Exclusion = xinlu.Exclusion(m.status, m.joinedOn, absences[m.id], first, last, cal)
+				c.Exclusion = excl.Of(m.status, m.joinedOn, absences[m.id])
 			}
 			cands = append(cands, c)
 			breakdowns = append(breakdowns, b)
 		}
 		placements := xinlu.Distribute(locked.Rule, cands)
+		ord := groupOrder(placements, cands)
 		if _, err := tx.exec(ctx, `DELETE FROM appraisal_results WHERE period_id = ?`, id); err != nil {
 			return s.translate(err)
 		}
 		cols := []string{"period_id", "zone_id", "member_id", "scheme_id", "department_id", "position_kind", "group_key", "group_size",
-			"top_quota", "bottom_quota", "score", "key_task", "points", "rank", "band", "rule", "exclusion", "coefficient", "base_yuan",
+			"top_quota", "bottom_quota", "score", "key_task", "points", "rank", "ord", "band", "rule", "exclusion", "coefficient", "base_yuan",
 			"pay_yuan", "grade", "breakdown", "version"}
 		rows := make([][]any, 0, len(members))
 		var total int64
@@ -272,17 +342,13 @@ func (s *Store) CalculatePeriod(ctx context.Context, a xinlu.Actor, u *xinlu.Use
 			pay := (m.basePay*coef + 50) / 100
 			total += pay
 			bands[string(pl.Band)]++
-			js, err := json.Marshal(b)
-			if err != nil {
-				return xinlu.Internal(err)
-			}
 			var schemeID any
 			if sc := byKind[m.kind]; sc != nil {
 				schemeID = sc.ID
 			}
 			rows = append(rows, []any{id, p.ZoneID, m.id, schemeID, nullID(m.department), string(m.kind), pl.Group, pl.GroupSize,
-				pl.TopQuota, pl.BottomQuota, c.Score, b.KeyTask, b.Points, pl.Rank, string(pl.Band), pl.Rule, c.Exclusion, coef, m.basePay,
-				pay, annualGrade(locked, pl.Band), string(js), 1})
+				pl.TopQuota, pl.BottomQuota, c.Score, b.KeyTask, b.Points, pl.Rank, ord[i], string(pl.Band), pl.Rule, c.Exclusion, coef, m.basePay,
+				pay, annualGrade(locked, pl.Band), encodeBreakdown(b), 1})
 		}
 		if len(rows) > 0 {
 			if _, err := tx.insertRows(ctx, "appraisal_results", cols, rows); err != nil {
@@ -305,6 +371,41 @@ func (s *Store) CalculatePeriod(ctx context.Context, a xinlu.Actor, u *xinlu.Use
 		return tx.audit(ctx, a, "appraisal.period.calculate", "appraisal_period", id, before, after)
 	})
 	return out, err
+}
+
+// groupOrder numbers each member's place in their group's list: by rank,
+// the unranked last, ties by score then member.
+func groupOrder(ps []xinlu.Placement, cands []xinlu.Candidate) []int {
+	idx := make([]int, len(ps))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(x, y int) bool {
+		a, b := ps[idx[x]], ps[idx[y]]
+		if a.Group != b.Group {
+			return a.Group < b.Group
+		}
+		if (a.Rank == 0) != (b.Rank == 0) {
+			return b.Rank == 0
+		}
+		if a.Rank != b.Rank {
+			return a.Rank < b.Rank
+		}
+		if cands[idx[x]].Score != cands[idx[y]].Score {
+			return cands[idx[x]].Score > cands[idx[y]].Score
+		}
+		return a.MemberID < b.MemberID
+	})
+	out := make([]int, len(ps))
+	n, group := 0, ""
+	for _, i := range idx {
+		if ps[i].Group != group {
+			n, group = 0, ps[i].Group
+		}
+		n++
+		out[i] = n
+	}
+	return out
 }
 
 // appraisees are the zone's members who had not left, with their position

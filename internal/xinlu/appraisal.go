@@ -373,36 +373,53 @@ func CheckPeriodStep(u *User, p *Period, action PeriodAction, c PeriodCheck) (Pe
 	return rule.next, nil
 }
 
-// Exclusion says why a member is not ranked in a period, "" when ranked:
-// on probation, joined after the period's first working day plus 10
-// working days, or present on fewer than half its working days.
-func Exclusion(status MemberStatus, joinedOn string, absentDays int, first, last time.Time, cal *Calendar) string {
-	if status == MemberProbation {
-		return "probation"
-	}
-	if status == MemberLeave {
-		return "leave"
-	}
+// Exclusions decides who is not ranked in one period: those on
+// probation or long leave, those who joined after the period's first
+// working day plus 10 working days, and those present on fewer than half
+// its working days. The period's working days are counted once.
+type Exclusions struct {
+	first, last time.Time
+	cal         *Calendar
+	lateCut     time.Time // joining after this day is too late
+	workdays    int
+}
+
+// NewExclusions prepares the rules for the period from first to last.
+func NewExclusions(first, last time.Time, cal *Calendar) *Exclusions {
 	start := first
 	if !cal.IsWorkday(start) {
 		start = cal.AddWorkdays(start, 1)
 	}
+	return &Exclusions{first: first, last: last, cal: cal, lateCut: cal.AddWorkdays(start, 10),
+		workdays: cal.WorkdaysBetween(first.AddDate(0, 0, -1), last)}
+}
+
+// Of says why a member is not ranked, "" when ranked.
+func (e *Exclusions) Of(status MemberStatus, joinedOn string, absentDays int) string {
+	switch status {
+	case MemberProbation:
+		return "probation"
+	case MemberLeave:
+		return "leave"
+	}
+	present := e.workdays - absentDays
 	if joinedOn != "" {
-		if joined, err := ParseDate(joinedOn); err == nil && joined.After(cal.AddWorkdays(start, 10)) {
-			return "late_join"
+		if joined, err := ParseDate(joinedOn); err == nil && joined.After(e.first) {
+			if joined.After(e.lateCut) {
+				return "late_join"
+			}
+			present -= e.cal.WorkdaysBetween(e.first.AddDate(0, 0, -1), joined.AddDate(0, 0, -1))
 		}
 	}
-	workdays := cal.WorkdaysBetween(first.AddDate(0, 0, -1), last)
-	present := workdays - absentDays
-	if joinedOn != "" {
-		if joined, err := ParseDate(joinedOn); err == nil && joined.After(first) {
-			present -= cal.WorkdaysBetween(first.AddDate(0, 0, -1), joined.AddDate(0, 0, -1))
-		}
-	}
-	if workdays > 0 && present*2 < workdays {
+	if e.workdays > 0 && present*2 < e.workdays {
 		return "absent"
 	}
 	return ""
+}
+
+// Exclusion is NewExclusions(first, last, cal).Of(…) for one member.
+func Exclusion(status MemberStatus, joinedOn string, absentDays int, first, last time.Time, cal *Calendar) string {
+	return NewExclusions(first, last, cal).Of(status, joinedOn, absentDays)
 }
 
 // ScoreInput is what one member's score is computed from.

@@ -102,6 +102,7 @@ CREATE TABLE appraisal_results (
     key_task           INTEGER NOT NULL DEFAULT 0,
     points             INTEGER NOT NULL DEFAULT 0,
     rank               INTEGER NOT NULL DEFAULT 0,
+    ord                INTEGER NOT NULL DEFAULT 0,
     band               TEXT NOT NULL,
     rule               TEXT NOT NULL,
     calibrated_from    TEXT NOT NULL DEFAULT '',
@@ -111,11 +112,12 @@ CREATE TABLE appraisal_results (
     base_yuan          INTEGER NOT NULL DEFAULT 0,
     pay_yuan           INTEGER NOT NULL DEFAULT 0,
     grade              TEXT NOT NULL DEFAULT '',
-    breakdown          TEXT NOT NULL DEFAULT '{}',
+    breakdown          TEXT NOT NULL DEFAULT '[]',
     version            INTEGER NOT NULL DEFAULT 1,
     UNIQUE (period_id, member_id)
 );
-CREATE INDEX appraisal_results_order ON appraisal_results(period_id, department_id, score);
+-- Lists run in group order: ord is the place in the group, unranked last.
+CREATE INDEX appraisal_results_order ON appraisal_results(period_id, group_key, ord);
 CREATE INDEX appraisal_results_member ON appraisal_results(member_id, period_id);
 
 CREATE TABLE appraisal_appeals (
