@@ -460,6 +460,11 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 			if err := tx.createChecklist(ctx, cal, p, today); err != nil {
 				return err
 			}
+			if err := tx.proposeReporterReward(ctx, a, p, func(st Settings, reporter int64) *xinlu.Incentive {
+				return xinlu.SigningReward(p.ID, reporter, p.Name, p.Signing.SignedOn, st.SignRewardYuan)
+			}); err != nil {
+				return err
+			}
 		}
 		if err := tx.event(ctx, a, p.ZoneID, p.ID, string(action), detail); err != nil {
 			return err
@@ -471,6 +476,25 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 		return nil, err
 	}
 	return s.ProjectByID(ctx, out.ZoneID, out.ID)
+}
+
+// proposeReporterReward proposes the reward the zone's settings give the
+// reporter of a project's lead (at signing, when funds arrive); a project
+// without a lead (imported from a ledger) has no reporter to reward.
+func (tx *Tx) proposeReporterReward(ctx context.Context, a xinlu.Actor, p *ProjectRecord, reward func(Settings, int64) *xinlu.Incentive) error {
+	if p.LeadID == 0 {
+		return nil
+	}
+	var reporter int64
+	if err := tx.queryRow(ctx, `SELECT reporter_id FROM leads WHERE id = ?`, p.LeadID).Scan(&reporter); err != nil {
+		return tx.s.translate(err)
+	}
+	st, err := tx.appraisalSettings(ctx, p.ZoneID)
+	if err != nil {
+		return err
+	}
+	_, err = tx.proposeIncentive(ctx, a, p.ZoneID, reward(st, reporter))
+	return err
 }
 
 // CreateProject inserts a project as it stands (for the ledger import,
@@ -725,8 +749,14 @@ func (s *Store) RecordFunds(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 			return &xinlu.Error{Code: xinlu.ECONFLICT, Field: "stage", Key: "project.stage_not_allowed",
 				Args: []any{xinlu.LabelKey("stage." + string(p.Stage))}}
 		}
-		if _, err := tx.insert(ctx, `INSERT INTO funds_in_place (zone_id, project_id, on_date, amount_yuan, note, created_at) VALUES (?,?,?,?,?,?)`,
-			p.ZoneID, p.ID, f.OnDate, f.Yuan, f.Note, s.Now()); err != nil {
+		fundsID, err := tx.insert(ctx, `INSERT INTO funds_in_place (zone_id, project_id, on_date, amount_yuan, note, created_at) VALUES (?,?,?,?,?,?)`,
+			p.ZoneID, p.ID, f.OnDate, f.Yuan, f.Note, s.Now())
+		if err != nil {
+			return err
+		}
+		if err := tx.proposeReporterReward(ctx, a, p, func(st Settings, reporter int64) *xinlu.Incentive {
+			return xinlu.FundsReward(p.ID, reporter, fundsID, f.Yuan, st.FundsPermille, f.OnDate)
+		}); err != nil {
 			return err
 		}
 		detail := map[string]any{"date": f.OnDate, "amount_yuan": f.Yuan, "note": f.Note}

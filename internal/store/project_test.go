@@ -472,3 +472,48 @@ func TestSupervisionOrdersAreClosedWithEvidence(t *testing.T) {
 		}
 	})
 }
+
+func TestSigningAndFundsProposeRewardsToTheReporter(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newProjectEnv(t, s)
+		reporter := &xinlu.Member{ZoneID: e.zone.ID, StaffNo: "R1", Name: "李报告"}
+		if err := s.CreateMember(ctx, e.sys, reporter); err != nil {
+			t.Fatal(err)
+		}
+		l := &xinlu.Lead{ZoneID: e.zone.ID, ReporterID: reporter.ID, Company: "晋中重工装备有限公司", ProjectName: "盾构机总装项目",
+			Industry: "equipment", InvestmentYuan: 8e8, Channel: "personal"}
+		if _, err := s.ReportLead(ctx, e.sys, l); err != nil {
+			t.Fatal(err)
+		}
+		p := &store.ProjectRecord{}
+		p.ZoneID, p.LeadID, p.Name, p.Company, p.Industry, p.Stage = e.zone.ID, l.ID, "盾构机总装项目", "晋中重工装备有限公司", "equipment", xinlu.StagePromotion
+		p.Plan.TotalYuan = 8e8
+		if err := s.CreateProject(ctx, e.sys, p); err != nil {
+			t.Fatal(err)
+		}
+		signed, err := e.step(p, xinlu.RoleSponsor, xinlu.ProjectSign, store.StepInput{Signing: goodSigning()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sponsor := e.users[xinlu.RoleSponsor]
+		if err := s.RecordFunds(ctx, e.actor(xinlu.RoleSponsor), sponsor, signed.ID, store.Funds{OnDate: "2026-09-25", Yuan: 50_000_000}); err != nil {
+			t.Fatal(err)
+		}
+		list, total, err := s.ListIncentives(ctx, store.IncentiveFilter{Scope: xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: e.zone.ID}, Page: xinlu.Page{PerPage: 50}})
+		if err != nil || total != 2 {
+			t.Fatalf("%d proposals: %v", total, err)
+		}
+		byAuto := map[string]*xinlu.Incentive{}
+		for _, i := range list {
+			byAuto[i.AutoKind()] = i
+			if i.MemberID != reporter.ID || i.Status != xinlu.IncentiveProposed || i.EvidenceID != signed.ID {
+				t.Errorf("proposal %+v", i)
+			}
+		}
+		// Defaults: 2,000 yuan at signing; 1‰ of funds in place.
+		if byAuto[xinlu.AutoSigning] == nil || byAuto[xinlu.AutoSigning].AmountYuan != 2000 || byAuto[xinlu.AutoFunds] == nil || byAuto[xinlu.AutoFunds].AmountYuan != 50_000 {
+			t.Fatalf("proposals %+v", byAuto)
+		}
+	})
+}
