@@ -59,6 +59,13 @@ func (j *jobs) runOnce(ctx context.Context, now time.Time) error {
 	if esc.Notifications > 0 {
 		log.Info("overdue items escalated", "items", esc.Items, "notifications", esc.Notifications)
 	}
+	missed, err := st.ProposeMissedMilestones(ctx, now.In(shanghai()))
+	if err != nil {
+		return fmt.Errorf("propose deductions for missed milestones: %w", err)
+	}
+	if missed > 0 {
+		log.Info("deductions proposed for missed milestones", "proposals", missed)
+	}
 	if err := st.Optimize(ctx); err != nil {
 		return fmt.Errorf("refresh query statistics: %w", err)
 	}

@@ -517,3 +517,34 @@ func TestSigningAndFundsProposeRewardsToTheReporter(t *testing.T) {
 		}
 	})
 }
+
+func TestMissedMilestonesProposeDeductionsOnce(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newProjectEnv(t, s)
+		p := e.create(t, "逾期开工项目", xinlu.StagePromotion, "materials", 3e8)
+		p, err := e.step(p, xinlu.RoleSponsor, xinlu.ProjectAssignSponsor, store.StepInput{SponsorID: e.sponsor.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.step(p, xinlu.RoleSponsor, xinlu.ProjectSign, store.StepInput{Signing: goodSigning()}); err != nil {
+			t.Fatal(err)
+		}
+		later := time.Date(2028, 1, 10, 0, 0, 0, 0, time.UTC) // past the promised start, not started
+		for range 2 {
+			if _, err := s.ProposeMissedMilestones(ctx, later); err != nil {
+				t.Fatal(err)
+			}
+		}
+		list, total, err := s.ListIncentives(ctx, store.IncentiveFilter{Scope: xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: e.zone.ID}, Page: xinlu.Page{PerPage: 10}})
+		if err != nil || total != 1 {
+			t.Fatalf("%d proposals: %v", total, err)
+		}
+		if i := list[0]; i.MemberID != e.sponsor.ID || i.Kind != xinlu.IncentivePenalty || i.Points != -200 || i.AutoKind() != xinlu.AutoMissed {
+			t.Fatalf("proposal %+v", i)
+		}
+		if n, err := s.ProposeMissedMilestones(ctx, projectToday); err != nil || n != 0 {
+			t.Fatalf("before the promised start: %d %v", n, err)
+		}
+	})
+}
