@@ -223,3 +223,23 @@ func (s *Store) SetBasePay(ctx context.Context, a xinlu.Actor, u *xinlu.User, pa
 	})
 	return changed, err
 }
+
+// MemberAppeals lists a member's appeals in every period, newest first,
+// with the period's label.
+func (s *Store) MemberAppeals(ctx context.Context, zoneID, memberID int64) ([]*Appeal, []string, error) {
+	rows, err := s.query(ctx, `SELECT `+appealColumns+`, p.label FROM appraisal_appeals ap JOIN members m ON m.id = ap.member_id
+		JOIN appraisal_periods p ON p.id = ap.period_id WHERE ap.zone_id = ? AND ap.member_id = ? ORDER BY ap.id DESC LIMIT 50`, zoneID, memberID)
+	if err != nil {
+		return nil, nil, xinlu.Internal(err)
+	}
+	var labels []string
+	aps, err := collect(rows, func(sc scanner) (*Appeal, error) {
+		ap := &Appeal{}
+		var label string
+		err := sc.Scan(&ap.ID, &ap.ZoneID, &ap.PeriodID, &ap.MemberID, &ap.MemberName, &ap.Reason, &ap.Status, &ap.Response,
+			&ap.DecidedBy, &ap.DecidedAt, &ap.Version, &ap.CreatedAt, &label)
+		labels = append(labels, label)
+		return ap, err
+	})
+	return aps, labels, err
+}

@@ -521,7 +521,7 @@ func (tx *Tx) ratings(ctx context.Context, periodID int64, schemes []*xinlu.Sche
 func (tx *Tx) periodIncentives(ctx context.Context, p *xinlu.Period) (points, deductions map[int64]int64, penalties map[int64]bool, err error) {
 	points, deductions, penalties = map[int64]int64{}, map[int64]int64{}, map[int64]bool{}
 	rows, err := tx.query(ctx, `SELECT i.member_id, i.kind, i.points,
-		EXISTS (SELECT 1 FROM tolerance_claims c WHERE c.incentive_id = i.id AND c.decision = 'reduced' AND c.status IN ('decided','notified','appealed'))
+		EXISTS (SELECT 1 FROM tolerance_claims c WHERE c.incentive_id = i.id AND c.decision = 'reduced' AND c.status IN ('decided','notified','appealed','investigating'))
 		FROM incentives i WHERE i.zone_id = ? AND i.status = 'approved' AND i.neutralised_by = 0 AND i.occurred_on >= ? AND i.occurred_on <= ?`,
 		p.ZoneID, p.StartsOn, p.EndsOn)
 	if err != nil {

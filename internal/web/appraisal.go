@@ -292,6 +292,7 @@ type periodView struct {
 	Query        string
 	Steps        []periodStepView
 	Calibrate    bool
+	Correct      bool
 	SeesPay      bool
 	SetPool      bool
 	DecidePool   bool
@@ -361,6 +362,8 @@ func (s *Server) periodPage(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	_, calErr := xinlu.CheckPeriodStep(u, p, xinlu.PeriodCalibrate, xinlu.PeriodCheck{})
 	v.Calibrate = calErr == nil
+	_, corrErr := xinlu.CheckPeriodStep(u, p, xinlu.PeriodCorrect, xinlu.PeriodCheck{})
+	v.Correct = corrErr == nil
 	_, poolErr := xinlu.CheckPeriodStep(u, p, xinlu.PeriodSetPool, xinlu.PeriodCheck{})
 	v.SetPool = poolErr == nil
 	_, decideErr := xinlu.CheckPeriodStep(u, p, xinlu.PeriodPoolDecide, xinlu.PeriodCheck{})
@@ -845,17 +848,39 @@ func (s *Server) appealAnswer(w http.ResponseWriter, r *http.Request) {
 // --- my appraisal ---
 
 type mineView struct {
-	Results []*store.Result
-	Periods []*xinlu.Period
-	NoLink  bool
+	Results      []*store.Result
+	Periods      []*xinlu.Period
+	Incentives   []*xinlu.Incentive
+	Consequences []*store.Consequence
+	Claims       []*xinlu.ToleranceClaim
+	Appeals      []*store.Appeal
+	AppealLabels []string
+	NoLink       bool
 }
 
 func (s *Server) appraisalMine(w http.ResponseWriter, r *http.Request) {
 	u := requestInfo(r.Context()).user
 	v := mineView{NoLink: u.MemberID == 0}
 	if u.MemberID != 0 {
-		var err error
-		if v.Results, v.Periods, err = s.store.MemberHistory(r.Context(), u.ZoneID, u.MemberID); err != nil {
+		ctx := r.Context()
+		own := xinlu.ScopeFilter{Scope: xinlu.ScopeOwn, ZoneID: u.ZoneID, MemberID: u.MemberID}
+		err := func() (err error) {
+			if v.Results, v.Periods, err = s.store.MemberHistory(ctx, u.ZoneID, u.MemberID); err != nil {
+				return err
+			}
+			if v.Incentives, _, err = s.store.ListIncentives(ctx, store.IncentiveFilter{Scope: own, Page: xinlu.Page{PerPage: 50}}); err != nil {
+				return err
+			}
+			if v.Consequences, err = s.store.ConsequencesOf(ctx, u.ZoneID, u.MemberID); err != nil {
+				return err
+			}
+			if v.Claims, _, err = s.store.ListClaims(ctx, u, store.ClaimFilter{Own: true, Page: xinlu.Page{PerPage: 50}}); err != nil {
+				return err
+			}
+			v.Appeals, v.AppealLabels, err = s.store.MemberAppeals(ctx, u.ZoneID, u.MemberID)
+			return err
+		}()
+		if err != nil {
 			s.renderError(w, r, err)
 			return
 		}

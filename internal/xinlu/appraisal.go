@@ -163,7 +163,7 @@ func PeriodRange(kind PeriodKind, label string) (first, last time.Time, err erro
 	switch kind {
 	case PeriodMonth:
 		t, e := time.Parse("2006-01", label)
-		if e != nil {
+		if e != nil || t.Year() < 2000 || t.Year() > 2100 {
 			return first, last, bad
 		}
 		return t, t.AddDate(0, 1, -1), nil

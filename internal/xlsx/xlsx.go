@@ -23,11 +23,11 @@ type Column struct {
 type Kind int
 
 const (
-	Text  Kind = iota // written as text, so codes and ID numbers keep leading zeros
-	Int               // whole numbers
-	Money             // 万元 with two decimals, #,##0.00
-	Date              // YYYY-MM-DD text
-	Hundredths        // an int64 in hundredths (scores, points) shown with two decimals
+	Text       Kind = iota // written as text, so codes and ID numbers keep leading zeros
+	Int                    // whole numbers
+	Money                  // 万元 with two decimals, #,##0.00
+	Date                   // YYYY-MM-DD text
+	Hundredths             // an int64 in hundredths (scores, points) shown with two decimals
 )
 
 // Report is a single-sheet export: a title row, a line for the reporting
