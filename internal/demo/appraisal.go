@@ -43,7 +43,7 @@ func demoSchemes(zoneID int64) []*xinlu.Scheme {
 func seedAppraisal(ctx context.Context, st *store.Store, z *xinlu.Zone, o *org, now time.Time) error {
 	a := xinlu.SystemActor(z.ID)
 	users := map[string]*xinlu.User{}
-	for _, name := range []string{"appraiser", "director", "finance", "member", "head", "sponsor"} {
+	for _, name := range []string{"appraiser", "director", "finance", "member", "head", "sponsor", "discipline"} {
 		u, err := st.UserByUsername(ctx, name)
 		if err != nil {
 			return fmt.Errorf("demo user %s: %w", name, err)
@@ -161,6 +161,13 @@ func seedAppraisal(ctx context.Context, st *store.Store, z *xinlu.Zone, o *org, 
 	if err := rate(current, 0.4); err != nil {
 		return err
 	}
+	// Incentives in last month: the reporters' rewards the pipeline proposed
+	// at signing and when funds arrived, approved by the director; a penalty
+	// with a deduction for the demo member, who claims fault tolerance.
+	penalty, err := seedIncentives(ctx, st, z, users, thisMonth.AddDate(0, -1, 0))
+	if err != nil {
+		return err
+	}
 	// Last month: calculated, reviewed, pool set, published; one appeal pending.
 	if err := step(last, office, xinlu.PeriodCalculate, store.PeriodInput{}); err != nil {
 		return err
@@ -183,5 +190,59 @@ func seedAppraisal(ctx context.Context, st *store.Store, z *xinlu.Zone, o *org, 
 		"本月上报并促成立项的线索较多，民主测评得分明显偏低，请求复核测评票数。"); err != nil {
 		return fmt.Errorf("appeal: %w", err)
 	}
+	// The member's fault-tolerance claim against the penalty, accepted and
+	// under investigation by the discipline office.
+	claim := &xinlu.ToleranceClaim{ZoneID: z.ID, MemberID: member.MemberID, IncentiveID: penalty.ID, Distinction: "public_interest",
+		Facts: "为抢抓项目落地窗口期，经部门集体研究，在企业资料未齐全时先行组织现场踏勘并上报项目信息，导致台账信息与最终签约内容不一致。" +
+			"本人未谋取任何私利，发现问题后已当即更正台账并向领导组作出说明。"}
+	if err := st.FileClaim(ctx, xinlu.ActorOf(member, ""), member, claim); err != nil {
+		return fmt.Errorf("tolerance claim: %w", err)
+	}
+	discipline := users["discipline"]
+	for _, action := range []xinlu.ClaimAction{xinlu.ClaimAccept, xinlu.ClaimInvestigate} {
+		c, err := st.StepClaim(ctx, xinlu.ActorOf(discipline, ""), discipline, claim.ID, claim.Version, action, xinlu.ClaimInput{})
+		if err != nil {
+			return fmt.Errorf("tolerance claim %s: %w", action, err)
+		}
+		claim = c
+	}
 	return nil
+}
+
+// seedIncentives approves some of the rewards the pipeline proposed and
+// records an approved penalty for the demo member in the month from first;
+// it returns the penalty.
+func seedIncentives(ctx context.Context, st *store.Store, z *xinlu.Zone, users map[string]*xinlu.User, first time.Time) (*xinlu.Incentive, error) {
+	director, office := users["director"], users["appraiser"]
+	proposals, _, err := st.ListIncentives(ctx, store.IncentiveFilter{Scope: xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: z.ID},
+		Status: xinlu.IncentiveProposed, Page: xinlu.Page{PerPage: 12}})
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range proposals {
+		if i%3 == 2 {
+			continue // a few wait for approval
+		}
+		if _, err := st.StepIncentive(ctx, xinlu.ActorOf(director, ""), director, p.ID, p.Version, xinlu.IncentiveApprove, "同意，按规定兑现"); err != nil {
+			return nil, fmt.Errorf("approve %d: %w", p.ID, err)
+		}
+	}
+	on := first.AddDate(0, 0, 11).Format(xinlu.DateLayout)
+	manual := []*xinlu.Incentive{
+		{MemberID: users["member"].MemberID, Kind: xinlu.IncentivePenalty, Points: -300, Reason: "项目台账信息与签约内容不一致，未及时更正",
+			EvidenceType: xinlu.EvidenceEvent, EvidenceText: "月度招商台账核查通报", OccurredOn: on},
+		{MemberID: users["head"].MemberID, Kind: xinlu.IncentiveReward, AmountYuan: 3000, Points: 200, Reason: "牵头完成重点项目用地报批",
+			EvidenceType: xinlu.EvidenceEvent, EvidenceText: "管委会专题会议纪要", OccurredOn: on},
+	}
+	for _, i := range manual {
+		if err := st.CreateIncentive(ctx, xinlu.ActorOf(office, ""), office, i); err != nil {
+			return nil, fmt.Errorf("incentive: %w", err)
+		}
+		approved, err := st.StepIncentive(ctx, xinlu.ActorOf(director, ""), director, i.ID, i.Version, xinlu.IncentiveApprove, "同意")
+		if err != nil {
+			return nil, fmt.Errorf("approve incentive: %w", err)
+		}
+		*i = *approved
+	}
+	return manual[0], nil
 }
