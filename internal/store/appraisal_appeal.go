@@ -243,3 +243,13 @@ func (s *Store) MemberAppeals(ctx context.Context, zoneID, memberID int64) ([]*A
 	})
 	return aps, labels, err
 }
+
+// MemberIDByStaffNo finds a member of the zone by staff number.
+func (s *Store) MemberIDByStaffNo(ctx context.Context, zoneID int64, staffNo string) (int64, error) {
+	var id int64
+	err := s.queryRow(ctx, `SELECT id FROM members WHERE zone_id = ? AND staff_no = ?`, zoneID, strings.TrimSpace(staffNo)).Scan(&id)
+	if err != nil {
+		return 0, xinlu.Invalid("staff_no", "appraisal.staff_no_unknown", strings.TrimSpace(staffNo))
+	}
+	return id, nil
+}

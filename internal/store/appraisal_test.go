@@ -342,3 +342,39 @@ func TestSchemeRules(t *testing.T) {
 		}
 	})
 }
+
+func TestAbsentMembersAreNotRanked(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newAppraisalEnv(t, s)
+		e.must(t, e.office, xinlu.PeriodOpen, store.PeriodInput{})
+		if err := s.SetAbsence(ctx, e.sys, e.director, e.period.ID, e.big[2].ID, 12); xinlu.ErrorCode(err) != xinlu.EFORBIDDEN {
+			t.Fatalf("the director recorded an absence: %v", err)
+		}
+		if err := s.SetAbsence(ctx, e.sys, e.office, e.period.ID, e.big[2].ID, -1); xinlu.ErrorCode(err) != xinlu.EINVALID {
+			t.Fatalf("negative absence: %v", err)
+		}
+		// October 2026 has 22 working days without a holiday calendar: 12 absent leaves 10, under half.
+		if err := s.SetAbsence(ctx, e.sys, e.office, e.period.ID, e.big[2].ID, 12); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetAbsence(ctx, e.sys, e.office, e.period.ID, e.big[3].ID, 11); err != nil {
+			t.Fatal(err)
+		}
+		e.must(t, e.office, xinlu.PeriodCalculate, store.PeriodInput{})
+		res := resultsByMember(t, s, e.zone.ID, e.period.ID)
+		if r := res[e.big[2].ID]; r.Band != xinlu.BandExcluded || r.Exclusion != "absent" || r.Rule != "excluded:absent" {
+			t.Fatalf("absent 12 of 22: %+v", r)
+		}
+		if r := res[e.big[3].ID]; r.Band == xinlu.BandExcluded {
+			t.Fatalf("present exactly half was not ranked: %+v", r)
+		}
+		id, err := s.MemberIDByStaffNo(ctx, e.zone.ID, " "+e.big[2].StaffNo+" ")
+		if err != nil || id != e.big[2].ID {
+			t.Fatalf("by staff number: %d %v", id, err)
+		}
+		if _, err := s.MemberIDByStaffNo(ctx, e.zone.ID, "NOPE"); xinlu.ErrorCode(err) != xinlu.EINVALID {
+			t.Fatalf("unknown staff number: %v", err)
+		}
+	})
+}

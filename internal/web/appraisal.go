@@ -38,6 +38,7 @@ func (s *Server) appraisalRoutes() []Route {
 		{Method: "GET", Pattern: "/appraisal/periods/{id}/publication.xlsx", Perm: xinlu.PermAppraisalView, Handler: s.publicationExport},
 		{Method: "GET", Pattern: "/appraisal/periods/{id}/payroll.xlsx", Perm: xinlu.PermAppraisalView, Handler: s.payrollExport},
 		{Method: "POST", Pattern: "/appraisal/periods/{id}/appeals", Perm: xinlu.PermAppraisalView, Handler: s.appealFile},
+		{Method: "POST", Pattern: "/appraisal/periods/{id}/absences", Perm: xinlu.PermAppraisalManage, Handler: s.absenceSave},
 		{Method: "POST", Pattern: "/appraisal/appeals/{id}/{action}", Perm: xinlu.PermAppraisalManage, Handler: s.appealAnswer},
 		{Method: "GET", Pattern: "/appraisal/mine", Perm: xinlu.PermAppraisalView, Handler: s.appraisalMine},
 		{Method: "GET", Pattern: "/appraisal/base-pay", Perm: xinlu.PermAppraisalPool, Handler: s.basePayList},
@@ -293,6 +294,7 @@ type periodView struct {
 	Steps        []periodStepView
 	Calibrate    bool
 	Correct      bool
+	Absences     bool
 	SeesPay      bool
 	SetPool      bool
 	DecidePool   bool
@@ -362,6 +364,7 @@ func (s *Server) periodPage(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	_, calErr := xinlu.CheckPeriodStep(u, p, xinlu.PeriodCalibrate, xinlu.PeriodCheck{})
 	v.Calibrate = calErr == nil
+	v.Absences = u.Can(xinlu.PermAppraisalManage) && (p.State == xinlu.PeriodDraft || p.State == xinlu.PeriodScoring || p.State == xinlu.PeriodRecheck)
 	_, corrErr := xinlu.CheckPeriodStep(u, p, xinlu.PeriodCorrect, xinlu.PeriodCheck{})
 	v.Correct = corrErr == nil
 	_, poolErr := xinlu.CheckPeriodStep(u, p, xinlu.PeriodSetPool, xinlu.PeriodCheck{})
@@ -783,6 +786,38 @@ func (s *Server) payrollExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.sendReport(w, r, rep, "appraisal.payroll.export", p.ID, "payroll-"+p.Label+".xlsx")
+}
+
+// absenceSave records a member's absent working days in the period, by
+// staff number.
+func (s *Server) absenceSave(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	p, err := s.periodFor(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	err = func() error {
+		days, err := formInt(r, "absent_days")
+		if err != nil {
+			return err
+		}
+		member, err := s.store.MemberIDByStaffNo(r.Context(), info.user.ZoneID, r.PostFormValue("staff_no"))
+		if err != nil {
+			return err
+		}
+		return s.store.SetAbsence(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, p.ID, member, days)
+	}()
+	if err != nil {
+		if isFormError(err) {
+			s.periodPage(w, r, statusOf(err), err, "absence")
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "flash.updated")
+	redirect(w, r, "/appraisal/periods/"+strconv.FormatInt(p.ID, 10))
 }
 
 // --- appeals ---
