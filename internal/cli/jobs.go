@@ -41,8 +41,8 @@ func (j *jobs) runOnce(ctx context.Context, now time.Time) error {
 			return fmt.Errorf("personal data retention: %w", err)
 		}
 		j.retentionDay = today
-		if len(run.Members) > 0 {
-			log.Info("personal data retention: fields cleared", "members", len(run.Members), "cutoff", run.Cutoff, "fields", run.Fields)
+		if len(run.Members) > 0 || run.Leads > 0 {
+			log.Info("personal data retention: fields cleared", "members", len(run.Members), "leads", run.Leads, "cutoff", run.Cutoff, "fields", run.Fields)
 		}
 	}
 	names, err := st.DisableEndedAccounts(ctx, today)

@@ -79,5 +79,6 @@ func runRetention(ctx context.Context, env Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "%d members left before %s (%d years): %s %s\n", len(run.Members), run.Cutoff, run.Years,
 		verb, strings.Join(run.Fields, ", "))
+	fmt.Fprintf(env.Stdout, "%d leads closed before %s: %s their contact\n", run.Leads, run.Cutoff, verb)
 	return nil
 }

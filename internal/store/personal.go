@@ -245,6 +245,7 @@ type RetentionRun struct {
 	Cutoff  string   // members who left before this day are due
 	Fields  []string // the columns cleared
 	Members []RetainedMember
+	Leads   int // leads closed before the cutoff whose contact was cleared
 	DryRun  bool
 }
 
@@ -283,8 +284,14 @@ func (s *Store) RunRetention(ctx context.Context, years int, dryRun bool) (*Rete
 			run.Members = append(run.Members, m)
 		}
 		rows.Close()
-		if err := rows.Err(); err != nil || dryRun || len(run.Members) == 0 {
+		if err := rows.Err(); err != nil {
 			return s.translate(err)
+		}
+		if err := tx.retainLeadContacts(ctx, run); err != nil {
+			return err
+		}
+		if dryRun || len(run.Members) == 0 {
+			return nil
 		}
 		now, today := s.Now(), s.today().Format(xinlu.DateLayout)
 		byZone := map[int64][]int64{}
@@ -311,6 +318,62 @@ func (s *Store) RunRetention(ctx context.Context, years int, dryRun bool) (*Rete
 		return nil, err
 	}
 	return run, nil
+}
+
+// retainLeadContacts clears the contact (the inventory's lead fields kept
+// under RetainLeadClosedYears) of leads rejected, merged or shelved before
+// the run's cutoff; the lead, its company and its history stay. Each zone's
+// count is one audit row; a dry run only counts.
+func (tx *Tx) retainLeadContacts(ctx context.Context, run *RetentionRun) error {
+	cutoff, err := xinlu.ParseDate(run.Cutoff)
+	if err != nil {
+		return xinlu.Internal(err)
+	}
+	before := time.Date(cutoff.Year(), cutoff.Month(), cutoff.Day(), 0, 0, 0, 0, shanghai).UTC()
+	var set, has, fields []string
+	for _, f := range xinlu.PersonalFieldsOf("leads") {
+		if f.Retention != xinlu.RetainLeadClosedYears {
+			continue
+		}
+		fields = append(fields, f.Column)
+		set, has = append(set, f.Column+" = ''"), append(has, f.Column+" <> ''")
+		if f.HashColumn != "" {
+			set = append(set, f.HashColumn+" = ''")
+		}
+	}
+	if len(set) == 0 {
+		return nil
+	}
+	cond := ` FROM leads WHERE status IN ('rejected','merged','dormant') AND updated_at < ? AND (` + strings.Join(has, " OR ") + `)`
+	rows, err := tx.query(ctx, `SELECT zone_id, COUNT(*)`+cond+` GROUP BY zone_id ORDER BY zone_id`, before)
+	if err != nil {
+		return xinlu.Internal(err)
+	}
+	type zoneCount struct{ zone, n int64 }
+	counts, err := collect(rows, func(sc scanner) (zoneCount, error) {
+		var c zoneCount
+		return c, sc.Scan(&c.zone, &c.n)
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range counts {
+		run.Leads += int(c.n)
+	}
+	if run.DryRun || run.Leads == 0 {
+		return nil
+	}
+	if _, err := tx.exec(ctx, `UPDATE leads SET `+strings.Join(set, ", ")+` WHERE status IN ('rejected','merged','dormant') AND updated_at < ? AND (`+
+		strings.Join(has, " OR ")+`)`, before); err != nil {
+		return tx.s.translate(err)
+	}
+	for _, c := range counts {
+		if err := tx.audit(ctx, xinlu.SystemActor(c.zone), "personal.retention", "lead", 0, nil, map[string]any{
+			"years": run.Years, "cutoff": run.Cutoff, "fields": fields, "count": c.n}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SchemaColumns lists every column of every table of the database, as
