@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	"golang.org/x/text/language"
@@ -149,6 +150,14 @@ func (p *Printer) Field(name string) string {
 	}
 	if p.Has("field." + name) {
 		return p.T("field." + name)
+	}
+	// A field of one row of a list: "indicators[2].weight".
+	if open := strings.IndexByte(name, '['); open > 0 {
+		if end := strings.Index(name, "]."); end > open {
+			if n, err := strconv.Atoi(name[open+1 : end]); err == nil && n >= 0 {
+				return p.T("field.row", p.Field(name[:open]), n+1, p.Field(name[end+2:]))
+			}
+		}
 	}
 	return name
 }

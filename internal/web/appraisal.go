@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"math"
 	"net/http"
@@ -110,6 +111,9 @@ func schemeFromForm(r *http.Request, sc *xinlu.Scheme) error {
 		return ""
 	}
 	key := r.PostFormValue("key_task")
+	// Every row is read, so that the form comes back whole; the first
+	// unreadable number is the error shown.
+	var first error
 	for i, name := range names {
 		if strings.TrimSpace(name) == "" {
 			continue
@@ -117,26 +121,26 @@ func schemeFromForm(r *http.Request, sc *xinlu.Scheme) error {
 		field := fmt.Sprintf("indicators[%d]", len(sc.Indicators))
 		ind := xinlu.Indicator{Name: name, Kind: xinlu.IndicatorKind(get("ind_kind", i)), Metric: get("ind_metric", i), KeyTask: key == strconv.Itoa(i)}
 		if v := get("ind_weight", i); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil {
-				return xinlu.Invalid(field+".weight", "error.number")
+			if n, err := strconv.Atoi(v); err != nil {
+				first = cmp.Or(first, error(xinlu.Invalid(field+".weight", "error.number")))
+			} else {
+				ind.Weight = n
 			}
-			ind.Weight = n
 		}
 		if v := get("ind_target", i); v != "" {
 			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-				return xinlu.Invalid(field+".target", "error.number")
-			}
-			if ind.Kind == xinlu.IndicatorPoints {
+			switch {
+			case err != nil || math.IsNaN(f) || math.IsInf(f, 0):
+				first = cmp.Or(first, error(xinlu.Invalid(field+".target", "error.number")))
+			case ind.Kind == xinlu.IndicatorPoints:
 				ind.Target = int64(math.Round(f * 100))
-			} else {
+			default:
 				ind.Target = int64(math.Round(f))
 			}
 		}
 		sc.Indicators = append(sc.Indicators, ind)
 	}
-	return nil
+	return first
 }
 
 func (s *Server) schemeCreate(w http.ResponseWriter, r *http.Request) {
@@ -194,13 +198,24 @@ type periodListView struct {
 	Kinds     []xinlu.PeriodKind
 	Groupings []xinlu.Grouping
 	Err       error
+	Typed     url.Values // the failed submission, shown back as typed
+}
+
+// Value is the failed submission's value of a numeric field, or def.
+func (v periodListView) Value(name, def string) string {
+	if v.Typed != nil {
+		return v.Typed.Get(name)
+	}
+	return def
 }
 
 func (s *Server) periodList(w http.ResponseWriter, r *http.Request) {
-	s.periodListPage(w, r, http.StatusOK, nil, nil)
+	s.periodListPage(w, r, http.StatusOK, nil, nil, nil)
 }
 
-func (s *Server) periodListPage(w http.ResponseWriter, r *http.Request, status int, draft *xinlu.Period, formErr error) {
+// periodListPage shows the periods and the new-period form: the defaults,
+// or what was typed (typed) when a submission failed.
+func (s *Server) periodListPage(w http.ResponseWriter, r *http.Request, status int, draft *xinlu.Period, formErr error, typed url.Values) {
 	u := requestInfo(r.Context()).user
 	pg := pageFrom(r)
 	visible, total, err := s.store.ListPeriods(r.Context(), store.PeriodFilter{ZoneID: u.ZoneID, Page: pg, States: api.VisibleStates(u)})
@@ -214,7 +229,7 @@ func (s *Server) periodListPage(w http.ResponseWriter, r *http.Request, status i
 	}
 	s.render(w, r, status, "appraisal_periods", s.printer(r).T("appraisal.periods_title"), periodListView{
 		Items: visible, Pager: newPager(r, pg, total), CanManage: u.Can(xinlu.PermAppraisalManage), New: draft,
-		Kinds: xinlu.PeriodKinds, Groupings: xinlu.Groupings, Err: formErr})
+		Kinds: xinlu.PeriodKinds, Groupings: xinlu.Groupings, Err: formErr, Typed: typed})
 }
 
 // formPercent reads a percentage field (20) as a ratio (0.2).
@@ -241,34 +256,43 @@ func (s *Server) periodCreate(w http.ResponseWriter, r *http.Request) {
 	info := requestInfo(r.Context())
 	p := &xinlu.Period{ZoneID: info.user.ZoneID, Kind: xinlu.PeriodKind(r.PostFormValue("kind")), Label: r.PostFormValue("label"),
 		Rule: xinlu.DistributionRule{Grouping: xinlu.Grouping(r.PostFormValue("grouping"))}}
-	err := func() error {
-		var err error
-		if p.Rule.TopRatio, err = formPercent(r, "top_ratio"); err != nil {
-			return err
+	// Every field is read, so that the form comes back with what was
+	// typed; the first unreadable number is the error shown.
+	var first error
+	keep := func(err error) {
+		if first == nil {
+			first = err
 		}
-		if p.Rule.BottomRatio, err = formPercent(r, "bottom_ratio"); err != nil {
-			return err
-		}
-		if p.Rule.MinGroupSize, err = formInt(r, "min_group_size"); err != nil {
-			return err
-		}
-		if p.PublicationDays, err = formInt(r, "publication_days"); err != nil {
-			return err
-		}
-		if p.Coefficients.Top, err = formRatio(r, "coef_top"); err != nil {
-			return err
-		}
-		if p.Coefficients.Middle, err = formRatio(r, "coef_middle"); err != nil {
-			return err
-		}
-		if p.Coefficients.Bottom, err = formRatio(r, "coef_bottom"); err != nil {
-			return err
-		}
-		return s.store.CreatePeriod(r.Context(), xinlu.ActorOf(info.user, info.ip), p)
-	}()
+	}
+	var err error
+	if p.Rule.TopRatio, err = formPercent(r, "top_ratio"); err != nil {
+		keep(err)
+	}
+	if p.Rule.BottomRatio, err = formPercent(r, "bottom_ratio"); err != nil {
+		keep(err)
+	}
+	if p.Rule.MinGroupSize, err = formInt(r, "min_group_size"); err != nil {
+		keep(err)
+	}
+	if p.PublicationDays, err = formInt(r, "publication_days"); err != nil {
+		keep(err)
+	}
+	if p.Coefficients.Top, err = formRatio(r, "coef_top"); err != nil {
+		keep(err)
+	}
+	if p.Coefficients.Middle, err = formRatio(r, "coef_middle"); err != nil {
+		keep(err)
+	}
+	if p.Coefficients.Bottom, err = formRatio(r, "coef_bottom"); err != nil {
+		keep(err)
+	}
+	err = first
+	if err == nil {
+		err = s.store.CreatePeriod(r.Context(), xinlu.ActorOf(info.user, info.ip), p)
+	}
 	if err != nil {
 		if isFormError(err) {
-			s.periodListPage(w, r, statusOf(err), p, err)
+			s.periodListPage(w, r, statusOf(err), p, err, r.PostForm)
 			return
 		}
 		s.renderError(w, r, err)
@@ -838,7 +862,7 @@ func (s *Server) appealFile(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.flash(w, "appraisal.appeal_filed")
+	s.flash(w, "flash.appeal_filed")
 	redirect(w, r, "/appraisal/periods/"+strconv.FormatInt(p.ID, 10))
 }
 

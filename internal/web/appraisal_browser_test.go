@@ -116,6 +116,10 @@ func TestBrowserAppraisalJourney(t *testing.T) {
 	step(t, ctx, "print notice", chromedp.Navigate(base+"/appraisal/periods/"+strconvFormat(p.ID)+"/publication"), chromedp.WaitVisible("#notice-table"))
 	shot(t, ctx, "appraisal-06-notice")
 	mustContain(t, "notice", text(t, ctx, "#notice"), "测试开发区", "测试member", "后20%")
+	step(t, ctx, "no red head", chromedp.Evaluate[chromedp.Void](`document.getElementById("red-head-toggle").click()`))
+	if shown, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.getElementById("red-head")).display`)); err != nil || shown != "none" {
+		t.Fatalf("red head after unticking: %q %v", shown, err)
+	}
 	signOut(t, ctx)
 
 	// 5. After the publication the director finalises.
