@@ -458,6 +458,7 @@ type ResultJSON struct {
 	BottomQuota       int              `json:"bottom_quota"`
 	Score             float64          `json:"score"`
 	Points            float64          `json:"points"`
+	Missing           int              `json:"missing,omitempty"`
 	Rank              int              `json:"rank"`
 	Band              string           `json:"band"`
 	Rule              string           `json:"rule"`
@@ -487,7 +488,7 @@ type RecordJSON struct {
 func resultJSON(u *xinlu.User, r *store.Result) ResultJSON {
 	out := ResultJSON{MemberID: r.MemberID, MemberName: r.MemberName, StaffNo: r.StaffNo, DepartmentID: r.DepartmentID,
 		DepartmentName: r.DepartmentName, PositionKind: r.PositionKind, Group: r.Group, GroupSize: r.GroupSize, TopQuota: r.TopQuota,
-		BottomQuota: r.BottomQuota, Score: fromHundredths(r.Score), Points: fromHundredths(r.Points), Rank: r.Rank, Band: string(r.Band),
+		BottomQuota: r.BottomQuota, Score: fromHundredths(r.Score), Points: fromHundredths(r.Points), Missing: r.Missing, Rank: r.Rank, Band: string(r.Band),
 		Rule: r.Rule, CalibratedFrom: r.CalibratedFrom, CalibrationReason: r.CalibrationReason, Exclusion: r.Exclusion, Grade: r.Grade,
 		Version: r.Version}
 	if SeesPay(u, r.MemberID) {
@@ -529,7 +530,7 @@ func (a *API) listResults(w http.ResponseWriter, r *http.Request) error {
 		return xinlu.Invalid("band", "error.invalid_choice")
 	}
 	rs, total, err := a.store.ListResults(r.Context(), store.ResultFilter{PeriodID: p.ID, Scope: u.Filter(xinlu.PermAppraisalView),
-		DepartmentID: dept, Band: band, Group: q.Get("group"), Query: q.Get("q"), Page: pg})
+		DepartmentID: dept, Band: band, Group: q.Get("group"), Query: q.Get("q"), Missing: q.Get("missing") == "1", Page: pg})
 	if err != nil {
 		return err
 	}

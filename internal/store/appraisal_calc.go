@@ -30,6 +30,7 @@ type Result struct {
 	Score             int64 // hundredths
 	KeyTask           int64
 	Points            int64
+	Missing           int // assessed or peer indicators nobody scored (counted as 0)
 	Rank              int
 	Band              xinlu.Band
 	Rule              string
@@ -45,7 +46,7 @@ type Result struct {
 }
 
 const resultColumns = `r.id, r.period_id, r.member_id, m.name, m.staff_no, COALESCE(r.department_id, 0), COALESCE(d.name, ''), r.position_kind,
-	r.group_key, r.group_size, r.top_quota, r.bottom_quota, r.score, r.key_task, r.points, r.rank, r.band, r.rule,
+	r.group_key, r.group_size, r.top_quota, r.bottom_quota, r.score, r.key_task, r.points, r.missing, r.rank, r.band, r.rule,
 	r.calibrated_from, r.calibration_reason, r.exclusion, r.coefficient, r.base_yuan, r.pay_yuan, r.grade, r.version`
 
 const resultFrom = ` FROM appraisal_results r JOIN members m ON m.id = r.member_id LEFT JOIN departments d ON d.id = r.department_id`
@@ -53,7 +54,7 @@ const resultFrom = ` FROM appraisal_results r JOIN members m ON m.id = r.member_
 func scanResult(sc scanner) (*Result, error) {
 	r := &Result{}
 	err := sc.Scan(&r.ID, &r.PeriodID, &r.MemberID, &r.MemberName, &r.StaffNo, &r.DepartmentID, &r.DepartmentName, &r.PositionKind,
-		&r.Group, &r.GroupSize, &r.TopQuota, &r.BottomQuota, &r.Score, &r.KeyTask, &r.Points, &r.Rank, &r.Band, &r.Rule,
+		&r.Group, &r.GroupSize, &r.TopQuota, &r.BottomQuota, &r.Score, &r.KeyTask, &r.Points, &r.Missing, &r.Rank, &r.Band, &r.Rule,
 		&r.CalibratedFrom, &r.CalibrationReason, &r.Exclusion, &r.Coefficient, &r.BaseYuan, &r.PayYuan, &r.Grade, &r.Version)
 	return r, err
 }
@@ -65,6 +66,7 @@ type ResultFilter struct {
 	DepartmentID int64
 	Band         xinlu.Band
 	Group        string
+	Missing      bool   // only members with indicators nobody scored
 	Query        string // name or staff number
 	xinlu.Page
 }
@@ -83,6 +85,9 @@ func (s *Store) ListResults(ctx context.Context, f ResultFilter) ([]*Result, int
 	}
 	if f.Group != "" {
 		where, args = append(where, "r.group_key = ?"), append(args, f.Group)
+	}
+	if f.Missing {
+		where = append(where, "r.missing > 0")
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		where = append(where, "(m.name "+s.likeOp()+" ? ESCAPE '\\' OR m.staff_no = ?)")
@@ -114,7 +119,7 @@ func (s *Store) ResultOf(ctx context.Context, scope xinlu.ScopeFilter, periodID,
 	var breakdown string
 	var schemeID, zoneID int64
 	err := row.Scan(&r.ID, &r.PeriodID, &r.MemberID, &r.MemberName, &r.StaffNo, &r.DepartmentID, &r.DepartmentName, &r.PositionKind,
-		&r.Group, &r.GroupSize, &r.TopQuota, &r.BottomQuota, &r.Score, &r.KeyTask, &r.Points, &r.Rank, &r.Band, &r.Rule,
+		&r.Group, &r.GroupSize, &r.TopQuota, &r.BottomQuota, &r.Score, &r.KeyTask, &r.Points, &r.Missing, &r.Rank, &r.Band, &r.Rule,
 		&r.CalibratedFrom, &r.CalibrationReason, &r.Exclusion, &r.Coefficient, &r.BaseYuan, &r.PayYuan, &r.Grade, &r.Version, &breakdown,
 		&schemeID, &zoneID)
 	if err != nil {
@@ -331,7 +336,7 @@ func (s *Store) CalculatePeriod(ctx context.Context, a xinlu.Actor, u *xinlu.Use
 			return s.translate(err)
 		}
 		cols := []string{"period_id", "zone_id", "member_id", "scheme_id", "department_id", "position_kind", "group_key", "group_size",
-			"top_quota", "bottom_quota", "score", "key_task", "points", "rank", "ord", "band", "rule", "exclusion", "coefficient", "base_yuan",
+			"top_quota", "bottom_quota", "score", "key_task", "points", "missing", "rank", "ord", "band", "rule", "exclusion", "coefficient", "base_yuan",
 			"pay_yuan", "grade", "breakdown", "version"}
 		rows := make([][]any, 0, len(members))
 		var total int64
@@ -347,7 +352,7 @@ func (s *Store) CalculatePeriod(ctx context.Context, a xinlu.Actor, u *xinlu.Use
 				schemeID = sc.ID
 			}
 			rows = append(rows, []any{id, p.ZoneID, m.id, schemeID, nullID(m.department), string(m.kind), pl.Group, pl.GroupSize,
-				pl.TopQuota, pl.BottomQuota, c.Score, b.KeyTask, b.Points, pl.Rank, ord[i], string(pl.Band), pl.Rule, c.Exclusion, coef, m.basePay,
+				pl.TopQuota, pl.BottomQuota, c.Score, b.KeyTask, b.Points, len(b.Missing), pl.Rank, ord[i], string(pl.Band), pl.Rule, c.Exclusion, coef, m.basePay,
 				pay, annualGrade(locked, pl.Band), encodeBreakdown(b), 1})
 		}
 		if len(rows) > 0 {

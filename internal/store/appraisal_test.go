@@ -219,8 +219,12 @@ func TestAppraisalPeriodEndToEnd(t *testing.T) {
 		if r := res[e.small[0].ID]; r.Group != "pooled" || r.GroupSize != 5 || r.Band != xinlu.BandTop {
 			t.Fatalf("pooled: %+v", r)
 		}
-		if r := res[e.leader.ID]; r.Group != "leaders" || r.Band != xinlu.BandMiddle {
-			t.Fatalf("leader: %+v", r)
+		if r := res[e.leader.ID]; r.Group != "leaders" || r.Band != xinlu.BandMiddle || r.Missing != 1 {
+			t.Fatalf("leader (nobody assessed): %+v", r)
+		}
+		if _, n, err := s.ListResults(ctx, store.ResultFilter{PeriodID: e.period.ID, Scope: xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: e.zone.ID},
+			Missing: true, Page: xinlu.Page{PerPage: 10}}); err != nil || n != 1 {
+			t.Fatalf("members with unscored indicators: %d %v", n, err)
 		}
 		one, err := s.ResultOf(ctx, xinlu.ScopeFilter{Scope: xinlu.ScopeOwn, ZoneID: e.zone.ID, MemberID: e.big[0].ID}, e.period.ID, e.big[0].ID)
 		if err != nil || len(one.Breakdown.Lines) != 3 || one.Breakdown.Lines[0].Value != 4 || one.Breakdown.Lines[0].Score != 10000 {

@@ -315,6 +315,8 @@ type periodView struct {
 	Pager        pager
 	Band         string
 	Query        string
+	OnlyMissing  bool
+	MissingCount int // members with indicators nobody scored
 	Steps        []periodStepView
 	Calibrate    bool
 	Correct      bool
@@ -398,16 +400,23 @@ func (s *Server) periodPage(w http.ResponseWriter, r *http.Request, status int, 
 	v.ShowResults = api.SeesUnpublished(u) || store.ResultsVisible(p)
 	if v.ShowResults {
 		q := r.URL.Query()
-		v.Band, v.Query = q.Get("band"), q.Get("q")
+		v.Band, v.Query, v.OnlyMissing = q.Get("band"), q.Get("q"), q.Get("missing") == "1"
 		pg := pageFrom(r)
 		var total int
 		v.Results, total, err = s.store.ListResults(ctx, store.ResultFilter{PeriodID: p.ID, Scope: u.Filter(xinlu.PermAppraisalView),
-			Band: xinlu.Band(v.Band), Query: v.Query, Page: pg})
+			Band: xinlu.Band(v.Band), Query: v.Query, Missing: v.OnlyMissing, Page: pg})
 		if err != nil {
 			s.renderError(w, r, err)
 			return
 		}
 		v.Pager = newPager(r, pg, total)
+		if api.SeesUnpublished(u) {
+			if _, v.MissingCount, err = s.store.ListResults(ctx, store.ResultFilter{PeriodID: p.ID, Scope: u.Filter(xinlu.PermAppraisalView),
+				Missing: true, Page: xinlu.Page{Page: 1, PerPage: 1}}); err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+		}
 		if v.SeesPay {
 			if v.PayTotal, err = s.store.PayTotal(ctx, p.ID); err != nil {
 				s.renderError(w, r, err)

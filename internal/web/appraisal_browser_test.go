@@ -73,6 +73,7 @@ func TestBrowserAppraisalJourney(t *testing.T) {
 	step(t, ctx, "calculate", submit("#step-calculate"), chromedp.WaitVisible("#result-table"))
 	shot(t, ctx, "appraisal-02-calculated")
 	mustContain(t, "results", text(t, ctx, "#result-table"), "测试member", "后20%", "前20%")
+	mustContain(t, "missing scores", text(t, ctx, "#missing-banner"), "1 人有指标尚无人评分")
 	step(t, ctx, "review", submit("#step-review"), chromedp.WaitVisible("#step-publish"))
 	step(t, ctx, "publish", submit("#step-publish"), chromedp.WaitVisible("#publication-ends"))
 	shot(t, ctx, "appraisal-03-published")

@@ -101,6 +101,7 @@ CREATE TABLE appraisal_results (
     score              BIGINT NOT NULL DEFAULT 0,
     key_task           BIGINT NOT NULL DEFAULT 0,
     points             BIGINT NOT NULL DEFAULT 0,
+    missing            BIGINT NOT NULL DEFAULT 0, -- assessed or peer indicators nobody scored
     rank               BIGINT NOT NULL DEFAULT 0,
     ord                BIGINT NOT NULL DEFAULT 0,
     band               TEXT NOT NULL,

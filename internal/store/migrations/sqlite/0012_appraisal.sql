@@ -101,6 +101,7 @@ CREATE TABLE appraisal_results (
     score              INTEGER NOT NULL DEFAULT 0,
     key_task           INTEGER NOT NULL DEFAULT 0,
     points             INTEGER NOT NULL DEFAULT 0,
+    missing            INTEGER NOT NULL DEFAULT 0, -- assessed or peer indicators nobody scored
     rank               INTEGER NOT NULL DEFAULT 0,
     ord                INTEGER NOT NULL DEFAULT 0,
     band               TEXT NOT NULL,
