@@ -68,6 +68,7 @@ func (a *API) Routes() []Route {
 		a.appraisalRoutes(),
 		a.incentiveRoutes(),
 		a.toleranceRoutes(),
+		a.pipelineSettingsRoutes(),
 	} {
 		rs = append(rs, area...)
 	}

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -23,6 +21,9 @@ func (a *API) projectRoutes() []Route {
 		{"GET", "/projects", xinlu.PermProjectView, a.handle(a.listProjects)},
 		{"GET", "/projects/kanban", xinlu.PermProjectView, a.handle(a.projectKanban)},
 		{"GET", "/projects/export.xlsx", xinlu.PermProjectView, a.handle(a.exportProjects)},
+		{"GET", "/projects/views", xinlu.PermProjectView, a.handle(a.listSavedViews)},
+		{"POST", "/projects/views", xinlu.PermProjectView, a.handle(a.createSavedView)},
+		{"DELETE", "/projects/views/{id}", xinlu.PermProjectView, a.handle(a.deleteSavedView)},
 		{"POST", "/projects/import", xinlu.PermProjectPlan, a.handle(a.importProjects)},
 		{"GET", "/projects/{id}", xinlu.PermProjectView, a.handle(a.getProject)},
 		{"POST", "/projects/{id}/{action}", xinlu.PermProjectView, a.handle(a.stepProject)},
@@ -135,40 +136,19 @@ func itoa(n int64) string {
 	return string(b[i:])
 }
 
-// projectFilterOf reads the ledger filters; unknown codes are refused.
+// projectFilterOf reads the ledger filters (store.ParseProjectFilter:
+// unknown codes and bad dates are refused naming the parameter) and the
+// page, bound to the caller's zone.
 func projectFilterOf(r *http.Request) (store.ProjectFilter, error) {
-	q := r.URL.Query()
 	p, err := pageOf(r)
 	if err != nil {
 		return store.ProjectFilter{}, err
 	}
-	f := store.ProjectFilter{ZoneID: projectZone(user(r)), Query: q.Get("q"), SixNew: q.Get("six_new"), Page: p,
-		Stage: xinlu.Stage(q.Get("stage")), Status: xinlu.ProjectStatus(q.Get("status")), Industry: q.Get("industry"), Light: xinlu.Light(q.Get("light"))}
-	if f.Stage != "" && !contains(xinlu.Stages, f.Stage) {
-		return f, xinlu.Invalid("stage", "error.invalid_choice")
-	}
-	switch f.Status {
-	case "", xinlu.ProjectActive, xinlu.ProjectOnHold, xinlu.ProjectLost:
-	default:
-		return f, xinlu.Invalid("status", "error.invalid_choice")
-	}
-	if f.Industry != "" && !xinlu.ValidIndustry(f.Industry) {
-		return f, xinlu.Invalid("industry", "error.invalid_choice")
-	}
-	switch f.Light {
-	case "", xinlu.LightGreen, xinlu.LightYellow, xinlu.LightRed:
-	default:
-		return f, xinlu.Invalid("light", "error.invalid_choice")
-	}
-	if f.SixNew != "" && !contains(xinlu.SixNewTags, f.SixNew) {
-		return f, xinlu.Invalid("six_new", "error.invalid_choice")
-	}
-	if f.ParkID, err = queryInt64(r, "park_id"); err != nil {
+	f, err := store.ParseProjectFilter(r.URL.Query())
+	if err != nil {
 		return f, err
 	}
-	if f.SponsorID, err = queryInt64(r, "sponsor_id"); err != nil {
-		return f, err
-	}
+	f.ZoneID, f.Page = projectZone(user(r)), p
 	return f, nil
 }
 
@@ -230,23 +210,9 @@ func ProjectLedgerReport(ctx context.Context, st *store.Store, p *i18n.Printer, 
 	return xlsx.ProjectLedgerReport(p.T, unit, u.Name, today, rows), nil
 }
 
-// projectFilterQuery is the filter as a query string, for the audit row.
-func projectFilterQuery(f store.ProjectFilter) string {
-	v := url.Values{}
-	for k, s := range map[string]string{"stage": string(f.Stage), "status": string(f.Status), "industry": f.Industry,
-		"light": string(f.Light), "six_new": f.SixNew, "q": f.Query} {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
-	if f.ParkID != 0 {
-		v.Set("park_id", strconv.FormatInt(f.ParkID, 10))
-	}
-	if f.SponsorID != 0 {
-		v.Set("sponsor_id", strconv.FormatInt(f.SponsorID, 10))
-	}
-	return v.Encode()
-}
+// projectFilterQuery is the filter as a query string, for the audit row:
+// the canonical form saved views keep too.
+func projectFilterQuery(f store.ProjectFilter) string { return f.Encode() }
 
 // exportProjects answers the ledger of the filtered view as an .xlsx
 // workbook, the same as the pages' export, and audits the filter and the

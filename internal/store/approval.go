@@ -44,23 +44,32 @@ func ApprovalOpen(status string) bool {
 	return status == ApprovalPreparing || status == ApprovalSubmitted || status == ApprovalCorrection
 }
 
-// ApprovalTemplate is one item of the default checklist a signed project
-// gets: its name and its limit in working days.
+// ApprovalTemplate is one item of the checklist a signed project gets: its
+// name and its limit in working days. A zone's own template (see
+// pipeline_settings.go) is stored in approval_templates, with an id, an
+// order and a version.
 type ApprovalTemplate struct {
+	ID        int64
+	ZoneID    int64
 	Name      string
 	LimitDays int
+	SortOrder int
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
-// DefaultApprovalTemplate is the checklist every zone starts with.
+// DefaultApprovalTemplate is the checklist every zone starts with, until
+// its administrator changes the zone's template.
 var DefaultApprovalTemplate = []ApprovalTemplate{
-	{"立项备案", 5},
-	{"用地预审与选址", 20},
-	{"用地规划许可", 20},
-	{"工程规划许可", 20},
-	{"施工许可", 15},
-	{"环评", 30},
-	{"节能审查", 20},
-	{"水电气热报装", 15},
+	{Name: "立项备案", LimitDays: 5},
+	{Name: "用地预审与选址", LimitDays: 20},
+	{Name: "用地规划许可", LimitDays: 20},
+	{Name: "工程规划许可", LimitDays: 20},
+	{Name: "施工许可", LimitDays: 15},
+	{Name: "环评", LimitDays: 30},
+	{Name: "节能审查", LimitDays: 20},
+	{Name: "水电气热报装", LimitDays: 15},
 }
 
 // ApprovalItem is one approval the agency task force runs for the investor.
@@ -100,10 +109,16 @@ func approvalAudit(it *ApprovalItem) map[string]any {
 		"status": it.Status, "due_on": it.DueOn, "closed_on": it.ClosedOn, "note": it.Note}
 }
 
-// createChecklist gives a just-signed project the default checklist, each
-// item due its limit in working days after today.
+// createChecklist gives a just-signed project its zone's checklist template
+// (the built-in one while the zone has none), each item due its limit in
+// working days after today. The items are copies: later changes to the
+// template do not touch them.
 func (tx *Tx) createChecklist(ctx context.Context, cal *xinlu.Calendar, p *ProjectRecord, today time.Time) error {
-	for i, t := range DefaultApprovalTemplate {
+	tmpl, err := tx.approvalTemplates(ctx, p.ZoneID)
+	if err != nil {
+		return err
+	}
+	for i, t := range tmpl.Items {
 		it := &ApprovalItem{ZoneID: p.ZoneID, ProjectID: p.ID, Name: t.Name, LimitDays: t.LimitDays, SortOrder: i + 1}
 		if err := tx.insertApproval(ctx, cal, it, today); err != nil {
 			return err

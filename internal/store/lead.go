@@ -173,10 +173,16 @@ func (s *Store) LeadCalendar(ctx context.Context, zoneID int64) (*xinlu.Calendar
 // system actor (seeding, imports) reports on behalf of l.ReporterID and may
 // give l.ReportedAt. The contact phone is sealed with its keyed hash, the
 // screening deadline is ScreeningWorkdays working days after the report,
-// and an audit row is written in the same transaction. It returns the
-// possible duplicates among the zone's other leads and its projects.
-func (s *Store) ReportLead(ctx context.Context, a xinlu.Actor, l *xinlu.Lead) ([]xinlu.Match, error) {
+// and an audit row is written in the same transaction. Files given are
+// attached in the same transaction (checked as AddLeadFiles checks them:
+// one bad file refuses the report). It returns the possible duplicates
+// among the zone's other leads and its projects.
+func (s *Store) ReportLead(ctx context.Context, a xinlu.Actor, l *xinlu.Lead, files ...xinlu.LeadFileUpload) ([]xinlu.Match, error) {
 	if err := l.Validate(); err != nil {
+		return nil, err
+	}
+	checked, err := checkLeadFiles(files)
+	if err != nil {
 		return nil, err
 	}
 	if l.ZoneID == 0 {
@@ -194,7 +200,11 @@ func (s *Store) ReportLead(ctx context.Context, a xinlu.Actor, l *xinlu.Lead) ([
 	if err != nil {
 		return nil, err
 	}
-	l.ScreeningDue = cal.AddWorkdays(shanghaiDay(l.ReportedAt), xinlu.ScreeningWorkdays).Format(xinlu.DateLayout)
+	ps, err := s.PipelineSettings(ctx, l.ZoneID)
+	if err != nil {
+		return nil, err
+	}
+	l.ScreeningDue = cal.AddWorkdays(shanghaiDay(l.ReportedAt), ps.ScreeningDays).Format(xinlu.DateLayout)
 	err = s.inTx(ctx, func(tx *Tx) error {
 		if a.UserID != 0 {
 			var member sql.NullInt64
@@ -230,7 +240,11 @@ func (s *Store) ReportLead(ctx context.Context, a xinlu.Actor, l *xinlu.Lead) ([
 			return err
 		}
 		l.ID = id
-		return tx.audit(ctx, a, "lead.report", "lead", id, nil, leadAudit(l))
+		if err := tx.audit(ctx, a, "lead.report", "lead", id, nil, leadAudit(l)); err != nil {
+			return err
+		}
+		_, err = tx.addLeadFiles(ctx, a, l, checked)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -642,7 +656,11 @@ func (tx *Tx) createProjectFromLead(ctx context.Context, a xinlu.Actor, l *xinlu
 	if err != nil {
 		return 0, err
 	}
-	due := cal.AddWorkdays(shanghaiDay(now), xinlu.PackagingWorkdays).Format(xinlu.DateLayout)
+	ps, err := tx.pipelineSettings(ctx, l.ZoneID)
+	if err != nil {
+		return 0, err
+	}
+	due := cal.AddWorkdays(shanghaiDay(now), ps.PackagingDays).Format(xinlu.DateLayout)
 	pid, err := tx.insert(ctx, `INSERT INTO projects (zone_id, lead_id, name, company, company_key, industry, stage, status,
 		total_yuan, stage_due, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,1,?,?)`,
 		l.ZoneID, l.ID, l.ProjectName, l.Company, l.CompanyKey, l.Industry, string(xinlu.StagePackaging), string(xinlu.ProjectActive),

@@ -28,9 +28,9 @@ type ProjectRecord struct {
 }
 
 // Deadlines of a project's current stage (stage_due), one per stage:
-//   - packaging: the plan is due PackagingWorkdays after acceptance (set
+//   - packaging: the plan is due PipelineSettings.PackagingDays after acceptance (set
 //     by whoever creates the project);
-//   - promotion: a sponsor's progress entry every ProgressWorkdays, renewed
+//   - promotion: a sponsor's progress entry every PipelineSettings.ProgressDays, renewed
 //     by submit-plan, assign-sponsor and each negotiation or supervision
 //     order;
 //   - agency: the promised construction start of the signing;
@@ -78,6 +78,12 @@ type ProjectFilter struct {
 	Light  xinlu.Light
 	SixNew string // one 六新 tag
 	Query  string // name, company or code
+	// Signed selects by signing (签约): "1" projects with a signing date,
+	// "0" those without one yet, "" both.
+	Signed string
+	// SignedFrom and SignedTo bound the signing date (YYYY-MM-DD, both
+	// inclusive, either may be ""); a bound keeps signed projects only.
+	SignedFrom, SignedTo string
 	xinlu.Page
 }
 
@@ -126,6 +132,22 @@ func (s *Store) projectWhere(ctx context.Context, f ProjectFilter) (string, []an
 		like := s.likeOp()
 		where = append(where, "(p.name "+like+" ? ESCAPE '\\' OR p.company "+like+" ? ESCAPE '\\' OR p.code "+like+" ? ESCAPE '\\')")
 		args = append(args, likePattern(q), likePattern(q), likePattern(q))
+	}
+	signed, from, to, err := checkSigned(f.Signed, f.SignedFrom, f.SignedTo)
+	if err != nil {
+		return "", nil, err
+	}
+	switch signed {
+	case "1":
+		where = append(where, "p.signed_on <> ''")
+	case "0":
+		where = append(where, "p.signed_on = ''")
+	}
+	if from != "" {
+		where, args = append(where, "p.signed_on >= ?"), append(args, from)
+	}
+	if to != "" {
+		where, args = append(where, "p.signed_on <> '' AND p.signed_on <= ?"), append(args, to)
 	}
 	if f.Light != "" {
 		if f.ZoneID == 0 {
@@ -351,6 +373,10 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 		if err != nil {
 			return err
 		}
+		ps, err := tx.pipelineSettings(ctx, p.ZoneID)
+		if err != nil {
+			return err
+		}
 		today := s.today()
 		detail := map[string]any{"from_stage": string(p.Stage), "to_stage": string(stage), "note": strings.TrimSpace(in.Note)}
 		var signedOn time.Time
@@ -364,7 +390,7 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 				if err := plan.Validate(); err != nil {
 					return err
 				}
-				p.StageDue = cal.AddWorkdays(today, xinlu.ProgressWorkdays).Format(xinlu.DateLayout)
+				p.StageDue = cal.AddWorkdays(today, ps.ProgressDays).Format(xinlu.DateLayout)
 			} else {
 				plan.Content = strings.TrimSpace(plan.Content)
 				if len([]rune(plan.Content)) > 4000 {
@@ -397,7 +423,7 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 			p.SponsorID = in.SponsorID
 			detail["sponsor_id"], detail["sponsor"] = m.ID, m.Name
 			if p.Stage == xinlu.StagePromotion {
-				p.StageDue = cal.AddWorkdays(today, xinlu.ProgressWorkdays).Format(xinlu.DateLayout)
+				p.StageDue = cal.AddWorkdays(today, ps.ProgressDays).Format(xinlu.DateLayout)
 			}
 		case xinlu.ProjectSign:
 			if in.Signing == nil {
@@ -445,9 +471,9 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 			detail["reason"] = in.Reason
 		case xinlu.ProjectResume:
 			if p.Stage == xinlu.StagePromotion || p.Stage == xinlu.StagePackaging {
-				days := xinlu.ProgressWorkdays
+				days := ps.ProgressDays
 				if p.Stage == xinlu.StagePackaging {
-					days = xinlu.PackagingWorkdays
+					days = ps.PackagingDays
 				}
 				p.StageDue = cal.AddWorkdays(today, days).Format(xinlu.DateLayout)
 			}
@@ -663,7 +689,11 @@ func (s *Store) projectEventStep(ctx context.Context, a xinlu.Actor, u *xinlu.Us
 			if err != nil {
 				return err
 			}
-			due := cal.AddWorkdays(s.today(), xinlu.ProgressWorkdays).Format(xinlu.DateLayout)
+			ps, err := tx.pipelineSettings(ctx, p.ZoneID)
+			if err != nil {
+				return err
+			}
+			due := cal.AddWorkdays(s.today(), ps.ProgressDays).Format(xinlu.DateLayout)
 			if _, err := tx.exec(ctx, `UPDATE projects SET stage_due = ?, updated_at = ? WHERE id = ?`, due, s.Now(), p.ID); err != nil {
 				return s.translate(err)
 			}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"xinlu/internal/api"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 )
@@ -20,6 +21,14 @@ func (s *Server) leadRoutes() []Route {
 		{Method: "GET", Pattern: "/leads", Perm: xinlu.PermLeadScreen, Handler: s.leadList},
 		{Method: "GET", Pattern: "/leads/{id}", Perm: xinlu.PermLeadView, Handler: s.leadShow},
 		{Method: "POST", Pattern: "/leads/{id}/{action}", Perm: xinlu.PermLeadView, Handler: s.leadStep},
+		// Attachments: whoever sees the lead downloads them; the store decides
+		// who adds and deletes (xinlu.CheckLeadFileUpload, CheckLeadFileDelete).
+		{Method: "POST", Pattern: "/leads/{id}/files", Perm: xinlu.PermLeadView, Handler: s.leadFileUpload},
+		{Method: "GET", Pattern: "/leads/{id}/files/{file}", Perm: xinlu.PermLeadView, Handler: s.leadFileDownload},
+		{Method: "POST", Pattern: "/leads/{id}/files/{file}/delete", Perm: xinlu.PermLeadView, Handler: s.leadFileDelete},
+		// The contact phone in full, with a reason, audited.
+		{Method: "GET", Pattern: "/leads/{id}/reveal", Perm: xinlu.PermReveal, Handler: s.leadRevealForm},
+		{Method: "POST", Pattern: "/leads/{id}/reveal", Perm: xinlu.PermReveal, Handler: s.leadRevealSubmit},
 	}
 }
 
@@ -40,9 +49,7 @@ func leadTone(st xinlu.LeadStatus) string {
 
 // leadOpen reports whether a lead still waits for screening, so that its
 // deadline light means something.
-func leadOpen(st xinlu.LeadStatus) bool {
-	return st == xinlu.LeadReported || st == xinlu.LeadScreening || st == xinlu.LeadInfoRequested
-}
+func leadOpen(st xinlu.LeadStatus) bool { return xinlu.LeadOpen(st) }
 
 // lightTone maps a deadline light to a tag colour.
 func lightTone(l xinlu.Light) string {
@@ -86,12 +93,27 @@ type leadFormView struct {
 	L          *xinlu.Lead
 	Industries []string
 	Channels   []string
+	FileMB     int // each attachment at most
+	TotalMB    int // the attachments of one report together at most (the server's upload limit)
+	MaxFiles   int
+	Accept     string
 	Err        error
+}
+
+// leadFileAccept is the file inputs' accept list: a hint to the picker (a
+// phone offers its camera for images); the server decides by content.
+const leadFileAccept = ".pdf,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.wps,.et,.dps,application/pdf,image/jpeg,image/png"
+
+// leadUploadMB is how many MB of files one form may carry: the server's
+// upload limit (limitBody), or all of a lead's files when it is larger.
+func (s *Server) leadUploadMB() int {
+	return int(min(s.cfg.MaxUploadSize, int64(xinlu.MaxLeadFiles)*xinlu.MaxLeadFileSize) >> 20)
 }
 
 func (s *Server) leadForm(w http.ResponseWriter, r *http.Request, status int, l *xinlu.Lead, err error) {
 	s.render(w, r, status, "lead_new", s.printer(r).T("leads.new_title"), leadFormView{
-		L: l, Industries: xinlu.Industries, Channels: xinlu.LeadChannels, Err: err})
+		L: l, Industries: xinlu.Industries, Channels: xinlu.LeadChannels, FileMB: xinlu.MaxLeadFileSize >> 20,
+		TotalMB: s.leadUploadMB(), MaxFiles: xinlu.MaxLeadFiles, Accept: leadFileAccept, Err: err})
 }
 
 func (s *Server) leadNew(w http.ResponseWriter, r *http.Request) {
@@ -121,6 +143,9 @@ func yuanFromWan(r *http.Request, name string) (int64, error) {
 
 func (s *Server) leadCreate(w http.ResponseWriter, r *http.Request) {
 	info := requestInfo(r.Context())
+	// The report form is multipart when it carries attachments: read them
+	// first, under their own limits, then the fields.
+	files, ferr := api.ReadLeadFileUploads(w, r, "files", xinlu.MaxLeadFiles)
 	l := &xinlu.Lead{ZoneID: info.user.ZoneID, Company: r.PostFormValue("company"), ProjectName: r.PostFormValue("project_name"),
 		Industry: r.PostFormValue("industry"), Channel: r.PostFormValue("channel"), ContactName: r.PostFormValue("contact_name"),
 		ContactPhone: r.PostFormValue("contact_phone"), Description: r.PostFormValue("description")}
@@ -130,7 +155,15 @@ func (s *Server) leadCreate(w http.ResponseWriter, r *http.Request) {
 		s.leadForm(w, r, statusOf(err), l, err)
 		return
 	}
-	if _, err = s.store.ReportLead(r.Context(), xinlu.ActorOf(info.user, info.ip), l); err != nil {
+	if ferr != nil {
+		if isFormError(ferr) {
+			s.leadForm(w, r, statusOf(ferr), l, ferr)
+			return
+		}
+		s.renderError(w, r, ferr)
+		return
+	}
+	if _, err = s.store.ReportLead(r.Context(), xinlu.ActorOf(info.user, info.ip), l, files...); err != nil {
 		if isFormError(err) {
 			s.leadForm(w, r, statusOf(err), l, err)
 			return
@@ -224,7 +257,32 @@ type leadShowView struct {
 	IsReporter  bool
 	Can         map[string]bool
 	VetoGrounds []string
+	Files       []leadFileRow
+	CanUpload   bool // the viewer may add files now
+	MaxFiles    int
+	FileMB      int
+	TotalMB     int // one upload's files together at most
+	Accept      string
+	CanReveal   bool // the phone is masked and within the viewer's reveal scope
 	Err         error
+}
+
+// leadFileRow is an attachment as the lead page lists it.
+type leadFileRow struct {
+	F         *xinlu.LeadFile
+	Size      string
+	CanDelete bool
+}
+
+// fileSize writes a byte count for people: 820 B, 12.5 KB, 3.2 MB.
+func fileSize(n int64) string {
+	switch {
+	case n < 1<<10:
+		return strconv.FormatInt(n, 10) + " B"
+	case n < 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KB"
+	}
+	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
 }
 
 // leadAllowed says which steps u may take on l now, by asking the domain
@@ -257,9 +315,22 @@ func (s *Server) leadPage(w http.ResponseWriter, r *http.Request, status int, id
 		s.renderError(w, r, err)
 		return
 	}
+	files, err := s.store.ListLeadFiles(r.Context(), l.ZoneID, l.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	v := leadShowView{Row: s.leadRows(r, u.ZoneID, []*xinlu.Lead{l})[0], CoReporters: cos,
 		Reported: r.URL.Query().Get("reported") == "1", IsReporter: u.MemberID != 0 && u.MemberID == l.ReporterID,
-		Can: leadAllowed(u, l), VetoGrounds: xinlu.VetoGrounds, Err: stepErr}
+		Can: leadAllowed(u, l), VetoGrounds: xinlu.VetoGrounds, Err: stepErr,
+		CanUpload: xinlu.CheckLeadFileUpload(u, l) == nil && len(files) < xinlu.MaxLeadFiles,
+		MaxFiles:  xinlu.MaxLeadFiles, FileMB: xinlu.MaxLeadFileSize >> 20, TotalMB: s.leadUploadMB(), Accept: leadFileAccept}
+	for _, f := range files {
+		v.Files = append(v.Files, leadFileRow{F: f, Size: fileSize(f.Size), CanDelete: xinlu.CheckLeadFileDelete(u, l, f) == nil})
+	}
+	if l.ContactPhone != "" && !store.LeadContactVisible(u, l) && u.Can(xinlu.PermReveal) {
+		v.CanReveal = s.store.LeadRevealable(r.Context(), u, l.ID)
+	}
 	for _, d := range dups {
 		if d.Kind == "project" && d.ID == l.ProjectID {
 			continue // the project this lead became is no duplicate of it
@@ -315,4 +386,142 @@ func (s *Server) leadStep(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(w, "flash.updated")
 	redirect(w, r, "/leads/"+strconv.FormatInt(id, 10))
+}
+
+// --- attachments ---
+
+// leadFileUpload adds the files chosen on the lead page (field "files").
+// A bad file shows the lead page again with the reason; nothing is kept.
+func (s *Server) leadFileUpload(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	files, err := api.ReadLeadFileUploads(w, r, "files", xinlu.MaxLeadFiles)
+	if err == nil {
+		_, err = s.store.AddLeadFiles(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, files)
+	}
+	if err != nil {
+		if isFormError(err) {
+			s.leadPage(w, r, statusOf(err), id, err)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "flash.lead_files_uploaded")
+	redirect(w, r, "/leads/"+strconv.FormatInt(id, 10)+"#lead-files")
+}
+
+// leadFileDownload serves an attachment to whoever may see the lead,
+// after the audit row of the download.
+func (s *Server) leadFileDownload(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	var fileID int64
+	if err == nil {
+		fileID, err = pathID(r, "file")
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	f, data, err := s.store.LeadFileData(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, fileID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	api.WriteLeadFile(w, f, data)
+}
+
+// leadFileDelete deletes an attachment: its uploader or a screener.
+func (s *Server) leadFileDelete(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	var fileID int64
+	if err == nil {
+		fileID, err = pathID(r, "file")
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if err := s.store.DeleteLeadFile(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, fileID); err != nil {
+		if isFormError(err) {
+			s.leadPage(w, r, statusOf(err), id, err)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "flash.deleted")
+	redirect(w, r, "/leads/"+strconv.FormatInt(id, 10)+"#lead-files")
+}
+
+// --- reveal of the contact phone ---
+
+type leadRevealView struct {
+	L        *xinlu.Lead
+	Revealed bool // the phone is in full: shown once, after the audit row
+	Reason   string
+	MinLen   int
+	Err      error
+}
+
+// leadRevealForm asks for the reason; the lead must be within the caller's
+// reveal scope (a head: leads reported in the department; the appraisal
+// office: the zone's).
+func (s *Server) leadRevealForm(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	l, err := s.store.LeadByID(r.Context(), u.Filter(xinlu.PermReveal), id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.leadRevealPage(w, r, http.StatusOK, l, leadRevealView{})
+}
+
+func (s *Server) leadRevealPage(w http.ResponseWriter, r *http.Request, status int, l *xinlu.Lead, v leadRevealView) {
+	u := requestInfo(r.Context()).user
+	if !v.Revealed && !store.LeadContactVisible(u, l) {
+		l.ContactPhone = xinlu.MaskPhone(l.ContactPhone)
+	}
+	v.L, v.MinLen = l, xinlu.MinRevealReason
+	s.render(w, r, status, "lead_reveal", s.printer(r).T("leads.reveal_title"), v)
+}
+
+// leadRevealSubmit writes the audit row (lead, field and reason, never the
+// value) and then shows the phone in full, once: the answer is not cached
+// (no-store, as every signed-in page) and the lead page masks it again.
+func (s *Server) leadRevealSubmit(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	u := info.user
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	reason := r.PostFormValue("reason")
+	l, err := s.store.RevealLeadContact(r.Context(), xinlu.ActorOf(u, info.ip), u, id, reason)
+	if err != nil {
+		if xinlu.ErrorCode(err) != xinlu.EINVALID {
+			s.renderError(w, r, err)
+			return
+		}
+		shown, lerr := s.store.LeadByID(r.Context(), u.Filter(xinlu.PermReveal), id)
+		if lerr != nil {
+			s.renderError(w, r, lerr)
+			return
+		}
+		s.leadRevealPage(w, r, statusOf(err), shown, leadRevealView{Reason: reason, Err: err})
+		return
+	}
+	s.leadRevealPage(w, r, http.StatusOK, l, leadRevealView{Revealed: true})
 }

@@ -20,6 +20,8 @@ func (s *Server) projectRoutes() []Route {
 		{Method: "GET", Pattern: "/projects", Perm: xinlu.PermProjectView, Handler: s.projectList},
 		{Method: "GET", Pattern: "/projects/kanban", Perm: xinlu.PermProjectView, Handler: s.projectKanban},
 		{Method: "GET", Pattern: "/projects/export.xlsx", Perm: xinlu.PermProjectView, Handler: s.projectExport},
+		{Method: "POST", Pattern: "/projects/views", Perm: xinlu.PermProjectView, Handler: s.projectViewCreate},
+		{Method: "POST", Pattern: "/projects/views/{id}/delete", Perm: xinlu.PermProjectView, Handler: s.deleter(s.store.DeleteSavedView, "/projects")},
 		{Method: "GET", Pattern: "/projects/{id}", Perm: xinlu.PermProjectView, Handler: s.projectShow},
 		{Method: "GET", Pattern: "/projects/{id}/proposal", Perm: xinlu.PermProjectView, Handler: s.projectProposal},
 		{Method: "POST", Pattern: "/projects/{id}/{action}", Perm: xinlu.PermProjectView, Handler: s.projectStep},
@@ -40,12 +42,14 @@ func projectZone(u *xinlu.User) int64 {
 // projectQuery echoes the ledger's query bar.
 type projectQuery struct {
 	Stage, Status, Industry, Light, SixNew, Q string
+	Signed, SignedFrom, SignedTo              string
 	ParkID, SponsorID                         int64
 }
 
 func (q projectQuery) Encode() string {
 	v := url.Values{}
-	for k, s := range map[string]string{"stage": q.Stage, "status": q.Status, "industry": q.Industry, "light": q.Light, "six_new": q.SixNew, "q": q.Q} {
+	for k, s := range map[string]string{"stage": q.Stage, "status": q.Status, "industry": q.Industry, "light": q.Light, "six_new": q.SixNew, "q": q.Q,
+		"signed": q.Signed, "signed_from": q.SignedFrom, "signed_to": q.SignedTo} {
 		if s != "" {
 			v.Set(k, s)
 		}
@@ -60,13 +64,23 @@ func (q projectQuery) Encode() string {
 }
 
 // projectFilter reads the query bar; unknown codes are ignored as "all".
+// The signing dates are passed on as typed: the store refuses a bad one
+// naming the field, and the page shows why.
 func projectFilter(r *http.Request, u *xinlu.User) (store.ProjectFilter, projectQuery) {
 	v := r.URL.Query()
 	q := projectQuery{Stage: v.Get("stage"), Status: v.Get("status"), Industry: v.Get("industry"), Light: v.Get("light"),
-		SixNew: v.Get("six_new"), Q: strings.TrimSpace(v.Get("q"))}
+		SixNew: v.Get("six_new"), Q: strings.TrimSpace(v.Get("q")), Signed: v.Get("signed"),
+		SignedFrom: strings.TrimSpace(v.Get("signed_from")), SignedTo: strings.TrimSpace(v.Get("signed_to"))}
 	q.ParkID, _ = strconv.ParseInt(v.Get("park_id"), 10, 64)
 	q.SponsorID, _ = strconv.ParseInt(v.Get("sponsor_id"), 10, 64)
-	f := store.ProjectFilter{ZoneID: projectZone(u), Query: q.Q, ParkID: q.ParkID, SponsorID: q.SponsorID}
+	f := store.ProjectFilter{ZoneID: projectZone(u), Query: q.Q, ParkID: q.ParkID, SponsorID: q.SponsorID,
+		SignedFrom: q.SignedFrom, SignedTo: q.SignedTo}
+	switch q.Signed {
+	case "1", "0":
+		f.Signed = q.Signed
+	default:
+		q.Signed = ""
+	}
 	if contains(xinlu.Stages, xinlu.Stage(q.Stage)) {
 		f.Stage = xinlu.Stage(q.Stage)
 	} else {
@@ -126,6 +140,26 @@ type projectListView struct {
 	ExportURL  string
 	Statuses   []string
 	Lights     []string
+	// Saved views (保存的查询): the user's and the zone's shared ones, and
+	// the form that saves the current filters.
+	Views     []savedViewItem
+	SaveQuery string
+	CanShare  bool
+	Save      savedViewForm
+}
+
+// savedViewItem is one entry of the saved-views dropdown: Href applies it.
+type savedViewItem struct {
+	*store.SavedView
+	Href string
+	Mine bool
+}
+
+// savedViewForm is what the save form shows again after a refused save.
+type savedViewForm struct {
+	Name   string
+	Shared bool
+	Err    error
 }
 
 // choices lists the zone's parks and members for the query bar and forms.
@@ -147,24 +181,66 @@ func (s *Server) projectChoices(r *http.Request, zoneID int64) (parks, members [
 }
 
 func (s *Server) projectList(w http.ResponseWriter, r *http.Request) {
+	s.projectLedger(w, r, http.StatusOK, savedViewForm{})
+}
+
+// projectLedger renders the ledger of r's filters with the saved views;
+// save carries a refused save back to its form, answered with status.
+func (s *Server) projectLedger(w http.ResponseWriter, r *http.Request, status int, save savedViewForm) {
 	u := requestInfo(r.Context()).user
 	f, q := projectFilter(r, u)
 	f.Page = pageFrom(r)
 	items, total, err := s.store.ListProjects(r.Context(), f)
-	status := http.StatusOK
 	if err != nil {
 		if !isFormError(err) {
 			s.renderError(w, r, err)
 			return
 		}
-		status = statusOf(err)
+		if status == http.StatusOK {
+			status = statusOf(err)
+		}
+	}
+	views, verr := s.store.SavedViews(r.Context(), u.ZoneID, u.ID, store.SavedViewProjects)
+	if verr != nil {
+		s.renderError(w, r, verr)
+		return
+	}
+	saved := make([]savedViewItem, len(views))
+	for i, v := range views {
+		saved[i] = savedViewItem{SavedView: v, Href: "/projects", Mine: v.UserID == u.ID}
+		if v.Query != "" {
+			saved[i].Href += "?" + v.Query
+		}
 	}
 	parks, members := s.projectChoices(r, projectZone(u))
 	s.render(w, r, status, "projects", s.printer(r).T("projects.ledger_title"), projectListView{
 		Q: q, Items: items, Pager: newPager(r, f.Page, total), Err: err, Stages: xinlu.Stages, Industries: xinlu.Industries,
 		SixNew: xinlu.SixNewTags, Parks: parks, Sponsors: members, CanImport: u.Can(xinlu.PermProjectPlan),
 		ExportURL: "/projects/export.xlsx?" + q.Encode(), Statuses: []string{"active", "on_hold", "lost"},
-		Lights: []string{"green", "yellow", "red"}})
+		Lights: []string{"green", "yellow", "red"}, Views: saved, SaveQuery: q.Encode(),
+		CanShare: u.Can(xinlu.PermProjectPromote), Save: save})
+}
+
+// projectViewCreate saves the ledger's filters (the form's query, as the
+// page encoded them) under a name: then the ledger with them. A refused
+// save shows the ledger of those filters again with the form and its
+// error; sharing without the leadership's right is refused (403), not
+// quietly saved unshared.
+func (s *Server) projectViewCreate(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	v := &store.SavedView{Kind: store.SavedViewProjects, Name: r.PostFormValue("name"), Query: r.PostFormValue("query"),
+		Shared: r.PostFormValue("shared") != ""}
+	raw := strings.TrimPrefix(v.Query, "?")
+	err := s.store.CreateSavedView(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, v)
+	s.afterSave(w, r, err, func(status int, err error) {
+		back := r.Clone(r.Context())
+		back.Method, back.Form, back.PostForm = http.MethodGet, nil, nil
+		back.URL = &url.URL{Path: "/projects"}
+		if _, perr := url.ParseQuery(raw); perr == nil {
+			back.URL.RawQuery = raw
+		}
+		s.projectLedger(w, back, status, savedViewForm{Name: v.Name, Shared: v.Shared, Err: err})
+	}, "flash.view_saved", strings.TrimSuffix("/projects?"+v.Query, "?"))
 }
 
 type kanbanColumnView struct {

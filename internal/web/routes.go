@@ -41,6 +41,7 @@ func (s *Server) pageRoutes() []Route {
 		s.appraisalRoutes(),
 		s.incentiveRoutes(),
 		s.toleranceRoutes(),
+		s.pipelineSettingsRoutes(),
 	} {
 		rs = append(rs, area...)
 	}
@@ -181,6 +182,7 @@ var navigation = []navGroup{
 	{Key: "nav.group.system", Items: []navItem{
 		{Key: "nav.users", Path: "/users", Perm: xinlu.PermUserView, Icon: "⚙"},
 		{Key: "nav.calendar", Path: "/calendar", Perm: xinlu.PermCalendarView, Icon: "▥"},
+		{Key: "pipeline_settings.nav", Path: "/settings/pipeline", Perm: xinlu.PermOrgManage, Icon: "⚙"},
 		{Key: "nav.audit", Path: "/audit", Perm: xinlu.PermAuditView, Icon: "✎"},
 	}},
 }
