@@ -172,10 +172,11 @@ func (a *API) updateScheme(w http.ResponseWriter, r *http.Request) error {
 
 // RuleJSON is a period's distribution rule.
 type RuleJSON struct {
-	Grouping     string  `json:"grouping"`
-	TopRatio     float64 `json:"top_ratio"`
-	BottomRatio  float64 `json:"bottom_ratio"`
-	MinGroupSize int     `json:"min_group_size"`
+	Grouping     string   `json:"grouping"`
+	TopRatio     float64  `json:"top_ratio"`
+	BottomRatio  float64  `json:"bottom_ratio"`
+	MinGroupSize int      `json:"min_group_size"`
+	TieBreakers  []string `json:"tie_breakers"`
 }
 
 // CoefficientsJSON are the band coefficients as ratios.
@@ -210,7 +211,7 @@ type PeriodJSON struct {
 func periodJSON(p *xinlu.Period) PeriodJSON {
 	return PeriodJSON{ID: p.ID, ZoneID: p.ZoneID, Kind: string(p.Kind), Label: p.Label, StartsOn: p.StartsOn, EndsOn: p.EndsOn,
 		State: string(p.State), Rule: RuleJSON{Grouping: string(p.Rule.Grouping), TopRatio: p.Rule.TopRatio, BottomRatio: p.Rule.BottomRatio,
-			MinGroupSize: p.Rule.MinGroupSize},
+			MinGroupSize: p.Rule.MinGroupSize, TieBreakers: append([]string{}, p.Rule.TieBreakers...)},
 		Coefficients:    CoefficientsJSON{fromHundredths(p.Coefficients.Top), fromHundredths(p.Coefficients.Middle), fromHundredths(p.Coefficients.Bottom)},
 		PublicationDays: p.PublicationDays, PublishedOn: p.PublishedOn, PublicationEnds: p.PublicationEnds,
 		PoolYuan: p.PoolYuan, PoolDecision: p.PoolDecision, PoolNote: p.PoolNote, Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
@@ -230,7 +231,10 @@ func (in periodInput) period(zoneID int64) *xinlu.Period {
 		Rule: xinlu.DefaultDistributionRule(), Coefficients: xinlu.DefaultCoefficients()}
 	if in.Rule != nil {
 		p.Rule = xinlu.DistributionRule{Grouping: xinlu.Grouping(in.Rule.Grouping), TopRatio: in.Rule.TopRatio,
-			BottomRatio: in.Rule.BottomRatio, MinGroupSize: in.Rule.MinGroupSize}
+			BottomRatio: in.Rule.BottomRatio, MinGroupSize: in.Rule.MinGroupSize, TieBreakers: in.Rule.TieBreakers}
+		if in.Rule.TieBreakers == nil {
+			p.Rule.TieBreakers = xinlu.DefaultDistributionRule().TieBreakers
+		}
 	}
 	if in.Coefficients != nil {
 		p.Coefficients = xinlu.Coefficients{Top: hundredths(in.Coefficients.Top), Middle: hundredths(in.Coefficients.Middle),

@@ -324,7 +324,14 @@ func (s *Store) CalculatePeriod(ctx context.Context, a xinlu.Actor, u *xinlu.Use
 			} else {
 				b = xinlu.Score(sc, xinlu.ScoreInput{Computed: metrics[m.id], Assessed: assessed[m.id], Peer: peer[m.id], Points: points[m.id]})
 				c.Score = b.Final
-				c.TieKeys = []int64{b.KeyTask, -deductions[m.id]}
+				for _, key := range locked.Rule.TieBreakers {
+					switch key {
+					case "key_task":
+						c.TieKeys = append(c.TieKeys, b.KeyTask)
+					case "deductions":
+						c.TieKeys = append(c.TieKeys, -deductions[m.id])
+					}
+				}
 				c.Exclusion = excl.Of(m.status, m.joinedOn, absences[m.id])
 			}
 			cands = append(cands, c)

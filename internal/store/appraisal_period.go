@@ -9,14 +9,16 @@ import (
 	"xinlu/internal/xinlu"
 )
 
-const periodColumns = `id, zone_id, kind, label, starts_on, ends_on, state, group_by, top_ratio, bottom_ratio, min_group,
+const periodColumns = `id, zone_id, kind, label, starts_on, ends_on, state, group_by, top_ratio, bottom_ratio, min_group, tie_breakers,
 	coef_top, coef_middle, coef_bottom, publication_days, published_on, publication_ends, pool_yuan, pool_decision, pool_note,
 	version, created_at, updated_at`
 
 func scanPeriod(sc scanner) (*xinlu.Period, error) {
 	p := &xinlu.Period{}
+	var ties string
+	defer func() { p.Rule.TieBreakers = splitIndustries(ties) }()
 	err := sc.Scan(&p.ID, &p.ZoneID, &p.Kind, &p.Label, &p.StartsOn, &p.EndsOn, &p.State,
-		&p.Rule.Grouping, &p.Rule.TopRatio, &p.Rule.BottomRatio, &p.Rule.MinGroupSize,
+		&p.Rule.Grouping, &p.Rule.TopRatio, &p.Rule.BottomRatio, &p.Rule.MinGroupSize, &ties,
 		&p.Coefficients.Top, &p.Coefficients.Middle, &p.Coefficients.Bottom,
 		&p.PublicationDays, &p.PublishedOn, &p.PublicationEnds, &p.PoolYuan, &p.PoolDecision, &p.PoolNote,
 		&p.Version, &p.CreatedAt, &p.UpdatedAt)
@@ -95,7 +97,7 @@ func (tx *Tx) periodForUpdate(ctx context.Context, zoneID, id int64) (*xinlu.Per
 
 func periodAudit(p *xinlu.Period) map[string]any {
 	return map[string]any{"kind": p.Kind, "label": p.Label, "state": p.State, "grouping": p.Rule.Grouping,
-		"top_ratio": p.Rule.TopRatio, "bottom_ratio": p.Rule.BottomRatio, "min_group": p.Rule.MinGroupSize,
+		"top_ratio": p.Rule.TopRatio, "bottom_ratio": p.Rule.BottomRatio, "min_group": p.Rule.MinGroupSize, "tie_breakers": p.Rule.TieBreakers,
 		"coefficients":     []int64{p.Coefficients.Top, p.Coefficients.Middle, p.Coefficients.Bottom},
 		"publication_days": p.PublicationDays, "publication_ends": p.PublicationEnds,
 		"pool_yuan": p.PoolYuan, "pool_decision": p.PoolDecision, "pool_note": p.PoolNote}
@@ -110,10 +112,10 @@ func (s *Store) CreatePeriod(ctx context.Context, a xinlu.Actor, p *xinlu.Period
 	return s.inTx(ctx, func(tx *Tx) error {
 		now := s.Now()
 		id, err := tx.insert(ctx, `INSERT INTO appraisal_periods (zone_id, kind, label, starts_on, ends_on, state, group_by, top_ratio, bottom_ratio,
-			min_group, coef_top, coef_middle, coef_bottom, publication_days, pool_yuan, version, created_at, updated_at)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?,?)`,
+			min_group, tie_breakers, coef_top, coef_middle, coef_bottom, publication_days, pool_yuan, version, created_at, updated_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?,?)`,
 			p.ZoneID, p.Kind, p.Label, p.StartsOn, p.EndsOn, p.State, p.Rule.Grouping, p.Rule.TopRatio, p.Rule.BottomRatio,
-			p.Rule.MinGroupSize, p.Coefficients.Top, p.Coefficients.Middle, p.Coefficients.Bottom, p.PublicationDays, p.PoolYuan, now, now)
+			p.Rule.MinGroupSize, strings.Join(p.Rule.TieBreakers, ","), p.Coefficients.Top, p.Coefficients.Middle, p.Coefficients.Bottom, p.PublicationDays, p.PoolYuan, now, now)
 		if err != nil {
 			if xinlu.ErrorCode(err) == xinlu.ECONFLICT {
 				return xinlu.Conflict("label", "appraisal.period_taken")
@@ -144,9 +146,9 @@ func (s *Store) UpdatePeriod(ctx context.Context, a xinlu.Actor, p *xinlu.Period
 		}
 		now := s.Now()
 		_, err = tx.exec(ctx, `UPDATE appraisal_periods SET kind = ?, label = ?, starts_on = ?, ends_on = ?, group_by = ?, top_ratio = ?, bottom_ratio = ?,
-			min_group = ?, coef_top = ?, coef_middle = ?, coef_bottom = ?, publication_days = ?, version = version + 1, updated_at = ?
+			min_group = ?, tie_breakers = ?, coef_top = ?, coef_middle = ?, coef_bottom = ?, publication_days = ?, version = version + 1, updated_at = ?
 			WHERE id = ?`, p.Kind, p.Label, p.StartsOn, p.EndsOn, p.Rule.Grouping, p.Rule.TopRatio, p.Rule.BottomRatio,
-			p.Rule.MinGroupSize, p.Coefficients.Top, p.Coefficients.Middle, p.Coefficients.Bottom, p.PublicationDays, now, p.ID)
+			p.Rule.MinGroupSize, strings.Join(p.Rule.TieBreakers, ","), p.Coefficients.Top, p.Coefficients.Middle, p.Coefficients.Bottom, p.PublicationDays, now, p.ID)
 		if err != nil {
 			if err = s.translate(err); xinlu.ErrorCode(err) == xinlu.ECONFLICT {
 				return xinlu.Conflict("label", "appraisal.period_taken")

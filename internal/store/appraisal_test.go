@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
@@ -379,6 +380,59 @@ func TestAbsentMembersAreNotRanked(t *testing.T) {
 		}
 		if _, err := s.MemberIDByStaffNo(ctx, e.zone.ID, "NOPE"); xinlu.ErrorCode(err) != xinlu.EINVALID {
 			t.Fatalf("unknown staff number: %v", err)
+		}
+	})
+}
+
+func TestDeclaredTieBreakers(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newAppraisalEnv(t, s)
+		e.must(t, e.office, xinlu.PeriodOpen, store.PeriodInput{})
+		s.SetClock(func() time.Time { return time.Date(2026, 10, 20, 3, 0, 0, 0, time.UTC) })
+		for i, n := range []int{4, 2} {
+			for k := range n {
+				l := &xinlu.Lead{ZoneID: e.zone.ID, ReporterID: e.big[i].ID, Company: fmt.Sprintf("并列测试%d公司%d", i, k), ProjectName: "项目",
+					Industry: "equipment", Channel: "personal"}
+				if _, err := s.ReportLead(ctx, e.sys, l); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		s.SetClock(func() time.Time { return appraisalToday })
+		// 100 × 40% + 50 × 60% = 70.00 and 50 × 40% + 83.33 × 60% = 70.00: equal scores, different key tasks.
+		scores := map[int64]int64{e.big[0].ID: 5000, e.big[1].ID: 8333}
+		for i, m := range e.big[2:] {
+			scores[m.ID] = int64(4000 - 500*i)
+		}
+		e.rate(t, scores)
+		e.must(t, e.office, xinlu.PeriodCalculate, store.PeriodInput{})
+		res := resultsByMember(t, s, e.zone.ID, e.period.ID)
+		a, b := res[e.big[0].ID], res[e.big[1].ID]
+		if a.Score != b.Score || a.Band != xinlu.BandTop || a.Rank != 1 || b.Band != xinlu.BandMiddle || b.Rank != 2 {
+			t.Fatalf("key task breaks the tie: %+v / %+v", a, b)
+		}
+		// Without tie-breakers the two share the top place, which straddles the boundary: both middle.
+		p, err := s.PeriodByID(ctx, e.zone.ID, e.period.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Rule.TieBreakers = nil
+		if err := s.UpdatePeriod(ctx, e.sys, p); xinlu.ErrorCode(err) != xinlu.ECONFLICT {
+			t.Fatalf("settings changed after calculation: %v", err)
+		}
+		if err := s.ExecForTest(ctx, `UPDATE appraisal_periods SET tie_breakers = '' WHERE id = `+strconv.FormatInt(p.ID, 10)); err != nil {
+			t.Fatal(err)
+		}
+		e.must(t, e.office, xinlu.PeriodCalculate, store.PeriodInput{})
+		res = resultsByMember(t, s, e.zone.ID, e.period.ID)
+		a, b = res[e.big[0].ID], res[e.big[1].ID]
+		if a.Band != xinlu.BandMiddle || b.Band != xinlu.BandMiddle || a.Rank != 1 || b.Rank != 1 || a.Rule != "tie_at_boundary" {
+			t.Fatalf("undeclared tie: %+v / %+v", a, b)
+		}
+		p.Rule.TieBreakers = []string{"luck"}
+		if err := p.Rule.Validate(); xinlu.AsError(err).Field != "tie_breakers" {
+			t.Fatalf("unknown tie-breaker: %v", err)
 		}
 	})
 }

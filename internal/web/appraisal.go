@@ -199,6 +199,7 @@ type periodListView struct {
 	Groupings []xinlu.Grouping
 	Err       error
 	Typed     url.Values // the failed submission, shown back as typed
+	Ties      []string   // the tie-breaker orders offered
 }
 
 // Value is the failed submission's value of a numeric field, or def.
@@ -229,7 +230,8 @@ func (s *Server) periodListPage(w http.ResponseWriter, r *http.Request, status i
 	}
 	s.render(w, r, status, "appraisal_periods", s.printer(r).T("appraisal.periods_title"), periodListView{
 		Items: visible, Pager: newPager(r, pg, total), CanManage: u.Can(xinlu.PermAppraisalManage), New: draft,
-		Kinds: xinlu.PeriodKinds, Groupings: xinlu.Groupings, Err: formErr, Typed: typed})
+		Kinds: xinlu.PeriodKinds, Groupings: xinlu.Groupings, Err: formErr, Typed: typed,
+		Ties: []string{"key_task,deductions", "deductions,key_task", "key_task", "deductions", "none"}})
 }
 
 // formPercent reads a percentage field (20) as a ratio (0.2).
@@ -256,6 +258,9 @@ func (s *Server) periodCreate(w http.ResponseWriter, r *http.Request) {
 	info := requestInfo(r.Context())
 	p := &xinlu.Period{ZoneID: info.user.ZoneID, Kind: xinlu.PeriodKind(r.PostFormValue("kind")), Label: r.PostFormValue("label"),
 		Rule: xinlu.DistributionRule{Grouping: xinlu.Grouping(r.PostFormValue("grouping"))}}
+	if ties := r.PostFormValue("tie_breakers"); ties != "" && ties != "none" {
+		p.Rule.TieBreakers = strings.Split(ties, ",")
+	}
 	// Every field is read, so that the form comes back with what was
 	// typed; the first unreadable number is the error shown.
 	var first error

@@ -56,11 +56,19 @@ type DistributionRule struct {
 	TopRatio     float64 // default 0.2
 	BottomRatio  float64 // default 0.2
 	MinGroupSize int     // default 5: groups with fewer ranked members are pooled together
+	// TieBreakers declare, in order, what decides between equal scores
+	// (TieBreakerOptions); the engine reads them as the candidates'
+	// TieKeys. Members still equal across a band boundary go to the middle.
+	TieBreakers []string
 }
+
+// TieBreakerOptions are the declared tie-breakers: the key-task
+// indicator's score (higher first), and fewer deduction points.
+var TieBreakerOptions = []string{"key_task", "deductions"}
 
 // DefaultDistributionRule is 2:6:2 by department, pooling groups under five.
 func DefaultDistributionRule() DistributionRule {
-	return DistributionRule{Grouping: GroupByDepartment, TopRatio: 0.2, BottomRatio: 0.2, MinGroupSize: 5}
+	return DistributionRule{Grouping: GroupByDepartment, TopRatio: 0.2, BottomRatio: 0.2, MinGroupSize: 5, TieBreakers: []string{"key_task", "deductions"}}
 }
 
 // Validate checks a rule before a period uses it.
@@ -78,6 +86,11 @@ func (r DistributionRule) Validate() error {
 		return Invalid("bottom_ratio", "appraisal.ratios_exceed_total")
 	case r.MinGroupSize < 1 || r.MinGroupSize > 100:
 		return Invalid("min_group_size", "error.out_of_range", 1, 100)
+	}
+	for i, t := range r.TieBreakers {
+		if !slices.Contains(TieBreakerOptions, t) || slices.Index(r.TieBreakers, t) != i {
+			return Invalid("tie_breakers", "error.invalid_choice")
+		}
 	}
 	return nil
 }

@@ -47,6 +47,7 @@ CREATE TABLE appraisal_periods (
     top_ratio        DOUBLE PRECISION NOT NULL DEFAULT 0.2,
     bottom_ratio     DOUBLE PRECISION NOT NULL DEFAULT 0.2,
     min_group        BIGINT NOT NULL DEFAULT 5,
+    tie_breakers     TEXT NOT NULL DEFAULT 'key_task,deductions',
     coef_top         BIGINT NOT NULL DEFAULT 120,
     coef_middle      BIGINT NOT NULL DEFAULT 100,
     coef_bottom      BIGINT NOT NULL DEFAULT 80,

@@ -47,6 +47,7 @@ CREATE TABLE appraisal_periods (
     top_ratio        REAL NOT NULL DEFAULT 0.2,
     bottom_ratio     REAL NOT NULL DEFAULT 0.2,
     min_group        INTEGER NOT NULL DEFAULT 5,
+    tie_breakers     TEXT NOT NULL DEFAULT 'key_task,deductions',
     coef_top         INTEGER NOT NULL DEFAULT 120,
     coef_middle      INTEGER NOT NULL DEFAULT 100,
     coef_bottom      INTEGER NOT NULL DEFAULT 80,
