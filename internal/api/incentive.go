@@ -291,21 +291,42 @@ func (a *API) exportIncentives(w http.ResponseWriter, r *http.Request) error {
 // the per-mille of funds in place, the deduction for a missed milestone in
 // hundredths of a point.
 type SettingsJSON struct {
-	SignRewardYuan int64 `json:"sign_reward_yuan"`
-	FundsPermille  int64 `json:"funds_permille"`
-	MissedPoints   int64 `json:"missed_points"`
-	Version        int   `json:"version"`
+	SignRewardYuan int64      `json:"sign_reward_yuan"`
+	FundsPermille  int64      `json:"funds_permille"`
+	MissedPoints   int64      `json:"missed_points"`
+	Ladder         LadderJSON `json:"ladder"`
+	Version        int        `json:"version"`
+}
+
+// LadderJSON is the consequence ladder: the action after a run of bottom
+// placements in months or quarters, and after one and two bottom years
+// ("" proposes nothing).
+type LadderJSON struct {
+	Steps          []LadderStepJSON `json:"steps"`
+	AnnualBottom   string           `json:"annual_bottom"`
+	TwoYearsBottom string           `json:"two_years_bottom"`
+}
+
+// LadderStepJSON is one step of the ladder.
+type LadderStepJSON struct {
+	Consecutive int    `json:"consecutive"`
+	Action      string `json:"action"`
 }
 
 type settingsInput struct {
-	SignRewardYuan int64 `json:"sign_reward_yuan"`
-	FundsPermille  int64 `json:"funds_permille"`
-	MissedPoints   int64 `json:"missed_points"`
-	Version        *int  `json:"version"`
+	SignRewardYuan int64       `json:"sign_reward_yuan"`
+	FundsPermille  int64       `json:"funds_permille"`
+	MissedPoints   int64       `json:"missed_points"`
+	Ladder         *LadderJSON `json:"ladder"`
+	Version        *int        `json:"version"`
 }
 
 func settingsJSON(st store.Settings) SettingsJSON {
-	return SettingsJSON{SignRewardYuan: st.SignRewardYuan, FundsPermille: st.FundsPermille, MissedPoints: st.MissedPoints, Version: st.Version}
+	l := LadderJSON{Steps: []LadderStepJSON{}, AnnualBottom: string(st.Ladder.AnnualBottom), TwoYearsBottom: string(st.Ladder.TwoYearsBottom)}
+	for _, step := range st.Ladder.Periodic {
+		l.Steps = append(l.Steps, LadderStepJSON{Consecutive: step.Consecutive, Action: string(step.Action)})
+	}
+	return SettingsJSON{SignRewardYuan: st.SignRewardYuan, FundsPermille: st.FundsPermille, MissedPoints: st.MissedPoints, Ladder: l, Version: st.Version}
 }
 
 func (a *API) getIncentiveSettings(w http.ResponseWriter, r *http.Request) error {
@@ -327,6 +348,18 @@ func (a *API) saveIncentiveSettings(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	st := &store.Settings{SignRewardYuan: in.SignRewardYuan, FundsPermille: in.FundsPermille, MissedPoints: in.MissedPoints, Version: v}
+	if in.Ladder == nil {
+		current, err := a.store.AppraisalSettings(r.Context(), user(r).ZoneID)
+		if err != nil {
+			return err
+		}
+		st.Ladder = current.Ladder
+	} else {
+		st.Ladder = xinlu.Ladder{AnnualBottom: xinlu.ConsequenceAction(in.Ladder.AnnualBottom), TwoYearsBottom: xinlu.ConsequenceAction(in.Ladder.TwoYearsBottom)}
+		for _, step := range in.Ladder.Steps {
+			st.Ladder.Periodic = append(st.Ladder.Periodic, xinlu.LadderStep{Consecutive: step.Consecutive, Action: xinlu.ConsequenceAction(step.Action)})
+		}
+	}
 	if err := a.store.SaveAppraisalSettings(r.Context(), actor(r), user(r), st); err != nil {
 		return err
 	}

@@ -246,7 +246,9 @@ func TestIncentiveAPI(t *testing.T) {
 	})
 	t.Run("settings", func(t *testing.T) {
 		if status, body := e.do("member", "GET", "/incentives/settings", ""); status != 200 ||
-			body != `{"sign_reward_yuan":2000,"funds_permille":1,"missed_points":200,"version":1}`+"\n" {
+			body != `{"sign_reward_yuan":2000,"funds_permille":1,"missed_points":200,"ladder":{"steps":[{"consecutive":1,"action":"reminder_talk"},`+
+				`{"consecutive":2,"action":"admonition_talk"},{"consecutive":3,"action":"post_adjustment"}],"annual_bottom":"post_adjustment",`+
+				`"two_years_bottom":"non_renewal"},"version":1}`+"\n" {
 			t.Fatalf("defaults: %d %s", status, body)
 		}
 		if status, _ := e.do("member", "PUT", "/incentives/settings", `{"sign_reward_yuan":1,"version":1}`); status != 403 {
@@ -267,8 +269,20 @@ func TestIncentiveAPI(t *testing.T) {
 		if status, _ := e.do("office", "PUT", "/incentives/settings", `{"sign_reward_yuan":1,"version":1}`); status != 409 {
 			t.Fatalf("stale save: %d", status)
 		}
-		if _, body := e.do("director", "GET", "/incentives/settings", ""); !strings.Contains(body, `"sign_reward_yuan":3000`) {
-			t.Fatalf("saved settings: %s", body)
+		if _, body := e.do("director", "GET", "/incentives/settings", ""); !strings.Contains(body, `"sign_reward_yuan":3000`) ||
+			!strings.Contains(body, `"annual_bottom":"post_adjustment"`) {
+			t.Fatalf("saved settings (the ladder kept when not sent): %s", body)
+		}
+		// A ladder of its own: a reminder talk after two bottom placements, nothing for a bottom year.
+		if status, body := e.do("office", "PUT", "/incentives/settings", `{"sign_reward_yuan":3000,"funds_permille":2,"missed_points":150,"version":2,`+
+			`"ladder":{"steps":[{"consecutive":2,"action":"reminder_talk"},{"consecutive":2,"action":"admonition_talk"}],"annual_bottom":"","two_years_bottom":"non_renewal"}}`); status != 422 ||
+			!strings.Contains(body, `"field":"ladder"`) {
+			t.Fatalf("a run twice: %d %s", status, body)
+		}
+		if status, body := e.do("office", "PUT", "/incentives/settings", `{"sign_reward_yuan":3000,"funds_permille":2,"missed_points":150,"version":2,`+
+			`"ladder":{"steps":[{"consecutive":2,"action":"reminder_talk"}],"annual_bottom":"","two_years_bottom":"non_renewal"}}`); status != 200 ||
+			!strings.Contains(body, `"steps":[{"consecutive":2,"action":"reminder_talk"}],"annual_bottom":""`) {
+			t.Fatalf("ladder saved: %d %s", status, body)
 		}
 	})
 	t.Run("consequences", func(t *testing.T) {

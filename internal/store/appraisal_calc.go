@@ -607,7 +607,11 @@ func (tx *Tx) applyConsequences(ctx context.Context, a xinlu.Actor, p *xinlu.Per
 	if err := rows.Err(); err != nil {
 		return xinlu.Internal(err)
 	}
-	ladder := xinlu.DefaultLadder()
+	st, err := tx.appraisalSettings(ctx, p.ZoneID)
+	if err != nil {
+		return err
+	}
+	ladder := st.Ladder
 	now := tx.s.Now()
 	n := 0
 	for _, m := range order {

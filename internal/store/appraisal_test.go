@@ -436,3 +436,38 @@ func TestDeclaredTieBreakers(t *testing.T) {
 		}
 	})
 }
+
+func TestApplyProposesTheZonesLadder(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newAppraisalEnv(t, s)
+		st, err := s.AppraisalSettings(ctx, e.zone.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Ladder = xinlu.Ladder{Periodic: []xinlu.LadderStep{{Consecutive: 1, Action: xinlu.ConsequenceAdmonitionTalk}}}
+		if err := s.SaveAppraisalSettings(ctx, e.sys, e.office, &st); err != nil {
+			t.Fatal(err)
+		}
+		e.must(t, e.office, xinlu.PeriodOpen, store.PeriodInput{})
+		scores := map[int64]int64{}
+		for i, m := range append(append([]*xinlu.Member{}, e.big...), e.small...) {
+			scores[m.ID] = int64(9000 - 200*i)
+		}
+		e.rate(t, scores)
+		for _, a := range []xinlu.PeriodAction{xinlu.PeriodCalculate, xinlu.PeriodReview, xinlu.PeriodPublish} {
+			e.must(t, e.office, a, store.PeriodInput{})
+		}
+		s.SetClock(func() time.Time { return time.Date(2026, 11, 16, 2, 0, 0, 0, time.UTC) })
+		e.must(t, e.director, xinlu.PeriodFinalize, store.PeriodInput{})
+		e.must(t, e.office, xinlu.PeriodApply, store.PeriodInput{})
+		var admonitions, others int
+		if err := s.QueryRowForTest(ctx, `SELECT SUM(CASE WHEN action = 'admonition_talk' THEN 1 ELSE 0 END), SUM(CASE WHEN action <> 'admonition_talk' THEN 1 ELSE 0 END)
+			FROM consequences WHERE period_id = ?`, e.period.ID).Scan(&admonitions, &others); err != nil {
+			t.Fatal(err)
+		}
+		if admonitions != 2 || others != 0 {
+			t.Fatalf("%d admonitions, %d others: the zone's ladder says an admonition after one bottom placement", admonitions, others)
+		}
+	})
+}

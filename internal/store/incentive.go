@@ -365,13 +365,14 @@ type Settings struct {
 	SignRewardYuan int64
 	FundsPermille  int64
 	MissedPoints   int64 // hundredths: 200 is 2 points
+	Ladder         xinlu.Ladder
 	Version        int
 	UpdatedAt      time.Time
 }
 
 // DefaultSettings are the settings of a zone that saved none.
 func DefaultSettings(zoneID int64) Settings {
-	return Settings{ZoneID: zoneID, SignRewardYuan: 2000, FundsPermille: 1, MissedPoints: 200, Version: 1}
+	return Settings{ZoneID: zoneID, SignRewardYuan: 2000, FundsPermille: 1, MissedPoints: 200, Ladder: xinlu.DefaultLadder(), Version: 1}
 }
 
 // Bounds of the settings.
@@ -391,19 +392,24 @@ func (st *Settings) Validate() error {
 	case st.MissedPoints < 0 || st.MissedPoints > MaxMissedPoints:
 		return xinlu.Invalid("missed_points", "error.out_of_range", 0, MaxMissedPoints/100)
 	}
-	return nil
+	return st.Ladder.Validate()
 }
 
-const settingsQuery = `SELECT zone_id, sign_reward_yuan, funds_permille, missed_points, version, updated_at FROM appraisal_settings WHERE zone_id = ?`
+const settingsQuery = `SELECT zone_id, sign_reward_yuan, funds_permille, missed_points, ladder, annual_bottom, two_years_bottom,
+	version, updated_at FROM appraisal_settings WHERE zone_id = ?`
 
 func scanSettings(row *sql.Row, zoneID int64) (Settings, error) {
 	var st Settings
-	err := row.Scan(&st.ZoneID, &st.SignRewardYuan, &st.FundsPermille, &st.MissedPoints, &st.Version, &st.UpdatedAt)
+	var steps, annual, twoYears string
+	err := row.Scan(&st.ZoneID, &st.SignRewardYuan, &st.FundsPermille, &st.MissedPoints, &steps, &annual, &twoYears, &st.Version, &st.UpdatedAt)
 	if err == sql.ErrNoRows {
 		return DefaultSettings(zoneID), nil
 	}
 	if err != nil {
 		return st, xinlu.Internal(err)
+	}
+	if st.Ladder, err = xinlu.ParseLadder(steps, annual, twoYears); err != nil {
+		return st, xinlu.Internal(fmt.Errorf("stored ladder %q: %w", steps, err))
 	}
 	return st, nil
 }
@@ -421,7 +427,8 @@ func (tx *Tx) appraisalSettings(ctx context.Context, zoneID int64) (Settings, er
 }
 
 func settingsAudit(st Settings) map[string]any {
-	return map[string]any{"sign_reward_yuan": st.SignRewardYuan, "funds_permille": st.FundsPermille, "missed_points": st.MissedPoints}
+	return map[string]any{"sign_reward_yuan": st.SignRewardYuan, "funds_permille": st.FundsPermille, "missed_points": st.MissedPoints,
+		"ladder": st.Ladder.Steps(), "annual_bottom": st.Ladder.AnnualBottom, "two_years_bottom": st.Ladder.TwoYearsBottom}
 }
 
 // SaveAppraisalSettings saves u's zone's settings if st.Version is current
@@ -444,11 +451,13 @@ func (s *Store) SaveAppraisalSettings(ctx context.Context, a xinlu.Actor, u *xin
 		}
 		now := s.Now()
 		if old.UpdatedAt.IsZero() {
-			_, err = tx.exec(ctx, `INSERT INTO appraisal_settings (zone_id, sign_reward_yuan, funds_permille, missed_points, version, updated_at)
-				VALUES (?,?,?,?,?,?)`, st.ZoneID, st.SignRewardYuan, st.FundsPermille, st.MissedPoints, old.Version+1, now)
+			_, err = tx.exec(ctx, `INSERT INTO appraisal_settings (zone_id, sign_reward_yuan, funds_permille, missed_points, ladder, annual_bottom,
+				two_years_bottom, version, updated_at) VALUES (?,?,?,?,?,?,?,?,?)`, st.ZoneID, st.SignRewardYuan, st.FundsPermille, st.MissedPoints,
+				st.Ladder.Steps(), string(st.Ladder.AnnualBottom), string(st.Ladder.TwoYearsBottom), old.Version+1, now)
 		} else {
-			_, err = tx.exec(ctx, `UPDATE appraisal_settings SET sign_reward_yuan = ?, funds_permille = ?, missed_points = ?, version = version + 1,
-				updated_at = ? WHERE zone_id = ? AND version = ?`, st.SignRewardYuan, st.FundsPermille, st.MissedPoints, now, st.ZoneID, old.Version)
+			_, err = tx.exec(ctx, `UPDATE appraisal_settings SET sign_reward_yuan = ?, funds_permille = ?, missed_points = ?, ladder = ?, annual_bottom = ?,
+				two_years_bottom = ?, version = version + 1, updated_at = ? WHERE zone_id = ? AND version = ?`, st.SignRewardYuan, st.FundsPermille,
+				st.MissedPoints, st.Ladder.Steps(), string(st.Ladder.AnnualBottom), string(st.Ladder.TwoYearsBottom), now, st.ZoneID, old.Version)
 		}
 		if err != nil {
 			if err = s.translate(err); xinlu.ErrorCode(err) == xinlu.ECONFLICT {

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -215,7 +216,7 @@ func TestAutomaticProposalsAndSettings(t *testing.T) {
 			t.Fatal(err)
 		}
 		st, err := s.AppraisalSettings(ctx, e.zone.ID)
-		if err != nil || st != store.DefaultSettings(e.zone.ID) || st.SignRewardYuan != 2000 || st.FundsPermille != 1 || st.MissedPoints != 200 {
+		if err != nil || !reflect.DeepEqual(st, store.DefaultSettings(e.zone.ID)) || st.SignRewardYuan != 2000 || st.FundsPermille != 1 || st.MissedPoints != 200 {
 			t.Fatalf("defaults %+v %v", st, err)
 		}
 		reward := func() *xinlu.Incentive {

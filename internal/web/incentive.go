@@ -288,6 +288,18 @@ type incentiveSettingsView struct {
 	Missed    string // the deduction in points, as typed or stored
 	CanManage bool
 	Err       error
+	Runs      []int                     // the runs of bottom placements the ladder form offers
+	Actions   []xinlu.ConsequenceAction // the consequences to choose from
+}
+
+// StepAt is the ladder's action after run bottom placements in a row, "".
+func (v incentiveSettingsView) StepAt(run int) string {
+	for _, st := range v.S.Ladder.Periodic {
+		if st.Consecutive == run {
+			return string(st.Action)
+		}
+	}
+	return ""
 }
 
 func (s *Server) incentiveSettingsPage(w http.ResponseWriter, r *http.Request, status int, st store.Settings, missed string, err error) {
@@ -296,7 +308,8 @@ func (s *Server) incentiveSettingsPage(w http.ResponseWriter, r *http.Request, s
 		missed = pointsInput(st.MissedPoints)
 	}
 	s.render(w, r, status, "incentive_settings", s.printer(r).T("incentives.settings_title"),
-		incentiveSettingsView{S: st, Missed: missed, CanManage: u.Can(xinlu.PermIncentiveManage), Err: err})
+		incentiveSettingsView{S: st, Missed: missed, CanManage: u.Can(xinlu.PermIncentiveManage), Err: err,
+			Runs: []int{1, 2, 3, 4, 5, 6}, Actions: xinlu.ConsequenceActions})
 }
 
 func (s *Server) incentiveSettings(w http.ResponseWriter, r *http.Request) {
@@ -326,6 +339,13 @@ func (s *Server) incentiveSettingsSave(w http.ResponseWriter, r *http.Request) {
 		}
 		if st.Version, err = formInt(r, "version"); err != nil {
 			return err
+		}
+		st.Ladder = xinlu.Ladder{AnnualBottom: xinlu.ConsequenceAction(r.PostFormValue("annual_bottom")),
+			TwoYearsBottom: xinlu.ConsequenceAction(r.PostFormValue("two_years_bottom"))}
+		for run := 1; run <= xinlu.MaxLadderRun; run++ {
+			if action := r.PostFormValue("ladder_" + strconv.Itoa(run)); action != "" {
+				st.Ladder.Periodic = append(st.Ladder.Periodic, xinlu.LadderStep{Consecutive: run, Action: xinlu.ConsequenceAction(action)})
+			}
 		}
 		return s.store.SaveAppraisalSettings(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, st)
 	}()

@@ -3,6 +3,7 @@ package xinlu
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -410,4 +411,59 @@ func CheckConsequenceDecision(u *User, status string, reason string, confirm boo
 		return Invalid("reason", "error.too_long", maxConsequenceReason)
 	}
 	return nil
+}
+
+// MaxLadderRun is the longest run of bottom placements a ladder step may
+// name.
+const MaxLadderRun = 6
+
+// Validate checks a ladder: runs of 1 to MaxLadderRun, each at most once,
+// known actions; the annual actions may be "" (nothing proposed).
+func (l Ladder) Validate() error {
+	seen := map[int]bool{}
+	for _, s := range l.Periodic {
+		if s.Consecutive < 1 || s.Consecutive > MaxLadderRun || seen[s.Consecutive] {
+			return Invalid("ladder", "consequence.ladder_run", MaxLadderRun)
+		}
+		if !slices.Contains(ConsequenceActions, s.Action) {
+			return Invalid("ladder", "error.invalid_choice")
+		}
+		seen[s.Consecutive] = true
+	}
+	for field, a := range map[string]ConsequenceAction{"annual_bottom": l.AnnualBottom, "two_years_bottom": l.TwoYearsBottom} {
+		if a != "" && !slices.Contains(ConsequenceActions, a) {
+			return Invalid(field, "error.invalid_choice")
+		}
+	}
+	return nil
+}
+
+// Steps encodes the periodic steps as "1:reminder_talk,2:admonition_talk",
+// ordered by run, the way they are stored.
+func (l Ladder) Steps() string {
+	steps := slices.Clone(l.Periodic)
+	slices.SortFunc(steps, func(a, b LadderStep) int { return a.Consecutive - b.Consecutive })
+	parts := make([]string, len(steps))
+	for i, s := range steps {
+		parts[i] = strconv.Itoa(s.Consecutive) + ":" + string(s.Action)
+	}
+	return strings.Join(parts, ",")
+}
+
+// ParseLadder reads the periodic steps as Steps writes them, with the two
+// annual actions.
+func ParseLadder(steps, annual, twoYears string) (Ladder, error) {
+	l := Ladder{AnnualBottom: ConsequenceAction(annual), TwoYearsBottom: ConsequenceAction(twoYears)}
+	for _, part := range strings.Split(steps, ",") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		n, action, ok := strings.Cut(part, ":")
+		k, err := strconv.Atoi(n)
+		if !ok || err != nil {
+			return l, Invalid("ladder", "consequence.ladder_run", MaxLadderRun)
+		}
+		l.Periodic = append(l.Periodic, LadderStep{Consecutive: k, Action: ConsequenceAction(action)})
+	}
+	return l, l.Validate()
 }

@@ -327,3 +327,36 @@ func TestConsequenceDecision(t *testing.T) {
 		})
 	}
 }
+
+func TestLadderParseAndValidate(t *testing.T) {
+	d := DefaultLadder()
+	if d.Steps() != "1:reminder_talk,2:admonition_talk,3:post_adjustment" {
+		t.Fatalf("default steps %q", d.Steps())
+	}
+	l, err := ParseLadder(" 2:post_adjustment , 1:admonition_talk", "", "non_renewal")
+	if err != nil || len(l.Periodic) != 2 || l.Steps() != "1:admonition_talk,2:post_adjustment" || l.AnnualBottom != "" {
+		t.Fatalf("%+v %v", l, err)
+	}
+	if a, ok := l.NextConsequence([]Band{BandBottom}, true); ok {
+		t.Fatalf("no annual action configured, got %q", a)
+	}
+	if a, _ := l.NextConsequence([]Band{BandBottom, BandBottom}, false); a != ConsequencePostAdjustment {
+		t.Fatalf("two in a row: %q", a)
+	}
+	for _, bad := range []struct{ steps, annual, two, field string }{
+		{"0:reminder_talk", "", "", "ladder"},
+		{"7:reminder_talk", "", "", "ladder"},
+		{"1:reminder_talk,1:admonition_talk", "", "", "ladder"},
+		{"1:promotion", "", "", "ladder"},
+		{"x", "", "", "ladder"},
+		{"1:reminder_talk", "dismissal", "", "annual_bottom"},
+		{"1:reminder_talk", "", "dismissal", "two_years_bottom"},
+	} {
+		if _, err := ParseLadder(bad.steps, bad.annual, bad.two); AsError(err).Field != bad.field {
+			t.Errorf("%+v: %v", bad, err)
+		}
+	}
+	if l, err := ParseLadder("", "", ""); err != nil || len(l.Periodic) != 0 {
+		t.Fatalf("an empty ladder proposes nothing: %+v %v", l, err)
+	}
+}

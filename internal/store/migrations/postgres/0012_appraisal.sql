@@ -156,6 +156,11 @@ CREATE TABLE appraisal_settings (
     sign_reward_yuan BIGINT NOT NULL DEFAULT 2000,
     funds_permille   BIGINT NOT NULL DEFAULT 1,
     missed_points    BIGINT NOT NULL DEFAULT 200,
+    -- The consequence ladder: runs of bottom placements and their actions,
+    -- and the actions after one and two bottom years ('' proposes nothing).
+    ladder           TEXT NOT NULL DEFAULT '1:reminder_talk,2:admonition_talk,3:post_adjustment',
+    annual_bottom    TEXT NOT NULL DEFAULT 'post_adjustment',
+    two_years_bottom TEXT NOT NULL DEFAULT 'non_renewal',
     version          BIGINT NOT NULL DEFAULT 1,
     updated_at       TIMESTAMPTZ NOT NULL
 );
