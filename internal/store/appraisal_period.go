@@ -629,11 +629,12 @@ func (s *Store) SetAbsence(ctx context.Context, a xinlu.Actor, u *xinlu.User, pe
 	})
 }
 
-// PayTotal sums a period's performance pay.
+// PayTotal sums a period's performance pay (cached like list totals until
+// the next write).
 func (s *Store) PayTotal(ctx context.Context, periodID int64) (int64, error) {
-	var n int64
-	if err := s.queryRow(ctx, `SELECT COALESCE(SUM(pay_yuan), 0) FROM appraisal_results WHERE period_id = ?`, periodID).Scan(&n); err != nil {
+	n, err := s.count(ctx, `SELECT COALESCE(SUM(pay_yuan), 0) FROM appraisal_results WHERE period_id = ?`, periodID)
+	if err != nil {
 		return 0, xinlu.Internal(err)
 	}
-	return n, nil
+	return int64(n), nil
 }
