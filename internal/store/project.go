@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -290,14 +289,27 @@ func projectAudit(p *ProjectRecord) map[string]any {
 func (tx *Tx) nextProjectCode(ctx context.Context, zoneID int64, zoneCode string, year int) (string, error) {
 	prefix := xinlu.ProjectCode(zoneCode, year, 0)
 	prefix = prefix[:len(prefix)-4]
-	var maxCode sql.NullString
-	if err := tx.queryRow(ctx, `SELECT MAX(code) FROM projects WHERE zone_id = ? AND code LIKE ? ESCAPE '\'`,
-		zoneID, likePrefix(prefix)).Scan(&maxCode); err != nil {
+	// The longest code is the highest number (10000 follows 9999, though
+	// it sorts before it as text); a code imported with another suffix is
+	// skipped.
+	rows, err := tx.query(ctx, `SELECT code FROM projects WHERE zone_id = ? AND code LIKE ? ESCAPE '\'
+		ORDER BY LENGTH(code) DESC, code DESC LIMIT 100`, zoneID, likePrefix(prefix))
+	if err != nil {
 		return "", xinlu.Internal(err)
 	}
+	codes, err := collect(rows, func(sc scanner) (string, error) {
+		var c string
+		return c, sc.Scan(&c)
+	})
+	if err != nil {
+		return "", err
+	}
 	seq := 0
-	if maxCode.Valid {
-		seq, _ = strconv.Atoi(strings.TrimPrefix(maxCode.String, prefix))
+	for _, c := range codes {
+		if n, err := strconv.Atoi(strings.TrimPrefix(c, prefix)); err == nil && n > seq {
+			seq = n
+			break
+		}
 	}
 	return xinlu.ProjectCode(zoneCode, year, seq+1), nil
 }

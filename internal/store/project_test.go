@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strconv"
 	"errors"
 	"fmt"
 	"sync"
@@ -545,6 +546,29 @@ func TestMissedMilestonesProposeDeductionsOnce(t *testing.T) {
 		}
 		if n, err := s.ProposeMissedMilestones(ctx, projectToday); err != nil || n != 0 {
 			t.Fatalf("before the promised start: %d %v", n, err)
+		}
+	})
+}
+
+func TestProjectCodesPastNineThousandNineHundredNinetyNine(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newProjectEnv(t, s)
+		p := e.create(t, "编号测试项目", xinlu.StagePromotion, "equipment", 1e8)
+		code := func(c string) {
+			if err := s.ExecForTest(ctx, `UPDATE projects SET code = '`+c+`' WHERE id = `+strconv.FormatInt(p.ID, 10)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		code("XL-2026-9999")
+		q := e.create(t, "第一万个项目", xinlu.StagePromotion, "equipment", 1e8)
+		q, err := e.step(q, xinlu.RoleSponsor, xinlu.ProjectSign, store.StepInput{Signing: goodSigning()})
+		if err != nil || q.Code != "XL-2026-10000" {
+			t.Fatalf("after 9999: %q %v", q.Code, err)
+		}
+		r := e.create(t, "第一万零一个项目", xinlu.StagePromotion, "equipment", 1e8)
+		if r, err = e.step(r, xinlu.RoleSponsor, xinlu.ProjectSign, store.StepInput{Signing: goodSigning()}); err != nil || r.Code != "XL-2026-10001" {
+			t.Fatalf("after 10000: %q %v", r.Code, err)
 		}
 	})
 }
