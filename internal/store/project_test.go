@@ -2,9 +2,9 @@ package store_test
 
 import (
 	"context"
-	"strconv"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
