@@ -28,6 +28,12 @@ func (a *API) leadRoutes() []Route {
 		{"GET", "/leads/{id}/files/{file}", xinlu.PermLeadView, a.handle(a.downloadLeadFile)},
 		{"DELETE", "/leads/{id}/files/{file}", xinlu.PermLeadView, a.handle(a.deleteLeadFile)},
 		{"POST", "/leads/{id}/reveal", xinlu.PermReveal, a.handle(a.revealLeadContact)},
+		// Credit disputes: whoever sees the lead, or is a party to its
+		// credit, lists them; a co-reporter raises one; the screening task
+		// force, never a party, decides (uphold | reject).
+		{"GET", "/leads/{id}/disputes", xinlu.PermLeadView, a.handle(a.listLeadDisputes)},
+		{"POST", "/leads/{id}/disputes", xinlu.PermLeadReport, a.handle(a.raiseLeadDispute)},
+		{"POST", "/leads/{id}/disputes/{dispute}/{action}", xinlu.PermLeadScreen, a.handle(a.decideLeadDispute)},
 	}
 }
 

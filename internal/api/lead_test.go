@@ -164,7 +164,7 @@ func TestLeadRoutesInOpenAPI(t *testing.T) {
 			t.Errorf("%s %s is not documented", rt.Method, rt.Pattern)
 		}
 	}
-	if n != 9 { // report, list, read, step; files: list, upload, download, delete; reveal
+	if n != 12 { // report, list, read, step; files: list, upload, download, delete; reveal; disputes: list, raise, decide
 		t.Errorf("%d lead routes", n)
 	}
 }

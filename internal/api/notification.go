@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"xinlu/internal/i18n"
@@ -11,11 +12,14 @@ import (
 )
 
 // The signed-in user's own notifications (overdue items escalated by the
-// hourly job): every account has them, each sees only its own.
+// hourly job, one by one or in a daily digest): every account has them,
+// each sees only its own.
 func (a *API) notificationRoutes() []Route {
 	return []Route{
 		{"GET", "/notifications", xinlu.PermSignedIn, a.handle(a.listNotifications)},
 		{"GET", "/notifications/unread-count", xinlu.PermSignedIn, a.handle(a.unreadNotifications)},
+		{"GET", "/notifications/{id}", xinlu.PermSignedIn, a.handle(a.getNotification)},
+		{"GET", "/notifications/{id}/items", xinlu.PermSignedIn, a.handle(a.notificationItems)},
 		{"POST", "/notifications/read-all", xinlu.PermSignedIn, a.handle(a.readAllNotifications)},
 		{"POST", "/notifications/{id}/read", xinlu.PermSignedIn, a.handle(a.readNotification)},
 	}
@@ -36,8 +40,12 @@ type NotificationJSON struct {
 	ReadAt      *time.Time `json:"read_at"`
 }
 
-// NotificationLink is the page of a notification's subject.
+// NotificationLink is the page of a notification's subject; a digest's is
+// its own page, which lists its items.
 func NotificationLink(n store.Notification) string {
+	if n.Kind == store.NotifyDigest {
+		return fmt.Sprintf("/notifications/%d", n.ID)
+	}
 	switch n.SubjectType {
 	case store.SubjectLead:
 		return fmt.Sprintf("/leads/%d", n.SubjectID)
@@ -47,8 +55,22 @@ func NotificationLink(n store.Notification) string {
 	return "/notifications"
 }
 
-// NotificationMessage renders a notification's message in p's language.
+// NotificationMessage renders a notification's message in p's language. A
+// digest's names its counts by kind, leaving out the kinds it has none of.
 func NotificationMessage(p *i18n.Printer, n store.Notification) string {
+	if n.Kind == store.NotifyDigest && len(n.Args) >= 5 {
+		var parts []string
+		for _, c := range []struct{ n, text string }{
+			{n.Args[1], p.T("notifications.digest.leads", n.Args[1])},
+			{n.Args[2], p.T("notifications.digest.projects", n.Args[2])},
+			{n.Args[3], p.T("notifications.digest.approvals", n.Args[3])},
+		} {
+			if c.n != "0" {
+				parts = append(parts, c.text)
+			}
+		}
+		return p.T("notifications.msg.digest", n.Args[0], strings.Join(parts, p.T("notifications.digest.sep")), n.Args[4])
+	}
 	args := make([]any, len(n.Args))
 	for i, v := range n.Args {
 		args[i] = v
@@ -72,16 +94,76 @@ func (a *API) listNotifications(w http.ResponseWriter, r *http.Request) error {
 	pr := a.printer(r)
 	out := make([]NotificationJSON, len(items))
 	for i, n := range items {
-		args := n.Args
-		if args == nil {
-			args = []string{}
-		}
-		out[i] = NotificationJSON{ID: n.ID, Kind: n.Kind, SubjectType: n.SubjectType, SubjectID: n.SubjectID, Level: n.Level,
-			MessageKey: n.MessageKey, Args: args, Message: NotificationMessage(pr, n), Link: NotificationLink(n), CreatedAt: n.CreatedAt}
-		if n.ReadAt.Valid {
-			t := n.ReadAt.Time
-			out[i].ReadAt = &t
-		}
+		out[i] = notificationJSON(pr, n)
+	}
+	writeJSON(w, http.StatusOK, newList(out, total))
+	return nil
+}
+
+func notificationJSON(pr *i18n.Printer, n store.Notification) NotificationJSON {
+	args := n.Args
+	if args == nil {
+		args = []string{}
+	}
+	out := NotificationJSON{ID: n.ID, Kind: n.Kind, SubjectType: n.SubjectType, SubjectID: n.SubjectID, Level: n.Level,
+		MessageKey: n.MessageKey, Args: args, Message: NotificationMessage(pr, n), Link: NotificationLink(n), CreatedAt: n.CreatedAt}
+	if n.ReadAt.Valid {
+		t := n.ReadAt.Time
+		out.ReadAt = &t
+	}
+	return out
+}
+
+func (a *API) getNotification(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	n, err := a.store.Notification(r.Context(), user(r).ID, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, notificationJSON(a.printer(r), *n))
+	return nil
+}
+
+// NotificationItemJSON is one overdue item a notification told of.
+type NotificationItemJSON struct {
+	Type string `json:"type"`
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+	Of   string `json:"of"`
+	Due  string `json:"due"`
+	Late int    `json:"late"`
+	Open bool   `json:"open"`
+	Link string `json:"link"`
+}
+
+// NotificationItemLink is the page of an item a notification told of.
+func NotificationItemLink(it store.ToldItem) string {
+	if it.LinkType == store.SubjectLead {
+		return fmt.Sprintf("/leads/%d", it.LinkID)
+	}
+	return fmt.Sprintf("/projects/%d", it.LinkID)
+}
+
+func (a *API) notificationItems(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	p, err := pageOf(r)
+	if err != nil {
+		return err
+	}
+	_, items, total, err := a.store.NotificationItems(r.Context(), user(r).ID, id, p)
+	if err != nil {
+		return err
+	}
+	out := make([]NotificationItemJSON, len(items))
+	for i, it := range items {
+		out[i] = NotificationItemJSON{Type: it.Type, ID: it.ID, Name: it.Name, Of: it.Of, Due: it.Due, Late: it.Late, Open: it.Open,
+			Link: NotificationItemLink(it)}
 	}
 	writeJSON(w, http.StatusOK, newList(out, total))
 	return nil

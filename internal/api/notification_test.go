@@ -3,9 +3,11 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"xinlu/internal/api"
 	"xinlu/internal/store"
@@ -106,7 +108,85 @@ func TestNotificationRoutesInOpenAPI(t *testing.T) {
 			t.Errorf("%s %s is not in the OpenAPI document", rt.Method, rt.Pattern)
 		}
 	}
-	if n != 4 {
+	if n != 6 {
 		t.Errorf("%d notification routes", n)
+	}
+}
+
+// TestNotificationDigestAPI: a screener with more than DigestThreshold
+// overdue leads gets one digest, whose items the API pages through.
+func TestNotificationDigestAPI(t *testing.T) {
+	s := newCalendarServer(t)
+	ctx := context.Background()
+	sys := xinlu.SystemActor(s.zone.ID)
+	m := &xinlu.Member{ZoneID: s.zone.ID, StaffNo: "M1", Name: "张三"}
+	if err := s.store.CreateMember(ctx, sys, m); err != nil {
+		t.Fatal(err)
+	}
+	hash, err := xinlu.HashPassword(calendarTestPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scr := &xinlu.User{ZoneID: s.zone.ID, Username: string(xinlu.RoleScreener), Name: "甄别员", Roles: []xinlu.Role{xinlu.RoleScreener}, PasswordHash: hash}
+	if err := s.store.CreateUser(ctx, sys, scr); err != nil {
+		t.Fatal(err)
+	}
+	// Leads reported on Monday 2 March: screening due Monday 9 March.
+	n := store.DigestThreshold + 1
+	b := &store.BulkBatch{}
+	for i := range n {
+		b.Leads = append(b.Leads, &xinlu.Lead{ReporterID: m.ID, Company: fmt.Sprintf("公司%02d", i), ProjectName: fmt.Sprintf("项目%02d", i),
+			Industry: "other", Status: xinlu.LeadScreening, ReportedAt: time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)})
+	}
+	if _, err := s.store.BulkLoad(ctx, sys, s.zone.ID, b); err != nil {
+		t.Fatal(err)
+	}
+	if b.Leads[0].ScreeningDue != "2026-03-09" {
+		t.Fatalf("due %s", b.Leads[0].ScreeningDue)
+	}
+	if res, err := s.store.EscalateOverdue(ctx, time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)); err != nil || res.Digests != 1 || res.Notifications != 1 {
+		t.Fatalf("escalate: %+v %v", res, err)
+	}
+	tok, admin := signInAPI(t, s.store, s.url, string(xinlu.RoleScreener), calendarTestPassword), s.login(xinlu.RoleAdmin)
+	if _, body := s.call(tok, "GET", "/notifications/unread-count", ""); !strings.Contains(body, `"unread":1`) {
+		t.Fatalf("count: %s", body)
+	}
+	status, body := s.call(tok, "GET", "/notifications", "")
+	var page struct {
+		Items []api.NotificationJSON `json:"items"`
+		Total int                    `json:"total"`
+	}
+	if err := json.Unmarshal([]byte(body), &page); err != nil || status != 200 || page.Total != 1 {
+		t.Fatalf("list: %d %s", status, body)
+	}
+	d := page.Items[0]
+	id := strconv.FormatInt(d.ID, 10)
+	if d.Kind != "digest" || d.Level != 1 || d.SubjectType != "" || d.Link != "/notifications/"+id ||
+		d.Message != "每日待办汇总（2026-03-10）：您有 21 项逾期事项：线索甄别 21 项" {
+		t.Fatalf("digest: %+v", d)
+	}
+	if status, body := s.call(tok, "GET", "/notifications/"+id, ""); status != 200 || !strings.Contains(body, `"kind":"digest"`) {
+		t.Fatalf("get: %d %s", status, body)
+	}
+	status, body = s.call(tok, "GET", "/notifications/"+id+"/items?per_page=5&page=5", "")
+	var items struct {
+		Items []api.NotificationItemJSON `json:"items"`
+		Total int                        `json:"total"`
+	}
+	if err := json.Unmarshal([]byte(body), &items); err != nil || status != 200 || items.Total != n || len(items.Items) != 1 {
+		t.Fatalf("items: %d %s", status, body)
+	}
+	it := items.Items[0]
+	if it.Type != "lead" || it.Link != "/leads/"+strconv.FormatInt(it.ID, 10) || it.Due != "2026-03-09" || it.Late != 1 || !it.Open ||
+		!strings.HasPrefix(it.Name, "项目") || !strings.HasPrefix(it.Of, "公司") {
+		t.Fatalf("item: %+v", it)
+	}
+	for _, path := range []string{"/notifications/" + id, "/notifications/" + id + "/items"} {
+		if status, body := s.call(admin, "GET", path, ""); status != 404 {
+			t.Fatalf("someone else's %s: %d %s", path, status, body)
+		}
+	}
+	if status, _ := s.call(tok, "GET", "/notifications/"+id+"/items?page=0", ""); status != 422 {
+		t.Fatalf("bad page: %d", status)
 	}
 }

@@ -18,7 +18,8 @@ func (a *API) performanceRoutes() []Route {
 
 // PerformanceSummaryJSON is the performance of a set of projects. Rates
 // are ratios (0.85 is 85%), null when their denominator is zero;
-// funds_rate is capped at 1, funds_rate_raw is not.
+// funds_rate and schedule_rate are capped at 1, funds_rate_raw and
+// schedule_rate_raw are not.
 type PerformanceSummaryJSON struct {
 	Signed         int      `json:"signed"`
 	Performing     int      `json:"performing"`
@@ -35,6 +36,15 @@ type PerformanceSummaryJSON struct {
 	FundsRateRaw   *float64 `json:"funds_rate_raw"`
 	StartRate      *float64 `json:"start_rate"`
 	ProduceRate    *float64 `json:"produce_rate"`
+	// The funds schedules (资金到位计划): projects with one, Σ due by
+	// as_of and Σ in place of the projects with something due, their
+	// ratio (计划到位率), and the projects behind schedule (资金到位滞后).
+	Scheduled         int      `json:"scheduled"`
+	ScheduleDueYuan   int64    `json:"schedule_due_yuan"`
+	ScheduleFundsYuan int64    `json:"schedule_funds_yuan"`
+	ScheduleRate      *float64 `json:"schedule_rate"`
+	ScheduleRateRaw   *float64 `json:"schedule_rate_raw"`
+	FundsLagging      int      `json:"funds_lagging"`
 }
 
 // PerformanceGroupJSON is one industry's or one sponsor's performance.
@@ -70,6 +80,17 @@ type ProjectPerformanceJSON struct {
 	ProducedOn      string   `json:"produced_on,omitempty"`
 	Produce         string   `json:"produce"`
 	Performing      bool     `json:"performing"`
+	// The funds schedule as of as_of (see FundsTrackingJSON); the rates are
+	// null without anything due.
+	HasSchedule           bool     `json:"has_schedule"`
+	ScheduleDueYuan       int64    `json:"schedule_due_yuan"`
+	ScheduleShortfallYuan int64    `json:"schedule_shortfall_yuan"`
+	ScheduleRate          *float64 `json:"schedule_rate"`
+	ScheduleRateRaw       *float64 `json:"schedule_rate_raw"`
+	NextDueOn             string   `json:"next_due_on,omitempty"`
+	NextAmountYuan        int64    `json:"next_amount_yuan,omitempty"`
+	FundsLagging          bool     `json:"funds_lagging"`
+	LaggingSince          string   `json:"lagging_since,omitempty"`
 }
 
 // PerformanceJSON is the whole report.
@@ -108,11 +129,15 @@ func performanceSummaryJSON(s xinlu.PerformanceSummary) PerformanceSummaryJSON {
 	return PerformanceSummaryJSON{Signed: s.Signed, Performing: s.Performing, ContractYuan: s.ContractYuan, FundsYuan: s.FundsYuan,
 		StartDue: s.StartDue, Started: s.Started, StartOverdue: s.StartOverdue, ProduceDue: s.ProduceDue, Produced: s.Produced,
 		ProduceOverdue: s.ProduceOverdue, PerformRate: rateOf(s.PerformRate()), FundsRate: cappedOf(s.FundsRate()),
-		FundsRateRaw: rateOf(s.FundsRate()), StartRate: rateOf(s.StartRate()), ProduceRate: rateOf(s.ProduceRate())}
+		FundsRateRaw: rateOf(s.FundsRate()), StartRate: rateOf(s.StartRate()), ProduceRate: rateOf(s.ProduceRate()),
+		Scheduled: s.Scheduled, ScheduleDueYuan: s.ScheduleDue, ScheduleFundsYuan: s.ScheduleFunds, ScheduleRate: cappedOf(s.ScheduleRate()),
+		ScheduleRateRaw: rateOf(s.ScheduleRate()), FundsLagging: s.FundsLagging}
 }
 
-// PerformanceReportJSON turns a store report into its JSON.
-func PerformanceReportJSON(rep *store.PerformanceReport) PerformanceJSON {
+// PerformanceReportJSON turns a store report into its JSON; lagging keeps
+// only the projects behind their funds schedule in the project list (the
+// summaries stay whole).
+func PerformanceReportJSON(rep *store.PerformanceReport, lagging bool) PerformanceJSON {
 	out := PerformanceJSON{AsOf: rep.AsOf, Total: performanceSummaryJSON(rep.Total), ByIndustry: []PerformanceGroupJSON{},
 		BySponsor: []PerformanceGroupJSON{}, Projects: []ProjectPerformanceJSON{}}
 	for _, g := range rep.ByIndustry {
@@ -123,31 +148,47 @@ func PerformanceReportJSON(rep *store.PerformanceReport) PerformanceJSON {
 		out.BySponsor = append(out.BySponsor, PerformanceGroupJSON{SponsorID: &id, SponsorName: g.Name, PerformanceSummaryJSON: performanceSummaryJSON(g.PerformanceSummary)})
 	}
 	for _, p := range rep.Projects {
+		if lagging && !p.Schedule.Lagging {
+			continue
+		}
+		sc := p.Schedule
 		out.Projects = append(out.Projects, ProjectPerformanceJSON{ID: p.ID, ZoneID: p.ZoneID, Code: p.Code, Name: p.Name, Industry: p.Industry,
 			SponsorID: p.SponsorID, SponsorName: p.SponsorName, Stage: string(p.Stage), Status: string(p.Status), SignedOn: p.SignedOn,
 			ContractYuan: p.ContractYuan, FundsYuan: p.FundsYuan, FundsRate: cappedOf(p.Funds), FundsRateRaw: rateOf(p.Funds),
 			FundsDue: p.FundsDue, FundsOnTrack: p.FundsOnTrack, PromisedStart: p.PromisedStart, StartedOn: p.StartedOn,
 			Start: milestoneOf(p.Start), PromisedProduce: p.PromisedProduce, ProducedOn: p.ProducedOn, Produce: milestoneOf(p.Produce),
-			Performing: p.Performing})
+			Performing: p.Performing, HasSchedule: sc.HasSchedule(), ScheduleDueYuan: sc.DueYuan, ScheduleShortfallYuan: sc.ShortfallYuan,
+			ScheduleRate: cappedOf(sc.Rate), ScheduleRateRaw: rateOf(sc.Rate), NextDueOn: sc.NextDueOn, NextAmountYuan: sc.NextYuan,
+			FundsLagging: sc.Lagging, LaggingSince: sc.OverdueSince})
 	}
 	return out
 }
 
 // projectPerformance answers the report as of today, or as of the day in
-// ?as_of=YYYY-MM-DD.
+// ?as_of=YYYY-MM-DD; ?funds_lag=1 lists only the projects behind their
+// funds schedule.
 func (a *API) projectPerformance(w http.ResponseWriter, r *http.Request) error {
 	asOf := a.staffToday()
-	if v := strings.TrimSpace(r.URL.Query().Get("as_of")); v != "" {
+	q := r.URL.Query()
+	if v := strings.TrimSpace(q.Get("as_of")); v != "" {
 		d, err := xinlu.ParseDate(v)
 		if err != nil {
 			return xinlu.Invalid("as_of", "error.date_format")
 		}
 		asOf = d
 	}
+	var lagging bool
+	switch q.Get("funds_lag") {
+	case "", "0":
+	case "1":
+		lagging = true
+	default:
+		return xinlu.Invalid("funds_lag", "error.invalid_choice")
+	}
 	rep, err := a.store.Performance(r.Context(), projectZone(user(r)), asOf)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, PerformanceReportJSON(rep))
+	writeJSON(w, http.StatusOK, PerformanceReportJSON(rep, lagging))
 	return nil
 }

@@ -93,3 +93,86 @@ func TestPerformanceAPI(t *testing.T) {
 		t.Fatalf("admin: %d %s", status, body)
 	}
 }
+
+func TestPerformanceAPIScheduleRate(t *testing.T) {
+	e := newTeamParkEnv(t)
+	ctx := context.Background()
+	e.user(e.zone.ID, "sponsor", xinlu.RoleSponsor, 0)
+	e.user(e.zone.ID, "agent", xinlu.RoleAgent, 0)
+	sponsor, err := e.st.UserByUsername(ctx, "sponsor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	agent, err := e.st.UserByUsername(ctx, "agent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sign := func(name string, contract, funds int64, items ...xinlu.Instalment) *store.ProjectRecord {
+		t.Helper()
+		p := &store.ProjectRecord{}
+		p.ZoneID, p.Name, p.Company, p.Industry, p.Stage = e.zone.ID, name, name+"公司", "materials", xinlu.StagePromotion
+		if err := e.st.CreateProject(ctx, xinlu.SystemActor(e.zone.ID), p); err != nil {
+			t.Fatal(err)
+		}
+		p, err := e.st.StepProject(ctx, xinlu.ActorOf(sponsor, "127.0.0.1"), sponsor, p.ID, p.Version, xinlu.ProjectSign, store.StepInput{
+			Signing: &xinlu.Signing{SignedOn: cstDay(e.st, -100), ContractYuan: contract, PromisedStart: "2099-01-01", PromisedProduce: "2099-06-01", Instalments: items}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if funds > 0 {
+			if err := e.st.RecordFunds(ctx, xinlu.ActorOf(agent, "127.0.0.1"), agent, p.ID, store.Funds{OnDate: cstDay(e.st, -1), Yuan: funds}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return p
+	}
+	// Behind: 1,000,000 due, 250,000 in. Ahead: 500,000 due, 1,000,000 in. Nothing due yet. No schedule.
+	sign("滞后", 2_000_000, 250_000, xinlu.Instalment{DueOn: cstDay(e.st, -50), Yuan: 1_000_000}, xinlu.Instalment{DueOn: cstDay(e.st, 50), Yuan: 1_000_000})
+	sign("超额", 2_000_000, 1_000_000, xinlu.Instalment{DueOn: cstDay(e.st, -50), Yuan: 500_000})
+	sign("未到期", 2_000_000, 0, xinlu.Instalment{DueOn: cstDay(e.st, 50), Yuan: 500_000})
+	sign("无计划", 2_000_000, 0)
+
+	member := e.login("member")
+	status, body := e.call(member, "GET", "/projects/performance", "")
+	var got api.PerformanceJSON
+	if status != 200 || json.Unmarshal([]byte(body), &got) != nil {
+		t.Fatalf("performance: %d %s", status, body)
+	}
+	tot := got.Total
+	if tot.Scheduled != 3 || tot.ScheduleDueYuan != 1_500_000 || tot.ScheduleFundsYuan != 1_250_000 || tot.FundsLagging != 1 ||
+		*tot.ScheduleRate != 1_250_000.0/1_500_000 || *tot.ScheduleRateRaw != *tot.ScheduleRate {
+		t.Fatalf("total: %s", body)
+	}
+	if len(got.ByIndustry) != 1 || *got.ByIndustry[0].ScheduleRate != *tot.ScheduleRate || len(got.BySponsor) != 1 || got.BySponsor[0].FundsLagging != 1 {
+		t.Fatalf("groups: %s", body)
+	}
+	for _, p := range got.Projects {
+		switch p.Name {
+		case "滞后":
+			if !p.FundsLagging || p.LaggingSince != cstDay(e.st, -50) || p.ScheduleShortfallYuan != 750_000 || *p.ScheduleRate != 0.25 ||
+				p.NextDueOn != cstDay(e.st, 50) || p.NextAmountYuan != 1_000_000 {
+				t.Fatalf("滞后 %+v", p)
+			}
+		case "超额":
+			if p.FundsLagging || *p.ScheduleRate != 1 || *p.ScheduleRateRaw != 2 {
+				t.Fatalf("超额 %+v", p)
+			}
+		case "未到期", "无计划":
+			if p.ScheduleRate != nil || p.ScheduleRateRaw != nil || p.FundsLagging || p.HasSchedule != (p.Name == "未到期") {
+				t.Fatalf("%s %+v", p.Name, p)
+			}
+		}
+	}
+	if !strings.Contains(body, `"schedule_rate":null`) {
+		t.Fatalf("no null rate: %s", body)
+	}
+	// ?funds_lag=1 lists the lagging project only; the summaries stay whole.
+	status, body = e.call(member, "GET", "/projects/performance?funds_lag=1", "")
+	got = api.PerformanceJSON{}
+	if status != 200 || json.Unmarshal([]byte(body), &got) != nil || len(got.Projects) != 1 || got.Projects[0].Name != "滞后" || got.Total.Signed != 4 {
+		t.Fatalf("funds_lag: %d %s", status, body)
+	}
+	if status, body := e.call(member, "GET", "/projects/performance?funds_lag=yes", ""); status != 422 || !strings.Contains(body, `"field":"funds_lag"`) {
+		t.Fatalf("bad funds_lag: %d %s", status, body)
+	}
+}

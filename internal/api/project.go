@@ -71,6 +71,10 @@ type ProjectJSON struct {
 	UpdatedAt       time.Time `json:"updated_at"`
 	ApprovalsURL    string    `json:"approvals_url"`
 	ContractPercent *float64  `json:"funds_rate,omitempty"` // funds in place ÷ contracted
+	// FundsTracking is the funds in place against the funds schedule as of
+	// today: on a signed project's own reads (GET /projects/{id}, a step's
+	// answer), not in the list.
+	FundsTracking *FundsTrackingJSON `json:"funds_tracking,omitempty"`
 }
 
 // PlanJSON is the project plan.
@@ -91,13 +95,82 @@ type PlanJSON struct {
 	ProposedParkID int64    `json:"proposed_park_id"`
 }
 
-// SignJSON is the signed agreement.
+// SignJSON is the signed agreement. FundsScheduleItems is the structured
+// funds schedule (资金到位计划), by due date; FundsSchedule the free-text note
+// (the whole schedule of projects signed before it was structured). A
+// project's reads carry the items on its own reads only, as FundsTracking.
 type SignJSON struct {
-	SignedOn        string `json:"signed_on"`
-	ContractYuan    int64  `json:"contract_yuan"`
-	PromisedStart   string `json:"promised_start"`
-	PromisedProduce string `json:"promised_produce"`
-	FundsSchedule   string `json:"funds_schedule"`
+	SignedOn           string           `json:"signed_on"`
+	ContractYuan       int64            `json:"contract_yuan"`
+	PromisedStart      string           `json:"promised_start"`
+	PromisedProduce    string           `json:"promised_produce"`
+	FundsSchedule      string           `json:"funds_schedule"`
+	FundsScheduleItems []InstalmentJSON `json:"funds_schedule_items,omitempty"`
+}
+
+// InstalmentJSON is one instalment of a funds schedule.
+type InstalmentJSON struct {
+	DueOn      string `json:"due_on"`
+	AmountYuan int64  `json:"amount_yuan"`
+	Note       string `json:"note"`
+}
+
+// FundsTrackingJSON is a signed project's funds in place against its funds
+// schedule as of a day (xinlu.TrackSchedule). schedule_rate is capped at 1,
+// schedule_rate_raw is not; both are null when nothing is due yet (or there
+// is no schedule).
+type FundsTrackingJSON struct {
+	AsOf            string                `json:"as_of"`
+	HasSchedule     bool                  `json:"has_schedule"`
+	ScheduledYuan   int64                 `json:"scheduled_yuan"`
+	DueYuan         int64                 `json:"due_yuan"`
+	FundsYuan       int64                 `json:"funds_yuan"`
+	ShortfallYuan   int64                 `json:"shortfall_yuan"`
+	ScheduleRate    *float64              `json:"schedule_rate"`
+	ScheduleRateRaw *float64              `json:"schedule_rate_raw"`
+	NextDueOn       string                `json:"next_due_on,omitempty"`
+	NextAmountYuan  int64                 `json:"next_amount_yuan,omitempty"`
+	Lagging         bool                  `json:"lagging"`
+	OverdueSince    string                `json:"overdue_since,omitempty"`
+	Items           []InstalmentTrackJSON `json:"items"`
+}
+
+// InstalmentTrackJSON is one instalment with what the funds in place cover.
+type InstalmentTrackJSON struct {
+	InstalmentJSON
+	CoveredYuan int64  `json:"covered_yuan"`
+	State       string `json:"state"` // paid, pending, due, overdue
+}
+
+func fundsTrackingJSON(t xinlu.ScheduleTrack, asOf time.Time) *FundsTrackingJSON {
+	out := &FundsTrackingJSON{AsOf: asOf.Format(xinlu.DateLayout), HasSchedule: t.HasSchedule(), ScheduledYuan: t.ScheduledYuan,
+		DueYuan: t.DueYuan, FundsYuan: t.FundsYuan, ShortfallYuan: t.ShortfallYuan, ScheduleRate: cappedOf(t.Rate),
+		ScheduleRateRaw: rateOf(t.Rate), NextDueOn: t.NextDueOn, NextAmountYuan: t.NextYuan, Lagging: t.Lagging,
+		OverdueSince: t.OverdueSince, Items: make([]InstalmentTrackJSON, len(t.Items))}
+	for i, it := range t.Items {
+		out.Items[i] = InstalmentTrackJSON{InstalmentJSON: InstalmentJSON{DueOn: it.DueOn, AmountYuan: it.Yuan, Note: it.Note},
+			CoveredYuan: it.CoveredYuan, State: string(it.State)}
+	}
+	return out
+}
+
+// projectDetailJSON is a project on its own: with its funds schedule and
+// the tracking as of today when it is signed.
+func (a *API) projectDetailJSON(ctx context.Context, p *store.ProjectRecord) (ProjectJSON, error) {
+	out := projectJSON(p)
+	if p.Signing.SignedOn == "" {
+		return out, nil
+	}
+	today := a.staffToday()
+	t, err := a.store.FundsTracking(ctx, p, today)
+	if err != nil {
+		return out, err
+	}
+	out.FundsTracking = fundsTrackingJSON(t, today)
+	for _, it := range t.Items {
+		out.Signing.FundsScheduleItems = append(out.Signing.FundsScheduleItems, InstalmentJSON{DueOn: it.DueOn, AmountYuan: it.Yuan, Note: it.Note})
+	}
+	return out, nil
 }
 
 func projectJSON(p *store.ProjectRecord) ProjectJSON {
@@ -272,7 +345,11 @@ func (a *API) getProject(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, projectJSON(p))
+	out, err := a.projectDetailJSON(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -330,6 +407,9 @@ func (a *API) stepProject(w http.ResponseWriter, r *http.Request) error {
 		if sg := in.Signing; sg != nil {
 			step.Signing = &xinlu.Signing{SignedOn: sg.SignedOn, ContractYuan: sg.ContractYuan, PromisedStart: sg.PromisedStart,
 				PromisedProduce: sg.PromisedProduce, FundsSchedule: strings.TrimSpace(sg.FundsSchedule)}
+			for _, it := range sg.FundsScheduleItems {
+				step.Signing.Instalments = append(step.Signing.Instalments, xinlu.Instalment{DueOn: it.DueOn, Yuan: it.AmountYuan, Note: it.Note})
+			}
 		}
 		_, err = a.store.StepProject(ctx, act, u, id, v, xinlu.ProjectAction(action), step)
 	}
@@ -340,7 +420,11 @@ func (a *API) stepProject(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, projectJSON(p))
+	out, err := a.projectDetailJSON(ctx, p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -206,5 +207,85 @@ func TestProjectExportAPI(t *testing.T) {
 	}
 	if err := json.Unmarshal(d.Paths["/projects/export.xlsx"]["get"], &op); err != nil || op.Responses["200"].Content[xlsx.ContentType] == nil {
 		t.Fatal("GET /projects/export.xlsx is not described as a workbook")
+	}
+}
+
+// scheduleError decodes the API error envelope: field and message.
+func scheduleError(t *testing.T, body string) (field, message string) {
+	t.Helper()
+	var e struct {
+		Error struct{ Field, Message string }
+	}
+	if err := json.Unmarshal([]byte(body), &e); err != nil {
+		t.Fatalf("not an error envelope: %s", body)
+	}
+	return e.Error.Field, e.Error.Message
+}
+
+// cstDay is the API's today (Asia/Shanghai) moved by days, as YYYY-MM-DD.
+func cstDay(st *store.Store, days int) string {
+	y, m, d := st.Now().In(time.FixedZone("CST", 8*3600)).Date()
+	return time.Date(y, m, d+days, 0, 0, 0, 0, time.UTC).Format("2006-01-02")
+}
+
+func TestSignWithFundsScheduleAPI(t *testing.T) {
+	e := newTeamParkEnv(t)
+	e.user(e.zone.ID, "sponsor", xinlu.RoleSponsor, 0)
+	e.user(e.zone.ID, "agent", xinlu.RoleAgent, 0)
+	p := &store.ProjectRecord{}
+	p.ZoneID, p.Name, p.Company, p.Industry, p.Stage = e.zone.ID, "新材料项目", "新材料有限公司", "materials", xinlu.StagePromotion
+	if err := e.st.CreateProject(context.Background(), xinlu.SystemActor(e.zone.ID), p); err != nil {
+		t.Fatal(err)
+	}
+	pp := "/projects/" + strconv.FormatInt(p.ID, 10)
+	sponsor, agent, member := e.login("sponsor"), e.login("agent"), e.login("member")
+	sign := func(items string) (int, string) {
+		return e.call(sponsor, "POST", pp+"/sign", `{"version":1,"signing":{"signed_on":"`+cstDay(e.st, -90)+`","contract_yuan":10000000,`+
+			`"promised_start":"2099-01-01","promised_produce":"2099-12-01","funds_schedule":"分两期","funds_schedule_items":`+items+`}}`)
+	}
+	// A bad instalment is refused naming it; nothing is signed.
+	status, body := sign(`[{"due_on":"` + cstDay(e.st, -30) + `","amount_yuan":4000000},{"due_on":"` + cstDay(e.st, 30) + `","amount_yuan":6000001}]`)
+	if field, msg := scheduleError(t, body); status != 422 || field != "funds_schedule_items[1].amount_yuan" || msg != "资金到位计划累计到第 2 笔已超过签约金额" {
+		t.Fatalf("over the contract: %d %s", status, body)
+	}
+	status, body = sign(`[{"due_on":"` + cstDay(e.st, -91) + `","amount_yuan":1}]`)
+	if field, msg := scheduleError(t, body); status != 422 || field != "funds_schedule_items[0].due_on" || !strings.Contains(msg, "第 1 笔") {
+		t.Fatalf("before signing: %d %s", status, body)
+	}
+	if status, body := e.call(member, "GET", pp, ""); status != 200 || !strings.Contains(body, `"stage":"promotion"`) || strings.Contains(body, "funds_tracking") {
+		t.Fatalf("refused signs changed the project: %s", body)
+	}
+	// Signed with two instalments, out of order: answered by date with the tracking.
+	status, body = sign(`[{"due_on":"` + cstDay(e.st, 30) + `","amount_yuan":6000000,"note":"二期"},{"due_on":"` + cstDay(e.st, -30) + `","amount_yuan":4000000,"note":"首期"}]`)
+	var got api.ProjectJSON
+	if status != 200 || json.Unmarshal([]byte(body), &got) != nil {
+		t.Fatalf("sign: %d %s", status, body)
+	}
+	items := got.Signing.FundsScheduleItems
+	if got.Signing.FundsSchedule != "分两期" || len(items) != 2 || items[0].DueOn != cstDay(e.st, -30) || items[0].Note != "首期" || items[1].AmountYuan != 6_000_000 {
+		t.Fatalf("schedule: %s", body)
+	}
+	tr := got.FundsTracking
+	if tr == nil || !tr.HasSchedule || tr.DueYuan != 4_000_000 || tr.FundsYuan != 0 || tr.ShortfallYuan != 4_000_000 || *tr.ScheduleRate != 0 ||
+		!tr.Lagging || tr.OverdueSince != cstDay(e.st, -30) || tr.NextDueOn != cstDay(e.st, 30) || tr.NextAmountYuan != 6_000_000 ||
+		len(tr.Items) != 2 || tr.Items[0].State != "overdue" || tr.Items[1].State != "pending" {
+		t.Fatalf("tracking: %s", body)
+	}
+	// Overpaid: capped and raw rates, the next instalment partly covered ahead of time.
+	if status, body := e.call(agent, "POST", pp+"/funds", `{"date":"`+cstDay(e.st, -1)+`","amount_yuan":5000000}`); status != 200 {
+		t.Fatalf("funds: %d %s", status, body)
+	}
+	status, body = e.call(member, "GET", pp, "")
+	got = api.ProjectJSON{}
+	if status != 200 || json.Unmarshal([]byte(body), &got) != nil {
+		t.Fatalf("get: %d %s", status, body)
+	}
+	if tr := got.FundsTracking; tr.Lagging || *tr.ScheduleRate != 1 || *tr.ScheduleRateRaw != 1.25 || tr.ShortfallYuan != 0 ||
+		tr.Items[0].State != "paid" || tr.Items[1].CoveredYuan != 1_000_000 || tr.Items[1].State != "pending" {
+		t.Fatalf("overpaid: %s", body)
+	}
+	// The list leaves the schedule out.
+	if status, body := e.call(member, "GET", "/projects", ""); status != 200 || strings.Contains(body, "funds_tracking") || strings.Contains(body, "funds_schedule_items") {
+		t.Fatalf("list: %d %s", status, body)
 	}
 }

@@ -57,7 +57,7 @@ func (j *jobs) runOnce(ctx context.Context, now time.Time) error {
 		return fmt.Errorf("escalate overdue items: %w", err)
 	}
 	if esc.Notifications > 0 {
-		log.Info("overdue items escalated", "items", esc.Items, "notifications", esc.Notifications)
+		log.Info("overdue items escalated", "items", esc.Items, "notifications", esc.Notifications, "digests", esc.Digests, "told", esc.Told)
 	}
 	missed, err := st.ProposeMissedMilestones(ctx, now.In(shanghai()))
 	if err != nil {

@@ -1,11 +1,14 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"xinlu/internal/xinlu"
@@ -18,7 +21,8 @@ import (
 
 // Notification kinds and subject types.
 const (
-	NotifyOverdue = "overdue"
+	NotifyOverdue = "overdue" // one overdue item
+	NotifyDigest  = "digest"  // the day's new overdue items of one level, counted (每日待办汇总)
 
 	SubjectLead     = "lead"
 	SubjectProject  = "project"
@@ -31,7 +35,7 @@ type Notification struct {
 	ZoneID      int64
 	UserID      int64
 	Kind        string
-	SubjectType string // lead | project
+	SubjectType string // lead | project; none for a digest
 	SubjectID   int64
 	Level       int      // escalation level (1 responsible, 2 sponsor, 3 director)
 	MessageKey  string   // i18n key, formatted with Args
@@ -175,14 +179,29 @@ func (s *Store) MarkAllRead(ctx context.Context, userID int64) (int, error) {
 //     sponsor); level 3 every director.
 //
 // People are users of the zone, not disabled, found through users.member_id
-// for a member (agent, sponsor) and through user_roles for a role. The
-// dedupe key holds the due date, so that an item whose deadline moves and
-// runs out again is escalated again.
+// for a member (agent, sponsor) and through user_roles for a role. Each
+// item is told to each of its people once per due date and level, so that
+// an item whose deadline moves and runs out again is escalated again; what
+// was told is kept in overdue_told.
+//
+// The daily digest (每日待办汇总): a user who has more than DigestThreshold
+// new items at one level on one day gets one notification of kind
+// "digest" counting them ("您有 N 项逾期事项：线索甄别 a 项、…"), whose page
+// lists them, instead of one notification each; with fewer, each item is
+// its own notification as before. A digest is written once per user, level
+// and day: once a user has the day's digest of a level, items new later
+// that day wait for the next day's run.
+
+// DigestThreshold is how many new overdue items of one level a user is told
+// of one by one in a day; more make one digest.
+const DigestThreshold = 20
 
 // EscalationResult counts what one run did.
 type EscalationResult struct {
 	Items         int // red items looked at
-	Notifications int // notifications written (new ones only)
+	Notifications int // notifications written (new ones only), digests included
+	Digests       int // of which daily digests
+	Told          int // items told of, per user and level, one by one or in a digest
 }
 
 // overdueItem is one red item and the members responsible at each level.
@@ -271,15 +290,100 @@ func (zr *zoneRecipients) recipients(it *overdueItem, level xinlu.Escalation) []
 	return nil
 }
 
-// escalateBatch is how many notifications one write transaction inserts,
-// so that a large backlog never holds the writer for long.
-const escalateBatch = 500
+// Batch sizes: notifications and told rows are written in multi-row
+// INSERTs, in transactions of at most escalateBatch and toldBatch rows, so
+// that a large backlog never holds the writer for long; red items are read
+// overdueChunk at a time with what was told of them.
+const (
+	escalateBatch = 500  // item notifications per transaction
+	toldBatch     = 5000 // told rows per transaction
+	overdueChunk  = 500  // red items whose told rows are read in one query
+)
+
+// itemTypes numbers the item types for the compact itemRef.
+var itemTypes = [...]string{SubjectLead, SubjectProject, SubjectApproval}
+
+func itemTypeIndex(t string) uint8 {
+	for i, v := range itemTypes {
+		if v == t {
+			return uint8(i)
+		}
+	}
+	return 0
+}
+
+// itemRef is a red item in a user's new items: small, because on the first
+// run over a large backlog every red item is new to every one of its people.
+type itemRef struct {
+	id  int64
+	due uint32 // YYYYMMDD
+	typ uint8  // index in itemTypes
+}
+
+func packDate(d string) uint32 {
+	if len(d) != 10 {
+		return 0
+	}
+	var n uint32
+	for i := 0; i < len(d); i++ {
+		if c := d[i]; c >= '0' && c <= '9' {
+			n = n*10 + uint32(c-'0')
+		}
+	}
+	return n
+}
+
+func (r itemRef) dueString() string {
+	d := r.due
+	b := []byte("0000-00-00")
+	for _, i := range [...]int{9, 8, 6, 5, 3, 2, 1, 0} {
+		b[i] = byte('0' + d%10)
+		d /= 10
+	}
+	return string(b)
+}
+
+// escGroup is what is new for one user at one level in one run: the items,
+// and their notifications while they are few enough to be sent one by one.
+type escGroup struct {
+	user   int64
+	level  xinlu.Escalation
+	refs   []itemRef
+	notes  []*Notification // parallel to refs while len(refs) <= DigestThreshold
+	counts [len(itemTypes)]int
+}
+
+func (g *escGroup) add(ref itemRef, note func() *Notification) {
+	g.refs = append(g.refs, ref)
+	g.counts[ref.typ]++
+	switch {
+	case len(g.refs) <= DigestThreshold:
+		g.notes = append(g.notes, note())
+	case g.notes != nil:
+		g.notes = nil // a digest
+	}
+}
+
+type groupKey struct {
+	user  int64
+	level xinlu.Escalation
+}
+
+type toldKey struct {
+	user  int64
+	level int
+	id    int64
+	due   string
+}
 
 // EscalateOverdue finds every red item of every zone on today (a date; its
-// clock time is ignored) and notifies the people of each escalation level
-// it has reached, each once per item, due date and level. What was told
-// before is read first, from each recipient's own keys, so that an hourly
-// run over a large backlog writes only what is new, in short transactions.
+// clock time is ignored) and tells the people of each escalation level it
+// has reached, each once per item, due date and level: one notification an
+// item, or one digest a user and level when the day brings more than
+// DigestThreshold new ones. Each zone's red items are read as a stream, a
+// chunk at a time with what was told of them; only the new ones are kept,
+// compactly, until the zone's notifications are written in multi-row
+// INSERTs and short transactions.
 func (s *Store) EscalateOverdue(ctx context.Context, today time.Time) (EscalationResult, error) {
 	var res EscalationResult
 	zones, err := s.Zones(ctx)
@@ -288,90 +392,100 @@ func (s *Store) EscalateOverdue(ctx context.Context, today time.Time) (Escalatio
 	}
 	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	for _, z := range zones {
-		cal, err := s.zoneCalendar(ctx, z.ID)
-		if err != nil {
+		if err := s.escalateZone(ctx, z.ID, day, &res); err != nil {
 			return res, err
-		}
-		items, err := s.overdueItems(ctx, z.ID, day.Format(xinlu.DateLayout))
-		if err != nil {
-			return res, err
-		}
-		if len(items) == 0 {
-			continue
-		}
-		zr, err := s.zoneRecipients(ctx, z.ID)
-		if err != nil {
-			return res, err
-		}
-		told := map[int64]map[string]bool{} // user → overdue keys already written
-		toldTo := func(uid int64) (map[string]bool, error) {
-			if m, ok := told[uid]; ok {
-				return m, nil
-			}
-			m, err := s.overdueKeys(ctx, uid)
-			told[uid] = m
-			return m, err
-		}
-		var pending []*Notification
-		for i := range items {
-			it := &items[i]
-			top := xinlu.EscalationFor(cal, it.due, day)
-			if top == xinlu.EscalateNone {
-				continue
-			}
-			res.Items++
-			late := strconv.Itoa(cal.WorkdaysBetween(mustDate(it.due), day))
-			for level := xinlu.EscalateResponsible; level <= top; level++ {
-				key := fmt.Sprintf("overdue:%s:%d:%s:level%d", it.subjectType, it.id, it.due, level)
-				for _, uid := range zr.recipients(it, level) {
-					keys, err := toldTo(uid)
-					if err != nil {
-						return res, err
-					}
-					if keys[key] {
-						continue
-					}
-					keys[key] = true // a recipient named twice at a level is told once
-					pending = append(pending, &Notification{ZoneID: z.ID, UserID: uid, Kind: NotifyOverdue, SubjectType: it.linkType,
-						SubjectID: it.linkID, Level: int(level), MessageKey: it.messageKey,
-						Args: append(append([]string{}, it.args...), late, it.due), DedupeKey: key})
-				}
-			}
-		}
-		for len(pending) > 0 {
-			batch := pending[:min(escalateBatch, len(pending))]
-			pending = pending[len(batch):]
-			err := s.inTx(ctx, func(tx *Tx) error {
-				for _, n := range batch {
-					created, err := tx.notify(ctx, n)
-					if err != nil {
-						return err
-					}
-					if created {
-						res.Notifications++
-					}
-				}
-				return nil
-			})
-			if err != nil {
-				return res, err
-			}
 		}
 	}
 	return res, nil
 }
 
-// overdueKeys reads the dedupe keys of a user's overdue notifications.
-func (s *Store) overdueKeys(ctx context.Context, userID int64) (map[string]bool, error) {
-	rows, err := s.query(ctx, `SELECT dedupe_key FROM notifications WHERE user_id = ? AND kind = ?`, userID, NotifyOverdue)
+func (s *Store) escalateZone(ctx context.Context, zoneID int64, day time.Time, res *EscalationResult) error {
+	cal, err := s.zoneCalendar(ctx, zoneID)
+	if err != nil {
+		return err
+	}
+	var zr *zoneRecipients
+	type dueState struct {
+		top  xinlu.Escalation
+		late string
+	}
+	dues := map[string]dueState{} // EscalationFor per due date, computed once
+	groups := map[groupKey]*escGroup{}
+	err = s.eachOverdueChunk(ctx, zoneID, day.Format(xinlu.DateLayout), func(items []overdueItem) error {
+		if zr == nil { // read once the zone has a red item
+			r, err := s.zoneRecipients(ctx, zoneID)
+			if err != nil {
+				return err
+			}
+			zr = r
+		}
+		told, err := s.toldOf(ctx, items)
+		if err != nil {
+			return err
+		}
+		for i := range items {
+			it := &items[i]
+			ds, ok := dues[it.due]
+			if !ok {
+				ds.top = xinlu.EscalationFor(cal, it.due, day)
+				if ds.top != xinlu.EscalateNone {
+					ds.late = strconv.Itoa(cal.WorkdaysBetween(mustDate(it.due), day))
+				}
+				dues[it.due] = ds
+			}
+			if ds.top == xinlu.EscalateNone {
+				continue
+			}
+			res.Items++
+			ref := itemRef{id: it.id, due: packDate(it.due), typ: itemTypeIndex(it.subjectType)}
+			for level := xinlu.EscalateResponsible; level <= ds.top; level++ {
+				uids := zr.recipients(it, level)
+				for j, uid := range uids {
+					if slices.Contains(uids[:j], uid) || told[toldKey{uid, int(level), it.id, it.due}] {
+						continue // a recipient named twice at a level is told once
+					}
+					k := groupKey{uid, level}
+					g := groups[k]
+					if g == nil {
+						g = &escGroup{user: uid, level: level}
+						groups[k] = g
+					}
+					g.add(ref, func() *Notification {
+						return &Notification{ZoneID: zoneID, UserID: uid, Kind: NotifyOverdue, SubjectType: it.linkType,
+							SubjectID: it.linkID, Level: int(level), MessageKey: it.messageKey,
+							Args:      append(append([]string{}, it.args...), ds.late, it.due),
+							DedupeKey: fmt.Sprintf("overdue:%s:%d:%s:level%d", it.subjectType, it.id, it.due, level)}
+					})
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil || len(groups) == 0 {
+		return err
+	}
+	return s.writeEscalations(ctx, zoneID, day, groups, res)
+}
+
+// toldOf reads what was told of a chunk of items of one type, keyed by
+// user, level, item and due date.
+func (s *Store) toldOf(ctx context.Context, items []overdueItem) (map[toldKey]bool, error) {
+	// The list is padded to a fixed length, so that one prepared statement serves every chunk.
+	args := make([]any, 0, overdueChunk+1)
+	args = append(args, items[0].subjectType)
+	for i := range overdueChunk {
+		args = append(args, items[min(i, len(items)-1)].id)
+	}
+	rows, err := s.query(ctx, `SELECT user_id, level, item_id, due FROM overdue_told WHERE item_type = ? AND item_id IN (`+
+		strings.TrimSuffix(strings.Repeat("?,", overdueChunk), ",")+`)`, args...)
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}
 	defer rows.Close()
-	out := map[string]bool{}
+	out := map[toldKey]bool{}
 	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
+		var k toldKey
+		if err := rows.Scan(&k.user, &k.level, &k.id, &k.due); err != nil {
 			return nil, xinlu.Internal(err)
 		}
 		out[k] = true
@@ -379,16 +493,254 @@ func (s *Store) overdueKeys(ctx context.Context, userID int64) (map[string]bool,
 	return out, s.translate(rows.Err())
 }
 
+// writeEscalations writes a zone's new notifications: a digest for each
+// user and level with more than DigestThreshold new items, the items' own
+// notifications for the others, and what each told.
+func (s *Store) writeEscalations(ctx context.Context, zoneID int64, day time.Time, groups map[groupKey]*escGroup, res *EscalationResult) error {
+	keys := make([]groupKey, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b groupKey) int {
+		if a.user != b.user {
+			return cmp.Compare(a.user, b.user)
+		}
+		return cmp.Compare(a.level, b.level)
+	})
+	date := day.Format(xinlu.DateLayout)
+	digested, err := s.digestsOn(ctx, zoneID, date)
+	if err != nil {
+		return err
+	}
+	var notes []*Notification
+	var noteRefs []itemRef
+	var digests []*escGroup
+	for _, k := range keys {
+		g := groups[k]
+		if digested[k] {
+			continue // told today in a digest: what is new since waits for tomorrow
+		}
+		if len(g.refs) > DigestThreshold {
+			digests = append(digests, g)
+			continue
+		}
+		notes = append(notes, g.notes...)
+		noteRefs = append(noteRefs, g.refs...)
+	}
+	// Item notifications, with their told rows, a batch per transaction.
+	for start := 0; start < len(notes); start += escalateBatch {
+		end := min(start+escalateBatch, len(notes))
+		err := s.inTx(ctx, func(tx *Tx) error {
+			created, err := tx.insertNotifications(ctx, notes[start:end])
+			if err != nil {
+				return err
+			}
+			rows := make([][]any, 0, len(created))
+			for i, n := range notes[start:end] {
+				if created[i] {
+					r := noteRefs[start+i]
+					rows = append(rows, []any{n.ID, n.UserID, n.Level, itemTypes[r.typ], r.id, r.dueString()})
+				}
+			}
+			if err := tx.insertTold(ctx, rows); err != nil {
+				return err
+			}
+			res.Notifications += len(rows)
+			res.Told += len(rows)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	// Digests: the notification and its first told rows in one transaction,
+	// the rest in more, in the order of the digest's page and of the told
+	// index, the cheapest to insert.
+	for _, g := range digests {
+		slices.SortFunc(g.refs, func(a, b itemRef) int {
+			return cmp.Or(cmp.Compare(itemTypes[a.typ], itemTypes[b.typ]), cmp.Compare(a.id, b.id))
+		})
+		n := &Notification{ZoneID: zoneID, UserID: g.user, Kind: NotifyDigest, Level: int(g.level), MessageKey: "notifications.msg.digest",
+			Args:      []string{strconv.Itoa(len(g.refs)), strconv.Itoa(g.counts[0]), strconv.Itoa(g.counts[1]), strconv.Itoa(g.counts[2]), date},
+			DedupeKey: digestKey(date, g.level)}
+		for start := 0; start < len(g.refs); start += toldBatch {
+			end := min(start+toldBatch, len(g.refs))
+			skip := false
+			err := s.inTx(ctx, func(tx *Tx) error {
+				if start == 0 {
+					created, err := tx.notify(ctx, n)
+					if err != nil || !created {
+						skip = true // written meanwhile by another run
+						return err
+					}
+					res.Notifications++
+					res.Digests++
+				}
+				rows := make([][]any, 0, end-start)
+				for _, r := range g.refs[start:end] {
+					rows = append(rows, []any{n.ID, g.user, int(g.level), itemTypes[r.typ], r.id, r.dueString()})
+				}
+				res.Told += len(rows)
+				return tx.insertTold(ctx, rows)
+			})
+			if err != nil {
+				return err
+			}
+			if skip {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+func digestKey(date string, level xinlu.Escalation) string {
+	return fmt.Sprintf("digest:%s:level%d", date, level)
+}
+
+// digestsOn says which users of a zone have their digest of a level on date.
+func (s *Store) digestsOn(ctx context.Context, zoneID int64, date string) (map[groupKey]bool, error) {
+	rows, err := s.query(ctx, `SELECT user_id, level FROM notifications
+		WHERE kind = 'digest' AND dedupe_key IN (?, ?, ?) AND zone_id = ?`,
+		digestKey(date, xinlu.EscalateResponsible), digestKey(date, xinlu.EscalateSponsor), digestKey(date, xinlu.EscalateDirector), zoneID)
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	defer rows.Close()
+	out := map[groupKey]bool{}
+	for rows.Next() {
+		var k groupKey
+		if err := rows.Scan(&k.user, &k.level); err != nil {
+			return nil, xinlu.Internal(err)
+		}
+		out[k] = true
+	}
+	return out, s.translate(rows.Err())
+}
+
+// insertNotifications writes notifications in multi-row INSERTs, leaving
+// out those whose user already has the dedupe key; it sets the new ones'
+// IDs and says which were new.
+func (tx *Tx) insertNotifications(ctx context.Context, ns []*Notification) ([]bool, error) {
+	created := make([]bool, len(ns))
+	if len(ns) == 0 {
+		return created, nil
+	}
+	now := tx.s.Now()
+	type key struct {
+		user  int64
+		dedup string
+	}
+	index := make(map[key]int, len(ns))
+	rows := make([][]any, len(ns))
+	for i, n := range ns {
+		if n.Args == nil {
+			n.Args = []string{}
+		}
+		args, err := json.Marshal(n.Args)
+		if err != nil {
+			return nil, xinlu.Internal(err)
+		}
+		n.CreatedAt = now
+		index[key{n.UserID, n.DedupeKey}] = i
+		rows[i] = []any{n.ZoneID, n.UserID, n.Kind, n.SubjectType, n.SubjectID, n.Level, n.MessageKey, string(args), n.CreatedAt, n.DedupeKey}
+	}
+	err := tx.insertMany(ctx, "notifications", []string{"zone_id", "user_id", "kind", "subject_type", "subject_id", "level", "message_key",
+		"args", "created_at", "dedupe_key"}, rows, " ON CONFLICT (user_id, dedupe_key) DO NOTHING RETURNING id, user_id, dedupe_key",
+		func(rs *sql.Rows) error {
+			var id int64
+			var k key
+			if err := rs.Scan(&id, &k.user, &k.dedup); err != nil {
+				return err
+			}
+			if i, ok := index[k]; ok {
+				ns[i].ID, created[i] = id, true
+			}
+			return nil
+		})
+	return created, err
+}
+
+// insertTold records told items (notification_id, user_id, level,
+// item_type, item_id, due), leaving out any told before.
+func (tx *Tx) insertTold(ctx context.Context, rows [][]any) error {
+	return tx.insertMany(ctx, "overdue_told", []string{"notification_id", "user_id", "level", "item_type", "item_id", "due"}, rows,
+		" ON CONFLICT DO NOTHING", nil)
+}
+
+// insertMany inserts rows in multi-row INSERTs ending in tail (a conflict
+// clause, a RETURNING list whose rows scan reads). The statement of the
+// full-sized INSERTs is prepared once.
+func (tx *Tx) insertMany(ctx context.Context, table string, cols []string, rows [][]any, tail string, scan func(*sql.Rows) error) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	per := min(1000, 30000/len(cols))
+	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
+	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
+	statement := func(n int) string {
+		return tx.s.rebind(head + strings.TrimSuffix(strings.Repeat(one+",", n), ",") + tail)
+	}
+	var full *sql.Stmt
+	if len(rows) >= 2*per {
+		st, err := tx.tx.PrepareContext(ctx, statement(per))
+		if err != nil {
+			return xinlu.Internal(fmt.Errorf("insert into %s: %w", table, err))
+		}
+		defer st.Close()
+		full = st
+	}
+	args := make([]any, 0, per*len(cols))
+	for start := 0; start < len(rows); start += per {
+		end := min(start+per, len(rows))
+		args = args[:0]
+		for _, r := range rows[start:end] {
+			args = append(args, r...)
+		}
+		var rs *sql.Rows
+		var err error
+		switch {
+		case full != nil && end-start == per && scan == nil:
+			_, err = full.ExecContext(ctx, args...)
+		case full != nil && end-start == per:
+			rs, err = full.QueryContext(ctx, args...)
+		case scan == nil:
+			_, err = tx.tx.ExecContext(ctx, statement(end-start), args...)
+		default:
+			rs, err = tx.tx.QueryContext(ctx, statement(end-start), args...)
+		}
+		if err != nil {
+			return xinlu.Internal(fmt.Errorf("insert into %s: %w", table, err))
+		}
+		if rs == nil {
+			continue
+		}
+		for rs.Next() {
+			if err := scan(rs); err != nil {
+				rs.Close()
+				return xinlu.Internal(err)
+			}
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return xinlu.Internal(fmt.Errorf("insert into %s: %w", table, err))
+		}
+	}
+	return nil
+}
+
 func mustDate(s string) time.Time {
 	t, _ := xinlu.ParseDate(s)
 	return t
 }
 
-// overdueItems lists a zone's items whose deadline is before today (all
-// red; EscalationFor then says how far they are escalated).
-func (s *Store) overdueItems(ctx context.Context, zoneID int64, today string) ([]overdueItem, error) {
-	var out []overdueItem
-	collect := func(q string, scan func(rows *sql.Rows) (overdueItem, error), args ...any) error {
+// eachOverdueChunk streams a zone's items whose deadline is before today
+// (all red; EscalationFor then says how far they are escalated) to fn, in
+// chunks of at most overdueChunk items of one type. fn must not keep the
+// slice.
+func (s *Store) eachOverdueChunk(ctx context.Context, zoneID int64, today string, fn func([]overdueItem) error) error {
+	chunk := make([]overdueItem, 0, overdueChunk)
+	stream := func(q string, scan func(rows *sql.Rows) (overdueItem, error), args ...any) error {
 		rows, err := s.query(ctx, q, args...)
 		if err != nil {
 			return xinlu.Internal(err)
@@ -399,11 +751,24 @@ func (s *Store) overdueItems(ctx context.Context, zoneID int64, today string) ([
 			if err != nil {
 				return xinlu.Internal(err)
 			}
-			out = append(out, it)
+			chunk = append(chunk, it)
+			if len(chunk) == overdueChunk {
+				if err := fn(chunk); err != nil {
+					return err
+				}
+				chunk = chunk[:0]
+			}
 		}
-		return s.translate(rows.Err())
+		if err := rows.Err(); err != nil {
+			return s.translate(err)
+		}
+		if len(chunk) > 0 {
+			err = fn(chunk)
+			chunk = chunk[:0]
+		}
+		return err
 	}
-	err := collect(`SELECT a.id, a.project_id, a.name, a.due_on, COALESCE(a.agent_id, 0), COALESCE(p.sponsor_id, 0), p.name
+	err := stream(`SELECT a.id, a.project_id, a.name, a.due_on, COALESCE(a.agent_id, 0), COALESCE(p.sponsor_id, 0), p.name
 		FROM approval_items a JOIN projects p ON p.id = a.project_id
 		WHERE a.zone_id = ? AND a.status IN (?, ?, ?) AND a.due_on <> '' AND a.due_on < ? AND p.status <> ?`,
 		func(rows *sql.Rows) (overdueItem, error) {
@@ -414,9 +779,9 @@ func (s *Store) overdueItems(ctx context.Context, zoneID int64, today string) ([
 			return it, err
 		}, zoneID, ApprovalPreparing, ApprovalSubmitted, ApprovalCorrection, today, string(xinlu.ProjectLost))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	err = collect(`SELECT id, name, stage_due, COALESCE(sponsor_id, 0) FROM projects
+	err = stream(`SELECT id, name, stage_due, COALESCE(sponsor_id, 0) FROM projects
 		WHERE zone_id = ? AND status = ? AND stage_due <> '' AND stage_due < ?`,
 		func(rows *sql.Rows) (overdueItem, error) {
 			it := overdueItem{subjectType: SubjectProject, linkType: SubjectProject, messageKey: "notifications.msg.overdue_project"}
@@ -426,9 +791,9 @@ func (s *Store) overdueItems(ctx context.Context, zoneID int64, today string) ([
 			return it, err
 		}, zoneID, string(xinlu.ProjectActive), today)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	err = collect(`SELECT id, project_name, company, screening_due FROM leads
+	return stream(`SELECT id, project_name, company, screening_due FROM leads
 		WHERE zone_id = ? AND status IN (?, ?, ?) AND screening_due <> '' AND screening_due < ?`,
 		func(rows *sql.Rows) (overdueItem, error) {
 			it := overdueItem{subjectType: SubjectLead, linkType: SubjectLead, messageKey: "notifications.msg.overdue_lead"}
@@ -437,8 +802,109 @@ func (s *Store) overdueItems(ctx context.Context, zoneID int64, today string) ([
 			it.linkID, it.args = it.id, []string{name, company}
 			return it, err
 		}, zoneID, string(xinlu.LeadReported), string(xinlu.LeadScreening), string(xinlu.LeadInfoRequested), today)
+}
+
+// --- a notification's items ---
+
+// ToldItem is one overdue item a notification told of: a digest's many, an
+// item notification's one.
+type ToldItem struct {
+	Type     string // lead | project | approval
+	ID       int64  // of the lead, project or approval item
+	Due      string // the deadline told of
+	Late     int    // working days late on the day it was told
+	Name     string // the lead's project, the project's or the approval item's name
+	Of       string // the lead's company, the approval item's project
+	LinkType string // lead | project: the page to open
+	LinkID   int64
+	Open     bool // still open, on the same deadline
+}
+
+// Notification returns one of the user's notifications; someone else's is
+// not found.
+func (s *Store) Notification(ctx context.Context, userID, id int64) (*Notification, error) {
+	var n Notification
+	var args string
+	err := s.queryRow(ctx, `SELECT id, zone_id, user_id, kind, subject_type, subject_id, level, message_key, args, created_at, read_at, dedupe_key
+		FROM notifications WHERE id = ? AND user_id = ?`, id, userID).Scan(&n.ID, &n.ZoneID, &n.UserID, &n.Kind, &n.SubjectType, &n.SubjectID,
+		&n.Level, &n.MessageKey, &args, &n.CreatedAt, &n.ReadAt, &n.DedupeKey)
 	if err != nil {
-		return nil, err
+		return nil, s.translate(err)
 	}
-	return out, nil
+	if err := json.Unmarshal([]byte(args), &n.Args); err != nil {
+		n.Args = nil
+	}
+	return &n, nil
+}
+
+// Day is the date a notification was written for: a digest's day, or the
+// date (China Standard Time) it was written.
+func (n *Notification) Day() string {
+	if n.Kind == NotifyDigest && len(n.Args) >= 5 {
+		return n.Args[4]
+	}
+	return shanghaiDay(n.CreatedAt).Format(xinlu.DateLayout)
+}
+
+// NotificationItems returns one of the user's notifications with a page of
+// the overdue items it told of, by kind (approval items, leads, projects)
+// and then in the order they were registered, and how many there are in
+// all. The items are read as they are now: Open says whether
+// each is still open on the deadline told of.
+func (s *Store) NotificationItems(ctx context.Context, userID, id int64, page xinlu.Page) (*Notification, []ToldItem, int, error) {
+	n, err := s.Notification(ctx, userID, id)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	var total int
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM overdue_told WHERE notification_id = ?`, id).Scan(&total); err != nil {
+		return nil, nil, 0, xinlu.Internal(err)
+	}
+	if total == 0 {
+		return n, nil, 0, nil
+	}
+	cal, err := s.zoneCalendar(ctx, n.ZoneID)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	day := mustDate(n.Day())
+	p := page.Normalize()
+	rows, err := s.query(ctx, `SELECT t.item_type, t.item_id, t.due,
+			COALESCE(l.project_name, p.name, a.name, ''), COALESCE(l.company, ap.name, ''), COALESCE(a.project_id, 0),
+			COALESCE(l.status, p.status, a.status, ''), COALESCE(l.screening_due, p.stage_due, a.due_on, ''), COALESCE(ap.status, '')
+		FROM overdue_told t
+		LEFT JOIN leads l ON t.item_type = 'lead' AND l.id = t.item_id
+		LEFT JOIN projects p ON t.item_type = 'project' AND p.id = t.item_id
+		LEFT JOIN approval_items a ON t.item_type = 'approval' AND a.id = t.item_id
+		LEFT JOIN projects ap ON ap.id = a.project_id
+		WHERE t.notification_id = ? ORDER BY t.item_type, t.item_id LIMIT ? OFFSET ?`, id, p.PerPage, p.Offset())
+	if err != nil {
+		return nil, nil, 0, xinlu.Internal(err)
+	}
+	defer rows.Close()
+	var out []ToldItem
+	for rows.Next() {
+		var it ToldItem
+		var projectID int64
+		var status, due, projectStatus string
+		if err := rows.Scan(&it.Type, &it.ID, &it.Due, &it.Name, &it.Of, &projectID, &status, &due, &projectStatus); err != nil {
+			return nil, nil, 0, xinlu.Internal(err)
+		}
+		it.Late = cal.WorkdaysBetween(mustDate(it.Due), day)
+		same := due == it.Due
+		switch it.Type {
+		case SubjectLead:
+			it.LinkType, it.LinkID = SubjectLead, it.ID
+			it.Open = same && (status == string(xinlu.LeadReported) || status == string(xinlu.LeadScreening) || status == string(xinlu.LeadInfoRequested))
+		case SubjectProject:
+			it.LinkType, it.LinkID = SubjectProject, it.ID
+			it.Open = same && status == string(xinlu.ProjectActive)
+		case SubjectApproval:
+			it.LinkType, it.LinkID = SubjectProject, projectID
+			it.Open = same && projectStatus != string(xinlu.ProjectLost) &&
+				(status == ApprovalPreparing || status == ApprovalSubmitted || status == ApprovalCorrection)
+		}
+		out = append(out, it)
+	}
+	return n, out, total, s.translate(rows.Err())
 }

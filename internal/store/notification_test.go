@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -227,6 +229,208 @@ func TestNotifyIsIdempotent(t *testing.T) {
 		items, _, err := s.ListNotifications(ctx, store.NotificationFilter{UserID: uid})
 		if err != nil || len(items) != 1 || !slices.Equal(items[0].Args, n.Args) || items[0].ReadAt.Valid {
 			t.Fatalf("items %+v %v", items, err)
+		}
+	})
+}
+
+// bulkLeads loads n open leads reported at at (their screening due five
+// working days later), as the reporter of the notify environment.
+func (e *notifyEnv) bulkLeads(t *testing.T, n int, at time.Time) []*xinlu.Lead {
+	t.Helper()
+	b := &store.BulkBatch{}
+	for i := range n {
+		b.Leads = append(b.Leads, &xinlu.Lead{ReporterID: e.accounts["member"].MemberID, Company: fmt.Sprintf("批量公司%03d", i),
+			ProjectName: fmt.Sprintf("批量项目%03d", i), Industry: "other", Status: xinlu.LeadScreening, ReportedAt: at})
+	}
+	if _, err := e.s.BulkLoad(context.Background(), e.sys, e.zone.ID, b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Leads
+}
+
+// notes lists an account's notifications, newest first.
+func (e *notifyEnv) notes(t *testing.T, name string) []store.Notification {
+	t.Helper()
+	items, _, err := e.s.ListNotifications(context.Background(), store.NotificationFilter{UserID: e.accounts[name].ID, Page: xinlu.Page{PerPage: 100}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return items
+}
+
+// digests lists, per account, "level:args" of its digests, oldest first.
+func (e *notifyEnv) digests(t *testing.T, name string) []string {
+	t.Helper()
+	var out []string
+	for _, n := range slices.Backward(e.notes(t, name)) {
+		if n.Kind == store.NotifyDigest {
+			out = append(out, fmt.Sprintf("%d:%s", n.Level, strings.Join(n.Args, ",")))
+		}
+	}
+	return out
+}
+
+// TestEscalationDigest: more than DigestThreshold new overdue items of one
+// level make one digest per user, level and day, listing its items.
+func TestEscalationDigest(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newNotifyEnv(t, s)
+		// 25 more leads due with the environment's on 30 September.
+		first := e.bulkLeads(t, 25, e.lead.ReportedAt)
+		if first[0].ScreeningDue != "2026-09-30" {
+			t.Fatalf("due %s", first[0].ScreeningDue)
+		}
+		escalate := func(on string) store.EscalationResult {
+			t.Helper()
+			res, err := s.EscalateOverdue(ctx, day(on))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res
+		}
+		want := func(name string, digests ...string) {
+			t.Helper()
+			if got := e.digests(t, name); !slices.Equal(got, digests) {
+				t.Fatalf("%s: digests %v, want %v", name, got, digests)
+			}
+		}
+		// 8 October, level 1: the screener's 26 leads are one digest; the
+		// agent and the sponsor, one item each, are told one by one.
+		res := escalate("2026-10-08")
+		if res != (store.EscalationResult{Items: 28, Notifications: 3, Digests: 1, Told: 28}) {
+			t.Fatalf("8 October: %+v", res)
+		}
+		want("screener", "1:26,26,0,0,2026-10-08")
+		if n := e.notes(t, "screener"); len(n) != 1 || n[0].SubjectType != "" || n[0].DedupeKey != "digest:2026-10-08:level1" {
+			t.Fatalf("screener: %+v", n)
+		}
+		if got := e.levels(t, "agent"); !slices.Equal(got, []string{"approval:1"}) {
+			t.Fatalf("agent %v", got)
+		}
+		if got := e.levels(t, "sponsor"); !slices.Equal(got, []string{"project:1"}) {
+			t.Fatalf("sponsor %v", got)
+		}
+		// The same day again: nothing new.
+		if res := escalate("2026-10-08"); res.Notifications != 0 || res.Told != 0 || res.Items != 28 {
+			t.Fatalf("second run: %+v", res)
+		}
+		// The digest's items, a page at a time, the screener's only.
+		digest := e.notes(t, "screener")[0]
+		scr := e.accounts["screener"].ID
+		n, items, total, err := s.NotificationItems(ctx, scr, digest.ID, xinlu.Page{Page: 3, PerPage: 10})
+		if err != nil || n.ID != digest.ID || total != 26 || len(items) != 6 {
+			t.Fatalf("page 3: %v %d %d", err, total, len(items))
+		}
+		_, items, _, _ = s.NotificationItems(ctx, scr, digest.ID, xinlu.Page{Page: 1, PerPage: 100})
+		ids := map[int64]bool{e.lead.ID: true}
+		for _, l := range first {
+			ids[l.ID] = true
+		}
+		for _, it := range items {
+			if it.Type != store.SubjectLead || !ids[it.ID] || it.LinkType != store.SubjectLead || it.LinkID != it.ID || it.Due != "2026-09-30" ||
+				it.Late != 1 || !it.Open || it.Name == "" || it.Of == "" {
+				t.Fatalf("item %+v", it)
+			}
+			delete(ids, it.ID)
+		}
+		if len(ids) != 0 {
+			t.Fatalf("not listed: %v", ids)
+		}
+		if _, _, _, err := s.NotificationItems(ctx, e.accounts["director"].ID, digest.ID, xinlu.Page{}); xinlu.ErrorCode(err) != xinlu.ENOTFOUND {
+			t.Fatalf("someone else's digest: %v", err)
+		}
+		// An item notification lists its one item, closed once its deadline moves.
+		proj := e.notes(t, "sponsor")[0]
+		if _, items, total, err := s.NotificationItems(ctx, e.accounts["sponsor"].ID, proj.ID, xinlu.Page{}); err != nil || total != 1 ||
+			items[0].Type != store.SubjectProject || items[0].LinkID != e.project.ID || items[0].Name != "铝材项目" || !items[0].Open {
+			t.Fatalf("project item: %+v %v", items, err)
+		}
+		// A lead overdue since 30 September found later the same day waits
+		// for the next day, when it is told on its own (one is below the threshold).
+		late := e.bulkLeads(t, 1, e.lead.ReportedAt)
+		if res := escalate("2026-10-08"); res.Notifications != 0 || res.Items != 29 {
+			t.Fatalf("later the same day: %+v", res)
+		}
+		if res := escalate("2026-10-09"); res.Notifications != 1 || res.Digests != 0 {
+			t.Fatalf("9 October: %+v", res)
+		}
+		if got := e.notes(t, "screener")[0]; got.Kind != store.NotifyOverdue || got.SubjectID != late[0].ID {
+			t.Fatalf("the late lead: %+v", got)
+		}
+		// 22 leads reported on 30 September, due 13 October. On 14 October
+		// they are new to the screener (a new digest), while the first 27
+		// reach level 2: a digest each for the sponsor (with the project and
+		// the approval) and the other leader.
+		e.bulkLeads(t, 22, time.Date(2026, 9, 30, 4, 0, 0, 0, time.UTC))
+		res = escalate("2026-10-14")
+		if res.Digests != 3 || res.Notifications != 3 || res.Told != 22+29+27 {
+			t.Fatalf("14 October: %+v", res)
+		}
+		want("screener", "1:26,26,0,0,2026-10-08", "1:22,22,0,0,2026-10-14")
+		want("sponsor", "2:29,27,1,1,2026-10-14")
+		want("leader", "2:27,27,0,0,2026-10-14")
+		want("director")
+		if got := e.levels(t, "agent"); !slices.Equal(got, []string{"approval:1"}) {
+			t.Fatalf("agent %v", got)
+		}
+		// 21 October: the first ones reach the director, the second batch the leaders.
+		res = escalate("2026-10-21")
+		if res.Digests != 3 || res.Told != 29+22+22 {
+			t.Fatalf("21 October: %+v", res)
+		}
+		want("director", "3:29,27,1,1,2026-10-21")
+		want("sponsor", "2:29,27,1,1,2026-10-14", "2:22,22,0,0,2026-10-21")
+		want("leader", "2:27,27,0,0,2026-10-14", "2:22,22,0,0,2026-10-21")
+		if res := escalate("2026-10-21"); res.Notifications != 0 || res.Told != 0 {
+			t.Fatalf("second run: %+v", res)
+		}
+		// Digests count as unread notifications like the others.
+		if n, err := s.UnreadCount(ctx, e.accounts["sponsor"].ID); err != nil || n != 3 {
+			t.Fatalf("sponsor unread %d %v", n, err)
+		}
+		// The director's digest lists the approval item under its project.
+		dir := e.notes(t, "director")[0]
+		_, items, total, err = s.NotificationItems(ctx, e.accounts["director"].ID, dir.ID, xinlu.Page{PerPage: 100})
+		if err != nil || total != 29 {
+			t.Fatalf("director's items %d %v", total, err)
+		}
+		kinds := map[string]int{}
+		for _, it := range items {
+			kinds[it.Type]++
+			if it.Type == store.SubjectApproval && (it.LinkType != store.SubjectProject || it.LinkID != e.project.ID || it.Name != "立项备案" || it.Of != "铝材项目") {
+				t.Fatalf("approval item %+v", it)
+			}
+			if it.Late != 11 {
+				t.Fatalf("late %+v", it)
+			}
+		}
+		if kinds[store.SubjectLead] != 27 || kinds[store.SubjectProject] != 1 || kinds[store.SubjectApproval] != 1 {
+			t.Fatalf("kinds %v", kinds)
+		}
+		// The project's deadline moved: its item is no longer open.
+		setDue(t, s, e.project.ID, "2026-12-31")
+		_, items, _, _ = s.NotificationItems(ctx, e.accounts["director"].ID, dir.ID, xinlu.Page{PerPage: 100})
+		for _, it := range items {
+			if it.Open != (it.Type != store.SubjectProject) {
+				t.Fatalf("open %+v", it)
+			}
+		}
+	})
+}
+
+// TestEscalationAtThresholdIsItemByItem: DigestThreshold new items are
+// still told one by one.
+func TestEscalationAtThresholdIsItemByItem(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		e := newNotifyEnv(t, s)
+		e.bulkLeads(t, store.DigestThreshold-1, e.lead.ReportedAt)
+		res, err := s.EscalateOverdue(context.Background(), day("2026-10-08"))
+		if err != nil || res.Digests != 0 || res.Notifications != store.DigestThreshold+2 {
+			t.Fatalf("%+v %v", res, err)
+		}
+		if got := e.levels(t, "screener"); len(got) != store.DigestThreshold || got[0] != "lead:1" {
+			t.Fatalf("screener %v", got)
 		}
 	})
 }

@@ -45,10 +45,15 @@ type PerformanceReport struct {
 }
 
 // Performance loads a zone's signed projects that are not lost, with their
-// funds in place up to asOf summed in SQL, in one query, and measures them
-// (xinlu.Perform) as of asOf. zoneID 0 is every zone (the viewer role).
+// funds in place up to asOf summed in SQL, in one query, and their funds
+// schedules in another, and measures them (xinlu.Perform) as of asOf.
+// zoneID 0 is every zone (the viewer role).
 func (s *Store) Performance(ctx context.Context, zoneID int64, asOf time.Time) (*PerformanceReport, error) {
 	day := asOf.Format(xinlu.DateLayout)
+	schedules, err := s.performanceSchedules(ctx, zoneID, day)
+	if err != nil {
+		return nil, err
+	}
 	q := `SELECT p.id, p.zone_id, p.code, p.name, p.industry, COALESCE(p.sponsor_id, 0), COALESCE(m.name, ''),
 		p.stage, p.status, p.signed_on, p.contract_yuan, p.promised_start, p.promised_produce, p.started_on, p.produced_on,
 		COALESCE(f.yuan, 0)
@@ -80,6 +85,7 @@ func (s *Store) Performance(ctx context.Context, zoneID int64, asOf time.Time) (
 			return nil, xinlu.Internal(err)
 		}
 		c.ProjectID, c.Stage, c.Status = p.ID, xinlu.Stage(stage), xinlu.ProjectStatus(status)
+		c.Instalments = schedules[p.ID]
 		p.Performance = xinlu.Perform(*c, asOf)
 		if p.Counted {
 			rep.Projects = append(rep.Projects, p)
@@ -90,6 +96,36 @@ func (s *Store) Performance(ctx context.Context, zoneID int64, asOf time.Time) (
 	}
 	rep.group()
 	return rep, nil
+}
+
+// performanceSchedules loads the funds schedules of the projects the report
+// counts (signed by day, not lost), by project.
+func (s *Store) performanceSchedules(ctx context.Context, zoneID int64, day string) (map[int64][]xinlu.Instalment, error) {
+	q := `SELECT f.project_id, f.due_on, f.amount_yuan, f.note FROM funds_schedule f JOIN projects p ON p.id = f.project_id
+		WHERE p.signed_on <> '' AND p.signed_on <= ? AND p.status <> 'lost'`
+	args := []any{day}
+	if zoneID != 0 {
+		q += ` AND f.zone_id = ?`
+		args = append(args, zoneID)
+	}
+	rows, err := s.query(ctx, q+` ORDER BY f.project_id, f.sort, f.id`, args...)
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	defer rows.Close()
+	out := map[int64][]xinlu.Instalment{}
+	for rows.Next() {
+		var id int64
+		var it xinlu.Instalment
+		if err := rows.Scan(&id, &it.DueOn, &it.Yuan, &it.Note); err != nil {
+			return nil, xinlu.Internal(err)
+		}
+		out[id] = append(out[id], it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	return out, nil
 }
 
 // group sums the projects per industry, per sponsor and in total.

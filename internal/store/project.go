@@ -454,6 +454,9 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 			p.Signing = sg
 			p.StageDue = sg.PromisedStart
 			detail["code"], detail["signed_on"], detail["contract_yuan"] = p.Code, sg.SignedOn, sg.ContractYuan
+			if n := len(sg.Instalments); n > 0 {
+				detail["schedule_count"], detail["schedule_yuan"] = n, scheduleSum(sg.Instalments)
+			}
 		case xinlu.ProjectStartBuilding, xinlu.ProjectStartProducing, xinlu.ProjectFullProduction:
 			date := strings.TrimSpace(in.Date)
 			if date == "" {
@@ -495,6 +498,9 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 			return err
 		}
 		if action == xinlu.ProjectSign {
+			if err := tx.saveFundsSchedule(ctx, p); err != nil {
+				return err
+			}
 			if err := tx.createChecklist(ctx, cal, p, today); err != nil {
 				return err
 			}
@@ -508,7 +514,15 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 			return err
 		}
 		out = p
-		return tx.audit(ctx, a, "project."+string(action), "project", p.ID, before, projectAudit(p))
+		after := projectAudit(p)
+		if action == xinlu.ProjectSign && len(p.Signing.Instalments) > 0 {
+			items := make([]map[string]any, len(p.Signing.Instalments))
+			for i, it := range p.Signing.Instalments {
+				items[i] = map[string]any{"due_on": it.DueOn, "amount_yuan": it.Yuan, "note": it.Note}
+			}
+			after["funds_schedule_items"] = items
+		}
+		return tx.audit(ctx, a, "project."+string(action), "project", p.ID, before, after)
 	})
 	if err != nil {
 		return nil, err
@@ -825,6 +839,60 @@ func (s *Store) ProjectFunds(ctx context.Context, projectID int64) ([]Funds, err
 		out = append(out, f)
 	}
 	return out, s.translate(rows.Err())
+}
+
+// saveFundsSchedule writes the funds schedule of a signing (validated, by
+// due date) in place of any the project had.
+func (tx *Tx) saveFundsSchedule(ctx context.Context, p *ProjectRecord) error {
+	if _, err := tx.exec(ctx, `DELETE FROM funds_schedule WHERE project_id = ?`, p.ID); err != nil {
+		return tx.s.translate(err)
+	}
+	if len(p.Signing.Instalments) == 0 {
+		return nil
+	}
+	rows := make([][]any, len(p.Signing.Instalments))
+	for i, it := range p.Signing.Instalments {
+		rows[i] = []any{p.ZoneID, p.ID, it.DueOn, it.Yuan, it.Note, i}
+	}
+	_, err := tx.insertRows(ctx, "funds_schedule", []string{"zone_id", "project_id", "due_on", "amount_yuan", "note", "sort"}, rows)
+	return err
+}
+
+func scheduleSum(items []xinlu.Instalment) int64 {
+	var sum int64
+	for _, it := range items {
+		sum += it.Yuan
+	}
+	return sum
+}
+
+// FundsSchedule returns a project's funds schedule by due date; empty for
+// projects signed before schedules were structured (their free text is
+// Signing.FundsSchedule).
+func (s *Store) FundsSchedule(ctx context.Context, projectID int64) ([]xinlu.Instalment, error) {
+	rows, err := s.query(ctx, `SELECT due_on, amount_yuan, note FROM funds_schedule WHERE project_id = ? ORDER BY sort, id`, projectID)
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	return collect(rows, func(sc scanner) (xinlu.Instalment, error) {
+		var it xinlu.Instalment
+		return it, sc.Scan(&it.DueOn, &it.Yuan, &it.Note)
+	})
+}
+
+// FundsTracking measures a project's funds in place up to asOf against its
+// funds schedule as of asOf (xinlu.TrackSchedule).
+func (s *Store) FundsTracking(ctx context.Context, p *ProjectRecord, asOf time.Time) (xinlu.ScheduleTrack, error) {
+	items, err := s.FundsSchedule(ctx, p.ID)
+	if err != nil {
+		return xinlu.ScheduleTrack{}, err
+	}
+	var funds int64
+	if err := s.queryRow(ctx, `SELECT COALESCE(SUM(amount_yuan), 0) FROM funds_in_place WHERE project_id = ? AND on_date <= ?`,
+		p.ID, asOf.Format(xinlu.DateLayout)).Scan(&funds); err != nil {
+		return xinlu.ScheduleTrack{}, s.translate(err)
+	}
+	return xinlu.TrackSchedule(items, funds, asOf), nil
 }
 
 // SetProjectDue sets a project's current deadline directly, without a step

@@ -29,6 +29,10 @@ func (s *Server) leadRoutes() []Route {
 		// The contact phone in full, with a reason, audited.
 		{Method: "GET", Pattern: "/leads/{id}/reveal", Perm: xinlu.PermReveal, Handler: s.leadRevealForm},
 		{Method: "POST", Pattern: "/leads/{id}/reveal", Perm: xinlu.PermReveal, Handler: s.leadRevealSubmit},
+		// Credit disputes: a co-reporter raises one; the screening task
+		// force, never a party, decides it (uphold | reject).
+		{Method: "POST", Pattern: "/leads/{id}/disputes", Perm: xinlu.PermLeadReport, Handler: s.leadDisputeRaise},
+		{Method: "POST", Pattern: "/leads/{id}/disputes/{dispute}/{action}", Perm: xinlu.PermLeadScreen, Handler: s.leadDisputeDecide},
 	}
 }
 
@@ -264,6 +268,7 @@ type leadShowView struct {
 	TotalMB     int // one upload's files together at most
 	Accept      string
 	CanReveal   bool // the phone is masked and within the viewer's reveal scope
+	Disputes    disputeSection
 	Err         error
 }
 
@@ -299,6 +304,12 @@ func leadAllowed(u *xinlu.User, l *xinlu.Lead) map[string]bool {
 }
 
 func (s *Server) leadPage(w http.ResponseWriter, r *http.Request, status int, id int64, stepErr error) {
+	s.leadPageWith(w, r, status, id, stepErr, nil)
+}
+
+// leadPageWith is the lead page with a credit-dispute form shown again
+// (its input and error), when form is not nil.
+func (s *Server) leadPageWith(w http.ResponseWriter, r *http.Request, status int, id int64, stepErr error, form *disputeForm) {
 	u := requestInfo(r.Context()).user
 	l, err := s.store.LeadFor(r.Context(), u, id)
 	if err != nil {
@@ -341,6 +352,10 @@ func (s *Server) leadPage(w http.ResponseWriter, r *http.Request, status int, id
 		if v.Can[f.Action] {
 			v.ReasonForms = append(v.ReasonForms, f)
 		}
+	}
+	v.Disputes = s.leadDisputeSection(r, u, l, form)
+	if form != nil && (form.LeadID != v.Disputes.LeadID || !v.Disputes.Show) && v.Err == nil {
+		v.Err = form.Err // the form came from elsewhere: its error on top
 	}
 	s.render(w, r, status, "lead_show", l.Company, v)
 }

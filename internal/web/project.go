@@ -317,6 +317,11 @@ type projectShowView struct {
 	CanPlan    bool
 	CanPromote bool
 	CanAgency  bool
+	// The funds schedule of a signed project as of today, its 计划到位率
+	// as the performance page shows rates, and the sign form's rows.
+	Schedule     xinlu.ScheduleTrack
+	ScheduleRate perfCell
+	ScheduleRows []int
 }
 
 // Has reports whether the plan carries a 六新 tag, for the form's checkboxes.
@@ -334,6 +339,16 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, status int,
 		CanPlan:    u.Can(xinlu.PermProjectPlan) && p.ZoneID == u.ZoneID,
 		CanPromote: u.Can(xinlu.PermProjectPromote) && p.ZoneID == u.ZoneID, CanAgency: u.Can(xinlu.PermProjectAgency) && p.ZoneID == u.ZoneID,
 		MemberID: u.MemberID}
+	for i := 1; i <= signScheduleRows; i++ {
+		v.ScheduleRows = append(v.ScheduleRows, i)
+	}
+	if p.Signing.SignedOn != "" {
+		if v.Schedule, lerr = s.store.FundsTracking(r.Context(), p, s.today()); lerr != nil {
+			s.renderError(w, r, lerr)
+			return
+		}
+		v.ScheduleRate = newPerfCell(v.Schedule.Rate, true)
+	}
 	if v.Approvals, lerr = s.store.Approvals(r.Context(), p.ZoneID, p.ID); lerr == nil {
 		if v.Funds, lerr = s.store.ProjectFunds(r.Context(), p.ID); lerr == nil {
 			if v.Events, lerr = s.store.ProjectEvents(r.Context(), p.ID); lerr == nil {
@@ -400,6 +415,35 @@ func formWan(r *http.Request, name string) (int64, error) {
 		return 0, xinlu.Invalid(name, "error.number")
 	}
 	return int64(f*10000 + 0.5), nil
+}
+
+// signScheduleRows is how many instalment rows the sign form offers (the
+// API takes up to xinlu.MaxInstalments).
+const signScheduleRows = 6
+
+// scheduleFromForm reads the sign form's instalment rows (schedule_due_on_N,
+// schedule_amount_N in 万元, schedule_note_N for N = 1..signScheduleRows);
+// blank rows are skipped, so instalments are numbered as filled in. An
+// amount that is not a number is refused naming its instalment (第 n 笔).
+func scheduleFromForm(r *http.Request) ([]xinlu.Instalment, error) {
+	var items []xinlu.Instalment
+	for row := 1; row <= signScheduleRows; row++ {
+		n := strconv.Itoa(row)
+		due := strings.TrimSpace(r.PostFormValue("schedule_due_on_" + n))
+		amount := strings.TrimSpace(r.PostFormValue("schedule_amount_" + n))
+		note := strings.TrimSpace(r.PostFormValue("schedule_note_" + n))
+		if due == "" && amount == "" && note == "" {
+			continue
+		}
+		yuan, err := formWan(r, "schedule_amount_"+n)
+		if err != nil {
+			i := len(items)
+			return nil, &xinlu.Error{Code: xinlu.EINVALID, Field: "funds_schedule_items[" + strconv.Itoa(i) + "].amount_yuan",
+				Key: "project.schedule_amount_number", Args: []any{i + 1}}
+		}
+		items = append(items, xinlu.Instalment{DueOn: due, Yuan: yuan, Note: note})
+	}
+	return items, nil
 }
 
 // planFromForm reads the plan form; amounts are typed in 万元.
@@ -491,9 +535,13 @@ func (s *Server) projectStep(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				return err
 			}
+			items, err := scheduleFromForm(r)
+			if err != nil {
+				return err
+			}
 			in.Signing = &xinlu.Signing{SignedOn: r.PostFormValue("signed_on"), ContractYuan: contract,
 				PromisedStart: r.PostFormValue("promised_start"), PromisedProduce: r.PostFormValue("promised_produce"),
-				FundsSchedule: strings.TrimSpace(r.PostFormValue("funds_schedule"))}
+				FundsSchedule: strings.TrimSpace(r.PostFormValue("funds_schedule")), Instalments: items}
 		case xinlu.ProjectAssignSponsor:
 			if in.SponsorID, err = formInt64(r, "sponsor_id"); err != nil {
 				return err

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -92,5 +93,95 @@ func TestProjectPages(t *testing.T) {
 	entries, _, _ := a.store.ListAudit(context.Background(), xinlu.AuditFilter{ZoneID: a.zone.ID, Action: "project.export"})
 	if len(entries) != 1 || !strings.Contains(entries[0].After, `"rows":3`) {
 		t.Fatalf("export audit %+v", entries)
+	}
+}
+
+// shanghaiDay is the pages' today (Asia/Shanghai) moved by days, as YYYY-MM-DD.
+func (a *app) shanghaiDay(days int) string {
+	y, m, d := a.store.Now().In(time.FixedZone("CST", 8*3600)).Date()
+	return time.Date(y, m, d+days, 0, 0, 0, 0, time.UTC).Format("2006-01-02")
+}
+
+func TestSignFormTakesAFundsSchedule(t *testing.T) {
+	a := newApp(t)
+	p := a.project("碳纤维项目", xinlu.StagePromotion, 500_000_000)
+	path := "/projects/" + strconvFormat(p.ID)
+	sponsor := a.as(xinlu.RoleSponsor)
+	page := sponsor.get(path)
+	for i := 1; i <= 6; i++ {
+		for _, name := range []string{"schedule_due_on_", "schedule_amount_", "schedule_note_"} {
+			if !strings.Contains(page.body, `name="`+name+strconvFormat(int64(i))+`"`) {
+				t.Fatalf("the sign form lacks %s%d", name, i)
+			}
+		}
+	}
+	if strings.Contains(page.body, `name="schedule_due_on_7"`) {
+		t.Fatalf("more than 6 rows")
+	}
+	sign := url.Values{"csrf": {sponsor.csrfToken(path)}, "version": {"1"}, "signed_on": {a.shanghaiDay(-100)}, "contract_yuan": {"200"},
+		"promised_start": {a.shanghaiDay(100)}, "promised_produce": {a.shanghaiDay(400)}, "funds_schedule": {"分两期到位"},
+		// Row 1 blank: instalments are numbered as filled in.
+		"schedule_due_on_2": {a.shanghaiDay(30)}, "schedule_amount_2": {"100"}, "schedule_note_2": {"二期"},
+		"schedule_due_on_4": {a.shanghaiDay(-60)}, "schedule_amount_4": {"5O"}}
+	// A bad amount names its instalment; nothing is signed.
+	res := sponsor.postForm(path+"/sign", sign)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.body, "资金到位计划第 2 笔：金额须为数字") {
+		t.Fatalf("bad amount: %d %s", res.StatusCode, res.body)
+	}
+	// Before the signing date, and above the contract: refused, naming the row.
+	sign.Set("schedule_amount_4", "50")
+	sign.Set("schedule_due_on_4", a.shanghaiDay(-101))
+	if res := sponsor.postForm(path+"/sign", sign); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.body, "资金到位计划第 2 笔：计划到位日期不能早于签约日期") {
+		t.Fatalf("before signing: %d", res.StatusCode)
+	}
+	sign.Set("schedule_due_on_4", a.shanghaiDay(-60))
+	sign.Set("schedule_amount_4", "100.01")
+	if res := sponsor.postForm(path+"/sign", sign); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.body, "资金到位计划累计到第 2 笔已超过签约金额") {
+		t.Fatalf("over the contract: %d", res.StatusCode)
+	}
+	if items, err := a.store.FundsSchedule(context.Background(), p.ID); err != nil || len(items) != 0 {
+		t.Fatalf("refused signings wrote %+v %v", items, err)
+	}
+	sign.Set("schedule_amount_4", "50")
+	if res := sponsor.postForm(path+"/sign", sign); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign: %d %s", res.StatusCode, res.body)
+	}
+	items, err := a.store.FundsSchedule(context.Background(), p.ID)
+	if err != nil || len(items) != 2 || items[0].DueOn != a.shanghaiDay(-60) || items[0].Yuan != 500_000 || items[1].Yuan != 1_000_000 || items[1].Note != "二期" {
+		t.Fatalf("schedule %+v %v", items, err)
+	}
+
+	// 20 万 of the 50 万 due 60 days ago are in: behind schedule.
+	agent := a.users[xinlu.RoleAgent]
+	if err := a.store.RecordFunds(context.Background(), xinlu.ActorOf(agent, "127.0.0.1"), agent, p.ID, store.Funds{OnDate: a.shanghaiDay(-10), Yuan: 200_000}); err != nil {
+		t.Fatal(err)
+	}
+	res = a.as(xinlu.RoleMember).get(path)
+	for _, want := range []string{
+		`id="funds-lag-mark"`, "资金到位滞后（" + a.shanghaiDay(-60) + " 起）", `id="schedule-table"`,
+		"分两期到位", "资金计划说明", // the free text stays as a note
+		`<dd id="schedule-shortfall">30.00</dd>`, "40.0%", // 20 of 50 due
+		a.shanghaiDay(30) + "，100.00 万元", "逾期未到位", "未到期", `id="schedule-total">150.00</th>`,
+	} {
+		if !strings.Contains(res.body, want) {
+			t.Errorf("project page lacks %q", want)
+		}
+	}
+	// The rest comes in: the mark goes.
+	if err := a.store.RecordFunds(context.Background(), xinlu.ActorOf(agent, "127.0.0.1"), agent, p.ID, store.Funds{OnDate: a.shanghaiDay(0), Yuan: 300_000}); err != nil {
+		t.Fatal(err)
+	}
+	res = a.as(xinlu.RoleMember).get(path)
+	if strings.Contains(res.body, `id="funds-lag-mark"`) || !strings.Contains(res.body, "100.0%") || !strings.Contains(res.body, "已到位") {
+		t.Fatalf("paid up: the page still lags")
+	}
+
+	// A project signed with the free text only shows the text, no table, no mark.
+	q := a.signedProject("老项目", "equipment", xinlu.ProjectActive, 0,
+		xinlu.Signing{SignedOn: "2025-01-01", ContractYuan: 1_000_000, PromisedStart: "2025-03-01", PromisedProduce: "2099-01-01", FundsSchedule: "签约后一年内全部到位"}, "")
+	res = a.as(xinlu.RoleMember).get("/projects/" + strconvFormat(q.ID))
+	if !strings.Contains(res.body, `<dd id="funds-schedule-text">签约后一年内全部到位</dd>`) || strings.Contains(res.body, `id="schedule-table"`) ||
+		strings.Contains(res.body, `id="funds-lag-mark"`) {
+		t.Fatalf("legacy project page")
 	}
 }

@@ -35,7 +35,13 @@ import "time"
 //     contracted amount;
 //   - 开工率 = started ÷ projects whose promised start has passed (both
 //     among the latter, so the rate never exceeds 100%);
-//   - 投产率 likewise with the promised production start.
+//   - 投产率 likewise with the promised production start;
+//   - 计划到位率 = Σ funds in place ÷ Σ funds due by the funds schedule, over
+//     counted projects with an instalment due (see funds_schedule.go);
+//     资金到位滞后 counts the projects behind their schedule.
+//
+// The funds schedule is tracked beside performance: it does not change
+// whether a project performs.
 //
 // A rate whose denominator is zero is unknown, never 0% or 100%.
 
@@ -75,6 +81,7 @@ type Commitment struct {
 	PromisedProduce string
 	StartedOn       string
 	ProducedOn      string
+	Instalments     []Instalment // the funds schedule; none for projects signed before it was structured
 }
 
 // Performance is one project's contract performance as of a day.
@@ -88,6 +95,7 @@ type Performance struct {
 	FundsDue     float64
 	FundsOnTrack bool
 	Performing   bool
+	Schedule     ScheduleTrack // the funds in place against the funds schedule
 }
 
 // Rate is a ratio kept as its two terms, so that sums stay exact.
@@ -195,6 +203,7 @@ func Perform(c Commitment, asOf time.Time) Performance {
 	}
 	p.FundsOnTrack = !p.Funds.Known() || p.Funds.Value() >= p.FundsDue
 	p.Performing = p.FundsOnTrack && p.Start != MilestoneOverdue && p.Produce != MilestoneOverdue
+	p.Schedule = TrackSchedule(c.Instalments, c.FundsYuan, asOf)
 	return p
 }
 
@@ -210,6 +219,10 @@ type PerformanceSummary struct {
 	ProduceDue     int   // promised production start passed
 	Produced       int   // of those, producing
 	ProduceOverdue int   // of those, not producing
+	Scheduled      int   // projects with a funds schedule
+	ScheduleDue    int64 // Σ funds due by the schedule (projects with something due)
+	ScheduleFunds  int64 // Σ funds in place of the same projects
+	FundsLagging   int   // projects behind their funds schedule (资金到位滞后)
 }
 
 // Add counts one project's performance in; uncounted ones are ignored.
@@ -241,6 +254,16 @@ func (s *PerformanceSummary) Add(p Performance) {
 			s.ProduceOverdue++
 		}
 	}
+	if p.Schedule.HasSchedule() {
+		s.Scheduled++
+	}
+	if p.Schedule.Rate.Known() {
+		s.ScheduleDue += p.Schedule.Rate.Den
+		s.ScheduleFunds += p.Schedule.Rate.Num
+	}
+	if p.Schedule.Lagging {
+		s.FundsLagging++
+	}
 }
 
 // Summarize aggregates ps.
@@ -267,3 +290,7 @@ func (s PerformanceSummary) StartRate() Rate { return Rate{int64(s.Started), int
 func (s PerformanceSummary) ProduceRate() Rate {
 	return Rate{int64(s.Produced), int64(s.ProduceDue)}
 }
+
+// ScheduleRate is 计划到位率: Σ funds in place ÷ Σ due by the funds
+// schedules, over the projects with something due.
+func (s PerformanceSummary) ScheduleRate() Rate { return Rate{s.ScheduleFunds, s.ScheduleDue} }

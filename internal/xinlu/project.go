@@ -91,8 +91,28 @@ type Signing struct {
 	ContractYuan    int64
 	PromisedStart   string // promised construction start
 	PromisedProduce string // promised production start
-	FundsSchedule   string // free text: the promised funds schedule
+	// FundsSchedule is free text: a note on the funds schedule, and the
+	// whole schedule of projects signed before it was structured.
+	FundsSchedule string
+	// Instalments is the funds schedule (资金到位计划): dated amounts, by due
+	// date once validated. Stored apart from the project (store.FundsSchedule);
+	// project reads leave it nil.
+	Instalments []Instalment
 }
+
+// Instalment is one dated amount of a funds schedule (一笔计划到位资金).
+type Instalment struct {
+	DueOn string // YYYY-MM-DD
+	Yuan  int64  // > 0
+	Note  string
+}
+
+// MaxInstalments bounds a funds schedule; MaxInstalmentNote an
+// instalment's note, in characters.
+const (
+	MaxInstalments    = 24
+	MaxInstalmentNote = 200
+)
 
 // Validate checks a signing.
 func (s *Signing) Validate(today time.Time) error {
@@ -120,6 +140,41 @@ func (s *Signing) Validate(today time.Time) error {
 	if produce.Before(start) {
 		return Invalid("promised_produce", "project.produce_before_start")
 	}
+	return s.validateInstalments(signed)
+}
+
+// validateInstalments checks the funds schedule of a signing: at most
+// MaxInstalments, each dated on or after the signing day with an amount
+// above 0 and a short note, and together not above the contracted amount.
+// An error names the instalment by its place as given (第 n 笔; its field
+// is funds_schedule_items[n-1].…). Then it trims the notes and orders the
+// instalments by due date (stable).
+func (s *Signing) validateInstalments(signed time.Time) error {
+	if len(s.Instalments) > MaxInstalments {
+		return Invalid("funds_schedule_items", "project.schedule_too_many", MaxInstalments)
+	}
+	var sum int64
+	for i := range s.Instalments {
+		it := &s.Instalments[i]
+		at := func(field string) string { return fmt.Sprintf("funds_schedule_items[%d].%s", i, field) }
+		it.DueOn, it.Note = strings.TrimSpace(it.DueOn), strings.TrimSpace(it.Note)
+		due, err := ParseDate(it.DueOn)
+		switch {
+		case err != nil:
+			return &Error{Code: EINVALID, Field: at("due_on"), Key: "project.schedule_date_format", Args: []any{i + 1}}
+		case due.Before(signed):
+			return &Error{Code: EINVALID, Field: at("due_on"), Key: "project.schedule_before_signing", Args: []any{i + 1}}
+		case it.Yuan <= 0:
+			return &Error{Code: EINVALID, Field: at("amount_yuan"), Key: "project.schedule_amount_positive", Args: []any{i + 1}}
+		case len([]rune(it.Note)) > MaxInstalmentNote:
+			return &Error{Code: EINVALID, Field: at("note"), Key: "project.schedule_note_too_long", Args: []any{i + 1, MaxInstalmentNote}}
+		}
+		if it.Yuan > s.ContractYuan-sum { // sum ≤ ContractYuan: no overflow
+			return &Error{Code: EINVALID, Field: at("amount_yuan"), Key: "project.schedule_over_contract", Args: []any{i + 1}}
+		}
+		sum += it.Yuan
+	}
+	slices.SortStableFunc(s.Instalments, func(a, b Instalment) int { return strings.Compare(a.DueOn, b.DueOn) })
 	return nil
 }
 
