@@ -243,8 +243,35 @@ type KanbanColumn struct {
 
 // Kanban counts a zone's projects that are not lost, per stage, in stage
 // order (every stage present). zoneID 0 counts every zone. One GROUP BY
-// read from the covering index projects_kanban.
+// read from the covering index projects_kanban; on SQLite the columns are
+// kept, like list totals, until the next write (or countTTL).
 func (s *Store) Kanban(ctx context.Context, zoneID int64) ([]KanbanColumn, error) {
+	if s.dialect != SQLite {
+		return s.kanban(ctx, zoneID)
+	}
+	writes, now := s.writes.Load(), time.Now()
+	b := &s.boards
+	b.mu.Lock()
+	if e, ok := b.entries[zoneID]; ok && e.writes == writes && now.Sub(e.at) < countTTL {
+		b.mu.Unlock()
+		return slices.Clone(e.cols), nil
+	}
+	b.mu.Unlock()
+	cols, err := s.kanban(ctx, zoneID)
+	if err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	if b.entries == nil || len(b.entries) >= countCacheLimit {
+		b.entries = map[int64]boardEntry{}
+	}
+	b.entries[zoneID] = boardEntry{cols: slices.Clone(cols), writes: writes, at: now}
+	b.mu.Unlock()
+	return cols, nil
+}
+
+// kanban counts and sums the zone's moving projects by stage.
+func (s *Store) kanban(ctx context.Context, zoneID int64) ([]KanbanColumn, error) {
 	q, args := `SELECT stage, COUNT(*), COALESCE(SUM(total_yuan), 0) FROM projects WHERE status IN ('active', 'on_hold')`, []any{}
 	if zoneID != 0 {
 		q = `SELECT stage, COUNT(*), COALESCE(SUM(total_yuan), 0) FROM projects WHERE zone_id = ? AND status IN ('active', 'on_hold')`

@@ -572,3 +572,25 @@ func TestProjectCodesPastNineThousandNineHundredNinetyNine(t *testing.T) {
 		}
 	})
 }
+
+func TestKanbanFollowsWrites(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newProjectEnv(t, s)
+		count := func() int {
+			cols, err := s.Kanban(ctx, e.zone.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return cols[0].Count
+		}
+		before := count()
+		if again := count(); again != before {
+			t.Fatalf("kanban read twice: %d then %d", before, again)
+		}
+		e.create(t, "看板缓存测试项目", xinlu.StagePackaging, "equipment", 1e8)
+		if after := count(); after != before+1 {
+			t.Fatalf("a new project in packaging: %d → %d", before, after)
+		}
+	})
+}

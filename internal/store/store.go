@@ -47,6 +47,7 @@ type Store struct {
 
 	writes atomic.Uint64 // committed write transactions, for the count cache
 	counts countCache
+	boards boardCache
 }
 
 // Open connects to dsn ("sqlite:PATH" or "postgres://…") without migrating.
@@ -367,6 +368,19 @@ func (s *Store) Optimize(ctx context.Context) error {
 type countCache struct {
 	mu      sync.Mutex
 	entries map[string]countEntry
+}
+
+// boardCache keeps each zone's kanban columns under the same rule as the
+// count cache: until this process writes, and at most countTTL.
+type boardCache struct {
+	mu      sync.Mutex
+	entries map[int64]boardEntry
+}
+
+type boardEntry struct {
+	cols   []KanbanColumn
+	writes uint64
+	at     time.Time
 }
 
 type countEntry struct {
