@@ -59,6 +59,7 @@ type ProjectJSON struct {
 	SponsorName     string    `json:"sponsor_name,omitempty"`
 	Plan            PlanJSON  `json:"plan"`
 	Signing         SignJSON  `json:"signing"`
+	RegisteredOn    string    `json:"registered_on,omitempty"`
 	StartedOn       string    `json:"started_on,omitempty"`
 	ProducedOn      string    `json:"produced_on,omitempty"`
 	FullOn          string    `json:"full_production_on,omitempty"`
@@ -185,7 +186,7 @@ func projectJSON(p *store.ProjectRecord) ProjectJSON {
 			TaxYuan: p.Plan.TaxYuan, Jobs: p.Plan.Jobs, SixNew: six, ChainPosition: p.Plan.ChainPosition, ProposedParkID: p.Plan.ProposedParkID},
 		Signing: SignJSON{SignedOn: p.Signing.SignedOn, ContractYuan: p.Signing.ContractYuan, PromisedStart: p.Signing.PromisedStart,
 			PromisedProduce: p.Signing.PromisedProduce, FundsSchedule: p.Signing.FundsSchedule},
-		StartedOn: p.StartedOn, ProducedOn: p.ProducedOn, FullOn: p.FullOn, FundsYuan: p.FundsYuan, StageDue: p.StageDue,
+		RegisteredOn: p.RegisteredOn, StartedOn: p.StartedOn, ProducedOn: p.ProducedOn, FullOn: p.FullOn, FundsYuan: p.FundsYuan, StageDue: p.StageDue,
 		Light: string(p.Light), ParkName: p.ParkName, Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 	out.ApprovalsURL = "/api/v1/projects/" + itoa(p.ID) + "/approvals"
 	if p.Signing.ContractYuan > 0 {

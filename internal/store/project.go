@@ -17,13 +17,14 @@ import (
 // current deadline (stage_due) on the store's today.
 type ProjectRecord struct {
 	xinlu.Project
-	StartedOn  string // construction started
-	ProducedOn string // production started
-	FullOn     string // full production reached
-	FundsYuan  int64  // sum of funds in place
-	ImportKey  string // set by the ledger import; re-imports skip it
-	ZoneCode   string
-	Light      xinlu.Light
+	RegisteredOn string // the investor's company registered in the zone (企业设立登记)
+	StartedOn    string // construction started
+	ProducedOn   string // production started
+	FullOn       string // full production reached
+	FundsYuan    int64  // sum of funds in place
+	ImportKey    string // set by the ledger import; re-imports skip it
+	ZoneCode     string
+	Light        xinlu.Light
 }
 
 // Deadlines of a project's current stage (stage_due), one per stage:
@@ -43,7 +44,7 @@ const projectColumns = `p.id, p.zone_id, COALESCE(p.lead_id, 0), p.code, p.name,
 	p.output_yuan, p.tax_yuan, p.jobs, p.six_new, p.chain_position, COALESCE(p.park_id, 0),
 	p.signed_on, p.contract_yuan, p.promised_start, p.promised_produce, p.funds_schedule,
 	p.started_on, p.produced_on, p.full_on, p.stage_due, p.import_key, p.version, p.created_at, p.updated_at,
-	COALESCE(m.name, ''), COALESCE(k.name, ''), z.code,
+	COALESCE(m.name, ''), COALESCE(k.name, ''), z.code, p.registered_on,
 	(SELECT COALESCE(SUM(f.amount_yuan), 0) FROM funds_in_place f WHERE f.project_id = p.id)`
 
 const projectFrom = ` FROM projects p JOIN zones z ON z.id = p.zone_id LEFT JOIN members m ON m.id = p.sponsor_id LEFT JOIN parks k ON k.id = p.park_id`
@@ -57,7 +58,7 @@ func scanProject(sc interface{ Scan(...any) error }) (*ProjectRecord, error) {
 		&p.Plan.GasM3PD, &p.Plan.HeatTPH, &p.Plan.OutputYuan, &p.Plan.TaxYuan, &p.Plan.Jobs, &sixNew, &p.Plan.ChainPosition,
 		&p.Plan.ProposedParkID, &p.Signing.SignedOn, &p.Signing.ContractYuan, &p.Signing.PromisedStart, &p.Signing.PromisedProduce,
 		&p.Signing.FundsSchedule, &r.StartedOn, &r.ProducedOn, &r.FullOn, &p.StageDue, &r.ImportKey, &p.Version, &p.CreatedAt, &p.UpdatedAt,
-		&p.SponsorName, &p.ParkName, &r.ZoneCode, &r.FundsYuan)
+		&p.SponsorName, &p.ParkName, &r.ZoneCode, &r.RegisteredOn, &r.FundsYuan)
 	p.Stage, p.Status = xinlu.Stage(stage), xinlu.ProjectStatus(status)
 	p.Plan.SixNew = splitIndustries(sixNew)
 	return r, err
@@ -308,7 +309,7 @@ func projectAudit(p *ProjectRecord) map[string]any {
 	return map[string]any{"name": p.Name, "company": p.Company, "industry": p.Industry, "stage": string(p.Stage),
 		"status": string(p.Status), "lost_reason": p.LostReason, "sponsor_id": p.SponsorID, "code": p.Code,
 		"total_yuan": p.Plan.TotalYuan, "contract_yuan": p.Signing.ContractYuan, "signed_on": p.Signing.SignedOn,
-		"started_on": p.StartedOn, "produced_on": p.ProducedOn, "full_on": p.FullOn, "stage_due": p.StageDue}
+		"registered_on": p.RegisteredOn, "started_on": p.StartedOn, "produced_on": p.ProducedOn, "full_on": p.FullOn, "stage_due": p.StageDue}
 }
 
 // nextProjectCode gives the code of the next project signed in the zone in
@@ -359,13 +360,13 @@ func (tx *Tx) saveProject(ctx context.Context, p *ProjectRecord) error {
 	res, err := tx.exec(ctx, `UPDATE projects SET code = ?, stage = ?, status = ?, lost_reason = ?, sponsor_id = ?, content = ?, total_yuan = ?,
 		fixed_asset_yuan = ?, land_mu = ?, water_tpd = ?, power_kva = ?, gas_m3pd = ?, heat_tph = ?, output_yuan = ?, tax_yuan = ?, jobs = ?,
 		six_new = ?, chain_position = ?, park_id = ?, signed_on = ?, contract_yuan = ?, promised_start = ?, promised_produce = ?,
-		funds_schedule = ?, started_on = ?, produced_on = ?, full_on = ?, stage_due = ?, version = version + 1, updated_at = ?
+		funds_schedule = ?, registered_on = ?, started_on = ?, produced_on = ?, full_on = ?, stage_due = ?, version = version + 1, updated_at = ?
 		WHERE id = ? AND zone_id = ? AND version = ?`,
 		p.Code, string(p.Stage), string(p.Status), p.LostReason, nullID(p.SponsorID), p.Plan.Content, p.Plan.TotalYuan,
 		p.Plan.FixedAssetYuan, p.Plan.LandMu, p.Plan.WaterTPD, p.Plan.PowerKVA, p.Plan.GasM3PD, p.Plan.HeatTPH, p.Plan.OutputYuan,
 		p.Plan.TaxYuan, p.Plan.Jobs, strings.Join(p.Plan.SixNew, ","), p.Plan.ChainPosition, nullID(p.Plan.ProposedParkID),
 		p.Signing.SignedOn, p.Signing.ContractYuan, p.Signing.PromisedStart, p.Signing.PromisedProduce, p.Signing.FundsSchedule,
-		p.StartedOn, p.ProducedOn, p.FullOn, p.StageDue, now, p.ID, p.ZoneID, p.Version)
+		p.RegisteredOn, p.StartedOn, p.ProducedOn, p.FullOn, p.StageDue, now, p.ID, p.ZoneID, p.Version)
 	if err != nil {
 		return tx.s.translate(err)
 	}
@@ -484,7 +485,7 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 			if n := len(sg.Instalments); n > 0 {
 				detail["schedule_count"], detail["schedule_yuan"] = n, scheduleSum(sg.Instalments)
 			}
-		case xinlu.ProjectStartBuilding, xinlu.ProjectStartProducing, xinlu.ProjectFullProduction:
+		case xinlu.ProjectRegisterCompany, xinlu.ProjectStartBuilding, xinlu.ProjectStartProducing, xinlu.ProjectFullProduction:
 			date := strings.TrimSpace(in.Date)
 			if date == "" {
 				date = today.Format(xinlu.DateLayout)
@@ -497,6 +498,11 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 				return xinlu.Invalid("date", "projects.date_in_future")
 			}
 			switch action {
+			case xinlu.ProjectRegisterCompany:
+				if p.RegisteredOn != "" {
+					return xinlu.Conflict("date", "projects.already_registered")
+				}
+				p.RegisteredOn = date
 			case xinlu.ProjectStartBuilding:
 				p.StartedOn, p.StageDue = date, p.Signing.PromisedProduce
 			case xinlu.ProjectStartProducing:

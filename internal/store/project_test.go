@@ -594,3 +594,32 @@ func TestKanbanFollowsWrites(t *testing.T) {
 		}
 	})
 }
+
+func TestCompanyRegistrationIsAMilestone(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newProjectEnv(t, s)
+		p := e.create(t, "注册测试项目", xinlu.StagePromotion, "equipment", 1e8)
+		if _, err := e.step(p, xinlu.RoleAgent, xinlu.ProjectRegisterCompany, store.StepInput{Date: "2026-09-25"}); xinlu.ErrorCode(err) != xinlu.ECONFLICT {
+			t.Fatalf("registered before signing: %v", err)
+		}
+		p, err := e.step(p, xinlu.RoleSponsor, xinlu.ProjectSign, store.StepInput{Signing: goodSigning()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.step(p, xinlu.RolePlanner, xinlu.ProjectRegisterCompany, store.StepInput{Date: "2026-09-25"}); xinlu.ErrorCode(err) != xinlu.EFORBIDDEN {
+			t.Fatalf("a planner registered: %v", err)
+		}
+		p, err = e.step(p, xinlu.RoleAgent, xinlu.ProjectRegisterCompany, store.StepInput{Date: "2026-09-28"})
+		if err != nil || p.RegisteredOn != "2026-09-28" || p.Stage != xinlu.StageAgency {
+			t.Fatalf("registered: %v %+v", err, p)
+		}
+		if _, err := e.step(p, xinlu.RoleAgent, xinlu.ProjectRegisterCompany, store.StepInput{Date: "2026-09-28"}); xinlu.ErrorCode(err) != xinlu.ECONFLICT {
+			t.Fatalf("registered twice: %v", err)
+		}
+		evs, err := s.ProjectEvents(ctx, p.ID)
+		if err != nil || evs[len(evs)-1].Kind != "register-company" {
+			t.Fatalf("timeline %+v %v", evs, err)
+		}
+	})
+}

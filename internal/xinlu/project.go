@@ -206,16 +206,17 @@ type Project struct {
 type ProjectAction string
 
 const (
-	ProjectSavePlan       ProjectAction = "save-plan"
-	ProjectSubmitPlan     ProjectAction = "submit-plan"
-	ProjectAssignSponsor  ProjectAction = "assign-sponsor"
-	ProjectSign           ProjectAction = "sign"
-	ProjectStartBuilding  ProjectAction = "start-construction"
-	ProjectStartProducing ProjectAction = "start-production"
-	ProjectFullProduction ProjectAction = "reach-full-production"
-	ProjectHold           ProjectAction = "hold"
-	ProjectResume         ProjectAction = "resume"
-	ProjectLose           ProjectAction = "lose"
+	ProjectSavePlan        ProjectAction = "save-plan"
+	ProjectSubmitPlan      ProjectAction = "submit-plan"
+	ProjectAssignSponsor   ProjectAction = "assign-sponsor"
+	ProjectSign            ProjectAction = "sign"
+	ProjectRegisterCompany ProjectAction = "register-company" // 企业设立登记, a milestone of the agency stage
+	ProjectStartBuilding   ProjectAction = "start-construction"
+	ProjectStartProducing  ProjectAction = "start-production"
+	ProjectFullProduction  ProjectAction = "reach-full-production"
+	ProjectHold            ProjectAction = "hold"
+	ProjectResume          ProjectAction = "resume"
+	ProjectLose            ProjectAction = "lose"
 )
 
 type projectRule struct {
@@ -228,16 +229,17 @@ type projectRule struct {
 var active = []ProjectStatus{ProjectActive}
 
 var projectRules = map[ProjectAction]projectRule{
-	ProjectSavePlan:       {[]Stage{StagePackaging}, "", PermProjectPlan, active},
-	ProjectSubmitPlan:     {[]Stage{StagePackaging}, StagePromotion, PermProjectPlan, active},
-	ProjectAssignSponsor:  {[]Stage{StagePromotion, StageAgency, StageConstruction}, "", PermProjectPromote, active},
-	ProjectSign:           {[]Stage{StagePromotion}, StageAgency, PermProjectPromote, active},
-	ProjectStartBuilding:  {[]Stage{StageAgency}, StageConstruction, PermProjectAgency, active},
-	ProjectStartProducing: {[]Stage{StageConstruction}, StageProduction, PermProjectAgency, active},
-	ProjectFullProduction: {[]Stage{StageProduction}, StageFullProduction, PermProjectAgency, active},
-	ProjectHold:           {nil, "", PermProjectPromote, active},
-	ProjectResume:         {nil, "", PermProjectPromote, []ProjectStatus{ProjectOnHold}},
-	ProjectLose:           {nil, "", PermProjectPromote, []ProjectStatus{ProjectActive, ProjectOnHold}},
+	ProjectSavePlan:        {[]Stage{StagePackaging}, "", PermProjectPlan, active},
+	ProjectSubmitPlan:      {[]Stage{StagePackaging}, StagePromotion, PermProjectPlan, active},
+	ProjectAssignSponsor:   {[]Stage{StagePromotion, StageAgency, StageConstruction}, "", PermProjectPromote, active},
+	ProjectSign:            {[]Stage{StagePromotion}, StageAgency, PermProjectPromote, active},
+	ProjectRegisterCompany: {[]Stage{StageAgency, StageConstruction, StageProduction}, "", PermProjectAgency, active},
+	ProjectStartBuilding:   {[]Stage{StageAgency}, StageConstruction, PermProjectAgency, active},
+	ProjectStartProducing:  {[]Stage{StageConstruction}, StageProduction, PermProjectAgency, active},
+	ProjectFullProduction:  {[]Stage{StageProduction}, StageFullProduction, PermProjectAgency, active},
+	ProjectHold:            {nil, "", PermProjectPromote, active},
+	ProjectResume:          {nil, "", PermProjectPromote, []ProjectStatus{ProjectOnHold}},
+	ProjectLose:            {nil, "", PermProjectPromote, []ProjectStatus{ProjectActive, ProjectOnHold}},
 }
 
 // ProjectActions lists every action in a stable order.
