@@ -351,7 +351,7 @@ func (s *Store) LeadDuplicates(ctx context.Context, l *xinlu.Lead) ([]xinlu.Matc
 		for _, g := range grams {
 			add("l.company_key >= ? AND l.company_key < ?", g, prefixEnd(g))
 		}
-		rows, err := s.read.QueryContext(ctx, s.rebind(strings.Join(parts, " UNION ALL ")), args...)
+		rows, err := s.query(ctx, strings.Join(parts, " UNION ALL "), args...)
 		if err != nil {
 			return nil, xinlu.Internal(err)
 		}
