@@ -740,30 +740,61 @@ type publicationView struct {
 	Contact string
 }
 
-func (s *Server) publicationNotice(w http.ResponseWriter, r *http.Request) {
+// periodReport builds the publication list (or, with payroll, the payroll)
+// of the period named in the path, for those who may see its results (the
+// payroll: those who see everyone's pay); otherwise it answers the error
+// and reports false.
+func (s *Server) periodReport(w http.ResponseWriter, r *http.Request, payroll bool) (*xinlu.Period, *xlsx.Report, string, bool) {
 	u := requestInfo(r.Context()).user
 	p, err := s.periodFor(r)
 	if err != nil {
 		s.renderError(w, r, err)
-		return
+		return nil, nil, "", false
 	}
-	if !api.SeesUnpublished(u) && !store.ResultsVisible(p) {
+	switch {
+	case payroll && !api.SeesUnpublished(u):
+		s.renderError(w, r, xinlu.Forbidden())
+		return nil, nil, "", false
+	case !api.SeesUnpublished(u) && !store.ResultsVisible(p):
 		s.renderError(w, r, xinlu.NotFound("error.not_found"))
-		return
+		return nil, nil, "", false
 	}
 	zone := ""
 	if z, err := s.store.ZoneByID(r.Context(), u.ZoneID); err == nil {
 		zone = z.Name
 	}
-	rep, err := api.PublicationReport(r.Context(), s.store, s.printer(r), u, p, zone, s.today())
+	build := api.PublicationReport
+	if payroll {
+		build = api.PayrollReport
+	}
+	rep, err := build(r.Context(), s.store, s.printer(r), u, p, zone, s.today())
 	if err != nil {
 		s.renderError(w, r, err)
-		return
+		return nil, nil, "", false
 	}
-	s.render(w, r, http.StatusOK, "appraisal_publication", rep.Title, publicationView{P: p, Rows: rep.Rows, Zone: zone,
-		Today: s.today().Format(xinlu.DateLayout)})
+	return p, rep, zone, true
 }
 
+func (s *Server) publicationNotice(w http.ResponseWriter, r *http.Request) {
+	if p, rep, zone, ok := s.periodReport(w, r, false); ok {
+		s.render(w, r, http.StatusOK, "appraisal_publication", rep.Title, publicationView{P: p, Rows: rep.Rows, Zone: zone,
+			Today: s.today().Format(xinlu.DateLayout)})
+	}
+}
+
+func (s *Server) publicationExport(w http.ResponseWriter, r *http.Request) {
+	if p, rep, _, ok := s.periodReport(w, r, false); ok {
+		s.sendReport(w, r, rep, "appraisal.publication.export", p.ID, "publication-"+p.Label+".xlsx")
+	}
+}
+
+func (s *Server) payrollExport(w http.ResponseWriter, r *http.Request) {
+	if p, rep, _, ok := s.periodReport(w, r, true); ok {
+		s.sendReport(w, r, rep, "appraisal.payroll.export", p.ID, "payroll-"+p.Label+".xlsx")
+	}
+}
+
+// sendReport answers rep as an .xlsx download and audits it.
 func (s *Server) sendReport(w http.ResponseWriter, r *http.Request, rep *xlsx.Report, action string, periodID int64, name string) {
 	var buf bytes.Buffer
 	if err := rep.Write(&buf); err != nil {
@@ -778,52 +809,6 @@ func (s *Server) sendReport(w http.ResponseWriter, r *http.Request, rep *xlsx.Re
 	w.Header().Set("Content-Type", xlsx.ContentType)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Write(buf.Bytes())
-}
-
-func (s *Server) publicationExport(w http.ResponseWriter, r *http.Request) {
-	u := requestInfo(r.Context()).user
-	p, err := s.periodFor(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	if !api.SeesUnpublished(u) && !store.ResultsVisible(p) {
-		s.renderError(w, r, xinlu.NotFound("error.not_found"))
-		return
-	}
-	zone := ""
-	if z, err := s.store.ZoneByID(r.Context(), u.ZoneID); err == nil {
-		zone = z.Name
-	}
-	rep, err := api.PublicationReport(r.Context(), s.store, s.printer(r), u, p, zone, s.today())
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.sendReport(w, r, rep, "appraisal.publication.export", p.ID, "publication-"+p.Label+".xlsx")
-}
-
-func (s *Server) payrollExport(w http.ResponseWriter, r *http.Request) {
-	u := requestInfo(r.Context()).user
-	p, err := s.periodFor(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	if !api.SeesUnpublished(u) {
-		s.renderError(w, r, xinlu.Forbidden())
-		return
-	}
-	zone := ""
-	if z, err := s.store.ZoneByID(r.Context(), u.ZoneID); err == nil {
-		zone = z.Name
-	}
-	rep, err := api.PayrollReport(r.Context(), s.store, s.printer(r), u, p, zone, s.today())
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.sendReport(w, r, rep, "appraisal.payroll.export", p.ID, "payroll-"+p.Label+".xlsx")
 }
 
 // absenceSave records a member's absent working days in the period, by
