@@ -326,12 +326,11 @@ func (s *Store) LeadDuplicates(ctx context.Context, l *xinlu.Lead) ([]xinlu.Matc
 		add := func(cond string, a ...any) {
 			var q string
 			if table == "leads" {
-				q = `SELECT * FROM (SELECT l.id, l.company, l.project_name, l.status, COALESCE(m.name, '') FROM leads l
-					LEFT JOIN members m ON m.id = l.reporter_id
-					WHERE l.zone_id = ? AND ` + cond + ` AND l.id <> ? AND l.status <> 'merged' LIMIT ?) x`
+				// Short texts: the engine parses every probe each time.
+				q = `SELECT * FROM (SELECT id, company, project_name, status, reporter_id FROM leads
+					WHERE zone_id = ? AND ` + cond + ` AND id <> ? AND status <> 'merged' LIMIT ?) x`
 			} else {
-				q = `SELECT * FROM (SELECT l.id, l.company, l.name, l.stage, '' FROM projects l
-					WHERE l.zone_id = ? AND ` + cond + ` AND l.id <> ? LIMIT ?) x`
+				q = `SELECT * FROM (SELECT id, company, name, stage, 0 FROM projects WHERE zone_id = ? AND ` + cond + ` AND id <> ? LIMIT ?) x`
 			}
 			parts = append(parts, q)
 			args = append(args, l.ZoneID)
@@ -343,13 +342,13 @@ func (s *Store) LeadDuplicates(ctx context.Context, l *xinlu.Lead) ([]xinlu.Matc
 				return 0
 			}(), maxPerProbe)
 		}
-		add("l.company_key = ?", key)
+		add("company_key = ?", key)
 		grams := probeGrams(key)
 		if len(grams) == 0 {
 			grams = []string{key}
 		}
 		for _, g := range grams {
-			add("l.company_key >= ? AND l.company_key < ?", g, prefixEnd(g))
+			add("company_key >= ? AND company_key < ?", g, prefixEnd(g))
 		}
 		rows, err := s.query(ctx, strings.Join(parts, " UNION ALL "), args...)
 		if err != nil {
@@ -358,11 +357,15 @@ func (s *Store) LeadDuplicates(ctx context.Context, l *xinlu.Lead) ([]xinlu.Matc
 		for rows.Next() {
 			var m xinlu.Match
 			var company, project string
-			if err := rows.Scan(&m.ID, &company, &project, &m.Status, &m.ReportedBy); err != nil {
+			var reporter int64
+			if err := rows.Scan(&m.ID, &company, &project, &m.Status, &reporter); err != nil {
 				rows.Close()
 				return nil, xinlu.Internal(err)
 			}
 			m.Kind, m.Company, m.Project = strings.TrimSuffix(table, "s"), company, project
+			if reporter != 0 {
+				m.ReportedBy = strconv.FormatInt(reporter, 10) // the member's id until named below
+			}
 			consider(m, company, project)
 		}
 		rows.Close()
@@ -386,7 +389,42 @@ func (s *Store) LeadDuplicates(ctx context.Context, l *xinlu.Lead) ([]xinlu.Matc
 	if len(out) > maxDuplicates {
 		out = out[:maxDuplicates]
 	}
-	return out, nil
+	return out, s.nameReporters(ctx, out)
+}
+
+// nameReporters replaces the reporters' member ids in the matches with
+// their names, in one read.
+func (s *Store) nameReporters(ctx context.Context, ms []xinlu.Match) error {
+	var ids []any
+	for _, m := range ms {
+		if m.ReportedBy != "" {
+			id, _ := strconv.ParseInt(m.ReportedBy, 10, 64)
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := s.query(ctx, `SELECT id, name FROM members WHERE id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, ids...)
+	if err != nil {
+		return xinlu.Internal(err)
+	}
+	defer rows.Close()
+	names := map[string]string{}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return xinlu.Internal(err)
+		}
+		names[strconv.FormatInt(id, 10)] = name
+	}
+	for i := range ms {
+		if ms[i].ReportedBy != "" {
+			ms[i].ReportedBy = names[ms[i].ReportedBy]
+		}
+	}
+	return rows.Err()
 }
 
 // --- reading ---
