@@ -4,6 +4,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,6 +18,7 @@ import (
 	"xinlu/internal/i18n"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
+	"xinlu/internal/xlsx"
 )
 
 // Config carries the settings the API needs.
@@ -272,4 +274,26 @@ func (a *API) deleter(del func(ctx context.Context, act xinlu.Actor, zoneID, id 
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	})
+}
+
+// sendReport answers rep as an .xlsx download named name, after writing the
+// audit row action on entity (with detail, to which the row count is
+// added): every export of the API goes through it.
+func (a *API) sendReport(w http.ResponseWriter, r *http.Request, rep *xlsx.Report, action, entity string, id int64, detail map[string]any, name string) error {
+	var buf bytes.Buffer
+	if err := rep.Write(&buf); err != nil {
+		return xinlu.Internal(err)
+	}
+	if detail == nil {
+		detail = map[string]any{}
+	}
+	detail["rows"] = len(rep.Rows)
+	if err := a.store.Audit(r.Context(), actor(r), action, entity, id, detail); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", xlsx.ContentType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
+	return nil
 }

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"math"
 	"net/http"
@@ -530,7 +529,7 @@ func (a *API) listResults(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	band := xinlu.Band(q.Get("band"))
-	if band != "" && !validBand(band) {
+	if band != "" && !slices.Contains(xinlu.Bands, band) {
 		return xinlu.Invalid("band", "error.invalid_choice")
 	}
 	rs, total, err := a.store.ListResults(r.Context(), store.ResultFilter{PeriodID: p.ID, Scope: u.Filter(xinlu.PermAppraisalView),
@@ -544,15 +543,6 @@ func (a *API) listResults(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, newList(out, total))
 	return nil
-}
-
-func validBand(b xinlu.Band) bool {
-	for _, v := range xinlu.Bands {
-		if v == b {
-			return true
-		}
-	}
-	return false
 }
 
 func (a *API) getResult(w http.ResponseWriter, r *http.Request) error {
@@ -653,21 +643,6 @@ func eachResult(ctx context.Context, st *store.Store, periodID int64, scope xinl
 	}
 }
 
-func (a *API) writeReport(w http.ResponseWriter, r *http.Request, rep *xlsx.Report, action string, periodID int64, name string) error {
-	var buf bytes.Buffer
-	if err := rep.Write(&buf); err != nil {
-		return xinlu.Internal(err)
-	}
-	if err := a.store.Audit(r.Context(), actor(r), action, "appraisal_period", periodID, map[string]any{"rows": len(rep.Rows)}); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", xlsx.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(buf.Bytes())
-	return nil
-}
-
 func (a *API) zoneName(ctx context.Context, zoneID int64) string {
 	if z, err := a.store.ZoneByID(ctx, zoneID); err == nil {
 		return z.Name
@@ -688,7 +663,7 @@ func (a *API) exportPublication(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return a.writeReport(w, r, rep, "appraisal.publication.export", p.ID, "publication-"+p.Label+".xlsx")
+	return a.sendReport(w, r, rep, "appraisal.publication.export", "appraisal_period", p.ID, nil, "publication-"+p.Label+".xlsx")
 }
 
 func (a *API) exportPayroll(w http.ResponseWriter, r *http.Request) error {
@@ -704,7 +679,7 @@ func (a *API) exportPayroll(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return a.writeReport(w, r, rep, "appraisal.payroll.export", p.ID, "payroll-"+p.Label+".xlsx")
+	return a.sendReport(w, r, rep, "appraisal.payroll.export", "appraisal_period", p.ID, nil, "payroll-"+p.Label+".xlsx")
 }
 
 // AppealJSON is an appeal.

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"net/url"
@@ -272,19 +271,7 @@ func (a *API) exportIncentives(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := rep.Write(&buf); err != nil {
-		return xinlu.Internal(err)
-	}
-	if err := a.store.Audit(r.Context(), actor(r), "incentive.export", "incentive", 0,
-		map[string]any{"filter": incentiveFilterQuery(f), "rows": len(rep.Rows)}); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", xlsx.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="incentives-`+today.Format("20060102")+`.xlsx"`)
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(buf.Bytes())
-	return nil
+	return a.sendReport(w, r, rep, "incentive.export", "incentive", 0, map[string]any{"filter": incentiveFilterQuery(f)}, "incentives-"+today.Format("20060102")+".xlsx")
 }
 
 // SettingsJSON is a zone's incentive settings: the signing reward in yuan,

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"strings"
@@ -302,19 +301,7 @@ func (a *API) exportProjects(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := rep.Write(&buf); err != nil {
-		return xinlu.Internal(err)
-	}
-	if err := a.store.Audit(r.Context(), actor(r), "project.export", "project", 0,
-		map[string]any{"filter": projectFilterQuery(f), "rows": len(rep.Rows)}); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", xlsx.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="projects-`+today.Format("20060102")+`.xlsx"`)
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(buf.Bytes())
-	return nil
+	return a.sendReport(w, r, rep, "project.export", "project", 0, map[string]any{"filter": projectFilterQuery(f)}, "projects-"+today.Format("20060102")+".xlsx")
 }
 
 // KanbanJSON is one stage column.

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"net/url"
@@ -273,17 +272,5 @@ func (a *API) exportClaims(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := rep.Write(&buf); err != nil {
-		return xinlu.Internal(err)
-	}
-	if err := a.store.Audit(r.Context(), actor(r), "tolerance.export", "tolerance_claim", 0,
-		map[string]any{"filter": claimFilterQuery(f), "rows": len(rep.Rows)}); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", xlsx.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="tolerance-`+today.Format("20060102")+`.xlsx"`)
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(buf.Bytes())
-	return nil
+	return a.sendReport(w, r, rep, "tolerance.export", "tolerance_claim", 0, map[string]any{"filter": claimFilterQuery(f)}, "tolerance-"+today.Format("20060102")+".xlsx")
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -421,7 +422,7 @@ func (tx *Tx) correct(ctx context.Context, a xinlu.Actor, u *xinlu.User, p *xinl
 		if p.Kind != xinlu.PeriodYear {
 			return xinlu.Invalid("grade", "appraisal.grade_annual_only")
 		}
-		if !validGrade(in.Grade) {
+		if !slices.Contains(xinlu.StatutoryGrades, in.Grade) {
 			return xinlu.Invalid("grade", "error.invalid_choice")
 		}
 		if in.Grade == "excellent" && r.Band != xinlu.BandTop {
@@ -430,7 +431,7 @@ func (tx *Tx) correct(ctx context.Context, a xinlu.Actor, u *xinlu.User, p *xinl
 		field, old, val = "grade", r.Grade, in.Grade
 		_, err = tx.exec(ctx, `UPDATE appraisal_results SET grade = ?, version = version + 1 WHERE id = ?`, in.Grade, r.ID)
 	case in.Band != "":
-		if in.Band == r.Band || in.Band == xinlu.BandExcluded || !validBand(in.Band) {
+		if in.Band == r.Band || in.Band == xinlu.BandExcluded || !slices.Contains(xinlu.Bands, in.Band) {
 			return xinlu.Invalid("band", "error.invalid_choice")
 		}
 		coef := p.Coefficients.Of(in.Band)
@@ -453,24 +454,6 @@ func (tx *Tx) correct(ctx context.Context, a xinlu.Actor, u *xinlu.User, p *xinl
 	return tx.audit(ctx, a, "appraisal.correct", "appraisal_result", r.ID,
 		map[string]any{"period_id": p.ID, "member_id": in.MemberID, field: old},
 		map[string]any{"period_id": p.ID, "member_id": in.MemberID, field: val, "reason": reason})
-}
-
-func validGrade(g string) bool {
-	for _, v := range xinlu.StatutoryGrades {
-		if v == g {
-			return true
-		}
-	}
-	return false
-}
-
-func validBand(b xinlu.Band) bool {
-	for _, v := range xinlu.Bands {
-		if v == b {
-			return true
-		}
-	}
-	return false
 }
 
 // annualGrade is the statutory grade a band maps to in an annual period.

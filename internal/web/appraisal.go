@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
 	"math"
@@ -784,31 +783,14 @@ func (s *Server) publicationNotice(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) publicationExport(w http.ResponseWriter, r *http.Request) {
 	if p, rep, _, ok := s.periodReport(w, r, false); ok {
-		s.sendReport(w, r, rep, "appraisal.publication.export", p.ID, "publication-"+p.Label+".xlsx")
+		s.sendReport(w, r, rep, "appraisal.publication.export", "appraisal_period", p.ID, nil, "publication-"+p.Label+".xlsx")
 	}
 }
 
 func (s *Server) payrollExport(w http.ResponseWriter, r *http.Request) {
 	if p, rep, _, ok := s.periodReport(w, r, true); ok {
-		s.sendReport(w, r, rep, "appraisal.payroll.export", p.ID, "payroll-"+p.Label+".xlsx")
+		s.sendReport(w, r, rep, "appraisal.payroll.export", "appraisal_period", p.ID, nil, "payroll-"+p.Label+".xlsx")
 	}
-}
-
-// sendReport answers rep as an .xlsx download and audits it.
-func (s *Server) sendReport(w http.ResponseWriter, r *http.Request, rep *xlsx.Report, action string, periodID int64, name string) {
-	var buf bytes.Buffer
-	if err := rep.Write(&buf); err != nil {
-		s.renderError(w, r, xinlu.Internal(err))
-		return
-	}
-	info := requestInfo(r.Context())
-	if err := s.store.Audit(r.Context(), xinlu.ActorOf(info.user, info.ip), action, "appraisal_period", periodID, map[string]any{"rows": len(rep.Rows)}); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", xlsx.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Write(buf.Bytes())
 }
 
 // absenceSave records a member's absent working days in the period, by

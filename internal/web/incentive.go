@@ -10,7 +10,6 @@ import (
 	"xinlu/internal/api"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
-	"xinlu/internal/xlsx"
 )
 
 // Incentive ledger (奖惩台账), its settings, and the consequences of bottom
@@ -184,17 +183,7 @@ func (s *Server) incentiveExport(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	if err := s.store.Audit(r.Context(), xinlu.ActorOf(info.user, info.ip), "incentive.export", "incentive", 0,
-		map[string]any{"filter": q.Encode(), "rows": len(rep.Rows)}); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", xlsx.ContentType)
-	w.Header().Set("Content-Disposition", attachment("incentives-"+s.today().Format("20060102")+".xlsx"))
-	w.Header().Set("Cache-Control", "no-store")
-	if err := rep.Write(w); err != nil {
-		s.log.Error("incentive export", "err", err)
-	}
+	s.sendReport(w, r, rep, "incentive.export", "incentive", 0, map[string]any{"filter": q.Encode()}, "incentives-"+s.today().Format("20060102")+".xlsx")
 }
 
 func (s *Server) incentiveStep(w http.ResponseWriter, r *http.Request) {

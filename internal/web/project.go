@@ -9,7 +9,6 @@ import (
 	"xinlu/internal/api"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
-	"xinlu/internal/xlsx"
 )
 
 // Project pages. Every POST route is open to whoever may view projects;
@@ -285,17 +284,7 @@ func (s *Server) projectExport(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	if err := s.store.Audit(r.Context(), xinlu.ActorOf(info.user, info.ip), "project.export", "project", 0,
-		map[string]any{"filter": q.Encode(), "rows": len(rep.Rows)}); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", xlsx.ContentType)
-	w.Header().Set("Content-Disposition", attachment("projects-"+s.today().Format("20060102")+".xlsx"))
-	w.Header().Set("Cache-Control", "no-store")
-	if err := rep.Write(w); err != nil {
-		s.log.Error("project export", "err", err)
-	}
+	s.sendReport(w, r, rep, "project.export", "project", 0, map[string]any{"filter": q.Encode()}, "projects-"+s.today().Format("20060102")+".xlsx")
 }
 
 type projectShowView struct {

@@ -9,7 +9,6 @@ import (
 	"xinlu/internal/api"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
-	"xinlu/internal/xlsx"
 )
 
 // Fault-tolerance claims (容错申请). Members file claims against their own
@@ -187,17 +186,7 @@ func (s *Server) toleranceExport(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	if err := s.store.Audit(r.Context(), xinlu.ActorOf(info.user, info.ip), "tolerance.export", "tolerance_claim", 0,
-		map[string]any{"filter": q.Encode(), "rows": len(rep.Rows)}); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", xlsx.ContentType)
-	w.Header().Set("Content-Disposition", attachment("tolerance-"+s.today().Format("20060102")+".xlsx"))
-	w.Header().Set("Cache-Control", "no-store")
-	if err := rep.Write(w); err != nil {
-		s.log.Error("tolerance export", "err", err)
-	}
+	s.sendReport(w, r, rep, "tolerance.export", "tolerance_claim", 0, map[string]any{"filter": q.Encode()}, "tolerance-"+s.today().Format("20060102")+".xlsx")
 }
 
 // claimEventView is one line of a claim's history.
