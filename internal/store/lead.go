@@ -205,7 +205,8 @@ func (s *Store) ReportLead(ctx context.Context, a xinlu.Actor, l *xinlu.Lead, fi
 		return nil, err
 	}
 	l.ScreeningDue = cal.AddWorkdays(shanghaiDay(l.ReportedAt), ps.ScreeningDays).Format(xinlu.DateLayout)
-	err = s.inTx(ctx, func(tx *Tx) error {
+	// Reports come in bursts (a meeting, a campaign): they share commits.
+	err = s.inBatch(ctx, func(tx *Tx) error {
 		if a.UserID != 0 {
 			var member sql.NullInt64
 			if err := tx.queryRow(ctx, `SELECT member_id FROM users WHERE id = ? AND zone_id = ?`, a.UserID, l.ZoneID).Scan(&member); err != nil {
@@ -256,24 +257,28 @@ func (s *Store) ReportLead(ctx context.Context, a xinlu.Actor, l *xinlu.Lead, fi
 
 // Duplicate search, made to stay fast at a million leads in a zone. The
 // company key (NormalizeCompany) is indexed per zone on leads and projects,
-// so candidates are found by index range scans only, never by scanning the
-// table:
+// so candidates are found by short scans of that index alone, never by
+// scanning the table or reading its rows:
 //
-//   - the exact key: every record with the same normalised company;
+//   - the exact key: records with the same normalised company;
 //   - prefixes: for each distinct character bigram of the key (at most
-//     maxProbeGrams of them), up to maxPerProbe records whose key starts
-//     with that bigram, i.e. `company_key >= g AND company_key < g+U+10FFFF`.
-//     This finds names that differ by a leading or trailing word ("中铝华晋
-//     新材料" reported as "华晋新材料科技") in either direction that starts
-//     with a shared bigram;
-//   - the key's own prefix (first two characters) covers names that share
-//     their start and differ later.
+//     maxProbeGrams of them), up to maxPerProbe keys that start with that
+//     bigram, i.e. `company_key >= g AND company_key < g+U+10FFFF`. This
+//     finds names that differ by a leading or trailing word ("中铝华晋新材料"
+//     reported as "华晋新材料科技") in either direction that starts with a
+//     shared bigram; the key's first bigram covers names that share their
+//     start and differ later.
 //
-// Each candidate is then scored in Go with LikelyDuplicate (bigram Dice
-// similarity of company and project), and the best maxDuplicates are
+// The candidates' keys are compared in Go (CompanySimilarity); only those
+// that can be duplicates are read, in one query per table, and scored with
+// their project names (ProjectDuplicate). The best maxDuplicates are
 // returned. A pair of names with no shared bigram at the start of either
 // key is not found; the cost is bounded at (1 + maxProbeGrams) short index
 // scans per table whatever the table's size.
+//
+// The probes take no LIMIT or id parameters: SQLite compiles a statement
+// again whenever a parameter its plan depends on changes, and parameters
+// past the 31st all count as one.
 const (
 	maxProbeGrams = 8
 	maxPerProbe   = 20
@@ -298,6 +303,16 @@ func probeGrams(key string) []string {
 // prefixEnd is the smallest string greater than every string starting with p.
 func prefixEnd(p string) string { return p + string(utf8.MaxRune) }
 
+// dupTable is what the duplicate search reads from one table.
+type dupTable struct {
+	kind, table, columns, skip string
+}
+
+var dupTables = []dupTable{
+	{"lead", "leads", "id, company, project_name, status, reporter_id", " AND status <> 'merged'"},
+	{"project", "projects", "id, company, name, stage, 0", ""},
+}
+
 // LeadDuplicates returns the possible duplicates of l among the other leads
 // of its zone (merged ones aside) and the zone's projects, best first.
 func (s *Store) LeadDuplicates(ctx context.Context, l *xinlu.Lead) ([]xinlu.Match, error) {
@@ -308,74 +323,48 @@ func (s *Store) LeadDuplicates(ctx context.Context, l *xinlu.Lead) ([]xinlu.Matc
 	if key == "" {
 		return nil, nil
 	}
-	best := map[string]xinlu.Match{}
-	consider := func(m xinlu.Match, company, project string) {
-		ok, score := xinlu.LikelyDuplicate(l.Company, l.ProjectName, company, project)
-		if !ok {
-			return
-		}
-		m.Score = score
-		k := m.Kind + strconv.FormatInt(m.ID, 10)
-		if old, seen := best[k]; !seen || old.Score < score {
-			best[k] = m
-		}
+	grams := probeGrams(key)
+	if len(grams) == 0 {
+		grams = []string{key}
 	}
-	for _, table := range []string{"leads", "projects"} {
-		var parts []string
-		var args []any
-		add := func(cond string, a ...any) {
-			var q string
-			if table == "leads" {
-				// Short texts: the engine parses every probe each time.
-				q = `SELECT * FROM (SELECT id, company, project_name, status, reporter_id FROM leads
-					WHERE zone_id = ? AND ` + cond + ` AND id <> ? AND status <> 'merged' LIMIT ?) x`
-			} else {
-				q = `SELECT * FROM (SELECT id, company, name, stage, 0 FROM projects WHERE zone_id = ? AND ` + cond + ` AND id <> ? LIMIT ?) x`
-			}
-			parts = append(parts, q)
-			args = append(args, l.ZoneID)
-			args = append(args, a...)
-			args = append(args, func() int64 {
-				if table == "leads" {
-					return l.ID
-				}
-				return 0
-			}(), maxPerProbe)
-		}
-		add("company_key = ?", key)
-		grams := probeGrams(key)
-		if len(grams) == 0 {
-			grams = []string{key}
-		}
+	var out []xinlu.Match
+	for _, t := range dupTables {
+		// The index alone: ids and keys of the candidates.
+		limit := " LIMIT " + strconv.Itoa(maxPerProbe+1) + ") x" // +1: the lead itself
+		parts := []string{`SELECT * FROM (SELECT id, company_key FROM ` + t.table + ` WHERE zone_id = ? AND company_key = ?` + limit}
+		args := []any{l.ZoneID, key}
 		for _, g := range grams {
-			add("company_key >= ? AND company_key < ?", g, prefixEnd(g))
+			parts = append(parts, `SELECT * FROM (SELECT id, company_key FROM `+t.table+` WHERE zone_id = ? AND company_key >= ? AND company_key < ?`+limit)
+			args = append(args, l.ZoneID, g, prefixEnd(g))
 		}
 		rows, err := s.query(ctx, strings.Join(parts, " UNION ALL "), args...)
 		if err != nil {
 			return nil, xinlu.Internal(err)
 		}
+		company := map[int64]float64{}
 		for rows.Next() {
-			var m xinlu.Match
-			var company, project string
-			var reporter int64
-			if err := rows.Scan(&m.ID, &company, &project, &m.Status, &reporter); err != nil {
+			var id int64
+			var k string
+			if err := rows.Scan(&id, &k); err != nil {
 				rows.Close()
 				return nil, xinlu.Internal(err)
 			}
-			m.Kind, m.Company, m.Project = strings.TrimSuffix(table, "s"), company, project
-			if reporter != 0 {
-				m.ReportedBy = strconv.FormatInt(reporter, 10) // the member's id until named below
+			if t.kind == "lead" && id == l.ID {
+				continue
 			}
-			consider(m, company, project)
+			if sc := xinlu.CompanySimilarity(key, k); sc >= xinlu.DuplicateThreshold {
+				company[id] = sc
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, xinlu.Internal(err)
 		}
-	}
-	out := make([]xinlu.Match, 0, len(best))
-	for _, m := range best {
-		out = append(out, m)
+		ms, err := s.dupRows(ctx, t, l, company)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ms...)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Score != out[j].Score {
@@ -390,6 +379,50 @@ func (s *Store) LeadDuplicates(ctx context.Context, l *xinlu.Lead) ([]xinlu.Matc
 		out = out[:maxDuplicates]
 	}
 	return out, s.nameReporters(ctx, out)
+}
+
+// dupRows reads the candidates of one table whose companies compare at
+// company[id] with l's, and keeps those that are duplicates with their
+// project names. The id list is padded to a few fixed lengths so that the
+// statements stay few.
+func (s *Store) dupRows(ctx context.Context, t dupTable, l *xinlu.Lead, company map[int64]float64) ([]xinlu.Match, error) {
+	if len(company) == 0 {
+		return nil, nil
+	}
+	ids := make([]any, 0, len(company))
+	for id := range company {
+		ids = append(ids, id)
+	}
+	size := 4
+	for size < len(ids) {
+		size *= 4
+	}
+	for len(ids) < size {
+		ids = append(ids, ids[0])
+	}
+	rows, err := s.query(ctx, `SELECT `+t.columns+` FROM `+t.table+` WHERE id IN (?`+strings.Repeat(",?", size-1)+`)`+t.skip, ids...)
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	defer rows.Close()
+	var out []xinlu.Match
+	for rows.Next() {
+		m := xinlu.Match{Kind: t.kind}
+		var reporter int64
+		if err := rows.Scan(&m.ID, &m.Company, &m.Project, &m.Status, &reporter); err != nil {
+			return nil, xinlu.Internal(err)
+		}
+		ok, score := xinlu.ProjectDuplicate(company[m.ID], l.ProjectName, m.Project)
+		if !ok {
+			continue
+		}
+		m.Score = score
+		if reporter != 0 {
+			m.ReportedBy = strconv.FormatInt(reporter, 10) // the member's id until named
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
 }
 
 // nameReporters replaces the reporters' member ids in the matches with

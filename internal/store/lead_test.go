@@ -393,3 +393,69 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func rawRow(s *store.Store, q string, dest ...any) error {
 	return s.RawQueryRowForTest(context.Background(), q).Scan(dest...)
 }
+
+// Reports made at the same moment share commits: every good report is
+// saved with its audit row, one that fails is undone alone with its caller
+// told, and the audit chain still verifies.
+func TestConcurrentReportsCommitTogether(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		f := seedLeads(t, s)
+		ctx := context.Background()
+		scope := xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: f.zone.ID}
+		_, before, err := s.ListLeads(ctx, store.LeadFilter{Scope: scope})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 40
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				who := "reporter"
+				if i%10 == 3 {
+					who = "admin" // no member record: refused
+				}
+				l := &xinlu.Lead{Company: "并发" + strconv.Itoa(i) + "号机械有限公司", ProjectName: "并发项目", Industry: "equipment",
+					Channel: "expo", ContactPhone: "13812345678"}
+				_, errs[i] = s.ReportLead(ctx, f.actor(who), l)
+			}()
+		}
+		cancelled, cancel := context.WithCancel(ctx)
+		cancel()
+		_, cancelErr := s.ReportLead(cancelled, f.actor("reporter"), &xinlu.Lead{Company: "取消的公司", ProjectName: "项目", Industry: "other"})
+		wg.Wait()
+		refused := 0
+		for i, err := range errs {
+			switch {
+			case i%10 == 3 && xinlu.ErrorCode(err) == xinlu.EFORBIDDEN:
+				refused++
+			case i%10 != 3 && err != nil:
+				t.Fatalf("report %d: %v", i, err)
+			case i%10 == 3:
+				t.Fatalf("report %d by an account without a member record: %v", i, err)
+			}
+		}
+		if cancelErr == nil {
+			t.Fatal("a report whose request ended was saved")
+		}
+		_, after, err := s.ListLeads(ctx, store.LeadFilter{Scope: scope})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after-before != n-refused {
+			t.Fatalf("%d leads saved, want %d", after-before, n-refused)
+		}
+		_, audited, err := s.ListAudit(ctx, xinlu.AuditFilter{ZoneID: f.zone.ID, Action: "lead.report"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if audited != n-refused {
+			t.Fatalf("%d lead.report audit rows, want %d", audited, n-refused)
+		}
+		if _, brk, err := s.VerifyAudit(ctx); err != nil || brk != nil {
+			t.Fatalf("audit chain: %v %+v", err, brk)
+		}
+	})
+}

@@ -37,8 +37,9 @@ type Store struct {
 	read    *sql.DB // SQLite: a pool of readers; PostgreSQL: the same pool as write
 	path    string  // SQLite file path
 	now     func() time.Time
-	stmts   sync.Map // SQLite reads: query text → *sql.Stmt, so hot queries are parsed once
-	nstmts  atomic.Int64
+	stmts   stmtCache // SQLite reads: hot queries are parsed once
+	wstmts  stmtCache // SQLite writes, on the one writer connection
+	batch   batcher   // group commit (inBatch)
 
 	auditKey   []byte // HMAC key of the audit chain, from the key file
 	auditKeyID string
@@ -127,12 +128,8 @@ func redactDSN(dsn string) string {
 
 // Close releases every connection.
 func (s *Store) Close() error {
-	s.stmts.Range(func(k, v any) bool {
-		v.(*sql.Stmt).Close()
-		s.stmts.Delete(k)
-		s.nstmts.Add(-1)
-		return true
-	})
+	s.stmts.close()
+	s.wstmts.close()
 	var err error
 	if s.write != nil {
 		err = s.write.Close()
@@ -211,9 +208,54 @@ func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return s.read.QueryRowContext(ctx, s.rebind(q), args...)
 }
 
-// maxPrepared bounds the statement cache; queries are built from fixed
+// maxPrepared bounds each statement cache; queries are built from fixed
 // fragments, so their number is small, but a bound keeps it so.
 const maxPrepared = 512
+
+// stmtCache maps query texts to prepared statements.
+type stmtCache struct {
+	m sync.Map
+	n atomic.Int64
+}
+
+// get returns the statement for q prepared on db, preparing it the first
+// time, or nil when the cache is full or q does not prepare (the plain
+// query then reports the error).
+func (c *stmtCache) get(ctx context.Context, db *sql.DB, q string) *sql.Stmt {
+	if st := c.load(q); st != nil {
+		return st
+	}
+	if c.n.Load() >= maxPrepared {
+		return nil
+	}
+	st, err := db.PrepareContext(ctx, q)
+	if err != nil {
+		return nil
+	}
+	if prev, loaded := c.m.LoadOrStore(q, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt)
+	}
+	c.n.Add(1)
+	return st
+}
+
+// load returns the statement for q if it is prepared already.
+func (c *stmtCache) load(q string) *sql.Stmt {
+	if st, ok := c.m.Load(q); ok {
+		return st.(*sql.Stmt)
+	}
+	return nil
+}
+
+func (c *stmtCache) close() {
+	c.m.Range(func(k, v any) bool {
+		v.(*sql.Stmt).Close()
+		c.m.Delete(k)
+		c.n.Add(-1)
+		return true
+	})
+}
 
 // prepared returns a cached prepared statement for a SQLite read, or nil
 // (PostgreSQL: pgx caches prepared statements per connection itself).
@@ -221,28 +263,14 @@ func (s *Store) prepared(ctx context.Context, q string) *sql.Stmt {
 	if s.dialect != SQLite {
 		return nil
 	}
-	if st, ok := s.stmts.Load(q); ok {
-		return st.(*sql.Stmt)
-	}
-	if s.nstmts.Load() >= maxPrepared {
-		return nil
-	}
-	st, err := s.read.PrepareContext(ctx, q)
-	if err != nil {
-		return nil // the plain query reports the error
-	}
-	if prev, loaded := s.stmts.LoadOrStore(q, st); loaded {
-		st.Close()
-		return prev.(*sql.Stmt)
-	}
-	s.nstmts.Add(1)
-	return st
+	return s.stmts.get(ctx, s.read, q)
 }
 
 // Tx is one write transaction. Every workflow step runs in exactly one.
 type Tx struct {
-	tx *sql.Tx
-	s  *Store
+	tx     *sql.Tx
+	s      *Store
+	missed []string // SQLite: statements to prepare on the writer once it is free
 }
 
 // inTx runs fn in a write transaction, committing when it returns nil.
@@ -252,6 +280,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return xinlu.Internal(err)
 	}
 	tx := &Tx{tx: sqlTx, s: s}
+	defer tx.prepareMissed(ctx)
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err
@@ -263,15 +292,51 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return nil
 }
 
+// prepareMissed prepares on the writer, now free, the statements the
+// transaction ran unprepared, so that the next transactions parse them no
+// more. (The writer is one connection: a statement cannot be prepared for
+// later while a transaction holds it.)
+func (tx *Tx) prepareMissed(ctx context.Context) {
+	for _, q := range tx.missed {
+		tx.s.wstmts.get(ctx, tx.s.write, q)
+	}
+}
+
+// stmt returns q prepared on the SQLite writer for this transaction, or nil
+// (PostgreSQL; or the cache is full). The writer is one connection, so the
+// statement prepared once is the transaction's own.
+func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if tx.s.dialect != SQLite {
+		return nil
+	}
+	st := tx.s.wstmts.load(q)
+	if st == nil {
+		if tx.s.wstmts.n.Load() < maxPrepared && len(tx.missed) < 64 {
+			tx.missed = append(tx.missed, q)
+		}
+		return nil
+	}
+	return tx.tx.StmtContext(ctx, st)
+}
+
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := tx.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return tx.tx.ExecContext(ctx, tx.s.rebind(q), args...)
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := tx.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return tx.tx.QueryContext(ctx, tx.s.rebind(q), args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := tx.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return tx.tx.QueryRowContext(ctx, tx.s.rebind(q), args...)
 }
 

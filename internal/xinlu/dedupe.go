@@ -1,6 +1,7 @@
 package xinlu
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -130,32 +131,41 @@ func Similarity(a, b string) float64 {
 		}
 		return 1
 	}
-	ga, gb := bigrams(a), bigrams(b)
+	var bufA, bufB [32]uint64
+	ga, gb := bigrams(a, bufA[:0]), bigrams(b, bufB[:0])
 	if len(ga) == 0 || len(gb) == 0 {
 		return 0
 	}
-	count := map[string]int{}
-	for _, g := range ga {
-		count[g]++
-	}
+	slices.Sort(ga)
+	slices.Sort(gb)
 	shared := 0
-	for _, g := range gb {
-		if count[g] > 0 {
-			count[g]--
+	for i, j := 0, 0; i < len(ga) && j < len(gb); {
+		switch {
+		case ga[i] == gb[j]:
 			shared++
+			i++
+			j++
+		case ga[i] < gb[j]:
+			i++
+		default:
+			j++
 		}
 	}
 	return 2 * float64(shared) / float64(len(ga)+len(gb))
 }
 
-func bigrams(s string) []string {
-	r := []rune(s)
-	if len(r) == 1 {
-		return []string{s}
+// bigrams appends the character bigrams of s to out, each as its two runes
+// in one number; a single character is its own unigram.
+func bigrams(s string, out []uint64) []uint64 {
+	var prev rune = -1
+	for _, r := range s {
+		if prev >= 0 {
+			out = append(out, uint64(prev)<<32|uint64(r))
+		}
+		prev = r
 	}
-	out := make([]string, 0, len(r))
-	for i := 0; i+1 < len(r); i++ {
-		out = append(out, string(r[i:i+2]))
+	if len(out) == 0 && prev >= 0 {
+		out = append(out, uint64(prev))
 	}
 	return out
 }
@@ -180,10 +190,30 @@ type Match struct {
 // companies (≥ DuplicateThreshold) with similar project names.
 func LikelyDuplicate(companyA, projectA, companyB, projectB string) (bool, float64) {
 	ka, kb := NormalizeCompany(companyA), NormalizeCompany(companyB)
-	if ka != "" && ka == kb {
+	sc := CompanySimilarity(ka, kb)
+	if sc < DuplicateThreshold {
+		return false, sc
+	}
+	return ProjectDuplicate(sc, projectA, projectB)
+}
+
+// CompanySimilarity compares two company keys (NormalizeCompany): 1 for
+// the same key, otherwise their Similarity. Below DuplicateThreshold the
+// records are not duplicates whatever their projects.
+func CompanySimilarity(keyA, keyB string) float64 {
+	if keyA != "" && keyA == keyB {
+		return 1
+	}
+	return Similarity(keyA, keyB)
+}
+
+// ProjectDuplicate completes LikelyDuplicate for two records whose
+// companies compare at sc: the same company is a duplicate whatever the
+// projects; similar companies need similar projects too.
+func ProjectDuplicate(sc float64, projectA, projectB string) (bool, float64) {
+	if sc == 1 {
 		return true, 1
 	}
-	sc := Similarity(ka, kb)
 	if sc < DuplicateThreshold {
 		return false, sc
 	}
