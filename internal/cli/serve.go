@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -33,6 +35,13 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	inFlight := web.DefaultConfig().MaxInFlight
+	if v := strings.TrimSpace(env.Getenv("XINLU_MAX_IN_FLIGHT")); v != "" {
+		if inFlight, err = strconv.Atoi(v); err != nil || inFlight < 0 {
+			return usagef("XINLU_MAX_IN_FLIGHT must be a whole number (0: no limit)")
+		}
+	}
+	maxInFlight := fs.Int("max-in-flight", inFlight, "requests worked on at once, the others wait their turn; 0 is no limit (env XINLU_MAX_IN_FLIGHT; default 8 per processor)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -45,6 +54,9 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	}
 	if (*cert == "") != (*key == "") {
 		return usagef("--tls-cert and --tls-key go together")
+	}
+	if *maxInFlight < 0 {
+		return usagef("--max-in-flight must be 0 or more")
 	}
 	if *retentionYears < 0 {
 		return usagef("--retention-years must be 0 or more")
@@ -84,6 +96,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	cfg := web.DefaultConfig()
 	cfg.Logger = logger
 	cfg.SecureCookies = *cert != ""
+	cfg.MaxInFlight = *maxInFlight
 	srv, err := web.New(st, cfg)
 	if err != nil {
 		return err

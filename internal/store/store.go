@@ -51,6 +51,9 @@ type Store struct {
 	boards boardCache
 }
 
+// readers is the size of the SQLite reader pool.
+const readers = 8
+
 // Open connects to dsn ("sqlite:PATH" or "postgres://…") without migrating.
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	s := &Store{now: time.Now}
@@ -82,8 +85,8 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 			w.Close()
 			return nil, err
 		}
-		r.SetMaxOpenConns(8)
-		r.SetMaxIdleConns(8)
+		r.SetMaxOpenConns(readers)
+		r.SetMaxIdleConns(readers)
 		// Idle readers close after a minute, and their page caches with them,
 		// so that a quiet server gives its memory back.
 		r.SetConnMaxIdleTime(time.Minute)
@@ -417,13 +420,44 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 }
 
 // Optimize refreshes the query planner's statistics (SQLite's PRAGMA
-// optimize; PostgreSQL's autovacuum does this by itself).
+// optimize; PostgreSQL's autovacuum does this by itself). SQLite keeps the
+// per-index averages (sqlite_stat1) and drops the sampled values
+// (sqlite_stat4): with samples, a statement whose plan could depend on a
+// parameter's value is compiled again whenever that value changes, which
+// for the lead list and the duplicate search cost more than the query.
 func (s *Store) Optimize(ctx context.Context) error {
 	if s.dialect != SQLite {
 		return nil
 	}
-	_, err := s.write.ExecContext(ctx, `PRAGMA optimize=0x10002`)
-	return err
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `PRAGMA optimize=0x10002`); err != nil {
+		return err
+	}
+	var samples int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_schema WHERE name = 'sqlite_stat4'`).Scan(&samples); err != nil {
+		return err
+	}
+	if samples > 0 {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sqlite_stat4`); err != nil {
+			return err
+		}
+		// This connection loaded the samples while analysing: load again.
+		if _, err := tx.ExecContext(ctx, `ANALYZE sqlite_schema`); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.writes.Add(1)
+	// Readers load statistics when they open: let the idle ones open anew.
+	s.read.SetMaxIdleConns(0)
+	s.read.SetMaxIdleConns(readers)
+	return nil
 }
 
 // countCache keeps the totals of list queries ("共 N 条") on SQLite, where

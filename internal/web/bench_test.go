@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -131,4 +132,31 @@ func BenchmarkAppraisalResults(b *testing.B) {
 			b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
 		})
 	}
+}
+
+// BenchmarkAPIReportLead reports leads through POST /api/v1/leads as the
+// screening task force, from many goroutines: authentication, decoding,
+// validation, the write with its audit row and the duplicate search.
+func BenchmarkAPIReportLead(b *testing.B) {
+	a := newApp(b)
+	token := a.api(xinlu.RoleScreener).token
+	var seq atomic.Int64
+	b.ReportAllocs()
+	b.SetParallelism(32)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			n := seq.Add(1)
+			body := fmt.Sprintf(`{"company":"华晋%d号智能装备有限公司","project_name":"项目%d","industry":"equipment","investment_yuan":100000000,"channel":"online","contact_name":"王总","contact_phone":"13812345678"}`, n, n)
+			req := httptest.NewRequest("POST", "/api/v1/leads", strings.NewReader(body))
+			req.RemoteAddr = "127.0.0.1:1234"
+			req.Header.Set("Authorization", "Bearer "+token)
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			a.srv.ServeHTTP(rec, req)
+			if rec.Code != http.StatusCreated {
+				b.Fatalf("POST /api/v1/leads: %d %s", rec.Code, rec.Body)
+			}
+		}
+	})
 }

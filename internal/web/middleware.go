@@ -149,6 +149,35 @@ func securityHeaders(next http.Handler, tls bool) http.Handler {
 	})
 }
 
+// admit lets at most cfg.MaxInFlight requests work at once and queues the
+// others in the order they came. Without it, a burst has every request
+// competing for the processors and the database's connections, which are
+// handed to waiters at random: the mean answer is as fast, but the slowest
+// ones wait many times longer. Health checks, metrics and static files skip
+// the queue, and so do uploads, whose bodies arrive at the sender's pace; a
+// request whose client leaves while queued is dropped.
+func (s *Server) admit(next http.Handler) http.Handler {
+	if s.cfg.MaxInFlight <= 0 {
+		return next
+	}
+	slots := make(chan struct{}, s.cfg.MaxInFlight)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/healthz", r.URL.Path == "/metrics", strings.HasPrefix(r.URL.Path, "/static/"),
+			strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data"):
+			next.ServeHTTP(w, r)
+			return
+		}
+		select {
+		case slots <- struct{}{}:
+		case <-r.Context().Done():
+			return
+		}
+		defer func() { <-slots }()
+		next.ServeHTTP(w, r)
+	})
+}
+
 // limitBody answers 413 to bodies over the limit; multipart uploads get the
 // larger upload limit.
 func (s *Server) limitBody(next http.Handler) http.Handler {

@@ -76,6 +76,7 @@ func (s *Server) buildHandler() http.Handler {
 	var h http.Handler = mux
 	h = s.csrf(h)
 	h = s.authenticate(h)
+	h = s.admit(h)
 	h = s.limitBody(h)
 	h = securityHeaders(h, s.cfg.SecureCookies)
 	h = s.recoverPanics(h)
