@@ -8,10 +8,11 @@ import (
 	"xinlu/internal/xinlu"
 )
 
-// Pipeline settings (招商流程设置): the zone's deadlines in working days and
-// its approval checklist template. Reading needs PermOrgView, which every
-// role with PermProjectView holds and so does the system administrator
-// (who lacks PermProjectView); changing needs PermOrgManage.
+// Pipeline settings (招商流程设置): the zone's deadlines in working days, the
+// thresholds of its deadline lights and escalation, and its approval
+// checklist template. Reading needs PermOrgView, which every role with
+// PermProjectView holds and so does the system administrator (who lacks
+// PermProjectView); changing needs PermOrgManage.
 func (a *API) pipelineSettingsRoutes() []Route {
 	return []Route{
 		{"GET", "/settings/pipeline", xinlu.PermOrgView, a.handle(a.getPipelineSettings)},
@@ -23,33 +24,42 @@ func (a *API) pipelineSettingsRoutes() []Route {
 	}
 }
 
-// PipelineSettingsJSON is a zone's pipeline deadlines in working days.
-// YellowWithinDays is fixed (xinlu.YellowWithin) and shown for reference;
-// Custom is false while the zone uses the defaults.
+// PipelineSettingsJSON is a zone's pipeline deadlines and the thresholds
+// of its lights and escalation, in working days; Custom is false while the
+// zone uses the defaults.
 type PipelineSettingsJSON struct {
-	ScreeningDays    int        `json:"screening_days"`
-	PackagingDays    int        `json:"packaging_days"`
-	ProgressDays     int        `json:"progress_days"`
-	YellowWithinDays int        `json:"yellow_within_days"`
-	Custom           bool       `json:"custom"`
-	Version          int        `json:"version"`
-	UpdatedAt        *time.Time `json:"updated_at"`
+	ScreeningDays     int        `json:"screening_days"`
+	PackagingDays     int        `json:"packaging_days"`
+	ProgressDays      int        `json:"progress_days"`
+	YellowWithinDays  int        `json:"yellow_within_days"`
+	SponsorAfterDays  int        `json:"sponsor_after_days"`
+	DirectorAfterDays int        `json:"director_after_days"`
+	Custom            bool       `json:"custom"`
+	Version           int        `json:"version"`
+	UpdatedAt         *time.Time `json:"updated_at"`
 }
 
 func pipelineSettingsJSON(st store.PipelineSettings) PipelineSettingsJSON {
 	out := PipelineSettingsJSON{ScreeningDays: st.ScreeningDays, PackagingDays: st.PackagingDays, ProgressDays: st.ProgressDays,
-		YellowWithinDays: xinlu.YellowWithin, Custom: !st.UpdatedAt.IsZero(), Version: st.Version}
+		YellowWithinDays: st.Light.YellowWithin, SponsorAfterDays: st.Light.SponsorAfter, DirectorAfterDays: st.Light.DirectorAfter,
+		Custom: !st.UpdatedAt.IsZero(), Version: st.Version}
 	if out.Custom {
 		out.UpdatedAt = &st.UpdatedAt
 	}
 	return out
 }
 
+// pipelineSettingsInput is a save. The three light thresholds may be left
+// out (clients written before they could be changed send only the
+// deadlines): each one left out keeps the zone's current value.
 type pipelineSettingsInput struct {
-	ScreeningDays int  `json:"screening_days"`
-	PackagingDays int  `json:"packaging_days"`
-	ProgressDays  int  `json:"progress_days"`
-	Version       *int `json:"version"`
+	ScreeningDays     int  `json:"screening_days"`
+	PackagingDays     int  `json:"packaging_days"`
+	ProgressDays      int  `json:"progress_days"`
+	YellowWithinDays  *int `json:"yellow_within_days"`
+	SponsorAfterDays  *int `json:"sponsor_after_days"`
+	DirectorAfterDays *int `json:"director_after_days"`
+	Version           *int `json:"version"`
 }
 
 func (a *API) getPipelineSettings(w http.ResponseWriter, r *http.Request) error {
@@ -71,6 +81,22 @@ func (a *API) savePipelineSettings(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	st := &store.PipelineSettings{ScreeningDays: in.ScreeningDays, PackagingDays: in.PackagingDays, ProgressDays: in.ProgressDays, Version: v}
+	if in.YellowWithinDays == nil || in.SponsorAfterDays == nil || in.DirectorAfterDays == nil {
+		// A version that is not current fails the save below, so the
+		// values kept are those of the version the client sent.
+		if st.Light, err = a.store.LightRules(r.Context(), user(r).ZoneID); err != nil {
+			return err
+		}
+	}
+	if in.YellowWithinDays != nil {
+		st.Light.YellowWithin = *in.YellowWithinDays
+	}
+	if in.SponsorAfterDays != nil {
+		st.Light.SponsorAfter = *in.SponsorAfterDays
+	}
+	if in.DirectorAfterDays != nil {
+		st.Light.DirectorAfter = *in.DirectorAfterDays
+	}
 	if err := a.store.SavePipelineSettings(r.Context(), actor(r), user(r), st); err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ func TestPipelineSettingsAPI(t *testing.T) {
 	status, body := e.call(member, "GET", "/settings/pipeline", "")
 	var st api.PipelineSettingsJSON
 	if status != 200 || json.Unmarshal([]byte(body), &st) != nil || st.ScreeningDays != 5 || st.PackagingDays != 15 || st.ProgressDays != 20 ||
-		st.YellowWithinDays != 2 || st.Custom || st.Version != 1 || st.UpdatedAt != nil {
+		st.YellowWithinDays != 2 || st.SponsorAfterDays != 5 || st.DirectorAfterDays != 10 || st.Custom || st.Version != 1 || st.UpdatedAt != nil {
 		t.Fatalf("defaults: %d %s", status, body)
 	}
 
@@ -29,7 +29,15 @@ func TestPipelineSettingsAPI(t *testing.T) {
 			{`{"screening_days":5,"packaging_days":15,"version":1}`, "progress_days", "包联领导进展登记周期（工作日）须为"},
 			{`{"screening_days":5,"packaging_days":15,"progress_days":1.5,"version":1}`, "progress_days", ""},
 			{`{"screening_days":5,"packaging_days":15,"progress_days":20}`, "version", ""},
-			{`{"screening_days":5,"packaging_days":15,"progress_days":20,"yellow_within_days":3,"version":1}`, "yellow_within_days", ""},
+			{`{"screening_days":5,"packaging_days":15,"progress_days":20,"yellow_within_days":11,"version":1}`, "yellow_within_days", "黄灯提前（工作日）须为 0 到 10 个工作日之间的整数"},
+			{`{"screening_days":5,"packaging_days":15,"progress_days":20,"yellow_within_days":-1,"sponsor_after_days":5,"director_after_days":10,"version":1}`, "yellow_within_days", "须为 0 到 10"},
+			{`{"screening_days":5,"packaging_days":15,"progress_days":20,"sponsor_after_days":0,"version":1}`, "sponsor_after_days", "超期多少个工作日后提醒包联领导须为 1 到 59 个工作日之间的整数"},
+			{`{"screening_days":5,"packaging_days":15,"progress_days":20,"director_after_days":61,"version":1}`, "director_after_days", "超期多少个工作日后提醒主任须为 1 到 60"},
+			// With the sponsor's 5 kept, a director's 5 is not more.
+			{`{"screening_days":5,"packaging_days":15,"progress_days":20,"director_after_days":5,"version":1}`, "director_after_days", "超期多少个工作日后提醒主任须大于提醒包联领导的天数（5 个工作日）"},
+			{`{"screening_days":5,"packaging_days":15,"progress_days":20,"yellow_within_days":2,"sponsor_after_days":9,"director_after_days":9,"version":1}`, "director_after_days", "须大于提醒包联领导的天数（9 个工作日）"},
+			{`{"screening_days":5,"packaging_days":15,"progress_days":20,"yellow_within_days":1.5,"version":1}`, "yellow_within_days", ""},
+			{`{"screening_days":5,"packaging_days":15,"progress_days":20,"yellow_within_days":"2","version":1}`, "yellow_within_days", ""},
 		} {
 			status, body := e.call(admin, "PUT", "/settings/pipeline", tc.body)
 			code, field, msg := teamParkError(t, body)
@@ -55,6 +63,57 @@ func TestPipelineSettingsAPI(t *testing.T) {
 		}
 		if _, body := e.call(other, "GET", "/settings/pipeline", ""); !strings.Contains(body, `"screening_days":5`) {
 			t.Fatalf("another zone sees this zone's settings: %s", body)
+		}
+	})
+
+	t.Run("light thresholds: save, read back; left out keeps the current value", func(t *testing.T) {
+		put := func(body string) api.PipelineSettingsJSON {
+			t.Helper()
+			status, b := e.call(admin, "PUT", "/settings/pipeline", body)
+			var st api.PipelineSettingsJSON
+			if status != 200 || json.Unmarshal([]byte(b), &st) != nil {
+				t.Fatalf("save %s: %d %s", body, status, b)
+			}
+			return st
+		}
+		// The deadlines test left version 2.
+		st := put(`{"screening_days":3,"packaging_days":10,"progress_days":12,"yellow_within_days":5,"sponsor_after_days":3,"director_after_days":8,"version":2}`)
+		if st.YellowWithinDays != 5 || st.SponsorAfterDays != 3 || st.DirectorAfterDays != 8 || st.ScreeningDays != 3 || st.Version != 3 {
+			t.Fatalf("saved %+v", st)
+		}
+		var got api.PipelineSettingsJSON
+		if status, b := e.call(member, "GET", "/settings/pipeline", ""); status != 200 || json.Unmarshal([]byte(b), &got) != nil ||
+			got.YellowWithinDays != 5 || got.SponsorAfterDays != 3 || got.DirectorAfterDays != 8 || got.Version != 3 || !got.Custom {
+			t.Fatalf("read back: %d %s", status, b)
+		}
+		// A client that sends the deadlines only keeps the thresholds.
+		st = put(`{"screening_days":4,"packaging_days":10,"progress_days":12,"version":3}`)
+		if st.YellowWithinDays != 5 || st.SponsorAfterDays != 3 || st.DirectorAfterDays != 8 || st.ScreeningDays != 4 || st.Version != 4 {
+			t.Fatalf("deadlines only %+v", st)
+		}
+		// One threshold sent, the others kept; 0 is a valid yellow.
+		st = put(`{"screening_days":4,"packaging_days":10,"progress_days":12,"yellow_within_days":0,"version":4}`)
+		if st.YellowWithinDays != 0 || st.SponsorAfterDays != 3 || st.DirectorAfterDays != 8 || st.Version != 5 {
+			t.Fatalf("yellow only %+v", st)
+		}
+		// Kept values are checked with the new ones: the director's 8 is not more than a sponsor's 8.
+		status, b := e.call(admin, "PUT", "/settings/pipeline", `{"screening_days":4,"packaging_days":10,"progress_days":12,"sponsor_after_days":8,"version":5}`)
+		var env struct {
+			Error struct{ Code, Field, Key, Message string }
+		}
+		if status != 422 || json.Unmarshal([]byte(b), &env) != nil || env.Error.Code != "invalid" || env.Error.Field != "director_after_days" ||
+			env.Error.Key != "pipeline_settings.director_after_sponsor" || env.Error.Message != "超期多少个工作日后提醒主任须大于提醒包联领导的天数（8 个工作日）" {
+			t.Fatalf("kept director below the new sponsor: %d %s", status, b)
+		}
+		// A stale version is a conflict whether or not thresholds are left out.
+		for _, body := range []string{`{"screening_days":4,"packaging_days":10,"progress_days":12,"version":4}`,
+			`{"screening_days":4,"packaging_days":10,"progress_days":12,"yellow_within_days":1,"sponsor_after_days":2,"director_after_days":3,"version":4}`} {
+			if status, b := e.call(admin, "PUT", "/settings/pipeline", body); status != 409 {
+				t.Fatalf("stale %s: %d %s", body, status, b)
+			}
+		}
+		if _, b := e.call(other, "GET", "/settings/pipeline", ""); !strings.Contains(b, `"yellow_within_days":2,"sponsor_after_days":5,"director_after_days":10`) {
+			t.Fatalf("another zone sees this zone's thresholds: %s", b)
 		}
 	})
 

@@ -357,6 +357,8 @@ type stepInput struct {
 	AssigneeID   int64     `json:"assignee_id"`  // supervision
 	Due          string    `json:"due"`          // supervision
 	AmountYuan   int64     `json:"amount_yuan"`  // funds
+
+	FundsScheduleItems []InstalmentJSON `json:"funds_schedule_items"` // revise-schedule, with note as the reason
 }
 
 func (a *API) stepProject(w http.ResponseWriter, r *http.Request) error {
@@ -387,6 +389,9 @@ func (a *API) stepProject(w http.ResponseWriter, r *http.Request) error {
 			return verr
 		}
 		step := store.StepInput{SponsorID: in.SponsorID, Date: in.Date, Reason: in.LostReason, Note: in.Note}
+		for _, it := range in.FundsScheduleItems {
+			step.Schedule = append(step.Schedule, xinlu.Instalment{DueOn: it.DueOn, Yuan: it.AmountYuan, Note: it.Note})
+		}
 		if pl := in.Plan; pl != nil {
 			step.Plan = &xinlu.Plan{Content: pl.Content, TotalYuan: pl.TotalYuan, FixedAssetYuan: pl.FixedAssetYuan, LandMu: pl.LandMu,
 				WaterTPD: pl.WaterTPD, PowerKVA: pl.PowerKVA, GasM3PD: pl.GasM3PD, HeatTPH: pl.HeatTPH, OutputYuan: pl.OutputYuan,

@@ -228,7 +228,10 @@ func cstDay(st *store.Store, days int) string {
 	return time.Date(y, m, d+days, 0, 0, 0, 0, time.UTC).Format("2006-01-02")
 }
 
-func TestSignWithFundsScheduleAPI(t *testing.T) {
+// newSigningEnv is a zone with a sponsor, an agent and a project in
+// promotion, whose path it returns.
+func newSigningEnv(t *testing.T) (*teamParkEnv, string) {
+	t.Helper()
 	e := newTeamParkEnv(t)
 	e.user(e.zone.ID, "sponsor", xinlu.RoleSponsor, 0)
 	e.user(e.zone.ID, "agent", xinlu.RoleAgent, 0)
@@ -238,6 +241,11 @@ func TestSignWithFundsScheduleAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	pp := "/projects/" + strconv.FormatInt(p.ID, 10)
+	return e, pp
+}
+
+func TestSignWithFundsScheduleAPI(t *testing.T) {
+	e, pp := newSigningEnv(t)
 	sponsor, agent, member := e.login("sponsor"), e.login("agent"), e.login("member")
 	sign := func(items string) (int, string) {
 		return e.call(sponsor, "POST", pp+"/sign", `{"version":1,"signing":{"signed_on":"`+cstDay(e.st, -90)+`","contract_yuan":10000000,`+
@@ -287,5 +295,41 @@ func TestSignWithFundsScheduleAPI(t *testing.T) {
 	// The list leaves the schedule out.
 	if status, body := e.call(member, "GET", "/projects", ""); status != 200 || strings.Contains(body, "funds_tracking") || strings.Contains(body, "funds_schedule_items") {
 		t.Fatalf("list: %d %s", status, body)
+	}
+}
+
+func TestReviseFundsScheduleAPI(t *testing.T) {
+	e, pp := newSigningEnv(t)
+	sponsor, agent := e.login("sponsor"), e.login("agent")
+	// Not before signing: the answer names the stage.
+	if status, body := e.call(sponsor, "POST", pp+"/revise-schedule", `{"version":1,"note":"补充协议","funds_schedule_items":[]}`); status != 409 {
+		t.Fatalf("before signing: %d %s", status, body)
+	}
+	if status, body := e.call(sponsor, "POST", pp+"/sign", `{"version":1,"signing":{"signed_on":"`+cstDay(e.st, -90)+`","contract_yuan":10000000,`+
+		`"promised_start":"2099-01-01","promised_produce":"2099-12-01","funds_schedule_items":[{"due_on":"`+cstDay(e.st, 30)+`","amount_yuan":10000000}]}}`); status != 200 {
+		t.Fatalf("sign: %d %s", status, body)
+	}
+	revise := func(who, version, note, items string) (int, string) {
+		return e.call(who, "POST", pp+"/revise-schedule", `{"version":`+version+`,"note":"`+note+`","funds_schedule_items":`+items+`}`)
+	}
+	two := `[{"due_on":"` + cstDay(e.st, 30) + `","amount_yuan":4000000,"note":"首期"},{"due_on":"` + cstDay(e.st, 200) + `","amount_yuan":6000000,"note":"推迟"}]`
+	if status, body := revise(sponsor, "2", "", two); status != 422 {
+		t.Fatalf("no reason: %d %s", status, body)
+	} else if field, msg := scheduleError(t, body); field != "note" || msg != "请填写调整资金到位计划的原因" {
+		t.Fatalf("no reason: %s", body)
+	}
+	if status, body := revise(agent, "2", "补充协议", two); status != 403 {
+		t.Fatalf("the agent: %d %s", status, body)
+	}
+	if status, body := revise(sponsor, "1", "补充协议", two); status != 409 {
+		t.Fatalf("stale: %d %s", status, body)
+	}
+	status, body := revise(sponsor, "2", "补充协议", two)
+	var got api.ProjectJSON
+	if status != 200 || json.Unmarshal([]byte(body), &got) != nil {
+		t.Fatalf("revise: %d %s", status, body)
+	}
+	if items := got.Signing.FundsScheduleItems; len(items) != 2 || items[1].DueOn != cstDay(e.st, 200) || items[1].Note != "推迟" || got.Version != 3 {
+		t.Fatalf("revised: %s", body)
 	}
 }

@@ -160,10 +160,14 @@ func (s *Store) Approvals(ctx context.Context, zoneID, projectID int64) ([]*Appr
 		if err != nil {
 			return nil, err
 		}
+		rules, err := s.LightRules(ctx, out[0].ZoneID)
+		if err != nil {
+			return nil, err
+		}
 		today := s.today()
 		for _, it := range out {
 			if ApprovalOpen(it.Status) {
-				it.Light = xinlu.DeadlineLight(cal, it.DueOn, today)
+				it.Light = rules.Light(cal, it.DueOn, today)
 			}
 		}
 	}
@@ -296,8 +300,11 @@ func (s *Store) StepApproval(ctx context.Context, a xinlu.Actor, u *xinlu.User, 
 		return nil, err
 	}
 	if ApprovalOpen(out.Status) {
-		if cal, err := s.Calendar(ctx, out.ZoneID); err == nil {
-			out.Light = xinlu.DeadlineLight(cal, out.DueOn, s.today())
+		// The step is saved: a light that cannot be computed stays empty.
+		cal, cerr := s.Calendar(ctx, out.ZoneID)
+		rules, rerr := s.LightRules(ctx, out.ZoneID)
+		if cerr == nil && rerr == nil {
+			out.Light = rules.Light(cal, out.DueOn, s.today())
 		}
 	}
 	return out, nil

@@ -242,3 +242,72 @@ func TestPerformanceTracksFundsSchedules(t *testing.T) {
 		}
 	})
 }
+
+// After signing, the leadership group revises the funds schedule with a
+// reason: the new instalments replace the old, the timeline and the audit
+// keep both, the tracking follows the new one, and the rules hold.
+func TestRevisingTheFundsSchedule(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newProjectEnv(t, s) // today 2026-09-28
+		p := e.create(t, "碳纤维项目", xinlu.StagePromotion, "materials", 2_000_000_000)
+		sg := goodSigning()
+		sg.Instalments = []xinlu.Instalment{{DueOn: "2026-12-31", Yuan: 300_000_000, Note: "首期"}, {DueOn: "2027-06-30", Yuan: 500_000_000}}
+		signed, err := e.step(p, xinlu.RoleSponsor, xinlu.ProjectSign, store.StepInput{Signing: sg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		revise := func(role xinlu.Role, version int, reason string, items ...xinlu.Instalment) (*store.ProjectRecord, error) {
+			return s.StepProject(ctx, e.actor(role), e.users[role], p.ID, version, xinlu.ProjectReviseSchedule,
+				store.StepInput{Note: reason, Schedule: items})
+		}
+		later := []xinlu.Instalment{{DueOn: "2026-12-31", Yuan: 300_000_000, Note: "首期"}, {DueOn: "2027-12-31", Yuan: 400_000_000, Note: "推迟"},
+			{DueOn: "2028-03-31", Yuan: 100_000_000}}
+		// Refused: no reason; over the contract; the agent; a stale version.
+		if _, err := revise(xinlu.RoleSponsor, signed.Version, " ", later...); xinlu.AsError(err).Key != "project.schedule_reason_required" {
+			t.Fatalf("no reason: %v", err)
+		}
+		if _, err := revise(xinlu.RoleSponsor, signed.Version, "补充协议", xinlu.Instalment{DueOn: "2027-01-31", Yuan: sg.ContractYuan + 1}); xinlu.AsError(err).Key != "project.schedule_over_contract" {
+			t.Fatalf("over the contract: %v", err)
+		}
+		if _, err := revise(xinlu.RoleAgent, signed.Version, "补充协议", later...); xinlu.ErrorCode(err) != xinlu.EFORBIDDEN {
+			t.Fatalf("the agent: %v", err)
+		}
+		if _, err := revise(xinlu.RoleSponsor, signed.Version-1, "补充协议", later...); xinlu.ErrorCode(err) != xinlu.ECONFLICT {
+			t.Fatalf("stale: %v", err)
+		}
+		if items, _ := s.FundsSchedule(ctx, p.ID); len(items) != 2 {
+			t.Fatalf("a refused revision changed the schedule: %+v", items)
+		}
+		revised, err := revise(xinlu.RoleSponsor, signed.Version, "2026年11月补充协议：二期推迟", later...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if revised.Version != signed.Version+1 || revised.Stage != xinlu.StageAgency {
+			t.Fatalf("revised %+v", revised)
+		}
+		if items, err := s.FundsSchedule(ctx, p.ID); err != nil || !slices.Equal(items, later) {
+			t.Fatalf("schedule after revision %+v %v", items, err)
+		}
+		tr, err := s.FundsTracking(ctx, revised, time.Date(2027, 7, 1, 0, 0, 0, 0, time.UTC))
+		if err != nil || tr.DueYuan != 300_000_000 || tr.ScheduledYuan != 800_000_000 {
+			t.Fatalf("tracking follows the revision: %+v %v", tr, err)
+		}
+		evs, _ := s.ProjectEvents(ctx, p.ID)
+		last := evs[len(evs)-1]
+		if last.Kind != "revise-schedule" || last.Detail["note"] != "2026年11月补充协议：二期推迟" || last.Detail["previous_yuan"] != float64(800_000_000) ||
+			last.Detail["schedule_count"] != float64(3) {
+			t.Fatalf("event %+v", last)
+		}
+		entries, _, err := s.ListAudit(ctx, xinlu.AuditFilter{ZoneID: e.zone.ID, Action: "project.revise-schedule"})
+		if err != nil || len(entries) != 1 || !strings.Contains(entries[0].Before, `"due_on":"2027-06-30"`) || !strings.Contains(entries[0].After, `"due_on":"2028-03-31"`) {
+			t.Fatalf("audit %+v %v", entries, err)
+		}
+		// Not before signing.
+		q := e.create(t, "镁合金项目", xinlu.StagePromotion, "materials", 1_000_000)
+		if _, err := s.StepProject(ctx, e.actor(xinlu.RoleSponsor), e.users[xinlu.RoleSponsor], q.ID, q.Version, xinlu.ProjectReviseSchedule,
+			store.StepInput{Note: "补充协议"}); xinlu.ErrorCode(err) != xinlu.ECONFLICT {
+			t.Fatalf("before signing: %v", err)
+		}
+	})
+}

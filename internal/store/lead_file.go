@@ -81,7 +81,7 @@ func (tx *Tx) addLeadFiles(ctx context.Context, a xinlu.Actor, l *xinlu.Lead, fi
 
 // leadFileAudit is what the audit log keeps of a file: never its content.
 func leadFileAudit(f *xinlu.LeadFile) map[string]any {
-	return map[string]any{"file_id": f.ID, "name": f.Name, "content_type": f.ContentType, "size": f.Size,
+	return map[string]any{"file_id": f.ID, "lead_id": f.LeadID, "name": f.Name, "content_type": f.ContentType, "size": f.Size,
 		"sha256": f.SHA256, "uploaded_by": f.UploadedBy}
 }
 
@@ -96,10 +96,19 @@ func scanLeadFile(sc scanner) (*xinlu.LeadFile, error) {
 	return f, err
 }
 
-// ListLeadFiles lists the files of a lead of the zone, oldest first, without
-// their bytes. The caller has checked that the lead may be seen (LeadFor).
+// leadFileOf selects the files a lead shows: its own and those of the leads
+// merged into it (merged_into always names the last lead of a chain). They
+// stay attached to the lead they were reported with, whose reporter still
+// sees them there; LeadFile.LeadID says which.
+const leadFileOf = `f.zone_id = ? AND (f.lead_id = ? OR f.lead_id IN (SELECT ml.id FROM leads ml WHERE ml.merged_into = ? AND ml.zone_id = ?))`
+
+func leadFileOfArgs(zoneID, leadID int64) []any { return []any{zoneID, leadID, leadID, zoneID} }
+
+// ListLeadFiles lists the files of a lead of the zone and of the leads
+// merged into it, oldest first, without their bytes. The caller has checked
+// that the lead may be seen (LeadFor).
 func (s *Store) ListLeadFiles(ctx context.Context, zoneID, leadID int64) ([]*xinlu.LeadFile, error) {
-	rows, err := s.query(ctx, `SELECT `+leadFileColumns+leadFileFrom+` WHERE f.lead_id = ? AND f.zone_id = ? ORDER BY f.id`, leadID, zoneID)
+	rows, err := s.query(ctx, `SELECT `+leadFileColumns+leadFileFrom+` WHERE `+leadFileOf+` ORDER BY f.id`, leadFileOfArgs(zoneID, leadID)...)
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}
@@ -177,8 +186,8 @@ func (s *Store) AddLeadFiles(ctx context.Context, a xinlu.Actor, u *xinlu.User, 
 
 // LeadFileData returns file fileID of lead leadID with its bytes, for a
 // download by u, after writing the audit row of the download: the lead
-// must be within u's view and the file on it, else not found. No row, no
-// download.
+// must be within u's view and the file on it or on a lead merged into it,
+// else not found. No row, no download.
 func (s *Store) LeadFileData(ctx context.Context, a xinlu.Actor, u *xinlu.User, leadID, fileID int64) (*xinlu.LeadFile, []byte, error) {
 	l, err := s.LeadFor(ctx, u, leadID)
 	if err != nil {
@@ -186,8 +195,8 @@ func (s *Store) LeadFileData(ctx context.Context, a xinlu.Actor, u *xinlu.User, 
 	}
 	f := &xinlu.LeadFile{}
 	var data []byte
-	err = s.queryRow(ctx, `SELECT `+leadFileColumns+`, f.data`+leadFileFrom+` WHERE f.id = ? AND f.lead_id = ? AND f.zone_id = ?`,
-		fileID, l.ID, l.ZoneID).Scan(&f.ID, &f.ZoneID, &f.LeadID, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &f.UploadedBy,
+	err = s.queryRow(ctx, `SELECT `+leadFileColumns+`, f.data`+leadFileFrom+` WHERE f.id = ? AND `+leadFileOf,
+		append([]any{fileID}, leadFileOfArgs(l.ZoneID, l.ID)...)...).Scan(&f.ID, &f.ZoneID, &f.LeadID, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &f.UploadedBy,
 		&f.CreatedAt, &f.UploaderName, &data)
 	if err != nil {
 		return nil, nil, s.translate(err)
@@ -198,17 +207,18 @@ func (s *Store) LeadFileData(ctx context.Context, a xinlu.Actor, u *xinlu.User, 
 	return f, data, nil
 }
 
-// DeleteLeadFile deletes file fileID of lead leadID as user u, with its
-// audit row (name, size and hash kept there): a screener may, and its
-// uploader while they may still add files to the lead.
+// DeleteLeadFile deletes file fileID of lead leadID (or of a lead merged
+// into it) as user u, with its audit row (name, size and hash kept there):
+// a screener may, and its uploader while they may still add files to the
+// lead.
 func (s *Store) DeleteLeadFile(ctx context.Context, a xinlu.Actor, u *xinlu.User, leadID, fileID int64) error {
 	return s.inTx(ctx, func(tx *Tx) error {
 		l, err := tx.leadInView(ctx, u, leadID)
 		if err != nil {
 			return err
 		}
-		f, err := scanLeadFile(tx.queryRow(ctx, `SELECT `+leadFileColumns+leadFileFrom+` WHERE f.id = ? AND f.lead_id = ? AND f.zone_id = ?`,
-			fileID, l.ID, l.ZoneID))
+		f, err := scanLeadFile(tx.queryRow(ctx, `SELECT `+leadFileColumns+leadFileFrom+` WHERE f.id = ? AND `+leadFileOf,
+			append([]any{fileID}, leadFileOfArgs(l.ZoneID, l.ID)...)...))
 		if err != nil {
 			return tx.s.translate(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -275,6 +276,69 @@ func TestRevealLeadContact(t *testing.T) {
 		// The appraisal office reaches the whole zone.
 		if l, err := reveal("appraiser", theirs.ID, "核对线索来源"); err != nil || l.ContactPhone != "13812345678" {
 			t.Fatalf("the appraiser reveals: %v", err)
+		}
+	})
+}
+
+// The files of a merged lead show on the lead it merged into, where the
+// screening task force downloads and deletes them; they stay on the
+// merged lead too, for its reporter.
+func TestMergedLeadFilesShowOnTarget(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		f := seedLeads(t, s)
+		ctx := context.Background()
+		target, _ := f.report(t, "reporter", "太行重工装备有限公司", "矿山装备")
+		merged := &xinlu.Lead{Company: "太行重工装备（集团）", ProjectName: "矿山装备", Industry: "equipment", Channel: "expo"}
+		if _, err := s.ReportLead(ctx, f.actor("peer"), merged, xinlu.LeadFileUpload{Name: "考察报告.pdf", Data: tinyPDF}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddLeadFiles(ctx, f.actor("reporter"), f.users["reporter"], target.ID,
+			[]xinlu.LeadFileUpload{{Name: "厂址照片.png", Data: tinyPNG}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.step("screener", merged, xinlu.LeadStep{Action: xinlu.LeadMerge, MergeInto: target.ID}); err != nil {
+			t.Fatal(err)
+		}
+		files, err := s.LeadFilesFor(ctx, f.users["screener"], target.ID)
+		if err != nil || len(files) != 2 {
+			t.Fatalf("target's files: %v %d", err, len(files))
+		}
+		var fromMerged *xinlu.LeadFile
+		for _, fl := range files {
+			if fl.LeadID == merged.ID {
+				fromMerged = fl
+			}
+		}
+		if fromMerged == nil || fromMerged.Name != "考察报告.pdf" {
+			t.Fatalf("the merged lead's file is not on the target: %+v", files)
+		}
+		got, data, err := s.LeadFileData(ctx, f.actor("screener"), f.users["screener"], target.ID, fromMerged.ID)
+		if err != nil || got.ID != fromMerged.ID || !bytes.Equal(data, tinyPDF) {
+			t.Fatalf("download through the target: %v", err)
+		}
+		// Its reporter still finds it on the lead they reported.
+		if own, err := s.LeadFilesFor(ctx, f.users["peer"], merged.ID); err != nil || len(own) != 1 || own[0].ID != fromMerged.ID {
+			t.Fatalf("the merged lead's own files: %v %+v", err, own)
+		}
+		// Another lead's file is not reachable through the target.
+		other, _ := f.report(t, "reporter", "汾河药业股份有限公司", "原料药")
+		if _, err := s.AddLeadFiles(ctx, f.actor("reporter"), f.users["reporter"], other.ID,
+			[]xinlu.LeadFileUpload{{Name: "其他.pdf", Data: tinyPDF}}); err != nil {
+			t.Fatal(err)
+		}
+		otherFiles, _ := s.ListLeadFiles(ctx, f.zone.ID, other.ID)
+		if _, _, err := s.LeadFileData(ctx, f.actor("screener"), f.users["screener"], target.ID, otherFiles[0].ID); xinlu.ErrorCode(err) != xinlu.ENOTFOUND {
+			t.Fatalf("another lead's file through the target: %v", err)
+		}
+		if err := s.DeleteLeadFile(ctx, f.actor("screener"), f.users["screener"], target.ID, fromMerged.ID); err != nil {
+			t.Fatal(err)
+		}
+		if files, _ := s.ListLeadFiles(ctx, f.zone.ID, target.ID); len(files) != 1 {
+			t.Fatalf("after deleting: %d files", len(files))
+		}
+		del := auditRows(t, s, f.zone.ID, target.ID, "lead.file_delete")
+		if len(del) != 1 || !strings.Contains(string(del[0].Before), `"lead_id":`+strconv.FormatInt(merged.ID, 10)) {
+			t.Fatalf("delete audit: %+v", del)
 		}
 	})
 }

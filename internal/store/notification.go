@@ -163,9 +163,13 @@ func (s *Store) MarkAllRead(ctx context.Context, userID int64) (int, error) {
 
 // --- escalation of overdue items ---
 
-// Who is told about a red item (xinlu.EscalationFor), each level adding to
-// the ones before (a level reached while the job did not run still tells
-// the lower levels' people once):
+// Who is told about a red item (xinlu.LightRules.Escalation with the
+// zone's thresholds: level 2 after more than sponsor_after_days working
+// days red, level 3 after more than director_after_days; 5 and 10 by
+// default), each level adding to the ones before (a level reached while the
+// job did not run still tells the lower levels' people once; a threshold
+// lowered since the last run is applied on the next, and what was told at a
+// level before a threshold was raised stays told):
 //
 //   - approval item (open: preparing, submitted, correction; of a project
 //     not lost): level 1 its agent, or without one every user with the agent
@@ -404,12 +408,16 @@ func (s *Store) escalateZone(ctx context.Context, zoneID int64, day time.Time, r
 	if err != nil {
 		return err
 	}
+	rules, err := s.LightRules(ctx, zoneID) // once per zone and run
+	if err != nil {
+		return err
+	}
 	var zr *zoneRecipients
 	type dueState struct {
 		top  xinlu.Escalation
 		late string
 	}
-	dues := map[string]dueState{} // EscalationFor per due date, computed once
+	dues := map[string]dueState{} // rules.Escalation per due date, computed once
 	groups := map[groupKey]*escGroup{}
 	err = s.eachOverdueChunk(ctx, zoneID, day.Format(xinlu.DateLayout), func(items []overdueItem) error {
 		if zr == nil { // read once the zone has a red item
@@ -427,7 +435,7 @@ func (s *Store) escalateZone(ctx context.Context, zoneID int64, day time.Time, r
 			it := &items[i]
 			ds, ok := dues[it.due]
 			if !ok {
-				ds.top = xinlu.EscalationFor(cal, it.due, day)
+				ds.top = rules.Escalation(cal, it.due, day)
 				if ds.top != xinlu.EscalateNone {
 					ds.late = strconv.Itoa(cal.WorkdaysBetween(mustDate(it.due), day))
 				}
@@ -735,9 +743,9 @@ func mustDate(s string) time.Time {
 }
 
 // eachOverdueChunk streams a zone's items whose deadline is before today
-// (all red; EscalationFor then says how far they are escalated) to fn, in
-// chunks of at most overdueChunk items of one type. fn must not keep the
-// slice.
+// (all red; LightRules.Escalation then says how far they are escalated) to
+// fn, in chunks of at most overdueChunk items of one type. fn must not keep
+// the slice.
 func (s *Store) eachOverdueChunk(ctx context.Context, zoneID int64, today string, fn func([]overdueItem) error) error {
 	chunk := make([]overdueItem, 0, overdueChunk)
 	stream := func(q string, scan func(rows *sql.Rows) (overdueItem, error), args ...any) error {

@@ -92,6 +92,24 @@ func day(s string) time.Time {
 	return d
 }
 
+// escalate runs the hourly escalation as on day on (YYYY-MM-DD).
+func (e *notifyEnv) escalate(t *testing.T, on string) store.EscalationResult {
+	t.Helper()
+	res, err := e.s.EscalateOverdue(context.Background(), day(on))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// wantLevels fails unless name's notifications are levels (see levels).
+func (e *notifyEnv) wantLevels(t *testing.T, name string, levels ...string) {
+	t.Helper()
+	if got := e.levels(t, name); !slices.Equal(got, levels) {
+		t.Fatalf("%s: got %v, want %v", name, got, levels)
+	}
+}
+
 // levels lists, per account, "subject:level" of its notifications.
 func (e *notifyEnv) levels(t *testing.T, name string) []string {
 	t.Helper()
@@ -118,20 +136,8 @@ func TestEscalateOverdueAcrossHoliday(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		e := newNotifyEnv(t, s)
-		escalate := func(on string) store.EscalationResult {
-			t.Helper()
-			res, err := s.EscalateOverdue(ctx, day(on))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return res
-		}
-		want := func(name string, levels ...string) {
-			t.Helper()
-			if got := e.levels(t, name); !slices.Equal(got, levels) {
-				t.Fatalf("%s: got %v, want %v", name, got, levels)
-			}
-		}
+		escalate := func(on string) store.EscalationResult { return e.escalate(t, on) }
+		want := func(name string, levels ...string) { t.Helper(); e.wantLevels(t, name, levels...) }
 		// On the due day nothing is red.
 		if res := escalate("2026-09-30"); res.Notifications != 0 || res.Items != 0 {
 			t.Fatalf("due day: %+v", res)
@@ -281,14 +287,7 @@ func TestEscalationDigest(t *testing.T) {
 		if first[0].ScreeningDue != "2026-09-30" {
 			t.Fatalf("due %s", first[0].ScreeningDue)
 		}
-		escalate := func(on string) store.EscalationResult {
-			t.Helper()
-			res, err := s.EscalateOverdue(ctx, day(on))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return res
-		}
+		escalate := func(on string) store.EscalationResult { return e.escalate(t, on) }
 		want := func(name string, digests ...string) {
 			t.Helper()
 			if got := e.digests(t, name); !slices.Equal(got, digests) {
@@ -432,5 +431,96 @@ func TestEscalationAtThresholdIsItemByItem(t *testing.T) {
 		if got := e.levels(t, "screener"); len(got) != store.DigestThreshold || got[0] != "lead:1" {
 			t.Fatalf("screener %v", got)
 		}
+	})
+}
+
+// TestEscalationFollowsZoneThresholds: the sponsor and the director are
+// told after the zone's own numbers of working days red, read on each run,
+// so that a change applies from the next run on; another zone keeps the
+// defaults. The items are due Wednesday 30 September; after the National
+// Day holiday the working days late are 8 Oct (1), 9 (2), 10 (the make-up
+// Saturday, 3), 12 (4), 13 (5) and 14 October (6).
+func TestEscalationFollowsZoneThresholds(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newNotifyEnv(t, s)
+		admin := pipelineAdmin(e.zone.ID)
+		settings := func(sponsor, director int) {
+			t.Helper()
+			st, err := s.PipelineSettings(ctx, e.zone.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st.Light.SponsorAfter, st.Light.DirectorAfter = sponsor, director
+			if err := s.SavePipelineSettings(ctx, xinlu.ActorOf(admin, ""), admin, &st); err != nil {
+				t.Fatal(err)
+			}
+		}
+		escalate := func(on string) store.EscalationResult { return e.escalate(t, on) }
+		want := func(name string, levels ...string) { t.Helper(); e.wantLevels(t, name, levels...) }
+		// A second zone with the default thresholds and a project of the
+		// same due date (no holidays in its calendar: 9 working days late
+		// on 13 October).
+		z, sys := seedZone(t, s, "DF")
+		otherDirector := &xinlu.User{ZoneID: z.ID, Username: "director2", Name: "director2", PasswordHash: "x", Roles: []xinlu.Role{xinlu.RoleDirector}}
+		if err := s.CreateUser(ctx, sys, otherDirector); err != nil {
+			t.Fatal(err)
+		}
+		p := &store.ProjectRecord{}
+		p.ZoneID, p.Name, p.Company, p.Industry, p.Stage = z.ID, "外区项目", "外区公司", "other", xinlu.StagePackaging
+		if err := s.CreateProject(ctx, sys, p); err != nil {
+			t.Fatal(err)
+		}
+		setDue(t, s, p.ID, "2026-09-30")
+		otherLevels := func() []int {
+			t.Helper()
+			items, _, err := s.ListNotifications(ctx, store.NotificationFilter{UserID: otherDirector.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []int
+			for _, n := range items {
+				out = append(out, n.Level)
+			}
+			return out
+		}
+
+		// The sponsor after more than 2 working days, the director after more than 4.
+		settings(2, 4)
+		escalate("2026-10-08")
+		want("agent", "approval:1")
+		want("sponsor", "project:1")
+		want("screener", "lead:1")
+		if res := escalate("2026-10-09"); res.Notifications != 0 { // 2 late: not more than 2
+			t.Fatalf("9 October notified %d", res.Notifications)
+		}
+		escalate("2026-10-10") // 3 late: the sponsor, where the defaults wait for 6
+		want("sponsor", "approval:2", "lead:2", "project:1", "project:2")
+		want("leader", "lead:2")
+		want("director")
+		if res := escalate("2026-10-12"); res.Notifications != 0 { // 4 late: not more than 4
+			t.Fatalf("12 October notified %d", res.Notifications)
+		}
+		escalate("2026-10-13") // 5 late: the director, where the defaults wait for 11
+		want("director", "approval:3", "lead:3", "project:3")
+		// The other zone's project, 9 working days late on the 13th, went
+		// to its director on no day: its defaults wait for more than 10.
+		if got := otherLevels(); len(got) != 0 {
+			t.Fatalf("the other zone's director: %v", got)
+		}
+
+		// A new deadline with raised thresholds: the project, due 13
+		// October, is 1 late on the 14th, 5 on the 20th, 6 on the 21st.
+		settings(5, 6)
+		setDue(t, s, e.project.ID, "2026-10-13")
+		escalate("2026-10-20")
+		want("sponsor", "approval:2", "lead:2", "project:1", "project:1", "project:2")
+		escalate("2026-10-21") // 6 late: more than 5, the sponsor; not more than 6
+		want("sponsor", "approval:2", "lead:2", "project:1", "project:1", "project:2", "project:2")
+		want("director", "approval:3", "lead:3", "project:3")
+		// Lowered again, the next run tells the director of the 6 days.
+		settings(3, 5)
+		escalate("2026-10-21")
+		want("director", "approval:3", "lead:3", "project:3", "project:3")
 	})
 }

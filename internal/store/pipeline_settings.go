@@ -9,20 +9,26 @@ import (
 	"xinlu/internal/xinlu"
 )
 
-// Pipeline settings (招商流程设置): each zone's deadlines in working days and
-// its approval checklist template. The system administrator
-// (xinlu.PermOrgManage) edits them; the store code that sets screening_due
-// and stage_due, and createChecklist at signing, read them in the
-// transaction that uses them. Nothing is cached.
+// Pipeline settings (招商流程设置): each zone's deadlines in working days,
+// the thresholds of its deadline lights and escalation, and its approval
+// checklist template. The system administrator (xinlu.PermOrgManage) edits
+// them; the store code that sets screening_due and stage_due, and
+// createChecklist at signing, read them in the transaction that uses them;
+// whatever computes a light or an escalation reads the zone's LightRules
+// once per request or per zone of a run. Nothing is cached.
 
-// PipelineSettings are a zone's pipeline deadlines in working days.
+// PipelineSettings are a zone's pipeline deadlines in working days and the
+// thresholds of its lights and escalation.
 type PipelineSettings struct {
 	ZoneID        int64
 	ScreeningDays int // report → screening decision (screening_due)
 	PackagingDays int // acceptance → plan submitted (stage_due of packaging)
 	ProgressDays  int // a sponsor's progress entry at least this often (stage_due of promotion)
-	Version       int
-	UpdatedAt     time.Time // zero while the zone uses the defaults
+	// Light holds the yellow-light and escalation thresholds (columns
+	// yellow_days, sponsor_after_days, director_after_days).
+	Light     xinlu.LightRules
+	Version   int
+	UpdatedAt time.Time // zero while the zone uses the defaults
 }
 
 // Bounds of a pipeline deadline, in working days.
@@ -34,7 +40,7 @@ const (
 // DefaultPipelineSettings are the settings of a zone that saved none.
 func DefaultPipelineSettings(zoneID int64) PipelineSettings {
 	return PipelineSettings{ZoneID: zoneID, ScreeningDays: xinlu.ScreeningWorkdays, PackagingDays: xinlu.PackagingWorkdays,
-		ProgressDays: xinlu.ProgressWorkdays, Version: 1}
+		ProgressDays: xinlu.ProgressWorkdays, Light: xinlu.DefaultLightRules(), Version: 1}
 }
 
 // Validate checks the settings as typed; an error names the first bad field.
@@ -47,14 +53,16 @@ func (st *PipelineSettings) Validate() error {
 			return xinlu.Invalid(f.name, "pipeline_settings.days_range", MinPipelineDays, MaxPipelineDays)
 		}
 	}
-	return nil
+	return st.Light.Validate()
 }
 
-const pipelineSettingsQuery = `SELECT zone_id, screening_days, packaging_days, progress_days, version, updated_at FROM pipeline_settings WHERE zone_id = ?`
+const pipelineSettingsQuery = `SELECT zone_id, screening_days, packaging_days, progress_days, yellow_days, sponsor_after_days,
+	director_after_days, version, updated_at FROM pipeline_settings WHERE zone_id = ?`
 
 func scanPipelineSettings(row *sql.Row, zoneID int64) (PipelineSettings, error) {
 	var st PipelineSettings
-	err := row.Scan(&st.ZoneID, &st.ScreeningDays, &st.PackagingDays, &st.ProgressDays, &st.Version, &st.UpdatedAt)
+	err := row.Scan(&st.ZoneID, &st.ScreeningDays, &st.PackagingDays, &st.ProgressDays, &st.Light.YellowWithin, &st.Light.SponsorAfter,
+		&st.Light.DirectorAfter, &st.Version, &st.UpdatedAt)
 	if err == sql.ErrNoRows {
 		return DefaultPipelineSettings(zoneID), nil
 	}
@@ -76,14 +84,25 @@ func (tx *Tx) pipelineSettings(ctx context.Context, zoneID int64) (PipelineSetti
 	return scanPipelineSettings(tx.queryRow(ctx, pipelineSettingsQuery, zoneID), zoneID)
 }
 
-func pipelineSettingsAudit(st PipelineSettings) map[string]any {
-	return map[string]any{"screening_days": st.ScreeningDays, "packaging_days": st.PackagingDays, "progress_days": st.ProgressDays}
+// LightRules returns the zone's yellow-light and escalation thresholds,
+// the defaults when it saved none. Callers read them once per request (or
+// per zone of a run), with the zone's calendar.
+func (s *Store) LightRules(ctx context.Context, zoneID int64) (xinlu.LightRules, error) {
+	st, err := s.PipelineSettings(ctx, zoneID)
+	return st.Light, err
 }
 
-// SavePipelineSettings saves u's zone's deadlines if st.Version is current
-// (the defaults are version 1); it needs xinlu.PermOrgManage. Deadlines
-// already set (screening_due, stage_due) stay as they are: the new values
-// apply from the next report, acceptance or progress entry.
+func pipelineSettingsAudit(st PipelineSettings) map[string]any {
+	return map[string]any{"screening_days": st.ScreeningDays, "packaging_days": st.PackagingDays, "progress_days": st.ProgressDays,
+		"yellow_within_days": st.Light.YellowWithin, "sponsor_after_days": st.Light.SponsorAfter, "director_after_days": st.Light.DirectorAfter}
+}
+
+// SavePipelineSettings saves u's zone's deadlines and light thresholds if
+// st.Version is current (the defaults are version 1); it needs
+// xinlu.PermOrgManage. Deadlines already set (screening_due, stage_due) stay
+// as they are: the new values apply from the next report, acceptance or
+// progress entry. The light thresholds apply at once: to every light shown
+// from then on and to the next escalation run.
 func (s *Store) SavePipelineSettings(ctx context.Context, a xinlu.Actor, u *xinlu.User, st *PipelineSettings) error {
 	if !u.Can(xinlu.PermOrgManage) {
 		return xinlu.Forbidden()
@@ -103,12 +122,16 @@ func (s *Store) SavePipelineSettings(ctx context.Context, a xinlu.Actor, u *xinl
 		now := s.Now()
 		var res sql.Result
 		if old.UpdatedAt.IsZero() {
-			res, err = tx.exec(ctx, `INSERT INTO pipeline_settings (zone_id, screening_days, packaging_days, progress_days, version, updated_at)
-				VALUES (?,?,?,?,?,?)`, st.ZoneID, st.ScreeningDays, st.PackagingDays, st.ProgressDays, old.Version+1, now)
+			res, err = tx.exec(ctx, `INSERT INTO pipeline_settings (zone_id, screening_days, packaging_days, progress_days,
+				yellow_days, sponsor_after_days, director_after_days, version, updated_at) VALUES (?,?,?,?,?,?,?,?,?)`,
+				st.ZoneID, st.ScreeningDays, st.PackagingDays, st.ProgressDays,
+				st.Light.YellowWithin, st.Light.SponsorAfter, st.Light.DirectorAfter, old.Version+1, now)
 		} else {
 			res, err = tx.exec(ctx, `UPDATE pipeline_settings SET screening_days = ?, packaging_days = ?, progress_days = ?,
+				yellow_days = ?, sponsor_after_days = ?, director_after_days = ?,
 				version = version + 1, updated_at = ? WHERE zone_id = ? AND version = ?`,
-				st.ScreeningDays, st.PackagingDays, st.ProgressDays, now, st.ZoneID, old.Version)
+				st.ScreeningDays, st.PackagingDays, st.ProgressDays,
+				st.Light.YellowWithin, st.Light.SponsorAfter, st.Light.DirectorAfter, now, st.ZoneID, old.Version)
 		}
 		if err != nil {
 			if err = s.translate(err); xinlu.ErrorCode(err) == xinlu.ECONFLICT {

@@ -10,6 +10,9 @@ import (
 	"xinlu/internal/xinlu"
 )
 
+// defaultLights are the light thresholds of a zone that saved none.
+var defaultLights = xinlu.DefaultLightRules()
+
 // pipelineAdmin is a system administrator of zone z (PermOrgManage).
 func pipelineAdmin(zoneID int64) *xinlu.User {
 	return &xinlu.User{ID: 900, ZoneID: zoneID, Username: "sysadmin", Name: "系统管理员", Roles: []xinlu.Role{xinlu.RoleSysAdmin}}
@@ -40,31 +43,45 @@ func TestPipelineSettingsDefaultsSaveAndValidation(t *testing.T) {
 		act := xinlu.ActorOf(admin, "127.0.0.1")
 
 		st, err := s.PipelineSettings(ctx, z.ID)
-		if err != nil || st.ScreeningDays != 5 || st.PackagingDays != 15 || st.ProgressDays != 20 || st.Version != 1 || !st.UpdatedAt.IsZero() {
+		if err != nil || st.ScreeningDays != 5 || st.PackagingDays != 15 || st.ProgressDays != 20 || st.Light != defaultLights ||
+			st.Version != 1 || !st.UpdatedAt.IsZero() {
 			t.Fatalf("defaults: %+v %v", st, err)
 		}
 
 		t.Run("only the system administrator saves", func(t *testing.T) {
 			for _, r := range []xinlu.Role{xinlu.RoleMember, xinlu.RoleDirector, xinlu.RoleSecAdmin, xinlu.RoleViewer} {
 				u := &xinlu.User{ID: 901, ZoneID: z.ID, Roles: []xinlu.Role{r}}
-				in := store.PipelineSettings{ScreeningDays: 3, PackagingDays: 10, ProgressDays: 10, Version: 1}
+				in := store.PipelineSettings{ScreeningDays: 3, PackagingDays: 10, ProgressDays: 10, Light: defaultLights, Version: 1}
 				wantCode(t, s.SavePipelineSettings(ctx, xinlu.ActorOf(u, ""), u, &in), xinlu.EFORBIDDEN)
 			}
 		})
 		t.Run("bad values name the field", func(t *testing.T) {
+			lights := func(yellow, sponsor, director int) store.PipelineSettings {
+				return store.PipelineSettings{ScreeningDays: 5, PackagingDays: 15, ProgressDays: 20,
+					Light: xinlu.LightRules{YellowWithin: yellow, SponsorAfter: sponsor, DirectorAfter: director}}
+			}
 			for _, tc := range []struct {
-				in    store.PipelineSettings
-				field string
+				in         store.PipelineSettings
+				field, key string
 			}{
-				{store.PipelineSettings{ScreeningDays: 0, PackagingDays: 15, ProgressDays: 20}, "screening_days"},
-				{store.PipelineSettings{ScreeningDays: 61, PackagingDays: 15, ProgressDays: 20}, "screening_days"},
-				{store.PipelineSettings{ScreeningDays: 5, PackagingDays: -1, ProgressDays: 20}, "packaging_days"},
-				{store.PipelineSettings{ScreeningDays: 5, PackagingDays: 15, ProgressDays: 100}, "progress_days"},
+				{store.PipelineSettings{ScreeningDays: 0, PackagingDays: 15, ProgressDays: 20, Light: defaultLights}, "screening_days", ""},
+				{store.PipelineSettings{ScreeningDays: 61, PackagingDays: 15, ProgressDays: 20, Light: defaultLights}, "screening_days", ""},
+				{store.PipelineSettings{ScreeningDays: 5, PackagingDays: -1, ProgressDays: 20, Light: defaultLights}, "packaging_days", ""},
+				{store.PipelineSettings{ScreeningDays: 5, PackagingDays: 15, ProgressDays: 100, Light: defaultLights}, "progress_days", ""},
+				{lights(11, 5, 10), "yellow_within_days", ""},
+				{lights(-1, 5, 10), "yellow_within_days", ""},
+				{lights(2, 0, 10), "sponsor_after_days", ""},
+				{lights(2, 5, 61), "director_after_days", ""},
+				{lights(2, 5, 5), "director_after_days", "pipeline_settings.director_after_sponsor"},
+				{lights(2, 8, 6), "director_after_days", "pipeline_settings.director_after_sponsor"},
 			} {
 				in := tc.in
 				in.Version = 1
+				if tc.key == "" {
+					tc.key = "pipeline_settings.days_range"
+				}
 				e := wantCode(t, s.SavePipelineSettings(ctx, act, admin, &in), xinlu.EINVALID)
-				if e.Field != tc.field || e.Key != "pipeline_settings.days_range" {
+				if e.Field != tc.field || e.Key != tc.key {
 					t.Errorf("%+v: %v on %s", tc.in, e, e.Field)
 				}
 			}
@@ -73,22 +90,33 @@ func TestPipelineSettingsDefaultsSaveAndValidation(t *testing.T) {
 			}
 		})
 		t.Run("save with the version; a stale one is a conflict", func(t *testing.T) {
-			in := store.PipelineSettings{ScreeningDays: 3, PackagingDays: 10, ProgressDays: 12, Version: 1}
+			in := store.PipelineSettings{ScreeningDays: 3, PackagingDays: 10, ProgressDays: 12, Light: defaultLights, Version: 1}
 			if err := s.SavePipelineSettings(ctx, act, admin, &in); err != nil || in.Version != 2 || in.ZoneID != z.ID {
 				t.Fatalf("first save: %v %+v", err, in)
 			}
-			stale := store.PipelineSettings{ScreeningDays: 9, PackagingDays: 9, ProgressDays: 9, Version: 1}
+			stale := store.PipelineSettings{ScreeningDays: 9, PackagingDays: 9, ProgressDays: 9, Light: defaultLights, Version: 1}
 			wantCode(t, s.SavePipelineSettings(ctx, act, admin, &stale), xinlu.ECONFLICT)
-			in = store.PipelineSettings{ScreeningDays: 4, PackagingDays: 10, ProgressDays: 60, Version: 2}
+			if got, err := s.LightRules(ctx, z.ID); err != nil || got != defaultLights {
+				t.Fatalf("light rules after the first save: %+v %v", got, err)
+			}
+			lights := xinlu.LightRules{YellowWithin: 5, SponsorAfter: 3, DirectorAfter: 8}
+			in = store.PipelineSettings{ScreeningDays: 4, PackagingDays: 10, ProgressDays: 60, Light: lights, Version: 2}
 			if err := s.SavePipelineSettings(ctx, act, admin, &in); err != nil || in.Version != 3 {
 				t.Fatalf("second save: %v %+v", err, in)
 			}
 			got, err := s.PipelineSettings(ctx, z.ID)
-			if err != nil || got.ScreeningDays != 4 || got.PackagingDays != 10 || got.ProgressDays != 60 || got.Version != 3 || got.UpdatedAt.IsZero() {
+			if err != nil || got.ScreeningDays != 4 || got.PackagingDays != 10 || got.ProgressDays != 60 || got.Light != lights ||
+				got.Version != 3 || got.UpdatedAt.IsZero() {
 				t.Fatalf("read back: %+v %v", got, err)
 			}
-			if o, _ := s.PipelineSettings(ctx, other.ID); o.ScreeningDays != 5 || o.Version != 1 {
+			if r, err := s.LightRules(ctx, z.ID); err != nil || r != lights {
+				t.Fatalf("light rules: %+v %v", r, err)
+			}
+			if o, _ := s.PipelineSettings(ctx, other.ID); o.ScreeningDays != 5 || o.Light != defaultLights || o.Version != 1 {
 				t.Fatalf("another zone changed: %+v", o)
+			}
+			if r, err := s.LightRules(ctx, other.ID); err != nil || r != defaultLights {
+				t.Fatalf("another zone's light rules: %+v %v", r, err)
 			}
 		})
 		t.Run("saves are audited with before and after", func(t *testing.T) {
@@ -99,6 +127,16 @@ func TestPipelineSettingsDefaultsSaveAndValidation(t *testing.T) {
 			if rows[0].Action != "pipeline_settings.update" || !strings.Contains(rows[0].Before, `"screening_days":3`) ||
 				!strings.Contains(rows[0].After, `"screening_days":4`) || !strings.Contains(rows[1].Before, `"screening_days":5`) {
 				t.Fatalf("rows %+v", rows)
+			}
+			for _, w := range []string{`"yellow_within_days":2`, `"sponsor_after_days":5`, `"director_after_days":10`} {
+				if !strings.Contains(rows[0].Before, w) || !strings.Contains(rows[1].After, w) {
+					t.Errorf("audit lacks %s: %+v", w, rows)
+				}
+			}
+			for _, w := range []string{`"yellow_within_days":5`, `"sponsor_after_days":3`, `"director_after_days":8`} {
+				if !strings.Contains(rows[0].After, w) {
+					t.Errorf("audit after lacks %s: %s", w, rows[0].After)
+				}
 			}
 		})
 	})
@@ -120,7 +158,7 @@ func TestZoneDeadlinesSetDueDates(t *testing.T) {
 		if before.ScreeningDue != "2026-10-10" { // 5 working days: the make-up Saturday
 			t.Fatalf("default screening due %s", before.ScreeningDue)
 		}
-		in := store.PipelineSettings{ScreeningDays: 3, PackagingDays: 7, ProgressDays: 2, Version: 1}
+		in := store.PipelineSettings{ScreeningDays: 3, PackagingDays: 7, ProgressDays: 2, Light: defaultLights, Version: 1}
 		if err := s.SavePipelineSettings(ctx, f.actor("admin"), admin, &in); err != nil {
 			t.Fatal(err)
 		}
@@ -152,7 +190,7 @@ func TestZoneProgressDaysSetPromotionDue(t *testing.T) {
 		ctx := context.Background()
 		e := newProjectEnv(t, s)
 		admin := pipelineAdmin(e.zone.ID)
-		in := store.PipelineSettings{ScreeningDays: 5, PackagingDays: 4, ProgressDays: 3, Version: 1}
+		in := store.PipelineSettings{ScreeningDays: 5, PackagingDays: 4, ProgressDays: 3, Light: defaultLights, Version: 1}
 		if err := s.SavePipelineSettings(ctx, xinlu.ActorOf(admin, ""), admin, &in); err != nil {
 			t.Fatal(err)
 		}
@@ -170,7 +208,7 @@ func TestZoneProgressDaysSetPromotionDue(t *testing.T) {
 			t.Fatalf("resume in packaging: %v %+v", err, q.StageDue)
 		}
 		// A negotiation renews the progress deadline by the zone's progress days.
-		in = store.PipelineSettings{ScreeningDays: 5, PackagingDays: 4, ProgressDays: 1, Version: 2}
+		in = store.PipelineSettings{ScreeningDays: 5, PackagingDays: 4, ProgressDays: 1, Light: defaultLights, Version: 2}
 		if err := s.SavePipelineSettings(ctx, xinlu.ActorOf(admin, ""), admin, &in); err != nil {
 			t.Fatal(err)
 		}

@@ -73,8 +73,8 @@ type ProjectFilter struct {
 	ParkID    int64
 	SponsorID int64
 	// Light selects active projects by the light of their stage_due. It is
-	// turned into a range of due dates with the zone's calendar, so that the
-	// database filters and counts (see lightRange).
+	// turned into a range of due dates with the zone's calendar and light
+	// rules, so that the database filters and counts (see lightRange).
 	Light  xinlu.Light
 	SixNew string // one 六新 tag
 	Query  string // name, company or code
@@ -88,18 +88,19 @@ type ProjectFilter struct {
 }
 
 // lightRange gives the stage_due range of a light on today: red is before
-// today; yellow from today up to (not including) the third working day
-// after today; green from that day on. It matches xinlu.DeadlineLight.
-func lightRange(cal *xinlu.Calendar, light xinlu.Light, today time.Time) (from, to string) {
+// today; yellow from today up to (not including) the zone's first green
+// due date (rules.GreenFrom, the working day after rules.YellowWithin
+// working days); green from that day on. It matches rules.Light.
+func lightRange(cal *xinlu.Calendar, rules xinlu.LightRules, light xinlu.Light, today time.Time) (from, to string) {
 	t := today.Format(xinlu.DateLayout)
-	third := cal.AddWorkdays(today, xinlu.YellowWithin+1).Format(xinlu.DateLayout)
+	green := rules.GreenFrom(cal, today).Format(xinlu.DateLayout)
 	switch light {
 	case xinlu.LightRed:
 		return "0000-00-00", t
 	case xinlu.LightYellow:
-		return t, third
+		return t, green
 	default:
-		return third, "9999-99-99"
+		return green, "9999-99-99"
 	}
 }
 
@@ -157,7 +158,11 @@ func (s *Store) projectWhere(ctx context.Context, f ProjectFilter) (string, []an
 		if err != nil {
 			return "", nil, err
 		}
-		from, to := lightRange(cal, f.Light, s.today())
+		rules, err := s.LightRules(ctx, f.ZoneID)
+		if err != nil {
+			return "", nil, err
+		}
+		from, to := lightRange(cal, rules, f.Light, s.today())
 		where = append(where, "p.status = 'active' AND p.stage_due <> '' AND p.stage_due >= ? AND p.stage_due < ?")
 		args = append(args, from, to)
 	}
@@ -190,23 +195,32 @@ func (s *Store) ListProjects(ctx context.Context, f ProjectFilter) ([]*ProjectRe
 	return out, total, s.setLights(ctx, out)
 }
 
-// setLights computes each active project's light with its zone's calendar.
+// setLights computes each active project's light with its zone's calendar
+// and light rules, each read once per zone.
 func (s *Store) setLights(ctx context.Context, ps []*ProjectRecord) error {
-	cals := map[int64]*xinlu.Calendar{}
+	type zoneLights struct {
+		cal   *xinlu.Calendar
+		rules xinlu.LightRules
+	}
+	zones := map[int64]*zoneLights{}
 	today := s.today()
 	for _, p := range ps {
 		if p.Status != xinlu.ProjectActive || p.StageDue == "" {
 			continue
 		}
-		cal := cals[p.ZoneID]
-		if cal == nil {
+		z := zones[p.ZoneID]
+		if z == nil {
+			z = &zoneLights{}
 			var err error
-			if cal, err = s.Calendar(ctx, p.ZoneID); err != nil {
+			if z.cal, err = s.Calendar(ctx, p.ZoneID); err != nil {
 				return err
 			}
-			cals[p.ZoneID] = cal
+			if z.rules, err = s.LightRules(ctx, p.ZoneID); err != nil {
+				return err
+			}
+			zones[p.ZoneID] = z
 		}
-		p.Light = xinlu.DeadlineLight(cal, p.StageDue, today)
+		p.Light = z.rules.Light(z.cal, p.StageDue, today)
 	}
 	return nil
 }
@@ -385,9 +399,10 @@ type StepInput struct {
 	Plan      *xinlu.Plan
 	Signing   *xinlu.Signing
 	SponsorID int64
-	Date      string // start-construction, start-production, reach-full-production; "" is today
-	Reason    string // lose: one of xinlu.LostReasons
-	Note      string
+	Date      string             // start-construction, start-production, reach-full-production; "" is today
+	Reason    string             // lose: one of xinlu.LostReasons
+	Note      string             // revise-schedule: the reason, required
+	Schedule  []xinlu.Instalment // revise-schedule: the new funds schedule
 }
 
 // StepProject takes one step of a project in one transaction: the domain
@@ -420,6 +435,7 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 		today := s.today()
 		detail := map[string]any{"from_stage": string(p.Stage), "to_stage": string(stage), "note": strings.TrimSpace(in.Note)}
 		var signedOn time.Time
+		var previous []xinlu.Instalment // revise-schedule: the schedule it replaces
 		switch action {
 		case xinlu.ProjectSavePlan, xinlu.ProjectSubmitPlan:
 			if in.Plan == nil {
@@ -511,6 +527,17 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 				p.FullOn, p.StageDue = date, ""
 			}
 			detail["date"] = date
+		case xinlu.ProjectReviseSchedule:
+			items, err := p.Signing.ReviseSchedule(in.Schedule, in.Note)
+			if err != nil {
+				return err
+			}
+			if previous, err = tx.fundsSchedule(ctx, p.ID); err != nil {
+				return err
+			}
+			p.Signing.Instalments = items
+			detail["schedule_count"], detail["schedule_yuan"] = len(items), scheduleSum(items)
+			detail["previous_count"], detail["previous_yuan"] = len(previous), scheduleSum(previous)
 		case xinlu.ProjectLose:
 			if !slices.Contains(xinlu.LostReasons, in.Reason) {
 				return xinlu.Invalid("lost_reason", "projects.lost_reason_required")
@@ -530,6 +557,11 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 		if err := tx.saveProject(ctx, p); err != nil {
 			return err
 		}
+		if action == xinlu.ProjectReviseSchedule {
+			if err := tx.saveFundsSchedule(ctx, p); err != nil {
+				return err
+			}
+		}
 		if action == xinlu.ProjectSign {
 			if err := tx.saveFundsSchedule(ctx, p); err != nil {
 				return err
@@ -548,12 +580,11 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 		}
 		out = p
 		after := projectAudit(p)
-		if action == xinlu.ProjectSign && len(p.Signing.Instalments) > 0 {
-			items := make([]map[string]any, len(p.Signing.Instalments))
-			for i, it := range p.Signing.Instalments {
-				items[i] = map[string]any{"due_on": it.DueOn, "amount_yuan": it.Yuan, "note": it.Note}
-			}
-			after["funds_schedule_items"] = items
+		if (action == xinlu.ProjectSign && len(p.Signing.Instalments) > 0) || action == xinlu.ProjectReviseSchedule {
+			after["funds_schedule_items"] = instalmentsAudit(p.Signing.Instalments)
+		}
+		if action == xinlu.ProjectReviseSchedule {
+			before["funds_schedule_items"] = instalmentsAudit(previous)
 		}
 		return tx.audit(ctx, a, "project."+string(action), "project", p.ID, before, after)
 	})
@@ -891,6 +922,15 @@ func (tx *Tx) saveFundsSchedule(ctx context.Context, p *ProjectRecord) error {
 	return err
 }
 
+// instalmentsAudit is a funds schedule as the audit log keeps it.
+func instalmentsAudit(items []xinlu.Instalment) []map[string]any {
+	out := make([]map[string]any, len(items))
+	for i, it := range items {
+		out[i] = map[string]any{"due_on": it.DueOn, "amount_yuan": it.Yuan, "note": it.Note}
+	}
+	return out
+}
+
 func scheduleSum(items []xinlu.Instalment) int64 {
 	var sum int64
 	for _, it := range items {
@@ -903,14 +943,27 @@ func scheduleSum(items []xinlu.Instalment) int64 {
 // projects signed before schedules were structured (their free text is
 // Signing.FundsSchedule).
 func (s *Store) FundsSchedule(ctx context.Context, projectID int64) ([]xinlu.Instalment, error) {
-	rows, err := s.query(ctx, `SELECT due_on, amount_yuan, note FROM funds_schedule WHERE project_id = ? ORDER BY sort, id`, projectID)
+	rows, err := s.query(ctx, fundsScheduleQuery, projectID)
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}
-	return collect(rows, func(sc scanner) (xinlu.Instalment, error) {
-		var it xinlu.Instalment
-		return it, sc.Scan(&it.DueOn, &it.Yuan, &it.Note)
-	})
+	return collect(rows, scanInstalment)
+}
+
+// fundsSchedule is FundsSchedule inside a transaction.
+func (tx *Tx) fundsSchedule(ctx context.Context, projectID int64) ([]xinlu.Instalment, error) {
+	rows, err := tx.query(ctx, fundsScheduleQuery, projectID)
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	return collect(rows, scanInstalment)
+}
+
+const fundsScheduleQuery = `SELECT due_on, amount_yuan, note FROM funds_schedule WHERE project_id = ? ORDER BY sort, id`
+
+func scanInstalment(sc scanner) (xinlu.Instalment, error) {
+	var it xinlu.Instalment
+	return it, sc.Scan(&it.DueOn, &it.Yuan, &it.Note)
 }
 
 // FundsTracking measures a project's funds in place up to asOf against its

@@ -12,7 +12,7 @@ import (
 // At most MaxInFlight requests work at once; the others are served in the
 // order they came, and health checks do not queue behind them.
 func TestAdmitQueuesInOrder(t *testing.T) {
-	s := &Server{cfg: Config{MaxInFlight: 2}}
+	s := &Server{cfg: Config{MaxInFlight: 2}, metrics: newMetrics()}
 	release := make(chan struct{})
 	var inside, most atomic.Int32
 	var mu sync.Mutex
@@ -31,13 +31,22 @@ func TestAdmitQueuesInOrder(t *testing.T) {
 		inside.Add(-1)
 	}))
 	var wg sync.WaitGroup
-	for _, n := range []string{"a", "b", "c", "d", "e"} {
+	// Each arrives once the one before is inside or queued.
+	for i, n := range []string{"a", "b", "c", "d", "e"} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/leads?n="+n, nil))
 		}()
-		time.Sleep(20 * time.Millisecond) // arrive one after another
+		for deadline := time.Now().Add(5 * time.Second); inside.Load()+int32(s.metrics.waiting.Load()) < int32(i+1); time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("request %s neither inside nor queued", n)
+			}
+		}
+		time.Sleep(10 * time.Millisecond) // from counted to parked in the queue
+	}
+	if w := s.metrics.waiting.Load(); w != 3 {
+		t.Fatalf("%d requests waiting, want 3", w)
 	}
 	done := make(chan struct{})
 	go func() {
@@ -49,8 +58,15 @@ func TestAdmitQueuesInOrder(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the health check queued behind busy requests")
 	}
-	for range 5 {
+	// Release one at a time: each freed turn goes to the longest waiting.
+	entered := func() int { mu.Lock(); defer mu.Unlock(); return len(order) }
+	for i := range 5 {
 		release <- struct{}{}
+		for deadline := time.Now().Add(5 * time.Second); i+3 <= 5 && entered() < i+3; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("a freed turn was not taken")
+			}
+		}
 	}
 	wg.Wait()
 	if most.Load() != 2 {

@@ -76,14 +76,21 @@ type leadRow struct {
 	LightTone string
 }
 
+// leadRows gives each lead its tone and, while it is open, the light of its
+// screening deadline by the zone's calendar and light rules (read once);
+// when either cannot be read the lights are left out.
 func (s *Server) leadRows(r *http.Request, zoneID int64, items []*xinlu.Lead) []leadRow {
 	cal, err := s.store.LeadCalendar(r.Context(), zoneID)
+	var rules xinlu.LightRules
+	if err == nil {
+		rules, err = s.store.LightRules(r.Context(), zoneID)
+	}
 	today := s.store.LeadToday()
 	out := make([]leadRow, len(items))
 	for i, l := range items {
 		row := leadRow{L: l, Tone: leadTone(l.Status)}
 		if err == nil && leadOpen(l.Status) {
-			row.Light = xinlu.DeadlineLight(cal, l.ScreeningDue, today)
+			row.Light = rules.Light(cal, l.ScreeningDue, today)
 			row.LightTone = lightTone(row.Light)
 		}
 		out[i] = row
@@ -262,6 +269,7 @@ type leadShowView struct {
 	Can         map[string]bool
 	VetoGrounds []string
 	Files       []leadFileRow
+	OwnFiles    int  // attached to this lead itself (the rest came with merged leads)
 	CanUpload   bool // the viewer may add files now
 	MaxFiles    int
 	FileMB      int
@@ -277,6 +285,7 @@ type leadFileRow struct {
 	F         *xinlu.LeadFile
 	Size      string
 	CanDelete bool
+	FromLead  bool // attached to a lead merged into this one (F.LeadID)
 }
 
 // fileSize writes a byte count for people: 820 B, 12.5 KB, 3.2 MB.
@@ -334,11 +343,15 @@ func (s *Server) leadPageWith(w http.ResponseWriter, r *http.Request, status int
 	v := leadShowView{Row: s.leadRows(r, u.ZoneID, []*xinlu.Lead{l})[0], CoReporters: cos,
 		Reported: r.URL.Query().Get("reported") == "1", IsReporter: u.MemberID != 0 && u.MemberID == l.ReporterID,
 		Can: leadAllowed(u, l), VetoGrounds: xinlu.VetoGrounds, Err: stepErr,
-		CanUpload: xinlu.CheckLeadFileUpload(u, l) == nil && len(files) < xinlu.MaxLeadFiles,
-		MaxFiles:  xinlu.MaxLeadFiles, FileMB: xinlu.MaxLeadFileSize >> 20, TotalMB: s.leadUploadMB(), Accept: leadFileAccept}
+		MaxFiles: xinlu.MaxLeadFiles, FileMB: xinlu.MaxLeadFileSize >> 20, TotalMB: s.leadUploadMB(), Accept: leadFileAccept}
 	for _, f := range files {
-		v.Files = append(v.Files, leadFileRow{F: f, Size: fileSize(f.Size), CanDelete: xinlu.CheckLeadFileDelete(u, l, f) == nil})
+		if f.LeadID == l.ID {
+			v.OwnFiles++
+		}
+		v.Files = append(v.Files, leadFileRow{F: f, Size: fileSize(f.Size), CanDelete: xinlu.CheckLeadFileDelete(u, l, f) == nil,
+			FromLead: f.LeadID != l.ID})
 	}
+	v.CanUpload = xinlu.CheckLeadFileUpload(u, l) == nil && v.OwnFiles < xinlu.MaxLeadFiles
 	if l.ContactPhone != "" && !store.LeadContactVisible(u, l) && u.Can(xinlu.PermReveal) {
 		v.CanReveal = s.store.LeadRevealable(r.Context(), u, l.ID)
 	}

@@ -408,3 +408,38 @@ func TestBrowserLeadAttachmentsOnAPhone(t *testing.T) {
 	mustContain(t, "the lead's files", text(t, ctx, "#lead-files"), "项目简介.pdf", "现场照片.png", "测试member")
 	fitsPhone(t, ctx, "the lead page with files")
 }
+
+// After a merge, the lead merged into shows the merged lead's files with
+// where they came from, and the screening task force downloads them there.
+func TestMergedLeadFilesOnTheTargetPage(t *testing.T) {
+	a := newApp(t)
+	member, screener := a.as(xinlu.RoleMember), a.as(xinlu.RoleScreener)
+	report := func(company string, files ...upFile) string {
+		r := member.uploadFiles("/leads", reportLeadForm(company), files...)
+		m := leadPathRE.FindStringSubmatch(r.Header.Get("Location"))
+		if r.StatusCode != http.StatusSeeOther || m == nil {
+			t.Fatalf("report %s: %d", company, r.StatusCode)
+		}
+		return m[1]
+	}
+	first := report("汾河精密铸造有限公司", bytesFile("files", "铸件样品.png", webPNG))
+	second := report("汾河精密铸造（集团）公司", bytesFile("files", "考察纪要.pdf", webPDF))
+	if r := screener.postForm("/leads/"+second+"/merge", url.Values{"version": {"1"}, "merge_into": {first}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("merge: %d %s", r.StatusCode, r.body)
+	}
+	show := screener.get("/leads/" + first)
+	for _, want := range []string{"铸件样品.png", "考察纪要.pdf", "来自已合并的线索 #" + second, `href="/leads/` + second + `"`, "共 1 个，最多 10 个"} {
+		if !strings.Contains(show.body, want) {
+			t.Errorf("the target's page lacks %s", want)
+		}
+	}
+	secondID, _ := strconv.ParseInt(second, 10, 64)
+	files, err := a.store.ListLeadFiles(context.Background(), a.zone.ID, secondID)
+	if err != nil || len(files) != 1 {
+		t.Fatalf("merged lead's files: %v %d", err, len(files))
+	}
+	dl := screener.get("/leads/" + first + "/files/" + strconvFormat(files[0].ID))
+	if dl.StatusCode != 200 || dl.body != string(webPDF) {
+		t.Fatalf("download through the target: %d", dl.StatusCode)
+	}
+}

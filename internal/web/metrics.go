@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"xinlu/internal/store"
@@ -19,6 +20,7 @@ type metrics struct {
 	requests map[[2]string]uint64 // route, status → count
 	hist     map[string]*histogram
 	started  time.Time
+	waiting  atomic.Int64 // requests queued for a turn (admit)
 }
 
 var latencyBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5}
@@ -116,6 +118,7 @@ func (m *metrics) serve(st *store.Store) http.HandlerFunc {
 				fmt.Fprintf(&b, "%s{pool=%q} %g\n", metric.name, n, v)
 			}
 		}
+		fmt.Fprintf(&b, "# HELP xinlu_http_requests_waiting Requests waiting for their turn.\n# TYPE xinlu_http_requests_waiting gauge\nxinlu_http_requests_waiting %d\n", m.waiting.Load())
 		fmt.Fprintf(&b, "# HELP xinlu_uptime_seconds Seconds since start.\n# TYPE xinlu_uptime_seconds gauge\nxinlu_uptime_seconds %g\n", time.Since(m.started).Seconds())
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 		w.Write([]byte(b.String()))

@@ -170,8 +170,15 @@ func (s *Server) admit(next http.Handler) http.Handler {
 		}
 		select {
 		case slots <- struct{}{}:
-		case <-r.Context().Done():
-			return
+		default:
+			s.metrics.waiting.Add(1)
+			select {
+			case slots <- struct{}{}:
+				s.metrics.waiting.Add(-1)
+			case <-r.Context().Done():
+				s.metrics.waiting.Add(-1)
+				return
+			}
 		}
 		defer func() { <-slots }()
 		next.ServeHTTP(w, r)

@@ -9,11 +9,12 @@ import (
 	"xinlu/internal/xinlu"
 )
 
-// Pipeline settings (招商流程设置): the zone's deadlines and its approval
-// checklist template on one page. Everyone who works the pipeline may look
-// (PermOrgView: every role with PermProjectView holds it, and so does the
-// system administrator, who lacks PermProjectView); the system
-// administrator changes them (PermOrgManage).
+// Pipeline settings (招商流程设置): the zone's deadlines, the thresholds of
+// its lights and escalation, and its approval checklist template on one
+// page. Everyone who works the pipeline may look (PermOrgView: every role
+// with PermProjectView holds it, and so does the system administrator, who
+// lacks PermProjectView); the system administrator changes them
+// (PermOrgManage).
 
 const pipelineSettingsPath = "/settings/pipeline"
 
@@ -28,14 +29,16 @@ func (s *Server) pipelineSettingsRoutes() []Route {
 	}
 }
 
-// pipelineSettingsView is the page: the deadlines form (values as typed
-// when it comes back with an error) and the template table, where the row
-// (or the add form, ItemID 0) that failed keeps what was typed.
+// pipelineSettingsView is the page: the deadlines and light thresholds
+// form (values as typed when it comes back with an error) and the template
+// table, where the row (or the add form, ItemID 0) that failed keeps what
+// was typed.
 type pipelineSettingsView struct {
-	S                              store.PipelineSettings
-	Screening, Packaging, Progress string
-	Err                            error // of the deadlines form
-	YellowWithin                   int
+	S                                   store.PipelineSettings
+	Screening, Packaging, Progress      string
+	Yellow, SponsorAfter, DirectorAfter string
+	Err                                 error            // of the deadlines form
+	Rules                               xinlu.LightRules // as stored, for the summary
 
 	Templates store.ApprovalTemplateList
 	ItemErr   error // of a template action
@@ -100,6 +103,8 @@ func (s *Server) pipelineSettingsPage(w http.ResponseWriter, r *http.Request, st
 	if v.Err == nil {
 		v.S = st
 		v.Screening, v.Packaging, v.Progress = strconv.Itoa(st.ScreeningDays), strconv.Itoa(st.PackagingDays), strconv.Itoa(st.ProgressDays)
+		v.Yellow = strconv.Itoa(st.Light.YellowWithin)
+		v.SponsorAfter, v.DirectorAfter = strconv.Itoa(st.Light.SponsorAfter), strconv.Itoa(st.Light.DirectorAfter)
 	} else {
 		v.S.UpdatedAt = st.UpdatedAt
 	}
@@ -107,7 +112,7 @@ func (s *Server) pipelineSettingsPage(w http.ResponseWriter, r *http.Request, st
 		s.renderError(w, r, err)
 		return
 	}
-	v.YellowWithin, v.CanManage = xinlu.YellowWithin, u.Can(xinlu.PermOrgManage)
+	v.Rules, v.CanManage = st.Light, u.Can(xinlu.PermOrgManage)
 	s.render(w, r, status, "pipeline_settings", s.printer(r).T("pipeline_settings.title"), v)
 }
 
@@ -121,6 +126,10 @@ func (s *Server) pipelineSettingsSave(w http.ResponseWriter, r *http.Request) {
 		Screening: strings.TrimSpace(r.PostFormValue("screening_days")),
 		Packaging: strings.TrimSpace(r.PostFormValue("packaging_days")),
 		Progress:  strings.TrimSpace(r.PostFormValue("progress_days")),
+
+		Yellow:        strings.TrimSpace(r.PostFormValue("yellow_within_days")),
+		SponsorAfter:  strings.TrimSpace(r.PostFormValue("sponsor_after_days")),
+		DirectorAfter: strings.TrimSpace(r.PostFormValue("director_after_days")),
 	}
 	st := &v.S
 	err := func() error {
@@ -132,6 +141,15 @@ func (s *Server) pipelineSettingsSave(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		if st.ProgressDays, err = formDays(r, "progress_days"); err != nil {
+			return err
+		}
+		if st.Light.YellowWithin, err = formDays(r, "yellow_within_days"); err != nil {
+			return err
+		}
+		if st.Light.SponsorAfter, err = formDays(r, "sponsor_after_days"); err != nil {
+			return err
+		}
+		if st.Light.DirectorAfter, err = formDays(r, "director_after_days"); err != nil {
 			return err
 		}
 		if st.Version, err = formInt(r, "version"); err != nil {

@@ -25,6 +25,16 @@ func TestPipelineSettingsPage(t *testing.T) {
 		return l
 	}
 	itemPath := func(id int64) string { return "/settings/pipeline/approvals/" + strconv.FormatInt(id, 10) }
+	// withLights adds the default light thresholds to a deadlines form
+	// that does not set them.
+	withLights := func(v url.Values) url.Values {
+		for k, d := range map[string]string{"yellow_within_days": "2", "sponsor_after_days": "5", "director_after_days": "10"} {
+			if _, ok := v[k]; !ok {
+				v.Set(k, d)
+			}
+		}
+		return v
+	}
 
 	page := admin.get("/settings/pipeline")
 	if page.StatusCode != 200 || !strings.Contains(page.body, "招商流程设置") || !strings.Contains(page.body, `id="screening_days" name="screening_days" type="number" min="1" max="60" step="1" inputmode="numeric" value="5"`) ||
@@ -33,16 +43,30 @@ func TestPipelineSettingsPage(t *testing.T) {
 		!strings.Contains(page.body, "不超过 2 个工作日亮黄灯") {
 		t.Fatalf("admin page: %d %s", page.StatusCode, page.body)
 	}
+	for _, w := range []string{
+		"亮灯与逾期提醒", "黄灯提前（工作日）", "超期多少个工作日后提醒包联领导", "超期多少个工作日后提醒主任", "填 0 则仅在截止当日亮黄灯",
+		`id="yellow_within_days" name="yellow_within_days" type="number" min="0" max="10" step="1" inputmode="numeric" value="2" aria-describedby="yellow_within_days-hint" >`,
+		`id="sponsor_after_days" name="sponsor_after_days" type="number" min="1" max="60" step="1" inputmode="numeric" value="5"`,
+		`id="director_after_days" name="director_after_days" type="number" min="2" max="60" step="1" inputmode="numeric" value="10"`,
+		"逾期超过 5 个工作日提醒包联领导，超过 10 个工作日提醒主任",
+	} {
+		if !strings.Contains(page.body, w) {
+			t.Errorf("admin page lacks %q", w)
+		}
+	}
 
 	t.Run("a member may look but not change", func(t *testing.T) {
 		m := a.as(xinlu.RoleMember)
 		r := m.get("/settings/pipeline")
 		if r.StatusCode != 200 || !strings.Contains(r.body, "立项备案") || strings.Contains(r.body, `id="approval-template-add"`) ||
-			!strings.Contains(r.body, "仅系统管理员可以修改") || !strings.Contains(r.body, `value="5" disabled`) {
+			!strings.Contains(r.body, "仅系统管理员可以修改") || !strings.Contains(r.body, `value="5" disabled`) ||
+			!strings.Contains(r.body, `value="2" aria-describedby="yellow_within_days-hint" disabled`) ||
+			!strings.Contains(r.body, `value="10" aria-describedby="director_after_days-hint" disabled`) ||
+			!strings.Contains(r.body, "逾期超过 5 个工作日提醒包联领导") {
 			t.Fatalf("member page: %d %s", r.StatusCode, r.body)
 		}
 		for _, p := range []string{"/settings/pipeline", "/settings/pipeline/approvals", itemPath(1), itemPath(1) + "/delete", itemPath(1) + "/move?dir=down"} {
-			if r := m.postForm(p, url.Values{"screening_days": {"3"}, "packaging_days": {"3"}, "progress_days": {"3"}, "name": {"越权"}, "limit_days": {"3"}, "version": {"1"}}); r.StatusCode != http.StatusForbidden {
+			if r := m.postForm(p, withLights(url.Values{"screening_days": {"3"}, "packaging_days": {"3"}, "progress_days": {"3"}, "name": {"越权"}, "limit_days": {"3"}, "version": {"1"}})); r.StatusCode != http.StatusForbidden {
 				t.Errorf("member POST %s: %d", p, r.StatusCode)
 			}
 		}
@@ -65,7 +89,7 @@ func TestPipelineSettingsPage(t *testing.T) {
 			{url.Values{"screening_days": {""}, "packaging_days": {"15"}, "progress_days": {"20"}, "version": {"1"}},
 				[]string{"线索筛选时限（工作日）不能为空"}},
 		} {
-			r := admin.postForm("/settings/pipeline", tc.form)
+			r := admin.postForm("/settings/pipeline", withLights(tc.form))
 			if r.StatusCode != http.StatusUnprocessableEntity {
 				t.Errorf("%v: %d, want 422", tc.form, r.StatusCode)
 				continue
@@ -76,7 +100,7 @@ func TestPipelineSettingsPage(t *testing.T) {
 				}
 			}
 		}
-		r := admin.postForm("/settings/pipeline", url.Values{"screening_days": {"3"}, "packaging_days": {"10"}, "progress_days": {"12"}, "version": {"1"}})
+		r := admin.postForm("/settings/pipeline", withLights(url.Values{"screening_days": {"3"}, "packaging_days": {"10"}, "progress_days": {"12"}, "version": {"1"}}))
 		if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/settings/pipeline" {
 			t.Fatalf("save: %d %s", r.StatusCode, r.body)
 		}
@@ -84,12 +108,94 @@ func TestPipelineSettingsPage(t *testing.T) {
 			strings.Contains(r.body, "当前为系统默认值") || !strings.Contains(r.body, `name="version" value="2"`) {
 			t.Fatalf("after save: %s", r.body)
 		}
-		r = admin.postForm("/settings/pipeline", url.Values{"screening_days": {"9"}, "packaging_days": {"10"}, "progress_days": {"12"}, "version": {"1"}})
+		r = admin.postForm("/settings/pipeline", withLights(url.Values{"screening_days": {"9"}, "packaging_days": {"10"}, "progress_days": {"12"}, "version": {"1"}}))
 		if r.StatusCode != http.StatusConflict || !strings.Contains(r.body, "该记录已被他人修改") || !strings.Contains(r.body, `value="9"`) {
 			t.Fatalf("stale save: %d", r.StatusCode)
 		}
 		if st, _ := a.store.PipelineSettings(ctx, a.zone.ID); st.ScreeningDays != 3 || st.PackagingDays != 10 || st.ProgressDays != 12 || st.Version != 2 {
 			t.Fatalf("stored %+v", st)
+		}
+	})
+
+	t.Run("light thresholds: errors beside the field in Chinese and English, then a save", func(t *testing.T) {
+		form := func(yellow, sponsor, director string) url.Values {
+			return url.Values{"screening_days": {"3"}, "packaging_days": {"10"}, "progress_days": {"12"},
+				"yellow_within_days": {yellow}, "sponsor_after_days": {sponsor}, "director_after_days": {director}, "version": {"2"}}
+		}
+		en := a.as(xinlu.RoleSysAdmin)
+		en.lang = "en"
+		for _, tc := range []struct {
+			form      url.Values
+			field     string // the input the error follows
+			zh, en    string
+			keepTyped []string
+		}{
+			{form("3", "6", "6"), "director_after_days",
+				"超期多少个工作日后提醒主任须大于提醒包联领导的天数（6 个工作日）",
+				"Alert the director after (working days overdue) must be more than the sponsor alert threshold (6 working days)",
+				[]string{`value="3"`, `value="6" aria-describedby="sponsor_after_days-hint"`, `value="6" aria-describedby="director_after_days-hint"`}},
+			{form("3", "8", "4"), "director_after_days",
+				"超期多少个工作日后提醒主任须大于提醒包联领导的天数（8 个工作日）",
+				"Alert the director after (working days overdue) must be more than the sponsor alert threshold (8 working days)", nil},
+			{form("11", "5", "10"), "yellow_within_days",
+				"黄灯提前（工作日）须为 0 到 10 个工作日之间的整数",
+				"Yellow light ahead (working days) must be a whole number of working days from 0 to 10", []string{`value="11"`}},
+			{form("2", "0", "10"), "sponsor_after_days",
+				"超期多少个工作日后提醒包联领导须为 1 到 59 个工作日之间的整数",
+				"Alert the sponsor after (working days overdue) must be a whole number of working days from 1 to 59", nil},
+			{form("2", "", "10"), "sponsor_after_days", "超期多少个工作日后提醒包联领导不能为空", "", nil},
+			{form("2", "5", "61"), "director_after_days",
+				"超期多少个工作日后提醒主任须为 1 到 60 个工作日之间的整数", "", []string{`value="61"`}},
+		} {
+			for _, c := range []struct {
+				lang, msg string
+				cl        *client
+			}{{"zh-CN", tc.zh, admin}, {"en", tc.en, en}} {
+				if c.msg == "" {
+					continue
+				}
+				r := c.cl.postForm("/settings/pipeline", tc.form)
+				if r.StatusCode != http.StatusUnprocessableEntity {
+					t.Errorf("%s %v: %d, want 422", c.lang, tc.form, r.StatusCode)
+					continue
+				}
+				input, fieldErr := strings.Index(r.body, `id="`+tc.field+`"`), strings.Index(r.body, `<p class="field-err">`+c.msg+`</p>`)
+				if input < 0 || fieldErr < input || strings.Count(r.body, `<p class="field-err">`) != 1 {
+					t.Errorf("%s %v: %q is not beside %s", c.lang, tc.form, c.msg, tc.field)
+				}
+				for _, w := range tc.keepTyped {
+					if !strings.Contains(r.body, w) {
+						t.Errorf("%s %v: page lacks %q", c.lang, tc.form, w)
+					}
+				}
+			}
+		}
+		if st, _ := a.store.PipelineSettings(ctx, a.zone.ID); st.Version != 2 || st.Light != xinlu.DefaultLightRules() {
+			t.Fatalf("a refused save landed: %+v", st)
+		}
+
+		r := admin.postForm("/settings/pipeline", form("0", "3", "7"))
+		if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/settings/pipeline" {
+			t.Fatalf("save: %d %s", r.StatusCode, r.body)
+		}
+		if st, _ := a.store.PipelineSettings(ctx, a.zone.ID); st.Version != 3 || st.ScreeningDays != 3 ||
+			st.Light != (xinlu.LightRules{YellowWithin: 0, SponsorAfter: 3, DirectorAfter: 7}) {
+			t.Fatalf("stored %+v", st)
+		}
+		r = admin.get("/settings/pipeline")
+		for _, w := range []string{"修改成功", `value="0" aria-describedby="yellow_within_days-hint"`, `value="3" aria-describedby="sponsor_after_days-hint"`,
+			`value="7" aria-describedby="director_after_days-hint"`, "不超过 0 个工作日亮黄灯", "逾期超过 3 个工作日提醒包联领导，超过 7 个工作日提醒主任"} {
+			if !strings.Contains(r.body, w) {
+				t.Errorf("after save: page lacks %q", w)
+			}
+		}
+		if r := en.get("/settings/pipeline"); !strings.Contains(r.body, "more than 3 working days overdue alerts the sponsor, more than 7 the director") ||
+			!strings.Contains(r.body, "Lights and overdue alerts") {
+			t.Errorf("English page after save: %s", r.body)
+		}
+		rows, _, err := a.store.ListAudit(ctx, xinlu.AuditFilter{ZoneID: a.zone.ID, Entity: "pipeline_settings"})
+		if err != nil || len(rows) == 0 || !strings.Contains(rows[0].After, `"director_after_days":7`) || !strings.Contains(rows[0].Before, `"director_after_days":10`) {
+			t.Fatalf("audit: %v %+v", err, rows)
 		}
 	})
 

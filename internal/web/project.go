@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -311,6 +312,15 @@ type projectShowView struct {
 	Schedule     xinlu.ScheduleTrack
 	ScheduleRate perfCell
 	ScheduleRows []int
+	// The revision form: the schedule's instalments in 万元 and blank rows.
+	ReviseRows []reviseRow
+	CanRevise  bool
+}
+
+// reviseRow is one row of the funds schedule revision form.
+type reviseRow struct {
+	N                   int
+	DueOn, Amount, Note string
 }
 
 // Has reports whether the plan carries a 六新 tag, for the form's checkboxes.
@@ -337,6 +347,15 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, status int,
 			return
 		}
 		v.ScheduleRate = newPerfCell(v.Schedule.Rate, true)
+		v.CanRevise = v.CanPromote && p.Status != xinlu.ProjectLost
+		if v.CanRevise {
+			for i, it := range v.Schedule.Items {
+				v.ReviseRows = append(v.ReviseRows, reviseRow{N: i + 1, DueOn: it.DueOn, Amount: wanInput(it.Yuan), Note: it.Note})
+			}
+			for n := len(v.ReviseRows) + 1; n <= min(xinlu.MaxInstalments, max(signScheduleRows, len(v.ReviseRows)+2)); n++ {
+				v.ReviseRows = append(v.ReviseRows, reviseRow{N: n})
+			}
+		}
 	}
 	if v.Approvals, lerr = s.store.Approvals(r.Context(), p.ZoneID, p.ID); lerr == nil {
 		if v.Funds, lerr = s.store.ProjectFunds(r.Context(), p.ID); lerr == nil {
@@ -407,16 +426,18 @@ func formWan(r *http.Request, name string) (int64, error) {
 }
 
 // signScheduleRows is how many instalment rows the sign form offers (the
-// API takes up to xinlu.MaxInstalments).
+// API takes up to xinlu.MaxInstalments); the revision form offers the
+// schedule's instalments and two blank rows, at least this many.
 const signScheduleRows = 6
 
-// scheduleFromForm reads the sign form's instalment rows (schedule_due_on_N,
-// schedule_amount_N in 万元, schedule_note_N for N = 1..signScheduleRows);
-// blank rows are skipped, so instalments are numbered as filled in. An
-// amount that is not a number is refused naming its instalment (第 n 笔).
+// scheduleFromForm reads the sign or revision form's instalment rows
+// (schedule_due_on_N, schedule_amount_N in 万元, schedule_note_N for N = 1
+// up to xinlu.MaxInstalments); blank rows are skipped, so instalments are
+// numbered as filled in. An amount that is not a number is refused naming
+// its instalment (第 n 笔).
 func scheduleFromForm(r *http.Request) ([]xinlu.Instalment, error) {
 	var items []xinlu.Instalment
-	for row := 1; row <= signScheduleRows; row++ {
+	for row := 1; row <= xinlu.MaxInstalments; row++ {
 		n := strconv.Itoa(row)
 		due := strings.TrimSpace(r.PostFormValue("schedule_due_on_" + n))
 		amount := strings.TrimSpace(r.PostFormValue("schedule_amount_" + n))
@@ -535,6 +556,10 @@ func (s *Server) projectStep(w http.ResponseWriter, r *http.Request) {
 			if in.SponsorID, err = formInt64(r, "sponsor_id"); err != nil {
 				return err
 			}
+		case xinlu.ProjectReviseSchedule:
+			if in.Schedule, err = scheduleFromForm(r); err != nil {
+				return err
+			}
 		}
 		_, err = s.store.StepProject(ctx, a, u, id, version, xinlu.ProjectAction(action), in)
 		return err
@@ -608,4 +633,15 @@ func (s *Server) supervisionClose(w http.ResponseWriter, r *http.Request) {
 			r.PostFormValue("closed_on"), r.PostFormValue("evidence"), version)
 	}
 	s.afterStep(w, r, id, "supervision_close", err)
+}
+
+// wanInput writes an amount in 万元 for a form field, exactly and without
+// separators, so that saving the form unchanged keeps the amount: 12345678
+// yuan is "1234.5678", 50000000 is "5000".
+func wanInput(yuan int64) string {
+	s := strconv.FormatInt(yuan/10000, 10)
+	if frac := yuan % 10000; frac != 0 {
+		s += strings.TrimRight(fmt.Sprintf(".%04d", frac), "0")
+	}
+	return s
 }

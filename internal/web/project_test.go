@@ -185,3 +185,52 @@ func TestSignFormTakesAFundsSchedule(t *testing.T) {
 		t.Fatalf("legacy project page")
 	}
 }
+
+// The leadership group revises a signed project's funds schedule on its
+// page: the form holds the schedule as it is, a reason is required, and the
+// page and timeline show the revision.
+func TestReviseFundsScheduleOnTheProjectPage(t *testing.T) {
+	a := newApp(t)
+	p := a.project("镁合金项目", xinlu.StagePromotion, 200_000_000)
+	su := a.users[xinlu.RoleSponsor]
+	q, err := a.store.StepProject(context.Background(), xinlu.ActorOf(su, "127.0.0.1"), su, p.ID, p.Version, xinlu.ProjectSign, store.StepInput{Signing: &xinlu.Signing{
+		SignedOn: a.shanghaiDay(-100), ContractYuan: 200_000_000, PromisedStart: a.shanghaiDay(30), PromisedProduce: a.shanghaiDay(300),
+		Instalments: []xinlu.Instalment{{DueOn: a.shanghaiDay(-50), Yuan: 12_345_678, Note: "首期"}, {DueOn: a.shanghaiDay(60), Yuan: 50_000_000}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/projects/" + strconvFormat(q.ID)
+	sponsor := a.as(xinlu.RoleSponsor)
+	page := sponsor.get(path)
+	for _, want := range []string{`id="revise-schedule-form"`, `name="schedule_amount_1" value="1234.5678"`, `name="schedule_note_1" value="首期"`,
+		`name="schedule_due_on_2" value="` + a.shanghaiDay(60) + `"`, `name="schedule_due_on_6"`, "调整原因（必填）"} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("the revision form lacks %s", want)
+		}
+	}
+	if res := a.as(xinlu.RoleAgent).get(path); strings.Contains(res.body, `id="revise-schedule-form"`) {
+		t.Error("the agent is offered the revision form")
+	}
+	form := url.Values{"csrf": {sponsor.csrfToken(path)}, "version": {strconvFormat(int64(q.Version))},
+		"schedule_due_on_1": {a.shanghaiDay(-50)}, "schedule_amount_1": {"1234.5678"}, "schedule_note_1": {"首期"},
+		"schedule_due_on_2": {a.shanghaiDay(200)}, "schedule_amount_2": {"5000"}, "schedule_note_2": {"推迟"}}
+	res := sponsor.postForm(path+"/revise-schedule", form)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.body, "请填写调整资金到位计划的原因") ||
+		!strings.Contains(res.body, `<details id="revise-schedule" open>`) {
+		t.Fatalf("no reason: %d", res.StatusCode)
+	}
+	form.Set("note", "补充协议：二期推迟")
+	if res := sponsor.postForm(path+"/revise-schedule", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("revise: %d %s", res.StatusCode, res.body)
+	}
+	items, err := a.store.FundsSchedule(context.Background(), q.ID)
+	if err != nil || len(items) != 2 || items[0].Yuan != 12_345_678 || items[1].DueOn != a.shanghaiDay(200) || items[1].Note != "推迟" {
+		t.Fatalf("schedule %+v %v", items, err)
+	}
+	page = sponsor.get(path)
+	for _, want := range []string{"调整资金到位计划", "补充协议：二期推迟", a.shanghaiDay(200)} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("the page after the revision lacks %s", want)
+		}
+	}
+}

@@ -213,3 +213,39 @@ func TestSummarizeSchedule(t *testing.T) {
 		t.Fatalf("behind schedule %+v", p)
 	}
 }
+
+// A revised schedule follows the signing's rules and needs its reason.
+func TestReviseSchedule(t *testing.T) {
+	sg := Signing{SignedOn: "2026-09-01", ContractYuan: 1000, PromisedStart: "2026-12-01", PromisedProduce: "2027-12-01"}
+	items, err := sg.ReviseSchedule([]Instalment{{DueOn: "2027-06-30", Yuan: 600, Note: " 补充协议 "}, {DueOn: "2026-12-31", Yuan: 400}}, " 2026年11月补充协议 ")
+	if err != nil || len(items) != 2 || items[0].DueOn != "2026-12-31" || items[1].Note != "补充协议" {
+		t.Fatalf("revised: %v %+v", err, items)
+	}
+	if items, err := sg.ReviseSchedule(nil, "投资方撤回分期安排"); err != nil || len(items) != 0 {
+		t.Fatalf("an emptied schedule: %v %+v", err, items)
+	}
+	long := strings.Repeat("因", MaxScheduleReason+1)
+	for _, c := range []struct {
+		name, reason string
+		items        []Instalment
+		field, key   string
+	}{
+		{"no reason", "  ", []Instalment{{DueOn: "2026-12-31", Yuan: 100}}, "note", "project.schedule_reason_required"},
+		{"a reason too long", long, nil, "note", "error.too_long"},
+		{"over the contract", "补充协议", []Instalment{{DueOn: "2026-12-31", Yuan: 600}, {DueOn: "2027-01-31", Yuan: 401}},
+			"funds_schedule_items[1].amount_yuan", "project.schedule_over_contract"},
+		{"before the signing", "补充协议", []Instalment{{DueOn: "2026-08-31", Yuan: 100}}, "funds_schedule_items[0].due_on", "project.schedule_before_signing"},
+	} {
+		_, err := sg.ReviseSchedule(c.items, c.reason)
+		if e := AsError(err); err == nil || e.Field != c.field || e.Key != c.key {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+	if _, err := (Signing{}).ReviseSchedule(nil, "补充协议"); ErrorCode(err) != ECONFLICT {
+		t.Fatalf("unsigned: %v", err)
+	}
+	// The signing itself is left as it was.
+	if sg.Instalments != nil {
+		t.Fatal("ReviseSchedule changed the signing")
+	}
+}

@@ -115,6 +115,12 @@ func TestProjectSteps(t *testing.T) {
 		{"lose from hold", sponsor, StagePromotion, ProjectOnHold, ProjectLose, StagePromotion, ProjectLost, ""},
 		{"nothing after lost", sponsor, StagePromotion, ProjectLost, ProjectResume, "", "", ECONFLICT},
 		{"no hold at full production", sponsor, StageFullProduction, ProjectActive, ProjectHold, "", "", ECONFLICT},
+		{"revise the schedule in agency", sponsor, StageAgency, ProjectActive, ProjectReviseSchedule, StageAgency, ProjectActive, ""},
+		{"revise the schedule on hold", sponsor, StageConstruction, ProjectOnHold, ProjectReviseSchedule, StageConstruction, ProjectOnHold, ""},
+		{"revise the schedule at full production", sponsor, StageFullProduction, ProjectActive, ProjectReviseSchedule, StageFullProduction, ProjectActive, ""},
+		{"no schedule before signing", sponsor, StagePromotion, ProjectActive, ProjectReviseSchedule, "", "", ECONFLICT},
+		{"no revision once lost", sponsor, StageAgency, ProjectLost, ProjectReviseSchedule, "", "", ECONFLICT},
+		{"the agent cannot revise", agent, StageAgency, ProjectActive, ProjectReviseSchedule, "", "", EFORBIDDEN},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := &Project{Stage: tc.stage, Status: tc.status}
@@ -157,41 +163,4 @@ func TestPlanAndSigning(t *testing.T) {
 	if err := s.Validate(today); AsError(err).Field != "signed_on" {
 		t.Fatalf("signed in the future: %v", err)
 	}
-}
-
-func TestDeadlineLights(t *testing.T) {
-	cal := springFestival()
-	day := func(s string) time.Time { d, _ := ParseDate(s); return d }
-	for _, tc := range []struct {
-		due, today string
-		want       Light
-		esc        Escalation
-	}{
-		{"2026-02-27", "2026-02-10", LightGreen, EscalateNone},
-		// Across the holiday only the make-up Saturday and the 24th count: yellow.
-		{"2026-02-24", "2026-02-13", LightYellow, EscalateNone},
-		{"2026-02-24", "2026-02-24", LightYellow, EscalateNone},
-		{"2026-02-24", "2026-02-25", LightRed, EscalateResponsible},
-		{"2026-02-03", "2026-02-24", LightRed, EscalateSponsor},  // 6 working days late (holiday not counted)
-		{"2026-01-20", "2026-02-24", LightRed, EscalateDirector}, // many working days late
-		{"", "2026-02-24", LightNone, EscalateNone},
-	} {
-		if got := DeadlineLight(cal, tc.due, day(tc.today)); got != tc.want {
-			t.Errorf("due %s on %s: %q, want %q", tc.due, tc.today, got, tc.want)
-		}
-		if got := EscalationFor(cal, tc.due, day(tc.today)); got != tc.esc {
-			t.Errorf("due %s on %s: escalation %d, want %d", tc.due, tc.today, got, tc.esc)
-		}
-	}
-}
-
-// springFestival is 2026's Spring Festival: 15–23 February off, Saturdays
-// 14 and 28 February worked.
-func springFestival() *Calendar {
-	var days []CalendarDay
-	for d := 15; d <= 23; d++ {
-		days = append(days, CalendarDay{Date: time.Date(2026, 2, d, 0, 0, 0, 0, time.UTC).Format(DateLayout), Kind: DayHoliday})
-	}
-	days = append(days, CalendarDay{Date: "2026-02-14", Kind: DayWorkday}, CalendarDay{Date: "2026-02-28", Kind: DayWorkday})
-	return NewCalendar(days)
 }

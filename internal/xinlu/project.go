@@ -143,6 +143,32 @@ func (s *Signing) Validate(today time.Time) error {
 	return s.validateInstalments(signed)
 }
 
+// MaxScheduleReason bounds the reason of a revised funds schedule, in characters.
+const MaxScheduleReason = 500
+
+// ReviseSchedule checks a new funds schedule for a signed project, given
+// with the reason for the change (a supplementary agreement, the investor's
+// letter): the same rules as at signing, against the signing's date and
+// contracted amount. It returns the instalments trimmed and by due date.
+func (s Signing) ReviseSchedule(items []Instalment, reason string) ([]Instalment, error) {
+	signed, err := ParseDate(s.SignedOn)
+	if err != nil {
+		return nil, Conflict("signed_on", "project.schedule_unsigned")
+	}
+	reason = strings.TrimSpace(reason)
+	switch {
+	case reason == "":
+		return nil, Invalid("note", "project.schedule_reason_required")
+	case len([]rune(reason)) > MaxScheduleReason:
+		return nil, Invalid("note", "error.too_long", MaxScheduleReason)
+	}
+	s.Instalments = slices.Clone(items)
+	if err := s.validateInstalments(signed); err != nil {
+		return nil, err
+	}
+	return s.Instalments, nil
+}
+
 // validateInstalments checks the funds schedule of a signing: at most
 // MaxInstalments, each dated on or after the signing day with an amount
 // above 0 and a short note, and together not above the contracted amount.
@@ -211,6 +237,7 @@ const (
 	ProjectAssignSponsor   ProjectAction = "assign-sponsor"
 	ProjectSign            ProjectAction = "sign"
 	ProjectRegisterCompany ProjectAction = "register-company" // 企业设立登记, a milestone of the agency stage
+	ProjectReviseSchedule  ProjectAction = "revise-schedule"  // 调整资金到位计划 after signing, with its reason
 	ProjectStartBuilding   ProjectAction = "start-construction"
 	ProjectStartProducing  ProjectAction = "start-production"
 	ProjectFullProduction  ProjectAction = "reach-full-production"
@@ -234,12 +261,14 @@ var projectRules = map[ProjectAction]projectRule{
 	ProjectAssignSponsor:   {[]Stage{StagePromotion, StageAgency, StageConstruction}, "", PermProjectPromote, active},
 	ProjectSign:            {[]Stage{StagePromotion}, StageAgency, PermProjectPromote, active},
 	ProjectRegisterCompany: {[]Stage{StageAgency, StageConstruction, StageProduction}, "", PermProjectAgency, active},
-	ProjectStartBuilding:   {[]Stage{StageAgency}, StageConstruction, PermProjectAgency, active},
-	ProjectStartProducing:  {[]Stage{StageConstruction}, StageProduction, PermProjectAgency, active},
-	ProjectFullProduction:  {[]Stage{StageProduction}, StageFullProduction, PermProjectAgency, active},
-	ProjectHold:            {nil, "", PermProjectPromote, active},
-	ProjectResume:          {nil, "", PermProjectPromote, []ProjectStatus{ProjectOnHold}},
-	ProjectLose:            {nil, "", PermProjectPromote, []ProjectStatus{ProjectActive, ProjectOnHold}},
+	ProjectReviseSchedule: {[]Stage{StageAgency, StageConstruction, StageProduction, StageFullProduction}, "", PermProjectPromote,
+		[]ProjectStatus{ProjectActive, ProjectOnHold}},
+	ProjectStartBuilding:  {[]Stage{StageAgency}, StageConstruction, PermProjectAgency, active},
+	ProjectStartProducing: {[]Stage{StageConstruction}, StageProduction, PermProjectAgency, active},
+	ProjectFullProduction: {[]Stage{StageProduction}, StageFullProduction, PermProjectAgency, active},
+	ProjectHold:           {nil, "", PermProjectPromote, active},
+	ProjectResume:         {nil, "", PermProjectPromote, []ProjectStatus{ProjectOnHold}},
+	ProjectLose:           {nil, "", PermProjectPromote, []ProjectStatus{ProjectActive, ProjectOnHold}},
 }
 
 // ProjectActions lists every action in a stable order.
