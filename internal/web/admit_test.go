@@ -9,16 +9,22 @@ import (
 	"time"
 )
 
-// At most MaxInFlight requests work at once; the others are served in the
-// order they came, and health checks do not queue behind them.
+// At most MaxInFlight reads work at once; the others are served in the
+// order they came. Health checks, static files and writes do not queue.
 func TestAdmitQueuesInOrder(t *testing.T) {
 	s := &Server{cfg: Config{MaxInFlight: 2}, metrics: newMetrics()}
-	release := make(chan struct{})
+	release, releaseWrite := make(chan struct{}), make(chan struct{})
 	var inside, most atomic.Int32
 	var mu sync.Mutex
 	var order []string
 	h := s.admit(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/healthz" {
+		if r.URL.Path != "/leads" {
+			return
+		}
+		if r.Method == http.MethodPost {
+			inside.Add(1)
+			<-releaseWrite
+			inside.Add(-1)
 			return
 		}
 		n := inside.Add(1)
@@ -48,16 +54,31 @@ func TestAdmitQueuesInOrder(t *testing.T) {
 	if w := s.metrics.waiting.Load(); w != 3 {
 		t.Fatalf("%d requests waiting, want 3", w)
 	}
-	done := make(chan struct{})
-	go func() {
-		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/healthz", nil))
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the health check queued behind busy requests")
+	for _, req := range []*http.Request{httptest.NewRequest("GET", "/healthz", nil), httptest.NewRequest("GET", "/static/app.css", nil)} {
+		done := make(chan struct{})
+		go func() {
+			h.ServeHTTP(httptest.NewRecorder(), req)
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s queued behind busy requests", req.URL.Path)
+		}
 	}
+	// A write goes straight in (it queues for the database writer).
+	wrote := make(chan struct{})
+	go func() {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/leads?n=w", nil))
+		close(wrote)
+	}()
+	for deadline := time.Now().Add(5 * time.Second); inside.Load() < 3; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("a write queued behind busy reads")
+		}
+	}
+	close(releaseWrite)
+	<-wrote
 	// Release one at a time: each freed turn goes to the longest waiting.
 	entered := func() int { mu.Lock(); defer mu.Unlock(); return len(order) }
 	for i := range 5 {
@@ -70,7 +91,7 @@ func TestAdmitQueuesInOrder(t *testing.T) {
 	}
 	wg.Wait()
 	if most.Load() != 2 {
-		t.Fatalf("%d requests at once, want 2", most.Load())
+		t.Fatalf("%d reads at once, want 2", most.Load())
 	}
 	if got := order[0] + order[1] + order[2] + order[3] + order[4]; got[2:] != "cde" {
 		t.Fatalf("served in the order %s, want a and b, then c, d, e", got)

@@ -149,13 +149,15 @@ func securityHeaders(next http.Handler, tls bool) http.Handler {
 	})
 }
 
-// admit lets at most cfg.MaxInFlight requests work at once and queues the
-// others in the order they came. Without it, a burst has every request
-// competing for the processors and the database's connections, which are
-// handed to waiters at random: the mean answer is as fast, but the slowest
-// ones wait many times longer. Health checks, metrics and static files skip
-// the queue, and so do uploads, whose bodies arrive at the sender's pace; a
-// request whose client leaves while queued is dropped.
+// admit lets at most cfg.MaxInFlight reads (GET, HEAD) work at once and
+// queues the others in the order they came. Without it, a burst has every
+// request competing for the processors and the database's connections,
+// which are handed to waiters at random: the mean answer is as fast, but
+// the slowest ones wait many times longer. Writes do not take a turn here:
+// they queue for the one database writer, in order, and reports of leads
+// share its commits, which needs many of them at once. Health checks,
+// metrics and static files skip the queue; a request whose client leaves
+// while queued is dropped.
 func (s *Server) admit(next http.Handler) http.Handler {
 	if s.cfg.MaxInFlight <= 0 {
 		return next
@@ -163,8 +165,8 @@ func (s *Server) admit(next http.Handler) http.Handler {
 	slots := make(chan struct{}, s.cfg.MaxInFlight)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
-		case r.URL.Path == "/healthz", r.URL.Path == "/metrics", strings.HasPrefix(r.URL.Path, "/static/"),
-			strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data"):
+		case r.Method != http.MethodGet && r.Method != http.MethodHead,
+			r.URL.Path == "/healthz", r.URL.Path == "/metrics", strings.HasPrefix(r.URL.Path, "/static/"):
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -28,7 +28,7 @@ type Config struct {
 	LoginWindow   time.Duration // window over which they are counted
 	MaxBodyBytes  int64         // request bodies beyond this get 413 (uploads have their own limit)
 	MaxUploadSize int64
-	MaxInFlight   int // requests worked on at once, the others queue; 0 is no limit
+	MaxInFlight   int // reads worked on at once, the others queue; 0 is no limit
 	Logger        *slog.Logger
 }
 
@@ -40,7 +40,7 @@ func DefaultConfig() Config {
 		LoginWindow:   15 * time.Minute,
 		MaxBodyBytes:  10 << 20,
 		MaxUploadSize: 20 << 20,
-		MaxInFlight:   8 * runtime.GOMAXPROCS(0),
+		MaxInFlight:   4 * runtime.GOMAXPROCS(0),
 		Logger:        slog.Default(),
 	}
 }

@@ -1,6 +1,9 @@
 package xinlu
 
-import "testing"
+import (
+	"math/rand/v2"
+	"testing"
+)
 
 func TestNormalizeCompany(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
@@ -60,4 +63,74 @@ func FuzzNormalizeCompany(f *testing.F) {
 			t.Fatalf("self-similarity %v", sim)
 		}
 	})
+}
+
+// Similarity counts shared bigrams as a multiset: a bigram twice in one name
+// and once in the other is shared once. Checked against the definition on
+// known pairs and on random strings of a small alphabet (many repeats).
+func TestSimilarityIsDiceOfBigramMultisets(t *testing.T) {
+	dice := func(a, b string) float64 {
+		grams := func(s string) []string {
+			r := []rune(s)
+			if len(r) == 1 {
+				return []string{s}
+			}
+			var out []string
+			for i := 0; i+1 < len(r); i++ {
+				out = append(out, string(r[i:i+2]))
+			}
+			return out
+		}
+		ga, gb := grams(a), grams(b)
+		if a == b {
+			if a == "" {
+				return 0
+			}
+			return 1
+		}
+		if len(ga) == 0 || len(gb) == 0 {
+			return 0
+		}
+		left := map[string]int{}
+		for _, g := range ga {
+			left[g]++
+		}
+		shared := 0
+		for _, g := range gb {
+			if left[g] > 0 {
+				left[g]--
+				shared++
+			}
+		}
+		return 2 * float64(shared) / float64(len(ga)+len(gb))
+	}
+	for _, c := range []struct {
+		a, b string
+		want float64
+	}{
+		{"华晋新材料", "华晋新材料科技", 2 * 4.0 / 10},
+		{"晋晋晋", "晋晋", 2 * 1.0 / 3},
+		{"太原重工", "重工太原", 2 * 2.0 / 6},
+		{"a", "a", 1},
+		{"a", "ab", 0},
+		{"a", "b", 0},
+	} {
+		if got := Similarity(c.a, c.b); got != c.want {
+			t.Errorf("Similarity(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	word := func() string {
+		r := make([]rune, rng.IntN(12))
+		for i := range r {
+			r[i] = []rune("华晋新材料太原")[rng.IntN(7)]
+		}
+		return string(r)
+	}
+	for range 5000 {
+		a, b := word(), word()
+		if got, want := Similarity(a, b), dice(a, b); got != want {
+			t.Fatalf("Similarity(%q, %q) = %v, want %v", a, b, got, want)
+		}
+	}
 }
