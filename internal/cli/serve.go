@@ -41,7 +41,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 			return usagef("XINLU_MAX_IN_FLIGHT must be a whole number (0: no limit)")
 		}
 	}
-	maxInFlight := fs.Int("max-in-flight", inFlight, "reads (GET) worked on at once, the others wait their turn; 0 is no limit (env XINLU_MAX_IN_FLIGHT; default 4 per processor)")
+	maxInFlight := fs.Int("max-in-flight", inFlight, "reads (GET) worked on at once, the others wait their turn; 0 is no limit (env XINLU_MAX_IN_FLIGHT; default 2 per processor, at least 4)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err

@@ -10,7 +10,8 @@ import (
 )
 
 // At most MaxInFlight reads work at once; the others are served in the
-// order they came. Health checks, static files and writes do not queue.
+// order they came. Health checks, static files, workbooks and writes do
+// not queue.
 func TestAdmitQueuesInOrder(t *testing.T) {
 	s := &Server{cfg: Config{MaxInFlight: 2}, metrics: newMetrics()}
 	release, releaseWrite := make(chan struct{}), make(chan struct{})
@@ -54,7 +55,8 @@ func TestAdmitQueuesInOrder(t *testing.T) {
 	if w := s.metrics.waiting.Load(); w != 3 {
 		t.Fatalf("%d requests waiting, want 3", w)
 	}
-	for _, req := range []*http.Request{httptest.NewRequest("GET", "/healthz", nil), httptest.NewRequest("GET", "/static/app.css", nil)} {
+	for _, req := range []*http.Request{httptest.NewRequest("GET", "/healthz", nil), httptest.NewRequest("GET", "/static/app.css", nil),
+		httptest.NewRequest("GET", "/projects/export.xlsx", nil)} {
 		done := make(chan struct{})
 		go func() {
 			h.ServeHTTP(httptest.NewRecorder(), req)

@@ -40,7 +40,7 @@ func DefaultConfig() Config {
 		LoginWindow:   15 * time.Minute,
 		MaxBodyBytes:  10 << 20,
 		MaxUploadSize: 20 << 20,
-		MaxInFlight:   4 * runtime.GOMAXPROCS(0),
+		MaxInFlight:   max(4, 2*runtime.GOMAXPROCS(0)),
 		Logger:        slog.Default(),
 	}
 }
