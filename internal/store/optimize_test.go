@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"xinlu/internal/xinlu"
@@ -32,5 +33,38 @@ func TestOptimizeKeepsAveragesNotSamples(t *testing.T) {
 		if averages == 0 || samples != 0 {
 			t.Fatalf("after optimize: %d averages, %d samples", averages, samples)
 		}
+	}
+}
+
+// A statement a write transaction ran is prepared once the writer is free,
+// and the next transactions use it; long texts are not kept.
+func TestWriterStatementsArePreparedOnce(t *testing.T) {
+	s := benchSQLite(t)
+	ctx := context.Background()
+	short := `SELECT COUNT(*) FROM zones WHERE id > ?`
+	long := short + strings.Repeat(" ", maxPreparedText)
+	run := func() {
+		err := s.inTx(ctx, func(tx *Tx) error {
+			var n int
+			if err := tx.queryRow(ctx, short, 0).Scan(&n); err != nil {
+				return err
+			}
+			return tx.queryRow(ctx, long, 0).Scan(&n)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	run()
+	if s.wstmts.load(short) == nil {
+		t.Fatal("the statement was not prepared after its transaction")
+	}
+	if s.wstmts.load(long) != nil {
+		t.Fatal("a long text was kept")
+	}
+	before := s.wstmts.n.Load()
+	run()
+	if s.wstmts.n.Load() != before {
+		t.Fatal("a second transaction prepared its statements again")
 	}
 }

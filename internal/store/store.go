@@ -212,8 +212,13 @@ func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 }
 
 // maxPrepared bounds each statement cache; queries are built from fixed
-// fragments, so their number is small, but a bound keeps it so.
-const maxPrepared = 512
+// fragments, so their number is small, but a bound keeps it so. Texts
+// longer than maxPreparedText (multi-row inserts, long IN lists) are not
+// kept: they are rarely run twice, and their compiled form is large.
+const (
+	maxPrepared     = 512
+	maxPreparedText = 4096
+)
 
 // stmtCache maps query texts to prepared statements.
 type stmtCache struct {
@@ -228,7 +233,7 @@ func (c *stmtCache) get(ctx context.Context, db *sql.DB, q string) *sql.Stmt {
 	if st := c.load(q); st != nil {
 		return st
 	}
-	if c.n.Load() >= maxPrepared {
+	if c.n.Load() >= maxPrepared || len(q) > maxPreparedText {
 		return nil
 	}
 	st, err := db.PrepareContext(ctx, q)
@@ -314,7 +319,7 @@ func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 	}
 	st := tx.s.wstmts.load(q)
 	if st == nil {
-		if tx.s.wstmts.n.Load() < maxPrepared && len(tx.missed) < 64 {
+		if tx.s.wstmts.n.Load() < maxPrepared && len(q) <= maxPreparedText && len(tx.missed) < 64 {
 			tx.missed = append(tx.missed, q)
 		}
 		return nil
