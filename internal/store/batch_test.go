@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"errors"
+	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"xinlu/internal/xinlu"
 )
@@ -13,7 +15,19 @@ import (
 // audit rows it wrote before failing are gone, its neighbours' stay, a
 // panicking write fails only its own caller, and the chain verifies.
 func TestInBatchUndoesOneWriteAlone(t *testing.T) {
-	s := benchSQLite(t)
+	eachInternalEngine(t, testInBatchUndoesOneWriteAlone)
+}
+
+// eachInternalEngine runs fn on SQLite, and on PostgreSQL too when
+// XINLU_TEST_POSTGRES holds a DSN.
+func eachInternalEngine(t *testing.T, fn func(t *testing.T, s *Store)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, benchSQLite(t)) })
+	if dsn := os.Getenv("XINLU_TEST_POSTGRES"); dsn != "" {
+		t.Run("postgres", func(t *testing.T) { fn(t, benchPostgres(t, dsn)) })
+	}
+}
+
+func testInBatchUndoesOneWriteAlone(t *testing.T, s *Store) {
 	ctx := context.Background()
 	a := xinlu.SystemActor(0)
 	boom := errors.New("refused after writing")
@@ -24,7 +38,7 @@ func TestInBatchUndoesOneWriteAlone(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = s.inBatch(ctx, func(tx *Tx) error {
+			errs[i] = s.inBatch(ctx, func(ctx context.Context, tx *Tx) error {
 				if err := tx.audit(ctx, a, "test.batch", "test", int64(i), nil, map[string]any{"i": i}); err != nil {
 					return err
 				}
@@ -33,6 +47,10 @@ func TestInBatchUndoesOneWriteAlone(t *testing.T) {
 					return boom
 				case 7:
 					panic("a bug in one write")
+				case 9:
+					// A failed statement the write goes past: on PostgreSQL
+					// the transaction refuses the rest until rolled back.
+					tx.exec(ctx, `INSERT INTO audit_log (id) VALUES (NULL)`)
 				}
 				return nil
 			})
@@ -49,6 +67,12 @@ func TestInBatchUndoesOneWriteAlone(t *testing.T) {
 		case 7:
 			if xinlu.ErrorCode(err) != xinlu.EINTERNAL {
 				t.Fatalf("write %d panicked: %v", i, err)
+			}
+		case 9:
+			if s.dialect == SQLite && err == nil {
+				kept[int64(i)] = true // SQLite goes on after a failed statement
+			} else if s.dialect == Postgres && xinlu.ErrorCode(err) != xinlu.EINTERNAL {
+				t.Fatalf("write %d went past a failed statement: %v", i, err)
 			}
 		default:
 			if err != nil {
@@ -72,4 +96,61 @@ func TestInBatchUndoesOneWriteAlone(t *testing.T) {
 	if _, brk, err := s.VerifyAudit(ctx); err != nil || brk != nil {
 		t.Fatalf("audit chain: %v %+v", err, brk)
 	}
+}
+
+// A caller that gives up while its write is queued leaves at once and the
+// write is not made; one that gives up once its write runs does not fail
+// the writes batched with it.
+func TestInBatchCallersGivingUp(t *testing.T) {
+	eachInternalEngine(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		a := xinlu.SystemActor(0)
+		write := func(ctx context.Context, tx *Tx, i int) error {
+			return tx.audit(ctx, a, "test.giveup", "test", int64(i), nil, nil)
+		}
+		started, proceed := make(chan struct{}), make(chan struct{})
+		first, cancelFirst := context.WithCancel(ctx)
+		firstErr := make(chan error, 1)
+		go func() {
+			firstErr <- s.inBatch(first, func(ctx context.Context, tx *Tx) error {
+				close(started)
+				<-proceed
+				return write(ctx, tx, 1) // its caller is gone by now
+			})
+		}()
+		<-started
+		cancelFirst()
+		// Queued behind the running batch: gives up after 50 ms.
+		short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+		defer cancel()
+		t0 := time.Now()
+		if err := s.inBatch(short, func(ctx context.Context, tx *Tx) error { return write(ctx, tx, 2) }); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("a queued caller that gave up: %v", err)
+		}
+		if time.Since(t0) > 5*time.Second {
+			t.Fatal("the queued caller waited for the batch")
+		}
+		third := make(chan error, 1)
+		go func() {
+			third <- s.inBatch(ctx, func(ctx context.Context, tx *Tx) error { return write(ctx, tx, 3) })
+		}()
+		close(proceed)
+		if err := <-firstErr; err != nil && !errors.Is(err, context.Canceled) {
+			t.Fatalf("the write whose caller left: %v", err)
+		}
+		if err := <-third; err != nil {
+			t.Fatalf("a neighbour's write: %v", err)
+		}
+		rows, _, err := s.ListAudit(ctx, xinlu.AuditFilter{Action: "test.giveup", Page: xinlu.Page{Page: 1, PerPage: 10}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[int64]bool{}
+		for _, r := range rows {
+			got[r.EntityID] = true
+		}
+		if !got[1] || got[2] || !got[3] || len(rows) != 2 {
+			t.Fatalf("written: %v", got)
+		}
+	})
 }

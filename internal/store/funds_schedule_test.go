@@ -270,6 +270,9 @@ func TestRevisingTheFundsSchedule(t *testing.T) {
 		if _, err := revise(xinlu.RoleSponsor, signed.Version, "补充协议", xinlu.Instalment{DueOn: "2027-01-31", Yuan: sg.ContractYuan + 1}); xinlu.AsError(err).Key != "project.schedule_over_contract" {
 			t.Fatalf("over the contract: %v", err)
 		}
+		if _, err := revise(xinlu.RoleSponsor, signed.Version, "补充协议"); xinlu.AsError(err).Key != "project.schedule_revision_empty" {
+			t.Fatalf("an emptied schedule: %v", err)
+		}
 		if _, err := revise(xinlu.RoleAgent, signed.Version, "补充协议", later...); xinlu.ErrorCode(err) != xinlu.EFORBIDDEN {
 			t.Fatalf("the agent: %v", err)
 		}
@@ -300,7 +303,8 @@ func TestRevisingTheFundsSchedule(t *testing.T) {
 			t.Fatalf("event %+v", last)
 		}
 		entries, _, err := s.ListAudit(ctx, xinlu.AuditFilter{ZoneID: e.zone.ID, Action: "project.revise-schedule"})
-		if err != nil || len(entries) != 1 || !strings.Contains(entries[0].Before, `"due_on":"2027-06-30"`) || !strings.Contains(entries[0].After, `"due_on":"2028-03-31"`) {
+		if err != nil || len(entries) != 1 || !strings.Contains(entries[0].Before, `"due_on":"2027-06-30"`) || !strings.Contains(entries[0].After, `"due_on":"2028-03-31"`) ||
+			!strings.Contains(entries[0].After, `"reason":"2026年11月补充协议：二期推迟"`) {
 			t.Fatalf("audit %+v %v", entries, err)
 		}
 		// Not before signing.

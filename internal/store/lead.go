@@ -206,7 +206,7 @@ func (s *Store) ReportLead(ctx context.Context, a xinlu.Actor, l *xinlu.Lead, fi
 	}
 	l.ScreeningDue = cal.AddWorkdays(shanghaiDay(l.ReportedAt), ps.ScreeningDays).Format(xinlu.DateLayout)
 	// Reports come in bursts (a meeting, a campaign): they share commits.
-	err = s.inBatch(ctx, func(tx *Tx) error {
+	err = s.inBatch(ctx, func(ctx context.Context, tx *Tx) error {
 		if a.UserID != 0 {
 			var member sql.NullInt64
 			if err := tx.queryRow(ctx, `SELECT member_id FROM users WHERE id = ? AND zone_id = ?`, a.UserID, l.ZoneID).Scan(&member); err != nil {
@@ -256,7 +256,8 @@ func (s *Store) ReportLead(ctx context.Context, a xinlu.Actor, l *xinlu.Lead, fi
 // --- duplicates ---
 
 // Duplicate search, made to stay fast at a million leads in a zone. The
-// company key (NormalizeCompany) is indexed per zone on leads and projects,
+// company key (NormalizeCompany) is indexed per zone on leads (with the
+// status, so that merged leads are skipped in the index) and on projects,
 // so candidates are found by short scans of that index alone, never by
 // scanning the table or reading its rows:
 //
@@ -308,6 +309,8 @@ type dupTable struct {
 	kind, table, columns, skip string
 }
 
+// skip is applied in the probes, which read it from the index (leads:
+// (zone_id, company_key, status)), and again with the rows.
 var dupTables = []dupTable{
 	{"lead", "leads", "id, company, project_name, status, reporter_id", " AND status <> 'merged'"},
 	{"project", "projects", "id, company, name, stage, 0", ""},
@@ -330,7 +333,7 @@ func (s *Store) LeadDuplicates(ctx context.Context, l *xinlu.Lead) ([]xinlu.Matc
 	var out []xinlu.Match
 	for _, t := range dupTables {
 		// The index alone: ids and keys of the candidates.
-		limit := " LIMIT " + strconv.Itoa(maxPerProbe+1) + ") x" // +1: the lead itself
+		limit := t.skip + " LIMIT " + strconv.Itoa(maxPerProbe+1) + ") x" // +1: the lead itself
 		parts := []string{`SELECT * FROM (SELECT id, company_key FROM ` + t.table + ` WHERE zone_id = ? AND company_key = ?` + limit}
 		args := []any{l.ZoneID, key}
 		for _, g := range grams {
@@ -400,7 +403,8 @@ func (s *Store) dupRows(ctx context.Context, t dupTable, l *xinlu.Lead, company 
 	for len(ids) < size {
 		ids = append(ids, ids[0])
 	}
-	rows, err := s.query(ctx, `SELECT `+t.columns+` FROM `+t.table+` WHERE id IN (?`+strings.Repeat(",?", size-1)+`)`+t.skip, ids...)
+	args := append([]any{l.ZoneID}, ids...)
+	rows, err := s.query(ctx, `SELECT `+t.columns+` FROM `+t.table+` WHERE zone_id = ? AND id IN (?`+strings.Repeat(",?", size-1)+`)`+t.skip, args...)
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}

@@ -96,23 +96,35 @@ func scanLeadFile(sc scanner) (*xinlu.LeadFile, error) {
 	return f, err
 }
 
-// leadFileOf selects the files a lead shows: its own and those of the leads
-// merged into it (merged_into always names the last lead of a chain). They
-// stay attached to the lead they were reported with, whose reporter still
-// sees them there; LeadFile.LeadID says which.
-const leadFileOf = `f.zone_id = ? AND (f.lead_id = ? OR f.lead_id IN (SELECT ml.id FROM leads ml WHERE ml.merged_into = ? AND ml.zone_id = ?))`
+// leadFileOf selects the files a lead shows to a viewer of scope: its own,
+// and those of the leads merged into it (merged_into always names the last
+// lead of a chain) that the viewer may see too (leadScope). They stay
+// attached to the lead they were reported with, whose reporter still sees
+// them there; LeadFile.LeadID says which.
+func leadFileOf(scope xinlu.ScopeFilter, leadID int64) (string, []any) {
+	cond, args := leadScope(scope)
+	return `f.zone_id = ? AND (f.lead_id = ? OR f.lead_id IN (SELECT l.id FROM leads l WHERE l.merged_into = ? AND l.zone_id = ? AND ` + cond + `))`,
+		append([]any{scope.ZoneID, leadID, leadID, scope.ZoneID}, args...)
+}
 
-func leadFileOfArgs(zoneID, leadID int64) []any { return []any{zoneID, leadID, leadID, zoneID} }
-
-// ListLeadFiles lists the files of a lead of the zone and of the leads
-// merged into it, oldest first, without their bytes. The caller has checked
-// that the lead may be seen (LeadFor).
-func (s *Store) ListLeadFiles(ctx context.Context, zoneID, leadID int64) ([]*xinlu.LeadFile, error) {
-	rows, err := s.query(ctx, `SELECT `+leadFileColumns+leadFileFrom+` WHERE `+leadFileOf+` ORDER BY f.id`, leadFileOfArgs(zoneID, leadID)...)
+// ListLeadFiles lists the files of a lead of scope's zone, and of the leads
+// merged into it that scope reaches, oldest first, without their bytes.
+// The caller has checked that the lead may be seen (LeadFor).
+func (s *Store) ListLeadFiles(ctx context.Context, scope xinlu.ScopeFilter, leadID int64) ([]*xinlu.LeadFile, error) {
+	cond, args := leadFileOf(scope, leadID)
+	rows, err := s.query(ctx, `SELECT `+leadFileColumns+leadFileFrom+` WHERE `+cond+` ORDER BY f.id`, args...)
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}
 	return collect(rows, scanLeadFile)
+}
+
+// LeadFileScope is u's lead-view scope in the zone of lead l (a viewer of
+// every zone sees l's zone).
+func LeadFileScope(u *xinlu.User, l *xinlu.Lead) xinlu.ScopeFilter {
+	sc := u.Filter(xinlu.PermLeadView)
+	sc.ZoneID = l.ZoneID
+	return sc
 }
 
 // LeadFilesFor lists the files of lead id as u may see them: the lead
@@ -122,7 +134,7 @@ func (s *Store) LeadFilesFor(ctx context.Context, u *xinlu.User, leadID int64) (
 	if err != nil {
 		return nil, err
 	}
-	return s.ListLeadFiles(ctx, l.ZoneID, l.ID)
+	return s.ListLeadFiles(ctx, LeadFileScope(u, l), l.ID)
 }
 
 // leadInView locks lead id of any zone u's lead-view scope reaches, inside
@@ -195,8 +207,9 @@ func (s *Store) LeadFileData(ctx context.Context, a xinlu.Actor, u *xinlu.User, 
 	}
 	f := &xinlu.LeadFile{}
 	var data []byte
-	err = s.queryRow(ctx, `SELECT `+leadFileColumns+`, f.data`+leadFileFrom+` WHERE f.id = ? AND `+leadFileOf,
-		append([]any{fileID}, leadFileOfArgs(l.ZoneID, l.ID)...)...).Scan(&f.ID, &f.ZoneID, &f.LeadID, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &f.UploadedBy,
+	cond, args := leadFileOf(LeadFileScope(u, l), l.ID)
+	err = s.queryRow(ctx, `SELECT `+leadFileColumns+`, f.data`+leadFileFrom+` WHERE f.id = ? AND `+cond,
+		append([]any{fileID}, args...)...).Scan(&f.ID, &f.ZoneID, &f.LeadID, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &f.UploadedBy,
 		&f.CreatedAt, &f.UploaderName, &data)
 	if err != nil {
 		return nil, nil, s.translate(err)
@@ -217,8 +230,9 @@ func (s *Store) DeleteLeadFile(ctx context.Context, a xinlu.Actor, u *xinlu.User
 		if err != nil {
 			return err
 		}
-		f, err := scanLeadFile(tx.queryRow(ctx, `SELECT `+leadFileColumns+leadFileFrom+` WHERE f.id = ? AND `+leadFileOf,
-			append([]any{fileID}, leadFileOfArgs(l.ZoneID, l.ID)...)...))
+		cond, args := leadFileOf(LeadFileScope(u, l), l.ID)
+		f, err := scanLeadFile(tx.queryRow(ctx, `SELECT `+leadFileColumns+leadFileFrom+` WHERE f.id = ? AND `+cond,
+			append([]any{fileID}, args...)...))
 		if err != nil {
 			return tx.s.translate(err)
 		}

@@ -70,7 +70,7 @@ func TestLeadFiles(t *testing.T) {
 			xinlu.LeadFileUpload{Name: `C:\fakepath\项目简介.pdf`, Data: tinyPDF}, xinlu.LeadFileUpload{Name: "现场.png", Data: tinyPNG}); err != nil {
 			t.Fatal(err)
 		}
-		files, err := s.ListLeadFiles(ctx, f.zone.ID, l.ID)
+		files, err := s.ListLeadFiles(ctx, xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: f.zone.ID}, l.ID)
 		if err != nil || len(files) != 2 {
 			t.Fatalf("%d files: %v", len(files), err)
 		}
@@ -316,6 +316,14 @@ func TestMergedLeadFilesShowOnTarget(t *testing.T) {
 		if err != nil || got.ID != fromMerged.ID || !bytes.Equal(data, tinyPDF) {
 			t.Fatalf("download through the target: %v", err)
 		}
+		// The target's reporter, who may not see the merged lead, sees neither
+		// its file in the list nor through the target's download.
+		if mine, err := s.LeadFilesFor(ctx, f.users["reporter"], target.ID); err != nil || len(mine) != 1 || mine[0].LeadID != target.ID {
+			t.Fatalf("the target's reporter sees %+v %v", mine, err)
+		}
+		if _, _, err := s.LeadFileData(ctx, f.actor("reporter"), f.users["reporter"], target.ID, fromMerged.ID); xinlu.ErrorCode(err) != xinlu.ENOTFOUND {
+			t.Fatalf("the merged lead's file through the target, by its reporter: %v", err)
+		}
 		// Its reporter still finds it on the lead they reported.
 		if own, err := s.LeadFilesFor(ctx, f.users["peer"], merged.ID); err != nil || len(own) != 1 || own[0].ID != fromMerged.ID {
 			t.Fatalf("the merged lead's own files: %v %+v", err, own)
@@ -326,14 +334,14 @@ func TestMergedLeadFilesShowOnTarget(t *testing.T) {
 			[]xinlu.LeadFileUpload{{Name: "其他.pdf", Data: tinyPDF}}); err != nil {
 			t.Fatal(err)
 		}
-		otherFiles, _ := s.ListLeadFiles(ctx, f.zone.ID, other.ID)
+		otherFiles, _ := s.ListLeadFiles(ctx, xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: f.zone.ID}, other.ID)
 		if _, _, err := s.LeadFileData(ctx, f.actor("screener"), f.users["screener"], target.ID, otherFiles[0].ID); xinlu.ErrorCode(err) != xinlu.ENOTFOUND {
 			t.Fatalf("another lead's file through the target: %v", err)
 		}
 		if err := s.DeleteLeadFile(ctx, f.actor("screener"), f.users["screener"], target.ID, fromMerged.ID); err != nil {
 			t.Fatal(err)
 		}
-		if files, _ := s.ListLeadFiles(ctx, f.zone.ID, target.ID); len(files) != 1 {
+		if files, _ := s.ListLeadFiles(ctx, xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: f.zone.ID}, target.ID); len(files) != 1 {
 			t.Fatalf("after deleting: %d files", len(files))
 		}
 		del := auditRows(t, s, f.zone.ID, target.ID, "lead.file_delete")

@@ -459,3 +459,27 @@ func TestConcurrentReportsCommitTogether(t *testing.T) {
 		}
 	})
 }
+
+// Many merged reports of one company do not hide the live lead they were
+// merged into from the next report's duplicates.
+func TestDuplicatesSeePastMergedReports(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		f := seedLeads(t, s)
+		var early []*xinlu.Lead
+		for i := range 25 {
+			l, _ := f.report(t, "peer", "宏达精密机械（晋城）有限公司", "精密齿轮"+strconv.Itoa(i))
+			early = append(early, l)
+		}
+		// The lead the others are merged into came last: it sorts after them.
+		live, _ := f.report(t, "reporter", "晋城宏达精密机械有限公司", "精密齿轮")
+		for _, l := range early {
+			if _, err := f.step("screener", l, xinlu.LeadStep{Action: xinlu.LeadMerge, MergeInto: live.ID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, dups := f.report(t, "peer", "宏达精密机械有限公司", "精密齿轮")
+		if len(dups) != 1 || dups[0].ID != live.ID {
+			t.Fatalf("duplicates after 25 merged reports: %+v", dups)
+		}
+	})
+}

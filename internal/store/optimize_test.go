@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"xinlu/internal/xinlu"
 )
@@ -56,8 +57,10 @@ func TestWriterStatementsArePreparedOnce(t *testing.T) {
 		}
 	}
 	run()
-	if s.wstmts.load(short) == nil {
-		t.Fatal("the statement was not prepared after its transaction")
+	for deadline := time.Now().Add(5 * time.Second); s.wstmts.load(short) == nil; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the statement was not prepared after its transaction")
+		}
 	}
 	if s.wstmts.load(long) != nil {
 		t.Fatal("a long text was kept")

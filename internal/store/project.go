@@ -585,6 +585,7 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 		}
 		if action == xinlu.ProjectReviseSchedule {
 			before["funds_schedule_items"] = instalmentsAudit(previous)
+			after["reason"] = strings.TrimSpace(in.Note)
 		}
 		return tx.audit(ctx, a, "project."+string(action), "project", p.ID, before, after)
 	})

@@ -32,14 +32,15 @@ const (
 
 // Store is the one way in and out of the database.
 type Store struct {
-	dialect Dialect
-	write   *sql.DB // SQLite: one connection, so writers queue instead of failing
-	read    *sql.DB // SQLite: a pool of readers; PostgreSQL: the same pool as write
-	path    string  // SQLite file path
-	now     func() time.Time
-	stmts   stmtCache // SQLite reads: hot queries are parsed once
-	wstmts  stmtCache // SQLite writes, on the one writer connection
-	batch   batcher   // group commit (inBatch)
+	dialect    Dialect
+	write      *sql.DB // SQLite: one connection, so writers queue instead of failing
+	read       *sql.DB // SQLite: a pool of readers; PostgreSQL: the same pool as write
+	path       string  // SQLite file path
+	now        func() time.Time
+	stmts      stmtCache  // SQLite reads: hot queries are parsed once
+	wstmts     stmtCache  // SQLite writes, on the one writer connection
+	batch      batcher    // group commit (inBatch)
+	background background // work that uses the connections (prepareMissed); Close waits for it
 
 	auditKey   []byte // HMAC key of the audit chain, from the key file
 	auditKeyID string
@@ -131,6 +132,7 @@ func redactDSN(dsn string) string {
 
 // Close releases every connection.
 func (s *Store) Close() error {
+	s.background.closeAndWait()
 	s.stmts.close()
 	s.wstmts.close()
 	var err error
@@ -288,7 +290,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return xinlu.Internal(err)
 	}
 	tx := &Tx{tx: sqlTx, s: s}
-	defer tx.prepareMissed(ctx)
+	defer tx.prepareMissed()
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err
@@ -300,14 +302,51 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return nil
 }
 
-// prepareMissed prepares on the writer, now free, the statements the
-// transaction ran unprepared, so that the next transactions parse them no
-// more. (The writer is one connection: a statement cannot be prepared for
-// later while a transaction holds it.)
-func (tx *Tx) prepareMissed(ctx context.Context) {
-	for _, q := range tx.missed {
-		tx.s.wstmts.get(ctx, tx.s.write, q)
+// background counts goroutines that use the connections, so that Close
+// waits for them; none starts once Close has begun.
+type background struct {
+	mu     sync.Mutex
+	closed bool
+	wg     sync.WaitGroup
+}
+
+func (b *background) start() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return false
 	}
+	b.wg.Add(1)
+	return true
+}
+
+func (b *background) closeAndWait() {
+	b.mu.Lock()
+	b.closed = true
+	b.mu.Unlock()
+	b.wg.Wait()
+}
+
+// prepareMissed prepares on the writer, once it is free, the statements
+// the transaction ran unprepared, so that the next transactions parse them
+// no more. (The writer is one connection: a statement cannot be prepared
+// for later while a transaction holds it.) It does so in the background,
+// so that the caller's answer does not wait for the writer again.
+func (tx *Tx) prepareMissed() {
+	if len(tx.missed) == 0 {
+		return
+	}
+	if !tx.s.background.start() {
+		return // closing
+	}
+	go func(s *Store, missed []string) {
+		defer s.background.wg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		for _, q := range missed {
+			s.wstmts.get(ctx, s.write, q)
+		}
+	}(tx.s, tx.missed)
 }
 
 // stmt returns q prepared on the SQLite writer for this transaction, or nil

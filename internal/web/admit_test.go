@@ -10,7 +10,7 @@ import (
 )
 
 // At most MaxInFlight reads work at once; the others are served in the
-// order they came. Health checks, static files, workbooks and writes do
+// order they came. Health checks, static files, downloads and writes do
 // not queue.
 func TestAdmitQueuesInOrder(t *testing.T) {
 	s := &Server{cfg: Config{MaxInFlight: 2}, metrics: newMetrics()}
@@ -56,7 +56,7 @@ func TestAdmitQueuesInOrder(t *testing.T) {
 		t.Fatalf("%d requests waiting, want 3", w)
 	}
 	for _, req := range []*http.Request{httptest.NewRequest("GET", "/healthz", nil), httptest.NewRequest("GET", "/static/app.css", nil),
-		httptest.NewRequest("GET", "/projects/export.xlsx", nil)} {
+		httptest.NewRequest("GET", "/projects/export.xlsx", nil), httptest.NewRequest("GET", "/leads/7/files/9", nil)} {
 		done := make(chan struct{})
 		go func() {
 			h.ServeHTTP(httptest.NewRecorder(), req)

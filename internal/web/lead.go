@@ -335,7 +335,7 @@ func (s *Server) leadPageWith(w http.ResponseWriter, r *http.Request, status int
 		s.renderError(w, r, err)
 		return
 	}
-	files, err := s.store.ListLeadFiles(r.Context(), l.ZoneID, l.ID)
+	files, err := s.store.ListLeadFiles(r.Context(), store.LeadFileScope(u, l), l.ID)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

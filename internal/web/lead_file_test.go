@@ -159,7 +159,7 @@ func TestLeadAttachmentsOnThePages(t *testing.T) {
 			t.Errorf("the lead page lacks %s", want)
 		}
 	}
-	files, err := a.store.ListLeadFiles(context.Background(), a.zone.ID, leadID)
+	files, err := a.store.ListLeadFiles(context.Background(), xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: a.zone.ID}, leadID)
 	if err != nil || len(files) != 2 {
 		t.Fatalf("%d files: %v", len(files), err)
 	}
@@ -252,7 +252,7 @@ func TestLeadAttachmentsOnThePages(t *testing.T) {
 	if !strings.Contains(show.body, `data-confirm="确定删除附件“项目简介.pdf”吗？"`) {
 		t.Error("the delete is not confirmed by name")
 	}
-	files, _ = a.store.ListLeadFiles(context.Background(), a.zone.ID, leadID)
+	files, _ = a.store.ListLeadFiles(context.Background(), xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: a.zone.ID}, leadID)
 	var screenerFile *xinlu.LeadFile
 	for _, f := range files {
 		if f.Name == "甄别意见.pdf" {
@@ -434,7 +434,7 @@ func TestMergedLeadFilesOnTheTargetPage(t *testing.T) {
 		}
 	}
 	secondID, _ := strconv.ParseInt(second, 10, 64)
-	files, err := a.store.ListLeadFiles(context.Background(), a.zone.ID, secondID)
+	files, err := a.store.ListLeadFiles(context.Background(), xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: a.zone.ID}, secondID)
 	if err != nil || len(files) != 1 {
 		t.Fatalf("merged lead's files: %v %d", err, len(files))
 	}

@@ -156,9 +156,10 @@ func securityHeaders(next http.Handler, tls bool) http.Handler {
 // the slowest ones wait many times longer. Writes do not take a turn here:
 // they queue for the one database writer, in order, and reports of leads
 // share its commits, which needs many of them at once. Health checks,
-// metrics, static files and workbook downloads (*.xlsx: seconds long, rare,
-// and not to hold a turn that many page views wait for) skip the queue; a
-// request whose client leaves while queued is dropped.
+// metrics, static files and downloads (workbooks, *.xlsx, and attachments,
+// …/files/…: sent at the reader's pace, and not to hold a turn that many
+// page views wait for) skip the queue; a request whose client leaves while
+// queued is dropped.
 func (s *Server) admit(next http.Handler) http.Handler {
 	if s.cfg.MaxInFlight <= 0 {
 		return next
@@ -168,7 +169,7 @@ func (s *Server) admit(next http.Handler) http.Handler {
 		switch {
 		case r.Method != http.MethodGet && r.Method != http.MethodHead,
 			r.URL.Path == "/healthz", r.URL.Path == "/metrics", strings.HasPrefix(r.URL.Path, "/static/"),
-			strings.HasSuffix(r.URL.Path, ".xlsx"):
+			strings.HasSuffix(r.URL.Path, ".xlsx"), strings.Contains(r.URL.Path, "/files/"):
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -46,7 +46,7 @@ func TestPipelineSettingsPage(t *testing.T) {
 	for _, w := range []string{
 		"亮灯与逾期提醒", "黄灯提前（工作日）", "超期多少个工作日后提醒包联领导", "超期多少个工作日后提醒主任", "填 0 则仅在截止当日亮黄灯",
 		`id="yellow_within_days" name="yellow_within_days" type="number" min="0" max="10" step="1" inputmode="numeric" value="2" aria-describedby="yellow_within_days-hint" >`,
-		`id="sponsor_after_days" name="sponsor_after_days" type="number" min="1" max="60" step="1" inputmode="numeric" value="5"`,
+		`id="sponsor_after_days" name="sponsor_after_days" type="number" min="1" max="59" step="1" inputmode="numeric" value="5"`,
 		`id="director_after_days" name="director_after_days" type="number" min="2" max="60" step="1" inputmode="numeric" value="10"`,
 		"逾期超过 5 个工作日提醒包联领导，超过 10 个工作日提醒主任",
 	} {

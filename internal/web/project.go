@@ -347,7 +347,8 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, status int,
 			return
 		}
 		v.ScheduleRate = newPerfCell(v.Schedule.Rate, true)
-		v.CanRevise = v.CanPromote && p.Status != xinlu.ProjectLost
+		_, _, stepErr := xinlu.CheckProjectStep(u, &p.Project, xinlu.ProjectReviseSchedule)
+		v.CanRevise = v.CanPromote && stepErr == nil
 		if v.CanRevise {
 			for i, it := range v.Schedule.Items {
 				v.ReviseRows = append(v.ReviseRows, reviseRow{N: i + 1, DueOn: it.DueOn, Amount: wanInput(it.Yuan), Note: it.Note})

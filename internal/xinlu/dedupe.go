@@ -155,7 +155,8 @@ func Similarity(a, b string) float64 {
 }
 
 // bigrams appends the character bigrams of s to out, each as its two runes
-// in one number; a single character is its own unigram.
+// in one number; a single character is its own unigram, marked by the top
+// bit (no rune reaches it) so that it equals no bigram.
 func bigrams(s string, out []uint64) []uint64 {
 	var prev rune = -1
 	for _, r := range s {
@@ -165,7 +166,7 @@ func bigrams(s string, out []uint64) []uint64 {
 		prev = r
 	}
 	if len(out) == 0 && prev >= 0 {
-		out = append(out, uint64(prev))
+		out = append(out, 1<<63|uint64(prev))
 	}
 	return out
 }

@@ -114,6 +114,7 @@ func TestSimilarityIsDiceOfBigramMultisets(t *testing.T) {
 		{"a", "a", 1},
 		{"a", "ab", 0},
 		{"a", "b", 0},
+		{"a", "\x00a", 0},
 	} {
 		if got := Similarity(c.a, c.b); got != c.want {
 			t.Errorf("Similarity(%q, %q) = %v, want %v", c.a, c.b, got, c.want)

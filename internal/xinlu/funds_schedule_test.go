@@ -221,8 +221,8 @@ func TestReviseSchedule(t *testing.T) {
 	if err != nil || len(items) != 2 || items[0].DueOn != "2026-12-31" || items[1].Note != "补充协议" {
 		t.Fatalf("revised: %v %+v", err, items)
 	}
-	if items, err := sg.ReviseSchedule(nil, "投资方撤回分期安排"); err != nil || len(items) != 0 {
-		t.Fatalf("an emptied schedule: %v %+v", err, items)
+	if _, err := sg.ReviseSchedule(nil, "投资方撤回分期安排"); AsError(err).Key != "project.schedule_revision_empty" || AsError(err).Field != "funds_schedule_items" {
+		t.Fatalf("an emptied schedule: %v", err)
 	}
 	long := strings.Repeat("因", MaxScheduleReason+1)
 	for _, c := range []struct {
@@ -241,7 +241,7 @@ func TestReviseSchedule(t *testing.T) {
 			t.Errorf("%s: %v", c.name, err)
 		}
 	}
-	if _, err := (Signing{}).ReviseSchedule(nil, "补充协议"); ErrorCode(err) != ECONFLICT {
+	if _, err := (Signing{}).ReviseSchedule([]Instalment{{DueOn: "2026-12-31", Yuan: 1}}, "补充协议"); ErrorCode(err) != ECONFLICT {
 		t.Fatalf("unsigned: %v", err)
 	}
 	// The signing itself is left as it was.

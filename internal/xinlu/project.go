@@ -149,7 +149,9 @@ const MaxScheduleReason = 500
 // ReviseSchedule checks a new funds schedule for a signed project, given
 // with the reason for the change (a supplementary agreement, the investor's
 // letter): the same rules as at signing, against the signing's date and
-// contracted amount. It returns the instalments trimmed and by due date.
+// contracted amount, and at least one instalment (a revision that empties
+// the schedule is a mistake more often than a decision). It returns the
+// instalments trimmed and by due date.
 func (s Signing) ReviseSchedule(items []Instalment, reason string) ([]Instalment, error) {
 	signed, err := ParseDate(s.SignedOn)
 	if err != nil {
@@ -161,6 +163,9 @@ func (s Signing) ReviseSchedule(items []Instalment, reason string) ([]Instalment
 		return nil, Invalid("note", "project.schedule_reason_required")
 	case len([]rune(reason)) > MaxScheduleReason:
 		return nil, Invalid("note", "error.too_long", MaxScheduleReason)
+	}
+	if len(items) == 0 {
+		return nil, Invalid("funds_schedule_items", "project.schedule_revision_empty")
 	}
 	s.Instalments = slices.Clone(items)
 	if err := s.validateInstalments(signed); err != nil {
