@@ -403,8 +403,10 @@ func (s *Store) dupRows(ctx context.Context, t dupTable, l *xinlu.Lead, company 
 	for len(ids) < size {
 		ids = append(ids, ids[0])
 	}
-	args := append([]any{l.ZoneID}, ids...)
-	rows, err := s.query(ctx, `SELECT `+t.columns+` FROM `+t.table+` WHERE zone_id = ? AND id IN (?`+strings.Repeat(",?", size-1)+`)`+t.skip, args...)
+	// By id only: with zone_id in the WHERE the planner may walk the zone's
+	// index instead. The ids come from the zone's probes; the zone is
+	// checked again below all the same.
+	rows, err := s.query(ctx, `SELECT zone_id, `+t.columns+` FROM `+t.table+` WHERE id IN (?`+strings.Repeat(",?", size-1)+`)`+t.skip, ids...)
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}
@@ -412,9 +414,12 @@ func (s *Store) dupRows(ctx context.Context, t dupTable, l *xinlu.Lead, company 
 	var out []xinlu.Match
 	for rows.Next() {
 		m := xinlu.Match{Kind: t.kind}
-		var reporter int64
-		if err := rows.Scan(&m.ID, &m.Company, &m.Project, &m.Status, &reporter); err != nil {
+		var zone, reporter int64
+		if err := rows.Scan(&zone, &m.ID, &m.Company, &m.Project, &m.Status, &reporter); err != nil {
 			return nil, xinlu.Internal(err)
+		}
+		if zone != l.ZoneID {
+			continue
 		}
 		ok, score := xinlu.ProjectDuplicate(company[m.ID], l.ProjectName, m.Project)
 		if !ok {

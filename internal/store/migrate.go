@@ -68,6 +68,12 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		}
 		applied = append(applied, name)
 	}
+	if len(applied) > 0 && s.dialect == SQLite {
+		// A migration may analyse (for a new index): keep no samples (Optimize).
+		if err := s.withoutSamples(ctx, ""); err != nil {
+			return applied, fmt.Errorf("statistics after migrating: %w", err)
+		}
+	}
 	return applied, nil
 }
 

@@ -473,13 +473,22 @@ func (s *Store) Optimize(ctx context.Context) error {
 	if s.dialect != SQLite {
 		return nil
 	}
+	return s.withoutSamples(ctx, `PRAGMA optimize=0x10002`)
+}
+
+// withoutSamples runs stmt (which may analyse) and drops the statistics
+// samples it left, in one transaction, then lets the connections load the
+// statistics anew. SQLite only.
+func (s *Store) withoutSamples(ctx context.Context, stmt string) error {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `PRAGMA optimize=0x10002`); err != nil {
-		return err
+	if stmt != "" {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return err
+		}
 	}
 	var samples int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_schema WHERE name = 'sqlite_stat4'`).Scan(&samples); err != nil {
