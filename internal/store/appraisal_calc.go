@@ -267,7 +267,7 @@ func (s *Store) CalculatePeriod(ctx context.Context, a xinlu.Actor, u *xinlu.Use
 	if version != p.Version {
 		return nil, xinlu.Conflict("version", "error.stale")
 	}
-	cal, err := s.Calendar(ctx, p.ZoneID)
+	cal, err := s.zoneCalendar(ctx, p.ZoneID)
 	if err != nil {
 		return nil, err
 	}

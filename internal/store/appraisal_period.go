@@ -268,7 +268,7 @@ func (s *Store) StepPeriod(ctx context.Context, a xinlu.Actor, u *xinlu.User, id
 			if open := check.OpenAppeals; open > 0 {
 				return &xinlu.Error{Code: xinlu.ECONFLICT, Field: "appeals", Key: "appraisal.appeals_open", Args: []any{open}}
 			}
-			cal, err := s.Calendar(ctx, p.ZoneID)
+			cal, err := s.zoneCalendar(ctx, p.ZoneID)
 			if err != nil {
 				return err
 			}

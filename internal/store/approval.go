@@ -156,7 +156,7 @@ func (s *Store) Approvals(ctx context.Context, zoneID, projectID int64) ([]*Appr
 		return nil, err
 	}
 	if len(out) > 0 {
-		cal, err := s.Calendar(ctx, out[0].ZoneID)
+		cal, err := s.zoneCalendar(ctx, out[0].ZoneID)
 		if err != nil {
 			return nil, err
 		}
@@ -203,7 +203,7 @@ func (s *Store) AddApproval(ctx context.Context, a xinlu.Actor, u *xinlu.User, p
 				return xinlu.Invalid("agent_id", "error.invalid_choice")
 			}
 		}
-		cal, err := s.Calendar(ctx, p.ZoneID)
+		cal, err := s.zoneCalendar(ctx, p.ZoneID)
 		if err != nil {
 			return err
 		}
@@ -301,7 +301,7 @@ func (s *Store) StepApproval(ctx context.Context, a xinlu.Actor, u *xinlu.User, 
 	}
 	if ApprovalOpen(out.Status) {
 		// The step is saved: a light that cannot be computed stays empty.
-		cal, cerr := s.Calendar(ctx, out.ZoneID)
+		cal, cerr := s.zoneCalendar(ctx, out.ZoneID)
 		rules, rerr := s.LightRules(ctx, out.ZoneID)
 		if cerr == nil && rerr == nil {
 			out.Light = rules.Light(cal, out.DueOn, s.today())

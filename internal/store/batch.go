@@ -92,16 +92,14 @@ func (s *Store) runBatches() {
 				jobs = append(jobs, j)
 			}
 		}
-		if len(jobs) == 0 && len(b.queue) == 0 {
+		if len(jobs) == 0 { // the queue is empty
 			b.running = false
 			b.queue = nil
 			b.mu.Unlock()
 			return
 		}
 		b.mu.Unlock()
-		if len(jobs) > 0 {
-			s.runBatch(jobs)
-		}
+		s.runBatch(jobs)
 	}
 }
 

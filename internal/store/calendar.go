@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"sync"
 
 	"xinlu/internal/xinlu"
 )
@@ -238,4 +239,42 @@ func (s *Store) ImportCalendarDays(ctx context.Context, a xinlu.Actor, zoneID in
 		return CalendarImportResult{}, err
 	}
 	return res, nil
+}
+
+// --- working-day calendar, cached per zone ---
+
+// calendarCache keeps each zone's calendar between requests: deadlines and
+// lights need it on every lead report and list, and loading it for each of
+// thousands of requests a second would cost more than the request. The cache is checked
+// against a fingerprint of the zone's calendar rows (count, sum of
+// versions, largest id), which any create, edit or delete changes.
+type calendarCacheEntry struct {
+	fp  [3]int64
+	cal *xinlu.Calendar
+}
+
+var calendarCache sync.Map // calendarCacheKey → calendarCacheEntry
+
+type calendarCacheKey struct {
+	s    *Store
+	zone int64
+}
+
+// zoneCalendar returns the zone's calendar, from the cache when unchanged.
+func (s *Store) zoneCalendar(ctx context.Context, zoneID int64) (*xinlu.Calendar, error) {
+	var fp [3]int64
+	if err := s.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(version), 0), COALESCE(MAX(id), 0) FROM calendar_days WHERE zone_id = ?`,
+		zoneID).Scan(&fp[0], &fp[1], &fp[2]); err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	key := calendarCacheKey{s, zoneID}
+	if e, ok := calendarCache.Load(key); ok && e.(calendarCacheEntry).fp == fp {
+		return e.(calendarCacheEntry).cal, nil
+	}
+	cal, err := s.Calendar(ctx, zoneID)
+	if err != nil {
+		return nil, err
+	}
+	calendarCache.Store(key, calendarCacheEntry{fp: fp, cal: cal})
+	return cal, nil
 }

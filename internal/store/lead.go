@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -111,44 +110,6 @@ func (s *Store) openLead(l *xinlu.Lead) error {
 	}
 	l.ContactPhone = v
 	return nil
-}
-
-// --- working-day calendar, cached per zone ---
-
-// calendarCache keeps each zone's calendar between reports: a report needs
-// its screening deadline, and loading the calendar for each of thousands of
-// reports a second would cost more than the report. The cache is checked
-// against a fingerprint of the zone's calendar rows (count, sum of
-// versions, largest id), which any create, edit or delete changes.
-type calendarCacheEntry struct {
-	fp  [3]int64
-	cal *xinlu.Calendar
-}
-
-var calendarCache sync.Map // calendarCacheKey → calendarCacheEntry
-
-type calendarCacheKey struct {
-	s    *Store
-	zone int64
-}
-
-// zoneCalendar returns the zone's calendar, from the cache when unchanged.
-func (s *Store) zoneCalendar(ctx context.Context, zoneID int64) (*xinlu.Calendar, error) {
-	var fp [3]int64
-	if err := s.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(version), 0), COALESCE(MAX(id), 0) FROM calendar_days WHERE zone_id = ?`,
-		zoneID).Scan(&fp[0], &fp[1], &fp[2]); err != nil {
-		return nil, xinlu.Internal(err)
-	}
-	key := calendarCacheKey{s, zoneID}
-	if e, ok := calendarCache.Load(key); ok && e.(calendarCacheEntry).fp == fp {
-		return e.(calendarCacheEntry).cal, nil
-	}
-	cal, err := s.Calendar(ctx, zoneID)
-	if err != nil {
-		return nil, err
-	}
-	calendarCache.Store(key, calendarCacheEntry{fp: fp, cal: cal})
-	return cal, nil
 }
 
 // shanghaiDay is the date of t in the zone's time, at midnight UTC.

@@ -154,7 +154,7 @@ func (s *Store) projectWhere(ctx context.Context, f ProjectFilter) (string, []an
 		if f.ZoneID == 0 {
 			return "", nil, xinlu.Invalid("light", "projects.light_needs_zone")
 		}
-		cal, err := s.Calendar(ctx, f.ZoneID)
+		cal, err := s.zoneCalendar(ctx, f.ZoneID)
 		if err != nil {
 			return "", nil, err
 		}
@@ -212,7 +212,7 @@ func (s *Store) setLights(ctx context.Context, ps []*ProjectRecord) error {
 		if z == nil {
 			z = &zoneLights{}
 			var err error
-			if z.cal, err = s.Calendar(ctx, p.ZoneID); err != nil {
+			if z.cal, err = s.zoneCalendar(ctx, p.ZoneID); err != nil {
 				return err
 			}
 			if z.rules, err = s.LightRules(ctx, p.ZoneID); err != nil {
@@ -424,7 +424,7 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 			return xinlu.Conflict("version", "error.stale")
 		}
 		before := projectAudit(p)
-		cal, err := s.Calendar(ctx, p.ZoneID)
+		cal, err := s.zoneCalendar(ctx, p.ZoneID)
 		if err != nil {
 			return err
 		}
@@ -776,7 +776,7 @@ func (s *Store) projectEventStep(ctx context.Context, a xinlu.Actor, u *xinlu.Us
 				Args: []any{xinlu.LabelKey("project.status." + string(p.Status))}}
 		}
 		if renew && p.Stage == xinlu.StagePromotion && p.Status == xinlu.ProjectActive {
-			cal, err := s.Calendar(ctx, p.ZoneID)
+			cal, err := s.zoneCalendar(ctx, p.ZoneID)
 			if err != nil {
 				return err
 			}
