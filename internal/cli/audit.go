@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"log/syslog"
 	"time"
 
 	"xinlu/internal/store"
@@ -11,7 +12,7 @@ import (
 
 func runAudit(ctx context.Context, env Env, args []string) error {
 	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
-		fmt.Fprintln(env.Stdout, "Usage: xinlu audit verify [--db DSN]\n       xinlu audit purge [--keep-days 365] [--db DSN]\n\nverify checks the hash chain of the audit log: exit 0 when it holds, 1 naming the first bad row\n(and an alarm for the security administrator). purge removes whole months older than the\nretention (at least 180 days) after verifying the chain, keeping a checkpoint.")
+		fmt.Fprintln(env.Stdout, "Usage: xinlu audit verify [--db DSN]\n       xinlu audit purge [--keep-days 365] [--db DSN]\n\nverify checks the hash chain of the audit log and compares its end with the anchor file beside\nthe key file (KEYFILE.anchor): exit 0 when it holds, and its head is anchored; 1 naming the first\nbad or missing row (and an alarm for the security administrator). purge removes whole months older than the\nretention (at least 180 days) after verifying the chain, keeping a checkpoint.")
 		return nil
 	}
 	switch args[0] {
@@ -35,7 +36,7 @@ func runAudit(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	n, brk, err := st.VerifyAudit(ctx)
+	n, anchor, brk, err := st.AnchorAudit(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -47,6 +48,10 @@ func runAudit(ctx context.Context, env Env, args []string) error {
 		return exitCode(1)
 	}
 	fmt.Fprintf(env.Stdout, "audit chain holds: %d rows verified\n", n)
+	if path := st.AuditAnchorPath(); path != "" {
+		fmt.Fprintf(env.Stdout, "head row %d anchored in %s\n", anchor.ID, path)
+		systemLog(anchor)
+	}
 	return nil
 }
 
@@ -74,5 +79,26 @@ func runAuditPurge(ctx context.Context, env Env, args []string) error {
 		return fmt.Errorf("purge refused: %v", err)
 	}
 	fmt.Fprintf(env.Stdout, "purged %d audit rows up to row %d; the chain goes on from a checkpoint\n", res.Rows, res.UptoID)
+	if _, anchor, brk, err := st.AnchorAudit(ctx, false); err != nil {
+		return err
+	} else if brk != nil {
+		return fmt.Errorf("audit chain broken at row %d after the purge: %s", brk.ID, brk.Reason)
+	} else {
+		systemLog(anchor)
+	}
 	return nil
+}
+
+// systemLog sends an anchor to the system log as well (where there is one),
+// a second copy outside the database that the database's owner cannot reach.
+func systemLog(a xinlu.AuditAnchor) {
+	if a.KeyID == "" {
+		return
+	}
+	w, err := syslog.New(syslog.LOG_INFO|syslog.LOG_AUTH, "xinlu")
+	if err != nil {
+		return
+	}
+	defer w.Close()
+	w.Info(fmt.Sprintf("audit anchor: kind=%s row=%d hash=%s checkpoint=%d mac=%s", a.Kind, a.ID, a.Hash, a.Checkpoint, a.MAC))
 }

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"xinlu/internal/seal"
@@ -213,6 +214,14 @@ func (rs *runState) keyFilePath(dsn string) string {
 	return filepath.Join("data", "xinlu.key")
 }
 
+// firstMigration is the migration that creates a database's schema.
+const firstMigration = "0001_init.sql"
+
+// anchorFilePath is the audit anchor file of a key file: beside it, so that
+// it is kept, backed up and protected like the key file, apart from the
+// database.
+func anchorFilePath(keyFile string) string { return keyFile + ".anchor" }
+
 // sqlitePath returns the file of a sqlite: DSN.
 func sqlitePath(dsn string) (string, bool) {
 	if !strings.HasPrefix(dsn, "sqlite:") {
@@ -243,13 +252,22 @@ func openDBKeys(ctx context.Context, dsn string, strict bool) (*store.Store, err
 	if err != nil {
 		return nil, err
 	}
-	if _, err := st.Migrate(ctx); err != nil {
+	applied, err := st.Migrate(ctx)
+	if err != nil {
 		st.Close()
 		return nil, err
 	}
 	if err := useKeyFile(ctx, st, dsn, strict); err != nil {
 		st.Close()
 		return nil, err
+	}
+	if slices.Contains(applied, firstMigration) {
+		// A new database: the anchors of the audit chain start here, and
+		// those of a database that was here before no longer apply.
+		if _, err := st.ResetAuditAnchor(ctx, "new database"); err != nil {
+			st.Close()
+			return nil, err
+		}
 	}
 	return st, nil
 }
@@ -299,6 +317,7 @@ func useKeyFile(ctx context.Context, st *store.Store, dsn string, strict bool) e
 		}
 		return err
 	}
+	st.SetAuditAnchor(anchorFilePath(path))
 	if n > 0 {
 		fmt.Fprintf(rs.env.Stderr, "encrypted %d personal values that were stored in plain text\n", n)
 	}

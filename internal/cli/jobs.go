@@ -13,12 +13,17 @@ import (
 // Scheduled work: data keys rotated by another process are picked up; the
 // personal-data retention runs once a day; accounts of members whose
 // contracts have ended are disabled; overdue items are escalated as in-app
-// notifications (store.EscalateOverdue); the audit chain is verified (a break
-// raises an alarm). `xinlu serve` runs the jobs at start and then every
+// notifications (store.EscalateOverdue); the audit chain is verified and its
+// head anchored outside the database (a break raises an alarm). `xinlu serve` runs the jobs at start and then every
 // hour; `xinlu jobs run` runs them once, for cron or by hand.
 
 // jobsEvery is how often serve runs the jobs.
 const jobsEvery = time.Hour
+
+// anchorEvery is how often serve verifies the audit rows written since the
+// last anchor and anchors the new head: rows cut off the end of the log
+// within this time before an anchor is written go unnoticed.
+const anchorEvery = 5 * time.Minute
 
 // jobs remembers what the hourly run needs between runs.
 type jobs struct {
@@ -69,17 +74,24 @@ func (j *jobs) runOnce(ctx context.Context, now time.Time) error {
 	if err := st.Optimize(ctx); err != nil {
 		return fmt.Errorf("refresh query statistics: %w", err)
 	}
-	n, brk, err := st.VerifyAudit(ctx)
+	return anchorAudit(ctx, st, log, false)
+}
+
+// anchorAudit verifies the audit chain (the whole chain, or since the last
+// anchor) and anchors its head outside the database: in the anchor file,
+// the server's log and the system log. A break raises an alarm.
+func anchorAudit(ctx context.Context, st *store.Store, log *slog.Logger, since bool) error {
+	n, a, brk, err := st.AnchorAudit(ctx, since)
 	if err != nil {
 		return fmt.Errorf("verify audit chain: %w", err)
 	}
 	if brk != nil {
 		log.Error("audit chain broken", "row", brk.ID, "reason", brk.Reason)
-		if err := st.RaiseAlarm(ctx, 0, store.AlarmChainBreak, fmt.Sprintf("row %d", brk.ID), brk.Reason); err != nil {
-			return err
-		}
-	} else {
-		log.Debug("audit chain holds", "rows", n)
+		return st.RaiseAlarm(ctx, 0, store.AlarmChainBreak, fmt.Sprintf("row %d", brk.ID), brk.Reason)
+	}
+	if a.KeyID != "" {
+		log.Info("audit anchor", "row", a.ID, "hash", a.Hash, "checkpoint", a.Checkpoint, "verified", n)
+		systemLog(a)
 	}
 	return nil
 }
@@ -101,6 +113,20 @@ func startJobs(ctx context.Context, st *store.Store, retentionYears int, log *sl
 			case <-ctx.Done():
 				return
 			case <-t.C:
+			}
+		}
+	}()
+	go func() {
+		t := time.NewTicker(anchorEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			if err := anchorAudit(ctx, st, log, true); err != nil && ctx.Err() == nil {
+				log.Error("audit anchor", "err", err)
 			}
 		}
 	}()

@@ -108,6 +108,10 @@ func runRestore(ctx context.Context, env Env, args []string) error {
 		"file": filepath.Base(src), "sha256": sum, "encrypted": encrypted, "previous": filepath.Base(previous)}); err != nil {
 		return fmt.Errorf("restored, but the audit row failed: %w", err)
 	}
+	// The restored log ends before the rows anchored since the backup.
+	if _, err := st.ResetAuditAnchor(ctx, "restore of "+filepath.Base(src)); err != nil {
+		return fmt.Errorf("restored, but the audit anchor failed: %w", err)
+	}
 	fmt.Fprintf(env.Stdout, "restored %s into %s: integrity ok, audit chain holds (%d rows)\n", src, path, rows)
 	if previous != "" {
 		fmt.Fprintf(env.Stdout, "the previous database is kept as %s\n", previous)

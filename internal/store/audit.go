@@ -128,50 +128,141 @@ type AuditBreak struct {
 }
 
 // VerifyAudit walks the whole chain in order, from the last purge's
-// checkpoint if there was one. It returns the number of rows checked and the
-// first break, or nil when the chain holds. Rows signed with a key need that
-// key; once a signed row appears, every later row must be signed.
+// checkpoint if there was one, and compares its end with the anchor file
+// (SetAuditAnchor). It returns the number of rows checked and the first
+// break, or nil when the chain holds. Rows signed with a key need that key;
+// once a signed row appears, every later row must be signed. Purge
+// checkpoints must be signed too, and an anchored row must still be there
+// (with its hash) or be covered by a signed checkpoint: deleting the
+// newest rows, or every row, is a break.
 func (s *Store) VerifyAudit(ctx context.Context) (int, *AuditBreak, error) {
-	var prev string
-	var prevID int64
-	err := s.queryRow(ctx, `SELECT upto_id, upto_hash FROM audit_checkpoints ORDER BY upto_id DESC LIMIT 1`).Scan(&prevID, &prev)
-	if err != nil && err != sql.ErrNoRows {
-		return 0, nil, err
+	hist, err := s.readAnchors()
+	if err != nil {
+		return 0, &AuditBreak{Reason: err.Error()}, nil
+	}
+	n, _, brk, err := s.verifyAudit(ctx, hist, false)
+	return n, brk, err
+}
+
+// auditHead is where a verified chain ends.
+type auditHead struct {
+	ID, Checkpoint int64
+	Hash           string
+}
+
+// verifyAudit verifies the chain against the anchors of hist (none: the
+// chain alone). since verifies only the rows after the last anchor, which
+// must itself still be there unchanged.
+func (s *Store) verifyAudit(ctx context.Context, hist xinlu.AnchorHistory, since bool) (int, auditHead, *AuditBreak, error) {
+	var head auditHead
+	cp, brk, err := s.verifyCheckpoints(ctx, hist)
+	if err != nil || brk != nil {
+		return 0, head, brk, err
+	}
+	prev, prevID := cp.UptoHash, cp.UptoID
+	head = auditHead{ID: prevID, Hash: prev, Checkpoint: cp.ID}
+	anchor := hist.Last
+	anchorSeen := hist.Lines == 0 || anchor.ID <= prevID
+	n, keyed := 0, false
+	if since && !anchorSeen {
+		var hash, keyID string
+		err := s.queryRow(ctx, `SELECT hash, key_id FROM audit_log WHERE id = ?`, anchor.ID).Scan(&hash, &keyID)
+		if err == sql.ErrNoRows {
+			return 0, head, &AuditBreak{ID: anchor.ID, Reason: fmt.Sprintf(
+				"row %d, verified and anchored at %s, is missing", anchor.ID, anchor.At.Format(time.RFC3339))}, nil
+		}
+		if err != nil {
+			return 0, head, nil, err
+		}
+		if hash != anchor.Hash {
+			return 1, head, &AuditBreak{ID: anchor.ID, Reason: fmt.Sprintf("row %d is not the row anchored at %s: rows were cut off and the log written again", anchor.ID, anchor.At.Format(time.RFC3339))}, nil
+		}
+		prev, prevID, keyed, anchorSeen = hash, anchor.ID, keyID != "", true
+		head.ID, head.Hash = prevID, prev
 	}
 	rows, err := s.query(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE id > ? ORDER BY id`, prevID)
 	if err != nil {
-		return 0, nil, err
+		return 0, head, nil, err
 	}
 	defer rows.Close()
-	n, keyed := 0, false
 	for rows.Next() {
 		e, err := scanAudit(rows)
 		if err != nil {
-			return n, nil, err
+			return n, head, nil, err
 		}
 		n++
 		var key []byte
 		switch {
 		case e.KeyID == "" && keyed:
-			return n, &AuditBreak{ID: e.ID, Reason: "unsigned row after signed rows"}, nil
+			return n, head, &AuditBreak{ID: e.ID, Reason: "unsigned row after signed rows"}, nil
 		case e.KeyID != "" && s.auditKeyID == "":
-			return n, nil, fmt.Errorf("the audit log is signed with key %q: verify it with its key file (--key-file)", e.KeyID)
+			return n, head, nil, fmt.Errorf("the audit log is signed with key %q: verify it with its key file (--key-file)", e.KeyID)
 		case e.KeyID != "" && e.KeyID != s.auditKeyID:
-			return n, &AuditBreak{ID: e.ID, Reason: fmt.Sprintf("signed with key %q, which is not the key file's", e.KeyID)}, nil
+			return n, head, &AuditBreak{ID: e.ID, Reason: fmt.Sprintf("signed with key %q, which is not the key file's", e.KeyID)}, nil
 		case e.KeyID != "":
 			key, keyed = s.auditKey, true
 		}
 		switch {
 		case e.ID != prevID+1:
-			return n, &AuditBreak{ID: e.ID, Reason: fmt.Sprintf("row %d is missing", prevID+1)}, nil
+			return n, head, &AuditBreak{ID: e.ID, Reason: fmt.Sprintf("row %d is missing", prevID+1)}, nil
 		case e.PrevHash != prev:
-			return n, &AuditBreak{ID: e.ID, Reason: "previous-hash link does not match the row before"}, nil
+			return n, head, &AuditBreak{ID: e.ID, Reason: "previous-hash link does not match the row before"}, nil
 		case e.ComputeHash(key) != e.Hash:
-			return n, &AuditBreak{ID: e.ID, Reason: "content does not match its hash (the row was altered)"}, nil
+			return n, head, &AuditBreak{ID: e.ID, Reason: "content does not match its hash (the row was altered)"}, nil
+		case e.ID == anchor.ID && !anchorSeen:
+			if e.Hash != anchor.Hash {
+				return n, head, &AuditBreak{ID: e.ID, Reason: fmt.Sprintf("row %d is not the row anchored at %s: rows were cut off and the log written again", e.ID, anchor.At.Format(time.RFC3339))}, nil
+			}
+			anchorSeen = true
 		}
 		prev, prevID = e.Hash, e.ID
+		head.ID, head.Hash = e.ID, e.Hash
 	}
-	return n, nil, rows.Err()
+	if err := rows.Err(); err != nil {
+		return n, head, nil, err
+	}
+	if !anchorSeen {
+		return n, head, &AuditBreak{ID: prevID + 1, Reason: fmt.Sprintf(
+			"rows %d to %d are missing: the log ends at row %d, but row %d was verified and anchored at %s",
+			prevID+1, anchor.ID, prevID, anchor.ID, anchor.At.Format(time.RFC3339))}, nil
+	}
+	return n, head, nil, nil
+}
+
+// verifyCheckpoints checks the signatures of the purge checkpoints and
+// returns the newest (the zero value when there is none). Checkpoints from
+// before they were signed are accepted up to the one the first anchor
+// recorded; any later unsigned checkpoint is a break.
+func (s *Store) verifyCheckpoints(ctx context.Context, hist xinlu.AnchorHistory) (xinlu.AuditCheckpoint, *AuditBreak, error) {
+	var last xinlu.AuditCheckpoint
+	rows, err := s.query(ctx, `SELECT id, upto_id, upto_hash, rows, mac FROM audit_checkpoints ORDER BY id`)
+	if err != nil {
+		return last, nil, err
+	}
+	defer rows.Close()
+	prevMAC := ""
+	for rows.Next() {
+		var c xinlu.AuditCheckpoint
+		if err := rows.Scan(&c.ID, &c.UptoID, &c.UptoHash, &c.Rows, &c.MAC); err != nil {
+			return last, nil, err
+		}
+		c.PrevMAC = prevMAC
+		switch {
+		case c.MAC == "" && (s.auditKey == nil || hist.Lines == 0 || c.ID <= hist.First.Checkpoint):
+			// written before checkpoints were signed
+		case c.MAC == "":
+			return last, &AuditBreak{ID: c.UptoID, Reason: fmt.Sprintf("purge checkpoint %d (up to row %d) is not signed: it was not written by a purge", c.ID, c.UptoID)}, nil
+		case s.auditKey == nil:
+			return last, nil, fmt.Errorf("the audit checkpoints are signed: verify them with the key file (--key-file)")
+		case c.MAC != c.ComputeMAC(s.auditKey):
+			return last, &AuditBreak{ID: c.UptoID, Reason: fmt.Sprintf("purge checkpoint %d (up to row %d) does not match its signature: it was not written by a purge", c.ID, c.UptoID)}, nil
+		}
+		if c.UptoID < last.UptoID {
+			return last, &AuditBreak{ID: c.UptoID, Reason: fmt.Sprintf("purge checkpoint %d goes back to row %d", c.ID, c.UptoID)}, nil
+		}
+		prevMAC, last = c.MAC, c
+	}
+	return last, nil, rows.Err()
 }
 
 // MinAuditRetention is the shortest time audit rows are kept (等保 asks for
@@ -222,17 +313,18 @@ func (s *Store) PurgeAudit(ctx context.Context, a xinlu.Actor, keep time.Duratio
 		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE id <= ?`, upto.Int64).Scan(&n); err != nil {
 			return xinlu.Internal(err)
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO audit_checkpoints (upto_id, upto_hash, rows, created_at) VALUES (?,?,?,?)`,
-			upto.Int64, hash.String, n, s.Now()); err != nil {
+		c := xinlu.AuditCheckpoint{UptoID: upto.Int64, UptoHash: hash.String, Rows: int64(n)}
+		if err := tx.queryRow(ctx, `SELECT mac FROM audit_checkpoints ORDER BY id DESC LIMIT 1`).Scan(&c.PrevMAC); err != nil && err != sql.ErrNoRows {
 			return xinlu.Internal(err)
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO audit_purge_allowance (upto_id) VALUES (?)`, upto.Int64); err != nil {
+		if s.auditKey != nil {
+			c.MAC = c.ComputeMAC(s.auditKey)
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO audit_checkpoints (upto_id, upto_hash, rows, created_at, mac) VALUES (?,?,?,?,?)`,
+			c.UptoID, c.UptoHash, c.Rows, s.Now(), c.MAC); err != nil {
 			return xinlu.Internal(err)
 		}
 		if _, err := tx.exec(ctx, `DELETE FROM audit_log WHERE id <= ?`, upto.Int64); err != nil {
-			return xinlu.Internal(err)
-		}
-		if _, err := tx.exec(ctx, `DELETE FROM audit_purge_allowance`); err != nil {
 			return xinlu.Internal(err)
 		}
 		res = PurgeResult{Rows: n, UptoID: upto.Int64}

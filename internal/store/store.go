@@ -42,10 +42,11 @@ type Store struct {
 	batch      batcher    // group commit (inBatch)
 	background background // work that uses the connections (prepareMissed); Close waits for it
 
-	auditKey   []byte // HMAC key of the audit chain, from the key file
-	auditKeyID string
-	sealed     sealState // field encryption: sealer and keys
-	totpForAll bool      // a second factor for every account, not only privileged ones
+	auditKey    []byte // HMAC key of the audit chain, from the key file
+	auditKeyID  string
+	auditAnchor string    // the anchor file of the audit chain's head (SetAuditAnchor)
+	sealed      sealState // field encryption: sealer and keys
+	totpForAll  bool      // a second factor for every account, not only privileged ones
 
 	writes atomic.Uint64 // committed write transactions, for the count cache
 	counts countCache
