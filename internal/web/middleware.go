@@ -282,8 +282,13 @@ func (s *Server) anonymousCSRF(w http.ResponseWriter, r *http.Request) string {
 
 // csrf refuses cross-origin writes. Modern browsers say where a request
 // comes from (Sec-Fetch-Site, Origin) and http.CrossOriginProtection checks
-// that; a cookie-bearing write that carries neither header (older browsers)
-// must instead carry the session's token in the form or X-CSRF-Token.
+// that; a write that carries neither header (older browsers) must instead
+// carry the token of its page in the form or X-CSRF-Token: the session's,
+// or for a visitor without one the anonymous token of the login page. This
+// holds for every page write, with or without cookies, so that no other
+// site can sign a visitor in to an account of its choosing (login CSRF).
+// Only the API accepts a cookieless write without a token: it sets no
+// cookie and answers its token in the body, which another site cannot read.
 func (s *Server) csrf(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -295,7 +300,7 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 		_, errSession := r.Cookie(sessionCookie)
 		_, errAnon := r.Cookie(csrfCookie)
 		hasCookie := errSession == nil || errAnon == nil
-		if unsafe && !info.bearer && hasCookie &&
+		if unsafe && !info.bearer && (hasCookie || !strings.HasPrefix(r.URL.Path, "/api/")) &&
 			r.Header.Get("Sec-Fetch-Site") == "" && r.Header.Get("Origin") == "" {
 			got := r.Header.Get("X-CSRF-Token")
 			if got == "" {
@@ -323,9 +328,27 @@ func (s *Server) clearSessionCookie(w http.ResponseWriter) {
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site. It reads next as a
+// browser would, dropping the tabs and line breaks that browsers strip from
+// URLs (so "/\t/host" is "//host"), and accepts only a path of this site:
+// it parses (net/url) with neither scheme nor host, holds no other control
+// character, and starts with a single "/" followed by neither "/" nor a backslash
+// (browsers read a backslash as "/"). Anything else goes home.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	next = strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return -1
+		}
+		return r
+	}, next)
+	if len(next) == 0 || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+		return "/"
+	}
+	if strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
 		return "/"
 	}
 	return next
