@@ -334,8 +334,9 @@ func readPassword(env Env) (string, error) {
 }
 
 func runMigrate(ctx context.Context, env Env, args []string) error {
-	fs := newFlags(env, "migrate", "migrate [--db DSN]")
+	fs := newFlags(env, "migrate", "migrate [--db DSN] [--grant ROLE]")
 	db := dbFlag(fs, env)
+	grant := fs.String("grant", "", "PostgreSQL: after migrating, grant `ROLE` what xinlu serve needs (no DDL; the audit log append-only)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -359,5 +360,19 @@ func runMigrate(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintln(env.Stdout, "applied", name)
 	}
 	// Rows from before encryption are sealed here, on the upgrade path.
-	return useKeyFile(ctx, st, *db, true)
+	if err := useKeyFile(ctx, st, *db, true); err != nil {
+		return err
+	}
+	if slices.Contains(applied, firstMigration) {
+		if _, err := st.ResetAuditAnchor(ctx, "new database"); err != nil {
+			return err
+		}
+	}
+	if *grant != "" {
+		if err := st.GrantApp(ctx, *grant); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "granted %s what xinlu serve needs: no DDL, the audit log append-only\n", *grant)
+	}
+	return nil
 }
