@@ -276,8 +276,8 @@ func (p *Period) Validate() error {
 	if err := p.Rule.Validate(); err != nil {
 		return err
 	}
-	if p.PoolYuan < 0 {
-		return Invalid("pool_yuan", "project.amount_negative")
+	if err := CheckPayYuan("pool_yuan", p.PoolYuan); err != nil {
+		return err
 	}
 	return p.Coefficients.Validate()
 }

@@ -70,9 +70,10 @@ func (t ScheduleTrack) HasSchedule() bool { return len(t.Items) > 0 }
 
 // TrackSchedule measures funds in place (fundsYuan, summed up to asOf)
 // against the instalments as of asOf. Instalments without a valid date or
-// with no amount are left out.
+// with no amount are left out. Sums saturate at MaxSumYuan (AddYuan).
 func TrackSchedule(items []Instalment, fundsYuan int64, asOf time.Time) ScheduleTrack {
 	day := asOf.Format(DateLayout)
+	fundsYuan = ClampSum(fundsYuan)
 	t := ScheduleTrack{FundsYuan: fundsYuan}
 	sorted := make([]Instalment, 0, len(items))
 	for _, it := range items {
@@ -85,14 +86,14 @@ func TrackSchedule(items []Instalment, fundsYuan int64, asOf time.Time) Schedule
 	for _, it := range sorted {
 		tr := InstalmentTrack{Instalment: it, CoveredYuan: min(left, it.Yuan)}
 		left -= tr.CoveredYuan
-		t.ScheduledYuan += it.Yuan
+		t.ScheduledYuan = AddYuan(t.ScheduledYuan, it.Yuan)
 		switch {
 		case it.DueOn < day:
-			t.DueYuan += it.Yuan
-			t.PastDueYuan += it.Yuan
+			t.DueYuan = AddYuan(t.DueYuan, it.Yuan)
+			t.PastDueYuan = AddYuan(t.PastDueYuan, it.Yuan)
 			tr.State = InstalmentOverdue
 		case it.DueOn == day:
-			t.DueYuan += it.Yuan
+			t.DueYuan = AddYuan(t.DueYuan, it.Yuan)
 			tr.State = InstalmentDue
 		default:
 			tr.State = InstalmentPending
@@ -100,7 +101,7 @@ func TrackSchedule(items []Instalment, fundsYuan int64, asOf time.Time) Schedule
 				t.NextDueOn = it.DueOn
 			}
 			if it.DueOn == t.NextDueOn {
-				t.NextYuan += it.Yuan
+				t.NextYuan = AddYuan(t.NextYuan, it.Yuan)
 			}
 		}
 		if tr.CoveredYuan == it.Yuan {

@@ -93,6 +93,8 @@ func (i *Incentive) Validate() error {
 		return Invalid("kind", "error.invalid_choice")
 	case i.AmountYuan < 0:
 		return Invalid("amount_yuan", "incentive.amount_negative")
+	case i.AmountYuan > MaxPayYuan:
+		return Invalid("amount_yuan", "amount.pay_range")
 	case i.Kind == IncentiveReward && i.Points < 0:
 		return Invalid("points", "incentive.reward_points_negative")
 	case i.Kind != IncentiveReward && i.Points > 0:
@@ -255,12 +257,17 @@ func SigningReward(projectID, reporterMemberID int64, projectName string, signed
 }
 
 // FundsReward proposes the reward on funds in place (到位资金): perMille
-// thousandths of fundsYuan, rounded half up. Nil when that comes to 0.
+// thousandths of fundsYuan, rounded half up, and at most MaxPayYuan (the
+// bound of any reward: the approver sees the capped amount). Nil when that
+// comes to 0.
 func FundsReward(projectID, reporterMemberID, fundsID int64, fundsYuan int64, perMille int64, on string) *Incentive {
 	if fundsYuan <= 0 || perMille <= 0 {
 		return nil
 	}
-	amount := (fundsYuan*perMille + 500) / 1000
+	amount := MaxPayYuan
+	if fundsYuan <= MaxInvestmentYuan && perMille <= 1000 { // no overflow: at most 10¹⁶
+		amount = min((fundsYuan*perMille+500)/1000, MaxPayYuan)
+	}
 	if amount == 0 {
 		return nil
 	}

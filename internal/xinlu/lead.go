@@ -75,7 +75,7 @@ func (l *Lead) Validate() error {
 		return Invalid("project_name", "error.too_long", 100)
 	case !slices.Contains(Industries, l.Industry):
 		return Invalid("industry", "error.invalid_choice")
-	case l.InvestmentYuan < 0 || l.InvestmentYuan > 1e13:
+	case l.InvestmentYuan < 0 || l.InvestmentYuan > MaxInvestmentYuan:
 		return Invalid("investment", "lead.investment_range")
 	case l.Channel != "" && !slices.Contains(LeadChannels, l.Channel):
 		return Invalid("channel", "error.invalid_choice")

@@ -189,7 +189,7 @@ func Perform(c Commitment, asOf time.Time) Performance {
 	}
 	p.Counted = true
 	if c.ContractYuan > 0 {
-		p.Funds = Rate{Num: c.FundsYuan, Den: c.ContractYuan}
+		p.Funds = Rate{Num: ClampSum(c.FundsYuan), Den: ClampSum(c.ContractYuan)}
 	}
 	// A date recorded with no stage to show it (stage moved back by hand)
 	// still counts; a later stage without a date counts as done.
@@ -235,8 +235,8 @@ func (s *PerformanceSummary) Add(p Performance) {
 		s.Performing++
 	}
 	if p.Funds.Known() {
-		s.ContractYuan += p.Funds.Den
-		s.FundsYuan += p.Funds.Num
+		s.ContractYuan = AddYuan(s.ContractYuan, p.Funds.Den)
+		s.FundsYuan = AddYuan(s.FundsYuan, p.Funds.Num)
 	}
 	if p.StartDue {
 		s.StartDue++
@@ -258,8 +258,8 @@ func (s *PerformanceSummary) Add(p Performance) {
 		s.Scheduled++
 	}
 	if p.Schedule.Rate.Known() {
-		s.ScheduleDue += p.Schedule.Rate.Den
-		s.ScheduleFunds += p.Schedule.Rate.Num
+		s.ScheduleDue = AddYuan(s.ScheduleDue, p.Schedule.Rate.Den)
+		s.ScheduleFunds = AddYuan(s.ScheduleFunds, p.Schedule.Rate.Num)
 	}
 	if p.Schedule.Lagging {
 		s.FundsLagging++

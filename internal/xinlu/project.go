@@ -74,12 +74,32 @@ func (p *Plan) Validate() error {
 		return Invalid("land_mu", "project.factor_negative")
 	case p.OutputYuan < 0 || p.TaxYuan < 0 || p.Jobs < 0:
 		return Invalid("output_yuan", "project.amount_negative")
+	}
+	if err := p.CheckAmounts(); err != nil {
+		return err
+	}
+	switch {
 	case p.ChainPosition != "" && !slices.Contains(ChainPositions, p.ChainPosition):
 		return Invalid("chain_position", "error.invalid_choice")
 	}
 	for _, t := range p.SixNew {
 		if !slices.Contains(SixNewTags, t) {
 			return Invalid("six_new", "error.invalid_choice")
+		}
+	}
+	return nil
+}
+
+// CheckAmounts checks the plan's amounts against their bound (0 to
+// MaxInvestmentYuan each): what any plan must meet, a packaged one or one
+// imported from a ledger with whatever it has.
+func (p *Plan) CheckAmounts() error {
+	for _, a := range []struct {
+		field string
+		yuan  int64
+	}{{"total_yuan", p.TotalYuan}, {"fixed_asset_yuan", p.FixedAssetYuan}, {"output_yuan", p.OutputYuan}, {"tax_yuan", p.TaxYuan}} {
+		if err := CheckInvestmentYuan(a.field, a.yuan, false); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -123,8 +143,8 @@ func (s *Signing) Validate(today time.Time) error {
 	if signed.After(truncateDay(today)) {
 		return Invalid("signed_on", "project.signed_in_future")
 	}
-	if s.ContractYuan <= 0 {
-		return Invalid("contract_yuan", "project.amount_positive")
+	if err := CheckInvestmentYuan("contract_yuan", s.ContractYuan, true); err != nil {
+		return err
 	}
 	start, err := ParseDate(s.PromisedStart)
 	if err != nil {
