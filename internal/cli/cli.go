@@ -248,7 +248,7 @@ func openDBStrict(ctx context.Context, dsn string) (*store.Store, error) {
 }
 
 func openDBKeys(ctx context.Context, dsn string, strict bool) (*store.Store, error) {
-	st, err := store.Open(ctx, dsn)
+	st, err := store.OpenWith(ctx, dsn, store.Options{Synchronous: stateOf(ctx).env.Getenv("XINLU_SQLITE_SYNC")})
 	if err != nil {
 		return nil, err
 	}

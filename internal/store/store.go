@@ -58,6 +58,29 @@ const readers = 8
 
 // Open connects to dsn ("sqlite:PATH" or "postgres://…") without migrating.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	return OpenWith(ctx, dsn, Options{})
+}
+
+// Options are the settings of a database connection beyond its DSN.
+type Options struct {
+	// Synchronous is SQLite's synchronous setting: "full" (the default)
+	// syncs the write-ahead log at every commit, so that a power cut loses
+	// no acknowledged write; "normal" syncs at checkpoints only, so that an
+	// application crash loses nothing but a power cut may lose the last
+	// commits.
+	Synchronous string
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, dsn string, o Options) (*Store, error) {
+	sync := "FULL"
+	switch strings.ToLower(o.Synchronous) {
+	case "", "full":
+	case "normal":
+		sync = "NORMAL"
+	default:
+		return nil, fmt.Errorf("synchronous %q: full or normal", o.Synchronous)
+	}
 	s := &Store{now: time.Now}
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
@@ -75,7 +98,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
 			f.Close()
 		}
-		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)"
+		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(" + sync + ")&_pragma=foreign_keys(ON)"
 		w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
 		if err != nil {
 			return nil, err

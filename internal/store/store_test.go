@@ -140,3 +140,26 @@ func TestNewSQLiteFileIsPrivate(t *testing.T) {
 		}
 	}
 }
+
+// A commit is synced to disk before it is acknowledged unless the operator
+// chose otherwise: synchronous=FULL by default, NORMAL on request.
+func TestSQLiteSynchronous(t *testing.T) {
+	ctx := context.Background()
+	for mode, want := range map[string]int{"": 2, "full": 2, "normal": 1} {
+		s, err := store.OpenWith(ctx, "sqlite:"+filepath.Join(t.TempDir(), "x.db"), store.Options{Synchronous: mode})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got int
+		if err := s.RawQueryRowForTest(ctx, `PRAGMA synchronous`).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		if got != want {
+			t.Errorf("synchronous %q: PRAGMA synchronous = %d, want %d", mode, got, want)
+		}
+	}
+	if _, err := store.OpenWith(ctx, "sqlite:"+filepath.Join(t.TempDir(), "x.db"), store.Options{Synchronous: "off"}); err == nil {
+		t.Error("synchronous=off was accepted")
+	}
+}
