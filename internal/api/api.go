@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
@@ -26,7 +27,13 @@ type Config struct {
 	Sessions    store.SessionPolicy
 	LoginLimit  int
 	LoginWindow time.Duration
+	Logger      *slog.Logger                 // where the causes of 500 and 503 answers go; slog.Default when nil
+	RequestID   func(r *http.Request) string // the id the server gave the request, logged with those causes
 }
+
+// RetryAfter is the Retry-After (seconds) of a 503: the database is down or
+// out of space, and a client may try again after it.
+const RetryAfter = "30"
 
 // API serves /api/v1.
 type API struct {
@@ -95,20 +102,40 @@ func (a *API) printer(r *http.Request) *i18n.Printer {
 	return a.catalog.Printer(a.catalog.Match(r.Header.Get("Accept-Language")))
 }
 
-// WriteError answers err in the error envelope with its HTTP status.
+// WriteError answers err in the error envelope with its HTTP status. An
+// outage of the database (store.Unavailable) is 503 with Retry-After; the
+// cause of a 500 or a 503 is logged with the request id, never answered.
 func (a *API) WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	err = store.Unavailable(err)
 	e := xinlu.AsError(err)
 	var b errorBody
 	b.Error.Code, b.Error.Field, b.Error.Key = e.Code, e.Field, e.Key
 	b.Error.Message = a.printer(r).Error(e)
 	status := Status(e.Code)
-	if e.Code == "too_large" {
+	switch e.Code {
+	case "too_large":
 		b.Error.Code = xinlu.EINVALID
-	}
-	if e.Code == xinlu.EINTERNAL {
+	case xinlu.EINTERNAL:
 		b.Error.Key = ""
+		a.logError(r, slog.LevelError, "internal error", err)
+	case xinlu.EUNAVAILABLE:
+		w.Header().Set("Retry-After", RetryAfter)
+		a.logError(r, slog.LevelWarn, "database unavailable", err)
 	}
 	writeJSON(w, status, b)
+}
+
+// logError logs the cause of a failed call under its request id.
+func (a *API) logError(r *http.Request, level slog.Level, msg string, err error) {
+	log, id := a.cfg.Logger, ""
+	if log == nil {
+		log = slog.Default()
+	}
+	if a.cfg.RequestID != nil {
+		id = a.cfg.RequestID(r)
+	}
+	log.LogAttrs(r.Context(), level, msg, slog.String("id", id), slog.String("method", r.Method),
+		slog.String("path", r.URL.Path), slog.String("err", err.Error()))
 }
 
 // Status maps an error code to its HTTP status.
@@ -128,6 +155,8 @@ func Status(c xinlu.Code) int {
 		return http.StatusTooManyRequests
 	case "too_large":
 		return http.StatusRequestEntityTooLarge
+	case xinlu.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

@@ -36,6 +36,7 @@ type app struct {
 	srv   *web.Server
 	http  *httptest.Server
 	store *store.Store
+	path  string // the SQLite file
 	zone  *xinlu.Zone
 	dept  *xinlu.Department
 	users map[xinlu.Role]*xinlu.User
@@ -64,7 +65,8 @@ var sharedHash string
 func newApp(t testing.TB) *app {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "xinlu.db"))
+	path := filepath.Join(t.TempDir(), "xinlu.db")
+	st, err := store.Open(ctx, "sqlite:"+path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +79,7 @@ func newApp(t testing.TB) *app {
 	} else if _, err := st.UseKeys(ctx, keys); err != nil {
 		t.Fatal(err)
 	}
-	a := &app{t: t, store: st, users: map[xinlu.Role]*xinlu.User{}, clock: &testClock{}, totp: map[string]*testTOTP{}}
+	a := &app{t: t, store: st, path: path, users: map[xinlu.Role]*xinlu.User{}, clock: &testClock{}, totp: map[string]*testTOTP{}}
 	st.SetClock(a.clock.now)
 	a.zone = &xinlu.Zone{Code: "T", Name: "测试开发区"}
 	if err := st.CreateZone(ctx, xinlu.SystemActor(0), a.zone); err != nil {

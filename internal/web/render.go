@@ -20,6 +20,7 @@ import (
 
 	"xinlu/internal/api"
 	"xinlu/internal/i18n"
+	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 )
 
@@ -292,6 +293,8 @@ func statusOf(err error) int {
 		return http.StatusTooManyRequests
 	case codeTooLarge:
 		return http.StatusRequestEntityTooLarge
+	case xinlu.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -310,12 +313,18 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.renderError(w, r, err)
 }
 
-// renderError shows the 403/404/500 page in the user's language. Internal
-// causes are logged with the request id and never shown.
+// renderError shows the 403/404/500 page in the user's language. An
+// outage of the database (store.Unavailable) is 503 with Retry-After.
+// Internal causes are logged with the request id and never shown.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	err = store.Unavailable(err)
 	status := statusOf(err)
-	if status == http.StatusInternalServerError {
-		s.log.Error("internal error", "id", requestInfo(r.Context()).id, "err", err)
+	switch status {
+	case http.StatusInternalServerError:
+		s.log.Error("internal error", "id", requestInfo(r.Context()).id, "method", r.Method, "path", r.URL.Path, "err", err)
+	case http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", api.RetryAfter)
+		s.log.Warn("database unavailable", "id", requestInfo(r.Context()).id, "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	p := s.printer(r)
 	s.render(w, r, status, "error", p.T(fmt.Sprintf("error.title.%d", status)), errorView{Status: status, Message: p.Error(err)})

@@ -28,7 +28,8 @@ type Config struct {
 	LoginWindow   time.Duration // window over which they are counted
 	MaxBodyBytes  int64         // request bodies beyond this get 413 (uploads have their own limit)
 	MaxUploadSize int64
-	MaxInFlight   int // reads worked on at once, the others queue; 0 is no limit
+	MaxInFlight   int    // reads worked on at once, the others queue; 0 is no limit
+	DiskLowBytes  uint64 // /healthz calls the disk low under this much free space (or under 1% of it)
 	Logger        *slog.Logger
 }
 
@@ -41,6 +42,7 @@ func DefaultConfig() Config {
 		MaxBodyBytes:  10 << 20,
 		MaxUploadSize: 20 << 20,
 		MaxInFlight:   max(4, 2*runtime.GOMAXPROCS(0)),
+		DiskLowBytes:  100 << 20,
 		Logger:        slog.Default(),
 	}
 }
@@ -78,6 +80,7 @@ func New(st *store.Store, cfg Config) (*Server, error) {
 	}
 	s.api = api.New(st, cat, api.Config{
 		Sessions: cfg.Sessions, LoginLimit: cfg.LoginLimit, LoginWindow: cfg.LoginWindow,
+		Logger: cfg.Logger, RequestID: func(r *http.Request) string { return requestInfo(r.Context()).id },
 	})
 	s.routes = s.pageRoutes()
 	s.handler = s.buildHandler()

@@ -71,7 +71,7 @@ func TestOtherZoneIsOutOfReach(t *testing.T) {
 	}
 }
 
-// TestDatabaseDownGivesGenericErrors: 503 from the health check and a 500
+// TestDatabaseDownGivesGenericErrors: 503 from the health check, and a 503
 // page with a request id that tells nothing of the cause.
 func TestDatabaseDownGivesGenericErrors(t *testing.T) {
 	a := newApp(t)
@@ -81,7 +81,7 @@ func TestDatabaseDownGivesGenericErrors(t *testing.T) {
 		t.Fatalf("healthz with the database closed: %d", r.StatusCode)
 	}
 	r := c.get("/departments")
-	if r.StatusCode != 500 || !strings.Contains(r.body, "系统内部错误") || !strings.Contains(r.body, r.Header.Get("X-Request-Id")) {
+	if r.StatusCode != 503 || !strings.Contains(r.body, "系统暂时无法使用") || !strings.Contains(r.body, r.Header.Get("X-Request-Id")) {
 		t.Fatalf("page with the database closed: %d", r.StatusCode)
 	}
 	if strings.Contains(r.body, "sql") || strings.Contains(r.body, "closed") {
@@ -90,7 +90,7 @@ func TestDatabaseDownGivesGenericErrors(t *testing.T) {
 	api := a.anon()
 	api.token = "whatever"
 	r = api.get("/api/v1/me")
-	if code, _, msg := jsonError(t, r.body); r.StatusCode != 500 || code != "internal" || strings.Contains(msg, "sql") {
+	if code, _, msg := jsonError(t, r.body); r.StatusCode != 503 || code != "unavailable" || strings.Contains(msg, "sql") {
 		t.Fatalf("api: %d %s", r.StatusCode, r.body)
 	}
 }

@@ -20,6 +20,7 @@ const (
 	EUNAUTHORIZED    Code = "unauthorized"
 	ETOOMANYREQUESTS Code = "too_many_requests"
 	EINTERNAL        Code = "internal"
+	EUNAVAILABLE     Code = "unavailable" // the database is down or out of space: try again later
 )
 
 // Error is the one error type the domain and the store return. Key is a
@@ -68,6 +69,13 @@ func Forbidden() *Error { return &Error{Code: EFORBIDDEN, Key: "error.forbidden"
 
 // Internal wraps an unexpected failure.
 func Internal(err error) *Error { return &Error{Code: EINTERNAL, Key: "error.internal", Err: err} }
+
+// Unavailable wraps a failure of the database itself (down, unreachable,
+// out of disk space): nothing is wrong with the request, it may be tried
+// again later.
+func Unavailable(err error) *Error {
+	return &Error{Code: EUNAVAILABLE, Key: "error.unavailable", Err: err}
+}
 
 // Internalf wraps an unexpected failure with context.
 func Internalf(format string, args ...any) *Error {
