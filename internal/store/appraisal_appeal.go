@@ -196,7 +196,7 @@ func (s *Store) SetBasePay(ctx context.Context, a xinlu.Actor, u *xinlu.User, pa
 	err := s.inTx(ctx, func(tx *Tx) error {
 		now := s.Now()
 		for staffNo, yuan := range pay {
-			if yuan < 0 || yuan > 1_000_000 {
+			if yuan < 0 || yuan > xinlu.MaxBasePayYuan {
 				return xinlu.Invalid("base_yuan", "appraisal.base_pay_range", staffNo)
 			}
 			var id, old int64

@@ -454,11 +454,11 @@ func (tx *Tx) metrics(ctx context.Context, p *xinlu.Period, first, last time.Tim
 			SELECT l.reporter_id AS who, pr.id FROM projects pr JOIN leads l ON l.id = pr.lead_id WHERE pr.zone_id = ? AND pr.signed_on >= ? AND pr.signed_on <= ?
 			UNION SELECT pr.sponsor_id, pr.id FROM projects pr WHERE pr.zone_id = ? AND pr.signed_on >= ? AND pr.signed_on <= ? AND pr.sponsor_id IS NOT NULL
 			) x GROUP BY who`, []any{p.ZoneID, p.StartsOn, p.EndsOn, p.ZoneID, p.StartsOn, p.EndsOn}},
-		{"contract_amount", `SELECT who, SUM(amount) FROM (
+		{"contract_amount", `SELECT who, ` + sumYuan("amount") + ` FROM (
 			SELECT l.reporter_id AS who, pr.id, pr.contract_yuan AS amount FROM projects pr JOIN leads l ON l.id = pr.lead_id WHERE pr.zone_id = ? AND pr.signed_on >= ? AND pr.signed_on <= ?
 			UNION SELECT pr.sponsor_id, pr.id, pr.contract_yuan FROM projects pr WHERE pr.zone_id = ? AND pr.signed_on >= ? AND pr.signed_on <= ? AND pr.sponsor_id IS NOT NULL
 			) x GROUP BY who`, []any{p.ZoneID, p.StartsOn, p.EndsOn, p.ZoneID, p.StartsOn, p.EndsOn}},
-		{"funds_in_place", `SELECT who, SUM(amount) FROM (
+		{"funds_in_place", `SELECT who, ` + sumYuan("amount") + ` FROM (
 			SELECT l.reporter_id AS who, f.id, f.amount_yuan AS amount FROM funds_in_place f JOIN projects pr ON pr.id = f.project_id JOIN leads l ON l.id = pr.lead_id
 				WHERE f.zone_id = ? AND f.on_date >= ? AND f.on_date <= ?
 			UNION SELECT pr.sponsor_id, f.id, f.amount_yuan FROM funds_in_place f JOIN projects pr ON pr.id = f.project_id

@@ -310,8 +310,8 @@ func publicationWindow(cal *xinlu.Calendar, today time.Time, n int) (string, str
 // it, the appraisal office's choice: scale every line down to the pool or
 // raise the pool with a reason.
 func (tx *Tx) setPool(ctx context.Context, a xinlu.Actor, p *xinlu.Period, total int64, in PeriodInput) error {
-	if in.PoolYuan < 0 {
-		return xinlu.Invalid("pool_yuan", "project.amount_negative")
+	if err := xinlu.CheckPayYuan("pool_yuan", in.PoolYuan); err != nil {
+		return err
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
 	switch in.Decision {

@@ -59,7 +59,7 @@ func (s *Store) Performance(ctx context.Context, zoneID int64, asOf time.Time) (
 		COALESCE(f.yuan, 0)
 		FROM projects p
 		LEFT JOIN members m ON m.id = p.sponsor_id
-		LEFT JOIN (SELECT project_id, SUM(amount_yuan) AS yuan FROM funds_in_place WHERE on_date <= ?%s GROUP BY project_id) f ON f.project_id = p.id
+		LEFT JOIN (SELECT project_id, ` + sumYuan("amount_yuan") + ` AS yuan FROM funds_in_place WHERE on_date <= ?%s GROUP BY project_id) f ON f.project_id = p.id
 		WHERE p.signed_on <> '' AND p.signed_on <= ? AND p.status <> 'lost'`
 	args := []any{day}
 	if zoneID != 0 {

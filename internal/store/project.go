@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -39,13 +40,13 @@ type ProjectRecord struct {
 //
 // The light is shown only for active projects.
 
-const projectColumns = `p.id, p.zone_id, COALESCE(p.lead_id, 0), p.code, p.name, p.company, p.industry, p.stage, p.status, p.lost_reason,
+var projectColumns = `p.id, p.zone_id, COALESCE(p.lead_id, 0), p.code, p.name, p.company, p.industry, p.stage, p.status, p.lost_reason,
 	COALESCE(p.sponsor_id, 0), p.content, p.total_yuan, p.fixed_asset_yuan, p.land_mu, p.water_tpd, p.power_kva, p.gas_m3pd, p.heat_tph,
 	p.output_yuan, p.tax_yuan, p.jobs, p.six_new, p.chain_position, COALESCE(p.park_id, 0),
 	p.signed_on, p.contract_yuan, p.promised_start, p.promised_produce, p.funds_schedule,
 	p.started_on, p.produced_on, p.full_on, p.stage_due, p.import_key, p.version, p.created_at, p.updated_at,
 	COALESCE(m.name, ''), COALESCE(k.name, ''), z.code, p.registered_on,
-	(SELECT COALESCE(SUM(f.amount_yuan), 0) FROM funds_in_place f WHERE f.project_id = p.id)`
+	(SELECT COALESCE(` + sumYuan("f.amount_yuan") + `, 0) FROM funds_in_place f WHERE f.project_id = p.id)`
 
 const projectFrom = ` FROM projects p JOIN zones z ON z.id = p.zone_id LEFT JOIN members m ON m.id = p.sponsor_id LEFT JOIN parks k ON k.id = p.park_id`
 
@@ -287,9 +288,9 @@ func (s *Store) Kanban(ctx context.Context, zoneID int64) ([]KanbanColumn, error
 
 // kanban counts and sums the zone's moving projects by stage.
 func (s *Store) kanban(ctx context.Context, zoneID int64) ([]KanbanColumn, error) {
-	q, args := `SELECT stage, COUNT(*), COALESCE(SUM(total_yuan), 0) FROM projects WHERE status IN ('active', 'on_hold')`, []any{}
+	q, args := `SELECT stage, COUNT(*), COALESCE(`+sumYuan("total_yuan")+`, 0) FROM projects WHERE status IN ('active', 'on_hold')`, []any{}
 	if zoneID != 0 {
-		q = `SELECT stage, COUNT(*), COALESCE(SUM(total_yuan), 0) FROM projects WHERE zone_id = ? AND status IN ('active', 'on_hold')`
+		q = `SELECT stage, COUNT(*), COALESCE(` + sumYuan("total_yuan") + `, 0) FROM projects WHERE zone_id = ? AND status IN ('active', 'on_hold')`
 		args = append(args, zoneID)
 	}
 	rows, err := s.query(ctx, q+` GROUP BY stage`, args...)
@@ -451,6 +452,9 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 				plan.Content = strings.TrimSpace(plan.Content)
 				if len([]rune(plan.Content)) > 4000 {
 					return xinlu.Invalid("content", "error.too_long", 4000)
+				}
+				if err := plan.CheckAmounts(); err != nil {
+					return err
 				}
 				if plan.ChainPosition != "" && !slices.Contains(xinlu.ChainPositions, plan.ChainPosition) {
 					return xinlu.Invalid("chain_position", "error.invalid_choice")
@@ -634,6 +638,12 @@ func (tx *Tx) createProject(ctx context.Context, a xinlu.Actor, p *ProjectRecord
 		return xinlu.Invalid("industry", "error.invalid_choice")
 	case !slices.Contains(xinlu.Stages, p.Stage):
 		return xinlu.Invalid("stage", "error.invalid_choice")
+	}
+	if err := p.Plan.CheckAmounts(); err != nil {
+		return err
+	}
+	if err := xinlu.CheckInvestmentYuan("contract_yuan", p.Signing.ContractYuan, false); err != nil {
+		return err
 	}
 	if p.Status == "" {
 		p.Status = xinlu.ProjectActive
@@ -841,24 +851,22 @@ func (s *Store) pastDate(v, field string) (time.Time, error) {
 
 // Funds is one dated amount of funds in place (资金到位).
 type Funds struct {
-	ID     int64
-	OnDate string
-	Yuan   int64
-	Note   string
+	ID      int64
+	OnDate  string
+	Yuan    int64
+	Note    string
+	Version int
 }
 
 // RecordFunds records funds in place for a signed project, on the
 // timeline and in the audit log; the agency task force and the leadership
-// group may.
+// group may. The amount is within its bound (xinlu.CheckFunds).
 func (s *Store) RecordFunds(ctx context.Context, a xinlu.Actor, u *xinlu.User, id int64, f Funds) error {
 	if !u.Can(xinlu.PermProjectAgency) && !u.Can(xinlu.PermProjectPromote) {
 		return xinlu.Forbidden()
 	}
-	if _, err := s.pastDate(f.OnDate, "date"); err != nil {
+	if err := xinlu.CheckFunds(f.OnDate, f.Yuan, s.today()); err != nil {
 		return err
-	}
-	if f.Yuan <= 0 {
-		return xinlu.Invalid("amount_yuan", "project.amount_positive")
 	}
 	f.Note = strings.TrimSpace(f.Note)
 	return s.inTx(ctx, func(tx *Tx) error {
@@ -890,7 +898,7 @@ func (s *Store) RecordFunds(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 
 // ProjectFunds lists a project's funds in place by date.
 func (s *Store) ProjectFunds(ctx context.Context, projectID int64) ([]Funds, error) {
-	rows, err := s.query(ctx, `SELECT id, on_date, amount_yuan, note FROM funds_in_place WHERE project_id = ? ORDER BY on_date, id`, projectID)
+	rows, err := s.query(ctx, `SELECT id, on_date, amount_yuan, note, version FROM funds_in_place WHERE project_id = ? ORDER BY on_date, id`, projectID)
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}
@@ -898,12 +906,154 @@ func (s *Store) ProjectFunds(ctx context.Context, projectID int64) ([]Funds, err
 	var out []Funds
 	for rows.Next() {
 		var f Funds
-		if err := rows.Scan(&f.ID, &f.OnDate, &f.Yuan, &f.Note); err != nil {
+		if err := rows.Scan(&f.ID, &f.OnDate, &f.Yuan, &f.Note, &f.Version); err != nil {
 			return nil, xinlu.Internal(err)
 		}
 		out = append(out, f)
 	}
 	return out, s.translate(rows.Err())
+}
+
+// FundsChange is what a correction or reversal of an entry of funds in
+// place did.
+type FundsChange struct {
+	Funds Funds // the entry as corrected, or as it was when reversed
+	// Reward is the reward proposed automatically from the entry, as the
+	// change left it (xinlu.SettleFundsReward); nil when there was none.
+	Reward        *xinlu.Incentive
+	RewardOutcome string // xinlu.RewardRevised, RewardUnchanged, RewardWithdrawn or RewardKept; "" without a reward
+}
+
+// ChangeFunds corrects (in: new date, amount and note) or reverses (takes
+// out of the funds in place) the entry fundsID of project projectID, if
+// version is the entry's current one, for reason (xinlu.CheckFundsChange).
+// A reversed entry is deleted: it leaves every sum at once, and the
+// timeline and the audit log keep it with the reason. The reward proposed
+// automatically from the entry follows it (xinlu.SettleFundsReward). One
+// transaction, audited.
+func (s *Store) ChangeFunds(ctx context.Context, a xinlu.Actor, u *xinlu.User, projectID, fundsID int64, version int,
+	action xinlu.FundsAction, in Funds, reason string) (*FundsChange, error) {
+	reason, err := xinlu.CheckFundsChange(u, action, reason)
+	if err != nil {
+		return nil, err
+	}
+	if action == xinlu.FundsCorrect {
+		in.Note = strings.TrimSpace(in.Note)
+		if err := xinlu.CheckFunds(in.OnDate, in.Yuan, s.today()); err != nil {
+			return nil, err
+		}
+	}
+	out := &FundsChange{}
+	err = s.inTx(ctx, func(tx *Tx) error {
+		// The project's row is the lock: funds are recorded under it too.
+		p, err := tx.projectForUpdate(ctx, u.ZoneID, projectID)
+		if err != nil {
+			return err
+		}
+		var old Funds
+		if err := tx.queryRow(ctx, `SELECT id, on_date, amount_yuan, note, version FROM funds_in_place WHERE id = ? AND project_id = ?`,
+			fundsID, p.ID).Scan(&old.ID, &old.OnDate, &old.Yuan, &old.Note, &old.Version); err != nil {
+			if err == sql.ErrNoRows {
+				return xinlu.NotFound("projects.funds_not_found")
+			}
+			return tx.s.translate(err)
+		}
+		if old.Version != version {
+			return xinlu.Conflict("version", "error.stale")
+		}
+		before := map[string]any{"funds_id": old.ID, "date": old.OnDate, "amount_yuan": old.Yuan, "note": old.Note, "version": old.Version}
+		var res sql.Result
+		var next *Funds
+		event := map[string]any{"date": old.OnDate, "amount_yuan": old.Yuan, "note": old.Note, "reason": reason}
+		if action == xinlu.FundsCorrect {
+			if in.OnDate == old.OnDate && in.Yuan == old.Yuan && in.Note == old.Note {
+				return xinlu.Invalid("amount_yuan", "projects.funds_unchanged")
+			}
+			res, err = tx.exec(ctx, `UPDATE funds_in_place SET on_date = ?, amount_yuan = ?, note = ?, version = version + 1 WHERE id = ? AND version = ?`,
+				in.OnDate, in.Yuan, in.Note, old.ID, version)
+			next = &Funds{ID: old.ID, OnDate: in.OnDate, Yuan: in.Yuan, Note: in.Note, Version: old.Version + 1}
+			event = map[string]any{"date": in.OnDate, "amount_yuan": in.Yuan, "note": in.Note, "old_date": old.OnDate,
+				"old_amount_yuan": old.Yuan, "reason": reason}
+		} else {
+			res, err = tx.exec(ctx, `DELETE FROM funds_in_place WHERE id = ? AND version = ?`, old.ID, version)
+		}
+		if err != nil {
+			return tx.s.translate(err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return xinlu.Conflict("version", "error.stale")
+		}
+		out.Funds = old
+		if next != nil {
+			out.Funds = *next
+		}
+		if out.Reward, out.RewardOutcome, err = tx.settleFundsReward(ctx, a, u, p, old.ID, next, reason); err != nil {
+			return err
+		}
+		after := map[string]any{"funds_id": old.ID, "reason": reason}
+		if next != nil {
+			after["date"], after["amount_yuan"], after["note"], after["version"] = next.OnDate, next.Yuan, next.Note, next.Version
+		}
+		if out.Reward != nil {
+			after["reward_id"], after["reward_outcome"] = out.Reward.ID, out.RewardOutcome
+		}
+		if err := tx.event(ctx, a, p.ZoneID, p.ID, "funds_"+string(action), event); err != nil {
+			return err
+		}
+		return tx.audit(ctx, a, "project.funds_"+string(action), "project", p.ID, before, after)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// settleFundsReward applies xinlu.SettleFundsReward to the reward proposed
+// automatically from the entry fundsID, if any: next is the entry as
+// corrected, nil when reversed. The zone's current settings price the
+// corrected entry. A changed reward is saved and audited
+// (incentive.revise, incentive.withdraw).
+func (tx *Tx) settleFundsReward(ctx context.Context, a xinlu.Actor, u *xinlu.User, p *ProjectRecord, fundsID int64, next *Funds,
+	reason string) (*xinlu.Incentive, string, error) {
+	var id int64
+	err := tx.queryRow(ctx, `SELECT id FROM incentives WHERE zone_id = ? AND auto = ?`, p.ZoneID, fmt.Sprintf("%s:%d", xinlu.AutoFunds, fundsID)).Scan(&id)
+	if err == sql.ErrNoRows {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", tx.s.translate(err)
+	}
+	i, err := tx.incentiveForUpdate(ctx, p.ZoneID, id)
+	if err != nil {
+		return nil, "", err
+	}
+	var reward *xinlu.Incentive
+	if next != nil {
+		st, err := tx.appraisalSettings(ctx, p.ZoneID)
+		if err != nil {
+			return nil, "", err
+		}
+		reward = xinlu.FundsReward(p.ID, i.MemberID, fundsID, next.Yuan, st.FundsPermille, next.OnDate)
+	}
+	before := incentiveAudit(i)
+	outcome := xinlu.SettleFundsReward(i, reward, u.ID, reason)
+	var action string
+	switch outcome {
+	case xinlu.RewardRevised:
+		action = "incentive.revise"
+	case xinlu.RewardWithdrawn:
+		action = "incentive.withdraw"
+	default:
+		return i, outcome, nil
+	}
+	now := tx.s.Now()
+	if _, err := tx.exec(ctx, `UPDATE incentives SET amount_yuan = ?, occurred_on = ?, status = ?, decided_by = ?, decision_note = ?,
+		version = version + 1, updated_at = ? WHERE id = ?`, i.AmountYuan, i.OccurredOn, string(i.Status), i.DecidedBy, i.DecisionNote, now, i.ID); err != nil {
+		return nil, "", tx.s.translate(err)
+	}
+	i.Version++
+	i.UpdatedAt = now
+	return i, outcome, tx.audit(ctx, a, action, "incentive", i.ID, before, incentiveAudit(i))
 }
 
 // saveFundsSchedule writes the funds schedule of a signing (validated, by
@@ -975,7 +1125,7 @@ func (s *Store) FundsTracking(ctx context.Context, p *ProjectRecord, asOf time.T
 		return xinlu.ScheduleTrack{}, err
 	}
 	var funds int64
-	if err := s.queryRow(ctx, `SELECT COALESCE(SUM(amount_yuan), 0) FROM funds_in_place WHERE project_id = ? AND on_date <= ?`,
+	if err := s.queryRow(ctx, `SELECT COALESCE(`+sumYuan("amount_yuan")+`, 0) FROM funds_in_place WHERE project_id = ? AND on_date <= ?`,
 		p.ID, asOf.Format(xinlu.DateLayout)).Scan(&funds); err != nil {
 		return xinlu.ScheduleTrack{}, s.translate(err)
 	}
