@@ -26,6 +26,8 @@ func (a *API) projectRoutes() []Route {
 		{"POST", "/projects/import", xinlu.PermProjectPlan, a.handle(a.importProjects)},
 		{"GET", "/projects/{id}", xinlu.PermProjectView, a.handle(a.getProject)},
 		{"POST", "/projects/{id}/{action}", xinlu.PermProjectView, a.handle(a.stepProject)},
+		{"GET", "/projects/{id}/funds", xinlu.PermProjectView, a.handle(a.listFunds)},
+		{"POST", "/projects/{id}/funds/{funds}/{action}", xinlu.PermProjectView, a.handle(a.changeFunds)},
 		{"GET", "/projects/{id}/approvals", xinlu.PermProjectView, a.handle(a.listApprovals)},
 		{"POST", "/projects/{id}/approvals", xinlu.PermProjectView, a.handle(a.addApproval)},
 		{"POST", "/projects/{id}/approvals/{item}/{action}", xinlu.PermProjectView, a.handle(a.stepApproval)},
