@@ -1,7 +1,9 @@
 package web
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -26,6 +28,7 @@ func (s *Server) projectRoutes() []Route {
 		{Method: "GET", Pattern: "/projects/{id}/proposal", Perm: xinlu.PermProjectView, Handler: s.projectProposal},
 		{Method: "POST", Pattern: "/projects/{id}/{action}", Perm: xinlu.PermProjectView, Handler: s.projectStep},
 		{Method: "POST", Pattern: "/projects/{id}/approvals/{item}/{action}", Perm: xinlu.PermProjectView, Handler: s.projectApprovalStep},
+		{Method: "POST", Pattern: "/projects/{id}/funds/{funds}/{action}", Perm: xinlu.PermProjectView, Handler: s.fundsChange},
 		{Method: "POST", Pattern: "/projects/{id}/supervision/{order}/close", Perm: xinlu.PermProjectView, Handler: s.supervisionClose},
 	}
 }
@@ -291,7 +294,7 @@ func (s *Server) projectExport(w http.ResponseWriter, r *http.Request) {
 type projectShowView struct {
 	P          *store.ProjectRecord
 	Approvals  []*store.ApprovalItem
-	Funds      []store.Funds
+	Funds      []fundsRow // with the amount as the correction form fills it in
 	Events     []store.ProjectEvent
 	Orders     []*store.SupervisionOrder
 	MemberID   int64 // the viewer's member record: assignees close their orders
@@ -359,7 +362,9 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, status int,
 		}
 	}
 	if v.Approvals, lerr = s.store.Approvals(r.Context(), p.ZoneID, p.ID); lerr == nil {
-		if v.Funds, lerr = s.store.ProjectFunds(r.Context(), p.ID); lerr == nil {
+		var funds []store.Funds
+		if funds, lerr = s.store.ProjectFunds(r.Context(), p.ID); lerr == nil {
+			v.Funds = fundsRows(funds)
 			if v.Events, lerr = s.store.ProjectEvents(r.Context(), p.ID); lerr == nil {
 				v.Orders, lerr = s.store.SupervisionOrders(r.Context(), p.ZoneID, p.ID)
 			}
@@ -413,17 +418,25 @@ func formFloat(r *http.Request, name string) (float64, error) {
 
 // formWan reads an amount typed in 万元 (two decimals) as yuan. Thousands
 // separators are allowed: the forms fill amounts in as the pages show them
-// ("52,000.50").
+// ("52,000.50"). An amount too large for yuan in an int64 is read as the
+// largest one, so that the domain refuses it stating the field's range.
 func formWan(r *http.Request, name string) (int64, error) {
 	v := strings.ReplaceAll(strings.TrimSpace(r.PostFormValue(name)), ",", "")
 	if v == "" {
 		return 0, nil
 	}
 	f, err := strconv.ParseFloat(v, 64)
-	if err != nil {
+	if err != nil && !errors.Is(err, strconv.ErrRange) || math.IsNaN(f) {
 		return 0, xinlu.Invalid(name, "error.number")
 	}
-	return int64(f*10000 + 0.5), nil
+	switch yuan := f*10000 + 0.5; {
+	case yuan >= math.MaxInt64:
+		return math.MaxInt64, nil
+	case yuan <= math.MinInt64:
+		return math.MinInt64, nil
+	default:
+		return int64(yuan), nil
+	}
 }
 
 // signScheduleRows is how many instalment rows the sign form offers (the
