@@ -329,6 +329,15 @@ type reviseRow struct {
 // Has reports whether the plan carries a 六新 tag, for the form's checkboxes.
 func (v projectShowView) Has(tag string) bool { return contains(v.P.Plan.SixNew, tag) }
 
+// WanInput is a plan figure as the plan form fills it in: exactly, in 万元
+// with its decimals, so that saving the form unchanged keeps it ("" for 0).
+func (v projectShowView) WanInput(yuan int64) string {
+	if yuan == 0 {
+		return ""
+	}
+	return wanInput(yuan)
+}
+
 func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, status int, name string, id int64, err error, errAction string) {
 	u := requestInfo(r.Context()).user
 	p, lerr := s.store.ProjectByID(r.Context(), projectZone(u), id)
