@@ -209,14 +209,16 @@ func decode(r *http.Request, v any) error {
 	return nil
 }
 
-// pageOf reads page and per_page, refusing nonsense.
+// pageOf reads page and per_page, refusing nonsense: a page number past
+// xinlu.MaxPage is refused, one past the end of a shorter list is an empty
+// page (with the total).
 func pageOf(r *http.Request) (xinlu.Page, error) {
 	q := r.URL.Query()
 	p := xinlu.Page{Page: 1, PerPage: 20}
 	if v := q.Get("page"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return p, xinlu.Invalid("page", "error.page")
+		if err != nil || n < 1 || n > xinlu.MaxPage {
+			return p, xinlu.Invalid("page", "error.page", xinlu.MaxPage)
 		}
 		p.Page = n
 	}

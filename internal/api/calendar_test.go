@@ -140,7 +140,9 @@ func TestAPICalendarBadInput(t *testing.T) {
 		{"/calendar/add-workdays?from=2026-02-13&n=100000", "n"},
 		{"/calendar/workdays-between?from=2026-02-13&to=tomorrow", "to"},
 		{"/calendar/workdays-between?from=x&to=2026-02-13", "from"},
-		{"/calendar/workdays-between?from=0001-01-01&to=9999-12-31", "to"},
+		{"/calendar/workdays-between?from=1900-01-01&to=2100-12-31", "to"},
+		{"/calendar/workdays-between?from=0001-01-01&to=2026-02-13", "from"},
+		{"/calendar/add-workdays?from=9999-12-31&n=1", "from"},
 		{"/calendar/days?year=abc", "year"},
 	} {
 		status, body := s.call(member, "GET", tc.path, "")

@@ -118,7 +118,7 @@ func TestLeadDisputeAPI(t *testing.T) {
 	if code, field, msg := teamParkError(t, out); status != 422 || code != "invalid" || field != "note" || !strings.Contains(msg, "认定意见") {
 		t.Fatalf("no note: %d %s", status, out)
 	}
-	status, out = e.call(screener, "POST", decide+"uphold", body(1, "成立", "2999-01-01"))
+	status, out = e.call(screener, "POST", decide+"uphold", body(1, "成立", "2099-01-01"))
 	if _, field, msg := teamParkError(t, out); status != 422 || field != "decided_on" || !strings.Contains(msg, "认定日期不能晚于今天") {
 		t.Fatalf("in the future: %d %s", status, out)
 	}

@@ -180,7 +180,11 @@ func (s *Store) AddApproval(ctx context.Context, a xinlu.Actor, u *xinlu.User, p
 	if !u.Can(xinlu.PermProjectAgency) {
 		return xinlu.Forbidden()
 	}
-	it.Name = strings.TrimSpace(it.Name)
+	name, err := xinlu.Name("name", it.Name)
+	if err != nil {
+		return err
+	}
+	it.Name = name
 	switch {
 	case it.Name == "":
 		return xinlu.Invalid("name", "error.required")

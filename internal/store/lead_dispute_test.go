@@ -154,7 +154,7 @@ func TestLeadDisputeUpholdMovesCredit(t *testing.T) {
 			t.Fatalf("no note: %v", err)
 		}
 		if _, err := s.DecideLeadDispute(ctx, f.actor("screener"), f.users["screener"], survivor.ID, d.ID, 1,
-			xinlu.DisputeDecision{Action: xinlu.DisputeUphold, Note: "异议成立", DecidingBody: "甄别专班会议", DecidedOn: "2999-01-01"}); disputeKey(err) != "leads.dispute_decided_future" {
+			xinlu.DisputeDecision{Action: xinlu.DisputeUphold, Note: "异议成立", DecidingBody: "甄别专班会议", DecidedOn: "2099-01-01"}); disputeKey(err) != "leads.dispute_decided_future" {
 			t.Fatalf("a decision in the future: %v", err)
 		}
 		if _, err := f.decide("screener", survivor.ID, d, 7, xinlu.DisputeUphold, "异议成立"); xinlu.ErrorCode(err) != xinlu.ECONFLICT || disputeKey(err) != "error.stale" {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strings"
 	"time"
 
 	"xinlu/internal/xinlu"
@@ -223,7 +222,11 @@ func approvalTemplateAudit(t ApprovalTemplate) map[string]any {
 
 // validateApprovalTemplate trims and checks an item as typed.
 func validateApprovalTemplate(t *ApprovalTemplate) error {
-	t.Name = strings.TrimSpace(t.Name)
+	name, err := xinlu.Name("name", t.Name)
+	if err != nil {
+		return err
+	}
+	t.Name = name
 	switch {
 	case t.Name == "":
 		return xinlu.Invalid("name", "error.required")

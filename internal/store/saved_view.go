@@ -196,7 +196,11 @@ func (s *Store) CreateSavedView(ctx context.Context, a xinlu.Actor, u *xinlu.Use
 	if v.Kind == "" {
 		v.Kind = SavedViewProjects
 	}
-	v.Name = strings.TrimSpace(v.Name)
+	name, err := xinlu.Name("name", v.Name)
+	if err != nil {
+		return err
+	}
+	v.Name = name
 	switch {
 	case v.Name == "":
 		return xinlu.Invalid("name", "error.required")

@@ -3,8 +3,10 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -57,10 +59,15 @@ type pager struct {
 // PerPageChoices are the page sizes users can pick.
 var PerPageChoices = []int{10, 20, 50, 100}
 
-// pageFrom reads page and per_page from the query string.
+// pageFrom reads page and per_page from the query string. Nonsense is the
+// first page; a number too large for any list is xinlu.MaxPage, and render
+// sends a page past the end of its list on to the last page.
 func pageFrom(r *http.Request) xinlu.Page {
 	q := r.URL.Query()
-	p, _ := strconv.Atoi(q.Get("page"))
+	p, err := strconv.Atoi(q.Get("page"))
+	if errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(q.Get("page"), "-") {
+		p = xinlu.MaxPage
+	}
 	n, _ := strconv.Atoi(q.Get("per_page"))
 	if n == 0 {
 		n = 20
@@ -74,6 +81,27 @@ func newPager(r *http.Request, p xinlu.Page, total int) pager {
 		pages = 1
 	}
 	return pager{Page: p.Page, PerPage: p.PerPage, Total: total, Pages: pages, query: r.URL.Query(), path: r.URL.Path}
+}
+
+// pastTheEnd returns the pager of a list view (its field Pager) when the
+// page asked for lies past the list's last page.
+func pastTheEnd(data any) (pager, bool) {
+	v := reflect.ValueOf(data)
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return pager{}, false
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return pager{}, false
+	}
+	f := v.FieldByName("Pager")
+	if !f.IsValid() || f.Type() != reflect.TypeFor[pager]() {
+		return pager{}, false
+	}
+	p := f.Interface().(pager)
+	return p, p.Page > p.Pages
 }
 
 // URL links to another page of the same list with the same filters.

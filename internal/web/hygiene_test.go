@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"xinlu/internal/xinlu"
 )
 
 // TestLoginNextStaysOnSite: a sign-in link whose next leads off the site
@@ -89,5 +91,47 @@ func TestAnonymousFormsNeedTheTokenFromOldBrowsers(t *testing.T) {
 	api := a.anon()
 	if r := api.do("POST", "/api/v1/auth/login", `{"username":"member","password":"`+testPassword+`"}`, map[string]string{"Sec-Fetch-Site": ""}); r.StatusCode != 200 {
 		t.Fatalf("API sign-in from a program: %d %s", r.StatusCode, r.body)
+	}
+}
+
+// TestPagesPastTheEnd: a page number past the end shows the last page on
+// the pages (however large the number), and the API refuses a page number
+// no list can reach with 422 in its error envelope.
+func TestPagesPastTheEnd(t *testing.T) {
+	a := newApp(t)
+	c := a.as(xinlu.RoleAdmin)
+	for i := range 4 {
+		c.postForm("/departments", url.Values{"code": {"P" + itoa(i)}, "name": {"分页部门" + itoa(i)}})
+	}
+	// Five departments, two a page: the last page is 3.
+	for _, page := range []string{"9223372036854775807", "9223372036854775808", "10000001", "4", "99"} {
+		r := c.get("/departments?per_page=2&page=" + page)
+		loc, _ := url.Parse(r.Header.Get("Location"))
+		if r.StatusCode != http.StatusSeeOther || loc == nil || loc.Path != "/departments" || loc.Query().Get("page") != "3" || loc.Query().Get("per_page") != "2" {
+			t.Errorf("page=%s: %d to %q", page, r.StatusCode, r.Header.Get("Location"))
+		}
+	}
+	last := c.get("/departments?per_page=2&page=3")
+	if last.StatusCode != 200 || strings.Count(last.body, "<tr><td>") != 1 {
+		t.Fatalf("the last page: %d", last.StatusCode)
+	}
+	if r := c.get("/departments?per_page=2&page=1"); r.StatusCode != 200 {
+		t.Fatalf("the first page: %d", r.StatusCode)
+	}
+	// A list with nothing in it has one (empty) page.
+	if r := c.get("/teams?page=5"); r.StatusCode != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), "page=1") {
+		t.Errorf("an empty list, page 5: %d %q", r.StatusCode, r.Header.Get("Location"))
+	}
+
+	api := a.api(xinlu.RoleAdmin)
+	for _, page := range []string{"9223372036854775807", "9223372036854775808", "10000001", "0", "-1", "x"} {
+		r := api.get("/api/v1/departments?per_page=2&page=" + page)
+		if code, field, msg := jsonError(t, r.body); r.StatusCode != 422 || code != "invalid" || field != "page" || msg == "" {
+			t.Errorf("API page=%s: %d %s", page, r.StatusCode, r.body)
+		}
+	}
+	r := api.get("/api/v1/departments?per_page=2&page=10000000")
+	if r.StatusCode != 200 || !strings.Contains(r.body, `"items":[]`) || !strings.Contains(r.body, `"total":5`) {
+		t.Errorf("API, a page past the end within bounds: %d %s", r.StatusCode, r.body)
 	}
 }

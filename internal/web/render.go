@@ -240,6 +240,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if lang == "" {
 		lang = i18n.Default
 	}
+	if p, past := pastTheEnd(data); past && status == http.StatusOK && r.Method == http.MethodGet {
+		// A page number past the end of the list (however large) shows
+		// the last page, at its own address.
+		redirect(w, r, p.URL(p.Pages))
+		return
+	}
 	t, ok := s.views.pages[lang][name]
 	if !ok {
 		s.log.Error("no such page template", "page", name)

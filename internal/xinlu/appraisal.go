@@ -63,7 +63,9 @@ type Scheme struct {
 // Validate checks a scheme: weights of the scored indicators sum to 100,
 // computed ones name a metric and a target, at most one key task.
 func (s *Scheme) Validate() error {
-	s.Name = strings.TrimSpace(s.Name)
+	if err := cleanNames(textField{"name", &s.Name}); err != nil {
+		return err
+	}
 	switch {
 	case s.Name == "":
 		return Invalid("name", "error.required")
@@ -80,8 +82,10 @@ func (s *Scheme) Validate() error {
 	names := map[string]bool{}
 	for i := range s.Indicators {
 		ind := &s.Indicators[i]
-		ind.Name = strings.TrimSpace(ind.Name)
 		field := fmt.Sprintf("indicators[%d]", i)
+		if err := cleanNames(textField{field + ".name", &ind.Name}); err != nil {
+			return err
+		}
 		switch {
 		case ind.Name == "":
 			return Invalid(field+".name", "error.required")

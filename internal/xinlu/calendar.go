@@ -1,6 +1,7 @@
 package xinlu
 
 import (
+	"errors"
 	"strings"
 	"time"
 )
@@ -8,9 +9,24 @@ import (
 // DateLayout is how dates are written in the database, the API and forms.
 const DateLayout = "2006-01-02"
 
-// ParseDate parses a YYYY-MM-DD date as midnight UTC.
+// MinYear and MaxYear bound every date xinlu takes, typed or imported:
+// joining dates, contracts, terms, signings, deadlines and holidays fall
+// within them, and year 1 or 9999 is a typing slip, not a date.
+const MinYear, MaxYear = 1900, 2100
+
+var errDateRange = errors.New("date outside the years 1900 to 2100")
+
+// ParseDate parses a YYYY-MM-DD date as midnight UTC. It is the one rule
+// for dates: a date outside MinYear to MaxYear is refused like a malformed one.
 func ParseDate(s string) (time.Time, error) {
-	return time.Parse(DateLayout, strings.TrimSpace(s))
+	t, err := time.Parse(DateLayout, strings.TrimSpace(s))
+	if err != nil {
+		return time.Time{}, err
+	}
+	if y := t.Year(); y < MinYear || y > MaxYear {
+		return time.Time{}, errDateRange
+	}
+	return t, nil
 }
 
 // DayKind says whether a calendar entry takes a day off or puts one on.
@@ -37,7 +53,9 @@ type CalendarDay struct {
 // Validate checks a calendar entry as typed.
 func (d *CalendarDay) Validate() error {
 	d.Date = strings.TrimSpace(d.Date)
-	d.Name = strings.TrimSpace(d.Name)
+	if err := cleanNames(textField{"name", &d.Name}); err != nil {
+		return err
+	}
 	t, err := ParseDate(d.Date)
 	switch {
 	case d.Date == "":

@@ -59,11 +59,14 @@ type Lead struct {
 
 // Validate checks a lead as reported.
 func (l *Lead) Validate() error {
-	l.Company = strings.TrimSpace(l.Company)
-	l.ProjectName = strings.TrimSpace(l.ProjectName)
-	l.ContactName = strings.TrimSpace(l.ContactName)
+	if err := cleanNames(textField{"company", &l.Company}, textField{"project_name", &l.ProjectName},
+		textField{"contact_name", &l.ContactName}); err != nil {
+		return err
+	}
+	if err := cleanTexts(textField{"description", &l.Description}); err != nil {
+		return err
+	}
 	l.ContactPhone = strings.TrimSpace(l.ContactPhone)
-	l.Description = strings.TrimSpace(l.Description)
 	switch {
 	case l.Company == "":
 		return Invalid("company", "error.required")

@@ -5,7 +5,9 @@ import "strings"
 // Validate checks a member record as typed.
 func (m *Member) Validate() error {
 	m.StaffNo = strings.TrimSpace(m.StaffNo)
-	m.Name = strings.TrimSpace(m.Name)
+	if err := cleanNames(textField{"name", &m.Name}); err != nil {
+		return err
+	}
 	m.Phone = strings.TrimSpace(m.Phone)
 	m.IDNumber = strings.ToUpper(strings.TrimSpace(m.IDNumber))
 	m.JoinedOn = strings.TrimSpace(m.JoinedOn)

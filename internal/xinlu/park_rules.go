@@ -15,8 +15,12 @@ func ValidIndustry(code string) bool { return slices.Contains(Industries, code) 
 // Validate checks a park as typed. It trims the fields and puts the
 // industries into the order of Industries without repeats.
 func (p *Park) Validate() error {
-	p.Name = strings.TrimSpace(p.Name)
-	p.Description = strings.TrimSpace(p.Description)
+	if err := cleanNames(textField{"name", &p.Name}); err != nil {
+		return err
+	}
+	if err := cleanTexts(textField{"description", &p.Description}); err != nil {
+		return err
+	}
 	switch {
 	case p.Name == "":
 		return Invalid("name", "error.required")

@@ -42,8 +42,9 @@ func (s ContractStatus) Tone() string {
 
 // Validate checks a position as typed. An empty kind is an ordinary post.
 func (p *Position) Validate() error {
-	p.Name = strings.TrimSpace(p.Name)
-	p.Grade = strings.TrimSpace(p.Grade)
+	if err := cleanNames(textField{"name", &p.Name}, textField{"grade", &p.Grade}); err != nil {
+		return err
+	}
 	p.Kind = PositionKind(strings.TrimSpace(string(p.Kind)))
 	if p.Kind == "" {
 		p.Kind = PositionStaff
@@ -97,7 +98,9 @@ func checkPeriod(start, end *string, endKey string) error {
 // a known status (empty means active) and a short note. Whether the member
 // already holds an active contract is for the store to check.
 func (c *Contract) Validate() error {
-	c.Note = strings.TrimSpace(c.Note)
+	if err := cleanTexts(textField{"note", &c.Note}); err != nil {
+		return err
+	}
 	c.Status = ContractStatus(strings.TrimSpace(string(c.Status)))
 	if c.Status == "" {
 		c.Status = ContractActive
@@ -117,8 +120,12 @@ func (c *Contract) Validate() error {
 // Validate checks a leader's term as typed. An empty end date becomes the
 // default: DefaultTermYears after the start, less one day.
 func (t *Term) Validate() error {
-	t.Title = strings.TrimSpace(t.Title)
-	t.Targets = strings.TrimSpace(t.Targets)
+	if err := cleanNames(textField{"title", &t.Title}); err != nil {
+		return err
+	}
+	if err := cleanTexts(textField{"targets", &t.Targets}); err != nil {
+		return err
+	}
 	t.StartDate, t.EndDate = strings.TrimSpace(t.StartDate), strings.TrimSpace(t.EndDate)
 	switch {
 	case t.Title == "":

@@ -10,8 +10,12 @@ func (k TeamKind) Valid() bool { return slices.Contains(TeamKinds, k) }
 
 // Validate checks a team as typed.
 func (t *Team) Validate() error {
-	t.Name = strings.TrimSpace(t.Name)
-	t.Description = strings.TrimSpace(t.Description)
+	if err := cleanNames(textField{"name", &t.Name}); err != nil {
+		return err
+	}
+	if err := cleanTexts(textField{"description", &t.Description}); err != nil {
+		return err
+	}
 	t.Kind = TeamKind(strings.TrimSpace(string(t.Kind)))
 	switch {
 	case t.Name == "":

@@ -32,7 +32,9 @@ var usernameRE = regexp.MustCompile(`^[a-z][a-z0-9._-]{1,31}$`)
 // Validate checks the fields a person types.
 func (u *User) Validate() error {
 	u.Username = strings.ToLower(strings.TrimSpace(u.Username))
-	u.Name = strings.TrimSpace(u.Name)
+	if err := cleanNames(textField{"name", &u.Name}); err != nil {
+		return err
+	}
 	switch {
 	case u.Username == "":
 		return Invalid("username", "error.required")

@@ -35,7 +35,9 @@ type Department struct {
 // Validate checks a department as typed.
 func (d *Department) Validate() error {
 	d.Code = strings.TrimSpace(d.Code)
-	d.Name = strings.TrimSpace(d.Name)
+	if err := cleanNames(textField{"name", &d.Name}); err != nil {
+		return err
+	}
 	switch {
 	case d.Code == "":
 		return Invalid("code", "error.required")
@@ -73,10 +75,18 @@ type Page struct {
 // MaxPerPage caps every list.
 const MaxPerPage = 200
 
+// MaxPage is the highest page number a list takes: enough for a row each
+// of ten million, and small enough that no offset overflows. The API
+// refuses a higher one (422); the pages show the last page instead.
+const MaxPage = 10_000_000
+
 // Normalize clamps a page request to sane values.
 func (p Page) Normalize() Page {
 	if p.Page < 1 {
 		p.Page = 1
+	}
+	if p.Page > MaxPage {
+		p.Page = MaxPage
 	}
 	if p.PerPage < 1 {
 		p.PerPage = 20
