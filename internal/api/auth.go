@@ -91,7 +91,8 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	token, sess, err := a.store.CreateSession(r.Context(), xinlu.ActorOf(u, act.IP), u.ID, "api", label, a.cfg.Sessions.TokenTTL)
+	_, ttl := a.cfg.Sessions.TokenLimits(u)
+	token, sess, err := a.store.CreateSession(r.Context(), xinlu.ActorOf(u, act.IP), u.ID, "api", label, ttl)
 	if err != nil {
 		return err
 	}

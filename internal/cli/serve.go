@@ -30,7 +30,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if twoFactorDefault == "" {
 		twoFactorDefault = "privileged"
 	}
-	twoFactor := fs.String("require-2fa", twoFactorDefault, "who must sign in with a second factor: `privileged` (administrators and those who may reveal personal data) or all (env XINLU_REQUIRE_2FA)")
+	twoFactor := fs.String("require-2fa", twoFactorDefault, "who must sign in with a second factor: `privileged` (administrators, those who may reveal personal data and those who read others' pay) or all (env XINLU_REQUIRE_2FA)")
 	retentionYears, err := retentionYearsFlag(fs.Int, env)
 	if err != nil {
 		return err
@@ -41,6 +41,19 @@ func runServe(ctx context.Context, env Env, args []string) error {
 			return usagef("XINLU_MAX_IN_FLIGHT must be a whole number (0: no limit)")
 		}
 	}
+	sessions := web.DefaultConfig().Sessions
+	for _, d := range []struct {
+		env string
+		to  *time.Duration
+	}{{"XINLU_TOKEN_TTL", &sessions.TokenTTL}, {"XINLU_TOKEN_IDLE", &sessions.TokenIdle}} {
+		if v := strings.TrimSpace(env.Getenv(d.env)); v != "" {
+			if *d.to, err = time.ParseDuration(v); err != nil {
+				return usagef("%s must be a duration such as 720h", d.env)
+			}
+		}
+	}
+	tokenTTL := fs.Duration("token-ttl", sessions.TokenTTL, "API tokens of accounts that are not privileged end this `long` after sign-in (env XINLU_TOKEN_TTL); privileged accounts' tokens end like an administrator's session")
+	tokenIdle := fs.Duration("token-idle", sessions.TokenIdle, "… or this `long` unused (env XINLU_TOKEN_IDLE)")
 	maxInFlight := fs.Int("max-in-flight", inFlight, "reads (GET) worked on at once, the others wait their turn; 0 is no limit (env XINLU_MAX_IN_FLIGHT; default 2 per processor, at least 4)")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -54,6 +67,9 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	}
 	if (*cert == "") != (*key == "") {
 		return usagef("--tls-cert and --tls-key go together")
+	}
+	if *tokenTTL < time.Minute || *tokenIdle < time.Minute {
+		return usagef("--token-ttl and --token-idle must be at least 1m")
 	}
 	if *maxInFlight < 0 {
 		return usagef("--max-in-flight must be 0 or more")
@@ -97,6 +113,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	cfg.Logger = logger
 	cfg.SecureCookies = *cert != ""
 	cfg.MaxInFlight = *maxInFlight
+	cfg.Sessions.TokenTTL, cfg.Sessions.TokenIdle = *tokenTTL, *tokenIdle
 	srv, err := web.New(st, cfg)
 	if err != nil {
 		return err

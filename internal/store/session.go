@@ -28,14 +28,17 @@ type Session struct {
 // SessionPolicy bounds how long sessions live.
 type SessionPolicy struct {
 	Idle      time.Duration // web sessions end after this long without a request
-	AdminIdle time.Duration // … or this long for the administrator roles
-	Lifetime  time.Duration // web sessions end this long after login
-	TokenTTL  time.Duration // API tokens end this long after issue
+	AdminIdle time.Duration // … or this long for the administrator roles, and privileged accounts' API tokens too
+	Lifetime  time.Duration // web sessions, and privileged accounts' API tokens, end this long after sign-in
+	TokenTTL  time.Duration // other accounts' API tokens end this long after issue
+	TokenIdle time.Duration // … or this long without a request
 }
 
 // DefaultSessionPolicy is 30 minutes idle (15 for administrators), 12 hours
-// in all, API tokens 30 days.
-var DefaultSessionPolicy = SessionPolicy{Idle: 30 * time.Minute, AdminIdle: 15 * time.Minute, Lifetime: 12 * time.Hour, TokenTTL: 30 * 24 * time.Hour}
+// in all; API tokens like that for privileged accounts (xinlu.Privileged),
+// else 30 days, or 7 days unused.
+var DefaultSessionPolicy = SessionPolicy{Idle: 30 * time.Minute, AdminIdle: 15 * time.Minute, Lifetime: 12 * time.Hour,
+	TokenTTL: 30 * 24 * time.Hour, TokenIdle: 7 * 24 * time.Hour}
 
 // IdleFor is the idle limit of a web session of u.
 func (p SessionPolicy) IdleFor(u *xinlu.User) time.Duration {
@@ -45,6 +48,23 @@ func (p SessionPolicy) IdleFor(u *xinlu.User) time.Duration {
 		}
 	}
 	return p.Idle
+}
+
+// WebLimits are the idle limit and lifetime of a web session of u.
+func (p SessionPolicy) WebLimits(u *xinlu.User) (idle, lifetime time.Duration) {
+	return p.IdleFor(u), p.Lifetime
+}
+
+// TokenLimits are the idle limit and lifetime of an API token of u: those
+// of an administrator's web session for privileged accounts (the
+// administrators, whoever may reveal personal data or read others' pay),
+// TokenIdle and TokenTTL for the others. They apply to tokens issued before
+// a change of roles too.
+func (p SessionPolicy) TokenLimits(u *xinlu.User) (idle, lifetime time.Duration) {
+	if xinlu.Privileged(u.Roles) {
+		return p.AdminIdle, min(p.Lifetime, p.TokenTTL)
+	}
+	return p.TokenIdle, p.TokenTTL
 }
 
 func hashToken(token string) string {
@@ -83,10 +103,10 @@ func truncate(s string, n int) string {
 }
 
 // SessionUser resolves a session secret of the given kind to its user. It
-// ends the session when it is past its lifetime or the idle limit that idle
-// gives for its user (nil: none), and records activity at most once a minute
-// so reads stay reads.
-func (s *Store) SessionUser(ctx context.Context, token, kind string, idleFor func(*xinlu.User) time.Duration) (*xinlu.User, *Session, error) {
+// ends the session when it is past its expiry, or past the idle limit or
+// the lifetime since sign-in that limits gives for its user (nil, or 0:
+// none), and records activity at most once a minute so reads stay reads.
+func (s *Store) SessionUser(ctx context.Context, token, kind string, limits func(*xinlu.User) (idle, lifetime time.Duration)) (*xinlu.User, *Session, error) {
 	if token == "" {
 		return nil, nil, xinlu.NotFound("error.not_found")
 	}
@@ -116,11 +136,11 @@ func (s *Store) SessionUser(ctx context.Context, token, kind string, idleFor fun
 	}
 	sortRoles(u.Roles)
 	now := s.Now()
-	var idle time.Duration
-	if idleFor != nil {
-		idle = idleFor(u)
+	var idle, lifetime time.Duration
+	if limits != nil {
+		idle, lifetime = limits(u)
 	}
-	if now.After(sess.ExpiresAt) || (idle > 0 && now.Sub(sess.LastSeenAt) > idle) {
+	if now.After(sess.ExpiresAt) || (idle > 0 && now.Sub(sess.LastSeenAt) > idle) || (lifetime > 0 && now.Sub(sess.CreatedAt) > lifetime) {
 		_ = s.inTx(ctx, func(tx *Tx) error {
 			_, err := tx.exec(ctx, `DELETE FROM sessions WHERE id = ?`, sess.ID)
 			return err

@@ -78,8 +78,8 @@ func TestSessions(t *testing.T) {
 	})
 }
 
-func idle(d time.Duration) func(*xinlu.User) time.Duration {
-	return func(*xinlu.User) time.Duration { return d }
+func idle(d time.Duration) func(*xinlu.User) (time.Duration, time.Duration) {
+	return func(*xinlu.User) (time.Duration, time.Duration) { return d, 0 }
 }
 
 func TestAdminSessionsIdleSooner(t *testing.T) {

@@ -225,7 +225,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		var u *xinlu.User
 		if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") && strings.HasPrefix(r.URL.Path, "/api/") {
 			info.bearer = true
-			user, _, err := s.store.SessionUser(ctx, strings.TrimPrefix(auth, "Bearer "), "api", nil)
+			user, _, err := s.store.SessionUser(ctx, strings.TrimPrefix(auth, "Bearer "), "api", s.cfg.Sessions.TokenLimits)
 			if xinlu.ErrorCode(err) == xinlu.EINTERNAL {
 				s.fail(w, r, err)
 				return
@@ -233,7 +233,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			u = user
 		} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 			info.session = c.Value
-			user, sess, err := s.store.SessionUser(ctx, c.Value, "web", s.cfg.Sessions.IdleFor)
+			user, sess, err := s.store.SessionUser(ctx, c.Value, "web", s.cfg.Sessions.WebLimits)
 			switch {
 			case err == nil:
 				u, info.csrf = user, sess.CSRFToken

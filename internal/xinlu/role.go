@@ -277,16 +277,37 @@ func init() {
 	grants[RoleAdmin] = combined
 }
 
-// NeedsSecondFactor reports whether holders of roles must sign in with a
-// second factor: the administrators and whoever may reveal personal data.
-func NeedsSecondFactor(roles []Role) bool {
+// PayPermissions are the permissions that show the pay of others: the
+// appraisal office's, the director's and finance's sight of a period's pay
+// lines, the payroll and base pay (package api's SeesUnpublished).
+var PayPermissions = []Permission{PermAppraisalManage, PermAppraisalFinalize, PermAppraisalPool}
+
+// ReadsOthersPay reports whether holders of roles see pay beyond their own.
+func ReadsOthersPay(roles []Role) bool {
+	for _, p := range PayPermissions {
+		if ScopeOf(roles, p) > ScopeOwn {
+			return true
+		}
+	}
+	return false
+}
+
+// Privileged reports whether roles are the administrators', or may reveal
+// personal data, or read others' pay. Privileged accounts sign in with a
+// second factor and their API tokens end like the administrators' web
+// sessions.
+func Privileged(roles []Role) bool {
 	for _, r := range roles {
 		if r.IsAdminRole() {
 			return true
 		}
 	}
-	return ScopeOf(roles, PermReveal) > ScopeNone
+	return ScopeOf(roles, PermReveal) > ScopeNone || ReadsOthersPay(roles)
 }
+
+// NeedsSecondFactor reports whether holders of roles must sign in with a
+// second factor: privileged roles (Privileged).
+func NeedsSecondFactor(roles []Role) bool { return Privileged(roles) }
 
 // ScopeOf returns the widest scope any of roles grants for p.
 func ScopeOf(roles []Role, p Permission) Scope {
