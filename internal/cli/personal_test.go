@@ -98,8 +98,9 @@ func TestKeysRotateAndSM4(t *testing.T) {
 	if r := run(t, "", "demo", "--db", dsn, "--key-file", keyFile, "--password", "Trial@2026"); r.code != 0 || strings.Contains(r.stderr, "created key file") {
 		t.Fatalf("demo: %+v", r)
 	}
+	// The demo's 420 phone, ID and contact numbers and its 180 pay amounts.
 	r := run(t, "", "keys", "rotate", "--db", dsn, "--key-file", keyFile)
-	if r.code != 0 || !strings.Contains(r.stdout, "data key 2 (sm4-gcm) is now active") || !strings.Contains(r.stderr, "re-encrypted 420 of 420 values") {
+	if r.code != 0 || !strings.Contains(r.stdout, "data key 2 (sm4-gcm) is now active") || !strings.Contains(r.stderr, "re-encrypted 600 of 600 values") {
 		t.Fatalf("rotate: %+v", r)
 	}
 	db := openSQL(t, path)
@@ -119,7 +120,7 @@ func TestKeysRotateAndSM4(t *testing.T) {
 		t.Fatalf("after rotation: %d sealed, %d plain", sealed, plain)
 	}
 	r = run(t, "", "keys", "status", "--db", dsn, "--key-file", keyFile)
-	if !strings.Contains(r.stdout, "retired") || !strings.Contains(r.stdout, "420\n") {
+	if !strings.Contains(r.stdout, "retired") || !strings.Contains(r.stdout, "600\n") {
 		t.Fatalf("status: %s", r.stdout)
 	}
 	// Everything still reads back through xinlu.

@@ -173,15 +173,22 @@ func (s *Store) ListBasePay(ctx context.Context, zoneID int64, query string, pg 
 		return nil, 0, xinlu.Internal(err)
 	}
 	pg = pg.Normalize()
-	rows, err := s.query(ctx, `SELECT m.id, m.staff_no, m.name, COALESCE(d.name, ''), COALESCE(mp.base_yuan, 0), mp.member_id IS NOT NULL
+	rows, err := s.query(ctx, `SELECT m.id, m.staff_no, m.name, COALESCE(d.name, ''), COALESCE(mp.base_sealed, ''), mp.member_id IS NOT NULL
 		FROM members m LEFT JOIN departments d ON d.id = m.department_id LEFT JOIN member_pay mp ON mp.member_id = m.id
 		WHERE `+where+` ORDER BY m.staff_no LIMIT ? OFFSET ?`, append(args, pg.PerPage, pg.Offset())...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}
+	sl := s.Sealer()
 	out, err := collect(rows, func(sc scanner) (*BasePay, error) {
 		b := &BasePay{}
-		return b, sc.Scan(&b.MemberID, &b.StaffNo, &b.Name, &b.DepartmentName, &b.BaseYuan, &b.Set)
+		var base string
+		if err := sc.Scan(&b.MemberID, &b.StaffNo, &b.Name, &b.DepartmentName, &base, &b.Set); err != nil {
+			return b, err
+		}
+		var err error
+		b.BaseYuan, err = openYuan(sl, memberBasePay, base)
+		return b, err
 	})
 	return out, total, err
 }
@@ -195,15 +202,27 @@ func (s *Store) SetBasePay(ctx context.Context, a xinlu.Actor, u *xinlu.User, pa
 	changed := 0
 	err := s.inTx(ctx, func(tx *Tx) error {
 		now := s.Now()
+		ys, err := tx.yuanSealer(ctx)
+		if err != nil {
+			return err
+		}
 		for staffNo, yuan := range pay {
 			if yuan < 0 || yuan > xinlu.MaxBasePayYuan {
 				return xinlu.Invalid("base_yuan", "appraisal.base_pay_range", staffNo)
 			}
 			var id, old int64
-			err := tx.queryRow(ctx, `SELECT m.id, COALESCE(mp.base_yuan, -1) FROM members m LEFT JOIN member_pay mp ON mp.member_id = m.id
-				WHERE m.zone_id = ? AND m.staff_no = ?`, u.ZoneID, staffNo).Scan(&id, &old)
+			var stored string
+			var set bool
+			err := tx.queryRow(ctx, `SELECT m.id, COALESCE(mp.base_sealed, ''), mp.member_id IS NOT NULL FROM members m LEFT JOIN member_pay mp ON mp.member_id = m.id
+				WHERE m.zone_id = ? AND m.staff_no = ?`, u.ZoneID, staffNo).Scan(&id, &stored, &set)
 			if err != nil {
 				return xinlu.Invalid("staff_no", "appraisal.staff_no_unknown", staffNo)
+			}
+			old = -1
+			if set {
+				if old, err = openYuan(ys.sl, memberBasePay, stored); err != nil {
+					return err
+				}
 			}
 			if old == yuan {
 				continue
@@ -211,7 +230,11 @@ func (s *Store) SetBasePay(ctx context.Context, a xinlu.Actor, u *xinlu.User, pa
 			if _, err := tx.exec(ctx, `DELETE FROM member_pay WHERE member_id = ?`, id); err != nil {
 				return s.translate(err)
 			}
-			if _, err := tx.exec(ctx, `INSERT INTO member_pay (member_id, zone_id, base_yuan, updated_at) VALUES (?,?,?,?)`, id, u.ZoneID, yuan, now); err != nil {
+			base, err := ys.seal(memberBasePay, yuan)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, `INSERT INTO member_pay (member_id, zone_id, base_sealed, updated_at) VALUES (?,?,?,?)`, id, u.ZoneID, base, now); err != nil {
 				return s.translate(err)
 			}
 			if err := tx.audit(ctx, a, "appraisal.base_pay", "member", id, map[string]any{"base_yuan": max(old, 0)}, map[string]any{"base_yuan": yuan}); err != nil {

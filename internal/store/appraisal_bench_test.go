@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"xinlu/internal/seal"
 	"xinlu/internal/xinlu"
 )
 
@@ -18,7 +19,8 @@ import (
 // seeds 20,000 members in 400 departments, schemes of ten indicators and a
 // pipeline of 1,000,000 leads (XINLU_BENCH_MEMBERS and XINLU_BENCH_LEADS
 // change the sizes), then times the calculation of a month and the first
-// page of its results, reporting p50 and p99.
+// page of its results, reporting p50 and p99. Pay amounts are sealed with
+// a key file's keys, as in production; XINLU_BENCH_PLAIN=1 runs without.
 
 func benchSize(name string, def int) int {
 	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
@@ -46,6 +48,15 @@ func seedAppraisalScale(b *testing.B) *appraisalScale {
 	b.Cleanup(func() { s.Close() })
 	if _, err := s.Migrate(ctx); err != nil {
 		b.Fatal(err)
+	}
+	if os.Getenv("XINLU_BENCH_PLAIN") == "" {
+		k, err := seal.NewKeys(seal.AES)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.UseKeys(ctx, k); err != nil {
+			b.Fatal(err)
+		}
 	}
 	now := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
 	s.SetClock(func() time.Time { return now })
@@ -92,10 +103,18 @@ func seedAppraisalScale(b *testing.B) *appraisalScale {
 			return err
 		}
 		rows = rows[:0]
-		for i, m := range members {
-			rows = append(rows, []any{m, z.ID, 2500 + int64(i%10)*100, ts})
+		ys, err := tx.yuanSealer(ctx)
+		if err != nil {
+			return err
 		}
-		if err := tx.insertKeyed(ctx, "member_pay", []string{"member_id", "zone_id", "base_yuan", "updated_at"}, rows); err != nil {
+		for i, m := range members {
+			base, err := ys.seal(memberBasePay, 2500+int64(i%10)*100)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, []any{m, z.ID, base, ts})
+		}
+		if err := tx.insertKeyed(ctx, "member_pay", []string{"member_id", "zone_id", "base_sealed", "updated_at"}, rows); err != nil {
 			return err
 		}
 		rows = rows[:0]

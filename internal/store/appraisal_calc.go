@@ -47,17 +47,9 @@ type Result struct {
 
 const resultColumns = `r.id, r.period_id, r.member_id, m.name, m.staff_no, COALESCE(r.department_id, 0), COALESCE(d.name, ''), r.position_kind,
 	r.group_key, r.group_size, r.top_quota, r.bottom_quota, r.score, r.key_task, r.points, r.missing, r.rank, r.band, r.rule,
-	r.calibrated_from, r.calibration_reason, r.exclusion, r.coefficient, r.base_yuan, r.pay_yuan, r.grade, r.version`
+	r.calibrated_from, r.calibration_reason, r.exclusion, r.coefficient, r.base_sealed, r.pay_sealed, r.grade, r.version`
 
 const resultFrom = ` FROM appraisal_results r JOIN members m ON m.id = r.member_id LEFT JOIN departments d ON d.id = r.department_id`
-
-func scanResult(sc scanner) (*Result, error) {
-	r := &Result{}
-	err := sc.Scan(&r.ID, &r.PeriodID, &r.MemberID, &r.MemberName, &r.StaffNo, &r.DepartmentID, &r.DepartmentName, &r.PositionKind,
-		&r.Group, &r.GroupSize, &r.TopQuota, &r.BottomQuota, &r.Score, &r.KeyTask, &r.Points, &r.Missing, &r.Rank, &r.Band, &r.Rule,
-		&r.CalibratedFrom, &r.CalibrationReason, &r.Exclusion, &r.Coefficient, &r.BaseYuan, &r.PayYuan, &r.Grade, &r.Version)
-	return r, err
-}
 
 // ResultFilter selects a period's results.
 type ResultFilter struct {
@@ -105,7 +97,7 @@ func (s *Store) ListResults(ctx context.Context, f ResultFilter) ([]*Result, int
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}
-	out, err := collect(rows, scanResult)
+	out, err := collect(rows, s.scanResult)
 	return out, total, err
 }
 
@@ -116,14 +108,17 @@ func (s *Store) ResultOf(ctx context.Context, scope xinlu.ScopeFilter, periodID,
 	row := s.queryRow(ctx, `SELECT `+resultColumns+`, r.breakdown, COALESCE(r.scheme_id, 0), r.zone_id`+resultFrom+` WHERE r.period_id = ? AND r.member_id = ? AND `+cond,
 		append([]any{periodID, memberID}, args...)...)
 	r := &Result{}
-	var breakdown string
+	var breakdown, base, pay string
 	var schemeID, zoneID int64
 	err := row.Scan(&r.ID, &r.PeriodID, &r.MemberID, &r.MemberName, &r.StaffNo, &r.DepartmentID, &r.DepartmentName, &r.PositionKind,
 		&r.Group, &r.GroupSize, &r.TopQuota, &r.BottomQuota, &r.Score, &r.KeyTask, &r.Points, &r.Missing, &r.Rank, &r.Band, &r.Rule,
-		&r.CalibratedFrom, &r.CalibrationReason, &r.Exclusion, &r.Coefficient, &r.BaseYuan, &r.PayYuan, &r.Grade, &r.Version, &breakdown,
+		&r.CalibratedFrom, &r.CalibrationReason, &r.Exclusion, &r.Coefficient, &base, &pay, &r.Grade, &r.Version, &breakdown,
 		&schemeID, &zoneID)
 	if err != nil {
 		return nil, s.translate(err)
+	}
+	if err := s.openResult(r, base, pay); err != nil {
+		return nil, err
 	}
 	var sc *xinlu.Scheme
 	if schemeID != 0 {
@@ -204,7 +199,7 @@ func (s *Store) MemberHistory(ctx context.Context, zoneID, memberID int64) ([]*R
 	if err != nil {
 		return nil, nil, xinlu.Internal(err)
 	}
-	results, err := collect(rows, scanResult)
+	results, err := collect(rows, s.scanResult)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -220,7 +215,7 @@ func (s *Store) MemberHistory(ctx context.Context, zoneID, memberID int64) ([]*R
 }
 
 func (tx *Tx) resultForUpdate(ctx context.Context, periodID, memberID int64) (*Result, error) {
-	r, err := scanResult(tx.queryRow(ctx, `SELECT `+resultColumns+resultFrom+` WHERE r.period_id = ? AND r.member_id = ?`, periodID, memberID))
+	r, err := tx.s.scanResult(tx.queryRow(ctx, `SELECT `+resultColumns+resultFrom+` WHERE r.period_id = ? AND r.member_id = ?`, periodID, memberID))
 	if err != nil {
 		if err = tx.s.translate(err); xinlu.ErrorCode(err) == xinlu.ENOTFOUND {
 			return nil, xinlu.NotFound("appraisal.member_not_in_results")
@@ -343,8 +338,12 @@ func (s *Store) CalculatePeriod(ctx context.Context, a xinlu.Actor, u *xinlu.Use
 			return s.translate(err)
 		}
 		cols := []string{"period_id", "zone_id", "member_id", "scheme_id", "department_id", "position_kind", "group_key", "group_size",
-			"top_quota", "bottom_quota", "score", "key_task", "points", "missing", "rank", "ord", "band", "rule", "exclusion", "coefficient", "base_yuan",
-			"pay_yuan", "grade", "breakdown", "version"}
+			"top_quota", "bottom_quota", "score", "key_task", "points", "missing", "rank", "ord", "band", "rule", "exclusion", "coefficient", "base_sealed",
+			"pay_sealed", "grade", "breakdown", "version"}
+		ys, err := tx.yuanSealer(ctx)
+		if err != nil {
+			return err
+		}
 		rows := make([][]any, 0, len(members))
 		var total int64
 		bands := map[string]int{}
@@ -358,9 +357,17 @@ func (s *Store) CalculatePeriod(ctx context.Context, a xinlu.Actor, u *xinlu.Use
 			if sc := byKind[m.kind]; sc != nil {
 				schemeID = sc.ID
 			}
+			base, err := ys.seal(resultBasePay, m.basePay)
+			if err != nil {
+				return err
+			}
+			sealedPay, err := ys.seal(resultPay, pay)
+			if err != nil {
+				return err
+			}
 			rows = append(rows, []any{id, p.ZoneID, m.id, schemeID, nullID(m.department), string(m.kind), pl.Group, pl.GroupSize,
-				pl.TopQuota, pl.BottomQuota, c.Score, b.KeyTask, b.Points, len(b.Missing), pl.Rank, ord[i], string(pl.Band), pl.Rule, c.Exclusion, coef, m.basePay,
-				pay, annualGrade(locked, pl.Band), encodeBreakdown(b), 1})
+				pl.TopQuota, pl.BottomQuota, c.Score, b.KeyTask, b.Points, len(b.Missing), pl.Rank, ord[i], string(pl.Band), pl.Rule, c.Exclusion, coef, base,
+				sealedPay, annualGrade(locked, pl.Band), encodeBreakdown(b), 1})
 		}
 		if len(rows) > 0 {
 			if _, err := tx.insertRows(ctx, "appraisal_results", cols, rows); err != nil {
@@ -423,16 +430,23 @@ func groupOrder(ps []xinlu.Placement, cands []xinlu.Candidate) []int {
 // appraisees are the zone's members who had not left, with their position
 // kind, base pay and whether a leader term covers the period.
 func (tx *Tx) appraisees(ctx context.Context, p *xinlu.Period) ([]appraisee, error) {
-	rows, err := tx.query(ctx, `SELECT m.id, COALESCE(m.department_id, 0), COALESCE(ps.kind, 'staff'), m.status, m.joined_on, COALESCE(mp.base_yuan, 0),
+	rows, err := tx.query(ctx, `SELECT m.id, COALESCE(m.department_id, 0), COALESCE(ps.kind, 'staff'), m.status, m.joined_on, COALESCE(mp.base_sealed, ''),
 		EXISTS (SELECT 1 FROM terms t WHERE t.member_id = m.id AND t.start_date <= ? AND t.end_date >= ?)
 		FROM members m LEFT JOIN positions ps ON ps.id = m.position_id LEFT JOIN member_pay mp ON mp.member_id = m.id
 		WHERE m.zone_id = ? AND m.status <> 'left' ORDER BY m.id`, p.EndsOn, p.StartsOn, p.ZoneID)
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}
+	sl := tx.s.Sealer()
 	return collect(rows, func(sc scanner) (appraisee, error) {
 		var m appraisee
-		return m, sc.Scan(&m.id, &m.department, &m.kind, &m.status, &m.joinedOn, &m.basePay, &m.leader)
+		var base string
+		if err := sc.Scan(&m.id, &m.department, &m.kind, &m.status, &m.joinedOn, &base, &m.leader); err != nil {
+			return m, err
+		}
+		var err error
+		m.basePay, err = openYuan(sl, memberBasePay, base)
+		return m, err
 	})
 }
 

@@ -203,16 +203,6 @@ func (tx *Tx) openAppeals(ctx context.Context, periodID int64) (int, error) {
 	return n, nil
 }
 
-// payTotal sums a period's pay lines.
-func (tx *Tx) payTotal(ctx context.Context, periodID int64) (int64, error) {
-	var n int64
-	err := tx.queryRow(ctx, `SELECT COALESCE(SUM(pay_yuan), 0) FROM appraisal_results WHERE period_id = ?`, periodID).Scan(&n)
-	if err != nil {
-		return 0, xinlu.Internal(err)
-	}
-	return n, nil
-}
-
 // StepPeriod moves a period one step (open, review, publish, recheck,
 // finalize, apply, archive), records a calibration move, sets the pool or
 // records a correction. calculate is CalculatePeriod.
@@ -341,14 +331,28 @@ func (tx *Tx) setPool(ctx context.Context, a xinlu.Actor, p *xinlu.Period, total
 // office chose to: after a pool change, a calibration or a correction the
 // pay is always what the bands and the decision say.
 func (tx *Tx) repay(ctx context.Context, p *xinlu.Period) error {
-	rows, err := tx.query(ctx, `SELECT member_id, base_yuan, coefficient, pay_yuan FROM appraisal_results WHERE period_id = ? ORDER BY member_id`, p.ID)
+	rows, err := tx.query(ctx, `SELECT member_id, base_sealed, coefficient, pay_sealed FROM appraisal_results WHERE period_id = ? ORDER BY member_id`, p.ID)
 	if err != nil {
 		return xinlu.Internal(err)
 	}
+	sl := tx.s.Sealer()
 	lines, err := collect(rows, func(sc scanner) (xinlu.PayLine, error) {
 		var l xinlu.PayLine
-		return l, sc.Scan(&l.MemberID, &l.BaseYuan, &l.Coefficient, &l.PayYuan)
+		var base, pay string
+		if err := sc.Scan(&l.MemberID, &base, &l.Coefficient, &pay); err != nil {
+			return l, err
+		}
+		var err error
+		if l.BaseYuan, err = openYuan(sl, resultBasePay, base); err != nil {
+			return l, err
+		}
+		l.PayYuan, err = openYuan(sl, resultPay, pay)
+		return l, err
 	})
+	if err != nil {
+		return err
+	}
+	ys, err := tx.yuanSealer(ctx)
 	if err != nil {
 		return err
 	}
@@ -364,7 +368,11 @@ func (tx *Tx) repay(ctx context.Context, p *xinlu.Period) error {
 		if l.PayYuan == old[l.MemberID] {
 			continue
 		}
-		if _, err := tx.exec(ctx, `UPDATE appraisal_results SET pay_yuan = ? WHERE period_id = ? AND member_id = ?`, l.PayYuan, p.ID, l.MemberID); err != nil {
+		pay, err := ys.seal(resultPay, l.PayYuan)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE appraisal_results SET pay_sealed = ? WHERE period_id = ? AND member_id = ?`, pay, p.ID, l.MemberID); err != nil {
 			return tx.s.translate(err)
 		}
 	}
@@ -391,9 +399,17 @@ func (tx *Tx) calibrate(ctx context.Context, a xinlu.Actor, p *xinlu.Period, in 
 	from := target.Band
 	coef := p.Coefficients.Of(in.Band)
 	pay := (target.BaseYuan*coef + 50) / 100
+	ys, err := tx.yuanSealer(ctx)
+	if err != nil {
+		return err
+	}
+	sealedPay, err := ys.seal(resultPay, pay)
+	if err != nil {
+		return err
+	}
 	if _, err := tx.exec(ctx, `UPDATE appraisal_results SET band = ?, rule = 'calibrated', calibrated_from = CASE WHEN calibrated_from = '' THEN ? ELSE calibrated_from END,
-		calibration_reason = ?, coefficient = ?, pay_yuan = ?, version = version + 1 WHERE period_id = ? AND member_id = ?`,
-		in.Band, from, reason, coef, pay, p.ID, in.MemberID); err != nil {
+		calibration_reason = ?, coefficient = ?, pay_sealed = ?, version = version + 1 WHERE period_id = ? AND member_id = ?`,
+		in.Band, from, reason, coef, sealedPay, p.ID, in.MemberID); err != nil {
 		return tx.s.translate(err)
 	}
 	if err := tx.repay(ctx, p); err != nil {
@@ -436,8 +452,16 @@ func (tx *Tx) correct(ctx context.Context, a xinlu.Actor, u *xinlu.User, p *xinl
 		}
 		coef := p.Coefficients.Of(in.Band)
 		field, old, val = "band", string(r.Band), string(in.Band)
-		_, err = tx.exec(ctx, `UPDATE appraisal_results SET band = ?, rule = 'corrected', coefficient = ?, pay_yuan = ?, grade = ?, version = version + 1 WHERE id = ?`,
-			in.Band, coef, (r.BaseYuan*coef+50)/100, annualGrade(p, in.Band), r.ID)
+		var ys yuanSealer
+		if ys, err = tx.yuanSealer(ctx); err != nil {
+			return err
+		}
+		var pay string
+		if pay, err = ys.seal(resultPay, (r.BaseYuan*coef+50)/100); err != nil {
+			return err
+		}
+		_, err = tx.exec(ctx, `UPDATE appraisal_results SET band = ?, rule = 'corrected', coefficient = ?, pay_sealed = ?, grade = ?, version = version + 1 WHERE id = ?`,
+			in.Band, coef, pay, annualGrade(p, in.Band), r.ID)
 	default:
 		return xinlu.Invalid("grade", "error.required")
 	}
@@ -610,14 +634,4 @@ func (s *Store) SetAbsence(ctx context.Context, a xinlu.Actor, u *xinlu.User, pe
 		}
 		return tx.audit(ctx, a, "appraisal.absence", "appraisal_period", periodID, nil, map[string]any{"member_id": memberID, "absent_days": days})
 	})
-}
-
-// PayTotal sums a period's performance pay (cached like list totals until
-// the next write).
-func (s *Store) PayTotal(ctx context.Context, periodID int64) (int64, error) {
-	n, err := s.count(ctx, `SELECT COALESCE(SUM(pay_yuan), 0) FROM appraisal_results WHERE period_id = ?`, periodID)
-	if err != nil {
-		return 0, xinlu.Internal(err)
-	}
-	return int64(n), nil
 }

@@ -169,10 +169,11 @@ func (tx *Tx) forEachSealed(ctx context.Context, cond string, progress func(done
 	}
 	for _, f := range cols {
 		c := sealedColumn{f}
+		key := sealedKey(f.Table)
 		last := int64(0)
 		for {
-			rows, err := tx.query(ctx, `SELECT id, `+f.Column+` FROM `+f.Table+` WHERE id > ? AND `+
-				fmt.Sprintf(cond, f.Column)+` ORDER BY id LIMIT 500`, last)
+			rows, err := tx.query(ctx, `SELECT `+key+`, `+f.Column+` FROM `+f.Table+` WHERE `+key+` > ? AND `+
+				fmt.Sprintf(cond, f.Column)+` ORDER BY `+key+` LIMIT 500`, last)
 			if err != nil {
 				return done, xinlu.Internal(err)
 			}
@@ -201,7 +202,7 @@ func (tx *Tx) forEachSealed(ctx context.Context, cond string, progress func(done
 				if f.HashColumn != "" {
 					args = append(args, hash)
 				}
-				if _, err := tx.exec(ctx, `UPDATE `+f.Table+` SET `+f.Column+` = ?`+c.hashSet()+` WHERE id = ?`,
+				if _, err := tx.exec(ctx, `UPDATE `+f.Table+` SET `+f.Column+` = ?`+c.hashSet()+` WHERE `+key+` = ?`,
 					append(args, r.id)...); err != nil {
 					return done, tx.s.translate(err)
 				}

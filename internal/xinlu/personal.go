@@ -108,10 +108,14 @@ var PersonalFields = []PersonalField{
 	{Table: "leads", Column: "contact_phone", Label: "field.contact_phone", Purpose: "personal.purpose.lead_contact",
 		LegalBasis: "personal.basis.contract_prep", Mask: MaskMobile, Encrypted: true, HashColumn: "contact_phone_hash",
 		Retention: RetainLeadClosedYears},
-	{Table: "member_pay", Column: "base_yuan", Label: "appraisal.base_pay", Purpose: "personal.purpose.pay",
-		LegalBasis: "personal.basis.hr", Retention: RetainArchive},
-	{Table: "appraisal_results", Column: "pay_yuan", Label: "appraisal.pay", Purpose: "personal.purpose.pay",
-		LegalBasis: "personal.basis.hr", Retention: RetainArchive},
+	// Pay amounts are sealed as decimal text (store.sealYuan); the store
+	// decrypts them to sum and scale in Go.
+	{Table: "member_pay", Column: "base_sealed", Label: "appraisal.base_pay", Purpose: "personal.purpose.pay",
+		LegalBasis: "personal.basis.hr", Encrypted: true, Retention: RetainArchive},
+	{Table: "appraisal_results", Column: "base_sealed", Label: "appraisal.base_pay", Purpose: "personal.purpose.pay",
+		LegalBasis: "personal.basis.hr", Encrypted: true, Retention: RetainArchive},
+	{Table: "appraisal_results", Column: "pay_sealed", Label: "appraisal.pay", Purpose: "personal.purpose.pay",
+		LegalBasis: "personal.basis.hr", Encrypted: true, Retention: RetainArchive},
 }
 
 // PersonalFieldsOf returns the inventory entries of one table.

@@ -44,8 +44,14 @@ func TestInventoryComplete(t *testing.T) {
 		}
 	}
 	enc := xinlu.EncryptedFields()
-	if len(enc) != 3 || enc[0].HashColumn != "phone_hash" || enc[1].HashColumn != "id_number_hash" || enc[2].Name() != "leads.contact_phone" {
+	if len(enc) != 6 || enc[0].HashColumn != "phone_hash" || enc[1].HashColumn != "id_number_hash" || enc[2].Name() != "leads.contact_phone" {
 		t.Fatalf("encrypted fields %+v", enc)
+	}
+	// Pay amounts are encrypted at rest, without a blind index.
+	for i, want := range []string{"member_pay.base_sealed", "appraisal_results.base_sealed", "appraisal_results.pay_sealed"} {
+		if f := enc[3+i]; f.Name() != want || f.HashColumn != "" {
+			t.Errorf("encrypted field %d: %+v, want %s", 3+i, f, want)
+		}
 	}
 }
 
