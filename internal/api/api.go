@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -184,8 +185,52 @@ func newList[T any](items []T, total int) list[T] {
 }
 
 // decode reads a JSON body into v, refusing unknown fields and trailing data.
-func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
+func decode(r *http.Request, v any) error { return decodeFrom(r.Body, v) }
+
+// decodeOver reads the body of a PUT onto v, which the handler has filled
+// with the record as it stands. This is the rule of every PUT of the API:
+// a field the body names takes the value given (a list as a whole), a
+// field it leaves out, or sends as null, keeps its value; "", 0 or []
+// clears one.
+func decodeOver(r *http.Request, v any) error {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return &xinlu.Error{Code: "too_large", Key: "error.too_large"}
+		}
+		return xinlu.Invalid("", "error.json_syntax")
+	}
+	var named map[string]json.RawMessage
+	if json.Unmarshal(body, &named) == nil && named != nil {
+		for k, raw := range named {
+			if string(raw) == "null" {
+				delete(named, k)
+			}
+		}
+		// A list, map or pointer the body names is replaced, not merged
+		// into (encoding/json would decode into the elements it holds).
+		rv := reflect.ValueOf(v).Elem()
+		for i := range rv.NumField() {
+			name, _, _ := strings.Cut(rv.Type().Field(i).Tag.Get("json"), ",")
+			for k := range named {
+				if strings.EqualFold(k, name) {
+					switch f := rv.Field(i); f.Kind() {
+					case reflect.Slice, reflect.Map, reflect.Pointer:
+						f.SetZero()
+					}
+				}
+			}
+		}
+		if body, err = json.Marshal(named); err != nil {
+			return xinlu.Internal(err)
+		}
+	}
+	return decodeFrom(bytes.NewReader(body), v)
+}
+
+func decodeFrom(body io.Reader, v any) error {
+	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var mbe *http.MaxBytesError

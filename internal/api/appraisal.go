@@ -152,8 +152,13 @@ func (a *API) updateScheme(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in schemeInput
-	if err := decode(r, &in); err != nil {
+	old, err := a.store.SchemeByID(r.Context(), user(r).ZoneID, id)
+	if err != nil {
+		return err
+	}
+	cur := schemeJSON(old)
+	in := schemeInput{Name: cur.Name, PositionKind: cur.PositionKind, Indicators: cur.Indicators}
+	if err := decodeOver(r, &in); err != nil {
 		return err
 	}
 	v, err := requireVersion(in.Version)
@@ -346,8 +351,13 @@ func (a *API) updatePeriod(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in periodInput
-	if err := decode(r, &in); err != nil {
+	old, err := a.store.PeriodByID(r.Context(), user(r).ZoneID, id)
+	if err != nil {
+		return err
+	}
+	cur := periodJSON(old)
+	in := periodInput{Kind: cur.Kind, Label: cur.Label, Rule: &cur.Rule, Coefficients: &cur.Coefficients, PublicationDays: cur.PublicationDays}
+	if err := decodeOver(r, &in); err != nil {
 		return err
 	}
 	v, err := requireVersion(in.Version)

@@ -113,8 +113,12 @@ func (a *API) updateCalendarDay(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in calendarDayInput
-	if err := decode(r, &in); err != nil {
+	old, err := a.store.CalendarDayByID(r.Context(), user(r).ZoneID, id)
+	if err != nil {
+		return err
+	}
+	in := calendarDayInput{Date: old.Date, Kind: string(old.Kind), Name: old.Name}
+	if err := decodeOver(r, &in); err != nil {
 		return err
 	}
 	v, err := requireVersion(in.Version)

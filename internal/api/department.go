@@ -105,8 +105,12 @@ func (a *API) updateDepartment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in departmentInput
-	if err := decode(r, &in); err != nil {
+	old, err := a.store.DepartmentByID(r.Context(), user(r).ZoneID, id)
+	if err != nil {
+		return err
+	}
+	in := departmentInput{ParentID: old.ParentID, Code: old.Code, Name: old.Name, SortOrder: old.SortOrder}
+	if err := decodeOver(r, &in); err != nil {
 		return err
 	}
 	v, err := requireVersion(in.Version)

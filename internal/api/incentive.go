@@ -326,8 +326,13 @@ func (a *API) getIncentiveSettings(w http.ResponseWriter, r *http.Request) error
 }
 
 func (a *API) saveIncentiveSettings(w http.ResponseWriter, r *http.Request) error {
-	var in settingsInput
-	if err := decode(r, &in); err != nil {
+	// What the body leaves out keeps its value (a stale version fails the save).
+	current, err := a.store.AppraisalSettings(r.Context(), user(r).ZoneID)
+	if err != nil {
+		return err
+	}
+	in := settingsInput{SignRewardYuan: current.SignRewardYuan, FundsPermille: current.FundsPermille, MissedPoints: current.MissedPoints}
+	if err := decodeOver(r, &in); err != nil {
 		return err
 	}
 	v, err := requireVersion(in.Version)
@@ -336,10 +341,6 @@ func (a *API) saveIncentiveSettings(w http.ResponseWriter, r *http.Request) erro
 	}
 	st := &store.Settings{SignRewardYuan: in.SignRewardYuan, FundsPermille: in.FundsPermille, MissedPoints: in.MissedPoints, Version: v}
 	if in.Ladder == nil {
-		current, err := a.store.AppraisalSettings(r.Context(), user(r).ZoneID)
-		if err != nil {
-			return err
-		}
 		st.Ladder = current.Ladder
 	} else {
 		st.Ladder = xinlu.Ladder{AnnualBottom: xinlu.ConsequenceAction(in.Ladder.AnnualBottom), TwoYearsBottom: xinlu.ConsequenceAction(in.Ladder.TwoYearsBottom)}

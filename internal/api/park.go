@@ -102,8 +102,12 @@ func (a *API) updatePark(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in parkInput
-	if err := decode(r, &in); err != nil {
+	old, err := a.store.ParkByID(r.Context(), user(r).ZoneID, id)
+	if err != nil {
+		return err
+	}
+	in := parkInput{Name: old.Name, AreaMu: old.AreaMu, Industries: old.Industries, Description: old.Description}
+	if err := decodeOver(r, &in); err != nil {
 		return err
 	}
 	v, err := requireVersion(in.Version)

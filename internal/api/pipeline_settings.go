@@ -72,31 +72,25 @@ func (a *API) getPipelineSettings(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (a *API) savePipelineSettings(w http.ResponseWriter, r *http.Request) error {
-	var in pipelineSettingsInput
-	if err := decode(r, &in); err != nil {
+	// What the body leaves out keeps its value. A version that is not
+	// current fails the save below, so the values kept are those of the
+	// version the client sent.
+	old, err := a.store.PipelineSettings(r.Context(), user(r).ZoneID)
+	if err != nil {
+		return err
+	}
+	in := pipelineSettingsInput{ScreeningDays: old.ScreeningDays, PackagingDays: old.PackagingDays, ProgressDays: old.ProgressDays,
+		YellowWithinDays: &old.Light.YellowWithin, SponsorAfterDays: &old.Light.SponsorAfter, DirectorAfterDays: &old.Light.DirectorAfter}
+	if err := decodeOver(r, &in); err != nil {
 		return err
 	}
 	v, err := requireVersion(in.Version)
 	if err != nil {
 		return err
 	}
-	st := &store.PipelineSettings{ScreeningDays: in.ScreeningDays, PackagingDays: in.PackagingDays, ProgressDays: in.ProgressDays, Version: v}
-	if in.YellowWithinDays == nil || in.SponsorAfterDays == nil || in.DirectorAfterDays == nil {
-		// A version that is not current fails the save below, so the
-		// values kept are those of the version the client sent.
-		if st.Light, err = a.store.LightRules(r.Context(), user(r).ZoneID); err != nil {
-			return err
-		}
-	}
-	if in.YellowWithinDays != nil {
-		st.Light.YellowWithin = *in.YellowWithinDays
-	}
-	if in.SponsorAfterDays != nil {
-		st.Light.SponsorAfter = *in.SponsorAfterDays
-	}
-	if in.DirectorAfterDays != nil {
-		st.Light.DirectorAfter = *in.DirectorAfterDays
-	}
+	st := &store.PipelineSettings{ScreeningDays: in.ScreeningDays, PackagingDays: in.PackagingDays, ProgressDays: in.ProgressDays, Version: v,
+		Light: old.Light}
+	st.Light.YellowWithin, st.Light.SponsorAfter, st.Light.DirectorAfter = *in.YellowWithinDays, *in.SponsorAfterDays, *in.DirectorAfterDays
 	if err := a.store.SavePipelineSettings(r.Context(), actor(r), user(r), st); err != nil {
 		return err
 	}
@@ -187,8 +181,21 @@ func (a *API) updateApprovalTemplate(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	var in approvalTemplateInput
-	if err := decode(r, &in); err != nil {
+	l, err := a.store.ApprovalTemplates(r.Context(), user(r).ZoneID)
+	if err != nil {
+		return err
+	}
+	var in approvalTemplateInput // a position left out keeps the item's place
+	found := false
+	for _, it := range approvalTemplateListJSON(l).Items {
+		if it.ID == id {
+			in.Name, in.LimitDays, found = it.Name, it.LimitDays, true
+		}
+	}
+	if !found {
+		return xinlu.NotFound("error.not_found")
+	}
+	if err := decodeOver(r, &in); err != nil {
 		return err
 	}
 	v, err := requireVersion(in.Version)

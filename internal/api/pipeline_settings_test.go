@@ -26,7 +26,7 @@ func TestPipelineSettingsAPI(t *testing.T) {
 		for _, tc := range []struct{ body, field, msg string }{
 			{`{"screening_days":0,"packaging_days":15,"progress_days":20,"version":1}`, "screening_days", "线索筛选时限（工作日）须为 1 到 60 个工作日之间的整数"},
 			{`{"screening_days":5,"packaging_days":61,"progress_days":20,"version":1}`, "packaging_days", "策划包装时限（工作日）须为 1 到 60"},
-			{`{"screening_days":5,"packaging_days":15,"version":1}`, "progress_days", "包联领导进展登记周期（工作日）须为"},
+			{`{"screening_days":5,"packaging_days":15,"progress_days":0,"version":1}`, "progress_days", "包联领导进展登记周期（工作日）须为"},
 			{`{"screening_days":5,"packaging_days":15,"progress_days":1.5,"version":1}`, "progress_days", ""},
 			{`{"screening_days":5,"packaging_days":15,"progress_days":20}`, "version", ""},
 			{`{"screening_days":5,"packaging_days":15,"progress_days":20,"yellow_within_days":11,"version":1}`, "yellow_within_days", "黄灯提前（工作日）须为 0 到 10 个工作日之间的整数"},

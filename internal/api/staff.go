@@ -148,8 +148,12 @@ func (a *API) updatePosition(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in positionInput
-	if err := decode(r, &in); err != nil {
+	old, err := a.store.PositionByID(r.Context(), user(r).ZoneID, id)
+	if err != nil {
+		return err
+	}
+	in := positionInput{DepartmentID: old.DepartmentID, Name: old.Name, Grade: old.Grade, Kind: old.Kind, SortOrder: old.SortOrder}
+	if err := decodeOver(r, &in); err != nil {
 		return err
 	}
 	v, err := requireVersion(in.Version)
@@ -214,6 +218,12 @@ type memberInput struct {
 	Status       xinlu.MemberStatus `json:"status"`
 	JoinedOn     string             `json:"joined_on"`
 	Version      *int               `json:"version"`
+}
+
+// memberInputOf is m as a body of update, for decodeOver.
+func memberInputOf(m *xinlu.Member) memberInput {
+	return memberInput{DepartmentID: m.DepartmentID, PositionID: m.PositionID, StaffNo: m.StaffNo, Name: m.Name,
+		Gender: m.Gender, Phone: m.Phone, IDNumber: m.IDNumber, Status: m.Status, JoinedOn: m.JoinedOn}
 }
 
 func (in memberInput) member(id, zoneID int64) *xinlu.Member {
@@ -292,15 +302,15 @@ func (a *API) updateMember(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in memberInput
-	if err := decode(r, &in); err != nil {
-		return err
-	}
-	v, err := requireVersion(in.Version)
+	old, err := a.store.MemberByID(r.Context(), u.Filter(xinlu.PermStaffManage), id)
 	if err != nil {
 		return err
 	}
-	old, err := a.store.MemberByID(r.Context(), u.Filter(xinlu.PermStaffManage), id)
+	in := memberInputOf(old)
+	if err := decodeOver(r, &in); err != nil {
+		return err
+	}
+	v, err := requireVersion(in.Version)
 	if err != nil {
 		return err
 	}
@@ -443,8 +453,12 @@ func (a *API) updateContract(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in contractInput
-	if err := decode(r, &in); err != nil {
+	old, err := a.store.ContractByID(r.Context(), u.Filter(xinlu.PermStaffManage), id)
+	if err != nil {
+		return err
+	}
+	in := contractInput{PositionID: old.PositionID, StartDate: old.StartDate, EndDate: old.EndDate, Status: old.Status, Note: old.Note}
+	if err := decodeOver(r, &in); err != nil {
 		return err
 	}
 	v, err := requireVersion(in.Version)
@@ -544,8 +558,12 @@ func (a *API) updateTerm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in termInput
-	if err := decode(r, &in); err != nil {
+	old, err := a.store.TermByID(r.Context(), u.Filter(xinlu.PermStaffManage), id)
+	if err != nil {
+		return err
+	}
+	in := termInput{Title: old.Title, StartDate: old.StartDate, EndDate: old.EndDate, Targets: old.Targets}
+	if err := decodeOver(r, &in); err != nil {
 		return err
 	}
 	v, err := requireVersion(in.Version)

@@ -114,8 +114,12 @@ func (a *API) updateTeam(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in teamInput
-	if err := decode(r, &in); err != nil {
+	old, err := a.store.TeamByID(r.Context(), user(r).ZoneID, id)
+	if err != nil {
+		return err
+	}
+	in := teamInput{Kind: old.Kind, Name: old.Name, Description: old.Description}
+	if err := decodeOver(r, &in); err != nil {
 		return err
 	}
 	v, err := requireVersion(in.Version)

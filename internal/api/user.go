@@ -96,15 +96,15 @@ func (a *API) updateUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in userInput
-	if err := decode(r, &in); err != nil {
-		return err
-	}
-	v, err := requireVersion(in.Version)
+	u, err := a.store.UserByID(r.Context(), user(r).ZoneID, id)
 	if err != nil {
 		return err
 	}
-	u, err := a.store.UserByID(r.Context(), user(r).ZoneID, id)
+	in := userInput{Username: u.Username, Name: u.Name, MemberID: u.MemberID, Lang: u.Lang, Disabled: u.Disabled}
+	if err := decodeOver(r, &in); err != nil {
+		return err
+	}
+	v, err := requireVersion(in.Version)
 	if err != nil {
 		return err
 	}
