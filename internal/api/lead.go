@@ -176,6 +176,9 @@ func (a *API) getLead(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := a.store.LeadContactViewed(r.Context(), actor(r), user(r), l, "api"); err != nil {
+		return err
+	}
 	dups, err := a.store.LeadDuplicates(r.Context(), l)
 	if err != nil {
 		return err
@@ -208,6 +211,10 @@ func (a *API) stepLead(w http.ResponseWriter, r *http.Request) error {
 	step := xinlu.LeadStep{Action: xinlu.LeadAction(r.PathValue("action")), Reason: in.Reason, VetoGround: in.VetoGround, MergeInto: in.MergeInto}
 	l, err := a.store.StepLead(r.Context(), actor(r), user(r), id, v, step)
 	if err != nil {
+		return err
+	}
+	// The answer shows the contact phone to those who see it in full.
+	if err := a.store.LeadContactViewed(r.Context(), actor(r), user(r), l, "api"); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, leadJSON(l))

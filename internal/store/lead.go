@@ -510,6 +510,18 @@ func (s *Store) LeadFor(ctx context.Context, u *xinlu.User, id int64) (*xinlu.Le
 	return l, nil
 }
 
+// LeadContactViewed writes the audit row of an answer that shows u lead
+// l's contact phone in full (LeadContactVisible): who, which lead and
+// through what (via: "page" or "api"), never the number. It writes nothing
+// when l has no phone or u sees it masked, so lists and masked views cost
+// nothing. Callers answer only once it has succeeded.
+func (s *Store) LeadContactViewed(ctx context.Context, a xinlu.Actor, u *xinlu.User, l *xinlu.Lead, via string) error {
+	if l.ContactPhone == "" || !LeadContactVisible(u, l) {
+		return nil
+	}
+	return s.Audit(ctx, a, "lead.contact_view", "lead", l.ID, map[string]any{"lead_id": l.ID, "company": l.Company, "via": via})
+}
+
 // CoReporter is a later reporter of a lead that was merged into another.
 type CoReporter struct {
 	MemberID     int64

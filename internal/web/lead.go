@@ -319,9 +319,14 @@ func (s *Server) leadPage(w http.ResponseWriter, r *http.Request, status int, id
 // leadPageWith is the lead page with a credit-dispute form shown again
 // (its input and error), when form is not nil.
 func (s *Server) leadPageWith(w http.ResponseWriter, r *http.Request, status int, id int64, stepErr error, form *disputeForm) {
-	u := requestInfo(r.Context()).user
+	info := requestInfo(r.Context())
+	u := info.user
 	l, err := s.store.LeadFor(r.Context(), u, id)
 	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if err := s.store.LeadContactViewed(r.Context(), xinlu.ActorOf(u, info.ip), u, l, "page"); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
