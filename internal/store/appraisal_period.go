@@ -92,7 +92,11 @@ func (s *Store) PeriodByID(ctx context.Context, zoneID, id int64) (*xinlu.Period
 }
 
 func (tx *Tx) periodForUpdate(ctx context.Context, zoneID, id int64) (*xinlu.Period, error) {
-	p, err := scanPeriod(tx.queryRow(ctx, `SELECT `+periodColumns+` FROM appraisal_periods WHERE id = ? AND zone_id = ?`, id, zoneID))
+	q := `SELECT ` + periodColumns + ` FROM appraisal_periods WHERE id = ? AND zone_id = ?`
+	if tx.s.dialect == Postgres {
+		q += ` FOR UPDATE` // SQLite's write transaction is exclusive already
+	}
+	p, err := scanPeriod(tx.queryRow(ctx, q, id, zoneID))
 	return p, tx.s.translate(err)
 }
 
