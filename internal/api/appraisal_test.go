@@ -130,7 +130,7 @@ func newAprEnv(t *testing.T, st *store.Store) *aprEnv {
 	ctx := context.Background()
 	st.SetClock(func() time.Time { return aprToday })
 	e := &aprEnv{t: t, st: st, users: map[string]*xinlu.User{}, tokens: map[string]string{}, messages: map[string]string{}}
-	e.zone = &xinlu.Zone{Code: "AP", Name: "考核开发区"}
+	e.zone = &xinlu.Zone{Code: "AP", Name: "考核开发区", Demo: true}
 	if err := st.CreateZone(ctx, xinlu.SystemActor(0), e.zone); err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ func newCalendarServer(t *testing.T) *calendarServer {
 	if _, err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	z := &xinlu.Zone{Code: "T", Name: "测试开发区"}
+	z := &xinlu.Zone{Code: "T", Name: "测试开发区", Demo: true}
 	if err := st.CreateZone(ctx, xinlu.SystemActor(0), z); err != nil {
 		t.Fatal(err)
 	}

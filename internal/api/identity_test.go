@@ -51,7 +51,7 @@ func newIdentityEnv(t *testing.T) *identityEnv {
 	e := &identityEnv{t: t, st: st, users: map[string]*xinlu.User{}, secrets: map[string]string{}, last: map[string]int64{},
 		now: time.Now().UTC().Truncate(time.Second)}
 	st.SetClock(e.clock)
-	e.zone = &xinlu.Zone{Code: "T", Name: "测试开发区"}
+	e.zone = &xinlu.Zone{Code: "T", Name: "测试开发区", Demo: true}
 	if err := st.CreateZone(ctx, xinlu.SystemActor(0), e.zone); err != nil {
 		t.Fatal(err)
 	}

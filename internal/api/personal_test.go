@@ -52,7 +52,7 @@ func newPersonalEnv(t *testing.T) *personalEnv {
 		t.Fatal(err)
 	}
 	e := &personalEnv{t: t, st: st, tokens: map[xinlu.Role]string{}}
-	e.zone = &xinlu.Zone{Code: "P", Name: "测试开发区"}
+	e.zone = &xinlu.Zone{Code: "P", Name: "测试开发区", Demo: true}
 	if err := st.CreateZone(ctx, xinlu.SystemActor(0), e.zone); err != nil {
 		t.Fatal(err)
 	}

@@ -54,7 +54,7 @@ func newStaffAPIEnv(t *testing.T) *staffAPIEnv {
 		t.Fatal(err)
 	}
 	e := &staffAPIEnv{t: t, st: st, tokens: map[string]string{}}
-	e.zone = &xinlu.Zone{Code: "T", Name: "测试开发区"}
+	e.zone = &xinlu.Zone{Code: "T", Name: "测试开发区", Demo: true}
 	if err := st.CreateZone(ctx, xinlu.SystemActor(0), e.zone); err != nil {
 		t.Fatal(err)
 	}

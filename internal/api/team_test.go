@@ -53,7 +53,7 @@ func newTeamParkEnv(t *testing.T) *teamParkEnv {
 		t.Fatal(err)
 	}
 	e := &teamParkEnv{t: t, st: st}
-	e.zone = &xinlu.Zone{Code: "T", Name: "测试开发区"}
+	e.zone = &xinlu.Zone{Code: "T", Name: "测试开发区", Demo: true}
 	if err := st.CreateZone(ctx, xinlu.SystemActor(0), e.zone); err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func (e *teamParkEnv) secondZone() int64 {
 	if z, err := e.st.ZoneByCode(ctx, "Z2"); err == nil {
 		return z.ID
 	}
-	z := &xinlu.Zone{Code: "Z2", Name: "外区"}
+	z := &xinlu.Zone{Code: "Z2", Name: "外区", Demo: true}
 	if err := e.st.CreateZone(ctx, xinlu.SystemActor(0), z); err != nil {
 		e.t.Fatal(err)
 	}

@@ -228,7 +228,11 @@ func TestFreshInstallation(t *testing.T) {
 	if r := run(t, "", "zone", "add", "jz", "--db", dsn, "--name", "again"); r.code != 1 || !strings.Contains(r.stderr, "exists") {
 		t.Fatalf("duplicate zone: %+v", r)
 	}
-	if r := run(t, "Str0ng!pass\n", "user", "add", "root", "--db", dsn, "--name", "管理员", "--role", "admin"); r.code != 0 {
+	// The combined administrator is the demo's only: a real zone gets the three.
+	if r := run(t, "Str0ng!pass\n", "user", "add", "root", "--db", dsn, "--name", "管理员", "--role", "admin"); r.code != 1 || !strings.Contains(r.stderr, "xinlu demo") {
+		t.Fatalf("user add --role admin: %+v", r)
+	}
+	if r := run(t, "Str0ng!pass\n", "user", "add", "sec", "--db", dsn, "--name", "安全管理员", "--role", "secadmin"); r.code != 0 {
 		t.Fatalf("user add: %+v", r)
 	}
 	if r := run(t, "", "zone", "list", "--db", dsn); !strings.Contains(r.stdout, "晋中经济技术开发区") {
@@ -272,5 +276,60 @@ func TestInitCreatesTheThreeAdministrators(t *testing.T) {
 	}
 	if r := run(t, "", "init", "--db", dsn, "--zone", "jz", "--zone-name", "x"); r.code != 1 || !strings.Contains(r.stderr, "already") {
 		t.Fatalf("second init: %+v", r)
+	}
+}
+
+// The operator, on the command line, gives and changes the roles that no
+// zone administrator may: the administrators' and those that read other
+// zones.
+func TestUserRolesOnTheCommandLine(t *testing.T) {
+	dsn, path := tempDB(t)
+	if r := run(t, "", "zone", "add", "jz", "--db", dsn, "--name", "晋中经济技术开发区"); r.code != 0 {
+		t.Fatalf("zone add: %+v", r)
+	}
+	for _, u := range []struct{ name, role string }{{"sec", "secadmin"}, {"city", "viewer"}, {"li", "member"}} {
+		if r := run(t, "Str0ng!pass\n", "user", "add", u.name, "--db", dsn, "--name", u.name, "--role", u.role); r.code != 0 {
+			t.Fatalf("user add %s: %+v", u.name, r)
+		}
+	}
+	roles := func(username string) string {
+		var rs string
+		openSQL(t, path).QueryRow(`SELECT group_concat(r.role, ',') FROM user_roles r JOIN users u ON u.id = r.user_id WHERE u.username = ?`, username).Scan(&rs)
+		return rs
+	}
+	if r := run(t, "", "user", "roles", "li", "--db", dsn, "--role", "auditadmin"); r.code != 0 || !strings.Contains(r.stdout, "auditadmin") {
+		t.Fatalf("user roles: %+v", r)
+	}
+	if got := roles("li"); got != "auditadmin" {
+		t.Fatalf("li holds %q", got)
+	}
+	if r := run(t, "", "user", "roles", "sec", "--db", dsn, "--role", "member,viewer"); r.code != 0 {
+		t.Fatalf("an administrator's roles: %+v", r)
+	}
+	if got := roles("sec"); got != "member,viewer" && got != "viewer,member" {
+		t.Fatalf("sec holds %q", got)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"user", "roles", "li", "--role", "admin"}, 1, "xinlu demo"},
+		{[]string{"user", "roles", "li", "--role", "sysadmin,member"}, 1, "business role"},
+		{[]string{"user", "roles", "ghost", "--role", "member"}, 1, "ghost"},
+		{[]string{"user", "roles", "li", "--role", "king"}, 2, "--role"},
+		{[]string{"user", "roles", "li"}, 2, "--role"},
+	} {
+		if r := run(t, "", append(tc.args, "--db", dsn)...); r.code != tc.code || !strings.Contains(r.stderr, tc.msg) {
+			t.Errorf("%v: %+v", tc.args, r)
+		}
+	}
+	if got := roles("li"); got != "auditadmin" {
+		t.Fatalf("a refused change left li with %q", got)
+	}
+	// In the demo zone the combined administrator may be given.
+	run(t, "", "demo", "--db", dsn, "--password", "Trial@2026")
+	if r := run(t, "Str0ng!pass\n", "user", "add", "root", "--db", dsn, "--zone", "demo", "--name", "演示", "--role", "admin"); r.code != 0 {
+		t.Fatalf("admin in the demo zone: %+v", r)
 	}
 }

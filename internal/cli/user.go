@@ -9,16 +9,71 @@ import (
 
 func runUser(ctx context.Context, env Env, args []string) error {
 	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
-		fmt.Fprintln(env.Stdout, "Usage: xinlu user add USERNAME --name NAME --role ROLE[,ROLE] [--department CODE] [--zone CODE]\n       xinlu user passwd USERNAME\n\nThe password is read from standard input. Roles: "+rolesList())
+		fmt.Fprintln(env.Stdout, "Usage: xinlu user add USERNAME --name NAME --role ROLE[,ROLE] [--department CODE] [--zone CODE]\n       xinlu user roles USERNAME --role ROLE[,ROLE]\n       xinlu user passwd USERNAME\n\n"+
+			"The password is read from standard input. Roles: "+rolesList()+".\n"+
+			"Only here are the administrators' roles (sysadmin, secadmin, auditadmin) and roles that read\n"+
+			"other zones (viewer) given or changed; admin, the three in one, exists only in the demo zone.")
 		return nil
 	}
 	switch args[0] {
 	case "add":
 		return runUserAdd(ctx, env, args[1:])
+	case "roles":
+		return runUserRoles(ctx, env, args[1:])
 	case "passwd":
 		return runUserPasswd(ctx, env, args[1:])
 	}
-	return usagef("unknown subcommand %q (add or passwd)", args[0])
+	return usagef("unknown subcommand %q (add, roles or passwd)", args[0])
+}
+
+// roleRule explains a refused role set in one line.
+func roleRule(err error) string {
+	switch xinlu.AsError(err).Key {
+	case "user.admin_demo_only":
+		return "the combined administrator (admin) exists only in the demo zone made by xinlu demo; give this zone sysadmin, secadmin and auditadmin accounts (the refusal is audited)"
+	case "user.admin_roles_exclusive":
+		return "sysadmin, secadmin and auditadmin exclude one another: an account holds one at most"
+	case "user.admin_role_alone":
+		return "an administrator account holds no business role"
+	}
+	return englishKey(err)
+}
+
+// runUserRoles is the operator's change of an account's roles: the only
+// way to give, change or take away the administrators' roles and roles
+// that reach beyond one zone.
+func runUserRoles(ctx context.Context, env Env, args []string) error {
+	fs := newFlags(env, "user roles", "user roles USERNAME --role ROLE[,ROLE] [--db DSN]")
+	db := dbFlag(fs, env)
+	roles := fs.String("role", "", "the account's new comma-separated `roles`, replacing its current ones: "+rolesList())
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("need exactly one USERNAME")
+	}
+	rs, err := xinlu.ParseRoles(*roles)
+	if err != nil {
+		return usagef("--role: give one or more of %s", rolesList())
+	}
+	st, err := openDB(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := st.UserByUsername(ctx, pos[0])
+	if err != nil {
+		return fmt.Errorf("no user %q", pos[0])
+	}
+	if err := st.SetRolesByOperator(ctx, u.ID, rs); err != nil {
+		if xinlu.ErrorCode(err) == xinlu.EINTERNAL {
+			return err
+		}
+		return fmt.Errorf("roles of %s: %s", u.Username, roleRule(err))
+	}
+	fmt.Fprintf(env.Stdout, "roles of %s (%s) are now %s\n", u.Username, u.Name, *roles)
+	return nil
 }
 
 func rolesList() string {
@@ -74,6 +129,9 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 	}
 	u := &xinlu.User{ZoneID: z.ID, Username: pos[0], Name: *name, Roles: rs, MustChangePassword: true}
 	if err := u.Validate(); err != nil {
+		if xinlu.AsError(err).Field == "roles" {
+			return fmt.Errorf("--role: %s", roleRule(err))
+		}
 		return fmt.Errorf("%s: %s", xinlu.AsError(err).Field, englishKey(err))
 	}
 	if u.PasswordHash, err = xinlu.HashPassword(password); err != nil {
@@ -89,8 +147,11 @@ func runUserAdd(ctx context.Context, env Env, args []string) error {
 		}
 	}
 	if err := st.CreateUser(ctx, xinlu.SystemActor(z.ID), u); err != nil {
-		if xinlu.ErrorCode(err) == xinlu.ECONFLICT {
+		switch xinlu.ErrorCode(err) {
+		case xinlu.ECONFLICT:
 			return fmt.Errorf("username %q is taken", u.Username)
+		case xinlu.EFORBIDDEN:
+			return fmt.Errorf("--role: %s", roleRule(err))
 		}
 		return err
 	}

@@ -9,7 +9,7 @@ import (
 
 func runZone(ctx context.Context, env Env, args []string) error {
 	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
-		fmt.Fprintln(env.Stdout, "Usage: xinlu zone add CODE --name NAME [--db DSN]\n       xinlu zone list [--db DSN]\n\nA new installation starts with: xinlu zone add, then xinlu user add ... --role admin.")
+		fmt.Fprintln(env.Stdout, "Usage: xinlu zone add CODE --name NAME [--db DSN]\n       xinlu zone list [--db DSN]\n\nA new installation starts with xinlu init (the zone and its three administrators),\nor xinlu zone add, then xinlu user add ... --role sysadmin, secadmin and auditadmin.")
 		return nil
 	}
 	switch args[0] {

@@ -104,7 +104,7 @@ func Seed(ctx context.Context, st *store.Store, opt Options) (*Result, error) {
 		return nil, err
 	}
 	sys := xinlu.SystemActor(0)
-	z := &xinlu.Zone{Code: ZoneCode, Name: "新路经济技术开发区（示范）"}
+	z := &xinlu.Zone{Code: ZoneCode, Name: "新路经济技术开发区（示范）", Demo: true}
 	if err := st.CreateZone(ctx, sys, z); err != nil {
 		return nil, err
 	}

@@ -25,6 +25,10 @@ const (
 	AlarmLockout    = "lockout"
 	AlarmMassExport = "mass_export"
 	AlarmChainBreak = "chain_break"
+	// AlarmRoleEscalation: a refused attempt to give or change roles that
+	// are the operator's (administrators', beyond the zone, the demo's
+	// combined administrator outside the demo).
+	AlarmRoleEscalation = "role_escalation"
 )
 
 // Alarm is one open or acknowledged alarm for the security administrator.
@@ -54,6 +58,12 @@ func (tx *Tx) watch(ctx context.Context, e *xinlu.AuditEntry, detail any) error 
 		if n >= bruteForceFailures {
 			return tx.raiseAlarm(ctx, e.ZoneID, AlarmBruteForce, e.IP, fmt.Sprintf("%d failed logins in %d minutes", n, int(bruteForceWindow.Minutes())))
 		}
+	case e.Action == "user.roles_refused":
+		msg := "refused role change"
+		if m, ok := detail.(map[string]any); ok {
+			msg = fmt.Sprintf("refused roles %v for %v: %v", m["roles"], m["username"], m["reason"])
+		}
+		return tx.raiseAlarm(ctx, e.ZoneID, AlarmRoleEscalation, e.ActorName, msg)
 	case e.Action == "auth.lockout":
 		return tx.raiseAlarm(ctx, e.ZoneID, AlarmLockout, e.ActorName, "account locked after repeated failed logins")
 	case strings.HasSuffix(e.Action, ".export"):

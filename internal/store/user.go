@@ -127,10 +127,20 @@ func userAudit(u *xinlu.User) map[string]any {
 	}
 }
 
-// CreateUser inserts u (with PasswordHash set) and its roles.
+// CreateUser inserts u (with PasswordHash set) and its roles. The combined
+// administrator is refused outside the demo zone, and the attempt audited.
 func (s *Store) CreateUser(ctx context.Context, a xinlu.Actor, u *xinlu.User) error {
 	if err := u.Validate(); err != nil {
 		return err
+	}
+	if u.HasRole(xinlu.RoleAdmin) {
+		z, err := s.ZoneByID(ctx, u.ZoneID)
+		if err != nil {
+			return err
+		}
+		if err := xinlu.CheckDemoOnly(z, u.Roles); err != nil {
+			return s.refuseRoles(ctx, a, u.ZoneID, 0, u.Username, nil, u.Roles, err)
+		}
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
 		if err := tx.checkMember(ctx, u); err != nil {
@@ -465,47 +475,117 @@ func (tx *Tx) checkMember(ctx context.Context, u *xinlu.User) error {
 }
 
 // SetUserRoles replaces the roles of a user of zoneID, provided version is
-// current. Nobody changes their own roles.
+// current: the change a zone's security administrator makes through the
+// pages or the API. Nobody changes their own roles, and the administrators'
+// roles and roles reaching beyond the zone are the operator's
+// (xinlu.CheckZoneRoleChange, SetRolesByOperator): such an attempt is
+// refused, audited and raises an alarm.
 func (s *Store) SetUserRoles(ctx context.Context, a xinlu.Actor, zoneID, userID int64, roles []xinlu.Role, version int) error {
 	if a.UserID != 0 && a.UserID == userID {
 		return xinlu.Invalid("roles", "user.cannot_change_own_roles")
 	}
-	probe := xinlu.User{Username: "probe", Name: "probe", Roles: roles}
-	if err := probe.Validate(); err != nil {
-		return err
+	for _, r := range roles {
+		if !r.Valid() {
+			return xinlu.Invalid("roles", "user.role_unknown", string(r))
+		}
 	}
-	return s.inTx(ctx, func(tx *Tx) error {
-		old, err := tx.userForUpdate(ctx, zoneID, userID)
-		if err != nil {
+	var old *xinlu.User
+	var refused error
+	err := s.inTx(ctx, func(tx *Tx) error {
+		var err error
+		if old, err = tx.userForUpdate(ctx, zoneID, userID); err != nil {
+			return err
+		}
+		if refused = xinlu.CheckZoneRoleChange(old.Roles, roles); refused != nil {
+			return refused
+		}
+		probe := xinlu.User{Username: "probe", Name: "probe", Roles: roles}
+		if err := probe.Validate(); err != nil {
 			return err
 		}
 		if old.Version != version {
 			return xinlu.Conflict("version", "error.stale")
 		}
-		if err := tx.setRoles(ctx, userID, roles); err != nil {
+		return tx.replaceRoles(ctx, a, old, roles)
+	})
+	if refused != nil {
+		return s.refuseRoles(ctx, a, zoneID, userID, old.Username, old.Roles, roles, refused)
+	}
+	return err
+}
+
+// SetRolesByOperator replaces the roles of a user of any zone: the
+// operator's change on the command line ("xinlu user roles"), the only way
+// to give or change the administrators' roles and roles that reach beyond
+// one zone. The combined administrator stays in the demo zone.
+func (s *Store) SetRolesByOperator(ctx context.Context, userID int64, roles []xinlu.Role) error {
+	probe := xinlu.User{Username: "probe", Name: "probe", Roles: roles}
+	if err := probe.Validate(); err != nil {
+		return err
+	}
+	u, err := s.UserByID(ctx, 0, userID)
+	if err != nil {
+		return err
+	}
+	a := xinlu.SystemActor(u.ZoneID)
+	z, err := s.ZoneByID(ctx, u.ZoneID)
+	if err != nil {
+		return err
+	}
+	if err := xinlu.CheckDemoOnly(z, roles); err != nil {
+		return s.refuseRoles(ctx, a, u.ZoneID, userID, u.Username, u.Roles, roles, err)
+	}
+	return s.inTx(ctx, func(tx *Tx) error {
+		old, err := tx.userForUpdate(ctx, u.ZoneID, userID)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE users SET version = version + 1, updated_at = ? WHERE id = ?`, s.Now(), userID); err != nil {
+		return tx.replaceRoles(ctx, a, old, roles)
+	})
+}
+
+// replaceRoles gives old's account roles, bumps its version and audits the
+// change. New roles that require a second factor the account lacks end its
+// sessions, so that it signs in again and enrols before going on.
+func (tx *Tx) replaceRoles(ctx context.Context, a xinlu.Actor, old *xinlu.User, roles []xinlu.Role) error {
+	if err := tx.setRoles(ctx, old.ID, roles); err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, `UPDATE users SET version = version + 1, updated_at = ? WHERE id = ?`, tx.s.Now(), old.ID); err != nil {
+		return xinlu.Internal(err)
+	}
+	after := map[string]any{"roles": roles}
+	if tx.s.NeedsSecondFactor(roles) {
+		var enabled bool
+		err := tx.queryRow(ctx, `SELECT enabled FROM user_totp WHERE user_id = ?`, old.ID).Scan(&enabled)
+		if err != nil && err != sql.ErrNoRows {
 			return xinlu.Internal(err)
 		}
-		after := map[string]any{"roles": roles}
-		// New roles that require a second factor the account lacks end its
-		// sessions, so that it signs in again and enrols before going on.
-		if s.NeedsSecondFactor(roles) {
-			var enabled bool
-			err := tx.queryRow(ctx, `SELECT enabled FROM user_totp WHERE user_id = ?`, userID).Scan(&enabled)
-			if err != nil && err != sql.ErrNoRows {
+		if !enabled {
+			if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, old.ID); err != nil {
 				return xinlu.Internal(err)
 			}
-			if !enabled {
-				if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
-					return xinlu.Internal(err)
-				}
-				after["sessions_ended"] = true
-			}
+			after["sessions_ended"] = true
 		}
-		return tx.audit(ctx, a, "user.roles", "user", userID, map[string]any{"roles": old.Roles}, after)
+	}
+	return tx.audit(ctx, a, "user.roles", "user", old.ID, map[string]any{"roles": old.Roles}, after)
+}
+
+// refuseRoles audits a refused role change (user.roles_refused, which
+// raises an alarm) in a transaction of its own and returns refusal, the
+// error that explains it; the refused change itself is not written.
+func (s *Store) refuseRoles(ctx context.Context, a xinlu.Actor, zoneID, userID int64, username string, old, roles []xinlu.Role, refusal error) error {
+	if a.ZoneID == 0 {
+		a.ZoneID = zoneID
+	}
+	err := s.inTx(ctx, func(tx *Tx) error {
+		return tx.audit(ctx, a, "user.roles_refused", "user", userID, map[string]any{"roles": old},
+			map[string]any{"username": username, "roles": roles, "reason": xinlu.AsError(refusal).Key})
 	})
+	if err != nil {
+		return err
+	}
+	return refusal
 }
 
 // CountUsers counts every account of every zone.

@@ -19,7 +19,7 @@ func (s *Store) CreateZone(ctx context.Context, a xinlu.Actor, z *xinlu.Zone) er
 	}
 	return s.inTx(ctx, func(tx *Tx) error {
 		z.CreatedAt = s.Now()
-		id, err := tx.insert(ctx, `INSERT INTO zones (code, name, created_at) VALUES (?,?,?)`, z.Code, z.Name, z.CreatedAt)
+		id, err := tx.insert(ctx, `INSERT INTO zones (code, name, demo, created_at) VALUES (?,?,?,?)`, z.Code, z.Name, z.Demo, z.CreatedAt)
 		if err != nil {
 			return err
 		}
@@ -32,20 +32,20 @@ func (s *Store) CreateZone(ctx context.Context, a xinlu.Actor, z *xinlu.Zone) er
 // ZoneByCode returns the zone with that code.
 func (s *Store) ZoneByCode(ctx context.Context, code string) (*xinlu.Zone, error) {
 	z := &xinlu.Zone{}
-	err := s.queryRow(ctx, `SELECT id, code, name, created_at FROM zones WHERE code = ?`, code).Scan(&z.ID, &z.Code, &z.Name, &z.CreatedAt)
+	err := s.queryRow(ctx, `SELECT id, code, name, demo, created_at FROM zones WHERE code = ?`, code).Scan(&z.ID, &z.Code, &z.Name, &z.Demo, &z.CreatedAt)
 	return z, s.translate(err)
 }
 
 // ZoneByID returns one zone.
 func (s *Store) ZoneByID(ctx context.Context, id int64) (*xinlu.Zone, error) {
 	z := &xinlu.Zone{}
-	err := s.queryRow(ctx, `SELECT id, code, name, created_at FROM zones WHERE id = ?`, id).Scan(&z.ID, &z.Code, &z.Name, &z.CreatedAt)
+	err := s.queryRow(ctx, `SELECT id, code, name, demo, created_at FROM zones WHERE id = ?`, id).Scan(&z.ID, &z.Code, &z.Name, &z.Demo, &z.CreatedAt)
 	return z, s.translate(err)
 }
 
 // Zones lists every zone.
 func (s *Store) Zones(ctx context.Context) ([]xinlu.Zone, error) {
-	rows, err := s.query(ctx, `SELECT id, code, name, created_at FROM zones ORDER BY id`)
+	rows, err := s.query(ctx, `SELECT id, code, name, demo, created_at FROM zones ORDER BY id`)
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}
@@ -53,7 +53,7 @@ func (s *Store) Zones(ctx context.Context) ([]xinlu.Zone, error) {
 	var out []xinlu.Zone
 	for rows.Next() {
 		var z xinlu.Zone
-		if err := rows.Scan(&z.ID, &z.Code, &z.Name, &z.CreatedAt); err != nil {
+		if err := rows.Scan(&z.ID, &z.Code, &z.Name, &z.Demo, &z.CreatedAt); err != nil {
 			return nil, xinlu.Internal(err)
 		}
 		out = append(out, z)

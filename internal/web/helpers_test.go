@@ -81,7 +81,7 @@ func newApp(t testing.TB) *app {
 	}
 	a := &app{t: t, store: st, path: path, users: map[xinlu.Role]*xinlu.User{}, clock: &testClock{}, totp: map[string]*testTOTP{}}
 	st.SetClock(a.clock.now)
-	a.zone = &xinlu.Zone{Code: "T", Name: "测试开发区"}
+	a.zone = &xinlu.Zone{Code: "T", Name: "测试开发区", Demo: true} // a demo zone: the combined admin signs in
 	if err := st.CreateZone(ctx, xinlu.SystemActor(0), a.zone); err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ import (
 func (a *app) teamParkOtherZone() (page, api *client) {
 	a.t.Helper()
 	ctx := context.Background()
-	z := &xinlu.Zone{Code: "OTHER", Name: "另一开发区"}
+	z := &xinlu.Zone{Code: "OTHER", Name: "另一开发区", Demo: true}
 	if err := a.store.CreateZone(ctx, xinlu.SystemActor(0), z); err != nil {
 		a.t.Fatal(err)
 	}

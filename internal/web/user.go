@@ -176,12 +176,31 @@ func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) {
 
 type userRolesView struct {
 	U     *xinlu.User
-	Roles []xinlu.Role
-	Err   error
+	Roles []xinlu.Role // the roles the page offers
+	// Operator is set for an account holding an administrator role: its
+	// roles are changed only on the command line, so the page has no form.
+	Operator bool
+	Err      error
 }
 
 // Has reports whether the edited user holds r, for the checkboxes.
 func (v userRolesView) Has(r xinlu.Role) bool { return v.U.HasRole(r) }
+
+// rolesView offers the roles a zone's security administrator may give u:
+// no administrator role, and no role reaching beyond the zone unless u
+// holds it already (xinlu.CheckZoneRoleChange).
+func rolesView(u *xinlu.User, err error) userRolesView {
+	v := userRolesView{U: u, Err: err}
+	for _, r := range u.Roles {
+		v.Operator = v.Operator || r.IsAdminRole()
+	}
+	for _, r := range xinlu.Roles {
+		if !r.IsAdminRole() && (!r.ReachesBeyondZone() || u.HasRole(r)) {
+			v.Roles = append(v.Roles, r)
+		}
+	}
+	return v
+}
 
 func (s *Server) userRolesEdit(w http.ResponseWriter, r *http.Request) {
 	u, err := s.userByPath(r)
@@ -189,7 +208,7 @@ func (s *Server) userRolesEdit(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "user_roles", s.printer(r).T("user.roles_title"), userRolesView{U: u, Roles: xinlu.Roles})
+	s.render(w, r, http.StatusOK, "user_roles", s.printer(r).T("user.roles_title"), rolesView(u, nil))
 }
 
 func (s *Server) userRolesUpdate(w http.ResponseWriter, r *http.Request) {
@@ -208,8 +227,14 @@ func (s *Server) userRolesUpdate(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.store.SetUserRoles(r.Context(), xinlu.ActorOf(info.user, info.ip), u.ZoneID, u.ID, roles, version)
 	}
+	if e := xinlu.AsError(err); err != nil && e.Code == xinlu.EFORBIDDEN && e.Field == "roles" {
+		// Refused as the operator's to make (audited, alarmed): the page
+		// shows why, with the account's roles as they stay.
+		s.render(w, r, http.StatusForbidden, "user_roles", s.printer(r).T("user.roles_title"), rolesView(u, err))
+		return
+	}
 	s.afterSave(w, r, err, func(status int, err error) {
 		u.Roles = roles
-		s.render(w, r, status, "user_roles", s.printer(r).T("user.roles_title"), userRolesView{U: u, Roles: xinlu.Roles, Err: err})
+		s.render(w, r, status, "user_roles", s.printer(r).T("user.roles_title"), rolesView(u, err))
 	}, "flash.updated", "/users")
 }

@@ -14,7 +14,7 @@ import (
 func TestOtherZoneIsOutOfReach(t *testing.T) {
 	a := newApp(t)
 	ctx := context.Background()
-	z2 := &xinlu.Zone{Code: "Z2", Name: "另一开发区"}
+	z2 := &xinlu.Zone{Code: "Z2", Name: "另一开发区", Demo: true}
 	if err := a.store.CreateZone(ctx, xinlu.SystemActor(0), z2); err != nil {
 		t.Fatal(err)
 	}

@@ -309,6 +309,47 @@ func Privileged(roles []Role) bool {
 // second factor: privileged roles (Privileged).
 func NeedsSecondFactor(roles []Role) bool { return Privileged(roles) }
 
+// ReachesBeyondZone reports whether r grants any permission over every zone
+// (a city's or province's read-only view). Such roles are given only by
+// the operator on the command line, never by a zone's administrators.
+func (r Role) ReachesBeyondZone() bool {
+	for _, sc := range grants[r] {
+		if sc >= ScopeAllZones {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckZoneRoleChange is the rule for a zone's administrators changing an
+// account's roles from old to roles through the pages or the API: the
+// administrators' roles are neither given nor taken away, nor are the
+// roles of an account that holds one changed, and no role that reaches
+// beyond the zone is given. Those changes are the operator's, with
+// "xinlu user roles" on the command line.
+func CheckZoneRoleChange(old, roles []Role) error {
+	for _, r := range slices.Concat(old, roles) {
+		if r.IsAdminRole() {
+			return &Error{Code: EFORBIDDEN, Field: "roles", Key: "user.admin_roles_operator_only"}
+		}
+	}
+	for _, r := range roles {
+		if r.ReachesBeyondZone() && !slices.Contains(old, r) {
+			return &Error{Code: EFORBIDDEN, Field: "roles", Key: "user.role_beyond_zone_operator_only"}
+		}
+	}
+	return nil
+}
+
+// CheckDemoOnly refuses the combined administrator (RoleAdmin) outside a
+// zone made by "xinlu demo".
+func CheckDemoOnly(z *Zone, roles []Role) error {
+	if slices.Contains(roles, RoleAdmin) && !z.Demo {
+		return &Error{Code: EFORBIDDEN, Field: "roles", Key: "user.admin_demo_only"}
+	}
+	return nil
+}
+
 // ScopeOf returns the widest scope any of roles grants for p.
 func ScopeOf(roles []Role, p Permission) Scope {
 	best := ScopeNone

@@ -11,6 +11,7 @@ type Zone struct {
 	ID        int64
 	Code      string
 	Name      string
+	Demo      bool // made by "xinlu demo": the only kind of zone where the combined administrator (RoleAdmin) may exist
 	CreatedAt time.Time
 }
 
