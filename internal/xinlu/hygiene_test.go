@@ -122,6 +122,41 @@ func TestValidatorsUseTheTextRule(t *testing.T) {
 	}
 }
 
+// TestFreeTextChecksUseTheTextRule: reasons, notes and other free text go
+// through Text (and a deciding body, a name, through Name).
+func TestFreeTextChecksUseTheTextRule(t *testing.T) {
+	screener := &User{ID: 1, ZoneID: 1, Roles: []Role{RoleScreener}}
+	lead := &Lead{ID: 1, ZoneID: 1, ReporterID: 9, Status: LeadScreening}
+	for _, tc := range []struct {
+		what  string
+		check func(bad string) error
+		field string
+	}{
+		{"lead step reason", func(s string) error {
+			_, err := CheckLeadStep(screener, lead, LeadStep{Action: LeadReject, Reason: s})
+			return err
+		}, "reason"},
+		{"dispute reason", func(s string) error { _, err := CheckDisputeReason(s); return err }, "reason"},
+		{"reveal reason", func(s string) error { _, err := CheckRevealReason(s); return err }, "reason"},
+		{"tolerance facts", func(s string) error { return (&ToleranceClaim{Facts: s}).Validate() }, "facts"},
+		{"incentive reason", func(s string) error { return (&Incentive{Reason: s}).Validate() }, "reason"},
+		{"incentive evidence", func(s string) error { return (&Incentive{Reason: "奖励", EvidenceText: s}).Validate() }, "evidence_text"},
+		{"plan content", func(s string) error { return (&Plan{Content: s}).Validate() }, "content"},
+		{"schedule reason", func(s string) error {
+			_, err := Signing{SignedOn: "2026-01-01"}.ReviseSchedule(nil, s)
+			return err
+		}, "note"},
+	} {
+		for _, bad := range []string{"理由\x00", "理由\u202e", "\u200c\u200d"} {
+			err := tc.check(bad)
+			var e *Error
+			if !errors.As(err, &e) || e.Field != tc.field || (e.Key != "error.text_control" && e.Key != "error.text_invisible") {
+				t.Errorf("%s %q: %v", tc.what, bad, err)
+			}
+		}
+	}
+}
+
 // TestDatesArePlausible: ParseDate, which every date goes through, takes
 // the years 1900 to 2100 only.
 func TestDatesArePlausible(t *testing.T) {

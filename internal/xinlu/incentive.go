@@ -82,8 +82,9 @@ type Incentive struct {
 // proposals (Auto set) are explained by their Auto key and evidence, so
 // their Reason may be empty; an event's EvidenceID is cleared.
 func (i *Incentive) Validate() error {
-	i.Reason = strings.TrimSpace(i.Reason)
-	i.EvidenceText = strings.TrimSpace(i.EvidenceText)
+	if err := cleanTexts(textField{"reason", &i.Reason}, textField{"evidence_text", &i.EvidenceText}); err != nil {
+		return err
+	}
 	switch {
 	case i.MemberID <= 0:
 		return Invalid("member_id", "error.required")
@@ -162,7 +163,10 @@ func CheckIncentiveStep(u *User, i *Incentive, action IncentiveAction, note stri
 	if i.Status != IncentiveProposed {
 		return "", &Error{Code: ECONFLICT, Field: "status", Key: "incentive.status_not_allowed", Args: []any{LabelKey("incentive.status." + string(i.Status))}}
 	}
-	note = strings.TrimSpace(note)
+	note, err := Text("note", note)
+	if err != nil {
+		return "", err
+	}
 	if action == IncentiveReject && note == "" {
 		return "", Invalid("note", "error.required")
 	}
@@ -410,7 +414,10 @@ func CheckConsequenceDecision(u *User, status string, reason string, confirm boo
 	if status != ConsequenceProposed {
 		return &Error{Code: ECONFLICT, Field: "status", Key: "consequence.status_not_allowed", Args: []any{LabelKey("consequence.status." + status)}}
 	}
-	reason = strings.TrimSpace(reason)
+	reason, err := Text("reason", reason)
+	if err != nil {
+		return err
+	}
 	if !confirm && reason == "" {
 		return Invalid("reason", "error.required")
 	}

@@ -183,7 +183,10 @@ func CheckLeadStep(u *User, l *Lead, step LeadStep) (LeadStatus, error) {
 	if !slices.Contains(rule.from, l.Status) {
 		return "", &Error{Code: ECONFLICT, Field: "status", Key: "lead.step_not_allowed", Args: []any{LabelKey("lead.status." + string(l.Status))}}
 	}
-	reason := strings.TrimSpace(step.Reason)
+	reason, err := Text("reason", step.Reason)
+	if err != nil {
+		return "", err
+	}
 	switch step.Action {
 	case LeadReject, LeadRequestInfo, LeadOverrideVeto, LeadVeto:
 		if len([]rune(reason)) < 2 {

@@ -90,7 +90,10 @@ type DisputeStanding struct {
 
 // CheckDisputeReason trims and checks a dispute's reason.
 func CheckDisputeReason(reason string) (string, error) {
-	reason = strings.TrimSpace(reason)
+	reason, err := Text("reason", reason)
+	if err != nil {
+		return "", err
+	}
 	switch n := len([]rune(reason)); {
 	case n == 0:
 		return "", Invalid("reason", "error.required")
@@ -174,8 +177,12 @@ func CheckDisputeDecision(u *User, l *Lead, d *LeadDispute, dec *DisputeDecision
 	if dec.Action == DisputeUphold && l.Status == LeadMerged {
 		return "", &Error{Code: ECONFLICT, Field: "status", Key: "leads.dispute_lead_state", Args: []any{LabelKey("lead.status." + string(l.Status))}}
 	}
-	dec.Note = strings.TrimSpace(dec.Note)
-	dec.DecidingBody = strings.TrimSpace(dec.DecidingBody)
+	if err := cleanTexts(textField{"note", &dec.Note}); err != nil {
+		return "", err
+	}
+	if err := cleanNames(textField{"deciding_body", &dec.DecidingBody}); err != nil {
+		return "", err
+	}
 	dec.DecidedOn = strings.TrimSpace(dec.DecidedOn)
 	switch {
 	case dec.Note == "":

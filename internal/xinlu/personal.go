@@ -177,7 +177,10 @@ const (
 // CheckRevealReason trims and checks the reason for a reveal: required, at
 // least MinRevealReason characters.
 func CheckRevealReason(s string) (string, error) {
-	s = strings.TrimSpace(s)
+	s, err := Text("reason", s)
+	if err != nil {
+		return s, err
+	}
 	switch n := len([]rune(s)); {
 	case n == 0:
 		return s, Invalid("reason", "personal.reason_required")

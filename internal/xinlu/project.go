@@ -60,7 +60,9 @@ type Plan struct {
 
 // Validate checks a plan before it goes to the leadership group.
 func (p *Plan) Validate() error {
-	p.Content = strings.TrimSpace(p.Content)
+	if err := cleanTexts(textField{"content", &p.Content}); err != nil {
+		return err
+	}
 	switch {
 	case p.Content == "":
 		return Invalid("content", "error.required")
@@ -177,7 +179,9 @@ func (s Signing) ReviseSchedule(items []Instalment, reason string) ([]Instalment
 	if err != nil {
 		return nil, Conflict("signed_on", "project.schedule_unsigned")
 	}
-	reason = strings.TrimSpace(reason)
+	if reason, err = Text("note", reason); err != nil {
+		return nil, err
+	}
 	switch {
 	case reason == "":
 		return nil, Invalid("note", "project.schedule_reason_required")
@@ -208,7 +212,12 @@ func (s *Signing) validateInstalments(signed time.Time) error {
 	for i := range s.Instalments {
 		it := &s.Instalments[i]
 		at := func(field string) string { return fmt.Sprintf("funds_schedule_items[%d].%s", i, field) }
-		it.DueOn, it.Note = strings.TrimSpace(it.DueOn), strings.TrimSpace(it.Note)
+		it.DueOn = strings.TrimSpace(it.DueOn)
+		note, err := Text(at("note"), it.Note)
+		if err != nil {
+			return err
+		}
+		it.Note = note
 		due, err := ParseDate(it.DueOn)
 		switch {
 		case err != nil:

@@ -2,7 +2,6 @@ package xinlu
 
 import (
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -82,7 +81,9 @@ type ToleranceClaim struct {
 
 // Validate checks a claim as filed and trims its facts.
 func (c *ToleranceClaim) Validate() error {
-	c.Facts = strings.TrimSpace(c.Facts)
+	if err := cleanTexts(textField{"facts", &c.Facts}); err != nil {
+		return err
+	}
 	n := len([]rune(c.Facts))
 	switch {
 	case c.MemberID <= 0:
@@ -242,7 +243,10 @@ func CheckClaimStep(u *User, c *ToleranceClaim, action ClaimAction, in ClaimInpu
 	if !slices.Contains(rule.from, c.Status) {
 		return "", &Error{Code: ECONFLICT, Field: "status", Key: "tolerance.status_not_allowed", Args: []any{LabelKey("tolerance.status." + string(c.Status))}}
 	}
-	note := strings.TrimSpace(in.Note)
+	note, err := Text("note", in.Note)
+	if err != nil {
+		return "", err
+	}
 	if len([]rune(note)) > maxClaimNote {
 		return "", Invalid("note", "error.too_long", maxClaimNote)
 	}
@@ -271,7 +275,10 @@ func CheckClaimStep(u *User, c *ToleranceClaim, action ClaimAction, in ClaimInpu
 		if c.Decision == ClaimExempt {
 			return "", &Error{Code: ECONFLICT, Field: "decision", Key: "tolerance.exempt_no_appeal"}
 		}
-		reason := strings.TrimSpace(in.Reason)
+		reason, err := Text("reason", in.Reason)
+		if err != nil {
+			return "", err
+		}
 		if reason == "" {
 			return "", Invalid("reason", "error.required")
 		}
@@ -283,7 +290,10 @@ func CheckClaimStep(u *User, c *ToleranceClaim, action ClaimAction, in ClaimInpu
 }
 
 func checkClaimDecision(in ClaimInput, today time.Time) error {
-	body := strings.TrimSpace(in.DecidingBody)
+	body, err := Name("deciding_body", in.DecidingBody)
+	if err != nil {
+		return err
+	}
 	switch {
 	case in.Decision == "":
 		return Invalid("decision", "error.required")
