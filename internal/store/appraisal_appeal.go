@@ -52,7 +52,10 @@ func (s *Store) ListAppeals(ctx context.Context, scope xinlu.ScopeFilter, period
 // FileAppeal records the user's appeal against their own result while the
 // period is in publication; one open appeal per member and period.
 func (s *Store) FileAppeal(ctx context.Context, a xinlu.Actor, u *xinlu.User, periodID int64, reason string) (*Appeal, error) {
-	reason = strings.TrimSpace(reason)
+	reason, err := xinlu.Text("reason", reason)
+	if err != nil {
+		return nil, err
+	}
 	switch n := len([]rune(reason)); {
 	case n == 0:
 		return nil, xinlu.Invalid("reason", "error.required")
@@ -65,7 +68,7 @@ func (s *Store) FileAppeal(ctx context.Context, a xinlu.Actor, u *xinlu.User, pe
 		return nil, xinlu.Invalid("member_id", "appraisal.rater_not_member")
 	}
 	var out *Appeal
-	err := s.inTx(ctx, func(tx *Tx) error {
+	err = s.inTx(ctx, func(tx *Tx) error {
 		p, err := tx.periodForUpdate(ctx, u.ZoneID, periodID)
 		if err != nil {
 			return err
@@ -106,7 +109,10 @@ func (s *Store) AnswerAppeal(ctx context.Context, a xinlu.Actor, u *xinlu.User, 
 	if !u.Can(xinlu.PermAppraisalManage) {
 		return nil, xinlu.Forbidden()
 	}
-	response = strings.TrimSpace(response)
+	response, err := xinlu.Text("response", response)
+	if err != nil {
+		return nil, err
+	}
 	if response == "" {
 		return nil, xinlu.Invalid("response", "error.required")
 	}
@@ -114,7 +120,7 @@ func (s *Store) AnswerAppeal(ctx context.Context, a xinlu.Actor, u *xinlu.User, 
 		return nil, xinlu.Invalid("response", "error.too_long", 2000)
 	}
 	var out *Appeal
-	err := s.inTx(ctx, func(tx *Tx) error {
+	err = s.inTx(ctx, func(tx *Tx) error {
 		ap, err := scanAppeal(tx.queryRow(ctx, `SELECT `+appealColumns+` FROM appraisal_appeals ap JOIN members m ON m.id = ap.member_id
 			WHERE ap.id = ? AND ap.zone_id = ?`, appealID, u.ZoneID))
 		if err != nil {

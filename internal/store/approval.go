@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"slices"
-	"strings"
 	"time"
 
 	"xinlu/internal/xinlu"
@@ -272,7 +271,11 @@ func (s *Store) StepApproval(ctx context.Context, a xinlu.Actor, u *xinlu.User, 
 			}
 			it.AgentID = in.AgentID
 		}
-		if note := strings.TrimSpace(in.Note); note != "" {
+		note, err := xinlu.Text("note", in.Note)
+		if err != nil {
+			return err
+		}
+		if note != "" {
 			if len([]rune(note)) > 1000 {
 				return xinlu.Invalid("note", "error.too_long", 1000)
 			}

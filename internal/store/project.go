@@ -449,7 +449,11 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 				}
 				p.StageDue = cal.AddWorkdays(today, ps.ProgressDays).Format(xinlu.DateLayout)
 			} else {
-				plan.Content = strings.TrimSpace(plan.Content)
+				content, err := xinlu.Text("content", plan.Content)
+				if err != nil {
+					return err
+				}
+				plan.Content = content
 				if len([]rune(plan.Content)) > 4000 {
 					return xinlu.Invalid("content", "error.too_long", 4000)
 				}
@@ -821,7 +825,13 @@ type Negotiation struct {
 // AddNegotiation logs a negotiation on the timeline; it counts as the
 // sponsor's progress entry.
 func (s *Store) AddNegotiation(ctx context.Context, a xinlu.Actor, u *xinlu.User, id int64, n Negotiation) error {
-	n.Participants, n.Outcome = strings.TrimSpace(n.Participants), strings.TrimSpace(n.Outcome)
+	var err error
+	if n.Participants, err = xinlu.Text("participants", n.Participants); err != nil {
+		return err
+	}
+	if n.Outcome, err = xinlu.Text("outcome", n.Outcome); err != nil {
+		return err
+	}
 	if _, err := s.pastDate(n.Date, "date"); err != nil {
 		return err
 	}

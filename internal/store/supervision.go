@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"xinlu/internal/xinlu"
@@ -33,7 +32,11 @@ func (s *Store) AddSupervisionOrder(ctx context.Context, a xinlu.Actor, u *xinlu
 	if !u.Can(xinlu.PermProjectPromote) {
 		return xinlu.Forbidden()
 	}
-	o.Task = strings.TrimSpace(o.Task)
+	task, err := xinlu.Text("task", o.Task)
+	if err != nil {
+		return err
+	}
+	o.Task = task
 	switch {
 	case o.Task == "":
 		return xinlu.Invalid("task", "error.required")
@@ -81,7 +84,10 @@ func (s *Store) SupervisionOrders(ctx context.Context, zoneID, projectID int64) 
 // CloseSupervisionOrder closes an order with the date it was done and the
 // evidence; the assignee or the leadership group may close it.
 func (s *Store) CloseSupervisionOrder(ctx context.Context, a xinlu.Actor, u *xinlu.User, projectID, orderID int64, closedOn, evidence string, version int) error {
-	evidence = strings.TrimSpace(evidence)
+	evidence, err := xinlu.Text("evidence", evidence)
+	if err != nil {
+		return err
+	}
 	switch {
 	case evidence == "":
 		return xinlu.Invalid("evidence", "error.required")
