@@ -80,10 +80,38 @@ type CalendarProblem struct {
 // CalendarSheet is an imported calendar after the dry run: every row and
 // every problem. Nothing may be written unless Problems is empty.
 type CalendarSheet struct {
-	Sheet     string
-	HeaderRow int
-	Rows      []CalendarRow
-	Problems  []CalendarProblem
+	Sheet       string
+	HeaderRow   int
+	Rows        []CalendarRow
+	Problems    []CalendarProblem
+	Layout      string         // LayoutKey of the header
+	Mapping     Mapping        // the user's or remembered mapping the header was read with
+	Columns     []HeaderColumn // every header column and the field it maps to
+	NotImported []NotImported  // the columns no field takes, with how many rows fill each
+}
+
+// CalendarOptions tune ReadCalendarWith: the user's mapping of header
+// cells to fields (date, kind, name, or Skip) and the zone's remembered
+// mappings by LayoutKey, as for the ledger.
+type CalendarOptions struct {
+	Mapping    Mapping
+	Remembered map[string]Mapping
+}
+
+// CalendarFields lists the fields a calendar column can be mapped to.
+func CalendarFields() []Field {
+	return []Field{{Key: "date", Required: true}, {Key: "kind", Required: true}, {Key: "name", Required: true}}
+}
+
+// calendarVariants are calendarColumns folded: variant → field.
+var calendarVariants = map[string]string{}
+
+func init() {
+	for field, names := range calendarColumns {
+		for _, n := range names {
+			calendarVariants[NormalizeHeader(n)] = field
+		}
+	}
 }
 
 // Days returns the entries of the rows, in file order.
@@ -102,6 +130,11 @@ var openLimits = excelize.Options{UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 1
 // is not a workbook, or has no sheet with the three columns, is an error on
 // the "file" field; problems in rows are listed in the result.
 func ReadCalendar(b []byte) (*CalendarSheet, error) {
+	return ReadCalendarWith(b, CalendarOptions{})
+}
+
+// ReadCalendarWith is ReadCalendar with a mapping of the header.
+func ReadCalendarWith(b []byte, opts CalendarOptions) (*CalendarSheet, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(b), openLimits)
 	if err != nil {
 		return nil, xinlu.Invalid("file", "calendar.import_not_xlsx")
@@ -125,13 +158,23 @@ func ReadCalendar(b []byte) (*CalendarSheet, error) {
 			return nil, xinlu.Invalid("file", "calendar.import_not_xlsx")
 		}
 		for i := 0; i < len(rows) && i < 10; i++ {
-			idx := MatchColumns(rows[i], calendarColumns)
+			m := opts.Mapping
+			if m == nil {
+				m = opts.Remembered[LayoutKey(rows[i])]
+			}
+			idx := mapHeader(rows[i], m, NormalizeHeader, calendarVariants)
 			if len(idx) == len(calendarFields) {
 				raw, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
 				if err != nil {
 					return nil, xinlu.Invalid("file", "calendar.import_not_xlsx")
 				}
-				return readCalendarRows(sheet, i, rows, raw, idx, date1904)
+				out, err := readCalendarRows(sheet, i, rows, raw, idx, date1904)
+				if err != nil {
+					return nil, err
+				}
+				out.Layout, out.Mapping, out.Columns = LayoutKey(rows[i]), m, headerColumns(rows[i], idx)
+				out.NotImported = notImported(rows[i], idx, rows[i+1:])
+				return out, nil
 			}
 			if len(idx) > best.found {
 				best.found, best.idx = len(idx), idx

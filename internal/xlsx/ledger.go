@@ -10,6 +10,7 @@ import (
 	"math/big"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -94,6 +95,10 @@ var (
 type LedgerHeaderError struct {
 	Sheet   string
 	Missing []string
+	// The row the user most likely means as the header (as Excel numbers
+	// it, 0 if none) and its columns, for the mapping step.
+	Row     int
+	Columns []HeaderColumn
 }
 
 func (e *LedgerHeaderError) Error() string {
@@ -110,6 +115,11 @@ type LedgerOptions struct {
 	DefaultUnit string            // amount unit when the sheet states none: 万元 (default), 元 or 亿元
 	Industries  map[string]string // extra or overriding industry words → code (a zone's own codes)
 	Stages      map[string]string // extra or overriding stage words → stage code
+	// Mapping is the user's own choice of field per header cell, over the
+	// dictionary; Remembered holds the mappings a zone chose before, by
+	// LayoutKey, used for a header of the same layout when Mapping is nil.
+	Mapping    Mapping
+	Remembered map[string]Mapping
 }
 
 // LedgerRow is one project row of a ledger, as understood. Fields that could
@@ -130,7 +140,12 @@ type LedgerRow struct {
 	Park                string
 	Contact             string
 	Note                string
-	OK                  bool // the row has no problem
+	Content             string  // 主要建设内容
+	FundsYuan           int64   // 累计到位资金; 0 if none
+	LandMu              float64 // 用地, in 亩
+	Agent               string  // 代办员
+	Reporter            string  // 信息提供人
+	OK                  bool    // the row has no problem
 }
 
 // Key identifies the project across imports: the company folded as
@@ -152,8 +167,46 @@ type Ledger struct {
 	Unit           string // 万元 or 元 (亿元 if the sheet says so), from the sheet's unit note
 	Rows           []LedgerRow
 	Problems       []RowError
-	IgnoredColumns []string // headers of columns that are not read (主要建设内容, 用地 …)
+	IgnoredColumns []string // headers of columns that are not read (责任单位 …)
+
+	Layout      string         // LayoutKey of the header
+	Mapping     Mapping        // the user's or remembered mapping the header was read with; nil for the dictionary alone
+	Remembered  bool           // Mapping was remembered for the layout
+	Columns     []HeaderColumn // every header column and the field it maps to
+	NotImported []NotImported  // the columns no field takes, with how many project rows fill each
+	Labels      map[string]string
 }
+
+// Label is the header of a field's column as the sheet writes it, or the
+// field's usual header if the sheet has none.
+func (l *Ledger) Label(field string) string {
+	if s := l.Labels[field]; s != "" {
+		return s
+	}
+	return ledgerLabels[field]
+}
+
+// The ledger's fields, as mappings and HeaderColumn.Field name them.
+const (
+	LedgerSponsor  = lfSponsor
+	LedgerAgent    = lfAgent
+	LedgerReporter = lfReporter
+	LedgerFunds    = lfFunds
+	LedgerNote     = lfNote
+)
+
+// LedgerFields lists the fields a ledger column can be mapped to, in the
+// order the mapping step offers them.
+func LedgerFields() []Field {
+	var out []Field
+	for _, f := range ledgerFieldOrder {
+		out = append(out, Field{Key: f, Required: slices.Contains(ledgerRequired, f)})
+	}
+	return out
+}
+
+var ledgerFieldOrder = []string{lfSeq, lfName, lfCompany, lfIndustry, lfTotal, lfFixed, lfStage, lfSigned, lfStarted, lfProduced,
+	lfSponsor, lfPark, lfContact, lfNote, lfContent, lfFunds, lfLand, lfAgent, lfReporter}
 
 // OK reports whether the ledger can be imported: it has rows and no problem.
 func (l *Ledger) OK() bool { return l != nil && len(l.Rows) > 0 && len(l.Problems) == 0 }
@@ -174,6 +227,11 @@ const (
 	lfPark     = "park"
 	lfContact  = "contact"
 	lfNote     = "note"
+	lfContent  = "content"
+	lfFunds    = "funds"
+	lfLand     = "land"
+	lfAgent    = "agent"
+	lfReporter = "reporter"
 )
 
 // ledgerColumns are the header texts each field is recognised by (after
@@ -196,7 +254,14 @@ var ledgerColumns = map[string][]string{
 	lfSponsor:  {"包联领导", "责任领导", "包联县级领导", "分包领导", "联系领导", "包抓领导", "牵头领导", "包联领导姓名"},
 	lfPark:     {"园区", "所在园区", "所属园区", "落户园区", "入驻园区", "落地园区"},
 	lfContact:  {"联系人", "企业联系人", "联系人及电话", "联系方式", "项目联系人", "联系人及联系方式"},
-	lfNote:     {"备注", "备注说明", "说明"},
+	lfNote:     {"备注", "备注说明", "说明", "情况说明", "备注信息"},
+	lfContent: {"主要建设内容", "建设内容", "建设规模及内容", "建设规模和内容", "主要建设内容及规模", "项目建设内容",
+		"建设规模", "项目内容", "项目简介", "项目概况"},
+	lfFunds: {"累计到位资金", "到位资金", "资金到位", "累计到位", "实际到位资金", "已到位资金", "累计完成到位资金",
+		"资金到位情况", "到位资金累计", "累计资金到位"},
+	lfLand:     {"用地", "占地", "用地面积", "占地面积", "用地规模", "项目用地", "拟用地", "用地需求", "规划用地", "需用地", "用地亩数", "占地亩数"},
+	lfAgent:    {"代办员", "代办人", "代办专员", "代办负责人", "代办联系人", "帮办代办员"},
+	lfReporter: {"信息提供人", "首报人", "线索提供人", "信息来源人", "项目信息提供人"},
 }
 
 // ledgerLabels name the fields in messages when the sheet has no such column.
@@ -204,6 +269,7 @@ var ledgerLabels = map[string]string{
 	lfSeq: "序号", lfName: "项目名称", lfCompany: "投资主体", lfIndustry: "所属产业", lfTotal: "总投资",
 	lfFixed: "其中：固定资产投资", lfStage: "项目进展", lfSigned: "签约时间", lfStarted: "开工时间",
 	lfProduced: "投产时间", lfSponsor: "包联领导", lfPark: "园区", lfContact: "联系人", lfNote: "备注",
+	lfContent: "主要建设内容", lfFunds: "累计到位资金", lfLand: "用地（亩）", lfAgent: "代办员", lfReporter: "信息提供人",
 }
 
 var ledgerRequired = []string{lfName, lfStage}
@@ -212,12 +278,13 @@ var ledgerRequired = []string{lfName, lfStage}
 // with two projects, a shared stage) apply to every row of the merge.
 var ledgerFillDown = map[string]bool{
 	lfCompany: true, lfIndustry: true, lfStage: true, lfSigned: true, lfStarted: true, lfProduced: true,
-	lfSponsor: true, lfPark: true, lfContact: true,
+	lfSponsor: true, lfPark: true, lfContact: true, lfAgent: true, lfReporter: true,
 }
 
 // ledgerMaxLen caps the text fields, in characters.
 var ledgerMaxLen = map[string]int{
 	lfSeq: 20, lfName: 200, lfCompany: 200, lfSponsor: 100, lfPark: 100, lfContact: 200, lfNote: 2000,
+	lfContent: 4000, lfAgent: 100, lfReporter: 100,
 }
 
 // ledgerStages maps folded stage words (foldStage) to stage codes.
@@ -352,11 +419,19 @@ func ReadLedger(r io.Reader, opts LedgerOptions) (l *Ledger, err error) {
 		if err != nil {
 			return nil, ErrLedgerNotWorkbook
 		}
-		h, found, idx := findLedgerHeader(top)
+		h, found, idx := findLedgerHeader(top, opts)
 		if h == nil {
-			if found > bestFound {
+			if found > bestFound || (found == bestFound && best.Row == 0) {
 				bestFound = found
 				best = &LedgerHeaderError{Sheet: sheet, Missing: ledgerRequiredLabels(idx)}
+				texts := make([][]string, len(top))
+				for i, r := range top {
+					texts[i] = r.text
+				}
+				if c := candidateHeader(texts); c >= 0 {
+					best.Row = top[c].n
+					best.Columns = headerColumns(top[c].text, matchLedgerColumns(top[c].text, ledgerMapping(top[c].text, opts)))
+				}
 			}
 			continue
 		}
@@ -455,15 +530,16 @@ type ledgerHeader struct {
 // findLedgerHeader finds the first row naming the required columns, alone
 // or with the row under it (a two-level header such as 投资额 over 总投资 |
 // 其中：固定资产投资). It returns the most fields any row matched when none does.
-func findLedgerHeader(rows []sheetRow) (*ledgerHeader, int, map[string]int) {
+func findLedgerHeader(rows []sheetRow, opts LedgerOptions) (*ledgerHeader, int, map[string]int) {
 	best, bestIdx := -1, map[string]int(nil)
 	for i, r := range rows {
-		idx := matchLedgerColumns(r.text)
+		idx := matchLedgerColumns(r.text, ledgerMapping(r.text, opts))
 		var two map[string]int
 		// Only a header-like row has a second level under it; a title row
 		// over the header does not.
 		if len(idx) >= 2 && i+1 < len(rows) && rows[i+1].n == r.n+1 {
-			two = matchLedgerColumns(combineHeader(r.text, rows[i+1].text))
+			both := combineHeader(r.text, rows[i+1].text)
+			two = matchLedgerColumns(both, ledgerMapping(both, opts))
 			if !widens(two, idx) {
 				two = nil
 			}
@@ -558,23 +634,28 @@ func init() {
 	}
 }
 
-// matchLedgerColumns is MatchColumns(header, ledgerColumns), with each cell
-// normalised once (NormalizeHeader builds a replacer on every call), and
-// "总投资/万元" and "总投资 单位：万元" losing their unit like "总投资（万元）".
-func matchLedgerColumns(header []string) map[string]int {
-	idx := map[string]int{}
-	for i, h := range header {
-		if strings.TrimSpace(h) == "" || len(h) > 200 {
-			continue
-		}
-		h = reHeaderUnitPre.ReplaceAllString(reHeaderSlash.ReplaceAllString(h, ""), "")
-		if field, ok := ledgerVariants[NormalizeHeader(h)]; ok {
-			if _, seen := idx[field]; !seen {
-				idx[field] = i
-			}
-		}
+// matchLedgerColumns is MatchColumns(header, ledgerColumns) under a
+// mapping (mapHeader), with each cell normalised once (NormalizeHeader
+// builds a replacer on every call), and "总投资/万元" and "总投资 单位：万元"
+// losing their unit like "总投资（万元）".
+func matchLedgerColumns(header []string, m Mapping) map[string]int {
+	return mapHeader(header, m, foldLedgerHeader, ledgerVariants)
+}
+
+func foldLedgerHeader(h string) string {
+	return NormalizeHeader(reHeaderUnitPre.ReplaceAllString(reHeaderSlash.ReplaceAllString(h, ""), ""))
+}
+
+// ledgerMapping is the mapping a header row is read with: the user's own,
+// else the one remembered for its layout, else none.
+func ledgerMapping(header []string, opts LedgerOptions) Mapping {
+	if opts.Mapping != nil {
+		return opts.Mapping
 	}
-	return idx
+	if len(opts.Remembered) > 0 {
+		return opts.Remembered[LayoutKey(header)]
+	}
+	return nil
 }
 
 // headerLabel is a header cell as messages name it: one line, no unit.
@@ -624,10 +705,14 @@ func readLedgerSheet(f *excelize.File, parts *bookParts, sheet string, h *ledger
 	} else {
 		header = combineHeader(hfirst, hlast)
 	}
-	idx := matchLedgerColumns(header)
+	out.Mapping = ledgerMapping(header, opts)
+	out.Remembered = opts.Mapping == nil && out.Mapping != nil
+	out.Layout = LayoutKey(header)
+	idx := matchLedgerColumns(header, out.Mapping)
 	if !hasAll(idx, ledgerRequired) { // cannot happen: the header was found on the same cells
 		idx = h.idx
 	}
+	out.Columns = headerColumns(header, idx)
 	// The sheet's unit note, above the header.
 	for _, r := range rows {
 		if r.n >= h.firstN {
@@ -644,6 +729,10 @@ func readLedgerSheet(f *excelize.File, parts *bookParts, sheet string, h *ledger
 	for field, i := range idx {
 		mapped[i] = true
 		label[field] = headerLabel(cell(header, i))
+	}
+	out.Labels = map[string]string{}
+	for field, l := range label {
+		out.Labels[field] = l
 	}
 	for field := range ledgerLabels {
 		if label[field] == "" {
@@ -665,7 +754,7 @@ func readLedgerSheet(f *excelize.File, parts *bookParts, sheet string, h *ledger
 	}
 	rd := &ledgerReader{
 		idx: idx, label: label, date1904: date1904,
-		totalUnit: unit(lfTotal), fixedUnit: unit(lfFixed),
+		totalUnit: unit(lfTotal), fixedUnit: unit(lfFixed), fundsUnit: unit(lfFunds), landUnit: landUnit(cell(header, idx[lfLand])),
 		seen: map[string]int{}, formulaRows: shape.formulaRows, mergedRows: shape.mergedAcross(idx[lfName]),
 		headerName: NormalizeHeader(cell(header, idx[lfName])), headerStage: NormalizeHeader(cell(header, idx[lfStage])),
 	}
@@ -682,6 +771,7 @@ func readLedgerSheet(f *excelize.File, parts *bookParts, sheet string, h *ledger
 		rd.stages[foldStage(k)] = v
 	}
 	first := true
+	var projectCells [][]string
 	for _, r := range rows {
 		if r.n <= h.lastN {
 			continue
@@ -691,6 +781,7 @@ func readLedgerSheet(f *excelize.File, parts *bookParts, sheet string, h *ledger
 		if !ok {
 			continue
 		}
+		projectCells = append(projectCells, r.text)
 		if len(out.Rows) == opts.MaxRows {
 			return nil, tooMany
 		}
@@ -700,6 +791,7 @@ func readLedgerSheet(f *excelize.File, parts *bookParts, sheet string, h *ledger
 	if len(out.Rows) == 0 {
 		return nil, ErrLedgerEmpty
 	}
+	out.NotImported = notImported(header, idx, projectCells)
 	return out, nil
 }
 
@@ -709,6 +801,8 @@ type ledgerReader struct {
 	label                   map[string]string
 	date1904                bool
 	totalUnit, fixedUnit    int64
+	fundsUnit               int64
+	landUnit                float64 // 亩 per unit of the 用地 column; 0 if its header names a unit not known
 	industries, stages      map[string]string // from the options
 	seen                    map[string]int    // key → first row
 	formulaRows, mergedRows map[int]bool
@@ -862,6 +956,18 @@ func (rd *ledgerReader) read(r sheetRow, first bool) (LedgerRow, []RowError, boo
 	row.Park = str(lfPark, false)
 	row.Contact = str(lfContact, false)
 	row.Note = str(lfNote, true)
+	row.Content = str(lfContent, true)
+	row.Agent = str(lfAgent, false)
+	row.Reporter = str(lfReporter, false)
+	row.FundsYuan = amount(lfFunds, rd.fundsUnit)
+	if i, ok := rd.idx[lfLand]; ok {
+		s := strings.TrimSpace(cell(r.text, i))
+		mu, msg := parseLandMu(rawOr(r, i), rd.landUnit)
+		if msg != "" {
+			bad(lfLand, msg, short(s))
+		}
+		row.LandMu = mu
+	}
 
 	if row.ProjectName != "" {
 		key := row.Key()

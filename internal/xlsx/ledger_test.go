@@ -108,36 +108,41 @@ func TestReadLedgerSample(t *testing.T) {
 	if len(l.Problems) != 0 || !l.OK() {
 		t.Fatalf("problems %v", l.Problems)
 	}
-	if want := []string{"主要建设内容", "用地（亩）", "责任单位", "累计到位资金（万元）"}; !slices.Equal(l.IgnoredColumns, want) {
+	// 主要建设内容, 用地 and 累计到位资金 are carried; only 责任单位 is not
+	// imported, and the dry run says so with the rows that fill it.
+	if want := []string{"责任单位"}; !slices.Equal(l.IgnoredColumns, want) {
 		t.Errorf("ignored %q", l.IgnoredColumns)
+	}
+	if len(l.NotImported) != 1 || l.NotImported[0].Header != "责任单位" || l.NotImported[0].Rows != 8 {
+		t.Errorf("not imported %+v", l.NotImported)
 	}
 	const wan = 10000
 	want := []LedgerRow{
 		{Row: 5, Seq: "1", ProjectName: "高端数控机床生产基地项目", Company: "山西晋锐数控装备有限公司", Industry: "equipment",
 			TotalInvestmentYuan: 120000 * wan, FixedInvestmentYuan: 96000 * wan, Stage: "construction",
-			SignedOn: "2026-03-05", StartedOn: "2026-05-18", Sponsor: "张建国", OK: true},
+			SignedOn: "2026-03-05", StartedOn: "2026-05-18", Sponsor: "张建国", Content: "建设数控机床生产线8条", FundsYuan: 45600 * wan, LandMu: 210, OK: true},
 		{Row: 6, Seq: "2", ProjectName: "工业机器人精整中心项目", Company: "锐航机器人（太原）有限公司", Industry: "equipment",
 			TotalInvestmentYuan: 35000 * wan, FixedInvestmentYuan: 28000 * wan, Stage: "agency",
-			SignedOn: "2026-06-30", Sponsor: "李卫东", Note: "承诺制", OK: true},
+			SignedOn: "2026-06-30", Sponsor: "李卫东", Note: "承诺制", Content: "机器人精整、机加中心", LandMu: 60, OK: true},
 		// Under 一、智慧装备制造产业, but its own 所属产业 says 铸造: the row's column wins.
 		{Row: 7, Seq: "3", ProjectName: "智能铸造产能置换项目", Company: "晋中市恒泰铸造有限责任公司", Industry: "casting",
 			TotalInvestmentYuan: 68000 * wan, FixedInvestmentYuan: 60000 * wan, Stage: "promotion",
-			Sponsor: "王志强", Note: "需产能置换方案公告", OK: true},
+			Sponsor: "王志强", Note: "需产能置换方案公告", Content: "蠕墨铸铁件10万吨，置换退出产能12万吨", LandMu: 150, OK: true},
 		{Row: 9, Seq: "4", ProjectName: "爆炸复合材料产业化项目", Company: "华泰复合材料科技股份有限公司", Industry: "materials",
 			TotalInvestmentYuan: 42000 * wan, FixedInvestmentYuan: 36000 * wan, Stage: "production",
-			SignedOn: "2025-09-12", StartedOn: "2025-11-01", Sponsor: "赵立新", OK: true},
+			SignedOn: "2025-09-12", StartedOn: "2025-11-01", Sponsor: "赵立新", Content: "金属爆炸复合板3万吨", FundsYuan: 42000 * wan, LandMu: 95, OK: true},
 		{Row: 10, Seq: "5", ProjectName: "耐磨材料深加工项目", Company: "运城市耐磨新材有限公司", Industry: "materials",
 			TotalInvestmentYuan: 18500 * wan, FixedInvestmentYuan: 15000 * wan, Stage: "construction",
-			SignedOn: "2026-02-10", StartedOn: "2026-04-02", Sponsor: "赵立新", OK: true},
+			SignedOn: "2026-02-10", StartedOn: "2026-04-02", Sponsor: "赵立新", Content: "高铬耐磨球、衬板", FundsYuan: 9800 * wan, LandMu: 40, OK: true},
 		{Row: 13, Seq: "6", ProjectName: "原料药绿色生产项目", Company: "晋康生物医药有限公司", Industry: "biomedicine",
 			TotalInvestmentYuan: 56000 * wan, FixedInvestmentYuan: 45000 * wan, Stage: "packaging",
-			Sponsor: "孙明", Note: "环评待批", OK: true},
+			Sponsor: "孙明", Note: "环评待批", Content: "原料药及中间体生产线", LandMu: 120, OK: true},
 		{Row: 14, Seq: "7", ProjectName: "医用敷料生产项目", Company: "山西康源医疗器械有限公司", Industry: "biomedicine",
 			TotalInvestmentYuan: 9600 * wan, FixedInvestmentYuan: 8000 * wan, Stage: "agency",
-			SignedOn: "2026-08-19", Sponsor: "孙明", OK: true},
+			SignedOn: "2026-08-19", Sponsor: "孙明", Content: "医用敷料、防护用品", FundsYuan: 1200 * wan, LandMu: 25, OK: true},
 		{Row: 16, Seq: "8", ProjectName: "食品精深加工项目", Company: "晋味源食品股份有限公司", Industry: "light_industry",
 			TotalInvestmentYuan: 23000 * wan, FixedInvestmentYuan: 19000 * wan, Stage: "agency",
-			SignedOn: "2026-09-08", Sponsor: "周涛", OK: true},
+			SignedOn: "2026-09-08", Sponsor: "周涛", Content: "杂粮精深加工", FundsYuan: 3000 * wan, LandMu: 48, OK: true},
 	}
 	if len(l.Rows) != len(want) {
 		t.Fatalf("%d rows, want %d: %+v", len(l.Rows), len(want), l.Rows)
