@@ -802,7 +802,7 @@ type ledgerReader struct {
 	date1904                bool
 	totalUnit, fixedUnit    int64
 	fundsUnit               int64
-	landUnit                float64 // 亩 per unit of the 用地 column; 0 if its header names a unit not known
+	landUnit                float64           // 亩 per unit of the 用地 column; 0 if its header names a unit not known
 	industries, stages      map[string]string // from the options
 	seen                    map[string]int    // key → first row
 	formulaRows, mergedRows map[int]bool
