@@ -3,9 +3,12 @@ package api
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"xinlu/internal/i18n"
 	"xinlu/internal/store"
@@ -14,25 +17,91 @@ import (
 )
 
 // LedgerImport is a checked project ledger: the projects it would create,
-// and every problem, each named by the workbook's row and column.
+// what it carries beside them, and every problem, each named by the
+// workbook's row and column.
 type LedgerImport struct {
 	Ledger   *xlsx.Ledger
 	Projects []*store.ProjectRecord
-	Rows     []int // the workbook row of each project
+	Items    []store.ImportItem // the projects with their funds in place and timeline events
+	Rows     []int              // the workbook row of each project
 	Problems []xlsx.RowError
-	Result   store.ImportResult // of the dry run, or of the import
+	// People are the names of sponsors, agents and reporters that are not
+	// members of the zone: problems unless the import goes without them
+	// (LedgerCheck.WithoutUnknownPeople).
+	People []xlsx.RowError
+	// Notices say what the import does with a row's carried columns that
+	// the user should know (funds of a project not signed, a park not found).
+	Notices []xlsx.RowError
+	// Header, when no header row names the required columns, is the row
+	// the user most likely means, for the column mapping step.
+	Header *xlsx.LedgerHeaderError
+	Today  string             // the import date: funds in place are recorded on it
+	Result store.ImportResult // of the dry run, or of the import
+}
+
+// LedgerCheck says how CheckLedger reads and writes.
+type LedgerCheck struct {
+	Commit bool // write the projects when nothing is wrong; else a dry run
+	// Mapping is the user's choice of field per header cell; nil reads the
+	// header by the dictionary and the zone's remembered mappings. A commit
+	// with a mapping remembers it for the zone and the layout.
+	Mapping xlsx.Mapping
+	// WithoutUnknownPeople imports rows naming people who are not members
+	// without setting them (their names go on the project's timeline).
+	WithoutUnknownPeople bool
+}
+
+// ledgerKind is the importer kind of remembered mappings.
+const ledgerKind = "ledger"
+
+// ParseLedgerMapping reads a column mapping: header text → a ledger field
+// (xlsx.LedgerFields) or "-" / "" for a column not imported.
+func ParseLedgerMapping(pairs map[string]string) (xlsx.Mapping, error) {
+	known := map[string]bool{xlsx.Skip: true}
+	for _, f := range xlsx.LedgerFields() {
+		known[f.Key] = true
+	}
+	m := xlsx.Mapping{}
+	for h, f := range pairs {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			f = xlsx.Skip
+		}
+		if !known[f] {
+			return nil, xinlu.Invalid("mapping", "projects.import_mapping_field", h)
+		}
+		if k := xlsx.MappingKey(h); k != "" {
+			m[k] = f
+		}
+	}
+	if len(m) == 0 {
+		return nil, nil
+	}
+	return m, nil
 }
 
 // CheckLedger reads a ledger workbook and maps its rows onto projects of
-// zoneID: sponsors and parks by name, stages and industries by code. When
-// commit is true and nothing is wrong, the projects are created, all or
-// nothing; otherwise the store only tries them (a dry run). Re-importing a
-// file creates nothing twice.
-func CheckLedger(ctx context.Context, st *store.Store, p *i18n.Printer, a xinlu.Actor, zoneID int64, data []byte, commit bool) (*LedgerImport, error) {
-	led, err := xlsx.ReadLedger(bytes.NewReader(data), xlsx.LedgerOptions{})
+// zoneID: sponsors and parks by name, stages and industries by code, funds
+// in place (for signed projects) onto dated entries, land and construction
+// content into the plan, remarks and contacts onto the timeline. When
+// opts.Commit is true and nothing is wrong, the projects are created, all
+// or nothing; otherwise the store only tries them (a dry run). Re-importing
+// a file creates nothing twice.
+func CheckLedger(ctx context.Context, st *store.Store, p *i18n.Printer, a xinlu.Actor, zoneID int64, data []byte, opts LedgerCheck) (*LedgerImport, error) {
+	remembered, err := st.ImportMappings(ctx, zoneID, ledgerKind)
+	if err != nil {
+		return nil, err
+	}
+	lo := xlsx.LedgerOptions{Mapping: opts.Mapping, Remembered: map[string]xlsx.Mapping{}}
+	for k, m := range remembered {
+		lo.Remembered[k] = m
+	}
+	led, err := xlsx.ReadLedger(bytes.NewReader(data), lo)
 	if err != nil {
 		var he *xlsx.LedgerHeaderError
 		switch {
+		case errors.As(err, &he) && len(he.Columns) > 0:
+			return &LedgerImport{Header: he}, nil
 		case errors.As(err, &he):
 			return nil, xinlu.Invalid("file", "projects.import_header", he.Error())
 		case errors.Is(err, xlsx.ErrLedgerNotWorkbook), errors.Is(err, xlsx.ErrLedgerEmpty), errors.Is(err, xlsx.ErrLedgerSheetMissing):
@@ -42,7 +111,8 @@ func CheckLedger(ctx context.Context, st *store.Store, p *i18n.Printer, a xinlu.
 		}
 		return nil, xinlu.Internal(err)
 	}
-	imp := &LedgerImport{Ledger: led, Problems: append([]xlsx.RowError(nil), led.Problems...)}
+	today := st.Today().Format(xinlu.DateLayout)
+	imp := &LedgerImport{Ledger: led, Problems: append([]xlsx.RowError(nil), led.Problems...), Today: today}
 	sponsors, parks, err := ledgerNames(ctx, st, zoneID)
 	if err != nil {
 		return nil, err
@@ -60,19 +130,67 @@ func CheckLedger(ctx context.Context, st *store.Store, p *i18n.Printer, a xinlu.
 		pr.ZoneID, pr.Name, pr.Company, pr.Industry, pr.Stage, pr.Status = zoneID, row.ProjectName, row.Company, row.Industry, stage, xinlu.ProjectActive
 		pr.Plan.TotalYuan, pr.Plan.FixedAssetYuan = row.TotalInvestmentYuan, row.FixedInvestmentYuan
 		pr.Signing.SignedOn = row.SignedOn
-		if row.Sponsor != "" {
-			pr.SponsorID = sponsors[row.Sponsor]
+		pr.Plan.Content, pr.Plan.LandMu = row.Content, row.LandMu
+		item := store.ImportItem{Project: pr}
+		detail := map[string]any{}
+		// A person is a member of the zone by name; the agent and the
+		// reporter have no place on a project and go on its timeline.
+		person := func(field, name string) int64 {
+			if name == "" {
+				return 0
+			}
+			if id, ok := sponsors[name]; ok {
+				if field != xlsx.LedgerSponsor {
+					detail[field] = name
+				}
+				return id
+			}
+			imp.People = append(imp.People, xlsx.RowError{Row: row.Row, Column: led.Label(field), Message: p.T("projects.import_not_member", name)})
+			detail[field+"_unknown"] = name
+			return 0
 		}
+		pr.SponsorID = person(xlsx.LedgerSponsor, row.Sponsor)
+		person(xlsx.LedgerAgent, row.Agent)
+		person(xlsx.LedgerReporter, row.Reporter)
 		if row.Park != "" {
-			pr.Plan.ProposedParkID = parks[row.Park]
+			if id, ok := parks[row.Park]; ok {
+				pr.Plan.ProposedParkID = id
+			} else {
+				detail["park_unknown"] = row.Park
+				imp.Notices = append(imp.Notices, xlsx.RowError{Row: row.Row, Column: led.Label("park"), Message: p.T("projects.import_park_unknown", row.Park)})
+			}
+		}
+		if row.FundsYuan > 0 {
+			if row.SignedOn != "" {
+				item.Funds = append(item.Funds, store.Funds{Yuan: row.FundsYuan, Note: p.T("projects.import_funds_note")})
+			} else {
+				// Funds in place before a signing count toward no contract:
+				// they go on the timeline, not into the funds in place.
+				detail["unsigned_funds_yuan"] = row.FundsYuan
+				imp.Notices = append(imp.Notices, xlsx.RowError{Row: row.Row, Column: led.Label(xlsx.LedgerFunds),
+					Message: p.T("projects.import_funds_unsigned_notice", strconv.FormatFloat(float64(row.FundsYuan)/10000, 'f', -1, 64))})
+			}
+		}
+		if row.Note != "" {
+			detail["note"] = row.Note
+		}
+		if row.Contact != "" {
+			detail["contact"] = row.Contact
+		}
+		if len(detail) > 0 {
+			item.Events = append(item.Events, store.ImportEvent{Kind: "imported", Detail: detail})
 		}
 		imp.Projects = append(imp.Projects, pr)
+		imp.Items = append(imp.Items, item)
 		imp.Rows = append(imp.Rows, row.Row)
+	}
+	if !opts.WithoutUnknownPeople {
+		imp.Problems = append(imp.Problems, imp.People...)
 	}
 	if len(imp.Problems) > 0 || len(imp.Projects) == 0 {
 		return imp, nil
 	}
-	imp.Result, err = st.ImportProjects(ctx, a, zoneID, imp.Projects, !commit)
+	imp.Result, err = st.ImportProjectItems(ctx, a, zoneID, imp.Items, !opts.Commit)
 	if err != nil {
 		e := xinlu.AsError(err)
 		if e.Key == "projects.import_row_error" && len(e.Args) == 1 {
@@ -83,6 +201,15 @@ func CheckLedger(ctx context.Context, st *store.Store, p *i18n.Printer, a xinlu.
 			}
 		}
 		return nil, err
+	}
+	if opts.Commit && opts.Mapping != nil {
+		var headers []string
+		for _, c := range led.Columns {
+			headers = append(headers, c.Header)
+		}
+		if err := st.RememberImportMapping(ctx, a, zoneID, ledgerKind, led.Layout, headers, opts.Mapping); err != nil {
+			return nil, err
+		}
 	}
 	return imp, nil
 }
@@ -108,12 +235,24 @@ func ledgerNames(ctx context.Context, st *store.Store, zoneID int64) (map[string
 	return sponsors, parks, nil
 }
 
-// importResultJSON answers an import or its dry run.
+// importResultJSON answers an import or its dry run: what it did or would
+// do, every problem, every column of the sheet and the field it went to,
+// the columns not imported and what the import did with carried columns.
 type importResultJSON struct {
-	DryRun   bool          `json:"dry_run"`
-	Created  int           `json:"created"`
-	Skipped  int           `json:"skipped"`
-	Problems []problemJSON `json:"problems"`
+	DryRun        bool            `json:"dry_run"`
+	Created       int             `json:"created"`
+	Skipped       int             `json:"skipped"`
+	Problems      []problemJSON   `json:"problems"`
+	UnknownPeople []problemJSON   `json:"unknown_people"`
+	Notices       []problemJSON   `json:"notices"`
+	Columns       []columnJSON    `json:"columns"`
+	NotImported   []notImportJSON `json:"not_imported"`
+	// MappingNeeded: no header row names the required columns; Columns
+	// are the likely header's, Fields what each may be mapped to (the
+	// mapping parameter).
+	MappingNeeded     bool     `json:"mapping_needed"`
+	MappingRemembered bool     `json:"mapping_remembered"`
+	Fields            []string `json:"fields,omitempty"`
 }
 
 type problemJSON struct {
@@ -122,13 +261,53 @@ type problemJSON struct {
 	Message string `json:"message"`
 }
 
+type columnJSON struct {
+	Column string `json:"column"` // the letter: A, B …
+	Header string `json:"header"`
+	Field  string `json:"field"` // "" when not imported
+}
+
+type notImportJSON struct {
+	Column string `json:"column"`
+	Header string `json:"header"`
+	Rows   int    `json:"rows"` // rows with a value in the column
+}
+
+func problemsJSON(ps []xlsx.RowError) []problemJSON {
+	out := []problemJSON{}
+	for _, p := range ps {
+		out = append(out, problemJSON{Row: p.Row, Column: p.Column, Message: p.Message})
+	}
+	return out
+}
+
 // importProjects takes the workbook as the request body; ?dry_run=1 only
-// checks it. Any problem answers 422 with every problem, and nothing is
-// written.
+// checks it; ?mapping= is a JSON object of header text → field ("-" for
+// not imported) over the dictionary, remembered for the zone on a
+// successful import; ?without_unknown_people=1 imports rows naming people
+// who are not members without them. Any problem answers 422 with every
+// problem, and nothing is written.
 func (a *API) importProjects(w http.ResponseWriter, r *http.Request) error {
-	dry := r.URL.Query().Get("dry_run")
+	q := r.URL.Query()
+	dry := q.Get("dry_run")
 	if dry != "" && dry != "0" && dry != "1" {
 		return xinlu.Invalid("dry_run", "error.invalid_choice")
+	}
+	without := q.Get("without_unknown_people")
+	if without != "" && without != "0" && without != "1" {
+		return xinlu.Invalid("without_unknown_people", "error.invalid_choice")
+	}
+	opts := LedgerCheck{Commit: dry != "1", WithoutUnknownPeople: without == "1"}
+	if s := q.Get("mapping"); s != "" {
+		var pairs map[string]string
+		if err := json.Unmarshal([]byte(s), &pairs); err != nil {
+			return xinlu.Invalid("mapping", "projects.import_mapping_json")
+		}
+		m, err := ParseLedgerMapping(pairs)
+		if err != nil {
+			return err
+		}
+		opts.Mapping = m
 	}
 	data, err := io.ReadAll(io.LimitReader(r.Body, xlsx.DefaultLedgerMaxBytes+1))
 	if err != nil {
@@ -138,13 +317,28 @@ func (a *API) importProjects(w http.ResponseWriter, r *http.Request) error {
 		return xinlu.Invalid("file", "error.required")
 	}
 	u := user(r)
-	imp, err := CheckLedger(r.Context(), a.store, a.printer(r), actor(r), u.ZoneID, data, dry != "1")
+	p := a.printer(r)
+	imp, err := CheckLedger(r.Context(), a.store, p, actor(r), u.ZoneID, data, opts)
 	if err != nil {
 		return err
 	}
-	out := importResultJSON{DryRun: dry == "1", Created: imp.Result.Created, Skipped: imp.Result.Skipped, Problems: []problemJSON{}}
-	for _, p := range imp.Problems {
-		out.Problems = append(out.Problems, problemJSON{Row: p.Row, Column: p.Column, Message: p.Message})
+	out := importResultJSON{DryRun: dry == "1", Created: imp.Result.Created, Skipped: imp.Result.Skipped, Problems: problemsJSON(imp.Problems),
+		UnknownPeople: problemsJSON(imp.People), Notices: problemsJSON(imp.Notices), Columns: []columnJSON{}, NotImported: []notImportJSON{}}
+	var cols []xlsx.HeaderColumn
+	if imp.Header != nil {
+		out.MappingNeeded, cols = true, imp.Header.Columns
+		for _, f := range xlsx.LedgerFields() {
+			out.Fields = append(out.Fields, f.Key)
+		}
+		out.Problems = append(out.Problems, problemJSON{Row: imp.Header.Row, Message: p.T("projects.import_header", imp.Header.Error())})
+	} else {
+		cols, out.MappingRemembered = imp.Ledger.Columns, imp.Ledger.Remembered
+		for _, c := range imp.Ledger.NotImported {
+			out.NotImported = append(out.NotImported, notImportJSON{Column: c.Letter, Header: c.Header, Rows: c.Rows})
+		}
+	}
+	for _, c := range cols {
+		out.Columns = append(out.Columns, columnJSON{Column: c.Letter, Header: c.Header, Field: c.Field})
 	}
 	status := http.StatusOK
 	if len(out.Problems) > 0 {

@@ -632,7 +632,13 @@ func (s *Store) CreateProject(ctx context.Context, a xinlu.Actor, p *ProjectReco
 }
 
 func (tx *Tx) createProject(ctx context.Context, a xinlu.Actor, p *ProjectRecord) error {
-	p.Name, p.Company = strings.TrimSpace(p.Name), strings.TrimSpace(p.Company)
+	var err error
+	if p.Name, err = xinlu.Name("project_name", p.Name); err != nil {
+		return err
+	}
+	if p.Company, err = xinlu.Name("company", p.Company); err != nil {
+		return err
+	}
 	switch {
 	case p.Name == "":
 		return xinlu.Invalid("project_name", "error.required")

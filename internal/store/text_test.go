@@ -25,6 +25,9 @@ func TestTextWithNULIsRefusedOnEveryEngine(t *testing.T) {
 		}
 		invalid("department", "name", s.CreateDepartment(ctx, e.sys, &xinlu.Department{ZoneID: e.zone.ID, Code: "NUL", Name: "招商\x00局"}))
 		invalid("member", "name", s.CreateMember(ctx, e.sys, &xinlu.Member{ZoneID: e.zone.ID, StaffNo: "N1", Name: "\u202e三张"}))
+		_, err := s.ImportProjects(ctx, e.sys, e.zone.ID, []*store.ProjectRecord{{Project: xinlu.Project{
+			Name: "导入\x00项目", Company: "某公司", Industry: "equipment", Stage: xinlu.StagePromotion}}}, true)
+		invalid("imported project", "project_name", err)
 		p := e.create(t, "文字测试项目", xinlu.StagePromotion, "equipment", 5e8)
 		sponsor := e.users[xinlu.RoleSponsor]
 		invalid("supervision task", "task", s.AddSupervisionOrder(ctx, e.actor(xinlu.RoleSponsor), sponsor, p.ID,

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"net/http"
 
 	"xinlu/internal/api"
@@ -11,62 +12,150 @@ import (
 )
 
 // The project ledger import, the UX.md way: upload → a dry run that checks
-// every row → an all-or-nothing commit, or the user's own workbook back
-// with the problems marked.
+// every row and names every column it does not import → an all-or-nothing
+// commit, or the user's own workbook back with the problems marked. A
+// header no dictionary knows gets a column mapping step, remembered for the
+// zone; names of people who are not members are problems unless the user
+// chooses to import without them.
 func (s *Server) projectImportRoutes() []Route {
 	return []Route{
 		{Method: "GET", Pattern: "/projects/import", Perm: xinlu.PermProjectPlan, Handler: s.projectImportPage},
 		{Method: "POST", Pattern: "/projects/import", Perm: xinlu.PermProjectPlan, Handler: s.projectImportPreview},
+		{Method: "POST", Pattern: "/projects/import/check", Perm: xinlu.PermProjectPlan, Handler: s.projectImportRecheck},
 		{Method: "POST", Pattern: "/projects/import/commit", Perm: xinlu.PermProjectPlan, Handler: s.projectImportCommit},
 		{Method: "POST", Pattern: "/projects/import/errors.xlsx", Perm: xinlu.PermProjectPlan, Handler: s.projectImportErrors},
 	}
 }
 
 type projectImportView struct {
-	FileName string
-	Data     string // the workbook, base64, carried to the commit and the error download
-	Import   *api.LedgerImport
-	Err      error
+	FileName      string
+	Data          string // the workbook, base64, carried to the commit and the error download
+	Mapping       string // the user's column mapping, JSON, carried likewise
+	WithoutPeople bool   // import without the people who are not members
+	Import        *api.LedgerImport
+	Fields        []xlsx.Field // what a column may be mapped to
+	Err           error
+}
+
+// MappingColumns are the columns the mapping step shows: the likely
+// header's when none was found, else the header's as read.
+func (v projectImportView) MappingColumns() []xlsx.HeaderColumn {
+	switch {
+	case v.Import == nil:
+		return nil
+	case v.Import.Header != nil:
+		return v.Import.Header.Columns
+	case v.Import.Ledger != nil:
+		return v.Import.Ledger.Columns
+	}
+	return nil
 }
 
 func (s *Server) projectImportPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "project_import", s.printer(r).T("projects.import_title"), projectImportView{})
 }
 
-// checkLedger reads and checks a workbook; commit writes it when nothing is wrong.
-func (s *Server) checkLedger(r *http.Request, data []byte, commit bool) (*api.LedgerImport, error) {
-	info := requestInfo(r.Context())
-	return api.CheckLedger(r.Context(), s.store, s.printer(r), xinlu.ActorOf(info.user, info.ip), info.user.ZoneID, data, commit)
+// importChoices reads what the user chose on the page: the column mapping
+// (pairs of mh header and mf field from the mapping step, or the carried
+// JSON) and whether to import without unknown people.
+func importChoices(r *http.Request) (api.LedgerCheck, string, error) {
+	var opts api.LedgerCheck
+	opts.WithoutUnknownPeople = r.PostFormValue("without_people") == "1"
+	pairs := map[string]string{}
+	heads, fields := r.PostForm["mh"], r.PostForm["mf"]
+	if len(heads) > 0 && len(heads) == len(fields) {
+		for i, h := range heads {
+			pairs[h] = fields[i]
+		}
+	} else if s := r.PostFormValue("mapping"); s != "" {
+		if err := json.Unmarshal([]byte(s), &pairs); err != nil {
+			return opts, "", xinlu.Invalid("mapping", "projects.import_mapping_json")
+		}
+	}
+	m, err := api.ParseLedgerMapping(pairs)
+	if err != nil || m == nil {
+		return opts, "", err
+	}
+	opts.Mapping = m
+	b, _ := json.Marshal(pairs)
+	return opts, string(b), nil
 }
 
-func (s *Server) projectImportPreview(w http.ResponseWriter, r *http.Request) {
-	name, data, err := readWorkbookUpload(w, r)
-	var imp *api.LedgerImport
-	if err == nil {
-		imp, err = s.checkLedger(r, data, false)
-	}
-	if err != nil && !isFormError(err) {
-		s.renderError(w, r, err)
+// checkLedger reads and checks a workbook; opts.Commit writes it when nothing is wrong.
+func (s *Server) checkLedger(r *http.Request, data []byte, opts api.LedgerCheck) (*api.LedgerImport, error) {
+	info := requestInfo(r.Context())
+	return api.CheckLedger(r.Context(), s.store, s.printer(r), xinlu.ActorOf(info.user, info.ip), info.user.ZoneID, data, opts)
+}
+
+// importPreview shows a dry run: the mapping step, the problems, or what
+// would be imported.
+func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, name string, data []byte, opts api.LedgerCheck, mapping string) {
+	opts.Commit = false
+	imp, err := s.checkLedger(r, data, opts)
+	if err != nil {
+		s.importFail(w, r, name, err)
 		return
 	}
-	v := projectImportView{FileName: name, Data: base64.RawURLEncoding.EncodeToString(data), Import: imp, Err: err}
+	v := projectImportView{FileName: name, Data: base64.RawURLEncoding.EncodeToString(data), Mapping: mapping,
+		WithoutPeople: opts.WithoutUnknownPeople, Import: imp, Fields: xlsx.LedgerFields()}
 	status := http.StatusOK
-	if err != nil || len(imp.Problems) > 0 {
+	if imp.Header != nil || len(imp.Problems) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
 	s.render(w, r, status, "project_import", s.printer(r).T("projects.import_title"), v)
 }
 
+func (s *Server) projectImportPreview(w http.ResponseWriter, r *http.Request) {
+	name, data, err := readWorkbookUpload(w, r)
+	if err != nil {
+		s.importFail(w, r, name, err)
+		return
+	}
+	s.importPreview(w, r, name, data, api.LedgerCheck{}, "")
+}
+
+// projectImportRecheck runs the dry run again on the carried workbook with
+// the user's column mapping or choice about unknown people.
+func (s *Server) projectImportRecheck(w http.ResponseWriter, r *http.Request) {
+	name, data, err := carriedWorkbook(r)
+	if err == nil {
+		var opts api.LedgerCheck
+		var mapping string
+		if opts, mapping, err = importChoices(r); err == nil {
+			s.importPreview(w, r, name, data, opts, mapping)
+			return
+		}
+	}
+	s.importFail(w, r, name, err)
+}
+
+// importFail shows the upload form again with a problem of the file as a
+// whole, or a failure page for anything else.
+func (s *Server) importFail(w http.ResponseWriter, r *http.Request, name string, err error) {
+	if !isFormError(err) {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, "project_import", s.printer(r).T("projects.import_title"), projectImportView{FileName: name, Err: err})
+}
+
 func (s *Server) projectImportCommit(w http.ResponseWriter, r *http.Request) {
 	name, data, err := carriedWorkbook(r)
 	var imp *api.LedgerImport
+	var opts api.LedgerCheck
+	var mapping string
 	if err == nil {
-		imp, err = s.checkLedger(r, data, true)
+		opts, mapping, err = importChoices(r)
 	}
-	if err == nil && len(imp.Problems) > 0 {
+	if err == nil {
+		opts.Commit = true
+		imp, err = s.checkLedger(r, data, opts)
+	}
+	if err == nil && (imp.Header != nil || len(imp.Problems) > 0) {
 		// The file changed in between or was forged: nothing is written.
 		s.render(w, r, http.StatusUnprocessableEntity, "project_import", s.printer(r).T("projects.import_title"),
-			projectImportView{FileName: name, Data: base64.RawURLEncoding.EncodeToString(data), Import: imp})
+			projectImportView{FileName: name, Data: base64.RawURLEncoding.EncodeToString(data), Mapping: mapping,
+				WithoutPeople: opts.WithoutUnknownPeople, Import: imp, Fields: xlsx.LedgerFields()})
 		return
 	}
 	if err != nil {
@@ -86,8 +175,15 @@ func (s *Server) projectImportCommit(w http.ResponseWriter, r *http.Request) {
 func (s *Server) projectImportErrors(w http.ResponseWriter, r *http.Request) {
 	name, data, err := carriedWorkbook(r)
 	var imp *api.LedgerImport
+	var opts api.LedgerCheck
 	if err == nil {
-		imp, err = s.checkLedger(r, data, false)
+		opts, _, err = importChoices(r)
+	}
+	if err == nil {
+		imp, err = s.checkLedger(r, data, opts)
+	}
+	if err == nil && imp.Ledger == nil {
+		err = xinlu.Invalid("file", "projects.import_mapping_needed")
 	}
 	if err != nil {
 		s.renderError(w, r, err)

@@ -26,6 +26,7 @@ func TestLedgerImport(t *testing.T) {
 	if r := a.as(xinlu.RoleMember).upload("/projects/import", "ledger.xlsx", sample); r.StatusCode != 403 {
 		t.Fatalf("member import: %d", r.StatusCode)
 	}
+	sampleSponsors(t, a)
 	planner := a.as(xinlu.RolePlanner)
 	preview := planner.upload("/projects/import", "招商项目台账-样例.xlsx", sample)
 	if preview.StatusCode != 200 || !strings.Contains(preview.body, `id="import-preview"`) || strings.Count(preview.body, "<tr><td class=\"num\">") != 8 {
@@ -100,6 +101,24 @@ func TestLedgerImport(t *testing.T) {
 	}
 }
 
+// sampleSponsors makes the sample ledger's 包联领导 members of the zone:
+// a name that is not a member is a problem of the import.
+func sampleSponsors(t *testing.T, a *app) {
+	t.Helper()
+	for i, name := range []string{"张建国", "李卫东", "王志强", "赵立新", "孙明", "周涛"} {
+		addMember(t, a, "L"+itoa(i), name)
+	}
+}
+
+func addMember(t *testing.T, a *app, staffNo, name string) *xinlu.Member {
+	t.Helper()
+	m := &xinlu.Member{ZoneID: a.zone.ID, DepartmentID: a.dept.ID, StaffNo: staffNo, Name: name}
+	if err := a.store.CreateMember(t.Context(), xinlu.SystemActor(a.zone.ID), m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 func projectCount(t *testing.T, a *app) int {
 	t.Helper()
 	_, total, err := a.store.ListProjects(t.Context(), store.ProjectFilter{ZoneID: a.zone.ID})
@@ -126,6 +145,7 @@ func TestLedgerImportAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	xlsxType := map[string]string{"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+	sampleSponsors(t, a)
 	c := a.api(xinlu.RolePlanner)
 	if r := c.do("POST", "/api/v1/projects/import?dry_run=1", string(sample), xlsxType); r.StatusCode != 200 || !strings.Contains(r.body, `"created":8`) || !strings.Contains(r.body, `"dry_run":true`) {
 		t.Fatalf("dry run: %d %s", r.StatusCode, r.body)
