@@ -204,8 +204,11 @@ func TestLedgerImportAPISaysEverything(t *testing.T) {
 	c := a.api(xinlu.RolePlanner)
 	book := otherZoneLedger(t, otherHeader, otherRows)
 	var out struct {
-		Created       int
-		Problems      []struct{ Row int; Column, Message string }
+		Created  int
+		Problems []struct {
+			Row             int
+			Column, Message string
+		}
 		UnknownPeople []struct{ Row int } `json:"unknown_people"`
 		NotImported   []struct {
 			Column, Header string
