@@ -295,6 +295,8 @@ type calendarImportView struct {
 	Updated  int
 	Same     int
 	Preview  bool
+	// NotImported are the sheet's columns the import does not take.
+	NotImported []xlsx.NotImported
 }
 
 func (s *Server) calendarImportPage(w http.ResponseWriter, r *http.Request) {
@@ -351,7 +353,7 @@ func (s *Server) calendarPreview(w http.ResponseWriter, r *http.Request, name st
 		byDate[d.Date] = d
 	}
 	v := calendarImportView{Err: commitErr, FileName: name, Data: base64.RawURLEncoding.EncodeToString(data),
-		Problems: s.calendarRowErrors(r, sheet), Preview: true}
+		Problems: s.calendarRowErrors(r, sheet), Preview: true, NotImported: sheet.NotImported}
 	msgs := map[int][]string{}
 	for _, e := range v.Problems {
 		msgs[e.Row] = append(msgs[e.Row], e.Column+"："+e.Message)

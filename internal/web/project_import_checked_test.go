@@ -245,3 +245,15 @@ func TestLedgerImportAPISaysEverything(t *testing.T) {
 		t.Fatalf("bad mapping: %d %s", r.StatusCode, r.body)
 	}
 }
+
+// TestCalendarImportNamesColumnsNotImported: the holiday calendar import
+// shares the checked path and names the column it does not import.
+func TestCalendarImportNamesColumnsNotImported(t *testing.T) {
+	a := newApp(t)
+	c := a.as(xinlu.RoleAdmin)
+	book := otherZoneLedger(t, []string{"日期", "类型", "名称", "备注"}, [][]string{{"2026-10-01", "放假", "国庆节", "全体放假"}, {"2026-10-02", "放假", "国庆节", ""}})
+	r := c.upload("/calendar/import", "calendar.xlsx", book)
+	if r.StatusCode != 200 || !regexp.MustCompile(`id="not-imported"[\s\S]*备注」：1 行有内容`).MatchString(r.body) {
+		t.Fatalf("calendar: %d %s", r.StatusCode, firstError(r.body))
+	}
+}
