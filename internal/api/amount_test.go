@@ -49,13 +49,13 @@ func TestAmountBoundsAPI(t *testing.T) {
 	sys := xinlu.SystemActor(e.zone.ID)
 	e.user(e.zone.ID, "agent", xinlu.RoleAgent, 0)
 	l := &xinlu.Lead{ZoneID: e.zone.ID, ReporterID: e.member.ID, Company: "晋中重工装备有限公司", ProjectName: "盾构机总装项目",
-		Industry: "equipment", InvestmentYuan: 8e8, Channel: "personal"}
+		Industry: "equipment", InvestmentYuan: new(int64(8e8)), Channel: "personal"}
 	if _, err := e.st.ReportLead(ctx, sys, l); err != nil {
 		t.Fatal(err)
 	}
 	p := &store.ProjectRecord{}
 	p.ZoneID, p.LeadID, p.Name, p.Company, p.Industry, p.Stage = e.zone.ID, l.ID, "盾构机总装项目", "晋中重工装备有限公司", "equipment", xinlu.StageAgency
-	p.Plan.TotalYuan, p.Signing.SignedOn, p.Signing.ContractYuan = 8e8, cstDay(e.st, -30), 5e8
+	p.Plan.TotalYuan, p.Signing.SignedOn, p.Signing.ContractYuan = new(int64(8e8)), cstDay(e.st, -30), 5e8
 	if err := e.st.CreateProject(ctx, sys, p); err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func newHugeEnv(t *testing.T, dsn, driver, rawDSN string) *hugeEnv {
 	e.project = &store.ProjectRecord{}
 	p := e.project
 	p.ZoneID, p.Name, p.Company, p.Industry, p.Stage = e.zone.ID, "铝材项目", "铝材有限公司", "materials", xinlu.StageAgency
-	p.Plan.TotalYuan, p.Signing.SignedOn, p.Signing.ContractYuan = 2e9, cstDay(st, -30), 1e9
+	p.Plan.TotalYuan, p.Signing.SignedOn, p.Signing.ContractYuan = new(int64(2e9)), cstDay(st, -30), 1e9
 	p.Signing.PromisedStart, p.Signing.PromisedProduce = cstDay(st, 30), cstDay(st, 300)
 	if err := st.CreateProject(ctx, sys, p); err != nil {
 		t.Fatal(err)
@@ -267,7 +267,7 @@ func TestHugeAmountsInTheDatabaseAPI(t *testing.T) {
 		r := &store.ProjectRecord{}
 		r.ZoneID, r.Name, r.Company, r.Industry, r.Stage = e.zone.ID, "钛合金项目", "钛合金有限公司", "materials", xinlu.StagePackaging
 		for _, x := range []*store.ProjectRecord{q, r} {
-			x.Plan.TotalYuan = 1e6
+			x.Plan.TotalYuan = new(int64(1e6))
 			if err := e.st.CreateProject(ctx, xinlu.SystemActor(e.zone.ID), x); err != nil {
 				t.Fatal(err)
 			}
@@ -327,13 +327,13 @@ func TestFundsCorrectionAPI(t *testing.T) {
 	sys := xinlu.SystemActor(e.zone.ID)
 	e.user(e.zone.ID, "agent", xinlu.RoleAgent, 0)
 	l := &xinlu.Lead{ZoneID: e.zone.ID, ReporterID: e.member.ID, Company: "晋中重工装备有限公司", ProjectName: "盾构机总装项目",
-		Industry: "equipment", InvestmentYuan: 8e8, Channel: "personal"}
+		Industry: "equipment", InvestmentYuan: new(int64(8e8)), Channel: "personal"}
 	if _, err := e.st.ReportLead(ctx, sys, l); err != nil {
 		t.Fatal(err)
 	}
 	p := &store.ProjectRecord{}
 	p.ZoneID, p.LeadID, p.Name, p.Company, p.Industry, p.Stage = e.zone.ID, l.ID, "盾构机总装项目", "晋中重工装备有限公司", "equipment", xinlu.StageAgency
-	p.Plan.TotalYuan, p.Signing.SignedOn, p.Signing.ContractYuan = 8e8, cstDay(e.st, -30), 5e8
+	p.Plan.TotalYuan, p.Signing.SignedOn, p.Signing.ContractYuan = new(int64(8e8)), cstDay(e.st, -30), 5e8
 	if err := e.st.CreateProject(ctx, sys, p); err != nil {
 		t.Fatal(err)
 	}

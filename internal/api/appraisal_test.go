@@ -185,7 +185,7 @@ func newAprEnv(t *testing.T, st *store.Store) *aprEnv {
 	for who, k := range map[*xinlu.Member]int{e.big[0]: 4, e.big[1]: 2} {
 		for i := range k {
 			l := &xinlu.Lead{ZoneID: e.zone.ID, ReporterID: who.ID, Company: fmt.Sprintf("%s测试公司%d", who.Name, i), ProjectName: "项目",
-				Industry: "equipment", InvestmentYuan: 1e8, Channel: "personal", ContactName: "张三", ContactPhone: "13800001111"}
+				Industry: "equipment", InvestmentYuan: new(int64(1e8)), Channel: "personal", ContactName: "张三", ContactPhone: "13800001111"}
 			if _, err := st.ReportLead(ctx, sys, l); err != nil {
 				t.Fatal(err)
 			}

@@ -82,15 +82,15 @@ type ProjectJSON struct {
 // PlanJSON is the project plan.
 type PlanJSON struct {
 	Content        string   `json:"content"`
-	TotalYuan      int64    `json:"total_yuan"`
-	FixedAssetYuan int64    `json:"fixed_asset_yuan"`
+	TotalYuan      *int64   `json:"total_yuan"`
+	FixedAssetYuan *int64   `json:"fixed_asset_yuan"`
 	LandMu         float64  `json:"land_mu"`
 	WaterTPD       float64  `json:"water_tpd"`
 	PowerKVA       float64  `json:"power_kva"`
 	GasM3PD        float64  `json:"gas_m3pd"`
 	HeatTPH        float64  `json:"heat_tph"`
-	OutputYuan     int64    `json:"output_yuan"`
-	TaxYuan        int64    `json:"tax_yuan"`
+	OutputYuan     *int64   `json:"output_yuan"`
+	TaxYuan        *int64   `json:"tax_yuan"`
 	Jobs           int      `json:"jobs"`
 	SixNew         []string `json:"six_new"`
 	ChainPosition  string   `json:"chain_position"`
@@ -310,7 +310,8 @@ func (a *API) exportProjects(w http.ResponseWriter, r *http.Request) error {
 type KanbanJSON struct {
 	Stage     string `json:"stage"`
 	Count     int    `json:"count"`
-	TotalYuan int64  `json:"total_yuan"`
+	TotalYuan int64  `json:"total_yuan"`    // Σ the known total investments
+	Unknown   int    `json:"unknown_count"` // projects whose total investment is unknown, left out of total_yuan
 }
 
 func (a *API) projectKanban(w http.ResponseWriter, r *http.Request) error {
@@ -320,7 +321,7 @@ func (a *API) projectKanban(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := make([]KanbanJSON, len(cols))
 	for i, c := range cols {
-		out[i] = KanbanJSON{Stage: string(c.Stage), Count: c.Count, TotalYuan: c.Yuan}
+		out[i] = KanbanJSON{Stage: string(c.Stage), Count: c.Count, TotalYuan: c.Yuan, Unknown: c.Unknown}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"stages": out})
 	return nil

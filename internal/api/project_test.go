@@ -26,7 +26,7 @@ func TestProjectAPI(t *testing.T) {
 	e.user(e.zone.ID, "agent", xinlu.RoleAgent, 0)
 	p := &store.ProjectRecord{}
 	p.ZoneID, p.Name, p.Company, p.Industry, p.Stage = e.zone.ID, "新材料项目", "新材料有限公司", "materials", xinlu.StagePromotion
-	p.Plan.TotalYuan = 300_000_000
+	p.Plan.TotalYuan = new(int64(300_000_000))
 	if err := e.st.CreateProject(context.Background(), xinlu.SystemActor(e.zone.ID), p); err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestProjectAPI(t *testing.T) {
 	if status, body := e.call(member, "GET", "/projects?stage=nowhere", ""); status != 422 {
 		t.Fatalf("bad stage: %d %s", status, body)
 	}
-	if status, body := e.call(member, "GET", "/projects/kanban", ""); status != 200 || !strings.Contains(body, `{"stage":"promotion","count":1,"total_yuan":300000000}`) {
+	if status, body := e.call(member, "GET", "/projects/kanban", ""); status != 200 || !strings.Contains(body, `{"stage":"promotion","count":1,"total_yuan":300000000,"unknown_count":0}`) {
 		t.Fatalf("kanban: %d %s", status, body)
 	}
 	sign := `{"version":1,"signing":{"signed_on":"` + e.st.Now().Format("2006-01-02") + `","contract_yuan":250000000,"promised_start":"2099-01-01","promised_produce":"2099-12-01"}}`
@@ -114,7 +114,7 @@ func TestProjectExportAPI(t *testing.T) {
 		{"装备项目", "装备有限公司", "equipment", xinlu.StagePromotion, 50_000_000},
 	} {
 		r := &store.ProjectRecord{}
-		r.ZoneID, r.Name, r.Company, r.Industry, r.Stage, r.Plan.TotalYuan = e.zone.ID, p.name, p.company, p.industry, p.stage, p.total
+		r.ZoneID, r.Name, r.Company, r.Industry, r.Stage, r.Plan.TotalYuan = e.zone.ID, p.name, p.company, p.industry, p.stage, &p.total
 		if err := e.st.CreateProject(ctx, xinlu.SystemActor(e.zone.ID), r); err != nil {
 			t.Fatal(err)
 		}

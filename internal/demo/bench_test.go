@@ -78,7 +78,7 @@ func BenchmarkReportLead(b *testing.B) {
 			n := seq.Add(1)
 			i := int(n) % len(words)
 			l := &xinlu.Lead{ZoneID: u.ZoneID, Company: fmt.Sprintf("%s%s压测%d-%d有限公司", brands[int(n/7)%len(brands)], words[i], run, n),
-				ProjectName: fmt.Sprintf("压测项目%d", n), Industry: industries[i], InvestmentYuan: 100000000 + n,
+				ProjectName: fmt.Sprintf("压测项目%d", n), Industry: industries[i], InvestmentYuan: new(100000000 + n),
 				Channel: "online", ContactName: "王总", ContactPhone: fmt.Sprintf("138%08d", n*7919%100000000)}
 			t := time.Now()
 			if _, err := s.ReportLead(ctx, a, l); err != nil {

@@ -232,10 +232,10 @@ func seedPipeline(ctx context.Context, st *store.Store, z *xinlu.Zone, o *org, n
 		ind := pickIndustry(rng)
 		rep := pickReporter()
 		l := &xinlu.Lead{ZoneID: z.ID, ReporterID: rep.ID, Company: companyName(rng, ind, false), ProjectName: projectName(rng, ind),
-			Industry: ind, InvestmentYuan: investment(rng), Channel: xinlu.LeadChannels[rng.IntN(len(xinlu.LeadChannels))],
+			Industry: ind, InvestmentYuan: new(investment(rng)), Channel: xinlu.LeadChannels[rng.IntN(len(xinlu.LeadChannels))],
 			ContactName:  string(surnames[rng.IntN(len(surnames))]) + contactTitles[rng.IntN(len(contactTitles))],
 			ContactPhone: demoPhone(rng), ReportedAt: t.UTC()}
-		l.Description = fmt.Sprintf("%s拟投资约%.1f亿元建设%s，通过%s渠道接洽。", l.Company, float64(l.InvestmentYuan)/1e8, l.ProjectName,
+		l.Description = fmt.Sprintf("%s拟投资约%.1f亿元建设%s，通过%s渠道接洽。", l.Company, float64(*l.InvestmentYuan)/1e8, l.ProjectName,
 			map[string]string{"personal": "个人关系", "association": "商会协会", "expo": "展会", "agency": "中介机构", "online": "网络",
 				"referral": "企业推荐", "visit": "上门拜访", "other": "其他"}[l.Channel])
 		leads = append(leads, &demoLead{lead: l, reported: t})
@@ -310,7 +310,7 @@ func seedPipeline(ctx context.Context, st *store.Store, z *xinlu.Zone, o *org, n
 		case age > 40:
 			target = xinlu.StagePromotion
 		}
-		p := &demoProject{target: target, status: xinlu.ProjectActive, industry: dl.lead.Industry, total: dl.lead.InvestmentYuan}
+		p := &demoProject{target: target, status: xinlu.ProjectActive, industry: dl.lead.Industry, total: *dl.lead.InvestmentYuan}
 		dl.project = p
 		projects = append(projects, p)
 	}
@@ -472,9 +472,9 @@ func scheduleProject(ctx context.Context, st *store.Store, tl *timeline, rng *ra
 	}
 	plan := &xinlu.Plan{
 		Content:   fmt.Sprintf("建设%s，新建标准化厂房及配套设施，引进自动化生产线，达产后形成规模化产能。", dl.lead.ProjectName),
-		TotalYuan: p.total, FixedAssetYuan: p.total * 7 / 10, LandMu: float64(30 + rng.IntN(300)),
+		TotalYuan: new(p.total), FixedAssetYuan: new(p.total * 7 / 10), LandMu: float64(30 + rng.IntN(300)),
 		WaterTPD: float64(50 + rng.IntN(2000)), PowerKVA: float64(1000 + rng.IntN(30000)), GasM3PD: float64(rng.IntN(20000)),
-		HeatTPH: float64(rng.IntN(20)), OutputYuan: p.total * int64(12+rng.IntN(10)) / 10, TaxYuan: p.total / int64(12+rng.IntN(10)),
+		HeatTPH: float64(rng.IntN(20)), OutputYuan: new(p.total * int64(12+rng.IntN(10)) / 10), TaxYuan: new(p.total / int64(12+rng.IntN(10))),
 		Jobs: 50 + rng.IntN(800), SixNew: []string{xinlu.SixNewTags[rng.IntN(len(xinlu.SixNewTags))]},
 		ChainPosition: xinlu.ChainPositions[rng.IntN(len(xinlu.ChainPositions))],
 	}

@@ -147,7 +147,7 @@ func (g *scaleGen) batch(n int) *store.BulkBatch {
 		m := g.members[int(float64(len(g.members))*rng.Float64()*rng.Float64())]
 		at := g.now.Add(-time.Duration(rng.Float64() * float64(span)))
 		l := &xinlu.Lead{ReporterID: m.ID, Company: companyName(rng, ind, true), ProjectName: projectName(rng, ind), Industry: ind,
-			InvestmentYuan: investment(rng), Channel: xinlu.LeadChannels[rng.IntN(len(xinlu.LeadChannels))],
+			InvestmentYuan: new(investment(rng)), Channel: xinlu.LeadChannels[rng.IntN(len(xinlu.LeadChannels))],
 			ContactName:  string(surnames[rng.IntN(len(surnames))]) + contactTitles[rng.IntN(len(contactTitles))],
 			ContactPhone: demoPhone(rng), ReportedAt: at, Version: 2}
 		age := g.now.Sub(at)
@@ -205,6 +205,7 @@ func (g *scaleGen) project(idx int, l *xinlu.Lead) *store.BulkProject {
 	p.Name, p.Company, p.Industry, p.Stage, p.Status = l.ProjectName, l.Company, l.Industry, xinlu.Stages[stage], xinlu.ProjectActive
 	p.CreatedAt = acc
 	p.Plan.TotalYuan = l.InvestmentYuan
+	inv := *l.InvestmentYuan
 	date := func(t time.Time) string { return t.In(cst).Format(xinlu.DateLayout) }
 	ev := func(t time.Time, kind string, d map[string]any) {
 		p.Events = append(p.Events, store.BulkEvent{At: t, Kind: kind, Detail: d})
@@ -218,9 +219,9 @@ func (g *scaleGen) project(idx int, l *xinlu.Lead) *store.BulkProject {
 	if stage >= 1 {
 		sub := acc.AddDate(0, 0, 10+rng.IntN(10))
 		p.Plan.Content = "建设" + l.ProjectName + "，新建标准化厂房及配套设施，引进自动化生产线。"
-		p.Plan.FixedAssetYuan = l.InvestmentYuan * 7 / 10
+		p.Plan.FixedAssetYuan = new(inv * 7 / 10)
 		p.Plan.LandMu, p.Plan.Jobs = float64(30+rng.IntN(300)), 50+rng.IntN(800)
-		p.Plan.OutputYuan, p.Plan.TaxYuan = l.InvestmentYuan*12/10, l.InvestmentYuan/15
+		p.Plan.OutputYuan, p.Plan.TaxYuan = new(inv*12/10), new(inv/15)
 		p.SponsorID = g.sponsors[rng.IntN(len(g.sponsors))]
 		ev(sub, string(xinlu.ProjectSubmitPlan), map[string]any{"from_stage": "packaging", "to_stage": "promotion", "total_yuan": p.Plan.TotalYuan})
 		last := sub
@@ -233,7 +234,7 @@ func (g *scaleGen) project(idx int, l *xinlu.Lead) *store.BulkProject {
 			signed := sub.AddDate(0, 0, 60+rng.IntN(20))
 			start := signed.AddDate(0, 0, 60+rng.IntN(60))
 			produce := start.AddDate(0, 0, 200+rng.IntN(100))
-			p.Signing = xinlu.Signing{SignedOn: date(signed), ContractYuan: l.InvestmentYuan * 9 / 10, PromisedStart: date(start),
+			p.Signing = xinlu.Signing{SignedOn: date(signed), ContractYuan: inv * 9 / 10, PromisedStart: date(start),
 				PromisedProduce: date(produce), FundsSchedule: "签约后6个月内到位30%"}
 			p.StageDue = p.Signing.PromisedStart
 			ev(signed, string(xinlu.ProjectSign), map[string]any{"from_stage": "promotion", "to_stage": "agency", "signed_on": date(signed)})
@@ -249,8 +250,8 @@ func (g *scaleGen) project(idx int, l *xinlu.Lead) *store.BulkProject {
 				p.Approvals = append(p.Approvals, it)
 			}
 			for k, ft := 0, signed.AddDate(0, 0, 40); k < 4 && ft.Before(today); k, ft = k+1, ft.AddDate(0, 0, 90) {
-				p.Funds = append(p.Funds, store.Funds{OnDate: date(ft), Yuan: l.InvestmentYuan / 10, Note: "银行进账单"})
-				ev(ft, "funds", map[string]any{"date": date(ft), "amount_yuan": l.InvestmentYuan / 10})
+				p.Funds = append(p.Funds, store.Funds{OnDate: date(ft), Yuan: inv / 10, Note: "银行进账单"})
+				ev(ft, "funds", map[string]any{"date": date(ft), "amount_yuan": inv / 10})
 			}
 			t := signed
 			if stage >= 3 {

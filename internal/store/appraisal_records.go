@@ -15,7 +15,7 @@ type MetricRecord struct {
 	ProjectID int64
 	Label     string
 	Date      string
-	Yuan      int64
+	Yuan      int64 // 0 when none, and when the lead's or plan's amount is unknown (待定): shown only when above 0
 }
 
 // MetricRecords lists the records that made a member's value of metric in
@@ -36,11 +36,11 @@ func (s *Store) MetricRecords(ctx context.Context, p *xinlu.Period, memberID int
 	var args []any
 	switch metric {
 	case "leads_reported":
-		q = `SELECT 'lead', l.id, COALESCE(l.project_id, 0), l.company, l.reported_at, l.investment_yuan FROM leads l
+		q = `SELECT 'lead', l.id, COALESCE(l.project_id, 0), l.company, l.reported_at, COALESCE(l.investment_yuan, 0) FROM leads l
 			WHERE l.reporter_id = ? AND l.zone_id = ? AND l.reported_at >= ? AND l.reported_at < ? AND l.status <> 'merged' ORDER BY l.reported_at DESC LIMIT ?`
 		args = []any{memberID, p.ZoneID, from, to, limit}
 	case "leads_accepted":
-		q = `SELECT 'project', pr.id, pr.id, pr.name, pr.created_at, pr.total_yuan FROM projects pr JOIN leads l ON l.id = pr.lead_id
+		q = `SELECT 'project', pr.id, pr.id, pr.name, pr.created_at, COALESCE(pr.total_yuan, 0) FROM projects pr JOIN leads l ON l.id = pr.lead_id
 			WHERE l.reporter_id = ? AND pr.zone_id = ? AND pr.created_at >= ? AND pr.created_at < ? ORDER BY pr.created_at DESC LIMIT ?`
 		args = []any{memberID, p.ZoneID, from, to, limit}
 	case "projects_signed", "contract_amount":

@@ -165,7 +165,7 @@ func TestAppraisalPeriodEndToEnd(t *testing.T) {
 		reporter := func(m *xinlu.Member, k int) {
 			for i := range k {
 				l := &xinlu.Lead{ZoneID: e.zone.ID, ReporterID: m.ID, Company: fmt.Sprintf("%s测试公司%d", m.Name, i), ProjectName: "项目",
-					Industry: "equipment", InvestmentYuan: 1e8, Channel: "personal", ContactName: "张三", ContactPhone: "13800001111"}
+					Industry: "equipment", InvestmentYuan: new(int64(1e8)), Channel: "personal", ContactName: "张三", ContactPhone: "13800001111"}
 				s.SetClock(func() time.Time { return time.Date(2026, 10, 20, 3, 0, 0, 0, time.UTC) })
 				if _, err := s.ReportLead(ctx, e.sys, l); err != nil {
 					t.Fatal(err)

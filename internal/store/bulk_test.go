@@ -37,7 +37,7 @@ func TestBulkLoad(t *testing.T) {
 			b := &store.BulkBatch{}
 			for i := 0; i < n/2; i++ {
 				l := &xinlu.Lead{ReporterID: m.ID, Company: fmt.Sprintf("山西批量%d新材料有限公司", batch*n+i), ProjectName: "新材料项目",
-					Industry: "materials", InvestmentYuan: 1e8, ContactName: "王总", ContactPhone: fmt.Sprintf("138%08d", i),
+					Industry: "materials", InvestmentYuan: new(int64(1e8)), ContactName: "王总", ContactPhone: fmt.Sprintf("138%08d", i),
 					Status: xinlu.LeadRejected, Reason: "不符合", ReportedAt: now.Add(-time.Duration(i) * time.Hour)}
 				if i%10 == 0 {
 					l.Status, l.Reason = xinlu.LeadAccepted, ""

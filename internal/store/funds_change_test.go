@@ -20,13 +20,13 @@ func leadProject(t *testing.T, e *projectEnv) *store.ProjectRecord {
 		t.Fatal(err)
 	}
 	l := &xinlu.Lead{ZoneID: e.zone.ID, ReporterID: reporter.ID, Company: "晋中重工装备有限公司", ProjectName: "盾构机总装项目",
-		Industry: "equipment", InvestmentYuan: 8e8, Channel: "personal"}
+		Industry: "equipment", InvestmentYuan: new(int64(8e8)), Channel: "personal"}
 	if _, err := e.s.ReportLead(ctx, e.sys, l); err != nil {
 		t.Fatal(err)
 	}
 	p := &store.ProjectRecord{}
 	p.ZoneID, p.LeadID, p.Name, p.Company, p.Industry, p.Stage = e.zone.ID, l.ID, "盾构机总装项目", "晋中重工装备有限公司", "equipment", xinlu.StagePromotion
-	p.Plan.TotalYuan = 8e8
+	p.Plan.TotalYuan = new(int64(8e8))
 	if err := e.s.CreateProject(ctx, e.sys, p); err != nil {
 		t.Fatal(err)
 	}
@@ -85,12 +85,12 @@ func TestFundsAboveTheBoundAreRefused(t *testing.T) {
 
 		q := &store.ProjectRecord{}
 		q.ZoneID, q.Name, q.Company, q.Industry, q.Stage = e.zone.ID, "巨额项目", "巨额有限公司", "materials", xinlu.StagePackaging
-		q.Plan.TotalYuan = 9_000_000_000_000_000_000
+		q.Plan.TotalYuan = new(int64(9_000_000_000_000_000_000))
 		err := s.CreateProject(ctx, e.sys, q)
 		if ferr := wantCode(t, err, xinlu.EINVALID); ferr.Field != "total_yuan" || ferr.Key != "amount.investment_range" {
 			t.Fatalf("create: %+v", ferr)
 		}
-		q.Plan.TotalYuan, q.Signing.ContractYuan = 1e8, 9_000_000_000_000_000_000
+		q.Plan.TotalYuan, q.Signing.ContractYuan = new(int64(1e8)), 9_000_000_000_000_000_000
 		_, err = s.ImportProjects(ctx, e.sys, e.zone.ID, []*store.ProjectRecord{q}, true)
 		if ferr := wantCode(t, err, xinlu.EINVALID); ferr.Key != "projects.import_row_error" || xinlu.AsError(ferr.Err).Key != "amount.investment_range" {
 			t.Fatalf("import: %+v", ferr)

@@ -78,7 +78,7 @@ func seedLeads(t *testing.T, s *store.Store) *leadFixture {
 
 func (f *leadFixture) report(t *testing.T, who, company, project string) (*xinlu.Lead, []xinlu.Match) {
 	t.Helper()
-	l := &xinlu.Lead{Company: company, ProjectName: project, Industry: "materials", InvestmentYuan: 500_000_000,
+	l := &xinlu.Lead{Company: company, ProjectName: project, Industry: "materials", InvestmentYuan: new(int64(500_000_000)),
 		Channel: "expo", ContactName: "王经理", ContactPhone: "13812345678", Description: "参加展会时接触"}
 	dups, err := f.s.ReportLead(context.Background(), f.actor(who), l)
 	if err != nil {

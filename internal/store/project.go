@@ -196,6 +196,22 @@ func (s *Store) ListProjects(ctx context.Context, f ProjectFilter) ([]*ProjectRe
 	return out, total, s.setLights(ctx, out)
 }
 
+// ProjectTotals sums the known total investments of the projects f lists
+// (every page) and counts those whose total investment is unknown (待定),
+// which the sum leaves out.
+func (s *Store) ProjectTotals(ctx context.Context, f ProjectFilter) (yuan int64, unknown int, err error) {
+	cond, args, err := s.projectWhere(ctx, f)
+	if err != nil {
+		return 0, 0, err
+	}
+	err = s.queryRow(ctx, `SELECT COALESCE(`+sumYuan("p.total_yuan")+`, 0), COUNT(*) - COUNT(p.total_yuan) FROM projects p`+cond, args...).
+		Scan(&yuan, &unknown)
+	if err != nil {
+		return 0, 0, xinlu.Internal(err)
+	}
+	return yuan, unknown, nil
+}
+
 // setLights computes each active project's light with its zone's calendar
 // and light rules, each read once per zone.
 func (s *Store) setLights(ctx context.Context, ps []*ProjectRecord) error {
@@ -252,9 +268,10 @@ func (tx *Tx) projectForUpdate(ctx context.Context, zoneID, id int64) (*ProjectR
 // KanbanColumn is one stage of the kanban: how many projects and their
 // total planned investment.
 type KanbanColumn struct {
-	Stage xinlu.Stage
-	Count int
-	Yuan  int64
+	Stage   xinlu.Stage
+	Count   int
+	Yuan    int64 // Σ the known total investments
+	Unknown int   // projects whose total investment is unknown (待定), left out of Yuan
 }
 
 // Kanban counts a zone's projects that are not lost, per stage, in stage
@@ -288,9 +305,10 @@ func (s *Store) Kanban(ctx context.Context, zoneID int64) ([]KanbanColumn, error
 
 // kanban counts and sums the zone's moving projects by stage.
 func (s *Store) kanban(ctx context.Context, zoneID int64) ([]KanbanColumn, error) {
-	q, args := `SELECT stage, COUNT(*), COALESCE(`+sumYuan("total_yuan")+`, 0) FROM projects WHERE status IN ('active', 'on_hold')`, []any{}
+	cols := `SELECT stage, COUNT(*), COALESCE(` + sumYuan("total_yuan") + `, 0), COUNT(*) - COUNT(total_yuan) FROM projects`
+	q, args := cols+` WHERE status IN ('active', 'on_hold')`, []any{}
 	if zoneID != 0 {
-		q = `SELECT stage, COUNT(*), COALESCE(` + sumYuan("total_yuan") + `, 0) FROM projects WHERE zone_id = ? AND status IN ('active', 'on_hold')`
+		q = cols + ` WHERE zone_id = ? AND status IN ('active', 'on_hold')`
 		args = append(args, zoneID)
 	}
 	rows, err := s.query(ctx, q+` GROUP BY stage`, args...)
@@ -302,7 +320,7 @@ func (s *Store) kanban(ctx context.Context, zoneID int64) ([]KanbanColumn, error
 	for rows.Next() {
 		var c KanbanColumn
 		var stage string
-		if err := rows.Scan(&stage, &c.Count, &c.Yuan); err != nil {
+		if err := rows.Scan(&stage, &c.Count, &c.Yuan, &c.Unknown); err != nil {
 			return nil, xinlu.Internal(err)
 		}
 		c.Stage = xinlu.Stage(stage)

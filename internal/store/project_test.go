@@ -56,7 +56,7 @@ func (e *projectEnv) create(t *testing.T, name string, stage xinlu.Stage, indust
 	t.Helper()
 	p := &store.ProjectRecord{}
 	p.ZoneID, p.Name, p.Company, p.Industry, p.Stage = e.zone.ID, name, name+"有限公司", industry, stage
-	p.Plan.TotalYuan = total
+	p.Plan.TotalYuan = &total
 	if err := e.s.CreateProject(context.Background(), e.sys, p); err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func (e *projectEnv) step(p *store.ProjectRecord, r xinlu.Role, action xinlu.Pro
 }
 
 func goodPlan() *xinlu.Plan {
-	return &xinlu.Plan{Content: "年产 10 万吨高端铝材", TotalYuan: 1_200_000_000, FixedAssetYuan: 900_000_000, LandMu: 300,
+	return &xinlu.Plan{Content: "年产 10 万吨高端铝材", TotalYuan: new(int64(1_200_000_000)), FixedAssetYuan: new(int64(900_000_000)), LandMu: 300,
 		Jobs: 500, SixNew: []string{"new_materials"}, ChainPosition: "chain_leader"}
 }
 
@@ -115,7 +115,7 @@ func TestProjectStepsThroughEveryStage(t *testing.T) {
 			t.Fatalf("save-plan: %v %+v", err, p)
 		}
 		p, err = e.step(p, xinlu.RolePlanner, xinlu.ProjectSubmitPlan, store.StepInput{Plan: goodPlan()})
-		if err != nil || p.Stage != xinlu.StagePromotion || p.Plan.TotalYuan != 1_200_000_000 {
+		if err != nil || p.Stage != xinlu.StagePromotion || *p.Plan.TotalYuan != 1_200_000_000 {
 			t.Fatalf("submit-plan: %v %+v", err, p)
 		}
 		// 20 working days from 28 Sep across National Day (5 holidays, a make-up Saturday).
@@ -483,13 +483,13 @@ func TestSigningAndFundsProposeRewardsToTheReporter(t *testing.T) {
 			t.Fatal(err)
 		}
 		l := &xinlu.Lead{ZoneID: e.zone.ID, ReporterID: reporter.ID, Company: "晋中重工装备有限公司", ProjectName: "盾构机总装项目",
-			Industry: "equipment", InvestmentYuan: 8e8, Channel: "personal"}
+			Industry: "equipment", InvestmentYuan: new(int64(8e8)), Channel: "personal"}
 		if _, err := s.ReportLead(ctx, e.sys, l); err != nil {
 			t.Fatal(err)
 		}
 		p := &store.ProjectRecord{}
 		p.ZoneID, p.LeadID, p.Name, p.Company, p.Industry, p.Stage = e.zone.ID, l.ID, "盾构机总装项目", "晋中重工装备有限公司", "equipment", xinlu.StagePromotion
-		p.Plan.TotalYuan = 8e8
+		p.Plan.TotalYuan = new(int64(8e8))
 		if err := s.CreateProject(ctx, e.sys, p); err != nil {
 			t.Fatal(err)
 		}

@@ -341,7 +341,7 @@ func TestAppraisalPeriodJourney(t *testing.T) {
 	var leads []*xinlu.Lead
 	for i := range 3 {
 		l := &xinlu.Lead{ZoneID: a.zone.ID, ReporterID: mid(xinlu.RoleMember), Company: fmt.Sprintf("考核测试%c公司", 'A'+i), ProjectName: "装备项目",
-			Industry: "equipment", InvestmentYuan: 1e8, Channel: "personal", ContactName: "张三", ContactPhone: "13800001111"}
+			Industry: "equipment", InvestmentYuan: new(int64(1e8)), Channel: "personal", ContactName: "张三", ContactPhone: "13800001111"}
 		if _, err := a.store.ReportLead(ctx, sys, l); err != nil {
 			t.Fatal(err)
 		}

@@ -20,13 +20,13 @@ func TestFundsCorrectionOnTheProjectPage(t *testing.T) {
 	ctx := context.Background()
 	sys := xinlu.SystemActor(a.zone.ID)
 	l := &xinlu.Lead{ZoneID: a.zone.ID, ReporterID: a.users[xinlu.RoleMember].MemberID, Company: "晋中重工装备有限公司",
-		ProjectName: "盾构机总装项目", Industry: "equipment", InvestmentYuan: 8e8, Channel: "personal"}
+		ProjectName: "盾构机总装项目", Industry: "equipment", InvestmentYuan: new(int64(8e8)), Channel: "personal"}
 	if _, err := a.store.ReportLead(ctx, sys, l); err != nil {
 		t.Fatal(err)
 	}
 	p := &store.ProjectRecord{}
 	p.ZoneID, p.LeadID, p.Name, p.Company, p.Industry, p.Stage = a.zone.ID, l.ID, "盾构机总装项目", "晋中重工装备有限公司", "equipment", xinlu.StageAgency
-	p.Plan.TotalYuan, p.Signing.SignedOn, p.Signing.ContractYuan = 8e8, a.shanghaiDay(-30), 5e8
+	p.Plan.TotalYuan, p.Signing.SignedOn, p.Signing.ContractYuan = new(int64(8e8)), a.shanghaiDay(-30), 5e8
 	if err := a.store.CreateProject(ctx, sys, p); err != nil {
 		t.Fatal(err)
 	}

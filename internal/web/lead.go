@@ -131,25 +131,32 @@ func (s *Server) leadNew(w http.ResponseWriter, r *http.Request) {
 	s.leadForm(w, r, http.StatusOK, &xinlu.Lead{Channel: "personal"}, nil)
 }
 
-// yuanFromWan reads an amount typed in 万元 (decimals allowed) as yuan.
-func yuanFromWan(r *http.Request, name string) (int64, error) {
-	v := strings.ReplaceAll(strings.TrimSpace(r.PostFormValue(name)), ",", "")
-	if v == "" {
-		return 0, nil
+// yuanFromWan reads an amount typed in 万元 (decimals allowed) as yuan; empty
+// or a placeholder (待定, 面议, TBD …) is unknown (nil), an approximation
+// keeps its figure (xinlu.ParseAmountText).
+func yuanFromWan(r *http.Request, name string) (*int64, error) {
+	raw := r.PostFormValue(name)
+	at, err := xinlu.ParseAmountText(raw)
+	switch {
+	case err != nil:
+		return nil, xinlu.Invalid(name, "amount.not_a_number", strings.TrimSpace(raw))
+	case at.Unknown:
+		return nil, nil
 	}
+	v := strings.ReplaceAll(at.Number, ",", "")
 	whole, frac, _ := strings.Cut(v, ".")
 	if whole == "" {
 		whole = "0"
 	}
 	if len(frac) > 4 || strings.Trim(whole, "0123456789") != "" || strings.Trim(frac, "0123456789") != "" || len(whole) > 9 {
-		return 0, xinlu.Invalid(name, "error.number")
+		return nil, xinlu.Invalid(name, "error.number")
 	}
 	frac += strings.Repeat("0", 4-len(frac))
 	var n int64
 	for _, c := range whole + frac {
 		n = n*10 + int64(c-'0')
 	}
-	return n, nil
+	return &n, nil
 }
 
 func (s *Server) leadCreate(w http.ResponseWriter, r *http.Request) {
@@ -162,7 +169,6 @@ func (s *Server) leadCreate(w http.ResponseWriter, r *http.Request) {
 		ContactPhone: r.PostFormValue("contact_phone"), Description: r.PostFormValue("description")}
 	var err error
 	if l.InvestmentYuan, err = yuanFromWan(r, "investment"); err != nil {
-		l.InvestmentYuan = 0
 		s.leadForm(w, r, statusOf(err), l, err)
 		return
 	}

@@ -149,6 +149,10 @@ type projectListView struct {
 	SaveQuery string
 	CanShare  bool
 	Save      savedViewForm
+	// The 合计 line over every page: Σ the known total investments, and
+	// how many projects have theirs unknown (待定).
+	TotalYuan    int64
+	TotalUnknown int
 }
 
 // savedViewItem is one entry of the saved-views dropdown: Href applies it.
@@ -215,8 +219,17 @@ func (s *Server) projectLedger(w http.ResponseWriter, r *http.Request, status in
 			saved[i].Href += "?" + v.Query
 		}
 	}
+	var sum int64
+	var unknown int
+	if err == nil && total > 0 {
+		if sum, unknown, err = s.store.ProjectTotals(r.Context(), f); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
 	parks, members := s.projectChoices(r, projectZone(u))
 	s.render(w, r, status, "projects", s.printer(r).T("projects.ledger_title"), projectListView{
+		TotalYuan: sum, TotalUnknown: unknown,
 		Q: q, Items: items, Pager: newPager(r, f.Page, total), Err: err, Stages: xinlu.Stages, Industries: xinlu.Industries,
 		SixNew: xinlu.SixNewTags, Parks: parks, Sponsors: members, CanImport: u.Can(xinlu.PermProjectPlan),
 		ExportURL: "/projects/export.xlsx?" + q.Encode(), Statuses: []string{"active", "on_hold", "lost"},
@@ -330,12 +343,13 @@ type reviseRow struct {
 func (v projectShowView) Has(tag string) bool { return contains(v.P.Plan.SixNew, tag) }
 
 // WanInput is a plan figure as the plan form fills it in: exactly, in 万元
-// with its decimals, so that saving the form unchanged keeps it ("" for 0).
-func (v projectShowView) WanInput(yuan int64) string {
-	if yuan == 0 {
+// with its decimals, so that saving the form unchanged keeps it; "" when
+// unknown, which the form reads back as unknown (a known 0 is "0").
+func (v projectShowView) WanInput(yuan *int64) string {
+	if yuan == nil {
 		return ""
 	}
-	return wanInput(yuan)
+	return wanInput(*yuan)
 }
 
 func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, status int, name string, id int64, err error, errAction string) {
@@ -430,7 +444,33 @@ func formFloat(r *http.Request, name string) (float64, error) {
 // ("52,000.50"). An amount too large for yuan in an int64 is read as the
 // largest one, so that the domain refuses it stating the field's range.
 func formWan(r *http.Request, name string) (int64, error) {
-	v := strings.ReplaceAll(strings.TrimSpace(r.PostFormValue(name)), ",", "")
+	return wanText(name, r.PostFormValue(name))
+}
+
+// formMaybeWan reads an amount typed in 万元 that may be unknown
+// (xinlu.ParseAmountText): empty or a placeholder (待定, 未定, 面议, —, TBD
+// …) is nil; an approximation keeps its figure (约 5000 is 5000, 3000-5000
+// its lower bound 3000); a number as formWan reads it. Other text is
+// refused, naming it.
+func formMaybeWan(r *http.Request, name string) (*int64, error) {
+	raw := r.PostFormValue(name)
+	at, err := xinlu.ParseAmountText(raw)
+	switch {
+	case err != nil:
+		return nil, xinlu.Invalid(name, "amount.not_a_number", strings.TrimSpace(raw))
+	case at.Unknown:
+		return nil, nil
+	}
+	yuan, err := wanText(name, at.Number)
+	if err != nil {
+		return nil, err
+	}
+	return &yuan, nil
+}
+
+// wanText is formWan of the text v typed in field name.
+func wanText(name, v string) (int64, error) {
+	v = strings.ReplaceAll(strings.TrimSpace(v), ",", "")
 	if v == "" {
 		return 0, nil
 	}
@@ -479,15 +519,16 @@ func scheduleFromForm(r *http.Request) ([]xinlu.Instalment, error) {
 	return items, nil
 }
 
-// planFromForm reads the plan form; amounts are typed in 万元.
+// planFromForm reads the plan form; amounts are typed in 万元, and may be
+// left unknown (empty or 待定).
 func planFromForm(r *http.Request) (*xinlu.Plan, error) {
 	p := &xinlu.Plan{Content: r.PostFormValue("content"), ChainPosition: r.PostFormValue("chain_position"), SixNew: r.PostForm["six_new"]}
 	var err error
 	for _, m := range []struct {
 		name string
-		dst  *int64
+		dst  **int64
 	}{{"total_yuan", &p.TotalYuan}, {"fixed_asset_yuan", &p.FixedAssetYuan}, {"output_yuan", &p.OutputYuan}, {"tax_yuan", &p.TaxYuan}} {
-		if *m.dst, err = formWan(r, m.name); err != nil {
+		if *m.dst, err = formMaybeWan(r, m.name); err != nil {
 			return nil, err
 		}
 	}

@@ -175,7 +175,7 @@ func TestLedgerImportMappingStep(t *testing.T) {
 	if r := planner.postForm("/projects/import/commit", carried(t, r.body)); r.StatusCode != 303 {
 		t.Fatalf("commit: %d %s", r.StatusCode, firstError(r.body))
 	}
-	if ps := projectsByName(t, a); ps["甲项目"] == nil || ps["甲项目"].Plan.TotalYuan != 1500*10000 {
+	if ps := projectsByName(t, a); ps["甲项目"] == nil || !xinlu.SameAmount(ps["甲项目"].Plan.TotalYuan, new(int64(1500*10000))) {
 		t.Fatalf("projects %v", ps)
 	}
 	next := otherZoneLedger(t, header, [][]string{{"丙项目", "丙公司", "90", "在谈", ""}})

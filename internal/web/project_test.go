@@ -19,7 +19,7 @@ func (a *app) project(name string, stage xinlu.Stage, total int64) *store.Projec
 	a.t.Helper()
 	p := &store.ProjectRecord{}
 	p.ZoneID, p.Name, p.Company, p.Industry, p.Stage = a.zone.ID, name, name+"有限公司", "equipment", stage
-	p.Plan.TotalYuan = total
+	p.Plan.TotalYuan = &total
 	if err := a.store.CreateProject(context.Background(), xinlu.SystemActor(a.zone.ID), p); err != nil {
 		a.t.Fatal(err)
 	}

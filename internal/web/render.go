@@ -146,7 +146,22 @@ func templateFuncs(p *i18n.Printer, sf *staticFiles) template.FuncMap {
 			}
 			return t.In(shanghai).Format("2006-01-02 15:04")
 		},
-		"wan":         formatWan,
+		// wan shows an amount in 万元: an int64, or a *int64 that may be
+		// unknown (nil), shown as 待定 (amount.unknown).
+		"wan": func(v any) string {
+			switch v := v.(type) {
+			case *int64:
+				if v == nil {
+					return p.T("amount.unknown")
+				}
+				return formatWan(*v)
+			case int64:
+				return formatWan(v)
+			case int:
+				return formatWan(int64(v))
+			}
+			return fmt.Sprint(v)
+		},
 		"eventDetail": func(d map[string]any) string { return eventDetail(p, d) },
 		"phone":       maskPhone,
 		"add":         func(a, b int) int { return a + b },

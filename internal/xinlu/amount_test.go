@@ -24,7 +24,7 @@ func TestEveryAmountHasABound(t *testing.T) {
 	today := time.Date(2026, 9, 28, 0, 0, 0, 0, time.UTC)
 
 	lead := func(yuan int64) *Lead {
-		return &Lead{Company: "太原重工", ProjectName: "新材料", Industry: Industries[0], InvestmentYuan: yuan}
+		return &Lead{Company: "太原重工", ProjectName: "新材料", Industry: Industries[0], InvestmentYuan: &yuan}
 	}
 	if err := lead(MaxInvestmentYuan).Validate(); err != nil {
 		t.Errorf("lead at the bound: %v", err)
@@ -32,8 +32,8 @@ func TestEveryAmountHasABound(t *testing.T) {
 	wantAmountError(t, "lead", lead(MaxInvestmentYuan+1).Validate(), "investment", "lead.investment_range")
 
 	plan := func(change func(*Plan)) *Plan {
-		p := &Plan{Content: "年产 10 万吨铝材", TotalYuan: MaxInvestmentYuan, FixedAssetYuan: MaxInvestmentYuan,
-			OutputYuan: MaxInvestmentYuan, TaxYuan: MaxInvestmentYuan}
+		p := &Plan{Content: "年产 10 万吨铝材", TotalYuan: new(MaxInvestmentYuan), FixedAssetYuan: new(MaxInvestmentYuan),
+			OutputYuan: new(MaxInvestmentYuan), TaxYuan: new(MaxInvestmentYuan)}
 		if change != nil {
 			change(p)
 		}
@@ -46,15 +46,15 @@ func TestEveryAmountHasABound(t *testing.T) {
 		field  string
 		change func(*Plan)
 	}{
-		{"total_yuan", func(p *Plan) { p.TotalYuan, p.FixedAssetYuan = huge, 0 }},
-		{"output_yuan", func(p *Plan) { p.OutputYuan = MaxInvestmentYuan + 1 }},
-		{"tax_yuan", func(p *Plan) { p.TaxYuan = huge }},
+		{"total_yuan", func(p *Plan) { p.TotalYuan, p.FixedAssetYuan = new(int64(huge)), new(int64(0)) }},
+		{"output_yuan", func(p *Plan) { p.OutputYuan = new(MaxInvestmentYuan + 1) }},
+		{"tax_yuan", func(p *Plan) { p.TaxYuan = new(int64(huge)) }},
 	} {
 		wantAmountError(t, "plan "+tc.field, plan(tc.change).Validate(), tc.field, "amount.investment_range")
 		wantAmountError(t, "imported plan "+tc.field, plan(tc.change).CheckAmounts(), tc.field, "amount.investment_range")
 	}
 	// A fixed-asset investment above the total keeps its own message.
-	wantAmountError(t, "fixed assets", plan(func(p *Plan) { p.TotalYuan = 1 }).Validate(), "fixed_asset_yuan", "project.fixed_asset_range")
+	wantAmountError(t, "fixed assets", plan(func(p *Plan) { p.TotalYuan = new(int64(1)) }).Validate(), "fixed_asset_yuan", "project.fixed_asset_range")
 
 	signing := func(contract int64) *Signing {
 		return &Signing{SignedOn: "2026-09-28", ContractYuan: contract, PromisedStart: "2026-12-01", PromisedProduce: "2027-12-01",

@@ -37,7 +37,7 @@ type Lead struct {
 	CompanyKey     string // NormalizeCompany(Company)
 	ProjectName    string
 	Industry       string
-	InvestmentYuan int64
+	InvestmentYuan *int64 // intended investment; nil: unknown (待定)
 	Channel        string
 	ContactName    string // personal data
 	ContactPhone   string // personal data
@@ -78,7 +78,7 @@ func (l *Lead) Validate() error {
 		return Invalid("project_name", "error.too_long", 100)
 	case !slices.Contains(Industries, l.Industry):
 		return Invalid("industry", "error.invalid_choice")
-	case l.InvestmentYuan < 0 || l.InvestmentYuan > MaxInvestmentYuan:
+	case l.InvestmentYuan != nil && (*l.InvestmentYuan < 0 || *l.InvestmentYuan > MaxInvestmentYuan):
 		return Invalid("investment", "lead.investment_range")
 	case l.Channel != "" && !slices.Contains(LeadChannels, l.Channel):
 		return Invalid("channel", "error.invalid_choice")

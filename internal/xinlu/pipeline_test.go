@@ -59,7 +59,7 @@ func TestLeadSteps(t *testing.T) {
 }
 
 func TestLeadValidate(t *testing.T) {
-	ok := Lead{Company: " 山西华晋新材料股份有限公司 ", ProjectName: "碳纤维", Industry: "materials", InvestmentYuan: 5e8, ContactPhone: "0351-7654321"}
+	ok := Lead{Company: " 山西华晋新材料股份有限公司 ", ProjectName: "碳纤维", Industry: "materials", InvestmentYuan: new(int64(5e8)), ContactPhone: "0351-7654321"}
 	if err := ok.Validate(); err != nil || ok.CompanyKey != "华晋新材料" {
 		t.Fatalf("%v %q", err, ok.CompanyKey)
 	}
@@ -67,7 +67,7 @@ func TestLeadValidate(t *testing.T) {
 		"company":       {ProjectName: "x", Industry: "other"},
 		"project_name":  {Company: "x", Industry: "other"},
 		"industry":      {Company: "x", ProjectName: "x", Industry: "steel"},
-		"investment":    {Company: "x", ProjectName: "x", Industry: "other", InvestmentYuan: -1},
+		"investment":    {Company: "x", ProjectName: "x", Industry: "other", InvestmentYuan: new(int64(-1))},
 		"contact_phone": {Company: "x", ProjectName: "x", Industry: "other", ContactPhone: "call me"},
 		"channel":       {Company: "x", ProjectName: "x", Industry: "other", Channel: "tv"},
 	} {
@@ -136,12 +136,12 @@ func TestProjectSteps(t *testing.T) {
 }
 
 func TestPlanAndSigning(t *testing.T) {
-	p := Plan{Content: "年产 5 万台减速机", TotalYuan: 6e8, FixedAssetYuan: 4e8, LandMu: 120, SixNew: []string{"new_equipment"}, ChainPosition: "supplier"}
+	p := Plan{Content: "年产 5 万台减速机", TotalYuan: new(int64(6e8)), FixedAssetYuan: new(int64(4e8)), LandMu: 120, SixNew: []string{"new_equipment"}, ChainPosition: "supplier"}
 	if err := p.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	bad := p
-	bad.FixedAssetYuan = 7e8
+	bad.FixedAssetYuan = new(int64(7e8))
 	if err := bad.Validate(); AsError(err).Field != "fixed_asset_yuan" {
 		t.Fatalf("fixed above total: %v", err)
 	}

@@ -43,22 +43,23 @@ var ChainPositions = []string{"chain_leader", "supplier", "other"}
 // Plan is the project plan the planning group packages (项目策划).
 type Plan struct {
 	Content        string // 建设内容
-	TotalYuan      int64
-	FixedAssetYuan int64
+	TotalYuan      *int64 // nil: unknown (待定), like the other amounts below
+	FixedAssetYuan *int64
 	LandMu         float64
 	WaterTPD       float64 // t/d
 	PowerKVA       float64
 	GasM3PD        float64 // m³/d
 	HeatTPH        float64 // t/h
-	OutputYuan     int64   // expected annual output
-	TaxYuan        int64   // expected annual tax
+	OutputYuan     *int64  // expected annual output
+	TaxYuan        *int64  // expected annual tax
 	Jobs           int
 	SixNew         []string
 	ChainPosition  string
 	ProposedParkID int64
 }
 
-// Validate checks a plan before it goes to the leadership group.
+// Validate checks a plan before it goes to the leadership group: its total
+// investment must be known and above 0; the other amounts may be unknown.
 func (p *Plan) Validate() error {
 	if err := cleanTexts(textField{"content", &p.Content}); err != nil {
 		return err
@@ -68,13 +69,15 @@ func (p *Plan) Validate() error {
 		return Invalid("content", "error.required")
 	case len([]rune(p.Content)) > 4000:
 		return Invalid("content", "error.too_long", 4000)
-	case p.TotalYuan <= 0:
+	case p.TotalYuan == nil:
+		return Invalid("total_yuan", "project.total_unknown")
+	case *p.TotalYuan <= 0:
 		return Invalid("total_yuan", "project.amount_positive")
-	case p.FixedAssetYuan < 0 || p.FixedAssetYuan > p.TotalYuan:
+	case p.FixedAssetYuan != nil && (*p.FixedAssetYuan < 0 || *p.FixedAssetYuan > *p.TotalYuan):
 		return Invalid("fixed_asset_yuan", "project.fixed_asset_range")
 	case p.LandMu < 0 || p.WaterTPD < 0 || p.PowerKVA < 0 || p.GasM3PD < 0 || p.HeatTPH < 0:
 		return Invalid("land_mu", "project.factor_negative")
-	case p.OutputYuan < 0 || p.TaxYuan < 0 || p.Jobs < 0:
+	case p.OutputYuan != nil && *p.OutputYuan < 0 || p.TaxYuan != nil && *p.TaxYuan < 0 || p.Jobs < 0:
 		return Invalid("output_yuan", "project.amount_negative")
 	}
 	if err := p.CheckAmounts(); err != nil {
@@ -92,15 +95,18 @@ func (p *Plan) Validate() error {
 	return nil
 }
 
-// CheckAmounts checks the plan's amounts against their bound (0 to
-// MaxInvestmentYuan each): what any plan must meet, a packaged one or one
-// imported from a ledger with whatever it has.
+// CheckAmounts checks the plan's known amounts against their bound (0 to
+// MaxInvestmentYuan each): what any plan must meet, a draft, a packaged one
+// or one imported from a ledger with whatever it has. Unknown amounts pass.
 func (p *Plan) CheckAmounts() error {
 	for _, a := range []struct {
 		field string
-		yuan  int64
+		yuan  *int64
 	}{{"total_yuan", p.TotalYuan}, {"fixed_asset_yuan", p.FixedAssetYuan}, {"output_yuan", p.OutputYuan}, {"tax_yuan", p.TaxYuan}} {
-		if err := CheckInvestmentYuan(a.field, a.yuan, false); err != nil {
+		if a.yuan == nil {
+			continue
+		}
+		if err := CheckInvestmentYuan(a.field, *a.yuan, false); err != nil {
 			return err
 		}
 	}

@@ -165,7 +165,7 @@ func TestLedgerMappingStep(t *testing.T) {
 			if len(l.Problems) != 0 || len(l.Rows) != 2 || l.Remembered {
 				t.Fatalf("mapped: %v %+v", l.Problems, l.Rows)
 			}
-			if r := l.Rows[0]; r.ProjectName != "甲项目" || r.TotalInvestmentYuan != 1500*10000 || r.Sponsor != "张伟" || r.LandMu != 12 {
+			if r := l.Rows[0]; r.ProjectName != "甲项目" || ledgerYuan(r.TotalInvestmentYuan) != 1500*10000 || r.Sponsor != "张伟" || r.LandMu != 12 {
 				t.Errorf("row %+v", r)
 			}
 			if len(l.NotImported) != 1 || l.NotImported[0].Header != "经办" || l.NotImported[0].Rows != 1 {

@@ -130,8 +130,8 @@ type LedgerRow struct {
 	ProjectName         string
 	Company             string
 	Industry            string // equipment | biomedicine | materials | light_industry | casting | other (or a zone's own code)
-	TotalInvestmentYuan int64
-	FixedInvestmentYuan int64  // 其中：固定资产投资; 0 if the sheet has no such column
+	TotalInvestmentYuan *int64 // nil: unknown (待定, an empty cell)
+	FixedInvestmentYuan *int64 // 其中：固定资产投资; nil if unknown or the sheet has no such column
 	Stage               string // lead | screening | packaging | promotion | agency | construction | production | full_production
 	SignedOn            string // YYYY-MM-DD or ""
 	StartedOn           string
@@ -912,20 +912,32 @@ func (rd *ledgerReader) read(r sheetRow, first bool) (LedgerRow, []RowError, boo
 		row.Industry = "other"
 	}
 
-	amount := func(field string, unit int64) int64 {
+	// maybeAmount reads an amount that may be unknown (nil: an empty cell,
+	// 待定 or another placeholder); an approximation or a range is a
+	// problem that names the figure it would give.
+	maybeAmount := func(field string, unit int64) *int64 {
 		i, ok := rd.idx[field]
 		if !ok {
-			return 0
+			return nil
 		}
-		v, msg := parseAmount(rawOr(r, i), unit)
+		v, note, msg := readAmount(rawOr(r, i), unit)
+		if msg == "" {
+			msg = note
+		}
 		if msg != "" {
 			bad(field, msg, short(strings.TrimSpace(cell(r.text, i))))
 		}
 		return v
 	}
-	row.TotalInvestmentYuan = amount(lfTotal, rd.totalUnit)
-	row.FixedInvestmentYuan = amount(lfFixed, rd.fixedUnit)
-	if row.TotalInvestmentYuan > 0 && row.FixedInvestmentYuan > row.TotalInvestmentYuan {
+	amount := func(field string, unit int64) int64 {
+		if v := maybeAmount(field, unit); v != nil {
+			return *v
+		}
+		return 0
+	}
+	row.TotalInvestmentYuan = maybeAmount(lfTotal, rd.totalUnit)
+	row.FixedInvestmentYuan = maybeAmount(lfFixed, rd.fixedUnit)
+	if t, f := row.TotalInvestmentYuan, row.FixedInvestmentYuan; t != nil && f != nil && *t > 0 && *f > *t {
 		bad(lfFixed, "固定资产投资不能大于总投资")
 	}
 
@@ -1210,6 +1222,34 @@ func rawOr(r sheetRow, i int) string {
 // placeholders stand for an empty cell in dates and amounts.
 var placeholders = map[string]bool{"/": true, "-": true, "—": true, "——": true, "--": true, "\\": true, "无": true,
 	"暂无": true, "待定": true, "未定": true, "空": true, "n/a": true, "na": true}
+
+// readAmount reads an amount cell that may be unknown (xinlu.ParseAmountText):
+// empty or a placeholder (待定, 面议, /) is nil; a number as parseAmount
+// reads it; an approximation (约 5000, 5000左右, 5000+) or a range (3000-5000,
+// its lower bound) gives its figure with a note saying so. msg, if not
+// empty, is the problem; note and msg have one %s for the cell.
+func readAmount(s string, unit int64) (yuan *int64, note, msg string) {
+	at, err := xinlu.ParseAmountText(width.Narrow.String(s))
+	switch {
+	case err == nil && at.Unknown:
+		return nil, "", ""
+	case err != nil || !at.Approx && !at.Range:
+		v, msg := parseAmount(s, unit) // its own messages, and numbers such as 1.2E+07
+		if msg != "" {
+			return nil, "", msg
+		}
+		return &v, "", ""
+	}
+	v, msg := parseAmount(at.Number, unit)
+	if msg != "" {
+		return nil, "", msg
+	}
+	figure := strings.ReplaceAll(at.Number, "%", "")
+	if at.Range {
+		return &v, "「%s」是范围，可按下限 " + figure + " 导入：请改为 " + figure + "（或“待定”）后重新导入", ""
+	}
+	return &v, "「%s」是约数，可按 " + figure + " 导入：请改为 " + figure + "（或“待定”）后重新导入", ""
+}
 
 // parseAmount reads an amount in the column's unit (yuan per unit) into
 // whole yuan: numbers, "96,000", full-width digits, "1.2亿", "3000万",

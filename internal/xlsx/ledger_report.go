@@ -6,18 +6,20 @@ import "time"
 // codes (industry, stage, status, light) that ProjectLedgerReport turns
 // into labels, amounts in yuan and dates as YYYY-MM-DD text.
 type ProjectLedgerRow struct {
-	Code, Name, Company                string
-	Industry, Stage, Status, Light     string // codes; Light "" for none
-	TotalYuan, ContractYuan, FundsYuan int64
-	Sponsor, Park                      string
-	SignedOn, StartedOn, ProducedOn    string
-	StageDue                           string
+	Code, Name, Company             string
+	Industry, Stage, Status, Light  string // codes; Light "" for none
+	TotalYuan                       *int64 // nil: unknown (待定)
+	ContractYuan, FundsYuan         int64
+	Sponsor, Park                   string
+	SignedOn, StartedOn, ProducedOn string
+	StageDue                        string
 }
 
 // ProjectLedgerReport builds the project ledger workbook (项目台账) of a
 // filtered view, for the pages and the API alike: labels from t (a
-// message catalogue's T), not codes; amounts in 万元; a 合计 row over the
-// investment, contract and funds columns.
+// message catalogue's T), not codes; amounts in 万元, an unknown investment
+// as the text 待定 (amount.unknown) that the 合计 row over the investment,
+// contract and funds columns leaves out and counts.
 func ProjectLedgerReport(t func(key string, args ...any) string, unit, by string, date time.Time, rows []ProjectLedgerRow) *Report {
 	rep := &Report{Sheet: t("projects.export_title"), Title: t("projects.export_title"), Unit: unit, Date: date, By: by,
 		Columns: []Column{
@@ -27,7 +29,8 @@ func ProjectLedgerReport(t func(key string, args ...any) string, unit, by string
 			{Header: t("projects.funds_wan"), Width: 16, Kind: Money}, {Header: t("projects.sponsor"), Width: 10},
 			{Header: t("projects.park"), Width: 16}, {Header: t("field.signed_on"), Width: 12}, {Header: t("projects.started_on"), Width: 12},
 			{Header: t("projects.produced_on"), Width: 12}, {Header: t("projects.stage_due"), Width: 12}, {Header: t("projects.light"), Width: 8},
-		}, SumCols: []int{6, 7, 8}}
+		}, SumCols: []int{6, 7, 8},
+		Unknown: t("amount.unknown"), UnknownNote: func(n int) string { return t("amount.sum_row_unknown", n) }}
 	rep.Rows = make([][]any, 0, len(rows))
 	for _, it := range rows {
 		light := ""

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -119,29 +120,29 @@ func TestReadLedgerSample(t *testing.T) {
 	const wan = 10000
 	want := []LedgerRow{
 		{Row: 5, Seq: "1", ProjectName: "高端数控机床生产基地项目", Company: "山西晋锐数控装备有限公司", Industry: "equipment",
-			TotalInvestmentYuan: 120000 * wan, FixedInvestmentYuan: 96000 * wan, Stage: "construction",
+			TotalInvestmentYuan: new(int64(120000 * wan)), FixedInvestmentYuan: new(int64(96000 * wan)), Stage: "construction",
 			SignedOn: "2026-03-05", StartedOn: "2026-05-18", Sponsor: "张建国", Content: "建设数控机床生产线8条", FundsYuan: 45600 * wan, LandMu: 210, OK: true},
 		{Row: 6, Seq: "2", ProjectName: "工业机器人精整中心项目", Company: "锐航机器人（太原）有限公司", Industry: "equipment",
-			TotalInvestmentYuan: 35000 * wan, FixedInvestmentYuan: 28000 * wan, Stage: "agency",
+			TotalInvestmentYuan: new(int64(35000 * wan)), FixedInvestmentYuan: new(int64(28000 * wan)), Stage: "agency",
 			SignedOn: "2026-06-30", Sponsor: "李卫东", Note: "承诺制", Content: "机器人精整、机加中心", LandMu: 60, OK: true},
 		// Under 一、智慧装备制造产业, but its own 所属产业 says 铸造: the row's column wins.
 		{Row: 7, Seq: "3", ProjectName: "智能铸造产能置换项目", Company: "晋中市恒泰铸造有限责任公司", Industry: "casting",
-			TotalInvestmentYuan: 68000 * wan, FixedInvestmentYuan: 60000 * wan, Stage: "promotion",
+			TotalInvestmentYuan: new(int64(68000 * wan)), FixedInvestmentYuan: new(int64(60000 * wan)), Stage: "promotion",
 			Sponsor: "王志强", Note: "需产能置换方案公告", Content: "蠕墨铸铁件10万吨，置换退出产能12万吨", LandMu: 150, OK: true},
 		{Row: 9, Seq: "4", ProjectName: "爆炸复合材料产业化项目", Company: "华泰复合材料科技股份有限公司", Industry: "materials",
-			TotalInvestmentYuan: 42000 * wan, FixedInvestmentYuan: 36000 * wan, Stage: "production",
+			TotalInvestmentYuan: new(int64(42000 * wan)), FixedInvestmentYuan: new(int64(36000 * wan)), Stage: "production",
 			SignedOn: "2025-09-12", StartedOn: "2025-11-01", Sponsor: "赵立新", Content: "金属爆炸复合板3万吨", FundsYuan: 42000 * wan, LandMu: 95, OK: true},
 		{Row: 10, Seq: "5", ProjectName: "耐磨材料深加工项目", Company: "运城市耐磨新材有限公司", Industry: "materials",
-			TotalInvestmentYuan: 18500 * wan, FixedInvestmentYuan: 15000 * wan, Stage: "construction",
+			TotalInvestmentYuan: new(int64(18500 * wan)), FixedInvestmentYuan: new(int64(15000 * wan)), Stage: "construction",
 			SignedOn: "2026-02-10", StartedOn: "2026-04-02", Sponsor: "赵立新", Content: "高铬耐磨球、衬板", FundsYuan: 9800 * wan, LandMu: 40, OK: true},
 		{Row: 13, Seq: "6", ProjectName: "原料药绿色生产项目", Company: "晋康生物医药有限公司", Industry: "biomedicine",
-			TotalInvestmentYuan: 56000 * wan, FixedInvestmentYuan: 45000 * wan, Stage: "packaging",
+			TotalInvestmentYuan: new(int64(56000 * wan)), FixedInvestmentYuan: new(int64(45000 * wan)), Stage: "packaging",
 			Sponsor: "孙明", Note: "环评待批", Content: "原料药及中间体生产线", LandMu: 120, OK: true},
 		{Row: 14, Seq: "7", ProjectName: "医用敷料生产项目", Company: "山西康源医疗器械有限公司", Industry: "biomedicine",
-			TotalInvestmentYuan: 9600 * wan, FixedInvestmentYuan: 8000 * wan, Stage: "agency",
+			TotalInvestmentYuan: new(int64(9600 * wan)), FixedInvestmentYuan: new(int64(8000 * wan)), Stage: "agency",
 			SignedOn: "2026-08-19", Sponsor: "孙明", Content: "医用敷料、防护用品", FundsYuan: 1200 * wan, LandMu: 25, OK: true},
 		{Row: 16, Seq: "8", ProjectName: "食品精深加工项目", Company: "晋味源食品股份有限公司", Industry: "light_industry",
-			TotalInvestmentYuan: 23000 * wan, FixedInvestmentYuan: 19000 * wan, Stage: "agency",
+			TotalInvestmentYuan: new(int64(23000 * wan)), FixedInvestmentYuan: new(int64(19000 * wan)), Stage: "agency",
 			SignedOn: "2026-09-08", Sponsor: "周涛", Content: "杂粮精深加工", FundsYuan: 3000 * wan, LandMu: 48, OK: true},
 	}
 	if len(l.Rows) != len(want) {
@@ -149,10 +150,10 @@ func TestReadLedgerSample(t *testing.T) {
 	}
 	var sum int64
 	for i := range want {
-		if l.Rows[i] != want[i] {
+		if !reflect.DeepEqual(l.Rows[i], want[i]) {
 			t.Errorf("row %d:\n got %+v\nwant %+v", i, l.Rows[i], want[i])
 		}
-		sum += l.Rows[i].TotalInvestmentYuan
+		sum += ledgerYuan(l.Rows[i].TotalInvestmentYuan)
 	}
 	// The 合计 row (SUM(E4:E16) = 372100) is skipped, and agrees with the rows read.
 	if sum != 372100*wan {
@@ -162,7 +163,7 @@ func TestReadLedgerSample(t *testing.T) {
 	// Keys are stable across imports and distinct within the file; the same
 	// workbook saved uncompressed reads the same.
 	again := readLedgerBytes(t, storedZip(t, b), LedgerOptions{})
-	if !slices.Equal(again.Rows, l.Rows) {
+	if !reflect.DeepEqual(again.Rows, l.Rows) {
 		t.Errorf("stored zip: %+v", again.Rows)
 	}
 	keys := map[string]bool{}
@@ -231,7 +232,7 @@ func TestReadLedgerReportsEveryBadRow(t *testing.T) {
 		t.Fatalf("ok %v rows %d", l.OK(), len(l.Rows))
 	}
 	last := l.Rows[7]
-	if last.Row != 12 || last.TotalInvestmentYuan != 10005000 || last.FixedInvestmentYuan != 120000000 ||
+	if last.Row != 12 || ledgerYuan(last.TotalInvestmentYuan) != 10005000 || ledgerYuan(last.FixedInvestmentYuan) != 120000000 ||
 		last.SignedOn != "2026-03-05" || last.Stage != "agency" || last.Industry != "equipment" || last.OK {
 		t.Errorf("row 12 %+v", last)
 	}
@@ -274,17 +275,17 @@ func TestReadLedgerHeaderVariants(t *testing.T) {
 		t.Fatalf("header %d unit %q ignored %q", l.HeaderRow, l.Unit, l.IgnoredColumns)
 	}
 	want := []LedgerRow{
-		{Row: 2, ProjectName: "光伏支架项目", Company: "某某科技有限公司", Industry: "equipment", TotalInvestmentYuan: 150000000,
-			FixedInvestmentYuan: 30000000, Stage: "promotion", Sponsor: "王五", Park: "装备制造产业园",
+		{Row: 2, ProjectName: "光伏支架项目", Company: "某某科技有限公司", Industry: "equipment", TotalInvestmentYuan: new(int64(150000000)),
+			FixedInvestmentYuan: new(int64(30000000)), Stage: "promotion", Sponsor: "王五", Park: "装备制造产业园",
 			Contact: "李四 13800000000", Note: "第一行\n第二行", OK: true},
-		{Row: 3, ProjectName: "中药饮片项目", Company: "某某药业", Industry: "biomedicine", TotalInvestmentYuan: 80000000,
-			FixedInvestmentYuan: 50000000, Stage: "production", SignedOn: "2024-01-02", StartedOn: "2024-03-01",
+		{Row: 3, ProjectName: "中药饮片项目", Company: "某某药业", Industry: "biomedicine", TotalInvestmentYuan: new(int64(80000000)),
+			FixedInvestmentYuan: new(int64(50000000)), Stage: "production", SignedOn: "2024-01-02", StartedOn: "2024-03-01",
 			ProducedOn: "2025-01-01", Park: "生物医药产业园", OK: true},
-		{Row: 4, ProjectName: "铸件项目", Company: "某某铸业", Industry: "casting", TotalInvestmentYuan: 200000000,
-			FixedInvestmentYuan: 120000000, Stage: "full_production", ProducedOn: "2025-06-30", OK: true},
+		{Row: 4, ProjectName: "铸件项目", Company: "某某铸业", Industry: "casting", TotalInvestmentYuan: new(int64(200000000)),
+			FixedInvestmentYuan: new(int64(120000000)), Stage: "full_production", ProducedOn: "2025-06-30", OK: true},
 	}
 	for i := range want {
-		if l.Rows[i] != want[i] {
+		if !reflect.DeepEqual(l.Rows[i], want[i]) {
 			t.Errorf("row %d:\n got %+v\nwant %+v", i, l.Rows[i], want[i])
 		}
 	}
@@ -324,20 +325,20 @@ func TestReadLedgerSkipsWhatIsNotAProject(t *testing.T) {
 	})
 	want := []LedgerRow{
 		// The header says 万元 (from 投资额（万元） over both columns); the title's 元 does not apply.
-		{Row: 7, Seq: "1", ProjectName: "甲项目", Company: "同一公司", Industry: "equipment", TotalInvestmentYuan: 1000000,
-			FixedInvestmentYuan: 500000, Stage: "construction", SignedOn: "2026-04-01", OK: true},
-		{Row: 8, Seq: "2", ProjectName: "乙项目", Company: "同一公司", Industry: "equipment", TotalInvestmentYuan: 2000000,
-			FixedInvestmentYuan: 2000000, Stage: "construction", SignedOn: "2026-04-01", OK: true},
-		{Row: 13, Seq: "3", ProjectName: "丙项目", Company: "丙公司", TotalInvestmentYuan: 100000,
-			FixedInvestmentYuan: 50000, Stage: "packaging"},
-		{Row: 15, Seq: "4", ProjectName: "丁项目", Company: "丁公司", Industry: "other", TotalInvestmentYuan: 100000,
-			FixedInvestmentYuan: 50000, Stage: "agency", OK: true},
+		{Row: 7, Seq: "1", ProjectName: "甲项目", Company: "同一公司", Industry: "equipment", TotalInvestmentYuan: new(int64(1000000)),
+			FixedInvestmentYuan: new(int64(500000)), Stage: "construction", SignedOn: "2026-04-01", OK: true},
+		{Row: 8, Seq: "2", ProjectName: "乙项目", Company: "同一公司", Industry: "equipment", TotalInvestmentYuan: new(int64(2000000)),
+			FixedInvestmentYuan: new(int64(2000000)), Stage: "construction", SignedOn: "2026-04-01", OK: true},
+		{Row: 13, Seq: "3", ProjectName: "丙项目", Company: "丙公司", TotalInvestmentYuan: new(int64(100000)),
+			FixedInvestmentYuan: new(int64(50000)), Stage: "packaging"},
+		{Row: 15, Seq: "4", ProjectName: "丁项目", Company: "丁公司", Industry: "other", TotalInvestmentYuan: new(int64(100000)),
+			FixedInvestmentYuan: new(int64(50000)), Stage: "agency", OK: true},
 	}
 	if len(l.Rows) != len(want) {
 		t.Fatalf("rows %+v", l.Rows)
 	}
 	for i := range want {
-		if l.Rows[i] != want[i] {
+		if !reflect.DeepEqual(l.Rows[i], want[i]) {
 			t.Errorf("row %d:\n got %+v\nwant %+v", i, l.Rows[i], want[i])
 		}
 	}
@@ -354,14 +355,14 @@ func TestReadLedgerUnitsAndOptions(t *testing.T) {
 	// No unit note: the default is 万元; 储备 and 甄别 are lead and screening.
 	l := readLedgerBytes(t, b, LedgerOptions{})
 	checkProblems(t, l, []string{"2|行业|无法识别的产业「新能源」", "3|行业|无法识别的产业「新能源」"})
-	if l.Rows[0].TotalInvestmentYuan != 960000000 || l.Rows[1].TotalInvestmentYuan != 12345600 ||
+	if ledgerYuan(l.Rows[0].TotalInvestmentYuan) != 960000000 || ledgerYuan(l.Rows[1].TotalInvestmentYuan) != 12345600 ||
 		l.Rows[0].Stage != "lead" || l.Rows[1].Stage != "screening" {
 		t.Errorf("rows %+v", l.Rows)
 	}
 	// A zone's own words; amounts in 元 by default.
 	l = readLedgerBytes(t, b, LedgerOptions{DefaultUnit: "元", Industries: map[string]string{"新能源": "new_energy"},
 		Stages: map[string]string{"储备": "packaging"}})
-	if len(l.Problems) != 0 || l.Unit != "元" || l.Rows[0].TotalInvestmentYuan != 96000 || l.Rows[1].TotalInvestmentYuan != 1235 ||
+	if len(l.Problems) != 0 || l.Unit != "元" || ledgerYuan(l.Rows[0].TotalInvestmentYuan) != 96000 || ledgerYuan(l.Rows[1].TotalInvestmentYuan) != 1235 ||
 		l.Rows[0].Industry != "new_energy" || l.Rows[0].Stage != "packaging" {
 		t.Errorf("problems %v rows %+v", l.Problems, l.Rows)
 	}
@@ -655,7 +656,7 @@ func FuzzReadLedger(f *testing.F) {
 		}
 		rows := map[int]bool{}
 		for _, r := range l.Rows {
-			if r.Row <= l.HeaderRow || rows[r.Row] || !valid[r.Stage] || r.TotalInvestmentYuan < 0 || r.FixedInvestmentYuan < 0 {
+			if r.Row <= l.HeaderRow || rows[r.Row] || !valid[r.Stage] || ledgerYuan(r.TotalInvestmentYuan) < 0 || ledgerYuan(r.FixedInvestmentYuan) < 0 {
 				t.Fatalf("row %+v", r)
 			}
 			rows[r.Row] = true

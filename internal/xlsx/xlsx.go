@@ -6,6 +6,7 @@ package xlsx
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,7 +26,7 @@ type Kind int
 const (
 	Text       Kind = iota // written as text, so codes and ID numbers keep leading zeros
 	Int                    // whole numbers
-	Money                  // 万元 with two decimals, #,##0.00
+	Money                  // 万元 with two decimals, #,##0.00; a nil *int64 (unknown) is a text cell, Report.Unknown
 	Date                   // YYYY-MM-DD text
 	Hundredths             // an int64 in hundredths (scores, points) shown with two decimals
 )
@@ -41,6 +42,11 @@ type Report struct {
 	Columns []Column
 	Rows    [][]any
 	SumCols []int // indexes of columns that get a 合计 row
+	// Unknown is written, as text, in a Money cell whose amount is unknown
+	// (a nil *int64): "待定" when empty. Such cells are left out of the 合计
+	// row; UnknownNote, if set, says how many beside it (in the 合计 cell).
+	Unknown     string
+	UnknownNote func(n int) string
 }
 
 // SafeText neutralises text that a spreadsheet would read as a formula
@@ -109,7 +115,13 @@ func (r *Report) Write(w io.Writer) error {
 	f.SetPanes(sheet, &excelize.Panes{Freeze: true, Split: false, XSplit: 0, YSplit: 3, TopLeftCell: "A4", ActivePane: "bottomLeft"})
 
 	sums := make([]float64, ncol)
+	unknown := 0 // rows with an unknown amount in a summed column
+	unknownLabel := r.Unknown
+	if unknownLabel == "" {
+		unknownLabel = "待定"
+	}
 	for ri, row := range r.Rows {
+		rowUnknown := false
 		rowNum := ri + 4
 		for ci, c := range r.Columns {
 			if ci >= len(row) {
@@ -128,6 +140,12 @@ func (r *Report) Write(w io.Writer) error {
 				f.SetCellStyle(sheet, cell, cell, moneyStyle)
 				sums[ci] += v
 			case Money:
+				if p, ok := row[ci].(*int64); ok && p == nil {
+					f.SetCellStr(sheet, cell, unknownLabel)
+					f.SetCellStyle(sheet, cell, cell, textStyle)
+					rowUnknown = rowUnknown || slices.Contains(r.SumCols, ci)
+					continue
+				}
 				yuan := toInt64(row[ci])
 				wan := float64(yuan) / 10000
 				f.SetCellValue(sheet, cell, wan)
@@ -138,10 +156,17 @@ func (r *Report) Write(w io.Writer) error {
 				f.SetCellStyle(sheet, cell, cell, textStyle)
 			}
 		}
+		if rowUnknown {
+			unknown++
+		}
 	}
 	if len(r.SumCols) > 0 && len(r.Rows) > 0 {
 		rowNum := len(r.Rows) + 4
-		f.SetCellStr(sheet, fmt.Sprintf("A%d", rowNum), "合计")
+		total := "合计"
+		if unknown > 0 && r.UnknownNote != nil {
+			total = r.UnknownNote(unknown)
+		}
+		f.SetCellStr(sheet, fmt.Sprintf("A%d", rowNum), total)
 		for _, ci := range r.SumCols {
 			cell, _ := excelize.CoordinatesToCellName(ci+1, rowNum)
 			f.SetCellValue(sheet, cell, sums[ci])
@@ -169,6 +194,10 @@ func toInt64(v any) int64 {
 		return int64(n)
 	case int64:
 		return n
+	case *int64:
+		if n != nil {
+			return *n
+		}
 	case int32:
 		return int64(n)
 	case float64:
