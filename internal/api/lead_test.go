@@ -36,9 +36,10 @@ type leadCreatedJSON struct {
 	Status             string
 	ContactPhone       string `json:"contact_phone"`
 	PossibleDuplicates []struct {
-		Kind  string
-		ID    int64
-		Score float64
+		Kind     string
+		ID       int64
+		Score    float64
+		Relation string
 	} `json:"possible_duplicates"`
 }
 
@@ -57,7 +58,8 @@ func TestLeadAPIEndToEnd(t *testing.T) {
 	status, out = e.call(screener, "POST", "/leads", strings.Replace(body, "山西华晋新材料股份有限公司", "华晋新材料（太原）有限公司", 1))
 	var second leadCreatedJSON
 	if json.Unmarshal([]byte(out), &second); status != 201 || len(second.PossibleDuplicates) != 1 ||
-		second.PossibleDuplicates[0].ID != first.ID || second.PossibleDuplicates[0].Kind != "lead" || second.PossibleDuplicates[0].Score != 1 {
+		second.PossibleDuplicates[0].ID != first.ID || second.PossibleDuplicates[0].Kind != "lead" || second.PossibleDuplicates[0].Score != 1 ||
+		second.PossibleDuplicates[0].Relation != "same" {
 		t.Fatalf("create a duplicate: %d %s", status, out)
 	}
 	// Bad input names the field; an account without a member record cannot report.

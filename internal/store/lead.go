@@ -223,6 +223,10 @@ func (s *Store) ReportLead(ctx context.Context, a xinlu.Actor, l *xinlu.Lead, fi
 // scanning the table or reading its rows:
 //
 //   - the exact key: records with the same normalised company;
+//   - the company's branches: keys that start with the key of the
+//     company (the key itself, or the company of a branch key: its
+//     company, its other branches), so that 华晋新材料 finds
+//     华晋新材料太原分公司 however many other keys start with 华晋;
 //   - prefixes: for each distinct character bigram of the key (at most
 //     maxProbeGrams of them), up to maxPerProbe keys that start with that
 //     bigram, i.e. `company_key >= g AND company_key < g+U+10FFFF`. This
@@ -231,11 +235,11 @@ func (s *Store) ReportLead(ctx context.Context, a xinlu.Actor, l *xinlu.Lead, fi
 //     shared bigram; the key's first bigram covers names that share their
 //     start and differ later.
 //
-// The candidates' keys are compared in Go (CompanySimilarity); only those
+// The candidates' keys are compared in Go (CompanyMatch); only those
 // that can be duplicates are read, in one query per table, and scored with
 // their project names (ProjectDuplicate). The best maxDuplicates are
 // returned. A pair of names with no shared bigram at the start of either
-// key is not found; the cost is bounded at (1 + maxProbeGrams) short index
+// key is not found; the cost is bounded at (2 + maxProbeGrams) short index
 // scans per table whatever the table's size.
 //
 // The probes take no LIMIT or id parameters: SQLite compiles a statement
@@ -291,12 +295,14 @@ func (s *Store) LeadDuplicates(ctx context.Context, l *xinlu.Lead) ([]xinlu.Matc
 	if len(grams) == 0 {
 		grams = []string{key}
 	}
+	root := xinlu.CompanyRoot(key)
 	var out []xinlu.Match
 	for _, t := range dupTables {
 		// The index alone: ids and keys of the candidates.
 		limit := t.skip + " LIMIT " + strconv.Itoa(maxPerProbe+1) + ") x" // +1: the lead itself
-		parts := []string{`SELECT * FROM (SELECT id, company_key FROM ` + t.table + ` WHERE zone_id = ? AND company_key = ?` + limit}
-		args := []any{l.ZoneID, key}
+		parts := []string{`SELECT * FROM (SELECT id, company_key FROM ` + t.table + ` WHERE zone_id = ? AND company_key = ?` + limit,
+			`SELECT * FROM (SELECT id, company_key FROM ` + t.table + ` WHERE zone_id = ? AND company_key >= ? AND company_key < ?` + limit}
+		args := []any{l.ZoneID, key, l.ZoneID, root, prefixEnd(root)}
 		for _, g := range grams {
 			parts = append(parts, `SELECT * FROM (SELECT id, company_key FROM `+t.table+` WHERE zone_id = ? AND company_key >= ? AND company_key < ?`+limit)
 			args = append(args, l.ZoneID, g, prefixEnd(g))
@@ -305,7 +311,7 @@ func (s *Store) LeadDuplicates(ctx context.Context, l *xinlu.Lead) ([]xinlu.Matc
 		if err != nil {
 			return nil, xinlu.Internal(err)
 		}
-		company := map[int64]float64{}
+		company := map[int64]companyMatch{}
 		for rows.Next() {
 			var id int64
 			var k string
@@ -316,8 +322,8 @@ func (s *Store) LeadDuplicates(ctx context.Context, l *xinlu.Lead) ([]xinlu.Matc
 			if t.kind == "lead" && id == l.ID {
 				continue
 			}
-			if sc := xinlu.CompanySimilarity(key, k); sc >= xinlu.DuplicateThreshold {
-				company[id] = sc
+			if sc, rel := xinlu.CompanyMatch(key, k); sc >= xinlu.DuplicateThreshold {
+				company[id] = companyMatch{sc, rel}
 			}
 		}
 		rows.Close()
@@ -345,11 +351,17 @@ func (s *Store) LeadDuplicates(ctx context.Context, l *xinlu.Lead) ([]xinlu.Matc
 	return out, s.nameReporters(ctx, out)
 }
 
+// companyMatch is how a candidate's company compares with the lead's.
+type companyMatch struct {
+	score    float64
+	relation xinlu.CompanyRelation
+}
+
 // dupRows reads the candidates of one table whose companies compare at
 // company[id] with l's, and keeps those that are duplicates with their
 // project names. The id list is padded to a few fixed lengths so that the
 // statements stay few.
-func (s *Store) dupRows(ctx context.Context, t dupTable, l *xinlu.Lead, company map[int64]float64) ([]xinlu.Match, error) {
+func (s *Store) dupRows(ctx context.Context, t dupTable, l *xinlu.Lead, company map[int64]companyMatch) ([]xinlu.Match, error) {
 	if len(company) == 0 {
 		return nil, nil
 	}
@@ -382,11 +394,12 @@ func (s *Store) dupRows(ctx context.Context, t dupTable, l *xinlu.Lead, company 
 		if zone != l.ZoneID {
 			continue
 		}
-		ok, score := xinlu.ProjectDuplicate(company[m.ID], l.ProjectName, m.Project)
+		c := company[m.ID]
+		ok, score := xinlu.ProjectDuplicate(c.score, l.ProjectName, m.Project)
 		if !ok {
 			continue
 		}
-		m.Score = score
+		m.Score, m.Relation = score, c.relation
 		if reporter != 0 {
 			m.ReportedBy = strconv.FormatInt(reporter, 10) // the member's id until named
 		}
