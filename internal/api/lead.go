@@ -83,6 +83,7 @@ type MatchJSON struct {
 	Project    string  `json:"project"`
 	Status     string  `json:"status"` // a lead's status or a project's stage
 	Score      float64 `json:"score"`
+	Relation   string  `json:"relation"` // same (company) | branch (one is a branch, plant or office of the other) | sibling (two branches of one company)
 	ReportedBy string  `json:"reported_by,omitempty"`
 }
 
@@ -90,7 +91,7 @@ func matchesJSON(ms []xinlu.Match) []MatchJSON {
 	out := make([]MatchJSON, len(ms))
 	for i, m := range ms {
 		out[i] = MatchJSON{Kind: m.Kind, ID: m.ID, Company: m.Company, Project: m.Project, Status: m.Status,
-			Score: float64(int(m.Score*1000+0.5)) / 1000, ReportedBy: m.ReportedBy}
+			Score: float64(int(m.Score*1000+0.5)) / 1000, Relation: string(m.Relation), ReportedBy: m.ReportedBy}
 	}
 	return out
 }
