@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"xinlu/internal/i18n"
 	"xinlu/internal/store"
@@ -57,25 +56,9 @@ const ledgerKind = "ledger"
 // ParseLedgerMapping reads a column mapping: header text → a ledger field
 // (xlsx.LedgerFields) or "-" / "" for a column not imported.
 func ParseLedgerMapping(pairs map[string]string) (xlsx.Mapping, error) {
-	known := map[string]bool{xlsx.Skip: true}
-	for _, f := range xlsx.LedgerFields() {
-		known[f.Key] = true
-	}
-	m := xlsx.Mapping{}
-	for h, f := range pairs {
-		f = strings.TrimSpace(f)
-		if f == "" {
-			f = xlsx.Skip
-		}
-		if !known[f] {
-			return nil, xinlu.Invalid("mapping", "projects.import_mapping_field", h)
-		}
-		if k := xlsx.MappingKey(h); k != "" {
-			m[k] = f
-		}
-	}
-	if len(m) == 0 {
-		return nil, nil
+	m, bad := xlsx.ParseMapping(pairs, xlsx.LedgerFields())
+	if bad != "" {
+		return nil, xinlu.Invalid("mapping", "projects.import_mapping_field", bad)
 	}
 	return m, nil
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -32,6 +33,7 @@ func (s *Server) calendarRoutes() []Route {
 		{Method: "GET", Pattern: "/calendar/template.xlsx", Perm: xinlu.PermCalendarManage, Handler: s.calendarTemplate},
 		{Method: "GET", Pattern: "/calendar/import", Perm: xinlu.PermCalendarManage, Handler: s.calendarImportPage},
 		{Method: "POST", Pattern: "/calendar/import", Perm: xinlu.PermCalendarManage, Handler: s.calendarImportUpload},
+		{Method: "POST", Pattern: "/calendar/import/check", Perm: xinlu.PermCalendarManage, Handler: s.calendarImportRecheck},
 		{Method: "POST", Pattern: "/calendar/import/commit", Perm: xinlu.PermCalendarManage, Handler: s.calendarImportCommit},
 		{Method: "POST", Pattern: "/calendar/import/errors.xlsx", Perm: xinlu.PermCalendarManage, Handler: s.calendarImportErrors},
 	}
@@ -297,6 +299,63 @@ type calendarImportView struct {
 	Preview  bool
 	// NotImported are the sheet's columns the import does not take.
 	NotImported []xlsx.NotImported
+	// The column mapping step: shown when no header was recognised
+	// (Header), and to adjust the mapping of a recognised one (Columns).
+	Header     *xlsx.CalendarHeaderError
+	Columns    []xlsx.HeaderColumn
+	Fields     []xlsx.Field
+	Mapping    string // the user's mapping, JSON, carried to the commit and the error download
+	Remembered bool   // the zone's mapping saved for this layout was used
+}
+
+// MappingColumns are the columns the mapping step shows.
+func (v calendarImportView) MappingColumns() []xlsx.HeaderColumn {
+	if v.Header != nil {
+		return v.Header.Columns
+	}
+	return v.Columns
+}
+
+// calendarKind names the calendar importer's remembered mappings.
+const calendarKind = "calendar"
+
+// calendarMapping reads the column mapping the user chose on the page: pairs
+// of mh header and mf field from the mapping step, or the carried JSON.
+func calendarMapping(r *http.Request) (xlsx.Mapping, string, error) {
+	pairs := map[string]string{}
+	heads, fields := r.PostForm["mh"], r.PostForm["mf"]
+	if len(heads) > 0 && len(heads) == len(fields) {
+		for i, h := range heads {
+			pairs[h] = fields[i]
+		}
+	} else if s := r.PostFormValue("mapping"); s != "" {
+		if err := json.Unmarshal([]byte(s), &pairs); err != nil {
+			return nil, "", xinlu.Invalid("mapping", "projects.import_mapping_json")
+		}
+	}
+	m, bad := xlsx.ParseMapping(pairs, xlsx.CalendarFields())
+	if bad != "" {
+		return nil, "", xinlu.Invalid("mapping", "projects.import_mapping_field", bad)
+	}
+	if m == nil {
+		return nil, "", nil
+	}
+	b, _ := json.Marshal(pairs)
+	return m, string(b), nil
+}
+
+// readCalendar reads a calendar workbook with the user's mapping, or else
+// the zone's mapping remembered for the file's layout.
+func (s *Server) readCalendar(r *http.Request, data []byte, m xlsx.Mapping) (*xlsx.CalendarSheet, error) {
+	remembered, err := s.store.ImportMappings(r.Context(), requestInfo(r.Context()).user.ZoneID, calendarKind)
+	if err != nil {
+		return nil, err
+	}
+	opts := xlsx.CalendarOptions{Mapping: m, Remembered: map[string]xlsx.Mapping{}}
+	for k, v := range remembered {
+		opts.Remembered[k] = v
+	}
+	return xlsx.ReadCalendarWith(data, opts)
 }
 
 func (s *Server) calendarImportPage(w http.ResponseWriter, r *http.Request) {
@@ -320,7 +379,23 @@ func (s *Server) calendarImportUpload(w http.ResponseWriter, r *http.Request) {
 		s.calendarImportFail(w, r, name, err)
 		return
 	}
-	s.calendarPreview(w, r, name, data, nil)
+	s.calendarPreview(w, r, name, data, nil, "", nil)
+}
+
+// calendarImportRecheck runs the dry run again on the carried workbook with
+// the column mapping the user chose.
+func (s *Server) calendarImportRecheck(w http.ResponseWriter, r *http.Request) {
+	name, data, err := carriedWorkbook(r)
+	if err != nil {
+		s.calendarImportFail(w, r, name, err)
+		return
+	}
+	m, mapping, err := calendarMapping(r)
+	if err != nil {
+		s.calendarImportFail(w, r, name, err)
+		return
+	}
+	s.calendarPreview(w, r, name, data, m, mapping, nil)
 }
 
 // calendarRowErrors words the problems of a dry run in the user's language.
@@ -336,9 +411,17 @@ func (s *Server) calendarRowErrors(r *http.Request, sheet *xlsx.CalendarSheet) [
 // calendarPreview runs the dry run and shows every row and every problem;
 // a clean file can then be committed. commitErr is a failure of a commit
 // to show above the preview.
-func (s *Server) calendarPreview(w http.ResponseWriter, r *http.Request, name string, data []byte, commitErr error) {
+func (s *Server) calendarPreview(w http.ResponseWriter, r *http.Request, name string, data []byte, m xlsx.Mapping, mapping string, commitErr error) {
 	u := requestInfo(r.Context()).user
-	sheet, err := xlsx.ReadCalendar(data)
+	sheet, err := s.readCalendar(r, data, m)
+	var he *xlsx.CalendarHeaderError
+	if errors.As(err, &he) && len(he.Columns) > 0 {
+		// No header was recognised: the user maps the columns.
+		s.render(w, r, http.StatusUnprocessableEntity, "calendar_import", s.printer(r).T("calendar.import_preview"),
+			calendarImportView{Err: err, FileName: name, Data: base64.RawURLEncoding.EncodeToString(data), Preview: true,
+				Header: he, Fields: xlsx.CalendarFields(), Mapping: mapping})
+		return
+	}
 	if err != nil {
 		s.calendarImportFail(w, r, name, err)
 		return
@@ -353,7 +436,8 @@ func (s *Server) calendarPreview(w http.ResponseWriter, r *http.Request, name st
 		byDate[d.Date] = d
 	}
 	v := calendarImportView{Err: commitErr, FileName: name, Data: base64.RawURLEncoding.EncodeToString(data),
-		Problems: s.calendarRowErrors(r, sheet), Preview: true, NotImported: sheet.NotImported}
+		Problems: s.calendarRowErrors(r, sheet), Preview: true, NotImported: sheet.NotImported,
+		Columns: sheet.Columns, Fields: xlsx.CalendarFields(), Mapping: mapping, Remembered: m == nil && sheet.Mapping != nil}
 	msgs := map[int][]string{}
 	for _, e := range v.Problems {
 		msgs[e.Row] = append(msgs[e.Row], e.Column+"："+e.Message)
@@ -394,25 +478,43 @@ func (s *Server) calendarImportCommit(w http.ResponseWriter, r *http.Request) {
 		s.calendarImportFail(w, r, name, err)
 		return
 	}
-	// Everything is checked again: the dry run's verdict is not taken on trust.
-	sheet, err := xlsx.ReadCalendar(data)
+	m, mapping, err := calendarMapping(r)
 	if err != nil {
 		s.calendarImportFail(w, r, name, err)
 		return
 	}
-	if len(sheet.Problems) > 0 {
-		s.calendarPreview(w, r, name, data, nil)
+	// Everything is checked again: the dry run's verdict is not taken on trust.
+	sheet, err := s.readCalendar(r, data, m)
+	if err != nil {
+		s.calendarPreview(w, r, name, data, m, mapping, nil)
 		return
 	}
-	_, err = s.store.ImportCalendarDays(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user.ZoneID, sheet.Days())
+	if len(sheet.Problems) > 0 {
+		s.calendarPreview(w, r, name, data, m, mapping, nil)
+		return
+	}
+	a := xinlu.ActorOf(info.user, info.ip)
+	_, err = s.store.ImportCalendarDays(r.Context(), a, info.user.ZoneID, sheet.Days())
 	if err != nil {
 		var ie *store.CalendarImportError
 		if errors.As(err, &ie) || isFormError(err) {
-			s.calendarPreview(w, r, name, data, err)
+			s.calendarPreview(w, r, name, data, m, mapping, err)
 			return
 		}
 		s.renderError(w, r, err)
 		return
+	}
+	if m != nil {
+		// The mapping the user chose is remembered for the next file of
+		// the same layout.
+		headers := make([]string, len(sheet.Columns))
+		for i, c := range sheet.Columns {
+			headers[i] = c.Header
+		}
+		if err := s.store.RememberImportMapping(r.Context(), a, info.user.ZoneID, calendarKind, sheet.Layout, headers, m); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
 	}
 	s.flash(w, "flash.imported")
 	redirect(w, r, calendarYearURL(sheet.Rows[0].Day.Date))
@@ -426,7 +528,12 @@ func (s *Server) calendarImportErrors(w http.ResponseWriter, r *http.Request) {
 		s.calendarImportFail(w, r, name, err)
 		return
 	}
-	sheet, err := xlsx.ReadCalendar(data)
+	m, _, err := calendarMapping(r)
+	if err != nil {
+		s.calendarImportFail(w, r, name, err)
+		return
+	}
+	sheet, err := s.readCalendar(r, data, m)
 	if err != nil {
 		s.calendarImportFail(w, r, name, err)
 		return

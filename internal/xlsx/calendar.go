@@ -187,8 +187,32 @@ func ReadCalendarWith(b []byte, opts CalendarOptions) (*CalendarSheet, error) {
 			missing = append(missing, calendarHeaders[field])
 		}
 	}
-	return nil, xinlu.Invalid("file", "calendar.import_missing_columns", strings.Join(missing, "、"))
+	he := &CalendarHeaderError{Err: xinlu.Invalid("file", "calendar.import_missing_columns", strings.Join(missing, "、"))}
+	// The row the user most likely means as the header, for the mapping step.
+	if sheets := f.GetSheetList(); len(sheets) > 0 {
+		if rows, err := f.GetRows(sheets[0]); err == nil {
+			rows = rows[:min(len(rows), 10)]
+			if i := candidateHeader(rows); i >= 0 {
+				he.Row = i + 1
+				he.Columns = headerColumns(rows[i], mapHeader(rows[i], opts.Mapping, NormalizeHeader, calendarVariants))
+			}
+		}
+	}
+	return nil, he
 }
+
+// CalendarHeaderError says that no sheet names the three columns: the
+// user's error (Unwrap), and the row the user most likely means as the
+// header (as Excel numbers it, 0 if none) with its columns, for the column
+// mapping step.
+type CalendarHeaderError struct {
+	Err     error
+	Row     int
+	Columns []HeaderColumn
+}
+
+func (e *CalendarHeaderError) Error() string { return e.Err.Error() }
+func (e *CalendarHeaderError) Unwrap() error { return e.Err }
 
 func readCalendarRows(sheet string, header int, rows, raw [][]string, idx map[string]int, date1904 bool) (*CalendarSheet, error) {
 	out := &CalendarSheet{Sheet: sheet, HeaderRow: header + 1}

@@ -164,3 +164,30 @@ type Field struct {
 	Key      string
 	Required bool
 }
+
+// ParseMapping reads a column mapping the user chose: header text → field
+// key of fields, or Skip ("" counts as Skip). It returns the header whose
+// field is not one of fields as bad; a mapping of nothing is nil.
+func ParseMapping(pairs map[string]string, fields []Field) (m Mapping, bad string) {
+	known := map[string]bool{Skip: true}
+	for _, f := range fields {
+		known[f.Key] = true
+	}
+	m = Mapping{}
+	for h, f := range pairs {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			f = Skip
+		}
+		if !known[f] {
+			return nil, h
+		}
+		if k := MappingKey(h); k != "" {
+			m[k] = f
+		}
+	}
+	if len(m) == 0 {
+		return nil, ""
+	}
+	return m, ""
+}
