@@ -95,7 +95,8 @@ func CheckLedger(ctx context.Context, st *store.Store, p *i18n.Printer, a xinlu.
 		return nil, xinlu.Internal(err)
 	}
 	today := st.Today().Format(xinlu.DateLayout)
-	imp := &LedgerImport{Ledger: led, Problems: append([]xlsx.RowError(nil), led.Problems...), Today: today}
+	imp := &LedgerImport{Ledger: led, Problems: append([]xlsx.RowError(nil), led.Problems...), Today: today,
+		Notices: append([]xlsx.RowError(nil), led.Notes...)}
 	sponsors, parks, err := ledgerNames(ctx, st, zoneID)
 	if err != nil {
 		return nil, err

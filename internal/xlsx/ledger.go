@@ -175,6 +175,9 @@ type Ledger struct {
 	Columns     []HeaderColumn // every header column and the field it maps to
 	NotImported []NotImported  // the columns no field takes, with how many project rows fill each
 	Labels      map[string]string
+	// Notes name the amounts the sheet gave approximately (约 5000, a range)
+	// and the figure imported for each; they do not stop the import.
+	Notes []RowError
 }
 
 // Label is the header of a field's column as the sheet writes it, or the
@@ -778,9 +781,12 @@ func readLedgerSheet(f *excelize.File, parts *bookParts, sheet string, h *ledger
 		}
 		row, probs, ok := rd.read(r, first)
 		first = false
+		notes := rd.notes
+		rd.notes = nil
 		if !ok {
 			continue
 		}
+		out.Notes = append(out.Notes, notes...)
 		projectCells = append(projectCells, r.text)
 		if len(out.Rows) == opts.MaxRows {
 			return nil, tooMany
@@ -811,6 +817,7 @@ type ledgerReader struct {
 	industry     string // from the current section row
 	sectionLabel string // an industry-like section whose industry is unknown
 	inNotes      bool
+	notes        []RowError // the current row's approximate amounts
 }
 
 // read classifies one non-blank row; ok is false for rows that are not
@@ -913,19 +920,20 @@ func (rd *ledgerReader) read(r sheetRow, first bool) (LedgerRow, []RowError, boo
 	}
 
 	// maybeAmount reads an amount that may be unknown (nil: an empty cell,
-	// 待定 or another placeholder); an approximation or a range is a
-	// problem that names the figure it would give.
+	// 待定 or another placeholder); an approximation or a range gives its
+	// figure, with a note that says so.
 	maybeAmount := func(field string, unit int64) *int64 {
 		i, ok := rd.idx[field]
 		if !ok {
 			return nil
 		}
 		v, note, msg := readAmount(rawOr(r, i), unit)
-		if msg == "" {
-			msg = note
-		}
-		if msg != "" {
+		switch {
+		case msg != "":
 			bad(field, msg, short(strings.TrimSpace(cell(r.text, i))))
+		case note != "":
+			rd.notes = append(rd.notes, RowError{Row: r.n, Column: rd.label[field],
+				Message: fmt.Sprintf(note, short(strings.TrimSpace(cell(r.text, i))))})
 		}
 		return v
 	}
@@ -1226,8 +1234,9 @@ var placeholders = map[string]bool{"/": true, "-": true, "—": true, "——": 
 // readAmount reads an amount cell that may be unknown (xinlu.ParseAmountText):
 // empty or a placeholder (待定, 面议, /) is nil; a number as parseAmount
 // reads it; an approximation (约 5000, 5000左右, 5000+) or a range (3000-5000,
-// its lower bound) gives its figure with a note saying so. msg, if not
-// empty, is the problem; note and msg have one %s for the cell.
+// its lower bound) gives its figure with a note saying so, which does not
+// stop the import. msg, if not empty, is the problem; note and msg have one
+// %s for the cell.
 func readAmount(s string, unit int64) (yuan *int64, note, msg string) {
 	at, err := xinlu.ParseAmountText(width.Narrow.String(s))
 	switch {
@@ -1246,9 +1255,9 @@ func readAmount(s string, unit int64) (yuan *int64, note, msg string) {
 	}
 	figure := strings.ReplaceAll(at.Number, "%", "")
 	if at.Range {
-		return &v, "「%s」是范围，可按下限 " + figure + " 导入：请改为 " + figure + "（或“待定”）后重新导入", ""
+		return &v, "「%s」是范围，按下限 " + figure + " 导入", ""
 	}
-	return &v, "「%s」是约数，可按 " + figure + " 导入：请改为 " + figure + "（或“待定”）后重新导入", ""
+	return &v, "「%s」是约数，按 " + figure + " 导入", ""
 }
 
 // parseAmount reads an amount in the column's unit (yuan per unit) into

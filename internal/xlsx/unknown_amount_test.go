@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,7 @@ func ledgerYuan(p *int64) int64 {
 
 // TestReadLedgerUnknownAndApproximateAmounts: 待定, an empty cell and the
 // other placeholders are unknown (nil), not 0; an approximation or a range
-// keeps its figure and is listed as a problem that says so; text that is no
+// keeps its figure and is listed as a note that says so; text that is no
 // amount is named.
 func TestReadLedgerUnknownAndApproximateAmounts(t *testing.T) {
 	rows := [][]any{
@@ -46,10 +47,18 @@ func TestReadLedgerUnknownAndApproximateAmounts(t *testing.T) {
 		t.Errorf("a written 0 read as %v", r.TotalInvestmentYuan)
 	}
 	checkProblems(t, l, []string{
-		"4|总投资（万元）|「约 5000」是约数，可按 5000 导入",
-		"4|其中：固定资产投资（万元）|「3000-4000」是范围，可按下限 3000 导入",
 		"6|总投资（万元）|金额无法识别「五千万」",
 	})
+	// Approximations do not stop the import: they are notes naming the
+	// figure imported.
+	var notes []string
+	for _, n := range l.Notes {
+		notes = append(notes, strconv.Itoa(n.Row)+"|"+n.Column+"|"+n.Message)
+	}
+	want := []string{"4|总投资（万元）|「约 5000」是约数，按 5000 导入", "4|其中：固定资产投资（万元）|「3000-4000」是范围，按下限 3000 导入"}
+	if strings.Join(notes, "\n") != strings.Join(want, "\n") {
+		t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(notes, "\n"), strings.Join(want, "\n"))
+	}
 }
 
 // TestLedgerReportUnknownAmounts: an unknown investment is the text 待定 in
