@@ -1,8 +1,8 @@
 package web_test
 
 import (
-	"html"
 	"context"
+	"html"
 	"net/url"
 	"regexp"
 	"strings"
