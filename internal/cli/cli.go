@@ -269,6 +269,13 @@ func openDBKeys(ctx context.Context, dsn string, strict bool) (*store.Store, err
 			return nil, err
 		}
 	}
+	// Company keys made with earlier rules are made again, once.
+	if n, err := st.RekeyCompanies(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("company keys: %w", err)
+	} else if n > 0 {
+		fmt.Fprintf(stateOf(ctx).env.Stderr, "made %d company keys again with the current duplicate rules\n", n)
+	}
 	return st, nil
 }
 

@@ -9,6 +9,11 @@ import (
 	"golang.org/x/text/width"
 )
 
+// CompanyKeyVersion names the rules NormalizeCompany follows. Keys stored
+// with other rules are made again when the database is opened
+// (store.RekeyCompanies), so that old and new records compare alike.
+const CompanyKeyVersion = "2"
+
 // legalForms are stripped from the end of a company name, longest first.
 var legalForms = []string{"股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司", "有限公司", "股份公司", "集团公司", "集团", "公司", "厂"}
 
