@@ -14,7 +14,10 @@ import (
 // personal-data retention runs once a day; accounts of members whose
 // contracts have ended are disabled; overdue items are escalated as in-app
 // notifications (store.EscalateOverdue); the audit chain is verified and its
-// head anchored outside the database (a break raises an alarm). `xinlu serve` runs the jobs at start and then every
+// head anchored outside the database (a break raises an alarm): the rows
+// since the last anchor every hour, the whole chain once a day. On
+// PostgreSQL one server at a time runs them (an advisory lock); the others
+// skip and say so. `xinlu serve` runs the jobs at start and then every
 // hour; `xinlu jobs run` runs them once, for cron or by hand.
 
 // jobsEvery is how often serve runs the jobs.
@@ -31,6 +34,7 @@ type jobs struct {
 	retentionYears int
 	log            *slog.Logger
 	retentionDay   string // the day the retention last ran
+	auditDay       string // the day the whole audit chain was last verified
 }
 
 // runJobsOnce runs every job once and reports what each did.
@@ -39,7 +43,20 @@ func (j *jobs) runOnce(ctx context.Context, now time.Time) error {
 	if err := st.ReloadKeys(); err != nil {
 		return fmt.Errorf("reload data keys: %w", err)
 	}
+	// Of several servers on one PostgreSQL database, one runs the jobs.
+	release, ok, err := st.TryJobLock(ctx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		log.Info("scheduled jobs skipped: another server is running them")
+		return nil
+	}
+	defer release()
 	today := now.In(shanghai()).Format("2006-01-02")
+	// The whole audit chain is verified once a day (and by `xinlu audit
+	// verify`); the other hours verify the rows since the last anchor.
+	fullAudit := today != j.auditDay
 	if j.retentionYears > 0 && today != j.retentionDay {
 		run, err := st.RunRetention(ctx, j.retentionYears, false)
 		if err != nil {
@@ -74,7 +91,13 @@ func (j *jobs) runOnce(ctx context.Context, now time.Time) error {
 	if err := st.Optimize(ctx); err != nil {
 		return fmt.Errorf("refresh query statistics: %w", err)
 	}
-	return anchorAudit(ctx, st, log, false)
+	if err := anchorAudit(ctx, st, log, !fullAudit); err != nil {
+		return err
+	}
+	if fullAudit {
+		j.auditDay = today
+	}
+	return nil
 }
 
 // anchorAudit verifies the audit chain (the whole chain, or since the last

@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"net/url"
@@ -10,6 +11,8 @@ import (
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"xinlu/internal/store"
 )
 
 // The owner migrates and grants; the server runs as an application role
@@ -99,5 +102,20 @@ func TestPostgresOwnerAndAppRole(t *testing.T) {
 	// The retention purge deletes audit rows: it runs as the owner.
 	if r := run(t, "", "audit", "purge", "--db", ownerDSN, "--key-file", key); r.code != 0 {
 		t.Fatalf("purge as the owner: %+v", r)
+	}
+	// While another server runs the scheduled jobs, this one skips them.
+	other, err := store.Open(context.Background(), appDSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	release, ok, err := other.TryJobLock(context.Background())
+	if err != nil || !ok {
+		t.Fatalf("job lock: %v %v", ok, err)
+	}
+	r := run(t, "", "jobs", "run", "--db", appDSN, "--key-file", key)
+	release()
+	if r.code != 0 || !strings.Contains(r.stdout, "another server is running them") {
+		t.Fatalf("jobs while another server runs them: %+v", r)
 	}
 }

@@ -1,0 +1,44 @@
+package store
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+)
+
+// jobLockKey is the PostgreSQL advisory lock the scheduled jobs hold while
+// they run: one per schema, so that installations in other schemas of the
+// same database do not wait for each other.
+const jobLockKey = `hashtextextended('xinlu-jobs:' || current_schema(), 0)`
+
+// TryJobLock takes the lock of the scheduled jobs, so that of several
+// servers on one PostgreSQL database exactly one runs them at a time; ok is
+// false when another holds it. release gives it back. On SQLite one server
+// owns the database file, so the lock is always had.
+func (s *Store) TryJobLock(ctx context.Context) (release func(), ok bool, err error) {
+	if s.dialect != Postgres {
+		return func() {}, true, nil
+	}
+	// A session lock belongs to one connection: keep it for the run.
+	conn, err := s.write.Conn(ctx)
+	if err != nil {
+		return nil, false, fmt.Errorf("job lock: %w", err)
+	}
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(`+jobLockKey+`)`).Scan(&ok); err != nil {
+		conn.Close()
+		return nil, false, fmt.Errorf("job lock: %w", err)
+	}
+	if !ok {
+		conn.Close()
+		return func() {}, false, nil
+	}
+	return func() {
+		// A fresh context: the run's may have ended, and the lock must go.
+		var released bool
+		if err := conn.QueryRowContext(context.Background(), `SELECT pg_advisory_unlock(`+jobLockKey+`)`).Scan(&released); err != nil || !released {
+			// The connection carries the lock: drop it rather than pool it.
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		conn.Close()
+	}, true, nil
+}
