@@ -100,7 +100,11 @@ type CalendarOptions struct {
 
 // CalendarFields lists the fields a calendar column can be mapped to.
 func CalendarFields() []Field {
-	return []Field{{Key: "date", Required: true}, {Key: "kind", Required: true}, {Key: "name", Required: true}}
+	out := make([]Field, len(calendarFields))
+	for i, f := range calendarFields {
+		out[i] = Field{Key: f, Required: true} // every one is required
+	}
+	return out
 }
 
 // calendarVariants are calendarColumns folded: variant → field.
