@@ -108,6 +108,9 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		logger.Warn("the database has no accounts yet: run xinlu init --zone CODE --zone-name NAME (or xinlu demo for a trial)")
 	}
 	st.RequireSecondFactorForAll(*twoFactor == "all")
+	if admins, err := st.CombinedAdmins(ctx); err == nil && len(admins) > 0 {
+		logger.Warn("accounts outside the demo zone hold the combined administrator role: give each one of sysadmin, secadmin or auditadmin with xinlu user roles USERNAME --role ROLE", "accounts", admins)
+	}
 	startJobs(ctx, st, *retentionYears, logger)
 	cfg := web.DefaultConfig()
 	cfg.Logger = logger
