@@ -5,7 +5,7 @@
 # The database is the demo zone plus LEADS leads (default 100000) seeded
 # through the bulk loader (xinlu demo --leads); the pipeline endpoints are
 # measured as the screener and the director with API tokens.
-# Usage: [LEADS=N] scripts/loadtest.sh [seconds per endpoint, default 10]
+# Usage: [LEADS=N] [DB=postgres://…] scripts/loadtest.sh [seconds per endpoint, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${1:-10}
@@ -13,16 +13,39 @@ LEADS=${LEADS:-100000}
 BIN=bin/xinlu
 ADDR=127.0.0.1:${XINLU_LOADTEST_PORT:-8097}
 DIR=$(mktemp -d)
-DB=sqlite:$DIR/xinlu.db
-trap 'kill $PID 2>/dev/null || true; rm -rf "$DIR"' EXIT
+PID=
+# DB=postgres://USER@HOST:PORT/DATABASE measures PostgreSQL instead: the run
+# gets a schema of its own (needs psql), dropped at the end.
+PGDSN=${DB:-}
+SCHEMA=
+if [[ "$PGDSN" == postgres* ]]; then
+  command -v psql >/dev/null || { echo "psql is not installed (apt-get install postgresql-client)"; exit 1; }
+  SCHEMA=loadtest_$$
+  psql -q "$PGDSN" -c "CREATE SCHEMA $SCHEMA" >/dev/null
+  sep='?'; [[ "$PGDSN" == *\?* ]] && sep='&'
+  DB="$PGDSN${sep}search_path=$SCHEMA"
+else
+  DB=sqlite:$DIR/xinlu.db
+fi
+cleanup() {
+  [ -n "$PID" ] && kill "$PID" 2>/dev/null || true
+  [ -n "$SCHEMA" ] && psql -q "$PGDSN" -c "DROP SCHEMA $SCHEMA CASCADE" >/dev/null 2>&1 || true
+  rm -rf "$DIR"
+}
+trap cleanup EXIT
+KEY=$DIR/xinlu.key
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 1; }
 [ -x $BIN ] || make build >/dev/null
 
+echo "engine: ${DB%%:*}"
 seed_start=$(date +%s%N)
-$BIN demo --db "$DB" --password 'Load@2026x' --leads "$LEADS" >"$DIR/seed.log" 2>&1 || { cat "$DIR/seed.log"; exit 1; }
+$BIN demo --db "$DB" --key-file "$KEY" --password 'Load@2026x' --leads "$LEADS" >"$DIR/seed.log" 2>&1 || { cat "$DIR/seed.log"; exit 1; }
 echo "seeded the demo zone and $LEADS leads in $(( ($(date +%s%N) - seed_start) / 1000000 )) ms"
+if [ -n "$SCHEMA" ]; then
+  psql -q "$PGDSN" -c "VACUUM ANALYZE" >/dev/null
+fi
 start=$(date +%s%N)
-$BIN serve --db "$DB" --addr "$ADDR" >"$DIR/serve.log" 2>&1 &
+$BIN serve --db "$DB" --key-file "$KEY" --addr "$ADDR" >"$DIR/serve.log" 2>&1 &
 PID=$!
 until curl -sf "http://$ADDR/healthz" >/dev/null; do sleep 0.005; done
 echo "start-up to first healthy answer: $(( ($(date +%s%N) - start) / 1000000 )) ms"

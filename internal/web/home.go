@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
+	"strconv"
 	"time"
 
 	"xinlu/internal/api"
@@ -18,10 +20,9 @@ func (s *Server) homeRoutes() []Route {
 	}
 }
 
-type homeView struct {
-	Summary store.ZoneSummary
-	Today   string
-}
+// homeTodoLimit is how many records each to-do on the home lists; its
+// count and the link to the full list tell the rest.
+const homeTodoLimit = 5
 
 // today is the current date in the zone's time.
 func (s *Server) today() time.Time {
@@ -29,15 +30,261 @@ func (s *Server) today() time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
+// todoRow is one record of a to-do as the home lists it.
+type todoRow struct {
+	Href     string
+	Name, Of string
+	Who      string
+	Status   string // an i18n key, "" for none
+	Due      string
+	Light    xinlu.Light
+	Tone     string // the tag colour of Light or of a contract's days left
+	DaysLeft int    // a contract's days left
+	Contract bool
+}
+
+// todoView is one to-do: a label, the count with its red and yellow ones,
+// the full list's link and the first records, most urgent first.
+type todoView struct {
+	ID                 string // the element id, for tests and anchors
+	Key                string // i18n key of the label
+	Count, Red, Yellow int
+	RedKey, YellowKey  string // the labels of Red and Yellow, "" for overdue and due soon
+	Link               string
+	Rows               []todoRow
+}
+
+// homeFigure is one figure a role cares about, with where it comes from.
+type homeFigure struct {
+	Key   string
+	Value string
+	Href  string
+	Tone  string // "" or a tag colour
+}
+
+// homeSection is what one role (or "mine", the user as a member) sees.
+type homeSection struct {
+	ID      string
+	Key     string // i18n key of the heading
+	Todos   []todoView
+	Figures []homeFigure
+	Links   []homeFigure // Key and Href only
+	Leads   *homeLeads   // "mine": the fate of the leads the user reported
+	Band    *store.LatestBand
+}
+
+// homeLeads are the leads the user reported: counts by status and the
+// latest few.
+type homeLeads struct {
+	Total  int
+	Counts []store.LeadCount
+	Rows   []leadRow
+}
+
+type homeView struct {
+	Today    string
+	Sections []homeSection
+}
+
+func todoOf(id, key, link string, t store.Todos, href func(store.TodoItem) string, status func(store.TodoItem) string) todoView {
+	v := todoView{ID: id, Key: key, Count: t.Count, Red: t.Red, Yellow: t.Yellow, Link: link}
+	for _, it := range t.Items {
+		row := todoRow{Href: href(it), Name: it.Name, Of: it.Of, Who: it.Who, Due: it.Due, Light: it.Light, Tone: lightTone(it.Light)}
+		if status != nil {
+			row.Status = status(it)
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return v
+}
+
+func projectHref(it store.TodoItem) string { return "/projects/" + strconv.FormatInt(it.LinkID, 10) }
+
+// home is the workbench (工作台): for each of the user's roles what waits
+// for them, red and yellow first, each record a click away; then the few
+// figures the role looks at.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	u := requestInfo(r.Context()).user
-	today := s.today()
-	sum, err := s.store.Summary(r.Context(), u.ZoneID, today.Format(xinlu.DateLayout), today.AddDate(0, 0, 60).Format(xinlu.DateLayout))
+	v, err := s.workbench(r, u)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "home", s.printer(r).T("nav.home"), homeView{Summary: sum, Today: today.Format(xinlu.DateLayout)})
+	s.render(w, r, http.StatusOK, "home", s.printer(r).T("nav.home"), v)
+}
+
+func (s *Server) workbench(r *http.Request, u *xinlu.User) (homeView, error) {
+	ctx := r.Context()
+	v := homeView{Today: s.today().Format(xinlu.DateLayout)}
+	has := func(role xinlu.Role) bool { return slices.Contains(u.Roles, role) }
+	var firstErr error
+	keep := func(t store.Todos, err error) store.Todos {
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		return t
+	}
+	leadHref := func(it store.TodoItem) string { return "/leads/" + strconv.FormatInt(it.ID, 10) }
+	orderHref := func(it store.TodoItem) string {
+		return "/projects/" + strconv.FormatInt(it.LinkID, 10) + "#supervision-orders"
+	}
+	approvalHref := func(it store.TodoItem) string { return "/projects/" + strconv.FormatInt(it.LinkID, 10) + "#approvals" }
+	stageKey := func(it store.TodoItem) string { return "stage." + it.Status }
+	approvalKey := func(it store.TodoItem) string { return "projects.approval." + it.Status }
+
+	if u.MemberID != 0 && u.Can(xinlu.PermLeadReport) {
+		sec := homeSection{ID: "home-mine", Key: "workbench.section.mine"}
+		counts, total, err := s.store.ReportedLeadCounts(ctx, u.ZoneID, u.MemberID)
+		if err != nil {
+			return v, err
+		}
+		mine, _, err := s.store.ListLeads(ctx, store.LeadFilter{Scope: xinlu.ScopeFilter{Scope: xinlu.ScopeOwn, ZoneID: u.ZoneID, MemberID: u.MemberID},
+			Page: xinlu.Page{PerPage: homeTodoLimit}})
+		if err != nil {
+			return v, err
+		}
+		sec.Leads = &homeLeads{Total: total, Counts: counts, Rows: s.leadRows(r, u.ZoneID, mine)}
+		if orders := keep(s.store.OrdersAssigned(ctx, u.ZoneID, u.MemberID, homeTodoLimit)); orders.Count > 0 {
+			sec.Todos = append(sec.Todos, todoOf("todo-orders-mine", "workbench.todo.orders_assigned", "", orders, orderHref, nil))
+		}
+		if u.Can(xinlu.PermAppraisalView) {
+			if sec.Band, err = s.store.MemberLatestBand(ctx, u.ZoneID, u.MemberID); err != nil {
+				return v, err
+			}
+		}
+		v.Sections = append(v.Sections, sec)
+	}
+	if has(xinlu.RoleScreener) {
+		v.Sections = append(v.Sections, homeSection{ID: "home-screener", Key: "role.screener", Todos: []todoView{
+			todoOf("todo-leads", "workbench.todo.leads_to_screen", "/leads", keep(s.store.LeadsToScreen(ctx, u.ZoneID, homeTodoLimit)),
+				leadHref, func(it store.TodoItem) string { return "lead.status." + it.Status }),
+		}})
+	}
+	if has(xinlu.RolePlanner) {
+		v.Sections = append(v.Sections, homeSection{ID: "home-planner", Key: "role.planner", Todos: []todoView{
+			todoOf("todo-plans", "workbench.todo.plans_due", "/projects?stage=packaging&status=active",
+				keep(s.store.PlansDue(ctx, u.ZoneID, homeTodoLimit)), projectHref, nil),
+		}})
+	}
+	if has(xinlu.RoleSponsor) {
+		sec := homeSection{ID: "home-sponsor", Key: "role.sponsor"}
+		if u.MemberID != 0 {
+			sec.Todos = append(sec.Todos,
+				todoOf("todo-sponsored", "workbench.todo.projects_sponsored", "/projects?status=active&sponsor_id="+strconv.FormatInt(u.MemberID, 10),
+					keep(s.store.SponsoredProjects(ctx, u.ZoneID, u.MemberID, homeTodoLimit)), projectHref, stageKey),
+				todoOf("todo-orders", "workbench.todo.orders_to_push", "",
+					keep(s.store.OrdersToPush(ctx, u.ZoneID, u.MemberID, homeTodoLimit)), orderHref, nil))
+		}
+		sec.Todos = append(sec.Todos, todoOf("todo-unsponsored", "workbench.todo.projects_unsponsored", "/projects?stage=promotion&status=active",
+			keep(s.store.UnsponsoredProjects(ctx, u.ZoneID, homeTodoLimit)), projectHref, nil))
+		v.Sections = append(v.Sections, sec)
+	}
+	if has(xinlu.RoleAgent) {
+		v.Sections = append(v.Sections, homeSection{ID: "home-agent", Key: "role.agent", Todos: []todoView{
+			todoOf("todo-approvals", "workbench.todo.approvals_due", "/projects?stage=agency&status=active",
+				keep(s.store.ApprovalsDue(ctx, u.ZoneID, u.MemberID, homeTodoLimit)), approvalHref, approvalKey),
+		}})
+	}
+	if has(xinlu.RoleHead) && u.Can(xinlu.PermAppraisalScore) {
+		scores, err := s.store.ScoresToEnter(ctx, u, u.Filter(xinlu.PermAppraisalScore))
+		if err != nil {
+			return v, err
+		}
+		t := todoView{ID: "todo-scores", Key: "workbench.todo.scores_to_enter", Link: "/appraisal/periods"}
+		for _, sc := range scores {
+			t.Count += sc.Members
+			if sc.Members > 0 {
+				t.Rows = append(t.Rows, todoRow{Href: "/appraisal/periods/" + strconv.FormatInt(sc.PeriodID, 10) + "/scores",
+					Name: sc.Label, Of: s.printer(r).T("workbench.members_to_score", sc.Members), Status: "appraisal.state." + string(sc.State)})
+			}
+		}
+		v.Sections = append(v.Sections, homeSection{ID: "home-head", Key: "role.head", Todos: []todoView{t}})
+	}
+	if has(xinlu.RoleAppraiser) {
+		v.Sections = append(v.Sections, homeSection{ID: "home-appraiser", Key: "role.appraiser", Todos: []todoView{
+			todoOf("todo-appeals", "workbench.todo.appeals_to_answer", "/appraisal/periods",
+				keep(s.store.AppealsToAnswer(ctx, u.ZoneID, homeTodoLimit)),
+				func(it store.TodoItem) string {
+					return "/appraisal/periods/" + strconv.FormatInt(it.LinkID, 10) + "#appeals"
+				}, nil),
+		}})
+	}
+	if has(xinlu.RoleDiscipline) {
+		v.Sections = append(v.Sections, homeSection{ID: "home-discipline", Key: "role.discipline", Todos: []todoView{
+			todoOf("todo-claims", "workbench.todo.claims_to_decide", "/tolerance", keep(s.store.ClaimsToDecide(ctx, u, homeTodoLimit)),
+				func(it store.TodoItem) string { return "/tolerance/" + strconv.FormatInt(it.ID, 10) },
+				func(it store.TodoItem) string { return "tolerance.status." + it.Status }),
+		}})
+	}
+	// Contracts ending: the organisation office (HR) and whoever manages
+	// staff records. The count is the contracts-expiring page's own, with
+	// its default window and the same scope.
+	if has(xinlu.RoleDiscipline) || u.Can(xinlu.PermStaffManage) {
+		f := store.ContractFilter{Scope: u.Filter(xinlu.PermStaffView), Status: xinlu.ContractActive, Sort: "end",
+			EndTo: s.today().AddDate(0, 0, xinlu.ContractWarnDays).Format(xinlu.DateLayout), Page: xinlu.Page{PerPage: homeTodoLimit}}
+		items, total, err := s.store.ListContracts(ctx, f)
+		if err != nil {
+			return v, err
+		}
+		// Red within ContractUrgentDays (or past), yellow within
+		// ContractWarnDays, as the page colours them.
+		f.EndTo, f.Page = s.today().AddDate(0, 0, xinlu.ContractUrgentDays).Format(xinlu.DateLayout), xinlu.Page{PerPage: 1}
+		_, red, err := s.store.ListContracts(ctx, f)
+		if err != nil {
+			return v, err
+		}
+		t := todoView{ID: "todo-contracts", Key: "workbench.todo.contracts_ending", Count: total, Red: red, Yellow: total - red,
+			RedKey: "workbench.contracts_urgent", YellowKey: "workbench.contracts_soon", Link: "/contracts/expiring"}
+		today := s.today()
+		for _, c := range items {
+			d := xinlu.DaysLeft(today, c.EndDate)
+			t.Rows = append(t.Rows, todoRow{Href: "/members/" + strconv.FormatInt(c.MemberID, 10), Name: c.MemberName,
+				Of: c.DepartmentName, Due: c.EndDate, Tone: xinlu.ExpiryTone(d), DaysLeft: d, Contract: true})
+		}
+		v.Sections = append(v.Sections, homeSection{ID: "home-hr", Key: "workbench.section.hr", Todos: []todoView{t}})
+	}
+	if has(xinlu.RoleDirector) {
+		sec := homeSection{ID: "home-director", Key: "role.director", Todos: []todoView{
+			todoOf("todo-red-projects", "workbench.todo.red_projects", "/projects?light=red",
+				keep(s.store.RedProjects(ctx, u.ZoneID, homeTodoLimit)), projectHref, stageKey),
+			todoOf("todo-red-approvals", "workbench.todo.red_approvals", "",
+				keep(s.store.RedApprovals(ctx, u.ZoneID, homeTodoLimit)), approvalHref, approvalKey),
+		}}
+		if u.Can(xinlu.PermIncentiveApprove) {
+			n, err := s.store.ProposedIncentives(ctx, u.ZoneID)
+			if err != nil {
+				return v, err
+			}
+			sec.Todos = append(sec.Todos, todoView{ID: "todo-incentives", Key: "workbench.todo.incentives_to_approve", Count: n,
+				Link: "/incentives?status=proposed"})
+		}
+		cols, err := s.store.Kanban(ctx, u.ZoneID)
+		if err != nil {
+			return v, err
+		}
+		var count, unknown int
+		var yuan int64
+		for _, c := range cols {
+			count, yuan, unknown = count+c.Count, yuan+c.Yuan, unknown+c.Unknown
+		}
+		p := s.printer(r)
+		amount := formatWan(yuan) + " " + p.T("projects.wan")
+		if unknown > 0 {
+			amount += "（" + p.T("amount.unknown_count", unknown) + "）"
+		}
+		sec.Figures = []homeFigure{
+			{Key: "workbench.figure.pipeline_projects", Value: strconv.Itoa(count), Href: "/projects/kanban"},
+			{Key: "workbench.figure.pipeline_amount", Value: amount, Href: "/projects/kanban"},
+		}
+		// The cockpit (驾驶舱) is not built yet: the director's home links to
+		// the kanban and the contract-performance page in its place.
+		sec.Links = []homeFigure{
+			{Key: "projects.kanban_title", Href: "/projects/kanban"},
+			{Key: "performance.title", Href: "/projects/performance"},
+		}
+		v.Sections = append(v.Sections, sec)
+	}
+	return v, firstErr
 }
 
 type profileView struct {
