@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 
 	"xinlu/internal/xinlu"
 )
@@ -44,27 +45,41 @@ type todoQuery struct {
 	cols        string
 }
 
+// Lights are a zone's calendar and light rules on the store's today: read
+// once for all the to-dos of a page.
+type Lights struct {
+	zone  int64
+	cal   *xinlu.Calendar
+	rules xinlu.LightRules
+	today time.Time
+}
+
+// ZoneLights reads a zone's calendar and light rules.
+func (s *Store) ZoneLights(ctx context.Context, zoneID int64) (*Lights, error) {
+	cal, err := s.zoneCalendar(ctx, zoneID)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := s.LightRules(ctx, zoneID)
+	if err != nil {
+		return nil, err
+	}
+	return &Lights{zone: zoneID, cal: cal, rules: rules, today: s.today()}, nil
+}
+
 // todos counts and lists one to-do: red (due before today) and yellow (due
 // from today to the first green day, lightRange) counted in the same read,
 // and the first limit records by deadline, those without one last.
-func (s *Store) todos(ctx context.Context, zoneID int64, q todoQuery, limit int) (Todos, error) {
+func (s *Store) todos(ctx context.Context, lt *Lights, q todoQuery, limit int) (Todos, error) {
 	var out Todos
 	due := q.due
 	if due == "" {
 		due = "''"
 	}
-	cal, err := s.zoneCalendar(ctx, zoneID)
-	if err != nil {
-		return out, err
-	}
-	rules, err := s.LightRules(ctx, zoneID)
-	if err != nil {
-		return out, err
-	}
-	today := s.today()
+	cal, rules, today := lt.cal, lt.rules, lt.today
 	t := today.Format(xinlu.DateLayout)
 	green := rules.GreenFrom(cal, today).Format(xinlu.DateLayout)
-	err = s.queryRow(ctx, `SELECT COUNT(*),
+	err := s.queryRow(ctx, `SELECT COUNT(*),
 		COALESCE(SUM(CASE WHEN `+due+` <> '' AND `+due+` < ? THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN `+due+` >= ? AND `+due+` < ? THEN 1 ELSE 0 END), 0) FROM `+q.from+` WHERE `+q.where,
 		append([]any{t, t, green}, q.args...)...).Scan(&out.Count, &out.Red, &out.Yellow)
@@ -93,37 +108,37 @@ func (s *Store) todos(ctx context.Context, zoneID int64, q todoQuery, limit int)
 
 // LeadsToScreen are the zone's open leads (reported, screening, waiting for
 // information) by screening deadline: the screening task force's.
-func (s *Store) LeadsToScreen(ctx context.Context, zoneID int64, limit int) (Todos, error) {
-	return s.todos(ctx, zoneID, todoQuery{from: "leads l", due: "l.screening_due",
+func (s *Store) LeadsToScreen(ctx context.Context, lt *Lights, limit int) (Todos, error) {
+	return s.todos(ctx, lt, todoQuery{from: "leads l", due: "l.screening_due",
 		where: "l.zone_id = ? AND l.status IN (?, ?, ?)",
-		args:  []any{zoneID, string(xinlu.LeadReported), string(xinlu.LeadScreening), string(xinlu.LeadInfoRequested)},
+		args:  []any{lt.zone, string(xinlu.LeadReported), string(xinlu.LeadScreening), string(xinlu.LeadInfoRequested)},
 		cols:  "l.id, l.id, l.project_name, l.company, '', l.status"}, limit)
 }
 
 // PlansDue are the zone's active projects in packaging, by the plan's due
 // date: the planning group's.
-func (s *Store) PlansDue(ctx context.Context, zoneID int64, limit int) (Todos, error) {
-	return s.todos(ctx, zoneID, todoQuery{from: "projects p", due: "p.stage_due",
+func (s *Store) PlansDue(ctx context.Context, lt *Lights, limit int) (Todos, error) {
+	return s.todos(ctx, lt, todoQuery{from: "projects p", due: "p.stage_due",
 		where: "p.zone_id = ? AND p.status = ? AND p.stage = ?",
-		args:  []any{zoneID, string(xinlu.ProjectActive), string(xinlu.StagePackaging)},
+		args:  []any{lt.zone, string(xinlu.ProjectActive), string(xinlu.StagePackaging)},
 		cols:  "p.id, p.id, p.name, p.company, '', p.stage"}, limit)
 }
 
 // SponsoredProjects are the active projects a member sponsors (包联), by
 // their stage's deadline.
-func (s *Store) SponsoredProjects(ctx context.Context, zoneID, memberID int64, limit int) (Todos, error) {
-	return s.todos(ctx, zoneID, todoQuery{from: "projects p", due: "p.stage_due",
+func (s *Store) SponsoredProjects(ctx context.Context, lt *Lights, memberID int64, limit int) (Todos, error) {
+	return s.todos(ctx, lt, todoQuery{from: "projects p", due: "p.stage_due",
 		where: "p.zone_id = ? AND p.status = ? AND p.sponsor_id = ?",
-		args:  []any{zoneID, string(xinlu.ProjectActive), memberID},
+		args:  []any{lt.zone, string(xinlu.ProjectActive), memberID},
 		cols:  "p.id, p.id, p.name, p.company, '', p.stage"}, limit)
 }
 
 // UnsponsoredProjects are the zone's active projects in promotion without a
 // sponsor yet: the leadership group assigns one.
-func (s *Store) UnsponsoredProjects(ctx context.Context, zoneID int64, limit int) (Todos, error) {
-	return s.todos(ctx, zoneID, todoQuery{from: "projects p", due: "p.stage_due",
+func (s *Store) UnsponsoredProjects(ctx context.Context, lt *Lights, limit int) (Todos, error) {
+	return s.todos(ctx, lt, todoQuery{from: "projects p", due: "p.stage_due",
 		where: "p.zone_id = ? AND p.status = ? AND p.stage = ? AND p.sponsor_id IS NULL",
-		args:  []any{zoneID, string(xinlu.ProjectActive), string(xinlu.StagePromotion)},
+		args:  []any{lt.zone, string(xinlu.ProjectActive), string(xinlu.StagePromotion)},
 		cols:  "p.id, p.id, p.name, p.company, '', p.stage"}, limit)
 }
 
@@ -131,54 +146,54 @@ const orderTodoFrom = "supervision_orders o JOIN projects p ON p.id = o.project_
 
 // OrdersToPush are the open supervision orders (督办) on the projects a
 // member sponsors, by due date.
-func (s *Store) OrdersToPush(ctx context.Context, zoneID, sponsorID int64, limit int) (Todos, error) {
-	return s.todos(ctx, zoneID, todoQuery{from: orderTodoFrom, due: "o.due_on",
-		where: "o.zone_id = ? AND o.closed_on = '' AND p.sponsor_id = ?", args: []any{zoneID, sponsorID},
+func (s *Store) OrdersToPush(ctx context.Context, lt *Lights, sponsorID int64, limit int) (Todos, error) {
+	return s.todos(ctx, lt, todoQuery{from: orderTodoFrom, due: "o.due_on",
+		where: "o.zone_id = ? AND o.closed_on = '' AND p.sponsor_id = ?", args: []any{lt.zone, sponsorID},
 		cols: "o.id, o.project_id, o.task, p.name, COALESCE(m.name, ''), ''"}, limit)
 }
 
 // OrdersAssigned are the open supervision orders assigned to a member.
-func (s *Store) OrdersAssigned(ctx context.Context, zoneID, memberID int64, limit int) (Todos, error) {
-	return s.todos(ctx, zoneID, todoQuery{from: orderTodoFrom, due: "o.due_on",
-		where: "o.zone_id = ? AND o.closed_on = '' AND o.assignee_id = ?", args: []any{zoneID, memberID},
+func (s *Store) OrdersAssigned(ctx context.Context, lt *Lights, memberID int64, limit int) (Todos, error) {
+	return s.todos(ctx, lt, todoQuery{from: orderTodoFrom, due: "o.due_on",
+		where: "o.zone_id = ? AND o.closed_on = '' AND o.assignee_id = ?", args: []any{lt.zone, memberID},
 		cols: "o.id, o.project_id, o.task, p.name, COALESCE(m.name, ''), ''"}, limit)
 }
 
 // ApprovalsDue are the open approval items (preparing, submitted, in
 // correction) of projects not lost that are an agent's: assigned to them,
 // or to nobody yet (then every agent's, as the escalation tells them).
-func (s *Store) ApprovalsDue(ctx context.Context, zoneID, agentID int64, limit int) (Todos, error) {
-	return s.todos(ctx, zoneID, todoQuery{from: "approval_items a JOIN projects p ON p.id = a.project_id", due: "a.due_on",
+func (s *Store) ApprovalsDue(ctx context.Context, lt *Lights, agentID int64, limit int) (Todos, error) {
+	return s.todos(ctx, lt, todoQuery{from: "approval_items a JOIN projects p ON p.id = a.project_id", due: "a.due_on",
 		where: "a.zone_id = ? AND a.status IN (?, ?, ?) AND p.status <> ? AND (a.agent_id = ? OR a.agent_id IS NULL)",
-		args:  []any{zoneID, ApprovalPreparing, ApprovalSubmitted, ApprovalCorrection, string(xinlu.ProjectLost), agentID},
+		args:  []any{lt.zone, ApprovalPreparing, ApprovalSubmitted, ApprovalCorrection, string(xinlu.ProjectLost), agentID},
 		cols:  "a.id, a.project_id, a.name, p.name, '', a.status"}, limit)
 }
 
 // RedApprovals are the zone's open approval items past due, of projects
 // not lost: what the director looks at.
-func (s *Store) RedApprovals(ctx context.Context, zoneID int64, limit int) (Todos, error) {
-	today := s.today().Format(xinlu.DateLayout)
-	return s.todos(ctx, zoneID, todoQuery{from: "approval_items a JOIN projects p ON p.id = a.project_id", due: "a.due_on",
+func (s *Store) RedApprovals(ctx context.Context, lt *Lights, limit int) (Todos, error) {
+	today := lt.today.Format(xinlu.DateLayout)
+	return s.todos(ctx, lt, todoQuery{from: "approval_items a JOIN projects p ON p.id = a.project_id", due: "a.due_on",
 		where: "a.zone_id = ? AND a.status IN (?, ?, ?) AND p.status <> ? AND a.due_on <> '' AND a.due_on < ?",
-		args:  []any{zoneID, ApprovalPreparing, ApprovalSubmitted, ApprovalCorrection, string(xinlu.ProjectLost), today},
+		args:  []any{lt.zone, ApprovalPreparing, ApprovalSubmitted, ApprovalCorrection, string(xinlu.ProjectLost), today},
 		cols:  "a.id, a.project_id, a.name, p.name, '', a.status"}, limit)
 }
 
 // RedProjects are the zone's active projects past their stage's deadline.
-func (s *Store) RedProjects(ctx context.Context, zoneID int64, limit int) (Todos, error) {
-	today := s.today().Format(xinlu.DateLayout)
-	return s.todos(ctx, zoneID, todoQuery{from: "projects p LEFT JOIN members m ON m.id = p.sponsor_id", due: "p.stage_due",
+func (s *Store) RedProjects(ctx context.Context, lt *Lights, limit int) (Todos, error) {
+	today := lt.today.Format(xinlu.DateLayout)
+	return s.todos(ctx, lt, todoQuery{from: "projects p LEFT JOIN members m ON m.id = p.sponsor_id", due: "p.stage_due",
 		where: "p.zone_id = ? AND p.status = ? AND p.stage_due <> '' AND p.stage_due < ?",
-		args:  []any{zoneID, string(xinlu.ProjectActive), today},
+		args:  []any{lt.zone, string(xinlu.ProjectActive), today},
 		cols:  "p.id, p.id, p.name, p.company, COALESCE(m.name, ''), p.stage"}, limit)
 }
 
 // AppealsToAnswer are the zone's appeals not answered yet, oldest first:
 // the appraisal office's. An appeal has no deadline of its own.
-func (s *Store) AppealsToAnswer(ctx context.Context, zoneID int64, limit int) (Todos, error) {
-	return s.todos(ctx, zoneID, todoQuery{
+func (s *Store) AppealsToAnswer(ctx context.Context, lt *Lights, limit int) (Todos, error) {
+	return s.todos(ctx, lt, todoQuery{
 		from:  "appraisal_appeals ap JOIN members m ON m.id = ap.member_id JOIN appraisal_periods pe ON pe.id = ap.period_id",
-		where: "ap.zone_id = ? AND ap.status = 'filed'", args: []any{zoneID},
+		where: "ap.zone_id = ? AND ap.status = 'filed'", args: []any{lt.zone},
 		cols: "ap.id, ap.period_id, m.name, pe.label, '', ap.status"}, limit)
 }
 
@@ -191,14 +206,14 @@ var ClaimStatusesToHandle = []xinlu.ClaimStatus{xinlu.ClaimSubmitted, xinlu.Clai
 // ClaimsToDecide are the claims waiting for u's office, oldest first,
 // without those u filed or that are about u (whoever files a claim never
 // decides it).
-func (s *Store) ClaimsToDecide(ctx context.Context, u *xinlu.User, limit int) (Todos, error) {
+func (s *Store) ClaimsToDecide(ctx context.Context, lt *Lights, u *xinlu.User, limit int) (Todos, error) {
 	marks := strings.TrimSuffix(strings.Repeat("?, ", len(ClaimStatusesToHandle)), ", ")
-	args := []any{u.ZoneID}
+	args := []any{lt.zone}
 	for _, st := range ClaimStatusesToHandle {
 		args = append(args, string(st))
 	}
 	args = append(args, u.ID, u.MemberID)
-	return s.todos(ctx, u.ZoneID, todoQuery{from: "tolerance_claims c JOIN members m ON m.id = c.member_id",
+	return s.todos(ctx, lt, todoQuery{from: "tolerance_claims c JOIN members m ON m.id = c.member_id",
 		where: "c.zone_id = ? AND c.status IN (" + marks + ") AND c.filed_by <> ? AND c.member_id <> ?", args: args,
 		cols: "c.id, c.id, m.name, '', '', c.status"}, limit)
 }

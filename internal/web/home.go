@@ -56,7 +56,8 @@ type todoView struct {
 
 // homeFigure is one figure a role cares about, with where it comes from.
 type homeFigure struct {
-	Key   string
+	Key   string // i18n key of the label
+	Label string // the label as it is, when Key is ""
 	Value string
 	Href  string
 	Tone  string // "" or a tag colour
@@ -116,6 +117,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 func (s *Server) workbench(r *http.Request, u *xinlu.User) (homeView, error) {
 	ctx := r.Context()
 	v := homeView{Today: s.today().Format(xinlu.DateLayout)}
+	lt, err := s.store.ZoneLights(ctx, u.ZoneID)
+	if err != nil {
+		return v, err
+	}
 	has := func(role xinlu.Role) bool { return slices.Contains(u.Roles, role) }
 	var firstErr error
 	keep := func(t store.Todos, err error) store.Todos {
@@ -144,7 +149,7 @@ func (s *Server) workbench(r *http.Request, u *xinlu.User) (homeView, error) {
 			return v, err
 		}
 		sec.Leads = &homeLeads{Total: total, Counts: counts, Rows: s.leadRows(r, u.ZoneID, mine)}
-		if orders := keep(s.store.OrdersAssigned(ctx, u.ZoneID, u.MemberID, homeTodoLimit)); orders.Count > 0 {
+		if orders := keep(s.store.OrdersAssigned(ctx, lt, u.MemberID, homeTodoLimit)); orders.Count > 0 {
 			sec.Todos = append(sec.Todos, todoOf("todo-orders-mine", "workbench.todo.orders_assigned", "", orders, orderHref, nil))
 		}
 		if u.Can(xinlu.PermAppraisalView) {
@@ -156,14 +161,14 @@ func (s *Server) workbench(r *http.Request, u *xinlu.User) (homeView, error) {
 	}
 	if has(xinlu.RoleScreener) {
 		v.Sections = append(v.Sections, homeSection{ID: "home-screener", Key: "role.screener", Todos: []todoView{
-			todoOf("todo-leads", "workbench.todo.leads_to_screen", "/leads", keep(s.store.LeadsToScreen(ctx, u.ZoneID, homeTodoLimit)),
+			todoOf("todo-leads", "workbench.todo.leads_to_screen", "/leads", keep(s.store.LeadsToScreen(ctx, lt, homeTodoLimit)),
 				leadHref, func(it store.TodoItem) string { return "lead.status." + it.Status }),
 		}})
 	}
 	if has(xinlu.RolePlanner) {
 		v.Sections = append(v.Sections, homeSection{ID: "home-planner", Key: "role.planner", Todos: []todoView{
 			todoOf("todo-plans", "workbench.todo.plans_due", "/projects?stage=packaging&status=active",
-				keep(s.store.PlansDue(ctx, u.ZoneID, homeTodoLimit)), projectHref, nil),
+				keep(s.store.PlansDue(ctx, lt, homeTodoLimit)), projectHref, nil),
 		}})
 	}
 	if has(xinlu.RoleSponsor) {
@@ -171,18 +176,18 @@ func (s *Server) workbench(r *http.Request, u *xinlu.User) (homeView, error) {
 		if u.MemberID != 0 {
 			sec.Todos = append(sec.Todos,
 				todoOf("todo-sponsored", "workbench.todo.projects_sponsored", "/projects?status=active&sponsor_id="+strconv.FormatInt(u.MemberID, 10),
-					keep(s.store.SponsoredProjects(ctx, u.ZoneID, u.MemberID, homeTodoLimit)), projectHref, stageKey),
+					keep(s.store.SponsoredProjects(ctx, lt, u.MemberID, homeTodoLimit)), projectHref, stageKey),
 				todoOf("todo-orders", "workbench.todo.orders_to_push", "",
-					keep(s.store.OrdersToPush(ctx, u.ZoneID, u.MemberID, homeTodoLimit)), orderHref, nil))
+					keep(s.store.OrdersToPush(ctx, lt, u.MemberID, homeTodoLimit)), orderHref, nil))
 		}
 		sec.Todos = append(sec.Todos, todoOf("todo-unsponsored", "workbench.todo.projects_unsponsored", "/projects?stage=promotion&status=active",
-			keep(s.store.UnsponsoredProjects(ctx, u.ZoneID, homeTodoLimit)), projectHref, nil))
+			keep(s.store.UnsponsoredProjects(ctx, lt, homeTodoLimit)), projectHref, nil))
 		v.Sections = append(v.Sections, sec)
 	}
 	if has(xinlu.RoleAgent) {
 		v.Sections = append(v.Sections, homeSection{ID: "home-agent", Key: "role.agent", Todos: []todoView{
 			todoOf("todo-approvals", "workbench.todo.approvals_due", "/projects?stage=agency&status=active",
-				keep(s.store.ApprovalsDue(ctx, u.ZoneID, u.MemberID, homeTodoLimit)), approvalHref, approvalKey),
+				keep(s.store.ApprovalsDue(ctx, lt, u.MemberID, homeTodoLimit)), approvalHref, approvalKey),
 		}})
 	}
 	if has(xinlu.RoleHead) && u.Can(xinlu.PermAppraisalScore) {
@@ -201,17 +206,30 @@ func (s *Server) workbench(r *http.Request, u *xinlu.User) (homeView, error) {
 		v.Sections = append(v.Sections, homeSection{ID: "home-head", Key: "role.head", Todos: []todoView{t}})
 	}
 	if has(xinlu.RoleAppraiser) {
-		v.Sections = append(v.Sections, homeSection{ID: "home-appraiser", Key: "role.appraiser", Todos: []todoView{
+		sec := homeSection{ID: "home-appraiser", Key: "role.appraiser", Todos: []todoView{
 			todoOf("todo-appeals", "workbench.todo.appeals_to_answer", "/appraisal/periods",
-				keep(s.store.AppealsToAnswer(ctx, u.ZoneID, homeTodoLimit)),
+				keep(s.store.AppealsToAnswer(ctx, lt, homeTodoLimit)),
 				func(it store.TodoItem) string {
 					return "/appraisal/periods/" + strconv.FormatInt(it.LinkID, 10) + "#appeals"
 				}, nil),
-		}})
+		}}
+		// The periods still running, each with its state: what the office
+		// moves on next.
+		periods, _, err := s.store.ListPeriods(ctx, store.PeriodFilter{ZoneID: u.ZoneID, States: []xinlu.PeriodState{xinlu.PeriodDraft,
+			xinlu.PeriodScoring, xinlu.PeriodCalculated, xinlu.PeriodCalibration, xinlu.PeriodPublication, xinlu.PeriodRecheck, xinlu.PeriodFinal},
+			Page: xinlu.Page{PerPage: 4}})
+		if err != nil {
+			return v, err
+		}
+		for _, per := range periods {
+			sec.Figures = append(sec.Figures, homeFigure{Label: per.Label, Value: s.printer(r).T("appraisal.state." + string(per.State)),
+				Href: "/appraisal/periods/" + strconv.FormatInt(per.ID, 10)})
+		}
+		v.Sections = append(v.Sections, sec)
 	}
 	if has(xinlu.RoleDiscipline) {
 		v.Sections = append(v.Sections, homeSection{ID: "home-discipline", Key: "role.discipline", Todos: []todoView{
-			todoOf("todo-claims", "workbench.todo.claims_to_decide", "/tolerance", keep(s.store.ClaimsToDecide(ctx, u, homeTodoLimit)),
+			todoOf("todo-claims", "workbench.todo.claims_to_decide", "/tolerance", keep(s.store.ClaimsToDecide(ctx, lt, u, homeTodoLimit)),
 				func(it store.TodoItem) string { return "/tolerance/" + strconv.FormatInt(it.ID, 10) },
 				func(it store.TodoItem) string { return "tolerance.status." + it.Status }),
 		}})
@@ -246,9 +264,9 @@ func (s *Server) workbench(r *http.Request, u *xinlu.User) (homeView, error) {
 	if has(xinlu.RoleDirector) {
 		sec := homeSection{ID: "home-director", Key: "role.director", Todos: []todoView{
 			todoOf("todo-red-projects", "workbench.todo.red_projects", "/projects?light=red",
-				keep(s.store.RedProjects(ctx, u.ZoneID, homeTodoLimit)), projectHref, stageKey),
+				keep(s.store.RedProjects(ctx, lt, homeTodoLimit)), projectHref, stageKey),
 			todoOf("todo-red-approvals", "workbench.todo.red_approvals", "",
-				keep(s.store.RedApprovals(ctx, u.ZoneID, homeTodoLimit)), approvalHref, approvalKey),
+				keep(s.store.RedApprovals(ctx, lt, homeTodoLimit)), approvalHref, approvalKey),
 		}}
 		if u.Can(xinlu.PermIncentiveApprove) {
 			n, err := s.store.ProposedIncentives(ctx, u.ZoneID)

@@ -256,6 +256,10 @@ func TestHomePeopleTodos(t *testing.T) {
 	if r := hc.postForm(scores, url.Values{fmt.Sprintf("s_%d_%d", a.users[xinlu.RoleMember].MemberID, scheme.Indicators[0].ID): {"90"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("score: %d %s", r.StatusCode, firstError(r.body))
 	}
+	if r := office.get("/"); !strings.Contains(r.body, `id="home-appraiser-figures"`) || !strings.Contains(r.body, fmt.Sprintf(`href="/appraisal/periods/%d"`, pid)) ||
+		!strings.Contains(r.body, "评分中") {
+		t.Fatalf("office's periods: %s", r.body)
+	}
 	res := hc.get("/")
 	n, _, _, links := homeTodo(t, res.body, "todo-scores")
 	if n != members-2 || len(links) != 1 || links[0] != fmt.Sprintf("/appraisal/periods/%d/scores", pid) ||
