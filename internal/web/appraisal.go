@@ -315,6 +315,7 @@ type periodStepView struct {
 
 type periodView struct {
 	P            *xinlu.Period
+	ScoreChart   *chartView // the score distribution with the band lines
 	Results      []*store.Result
 	Pager        pager
 	Band         string
@@ -414,6 +415,14 @@ func (s *Server) periodPage(w http.ResponseWriter, r *http.Request, status int, 
 			return
 		}
 		v.Pager = newPager(r, pg, total)
+		dist, err := s.store.ScoreDistribution(ctx, p.ID, u.Filter(xinlu.PermAppraisalView))
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if dist.Members > 1 {
+			v.ScoreChart = scoreChart(pt, p, dist)
+		}
 		if api.SeesUnpublished(u) {
 			if _, v.MissingCount, err = s.store.ListResults(ctx, store.ResultFilter{PeriodID: p.ID, Scope: u.Filter(xinlu.PermAppraisalView),
 				Missing: true, Page: xinlu.Page{Page: 1, PerPage: 1}}); err != nil {
@@ -888,6 +897,7 @@ func (s *Server) appealAnswer(w http.ResponseWriter, r *http.Request) {
 // --- my appraisal ---
 
 type mineView struct {
+	HistoryChart *chartView // score and band by period
 	Results      []*store.Result
 	Periods      []*xinlu.Period
 	Incentives   []*xinlu.Incentive
@@ -908,6 +918,7 @@ func (s *Server) appraisalMine(w http.ResponseWriter, r *http.Request) {
 			if v.Results, v.Periods, err = s.store.MemberHistory(ctx, u.ZoneID, u.MemberID); err != nil {
 				return err
 			}
+			v.HistoryChart = historyChart(s.printer(r), v.Results, v.Periods)
 			if v.Incentives, _, err = s.store.ListIncentives(ctx, store.IncentiveFilter{Scope: own, Page: xinlu.Page{PerPage: 50}}); err != nil {
 				return err
 			}

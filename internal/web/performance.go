@@ -128,6 +128,7 @@ type scheduleRow struct {
 const maxScheduleRows = 200
 
 type performanceView struct {
+	Chart      *chartView // the rates by industry, as bars (the table by industry has the figures)
 	AsOf       string
 	TotalRows  []perfRow // the zone total, one row
 	ByIndustry []perfRow
@@ -208,5 +209,7 @@ func (s *Server) projectPerformance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.printer(r)
-	s.render(w, r, http.StatusOK, "performance", p.T("performance.title"), performanceRows(p, rep, scheduleFilterOf(r)))
+	v := performanceRows(p, rep, scheduleFilterOf(r))
+	v.Chart = performanceChart(p, rep)
+	s.render(w, r, http.StatusOK, "performance", p.T("performance.title"), v)
 }

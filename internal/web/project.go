@@ -259,6 +259,12 @@ func (s *Server) projectViewCreate(w http.ResponseWriter, r *http.Request) {
 	}, "flash.view_saved", strings.TrimSuffix("/projects?"+v.Query, "?"))
 }
 
+// kanbanView is the kanban's columns and the chart of their amounts.
+type kanbanView struct {
+	Columns []kanbanColumnView
+	Chart   *chartView
+}
+
 type kanbanColumnView struct {
 	store.KanbanColumn
 	Cards []*store.ProjectRecord
@@ -290,7 +296,7 @@ func (s *Server) projectKanban(w http.ResponseWriter, r *http.Request) {
 		}
 		view[i].Cards = cards
 	}
-	s.render(w, r, http.StatusOK, "kanban", s.printer(r).T("projects.kanban_title"), view)
+	s.render(w, r, http.StatusOK, "kanban", s.printer(r).T("projects.kanban_title"), kanbanView{Columns: view, Chart: kanbanChart(s.printer(r), view)})
 }
 
 func (s *Server) projectExport(w http.ResponseWriter, r *http.Request) {
