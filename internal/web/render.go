@@ -173,7 +173,7 @@ func templateFuncs(p *i18n.Printer, sf *staticFiles) template.FuncMap {
 		"rule":        func(rule string) string { return p.T("appraisal.rule." + strings.NewReplacer(":", "_").Replace(rule)) },
 		"join":        strings.Join,
 		"fieldErr": func(err error, field string) string {
-			if e := fieldError(err, field); e != nil {
+			if e, ok := err.(*xinlu.Error); ok && e.Field == field && e.Code == xinlu.EINVALID {
 				return p.Error(e)
 			}
 			return ""
@@ -198,15 +198,6 @@ func templateFuncs(p *i18n.Printer, sf *staticFiles) template.FuncMap {
 func formatHundredths(v int64) string {
 	return strconv.FormatFloat(float64(v)/100, 'f', -1, 64)
 }
-		// invalid marks the input of a field in error, written at the end
-		// of its tag: aria-invalid and the message under it (err-<field>).
-		"invalid": func(err error, field string) template.HTMLAttr {
-			if fieldError(err, field) == nil {
-				return ""
-			}
-			return template.HTMLAttr(` aria-invalid="true" aria-describedby="err-` + template.HTMLEscapeString(field) + `"`)
-		},
-		"formErrors": func(err error) []formErrorItem { return formErrorItems(p, err) },
 
 // formatWan shows yuan as 万元 with two decimals and thousands separators.
 func formatWan(yuan int64) string {
@@ -222,46 +213,6 @@ func formatWan(yuan int64) string {
 		if i > 0 && (len(s)-i)%3 == 0 {
 			b.WriteByte(',')
 		}
-// fieldError is the error err holds about field: an invalid input, or a
-// clash with another record on that field (a code already taken).
-func fieldError(err error, field string) *xinlu.Error {
-	if err == nil || field == "" {
-		return nil
-	}
-	for _, e := range xinlu.ErrorsOf(err) {
-		if e.Field == field && (e.Code == xinlu.EINVALID || e.Code == xinlu.ECONFLICT && field != "version") {
-			return e
-		}
-	}
-	return nil
-}
-
-// formErrorItem is one line of the summary above a form that failed: the
-// message, naming its field, with the anchor of the field's input.
-type formErrorItem struct {
-	Field, Text string
-}
-
-// formErrorItems lists every error err holds for the summary above a form.
-func formErrorItems(p *i18n.Printer, err error) []formErrorItem {
-	var out []formErrorItem
-	for _, e := range xinlu.ErrorsOf(err) {
-		msg := p.Error(e)
-		field := e.Field
-		if e.Code != xinlu.EINVALID && (e.Code != xinlu.ECONFLICT || field == "version") {
-			field = ""
-		}
-		if label := p.Field(field); field != "" && label != field && !strings.Contains(msg, label) {
-			msg = label + "：" + msg
-		}
-		if field == "content" {
-			field = "plan-content" // "content" is the id of every page's main element
-		}
-		out = append(out, formErrorItem{Field: field, Text: msg})
-	}
-	return out
-}
-
 		b.WriteRune(c)
 	}
 	out := fmt.Sprintf("%s.%02d", b.String(), frac)
@@ -335,20 +286,6 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	if info.user != nil {
-	Posted        url.Values // what was typed into a form shown again after it failed
-}
-
-// Typed is what the user typed into the form field name when the form is
-// shown again after a failed submit, else the stored value v as shown in
-// the form: a form never loses what was typed, even a number it refused.
-func (pg page) Typed(name string, v any) string {
-	if vs, ok := pg.Posted[name]; ok && len(vs) > 0 {
-		return vs[0]
-	}
-	if v == nil {
-		return ""
-	}
-	return fmt.Sprint(v)
 		h.Set("Cache-Control", "no-store")
 	}
 	w.WriteHeader(status)
@@ -372,9 +309,6 @@ func statusOf(err error) int {
 	case xinlu.EFORBIDDEN:
 		return http.StatusForbidden
 	case xinlu.EUNAUTHORIZED:
-	if r.Method == http.MethodPost && status >= 400 {
-		pg.Posted = r.PostForm
-	}
 		return http.StatusUnauthorized
 	case xinlu.ETOOMANYREQUESTS:
 		return http.StatusTooManyRequests
