@@ -187,6 +187,14 @@ func TestAppraisalCharts(t *testing.T) {
 	if !strings.Contains(home.body, `id="home-my-band"`) || !strings.Contains(home.body, spec.Series[0].Labels[0]) || !strings.Contains(home.body, "得分 60") {
 		t.Fatalf("home band: %s", home.body)
 	}
+	// The member appeals: the appraisal office's home has it to answer.
+	if r := member.postForm(page+"/appeals", url.Values{"reason": {"本人当月上报线索未计入，申请复核"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("appeal: %d %s", r.StatusCode, firstError(r.body))
+	}
+	n, _, _, links := homeTodo(t, office.get("/").body, "todo-appeals")
+	if n != 1 || len(links) != 1 || links[0] != page+"#appeals" {
+		t.Fatalf("appeals to answer: %d %v", n, links)
+	}
 }
 
 // TestBrowserChartRenders: the kanban's chart draws a canvas under the

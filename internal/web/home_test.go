@@ -275,6 +275,12 @@ func TestHomePeopleTodos(t *testing.T) {
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("claim: %d", r.StatusCode)
 	}
+	// A reward proposed waits for the director's approval.
+	a.recordIncentive(&xinlu.Incentive{MemberID: mu.MemberID, Kind: xinlu.IncentiveReward, AmountYuan: 500,
+		Reason: "引进项目签约", OccurredOn: "2026-03-12"}, false)
+	if n, _, _, _ := homeTodo(t, a.as(xinlu.RoleDirector).get("/").body, "todo-incentives"); n != 1 {
+		t.Fatalf("incentives to approve: %d", n)
+	}
 	res = a.as(xinlu.RoleDiscipline).get("/")
 	if n, _, _, links := homeTodo(t, res.body, "todo-claims"); n != 1 || links[0] != r.Header.Get("Location") || !strings.Contains(res.body, "已提交") {
 		t.Fatalf("claims: %d %v", n, links)
