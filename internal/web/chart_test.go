@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
@@ -150,6 +151,10 @@ func TestAppraisalCharts(t *testing.T) {
 	}
 	apprMustStep(t, office, pid, "calculate")
 	page := fmt.Sprintf("/appraisal/periods/%d", pid)
+	// Finance has the period's pay pool to set.
+	if n, _, _, links := homeTodo(t, a.as(xinlu.RoleFinance).get("/").body, "todo-pools"); n != 1 || links[0] != page {
+		t.Fatalf("pools to set: %d %v", n, links)
+	}
 	res := office.get(page)
 	spec := chartOf(t, res.body, "score-chart")
 	if spec.Kind != "bar" || len(spec.Series) < 2 || len(spec.Lines) != 2 || !chartScripts(res.body) {
@@ -194,6 +199,15 @@ func TestAppraisalCharts(t *testing.T) {
 	n, _, _, links := homeTodo(t, office.get("/").body, "todo-appeals")
 	if n != 1 || len(links) != 1 || links[0] != page+"#appeals" {
 		t.Fatalf("appeals to answer: %d %v", n, links)
+	}
+	// Once the publication is over, the director has the period to
+	// finalise.
+	if n, _, _, _ := homeTodo(t, a.as(xinlu.RoleDirector).get("/").body, "todo-finalize"); n != 0 {
+		t.Fatalf("finalise during the publication: %d", n)
+	}
+	a.clock.advance(20 * 24 * time.Hour)
+	if n, _, _, links := homeTodo(t, a.as(xinlu.RoleDirector).get("/").body, "todo-finalize"); n != 1 || links[0] != page {
+		t.Fatalf("periods to finalise: %d %v", n, links)
 	}
 }
 

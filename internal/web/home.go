@@ -99,6 +99,24 @@ func todoOf(id, key, link string, t store.Todos, href func(store.TodoItem) strin
 	return v
 }
 
+// periodTodo lists the zone's periods in states that keep passes: each a
+// row linked to its page, with its state.
+func (s *Server) periodTodo(r *http.Request, u *xinlu.User, id, key string, states []xinlu.PeriodState, keep func(*xinlu.Period) bool) (todoView, error) {
+	t := todoView{ID: id, Key: key, Link: "/appraisal/periods"}
+	periods, _, err := s.store.ListPeriods(r.Context(), store.PeriodFilter{ZoneID: u.ZoneID, States: states, Page: xinlu.Page{PerPage: 20}})
+	if err != nil {
+		return t, err
+	}
+	for _, per := range periods {
+		if keep(per) {
+			t.Count++
+			t.Rows = append(t.Rows, todoRow{Href: "/appraisal/periods/" + strconv.FormatInt(per.ID, 10), Name: per.Label,
+				Status: "appraisal.state." + string(per.State)})
+		}
+	}
+	return t, nil
+}
+
 func projectHref(it store.TodoItem) string { return "/projects/" + strconv.FormatInt(it.LinkID, 10) }
 
 // home is the workbench (工作台): for each of the user's roles what waits
@@ -261,6 +279,15 @@ func (s *Server) workbench(r *http.Request, u *xinlu.User) (homeView, error) {
 		}
 		v.Sections = append(v.Sections, homeSection{ID: "home-hr", Key: "workbench.section.hr", Todos: []todoView{t}})
 	}
+	if has(xinlu.RoleFinance) && u.Can(xinlu.PermAppraisalPool) {
+		// The pay pool is set before a period is final.
+		t, err := s.periodTodo(r, u, "todo-pools", "workbench.todo.pools_to_set", []xinlu.PeriodState{xinlu.PeriodCalculated,
+			xinlu.PeriodCalibration, xinlu.PeriodPublication, xinlu.PeriodRecheck}, func(p *xinlu.Period) bool { return p.PoolYuan == 0 })
+		if err != nil {
+			return v, err
+		}
+		v.Sections = append(v.Sections, homeSection{ID: "home-finance", Key: "role.finance", Todos: []todoView{t}})
+	}
 	if has(xinlu.RoleDirector) {
 		sec := homeSection{ID: "home-director", Key: "role.director", Todos: []todoView{
 			todoOf("todo-red-projects", "workbench.todo.red_projects", "/projects?light=red",
@@ -268,6 +295,17 @@ func (s *Server) workbench(r *http.Request, u *xinlu.User) (homeView, error) {
 			todoOf("todo-red-approvals", "workbench.todo.red_approvals", "",
 				keep(s.store.RedApprovals(ctx, lt, homeTodoLimit)), approvalHref, approvalKey),
 		}}
+		if u.Can(xinlu.PermAppraisalFinalize) {
+			// Published periods whose publication is over wait for the
+			// director to finalise them.
+			today := s.today().Format(xinlu.DateLayout)
+			t, err := s.periodTodo(r, u, "todo-finalize", "workbench.todo.periods_to_finalize", []xinlu.PeriodState{xinlu.PeriodPublication},
+				func(p *xinlu.Period) bool { return p.PublicationEnds != "" && p.PublicationEnds < today })
+			if err != nil {
+				return v, err
+			}
+			sec.Todos = append(sec.Todos, t)
+		}
 		if u.Can(xinlu.PermIncentiveApprove) {
 			n, err := s.store.ProposedIncentives(ctx, u.ZoneID)
 			if err != nil {

@@ -76,7 +76,8 @@ func TestHomeEmptyWorkbench(t *testing.T) {
 		xinlu.RoleAppraiser:  {"todo-appeals"},
 		xinlu.RoleDiscipline: {"todo-claims", "todo-contracts"},
 		xinlu.RoleSysAdmin:   {"todo-contracts"},
-		xinlu.RoleDirector:   {"todo-red-projects", "todo-red-approvals", "todo-incentives"},
+		xinlu.RoleDirector:   {"todo-red-projects", "todo-red-approvals", "todo-finalize", "todo-incentives"},
+		xinlu.RoleFinance:    {"todo-pools"},
 	} {
 		res := a.as(role).get("/")
 		if res.StatusCode != 200 {
