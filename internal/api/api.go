@@ -92,7 +92,17 @@ type errorBody struct {
 		Message string     `json:"message"`
 		Field   string     `json:"field,omitempty"`
 		Key     string     `json:"key,omitempty"`
+		// Errors lists every field error when the input is invalid in
+		// several fields; code, message, field and key are its first.
+		Errors []fieldError `json:"errors,omitempty"`
 	} `json:"error"`
+}
+
+// fieldError is one field error of an input invalid in several fields.
+type fieldError struct {
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+	Key     string `json:"key,omitempty"`
 }
 
 // lang picks the message language: the user's, else Accept-Language.
@@ -112,6 +122,9 @@ func (a *API) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	var b errorBody
 	b.Error.Code, b.Error.Field, b.Error.Key = e.Code, e.Field, e.Key
 	b.Error.Message = a.printer(r).Error(e)
+	for _, fe := range e.List {
+		b.Error.Errors = append(b.Error.Errors, fieldError{Message: a.printer(r).Error(fe), Field: fe.Field, Key: fe.Key})
+	}
 	status := Status(e.Code)
 	switch e.Code {
 	case "too_large":

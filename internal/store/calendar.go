@@ -121,6 +121,11 @@ func (s *Store) UpdateCalendarDay(ctx context.Context, a xinlu.Actor, d *xinlu.C
 		if old.Version != d.Version {
 			return xinlu.Conflict("version", "error.stale")
 		}
+		if old.Date == d.Date && old.Kind == d.Kind && old.Name == d.Name {
+			// Saved unchanged: no version, no audit row.
+			*d = *old
+			return nil
+		}
 		now := s.Now()
 		_, err = tx.exec(ctx, `UPDATE calendar_days SET date = ?, kind = ?, name = ?, version = version + 1, updated_at = ?
 			WHERE id = ? AND zone_id = ?`, d.Date, string(d.Kind), d.Name, now, d.ID, d.ZoneID)

@@ -144,6 +144,12 @@ func (s *Store) UpdateContract(ctx context.Context, a xinlu.Actor, c *xinlu.Cont
 			return xinlu.Conflict("version", "error.stale")
 		}
 		c.MemberID = old.MemberID
+		if old.PositionID == c.PositionID && old.StartDate == c.StartDate && old.EndDate == c.EndDate &&
+			old.Status == c.Status && old.Note == c.Note {
+			// Saved unchanged: no version, no audit row.
+			*c = *old
+			return nil
+		}
 		if err := tx.checkContract(ctx, c); err != nil {
 			return err
 		}

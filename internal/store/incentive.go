@@ -384,15 +384,18 @@ const (
 
 // Validate checks the settings as typed.
 func (st *Settings) Validate() error {
-	switch {
-	case st.SignRewardYuan < 0 || st.SignRewardYuan > MaxSignRewardYuan:
-		return xinlu.Invalid("sign_reward_yuan", "error.out_of_range", 0, MaxSignRewardYuan)
-	case st.FundsPermille < 0 || st.FundsPermille > MaxFundsPermille:
-		return xinlu.Invalid("funds_permille", "error.out_of_range", 0, MaxFundsPermille)
-	case st.MissedPoints < 0 || st.MissedPoints > MaxMissedPoints:
-		return xinlu.Invalid("missed_points", "error.out_of_range", 0, MaxMissedPoints/100)
+	var errs xinlu.FieldErrors
+	if st.SignRewardYuan < 0 || st.SignRewardYuan > MaxSignRewardYuan {
+		errs.Invalid("sign_reward_yuan", "error.out_of_range", 0, MaxSignRewardYuan)
 	}
-	return st.Ladder.Validate()
+	if st.FundsPermille < 0 || st.FundsPermille > MaxFundsPermille {
+		errs.Invalid("funds_permille", "error.out_of_range", 0, MaxFundsPermille)
+	}
+	if st.MissedPoints < 0 || st.MissedPoints > MaxMissedPoints {
+		errs.Invalid("missed_points", "error.out_of_range", 0, MaxMissedPoints/100)
+	}
+	errs.Add(st.Ladder.Validate())
+	return errs.Err()
 }
 
 const settingsQuery = `SELECT zone_id, sign_reward_yuan, funds_permille, missed_points, ladder, annual_bottom, two_years_bottom,
@@ -448,6 +451,11 @@ func (s *Store) SaveAppraisalSettings(ctx context.Context, a xinlu.Actor, u *xin
 		}
 		if old.Version != st.Version {
 			return xinlu.Conflict("version", "error.stale")
+		}
+		if xinlu.AuditJSON(settingsAudit(old)) == xinlu.AuditJSON(settingsAudit(*st)) {
+			// Saved unchanged: no version, no audit row.
+			*st = old
+			return nil
 		}
 		now := s.Now()
 		if old.UpdatedAt.IsZero() {

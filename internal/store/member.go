@@ -16,6 +16,13 @@ func memberAudit(m *xinlu.Member) map[string]any {
 	}
 }
 
+// sameMember tells whether m, as typed, changes nothing of the stored old.
+func sameMember(old, m *xinlu.Member) bool {
+	return old.DepartmentID == m.DepartmentID && old.PositionID == m.PositionID && old.StaffNo == m.StaffNo &&
+		old.Name == m.Name && old.Gender == m.Gender && old.Phone == m.Phone && old.IDNumber == m.IDNumber &&
+		old.Status == m.Status && old.JoinedOn == m.JoinedOn
+}
+
 // subDepartments selects the id of a department and of every department
 // beneath it (a department's children are always of its zone). Its one
 // parameter is the department. The recursive CTE runs the same on SQLite and
@@ -207,6 +214,11 @@ func (s *Store) UpdateMember(ctx context.Context, a xinlu.Actor, m *xinlu.Member
 		}
 		if old.Version != m.Version {
 			return xinlu.Conflict("version", "error.stale")
+		}
+		if sameMember(old, m) {
+			// Saved unchanged: no version, no audit row.
+			m.CreatedAt, m.UpdatedAt = old.CreatedAt, old.UpdatedAt
+			return nil
 		}
 		if err := tx.sameZone(ctx, m.ZoneID, "departments", m.DepartmentID, "department_id"); err != nil {
 			return err

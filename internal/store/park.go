@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"xinlu/internal/xinlu"
@@ -117,6 +118,11 @@ func (s *Store) UpdatePark(ctx context.Context, a xinlu.Actor, p *xinlu.Park) er
 		}
 		if old.Version != p.Version {
 			return xinlu.Conflict("version", "error.stale")
+		}
+		if old.Name == p.Name && old.AreaMu == p.AreaMu && slices.Equal(old.Industries, p.Industries) && old.Description == p.Description {
+			// Saved unchanged: no version, no audit row.
+			*p = *old
+			return nil
 		}
 		now := s.Now()
 		_, err = tx.exec(ctx, `UPDATE parks SET name = ?, area_mu = ?, industries = ?, description = ?, version = version + 1, updated_at = ?

@@ -44,15 +44,17 @@ func DefaultPipelineSettings(zoneID int64) PipelineSettings {
 
 // Validate checks the settings as typed; an error names the first bad field.
 func (st *PipelineSettings) Validate() error {
+	var errs xinlu.FieldErrors
 	for _, f := range []struct {
 		name string
 		v    int
 	}{{"screening_days", st.ScreeningDays}, {"packaging_days", st.PackagingDays}, {"progress_days", st.ProgressDays}} {
 		if f.v < MinPipelineDays || f.v > MaxPipelineDays {
-			return xinlu.Invalid(f.name, "pipeline_settings.days_range", MinPipelineDays, MaxPipelineDays)
+			errs.Invalid(f.name, "pipeline_settings.days_range", MinPipelineDays, MaxPipelineDays)
 		}
 	}
-	return st.Light.Validate()
+	errs.Add(st.Light.Validate())
+	return errs.Err()
 }
 
 const pipelineSettingsQuery = `SELECT zone_id, screening_days, packaging_days, progress_days, yellow_days, sponsor_after_days,
@@ -117,6 +119,12 @@ func (s *Store) SavePipelineSettings(ctx context.Context, a xinlu.Actor, u *xinl
 		}
 		if old.Version != st.Version {
 			return xinlu.Conflict("version", "error.stale")
+		}
+		if old.ScreeningDays == st.ScreeningDays && old.PackagingDays == st.PackagingDays && old.ProgressDays == st.ProgressDays &&
+			old.Light == st.Light {
+			// Saved unchanged: no version, no audit row.
+			*st = old
+			return nil
 		}
 		now := s.Now()
 		var res sql.Result
@@ -222,21 +230,27 @@ func approvalTemplateAudit(t ApprovalTemplate) map[string]any {
 
 // validateApprovalTemplate trims and checks an item as typed.
 func validateApprovalTemplate(t *ApprovalTemplate) error {
+	var errs xinlu.FieldErrors
 	name, err := xinlu.Name("name", t.Name)
-	if err != nil {
-		return err
+	errs.Add(err)
+	if err == nil {
+		t.Name = name
 	}
-	t.Name = name
 	switch {
+	case err != nil:
 	case t.Name == "":
-		return xinlu.Invalid("name", "error.required")
+		errs.Invalid("name", "error.required")
 	case len([]rune(t.Name)) > MaxApprovalTemplateName:
-		return xinlu.Invalid("name", "error.too_long", MaxApprovalTemplateName)
-	case t.LimitDays < 1 || t.LimitDays > MaxApprovalTemplateDays:
-		return xinlu.Invalid("limit_days", "pipeline_settings.days_range", 1, MaxApprovalTemplateDays)
+		errs.Invalid("name", "error.too_long", MaxApprovalTemplateName)
 	}
-	return nil
+	if t.LimitDays < 1 || t.LimitDays > MaxApprovalTemplateDays {
+		errs.Invalid("limit_days", "pipeline_settings.days_range", 1, MaxApprovalTemplateDays)
+	}
+	return errs.Err()
 }
+
+// ValidateApprovalTemplate checks an item of the checklist template as typed.
+func ValidateApprovalTemplate(t ApprovalTemplate) error { return validateApprovalTemplate(&t) }
 
 // templateNameTaken turns a unique violation into a clash on the name field.
 func templateNameTaken(err error) error {
@@ -340,6 +354,19 @@ func (s *Store) AddApprovalTemplate(ctx context.Context, a xinlu.Actor, u *xinlu
 func (s *Store) UpdateApprovalTemplate(ctx context.Context, a xinlu.Actor, u *xinlu.User, t *ApprovalTemplate, position int) error {
 	if err := validateApprovalTemplate(t); err != nil {
 		return err
+	}
+	if u.Can(xinlu.PermOrgManage) {
+		// Saved unchanged: nothing is written, not even the copy of the
+		// built-in template a first change makes.
+		if list, err := s.ApprovalTemplates(ctx, u.ZoneID); err == nil {
+			if i, err := findTemplate(list.Items, t.ID, list.Custom); err == nil {
+				old := list.Items[i]
+				if old.Version == t.Version && old.Name == t.Name && old.LimitDays == t.LimitDays && (position == 0 || position == i+1) {
+					*t = old
+					return nil
+				}
+			}
+		}
 	}
 	return s.editTemplate(ctx, a, u, func(tx *Tx, items []ApprovalTemplate, wasCustom bool) error {
 		i, err := findTemplate(items, t.ID, wasCustom)

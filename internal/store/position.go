@@ -126,6 +126,11 @@ func (s *Store) UpdatePosition(ctx context.Context, a xinlu.Actor, p *xinlu.Posi
 		if old.Version != p.Version {
 			return xinlu.Conflict("version", "error.stale")
 		}
+		if old.Name == p.Name && old.Grade == p.Grade && old.Kind == p.Kind && old.DepartmentID == p.DepartmentID && old.SortOrder == p.SortOrder {
+			// Saved unchanged: no version, no audit row.
+			*p = *old
+			return nil
+		}
 		if err := tx.sameZone(ctx, p.ZoneID, "departments", p.DepartmentID, "department_id"); err != nil {
 			return err
 		}

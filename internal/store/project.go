@@ -467,24 +467,13 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 				}
 				p.StageDue = cal.AddWorkdays(today, ps.ProgressDays).Format(xinlu.DateLayout)
 			} else {
-				content, err := xinlu.Text("content", plan.Content)
-				if err != nil {
+				if err := plan.ValidateDraft(); err != nil {
 					return err
 				}
-				plan.Content = content
-				if len([]rune(plan.Content)) > 4000 {
-					return xinlu.Invalid("content", "error.too_long", 4000)
-				}
-				if err := plan.CheckAmounts(); err != nil {
-					return err
-				}
-				if plan.ChainPosition != "" && !slices.Contains(xinlu.ChainPositions, plan.ChainPosition) {
-					return xinlu.Invalid("chain_position", "error.invalid_choice")
-				}
-				for _, t := range plan.SixNew {
-					if !slices.Contains(xinlu.SixNewTags, t) {
-						return xinlu.Invalid("six_new", "error.invalid_choice")
-					}
+				if xinlu.SamePlan(p.Plan, plan) {
+					// Saved unchanged: no version, no event, no audit row.
+					out = p
+					return nil
 				}
 			}
 			if plan.ProposedParkID != 0 {

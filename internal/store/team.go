@@ -108,6 +108,11 @@ func (s *Store) UpdateTeam(ctx context.Context, a xinlu.Actor, t *xinlu.Team) er
 		if old.Version != t.Version {
 			return xinlu.Conflict("version", "error.stale")
 		}
+		if old.Kind == t.Kind && old.Name == t.Name && old.Description == t.Description {
+			// Saved unchanged: no version, no audit row.
+			*t = *old
+			return nil
+		}
 		now := s.Now()
 		_, err = tx.exec(ctx, `UPDATE teams SET kind = ?, name = ?, description = ?, version = version + 1, updated_at = ?
 			WHERE id = ? AND zone_id = ?`, string(t.Kind), t.Name, t.Description, now, t.ID, t.ZoneID)

@@ -96,6 +96,11 @@ func (s *Store) UpdateTerm(ctx context.Context, a xinlu.Actor, t *xinlu.Term) er
 		if old.Version != t.Version {
 			return xinlu.Conflict("version", "error.stale")
 		}
+		if old.Title == t.Title && old.StartDate == t.StartDate && old.EndDate == t.EndDate && old.Targets == t.Targets {
+			// Saved unchanged: no version, no audit row.
+			*t = *old
+			return nil
+		}
 		now := s.Now()
 		if _, err := tx.exec(ctx, `UPDATE terms SET title = ?, start_date = ?, end_date = ?, targets = ?, version = version + 1, updated_at = ?
 			WHERE id = ? AND zone_id = ?`, t.Title, t.StartDate, t.EndDate, t.Targets, now, t.ID, t.ZoneID); err != nil {

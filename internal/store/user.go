@@ -197,6 +197,11 @@ func (s *Store) UpdateUser(ctx context.Context, a xinlu.Actor, u *xinlu.User) er
 		if old.Version != u.Version {
 			return xinlu.Conflict("version", "error.stale")
 		}
+		if old.Name == u.Name && old.MemberID == u.MemberID && old.Lang == u.Lang && old.Disabled == u.Disabled {
+			// Saved unchanged: no version, no audit row.
+			*u = *old
+			return nil
+		}
 		if err := tx.checkMember(ctx, u); err != nil {
 			return err
 		}

@@ -198,6 +198,11 @@ func (s *Store) UpdateDepartment(ctx context.Context, a xinlu.Actor, d *xinlu.De
 		if old.Version != d.Version {
 			return xinlu.Conflict("version", "error.stale")
 		}
+		if old.Code == d.Code && old.Name == d.Name && old.ParentID == d.ParentID && old.SortOrder == d.SortOrder {
+			// Saved unchanged: no version, no audit row.
+			*d = *old
+			return nil
+		}
 		if err := tx.checkParent(ctx, d); err != nil {
 			return err
 		}

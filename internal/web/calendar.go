@@ -156,9 +156,9 @@ func (s *Server) calendarNew(w http.ResponseWriter, r *http.Request) {
 // calendarFromForm parses the form; a bad version comes back as a field error.
 func calendarFromForm(r *http.Request, d *xinlu.CalendarDay) error {
 	d.Date, d.Kind, d.Name = r.PostFormValue("date"), xinlu.DayKind(r.PostFormValue("kind")), r.PostFormValue("name")
-	var err error
-	d.Version, err = formInt(r, "version")
-	return err
+	var errs xinlu.FieldErrors
+	d.Version = intField(r, &errs, "version")
+	return withValidation(errs, func() error { c := *d; return c.Validate() })
 }
 
 func (s *Server) calendarCreate(w http.ResponseWriter, r *http.Request) {

@@ -74,17 +74,11 @@ func (s *Server) departmentNew(w http.ResponseWriter, r *http.Request) {
 // departmentFromForm parses the form; bad numbers come back as field errors.
 func departmentFromForm(r *http.Request, d *xinlu.Department) error {
 	d.Code, d.Name = r.PostFormValue("code"), r.PostFormValue("name")
-	var err error
-	if d.ParentID, err = formInt64(r, "parent_id"); err != nil {
-		return err
-	}
-	if d.SortOrder, err = formInt(r, "sort_order"); err != nil {
-		return err
-	}
-	if d.Version, err = formInt(r, "version"); err != nil {
-		return err
-	}
-	return nil
+	var errs xinlu.FieldErrors
+	d.ParentID = int64Field(r, &errs, "parent_id")
+	d.SortOrder = intField(r, &errs, "sort_order")
+	d.Version = intField(r, &errs, "version")
+	return withValidation(errs, func() error { c := *d; return c.Validate() })
 }
 
 func (s *Server) departmentCreate(w http.ResponseWriter, r *http.Request) {

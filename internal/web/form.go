@@ -14,30 +14,66 @@ import (
 	"xinlu/internal/xlsx"
 )
 
-// formInt parses an optional integer form field; "" is 0.
+// formInt parses an optional integer form field; "" is 0. A whole number
+// too large for an int is read as the largest one (the smallest when
+// negative), so that the domain refuses it stating the field's range
+// rather than calling it no number.
 func formInt(r *http.Request, name string) (int, error) {
 	v := strings.TrimSpace(r.PostFormValue(name))
 	if v == "" {
 		return 0, nil
 	}
 	n, err := strconv.Atoi(v)
-	if err != nil {
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return 0, xinlu.Invalid(name, "error.number")
 	}
 	return n, nil
 }
 
-// formInt64 parses an optional id or amount; "" is 0.
+// formInt64 parses an optional id or amount; "" is 0. A whole number too
+// large is read as the largest one, like formInt.
 func formInt64(r *http.Request, name string) (int64, error) {
 	v := strings.TrimSpace(r.PostFormValue(name))
 	if v == "" {
 		return 0, nil
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return 0, xinlu.Invalid(name, "error.number")
 	}
 	return n, nil
+}
+
+// intField is formInt collecting its refusal in errs, so that a form
+// reports every bad field at once.
+func intField(r *http.Request, errs *xinlu.FieldErrors, name string) int {
+	n, err := formInt(r, name)
+	errs.Add(err)
+	return n
+}
+
+// int64Field is formInt64 collecting its refusal in errs.
+func int64Field(r *http.Request, errs *xinlu.FieldErrors, name string) int64 {
+	n, err := formInt64(r, name)
+	errs.Add(err)
+	return n
+}
+
+// withValidation is the error of a form whose fields could not all be
+// read (errs): with the errors the record's own validation finds in the
+// other fields, so that every error shows at once; nil when errs is empty.
+func withValidation(errs xinlu.FieldErrors, validate func() error) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	if validate != nil {
+		for _, e := range xinlu.ErrorsOf(validate()) {
+			if e.Code == xinlu.EINVALID && !errs.Has(e.Field) {
+				errs = append(errs, e)
+			}
+		}
+	}
+	return errs.Err()
 }
 
 // pathID reads a numeric path value; a bad one is simply not found.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"math"
 	"net/http"
 	"net/url"
@@ -51,10 +52,12 @@ func formPoints(r *http.Request, name string) (int64, error) {
 		return 0, nil
 	}
 	f, err := strconv.ParseFloat(v, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e9 {
+	if err != nil && !errors.Is(err, strconv.ErrRange) || math.IsNaN(f) {
 		return 0, xinlu.Invalid(name, "error.number")
 	}
-	return int64(math.Round(f * 100)), nil
+	// A number too large is kept at a bound past every range, so that the
+	// domain refuses it stating the field's range rather than "not a number".
+	return int64(math.Round(max(min(f, 1e9), -1e9) * 100)), nil
 }
 
 // pointsInput shows hundredths in a form field: "2.5", "-3".
@@ -316,25 +319,22 @@ func (s *Server) incentiveSettingsSave(w http.ResponseWriter, r *http.Request) {
 	st := &store.Settings{ZoneID: info.user.ZoneID}
 	missed := strings.TrimSpace(r.PostFormValue("missed_points"))
 	err := func() error {
+		var errs xinlu.FieldErrors
+		st.SignRewardYuan = int64Field(r, &errs, "sign_reward_yuan")
+		st.FundsPermille = int64Field(r, &errs, "funds_permille")
 		var err error
-		if st.SignRewardYuan, err = formInt64(r, "sign_reward_yuan"); err != nil {
-			return err
-		}
-		if st.FundsPermille, err = formInt64(r, "funds_permille"); err != nil {
-			return err
-		}
-		if st.MissedPoints, err = formPoints(r, "missed_points"); err != nil {
-			return err
-		}
-		if st.Version, err = formInt(r, "version"); err != nil {
-			return err
-		}
+		st.MissedPoints, err = formPoints(r, "missed_points")
+		errs.Add(err)
+		st.Version = intField(r, &errs, "version")
 		st.Ladder = xinlu.Ladder{AnnualBottom: xinlu.ConsequenceAction(r.PostFormValue("annual_bottom")),
 			TwoYearsBottom: xinlu.ConsequenceAction(r.PostFormValue("two_years_bottom"))}
 		for run := 1; run <= xinlu.MaxLadderRun; run++ {
 			if action := r.PostFormValue("ladder_" + strconv.Itoa(run)); action != "" {
 				st.Ladder.Periodic = append(st.Ladder.Periodic, xinlu.LadderStep{Consecutive: run, Action: xinlu.ConsequenceAction(action)})
 			}
+		}
+		if err := withValidation(errs, func() error { c := *st; return c.Validate() }); err != nil {
+			return err
 		}
 		return s.store.SaveAppraisalSettings(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, st)
 	}()

@@ -148,7 +148,12 @@ func yuanFromWan(r *http.Request, name string) (*int64, error) {
 	if whole == "" {
 		whole = "0"
 	}
-	if len(frac) > 4 || strings.Trim(whole, "0123456789") != "" || strings.Trim(frac, "0123456789") != "" || len(whole) > 9 {
+	digits := func(s string) bool { return strings.Trim(s, "0123456789") == "" }
+	switch {
+	case strings.HasPrefix(whole, "-") && len(whole) > 1 && digits(whole[1:]) && digits(frac), digits(whole) && digits(frac) && len(whole) > 9:
+		// A number, out of range: say the range, keep the number typed.
+		return nil, xinlu.Invalid(name, "lead.investment_range")
+	case len(frac) > 4 || !digits(whole) || !digits(frac):
 		return nil, xinlu.Invalid(name, "error.number")
 	}
 	frac += strings.Repeat("0", 4-len(frac))
@@ -167,8 +172,11 @@ func (s *Server) leadCreate(w http.ResponseWriter, r *http.Request) {
 	l := &xinlu.Lead{ZoneID: info.user.ZoneID, Company: r.PostFormValue("company"), ProjectName: r.PostFormValue("project_name"),
 		Industry: r.PostFormValue("industry"), Channel: r.PostFormValue("channel"), ContactName: r.PostFormValue("contact_name"),
 		ContactPhone: r.PostFormValue("contact_phone"), Description: r.PostFormValue("description")}
+	var errs xinlu.FieldErrors
 	var err error
 	if l.InvestmentYuan, err = yuanFromWan(r, "investment"); err != nil {
+		errs.Add(err)
+		err = withValidation(errs, func() error { c := *l; return c.Validate() })
 		s.leadForm(w, r, statusOf(err), l, err)
 		return
 	}

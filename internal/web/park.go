@@ -72,14 +72,10 @@ func (s *Server) parkNew(w http.ResponseWriter, r *http.Request) {
 func parkFromForm(r *http.Request, p *xinlu.Park) error {
 	p.Name, p.Description = r.PostFormValue("name"), r.PostFormValue("description")
 	p.Industries = r.PostForm["industries"] // PostFormValue has parsed the form
-	var err error
-	if p.AreaMu, err = formInt64(r, "area_mu"); err != nil {
-		return err
-	}
-	if p.Version, err = formInt(r, "version"); err != nil {
-		return err
-	}
-	return nil
+	var errs xinlu.FieldErrors
+	p.AreaMu = int64Field(r, &errs, "area_mu")
+	p.Version = intField(r, &errs, "version")
+	return withValidation(errs, func() error { c := *p; return c.Validate() })
 }
 
 func (s *Server) parkCreate(w http.ResponseWriter, r *http.Request) {

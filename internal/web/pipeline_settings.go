@@ -133,26 +133,16 @@ func (s *Server) pipelineSettingsSave(w http.ResponseWriter, r *http.Request) {
 	}
 	st := &v.S
 	err := func() error {
-		var err error
-		if st.ScreeningDays, err = formDays(r, "screening_days"); err != nil {
-			return err
+		var errs xinlu.FieldErrors
+		days := func(name string) int {
+			n, err := formDays(r, name)
+			errs.Add(err)
+			return n
 		}
-		if st.PackagingDays, err = formDays(r, "packaging_days"); err != nil {
-			return err
-		}
-		if st.ProgressDays, err = formDays(r, "progress_days"); err != nil {
-			return err
-		}
-		if st.Light.YellowWithin, err = formDays(r, "yellow_within_days"); err != nil {
-			return err
-		}
-		if st.Light.SponsorAfter, err = formDays(r, "sponsor_after_days"); err != nil {
-			return err
-		}
-		if st.Light.DirectorAfter, err = formDays(r, "director_after_days"); err != nil {
-			return err
-		}
-		if st.Version, err = formInt(r, "version"); err != nil {
+		st.ScreeningDays, st.PackagingDays, st.ProgressDays = days("screening_days"), days("packaging_days"), days("progress_days")
+		st.Light.YellowWithin, st.Light.SponsorAfter, st.Light.DirectorAfter = days("yellow_within_days"), days("sponsor_after_days"), days("director_after_days")
+		st.Version = intField(r, &errs, "version")
+		if err := withValidation(errs, func() error { c := *st; return c.Validate() }); err != nil {
 			return err
 		}
 		return s.store.SavePipelineSettings(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, st)
@@ -176,14 +166,12 @@ func formDays(r *http.Request, name string) (int, error) {
 func templateFromForm(r *http.Request, v *pipelineSettingsView, t *store.ApprovalTemplate) error {
 	v.Name, v.Limit = r.PostFormValue("name"), strings.TrimSpace(r.PostFormValue("limit_days"))
 	t.Name = v.Name
+	var errs xinlu.FieldErrors
 	var err error
-	if t.LimitDays, err = formDays(r, "limit_days"); err != nil {
-		return err
-	}
-	if t.Version, err = formInt(r, "version"); err != nil {
-		return err
-	}
-	return nil
+	t.LimitDays, err = formDays(r, "limit_days")
+	errs.Add(err)
+	t.Version = intField(r, &errs, "version")
+	return withValidation(errs, func() error { return store.ValidateApprovalTemplate(*t) })
 }
 
 // afterTemplate ends a template action: back to the page with a flash, the

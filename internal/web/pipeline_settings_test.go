@@ -159,8 +159,8 @@ func TestPipelineSettingsPage(t *testing.T) {
 					t.Errorf("%s %v: %d, want 422", c.lang, tc.form, r.StatusCode)
 					continue
 				}
-				input, fieldErr := strings.Index(r.body, `id="`+tc.field+`"`), strings.Index(r.body, `<p class="field-err">`+c.msg+`</p>`)
-				if input < 0 || fieldErr < input || strings.Count(r.body, `<p class="field-err">`) != 1 {
+				input, fieldErr := strings.Index(r.body, `id="`+tc.field+`"`), strings.Index(r.body, `<p class="field-err" id="err-`+tc.field+`">`+c.msg+`</p>`)
+				if input < 0 || fieldErr < input || strings.Count(r.body, `<p class="field-err"`) != 1 {
 					t.Errorf("%s %v: %q is not beside %s", c.lang, tc.form, c.msg, tc.field)
 				}
 				for _, w := range tc.keepTyped {

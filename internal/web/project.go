@@ -311,6 +311,7 @@ func (s *Server) projectExport(w http.ResponseWriter, r *http.Request) {
 }
 
 type projectShowView struct {
+	typed      url.Values // what was typed into the form that failed
 	P          *store.ProjectRecord
 	Approvals  []*store.ApprovalItem
 	Funds      []fundsRow // with the amount as the correction form fills it in
@@ -345,8 +346,31 @@ type reviseRow struct {
 	DueOn, Amount, Note string
 }
 
-// Has reports whether the plan carries a 六新 tag, for the form's checkboxes.
-func (v projectShowView) Has(tag string) bool { return contains(v.P.Plan.SixNew, tag) }
+// Has reports whether the plan carries a 六新 tag, for the form's
+// checkboxes: as ticked when the plan form failed.
+func (v projectShowView) Has(tag string) bool {
+	if v.PlanErr() != nil {
+		return contains(v.typed["six_new"], tag)
+	}
+	return contains(v.P.Plan.SixNew, tag)
+}
+
+// PlanErr is the error of the plan form when saving or submitting it failed.
+func (v projectShowView) PlanErr() error {
+	if v.ErrAction == string(xinlu.ProjectSavePlan) || v.ErrAction == string(xinlu.ProjectSubmitPlan) {
+		return v.Err
+	}
+	return nil
+}
+
+// PlanValue is what the plan form shows in field name: as typed when the
+// plan form failed, else the stored value.
+func (v projectShowView) PlanValue(name string, stored any) string {
+	if vs, ok := v.typed[name]; ok && v.PlanErr() != nil && len(vs) > 0 {
+		return vs[0]
+	}
+	return fmt.Sprint(stored)
+}
 
 // WanInput is a plan figure as the plan form fills it in: exactly, in 万元
 // with its decimals, so that saving the form unchanged keeps it; "" when
@@ -370,6 +394,9 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, status int,
 		CanPlan:    u.Can(xinlu.PermProjectPlan) && p.ZoneID == u.ZoneID,
 		CanPromote: u.Can(xinlu.PermProjectPromote) && p.ZoneID == u.ZoneID, CanAgency: u.Can(xinlu.PermProjectAgency) && p.ZoneID == u.ZoneID,
 		MemberID: u.MemberID}
+	if r.Method == http.MethodPost {
+		v.typed = r.PostForm
+	}
 	for i := 1; i <= signScheduleRows; i++ {
 		v.ScheduleRows = append(v.ScheduleRows, i)
 	}
@@ -526,30 +553,37 @@ func scheduleFromForm(r *http.Request) ([]xinlu.Instalment, error) {
 }
 
 // planFromForm reads the plan form; amounts are typed in 万元, and may be
-// left unknown (empty or 待定).
-func planFromForm(r *http.Request) (*xinlu.Plan, error) {
+// left unknown (empty or 待定). A figure that is no number is refused with
+// every other error of the plan (a draft's when saved, the full plan's when
+// submitted), so that the form shows them all at once.
+func planFromForm(r *http.Request, submit bool) (*xinlu.Plan, error) {
 	p := &xinlu.Plan{Content: r.PostFormValue("content"), ChainPosition: r.PostFormValue("chain_position"), SixNew: r.PostForm["six_new"]}
-	var err error
+	var errs xinlu.FieldErrors
 	for _, m := range []struct {
 		name string
 		dst  **int64
 	}{{"total_yuan", &p.TotalYuan}, {"fixed_asset_yuan", &p.FixedAssetYuan}, {"output_yuan", &p.OutputYuan}, {"tax_yuan", &p.TaxYuan}} {
-		if *m.dst, err = formMaybeWan(r, m.name); err != nil {
-			return nil, err
-		}
+		v, err := formMaybeWan(r, m.name)
+		*m.dst = v
+		errs.Add(err)
 	}
 	for _, m := range []struct {
 		name string
 		dst  *float64
 	}{{"land_mu", &p.LandMu}, {"water_tpd", &p.WaterTPD}, {"power_kva", &p.PowerKVA}, {"gas_m3pd", &p.GasM3PD}, {"heat_tph", &p.HeatTPH}} {
-		if *m.dst, err = formFloat(r, m.name); err != nil {
-			return nil, err
+		v, err := formFloat(r, m.name)
+		*m.dst = v
+		errs.Add(err)
+	}
+	p.Jobs = intField(r, &errs, "jobs")
+	p.ProposedParkID = int64Field(r, &errs, "proposed_park_id")
+	if err := withValidation(errs, func() error {
+		c := *p
+		if submit {
+			return c.Validate()
 		}
-	}
-	if p.Jobs, err = formInt(r, "jobs"); err != nil {
-		return nil, err
-	}
-	if p.ProposedParkID, err = formInt64(r, "proposed_park_id"); err != nil {
+		return c.ValidateDraft()
+	}); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -607,7 +641,7 @@ func (s *Server) projectStep(w http.ResponseWriter, r *http.Request) {
 		in := store.StepInput{Date: r.PostFormValue("date"), Reason: r.PostFormValue("lost_reason"), Note: r.PostFormValue("note")}
 		switch xinlu.ProjectAction(action) {
 		case xinlu.ProjectSavePlan, xinlu.ProjectSubmitPlan:
-			if in.Plan, err = planFromForm(r); err != nil {
+			if in.Plan, err = planFromForm(r, xinlu.ProjectAction(action) == xinlu.ProjectSubmitPlan); err != nil {
 				return err
 			}
 		case xinlu.ProjectSign:

@@ -129,8 +129,9 @@ func projectCount(t *testing.T, a *app) int {
 }
 
 func firstError(body string) string {
-	if m := regexp.MustCompile(`id="(?:form-error|error-message)"[^>]*>([^<]+)`).FindStringSubmatch(body); m != nil {
-		return m[1]
+	// The banner's text: a message, or the summary of several with links to their fields.
+	if m := regexp.MustCompile(`(?s)id="(?:form-error|error-message)"[^>]*>(.*?)</(?:div|p)>`).FindStringSubmatch(body); m != nil {
+		return regexp.MustCompile(`<[^>]*>`).ReplaceAllString(m[1], "")
 	}
 	if len(body) > 400 {
 		return body[:400]

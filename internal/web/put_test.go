@@ -51,12 +51,12 @@ func TestAPIPutKeepsWhatItLeavesOut(t *testing.T) {
 		"gender": "m", "joined_on": "2020-03-01", "staff_no": "P1", "department_id": dept["id"], "version": 2})
 	stored("member put", id(m), "13912345678", "11010519491231002X")
 	up = obj(c.do("PUT", mp, `{"phone":null,"gender":null,"version":2}`, nil), "member put with nulls", 200)
-	want("member put with nulls", up, map[string]any{"gender": "m", "name": "王五一"})
+	want("member put with nulls", up, map[string]any{"gender": "m", "name": "王五一", "version": 2}) // nothing changed: no new version
 	stored("member put with nulls", id(m), "13912345678", "11010519491231002X")
-	up = obj(c.do("PUT", mp, `{"phone":"","version":3}`, nil), "member put clearing the phone", 200)
-	want("member put clearing the phone", up, map[string]any{"phone": ""})
+	up = obj(c.do("PUT", mp, `{"phone":"","version":2}`, nil), "member put clearing the phone", 200)
+	want("member put clearing the phone", up, map[string]any{"phone": "", "version": 3})
 	stored("member put clearing the phone", id(m), "", "11010519491231002X")
-	if r := c.do("PUT", mp, `{"name":"过期","version":3}`, nil); r.StatusCode != 409 {
+	if r := c.do("PUT", mp, `{"name":"过期","version":2}`, nil); r.StatusCode != 409 {
 		t.Errorf("a stale version: %d", r.StatusCode)
 	}
 	if r := c.do("PUT", mp, `{"name":"无版本"}`, nil); r.StatusCode != 422 {

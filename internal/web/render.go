@@ -173,11 +173,20 @@ func templateFuncs(p *i18n.Printer, sf *staticFiles) template.FuncMap {
 		"rule":        func(rule string) string { return p.T("appraisal.rule." + strings.NewReplacer(":", "_").Replace(rule)) },
 		"join":        strings.Join,
 		"fieldErr": func(err error, field string) string {
-			if e, ok := err.(*xinlu.Error); ok && e.Field == field && e.Code == xinlu.EINVALID {
+			if e := fieldError(err, field); e != nil {
 				return p.Error(e)
 			}
 			return ""
 		},
+		// invalid marks the input of a field in error, written at the end
+		// of its tag: aria-invalid and the message under it (err-<field>).
+		"invalid": func(err error, field string) template.HTMLAttr {
+			if fieldError(err, field) == nil {
+				return ""
+			}
+			return template.HTMLAttr(` aria-invalid="true" aria-describedby="err-` + template.HTMLEscapeString(field) + `"`)
+		},
+		"formErrors": func(err error) []formErrorItem { return formErrorItems(p, err) },
 		"selected": func(a, b any) template.HTMLAttr {
 			if fmt.Sprint(a) == fmt.Sprint(b) {
 				return "selected"
@@ -191,6 +200,46 @@ func templateFuncs(p *i18n.Printer, sf *staticFiles) template.FuncMap {
 			return ""
 		},
 	}
+}
+
+// fieldError is the error err holds about field: an invalid input, or a
+// clash with another record on that field (a code already taken).
+func fieldError(err error, field string) *xinlu.Error {
+	if err == nil || field == "" {
+		return nil
+	}
+	for _, e := range xinlu.ErrorsOf(err) {
+		if e.Field == field && (e.Code == xinlu.EINVALID || e.Code == xinlu.ECONFLICT && field != "version") {
+			return e
+		}
+	}
+	return nil
+}
+
+// formErrorItem is one line of the summary above a form that failed: the
+// message, naming its field, with the anchor of the field's input.
+type formErrorItem struct {
+	Field, Text string
+}
+
+// formErrorItems lists every error err holds for the summary above a form.
+func formErrorItems(p *i18n.Printer, err error) []formErrorItem {
+	var out []formErrorItem
+	for _, e := range xinlu.ErrorsOf(err) {
+		msg := p.Error(e)
+		field := e.Field
+		if e.Code != xinlu.EINVALID && (e.Code != xinlu.ECONFLICT || field == "version") {
+			field = ""
+		}
+		if label := p.Field(field); field != "" && label != field && !strings.Contains(msg, label) {
+			msg = label + "：" + msg
+		}
+		if field == "content" {
+			field = "plan-content" // "content" is the id of every page's main element
+		}
+		out = append(out, formErrorItem{Field: field, Text: msg})
+	}
+	return out
 }
 
 // formatHundredths shows a value kept in hundredths (scores, points,
@@ -246,6 +295,20 @@ type page struct {
 	Alarms        int // open security alarms, for the security administrator's bell
 	Notifications int // the user's unread notifications, for the bell of every signed-in user
 	Data          any
+	Posted        url.Values // what was typed into a form shown again after it failed
+}
+
+// Typed is what the user typed into the form field name when the form is
+// shown again after a failed submit, else the stored value v as shown in
+// the form: a form never loses what was typed, even a number it refused.
+func (pg page) Typed(name string, v any) string {
+	if vs, ok := pg.Posted[name]; ok && len(vs) > 0 {
+		return vs[0]
+	}
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
 }
 
 // render writes a page with the shell around it.
@@ -269,6 +332,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	pg := page{Lang: lang, Title: title, User: info.user, Path: r.URL.Path, CSRF: info.csrf,
 		RequestID: info.id, Data: data, Flash: s.takeFlash(w, r)}
+	if r.Method == http.MethodPost && status >= 400 {
+		pg.Posted = r.PostForm
+	}
 	if info.user != nil {
 		pg.Nav = navFor(info.user)
 		pg.Zone, _ = s.store.ZoneByID(r.Context(), info.user.ZoneID)

@@ -158,17 +158,11 @@ func (s *Server) positionNew(w http.ResponseWriter, r *http.Request) {
 
 func positionFromForm(r *http.Request, p *xinlu.Position) error {
 	p.Name, p.Grade, p.Kind = r.PostFormValue("name"), r.PostFormValue("grade"), xinlu.PositionKind(r.PostFormValue("kind"))
-	var err error
-	if p.DepartmentID, err = formInt64(r, "department_id"); err != nil {
-		return err
-	}
-	if p.SortOrder, err = formInt(r, "sort_order"); err != nil {
-		return err
-	}
-	if p.Version, err = formInt(r, "version"); err != nil {
-		return err
-	}
-	return nil
+	var errs xinlu.FieldErrors
+	p.DepartmentID = int64Field(r, &errs, "department_id")
+	p.SortOrder = intField(r, &errs, "sort_order")
+	p.Version = intField(r, &errs, "version")
+	return withValidation(errs, func() error { c := *p; return c.Validate() })
 }
 
 func (s *Server) positionCreate(w http.ResponseWriter, r *http.Request) {

@@ -67,14 +67,10 @@ func (s *Server) contractNew(w http.ResponseWriter, r *http.Request) {
 func contractFromForm(r *http.Request, c *xinlu.Contract) error {
 	c.StartDate, c.EndDate = r.PostFormValue("start_date"), r.PostFormValue("end_date")
 	c.Status, c.Note = xinlu.ContractStatus(r.PostFormValue("status")), r.PostFormValue("note")
-	var err error
-	if c.PositionID, err = formInt64(r, "position_id"); err != nil {
-		return err
-	}
-	if c.Version, err = formInt(r, "version"); err != nil {
-		return err
-	}
-	return nil
+	var errs xinlu.FieldErrors
+	c.PositionID = int64Field(r, &errs, "position_id")
+	c.Version = intField(r, &errs, "version")
+	return withValidation(errs, func() error { v := *c; return v.Validate() })
 }
 
 func (s *Server) contractCreate(w http.ResponseWriter, r *http.Request) {
@@ -304,9 +300,9 @@ func (s *Server) termNew(w http.ResponseWriter, r *http.Request) {
 func termFromForm(r *http.Request, t *xinlu.Term) error {
 	t.Title, t.Targets = r.PostFormValue("title"), r.PostFormValue("targets")
 	t.StartDate, t.EndDate = r.PostFormValue("start_date"), r.PostFormValue("end_date")
-	var err error
-	t.Version, err = formInt(r, "version")
-	return err
+	var errs xinlu.FieldErrors
+	t.Version = intField(r, &errs, "version")
+	return withValidation(errs, func() error { v := *t; return v.Validate() })
 }
 
 func (s *Server) termCreate(w http.ResponseWriter, r *http.Request) {

@@ -146,17 +146,11 @@ func memberFromForm(r *http.Request, m *xinlu.Member) error {
 	m.StaffNo, m.Name, m.Gender = r.PostFormValue("staff_no"), r.PostFormValue("name"), r.PostFormValue("gender")
 	m.Phone, m.IDNumber = r.PostFormValue("phone"), r.PostFormValue("id_number")
 	m.Status, m.JoinedOn = xinlu.MemberStatus(r.PostFormValue("status")), r.PostFormValue("joined_on")
-	var err error
-	if m.DepartmentID, err = formInt64(r, "department_id"); err != nil {
-		return err
-	}
-	if m.PositionID, err = formInt64(r, "position_id"); err != nil {
-		return err
-	}
-	if m.Version, err = formInt(r, "version"); err != nil {
-		return err
-	}
-	return nil
+	var errs xinlu.FieldErrors
+	m.DepartmentID = int64Field(r, &errs, "department_id")
+	m.PositionID = int64Field(r, &errs, "position_id")
+	m.Version = intField(r, &errs, "version")
+	return withValidation(errs, func() error { c := *m; return c.Validate() })
 }
 
 func (s *Server) memberCreate(w http.ResponseWriter, r *http.Request) {

@@ -80,9 +80,9 @@ func (s *Server) teamNew(w http.ResponseWriter, r *http.Request) {
 func teamFromForm(r *http.Request, t *xinlu.Team) error {
 	t.Kind = xinlu.TeamKind(r.PostFormValue("kind"))
 	t.Name, t.Description = r.PostFormValue("name"), r.PostFormValue("description")
-	var err error
-	t.Version, err = formInt(r, "version")
-	return err
+	var errs xinlu.FieldErrors
+	t.Version = intField(r, &errs, "version")
+	return withValidation(errs, func() error { c := *t; return c.Validate() })
 }
 
 func (s *Server) teamCreate(w http.ResponseWriter, r *http.Request) {

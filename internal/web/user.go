@@ -75,14 +75,10 @@ func userFromForm(r *http.Request, u *xinlu.User) error {
 	u.Name = r.PostFormValue("name")
 	u.Lang = r.PostFormValue("lang")
 	u.Disabled = r.PostFormValue("disabled") == "on"
-	var err error
-	if u.MemberID, err = formInt64(r, "member_id"); err != nil {
-		return err
-	}
-	if u.Version, err = formInt(r, "version"); err != nil {
-		return err
-	}
-	return nil
+	var errs xinlu.FieldErrors
+	u.MemberID = int64Field(r, &errs, "member_id")
+	u.Version = intField(r, &errs, "version")
+	return withValidation(errs, func() error { c := *u; return c.Validate() })
 }
 
 func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {

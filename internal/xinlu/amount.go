@@ -25,15 +25,13 @@ const (
 )
 
 // CheckInvestmentYuan checks an amount of investment size entered in field:
-// 0 to MaxInvestmentYuan, above 0 when positive. Below the range it keeps
-// the messages the amounts always had ("须大于 0", "不能为负数").
+// 0 to MaxInvestmentYuan, above 0 when positive ("须大于 0"). A number out
+// of the range says so stating the range, a negative one too.
 func CheckInvestmentYuan(field string, yuan int64, positive bool) error {
 	switch {
 	case positive && yuan <= 0:
 		return Invalid(field, "project.amount_positive")
-	case yuan < 0:
-		return Invalid(field, "project.amount_negative")
-	case yuan > MaxInvestmentYuan:
+	case yuan < 0 || yuan > MaxInvestmentYuan: // the message states the range
 		return Invalid(field, "amount.investment_range")
 	}
 	return nil

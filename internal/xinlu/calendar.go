@@ -52,29 +52,32 @@ type CalendarDay struct {
 
 // Validate checks a calendar entry as typed.
 func (d *CalendarDay) Validate() error {
+	var errs FieldErrors
 	d.Date = strings.TrimSpace(d.Date)
-	if err := cleanNames(textField{"name", &d.Name}); err != nil {
-		return err
-	}
+	errs.Add(cleanNames(textField{"name", &d.Name}))
 	t, err := ParseDate(d.Date)
 	switch {
 	case d.Date == "":
-		return Invalid("date", "error.required")
+		errs.Invalid("date", "error.required")
 	case err != nil:
-		return Invalid("date", "error.date_format")
-	case d.Kind != DayHoliday && d.Kind != DayWorkday:
-		return Invalid("kind", "error.invalid_choice")
-	case d.Name == "":
-		return Invalid("name", "error.required")
-	case len([]rune(d.Name)) > 64:
-		return Invalid("name", "error.too_long", 64)
-	case d.Kind == DayWorkday && !isWeekend(t):
-		return Invalid("kind", "calendar.workday_not_weekend")
-	case d.Kind == DayHoliday && isWeekend(t):
-		// A weekend inside a holiday is listed so that the notice reads
-		// naturally; it changes nothing and is allowed.
+		errs.Invalid("date", "error.date_format")
 	}
-	return nil
+	switch {
+	case d.Kind != DayHoliday && d.Kind != DayWorkday:
+		errs.Invalid("kind", "error.invalid_choice")
+	case err == nil && d.Kind == DayWorkday && !isWeekend(t):
+		errs.Invalid("kind", "calendar.workday_not_weekend")
+	}
+	// A weekend inside a holiday is listed so that the notice reads
+	// naturally; it changes nothing and is allowed.
+	switch {
+	case errs.Has("name"):
+	case d.Name == "":
+		errs.Invalid("name", "error.required")
+	case len([]rune(d.Name)) > 64:
+		errs.Invalid("name", "error.too_long", 64)
+	}
+	return errs.Err()
 }
 
 func isWeekend(t time.Time) bool {

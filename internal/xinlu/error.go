@@ -31,6 +31,9 @@ type Error struct {
 	Key   string
 	Args  []any
 	Err   error // wrapped cause, never shown to users
+	// List holds every field error of an input found invalid in several
+	// fields; Field, Key and Args are then those of its first.
+	List []*Error
 }
 
 func (e *Error) Error() string {
@@ -56,6 +59,64 @@ type LabelKey string
 // Invalid reports bad input in one field.
 func Invalid(field, key string, args ...any) *Error {
 	return &Error{Code: EINVALID, Field: field, Key: key, Args: args}
+}
+
+// FieldErrors collects the errors of every field of a record, so that a
+// form shows them all at once: validators check every field and add what
+// they find, then answer Err.
+type FieldErrors []*Error
+
+// Invalid adds bad input in one field.
+func (fe *FieldErrors) Invalid(field, key string, args ...any) {
+	*fe = append(*fe, Invalid(field, key, args...))
+}
+
+// Add adds err (nil is nothing), with every field error it holds.
+func (fe *FieldErrors) Add(err error) {
+	if err != nil {
+		*fe = append(*fe, ErrorsOf(err)...)
+	}
+}
+
+// Has tells whether field already has an error.
+func (fe FieldErrors) Has(field string) bool {
+	for _, e := range fe {
+		if e.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// Err is nil when nothing was found, the one error found, or an invalid
+// error that names the first field and lists them all. An error that is
+// not about the input (internal, conflict …) is answered on its own.
+func (fe FieldErrors) Err() error {
+	switch len(fe) {
+	case 0:
+		return nil
+	case 1:
+		return fe[0]
+	}
+	for _, e := range fe {
+		if e.Code != EINVALID {
+			return e
+		}
+	}
+	first := fe[0]
+	return &Error{Code: EINVALID, Field: first.Field, Key: first.Key, Args: first.Args, List: append([]*Error(nil), fe...)}
+}
+
+// ErrorsOf lists the errors err holds: its List, else err itself; nil for nil.
+func ErrorsOf(err error) []*Error {
+	if err == nil {
+		return nil
+	}
+	e := AsError(err)
+	if len(e.List) > 0 {
+		return e.List
+	}
+	return []*Error{e}
 }
 
 // NotFound reports a record that does not exist or that the caller may not see.

@@ -59,35 +59,45 @@ type Lead struct {
 
 // Validate checks a lead as reported.
 func (l *Lead) Validate() error {
-	if err := cleanNames(textField{"company", &l.Company}, textField{"project_name", &l.ProjectName},
-		textField{"contact_name", &l.ContactName}); err != nil {
-		return err
-	}
-	if err := cleanTexts(textField{"description", &l.Description}); err != nil {
-		return err
-	}
+	var errs FieldErrors
+	errs.Add(cleanNames(textField{"company", &l.Company}, textField{"project_name", &l.ProjectName},
+		textField{"contact_name", &l.ContactName}))
+	errs.Add(cleanTexts(textField{"description", &l.Description}))
 	l.ContactPhone = strings.TrimSpace(l.ContactPhone)
 	switch {
+	case errs.Has("company"):
 	case l.Company == "":
-		return Invalid("company", "error.required")
+		errs.Invalid("company", "error.required")
 	case len([]rune(l.Company)) > 100:
-		return Invalid("company", "error.too_long", 100)
+		errs.Invalid("company", "error.too_long", 100)
+	}
+	switch {
+	case errs.Has("project_name"):
 	case l.ProjectName == "":
-		return Invalid("project_name", "error.required")
+		errs.Invalid("project_name", "error.required")
 	case len([]rune(l.ProjectName)) > 100:
-		return Invalid("project_name", "error.too_long", 100)
-	case !slices.Contains(Industries, l.Industry):
-		return Invalid("industry", "error.invalid_choice")
-	case l.InvestmentYuan != nil && (*l.InvestmentYuan < 0 || *l.InvestmentYuan > MaxInvestmentYuan):
-		return Invalid("investment", "lead.investment_range")
-	case l.Channel != "" && !slices.Contains(LeadChannels, l.Channel):
-		return Invalid("channel", "error.invalid_choice")
-	case len([]rune(l.ContactName)) > 32:
-		return Invalid("contact_name", "error.too_long", 32)
-	case l.ContactPhone != "" && !ValidContactPhone(l.ContactPhone):
-		return Invalid("contact_phone", "lead.contact_phone_format")
-	case len([]rune(l.Description)) > 2000:
-		return Invalid("description", "error.too_long", 2000)
+		errs.Invalid("project_name", "error.too_long", 100)
+	}
+	if !slices.Contains(Industries, l.Industry) {
+		errs.Invalid("industry", "error.invalid_choice")
+	}
+	if l.InvestmentYuan != nil && (*l.InvestmentYuan < 0 || *l.InvestmentYuan > MaxInvestmentYuan) {
+		errs.Invalid("investment", "lead.investment_range")
+	}
+	if l.Channel != "" && !slices.Contains(LeadChannels, l.Channel) {
+		errs.Invalid("channel", "error.invalid_choice")
+	}
+	if !errs.Has("contact_name") && len([]rune(l.ContactName)) > 32 {
+		errs.Invalid("contact_name", "error.too_long", 32)
+	}
+	if l.ContactPhone != "" && !ValidContactPhone(l.ContactPhone) {
+		errs.Invalid("contact_phone", "lead.contact_phone_format")
+	}
+	if !errs.Has("description") && len([]rune(l.Description)) > 2000 {
+		errs.Invalid("description", "error.too_long", 2000)
+	}
+	if len(errs) > 0 {
+		return errs.Err()
 	}
 	l.CompanyKey = NormalizeCompany(l.Company)
 	return nil

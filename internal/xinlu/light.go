@@ -42,17 +42,21 @@ func DefaultLightRules() LightRules {
 // (MinEscalationAfter to MaxEscalationAfter) and director_after_days (in
 // the same bounds and more than sponsor_after_days).
 func (r LightRules) Validate() error {
-	switch {
-	case r.YellowWithin < 0 || r.YellowWithin > MaxYellowWithin:
-		return Invalid("yellow_within_days", "pipeline_settings.days_range", 0, MaxYellowWithin)
-	case r.SponsorAfter < MinEscalationAfter || r.SponsorAfter > MaxEscalationAfter-1: // the director's comes after
-		return Invalid("sponsor_after_days", "pipeline_settings.days_range", MinEscalationAfter, MaxEscalationAfter-1)
-	case r.DirectorAfter < MinEscalationAfter || r.DirectorAfter > MaxEscalationAfter:
-		return Invalid("director_after_days", "pipeline_settings.days_range", MinEscalationAfter, MaxEscalationAfter)
-	case r.DirectorAfter <= r.SponsorAfter:
-		return Invalid("director_after_days", "pipeline_settings.director_after_sponsor", r.SponsorAfter)
+	var errs FieldErrors
+	if r.YellowWithin < 0 || r.YellowWithin > MaxYellowWithin {
+		errs.Invalid("yellow_within_days", "pipeline_settings.days_range", 0, MaxYellowWithin)
 	}
-	return nil
+	sponsorOK := r.SponsorAfter >= MinEscalationAfter && r.SponsorAfter <= MaxEscalationAfter-1 // the director's comes after
+	if !sponsorOK {
+		errs.Invalid("sponsor_after_days", "pipeline_settings.days_range", MinEscalationAfter, MaxEscalationAfter-1)
+	}
+	switch {
+	case r.DirectorAfter < MinEscalationAfter || r.DirectorAfter > MaxEscalationAfter:
+		errs.Invalid("director_after_days", "pipeline_settings.days_range", MinEscalationAfter, MaxEscalationAfter)
+	case sponsorOK && r.DirectorAfter <= r.SponsorAfter:
+		errs.Invalid("director_after_days", "pipeline_settings.director_after_sponsor", r.SponsorAfter)
+	}
+	return errs.Err()
 }
 
 // Light is the light of a deadline due (YYYY-MM-DD) on today, by working

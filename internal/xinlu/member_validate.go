@@ -4,10 +4,9 @@ import "strings"
 
 // Validate checks a member record as typed.
 func (m *Member) Validate() error {
+	var errs FieldErrors
 	m.StaffNo = strings.TrimSpace(m.StaffNo)
-	if err := cleanNames(textField{"name", &m.Name}); err != nil {
-		return err
-	}
+	errs.Add(cleanNames(textField{"name", &m.Name}))
 	m.Phone = strings.TrimSpace(m.Phone)
 	m.IDNumber = strings.ToUpper(strings.TrimSpace(m.IDNumber))
 	m.JoinedOn = strings.TrimSpace(m.JoinedOn)
@@ -16,26 +15,33 @@ func (m *Member) Validate() error {
 	}
 	switch {
 	case m.StaffNo == "":
-		return Invalid("staff_no", "error.required")
+		errs.Invalid("staff_no", "error.required")
 	case !codeRE.MatchString(m.StaffNo):
-		return Invalid("staff_no", "error.code_format")
+		errs.Invalid("staff_no", "error.code_format")
+	}
+	switch {
+	case errs.Has("name"):
 	case m.Name == "":
-		return Invalid("name", "member.name_required") // "姓名", not the generic "名称"
+		errs.Invalid("name", "member.name_required") // "姓名", not the generic "名称"
 	case len([]rune(m.Name)) > 32:
-		return Invalid("name", "member.name_too_long", 32)
-	case m.Gender != "" && m.Gender != "m" && m.Gender != "f":
-		return Invalid("gender", "error.invalid_choice")
-	case m.Phone != "" && !ValidMobile(m.Phone):
-		return Invalid("phone", "member.phone_format")
-	case m.IDNumber != "" && !ValidIDNumber(m.IDNumber):
-		return Invalid("id_number", "member.id_number_format")
-	case !m.Status.Valid():
-		return Invalid("status", "error.invalid_choice")
+		errs.Invalid("name", "member.name_too_long", 32)
+	}
+	if m.Gender != "" && m.Gender != "m" && m.Gender != "f" {
+		errs.Invalid("gender", "error.invalid_choice")
+	}
+	if m.Phone != "" && !ValidMobile(m.Phone) {
+		errs.Invalid("phone", "member.phone_format")
+	}
+	if m.IDNumber != "" && !ValidIDNumber(m.IDNumber) {
+		errs.Invalid("id_number", "member.id_number_format")
+	}
+	if !m.Status.Valid() {
+		errs.Invalid("status", "error.invalid_choice")
 	}
 	if m.JoinedOn != "" {
 		if _, err := ParseDate(m.JoinedOn); err != nil {
-			return Invalid("joined_on", "error.date_format")
+			errs.Invalid("joined_on", "error.date_format")
 		}
 	}
-	return nil
+	return errs.Err()
 }

@@ -15,21 +15,21 @@ func ValidIndustry(code string) bool { return slices.Contains(Industries, code) 
 // Validate checks a park as typed. It trims the fields and puts the
 // industries into the order of Industries without repeats.
 func (p *Park) Validate() error {
-	if err := cleanNames(textField{"name", &p.Name}); err != nil {
-		return err
-	}
-	if err := cleanTexts(textField{"description", &p.Description}); err != nil {
-		return err
-	}
+	var errs FieldErrors
+	errs.Add(cleanNames(textField{"name", &p.Name}))
+	errs.Add(cleanTexts(textField{"description", &p.Description}))
 	switch {
+	case errs.Has("name"):
 	case p.Name == "":
-		return Invalid("name", "error.required")
+		errs.Invalid("name", "error.required")
 	case len([]rune(p.Name)) > 64:
-		return Invalid("name", "error.too_long", 64)
-	case p.AreaMu < 0 || p.AreaMu > MaxParkAreaMu:
-		return Invalid("area_mu", "error.out_of_range", 0, MaxParkAreaMu)
-	case len([]rune(p.Description)) > 2000:
-		return Invalid("description", "error.too_long", 2000)
+		errs.Invalid("name", "error.too_long", 64)
+	}
+	if p.AreaMu < 0 || p.AreaMu > MaxParkAreaMu {
+		errs.Invalid("area_mu", "error.out_of_range", 0, MaxParkAreaMu)
+	}
+	if !errs.Has("description") && len([]rune(p.Description)) > 2000 {
+		errs.Invalid("description", "error.too_long", 2000)
 	}
 	var codes []string
 	for _, c := range p.Industries {
@@ -38,12 +38,14 @@ func (p *Park) Validate() error {
 			continue
 		}
 		if !ValidIndustry(c) {
-			return Invalid("industries", "park.industry_unknown", c)
+			errs.Invalid("industries", "park.industry_unknown", c)
+			return errs.Err()
 		}
 		codes = append(codes, c)
 	}
 	if len(codes) == 0 {
-		return Invalid("industries", "park.industries_required")
+		errs.Invalid("industries", "park.industries_required")
+		return errs.Err()
 	}
 	ordered := make([]string, 0, len(codes))
 	for _, c := range Industries {
@@ -52,5 +54,5 @@ func (p *Park) Validate() error {
 		}
 	}
 	p.Industries = ordered
-	return nil
+	return errs.Err()
 }

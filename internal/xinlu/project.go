@@ -60,57 +60,86 @@ type Plan struct {
 
 // Validate checks a plan before it goes to the leadership group: its total
 // investment must be known and above 0; the other amounts may be unknown.
-func (p *Plan) Validate() error {
-	if err := cleanTexts(textField{"content", &p.Content}); err != nil {
-		return err
-	}
+// Every field is checked; the error lists every one in error.
+func (p *Plan) Validate() error { return p.check(true) }
+
+// ValidateDraft checks a plan saved as a draft: what it has must be right,
+// nothing is required yet.
+func (p *Plan) ValidateDraft() error { return p.check(false) }
+
+// SamePlan tells whether two plans hold the same figures and choices.
+func SamePlan(a, b Plan) bool {
+	return a.Content == b.Content && SameAmount(a.TotalYuan, b.TotalYuan) && SameAmount(a.FixedAssetYuan, b.FixedAssetYuan) &&
+		a.LandMu == b.LandMu && a.WaterTPD == b.WaterTPD && a.PowerKVA == b.PowerKVA && a.GasM3PD == b.GasM3PD &&
+		a.HeatTPH == b.HeatTPH && SameAmount(a.OutputYuan, b.OutputYuan) && SameAmount(a.TaxYuan, b.TaxYuan) &&
+		a.Jobs == b.Jobs && slices.Equal(a.SixNew, b.SixNew) && a.ChainPosition == b.ChainPosition &&
+		a.ProposedParkID == b.ProposedParkID
+}
+
+// MaxPlanJobs bounds the jobs a plan expects.
+const MaxPlanJobs = 10_000_000
+
+func (p *Plan) check(submit bool) error {
+	var errs FieldErrors
+	errs.Add(cleanTexts(textField{"content", &p.Content}))
 	switch {
-	case p.Content == "":
-		return Invalid("content", "error.required")
+	case errs.Has("content"):
+	case submit && p.Content == "":
+		errs.Invalid("content", "error.required")
 	case len([]rune(p.Content)) > 4000:
-		return Invalid("content", "error.too_long", 4000)
-	case p.TotalYuan == nil:
-		return Invalid("total_yuan", "project.total_unknown")
-	case *p.TotalYuan <= 0:
-		return Invalid("total_yuan", "project.amount_positive")
-	case p.FixedAssetYuan != nil && (*p.FixedAssetYuan < 0 || *p.FixedAssetYuan > *p.TotalYuan):
-		return Invalid("fixed_asset_yuan", "project.fixed_asset_range")
-	case p.LandMu < 0 || p.WaterTPD < 0 || p.PowerKVA < 0 || p.GasM3PD < 0 || p.HeatTPH < 0:
-		return Invalid("land_mu", "project.factor_negative")
-	case p.OutputYuan != nil && *p.OutputYuan < 0 || p.TaxYuan != nil && *p.TaxYuan < 0 || p.Jobs < 0:
-		return Invalid("output_yuan", "project.amount_negative")
+		errs.Invalid("content", "error.too_long", 4000)
 	}
-	if err := p.CheckAmounts(); err != nil {
-		return err
+	errs.Add(p.CheckAmounts())
+	switch {
+	case errs.Has("total_yuan"):
+	case submit && p.TotalYuan == nil:
+		errs.Invalid("total_yuan", "project.total_unknown")
+	case submit && *p.TotalYuan <= 0:
+		errs.Invalid("total_yuan", "project.amount_positive")
+	}
+	if !errs.Has("fixed_asset_yuan") && submit && p.FixedAssetYuan != nil && p.TotalYuan != nil && *p.FixedAssetYuan > *p.TotalYuan {
+		errs.Invalid("fixed_asset_yuan", "project.fixed_asset_range")
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"land_mu", p.LandMu}, {"water_tpd", p.WaterTPD}, {"power_kva", p.PowerKVA}, {"gas_m3pd", p.GasM3PD}, {"heat_tph", p.HeatTPH}} {
+		if submit && f.v < 0 {
+			errs.Invalid(f.name, "project.factor_negative")
+		}
 	}
 	switch {
-	case p.ChainPosition != "" && !slices.Contains(ChainPositions, p.ChainPosition):
-		return Invalid("chain_position", "error.invalid_choice")
+	case submit && p.Jobs < 0:
+		errs.Invalid("jobs", "project.amount_negative")
+	case p.Jobs > MaxPlanJobs:
+		errs.Invalid("jobs", "error.out_of_range", 0, MaxPlanJobs)
+	}
+	if p.ChainPosition != "" && !slices.Contains(ChainPositions, p.ChainPosition) {
+		errs.Invalid("chain_position", "error.invalid_choice")
 	}
 	for _, t := range p.SixNew {
 		if !slices.Contains(SixNewTags, t) {
-			return Invalid("six_new", "error.invalid_choice")
+			errs.Invalid("six_new", "error.invalid_choice")
+			break
 		}
 	}
-	return nil
+	return errs.Err()
 }
 
 // CheckAmounts checks the plan's known amounts against their bound (0 to
 // MaxInvestmentYuan each): what any plan must meet, a draft, a packaged one
 // or one imported from a ledger with whatever it has. Unknown amounts pass.
 func (p *Plan) CheckAmounts() error {
+	var errs FieldErrors
 	for _, a := range []struct {
 		field string
 		yuan  *int64
 	}{{"total_yuan", p.TotalYuan}, {"fixed_asset_yuan", p.FixedAssetYuan}, {"output_yuan", p.OutputYuan}, {"tax_yuan", p.TaxYuan}} {
-		if a.yuan == nil {
-			continue
-		}
-		if err := CheckInvestmentYuan(a.field, *a.yuan, false); err != nil {
-			return err
+		if a.yuan != nil {
+			errs.Add(CheckInvestmentYuan(a.field, *a.yuan, false))
 		}
 	}
-	return nil
+	return errs.Err()
 }
 
 // Signing is the investment agreement as signed (签约).

@@ -42,26 +42,29 @@ func (s ContractStatus) Tone() string {
 
 // Validate checks a position as typed. An empty kind is an ordinary post.
 func (p *Position) Validate() error {
-	if err := cleanNames(textField{"name", &p.Name}, textField{"grade", &p.Grade}); err != nil {
-		return err
-	}
+	var errs FieldErrors
+	errs.Add(cleanNames(textField{"name", &p.Name}, textField{"grade", &p.Grade}))
 	p.Kind = PositionKind(strings.TrimSpace(string(p.Kind)))
 	if p.Kind == "" {
 		p.Kind = PositionStaff
 	}
 	switch {
+	case errs.Has("name"):
 	case p.Name == "":
-		return Invalid("name", "error.required")
+		errs.Invalid("name", "error.required")
 	case len([]rune(p.Name)) > 64:
-		return Invalid("name", "error.too_long", 64)
-	case len([]rune(p.Grade)) > 32:
-		return Invalid("grade", "error.too_long", 32)
-	case !p.Kind.Valid():
-		return Invalid("kind", "error.invalid_choice")
-	case p.SortOrder < 0 || p.SortOrder > 9999:
-		return Invalid("sort_order", "error.out_of_range", 0, 9999)
+		errs.Invalid("name", "error.too_long", 64)
 	}
-	return nil
+	if !errs.Has("grade") && len([]rune(p.Grade)) > 32 {
+		errs.Invalid("grade", "error.too_long", 32)
+	}
+	if !p.Kind.Valid() {
+		errs.Invalid("kind", "error.invalid_choice")
+	}
+	if p.SortOrder < 0 || p.SortOrder > 9999 {
+		errs.Invalid("sort_order", "error.out_of_range", 0, 9999)
+	}
+	return errs.Err()
 }
 
 // MaxNoteLength bounds a contract's note.
@@ -73,74 +76,70 @@ const MaxTargetsLength = 2000
 // checkPeriod validates a start and end date pair; the end must come after
 // the start. endKey names the message when it does not.
 func checkPeriod(start, end *string, endKey string) error {
+	var errs FieldErrors
 	*start, *end = strings.TrimSpace(*start), strings.TrimSpace(*end)
+	var s, e time.Time
+	var serr, eerr error
 	if *start == "" {
-		return Invalid("start_date", "error.required")
-	}
-	s, err := ParseDate(*start)
-	if err != nil {
-		return Invalid("start_date", "error.date_format")
+		errs.Invalid("start_date", "error.required")
+	} else if s, serr = ParseDate(*start); serr != nil {
+		errs.Invalid("start_date", "error.date_format")
 	}
 	if *end == "" {
-		return Invalid("end_date", "error.required")
+		errs.Invalid("end_date", "error.required")
+	} else if e, eerr = ParseDate(*end); eerr != nil {
+		errs.Invalid("end_date", "error.date_format")
 	}
-	e, err := ParseDate(*end)
-	if err != nil {
-		return Invalid("end_date", "error.date_format")
+	if len(errs) == 0 && !e.After(s) {
+		errs.Invalid("end_date", endKey)
 	}
-	if !e.After(s) {
-		return Invalid("end_date", endKey)
-	}
-	return nil
+	return errs.Err()
 }
 
 // Validate checks a contract as typed: both dates, the end after the start,
 // a known status (empty means active) and a short note. Whether the member
 // already holds an active contract is for the store to check.
 func (c *Contract) Validate() error {
-	if err := cleanTexts(textField{"note", &c.Note}); err != nil {
-		return err
-	}
+	var errs FieldErrors
+	errs.Add(cleanTexts(textField{"note", &c.Note}))
 	c.Status = ContractStatus(strings.TrimSpace(string(c.Status)))
 	if c.Status == "" {
 		c.Status = ContractActive
 	}
-	if err := checkPeriod(&c.StartDate, &c.EndDate, "contract.end_before_start"); err != nil {
-		return err
+	errs.Add(checkPeriod(&c.StartDate, &c.EndDate, "contract.end_before_start"))
+	if !c.Status.Valid() {
+		errs.Invalid("status", "error.invalid_choice")
 	}
-	switch {
-	case !c.Status.Valid():
-		return Invalid("status", "error.invalid_choice")
-	case len([]rune(c.Note)) > MaxNoteLength:
-		return Invalid("note", "error.too_long", MaxNoteLength)
+	if !errs.Has("note") && len([]rune(c.Note)) > MaxNoteLength {
+		errs.Invalid("note", "error.too_long", MaxNoteLength)
 	}
-	return nil
+	return errs.Err()
 }
 
 // Validate checks a leader's term as typed. An empty end date becomes the
 // default: DefaultTermYears after the start, less one day.
 func (t *Term) Validate() error {
-	if err := cleanNames(textField{"title", &t.Title}); err != nil {
-		return err
-	}
-	if err := cleanTexts(textField{"targets", &t.Targets}); err != nil {
-		return err
-	}
+	var errs FieldErrors
+	errs.Add(cleanNames(textField{"title", &t.Title}))
+	errs.Add(cleanTexts(textField{"targets", &t.Targets}))
 	t.StartDate, t.EndDate = strings.TrimSpace(t.StartDate), strings.TrimSpace(t.EndDate)
 	switch {
+	case errs.Has("title"):
 	case t.Title == "":
-		return Invalid("title", "error.required")
+		errs.Invalid("title", "error.required")
 	case len([]rune(t.Title)) > 64:
-		return Invalid("title", "error.too_long", 64)
-	case len([]rune(t.Targets)) > MaxTargetsLength:
-		return Invalid("targets", "error.too_long", MaxTargetsLength)
+		errs.Invalid("title", "error.too_long", 64)
+	}
+	if !errs.Has("targets") && len([]rune(t.Targets)) > MaxTargetsLength {
+		errs.Invalid("targets", "error.too_long", MaxTargetsLength)
 	}
 	if t.EndDate == "" && t.StartDate != "" {
 		if s, err := ParseDate(t.StartDate); err == nil {
 			t.EndDate = DefaultTermEnd(s).Format(DateLayout)
 		}
 	}
-	return checkPeriod(&t.StartDate, &t.EndDate, "term.end_before_start")
+	errs.Add(checkPeriod(&t.StartDate, &t.EndDate, "term.end_before_start"))
+	return errs.Err()
 }
 
 // SeesPersonalData reports whether u may see member memberID's phone and ID

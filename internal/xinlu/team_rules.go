@@ -10,26 +10,27 @@ func (k TeamKind) Valid() bool { return slices.Contains(TeamKinds, k) }
 
 // Validate checks a team as typed.
 func (t *Team) Validate() error {
-	if err := cleanNames(textField{"name", &t.Name}); err != nil {
-		return err
-	}
-	if err := cleanTexts(textField{"description", &t.Description}); err != nil {
-		return err
-	}
+	var errs FieldErrors
+	errs.Add(cleanNames(textField{"name", &t.Name}))
+	errs.Add(cleanTexts(textField{"description", &t.Description}))
 	t.Kind = TeamKind(strings.TrimSpace(string(t.Kind)))
 	switch {
+	case errs.Has("name"):
 	case t.Name == "":
-		return Invalid("name", "error.required")
+		errs.Invalid("name", "error.required")
 	case len([]rune(t.Name)) > 64:
-		return Invalid("name", "error.too_long", 64)
-	case t.Kind == "":
-		return Invalid("kind", "error.required")
-	case !t.Kind.Valid():
-		return Invalid("kind", "error.invalid_choice")
-	case len([]rune(t.Description)) > 2000:
-		return Invalid("description", "error.too_long", 2000)
+		errs.Invalid("name", "error.too_long", 64)
 	}
-	return nil
+	switch {
+	case t.Kind == "":
+		errs.Invalid("kind", "error.required")
+	case !t.Kind.Valid():
+		errs.Invalid("kind", "error.invalid_choice")
+	}
+	if !errs.Has("description") && len([]rune(t.Description)) > 2000 {
+		errs.Invalid("description", "error.too_long", 2000)
+	}
+	return errs.Err()
 }
 
 // CheckJoin decides whether a member may join a team: the member must be

@@ -84,26 +84,30 @@ type textField struct {
 	value *string
 }
 
-// cleanNames applies Name to each field in turn; the first refusal ends it.
+// cleanNames applies Name to each field and answers every refusal.
 func cleanNames(fs ...textField) error {
+	var errs FieldErrors
 	for _, f := range fs {
 		v, err := Name(f.name, *f.value)
 		if err != nil {
-			return err
+			errs.Add(err)
+			continue
 		}
 		*f.value = v
 	}
-	return nil
+	return errs.Err()
 }
 
-// cleanTexts applies Text to each field in turn; the first refusal ends it.
+// cleanTexts applies Text to each field and answers every refusal.
 func cleanTexts(fs ...textField) error {
+	var errs FieldErrors
 	for _, f := range fs {
 		v, err := Text(f.name, *f.value)
 		if err != nil {
-			return err
+			errs.Add(err)
+			continue
 		}
 		*f.value = v
 	}
-	return nil
+	return errs.Err()
 }

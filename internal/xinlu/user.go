@@ -31,30 +31,39 @@ var usernameRE = regexp.MustCompile(`^[a-z][a-z0-9._-]{1,31}$`)
 
 // Validate checks the fields a person types.
 func (u *User) Validate() error {
+	var errs FieldErrors
 	u.Username = strings.ToLower(strings.TrimSpace(u.Username))
-	if err := cleanNames(textField{"name", &u.Name}); err != nil {
-		return err
-	}
+	errs.Add(cleanNames(textField{"name", &u.Name}))
 	switch {
 	case u.Username == "":
-		return Invalid("username", "error.required")
+		errs.Invalid("username", "error.required")
 	case !usernameRE.MatchString(u.Username):
-		return Invalid("username", "user.username_format")
-	case u.Name == "":
-		return Invalid("name", "error.required")
-	case len([]rune(u.Name)) > 64:
-		return Invalid("name", "error.too_long", 64)
-	case len(u.Roles) == 0:
-		return Invalid("roles", "user.roles_required")
-	case u.Lang != "" && !slices.Contains(Languages, u.Lang):
-		return Invalid("lang", "error.invalid_choice")
+		errs.Invalid("username", "user.username_format")
 	}
-	for _, r := range u.Roles {
-		if !r.Valid() {
-			return Invalid("roles", "user.role_unknown", string(r))
+	switch {
+	case errs.Has("name"):
+	case u.Name == "":
+		errs.Invalid("name", "error.required")
+	case len([]rune(u.Name)) > 64:
+		errs.Invalid("name", "error.too_long", 64)
+	}
+	if u.Lang != "" && !slices.Contains(Languages, u.Lang) {
+		errs.Invalid("lang", "error.invalid_choice")
+	}
+	if len(u.Roles) == 0 {
+		errs.Invalid("roles", "user.roles_required")
+	} else {
+		for _, r := range u.Roles {
+			if !r.Valid() {
+				errs.Invalid("roles", "user.role_unknown", string(r))
+				break
+			}
+		}
+		if !errs.Has("roles") {
+			errs.Add(CheckRoleSet(u.Roles))
 		}
 	}
-	return CheckRoleSet(u.Roles)
+	return errs.Err()
 }
 
 // HasRole reports whether u holds r.

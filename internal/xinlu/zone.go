@@ -35,25 +35,29 @@ type Department struct {
 
 // Validate checks a department as typed.
 func (d *Department) Validate() error {
+	var errs FieldErrors
 	d.Code = strings.TrimSpace(d.Code)
-	if err := cleanNames(textField{"name", &d.Name}); err != nil {
-		return err
-	}
+	errs.Add(cleanNames(textField{"name", &d.Name}))
 	switch {
 	case d.Code == "":
-		return Invalid("code", "error.required")
+		errs.Invalid("code", "error.required")
 	case !codeRE.MatchString(d.Code):
-		return Invalid("code", "error.code_format")
-	case d.Name == "":
-		return Invalid("name", "error.required")
-	case len([]rune(d.Name)) > 64:
-		return Invalid("name", "error.too_long", 64)
-	case d.ParentID != 0 && d.ParentID == d.ID:
-		return Invalid("parent_id", "department.parent_self")
-	case d.SortOrder < 0 || d.SortOrder > 9999:
-		return Invalid("sort_order", "error.out_of_range", 0, 9999)
+		errs.Invalid("code", "error.code_format")
 	}
-	return nil
+	switch {
+	case errs.Has("name"):
+	case d.Name == "":
+		errs.Invalid("name", "error.required")
+	case len([]rune(d.Name)) > 64:
+		errs.Invalid("name", "error.too_long", 64)
+	}
+	if d.ParentID != 0 && d.ParentID == d.ID {
+		errs.Invalid("parent_id", "department.parent_self")
+	}
+	if d.SortOrder < 0 || d.SortOrder > 9999 {
+		errs.Invalid("sort_order", "error.out_of_range", 0, 9999)
+	}
+	return errs.Err()
 }
 
 // CheckParent refuses a parent that would put a department beneath itself.
