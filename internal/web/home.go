@@ -60,7 +60,6 @@ type homeFigure struct {
 	Label string // the label as it is, when Key is ""
 	Value string
 	Href  string
-	Tone  string // "" or a tag colour
 }
 
 // homeSection is what one role (or "mine", the user as a member) sees.
@@ -108,8 +107,11 @@ func (s *Server) periodTodo(r *http.Request, u *xinlu.User, id, key string, stat
 		return t, err
 	}
 	for _, per := range periods {
-		if keep(per) {
-			t.Count++
+		if !keep(per) {
+			continue
+		}
+		t.Count++
+		if len(t.Rows) < homeTodoLimit {
 			t.Rows = append(t.Rows, todoRow{Href: "/appraisal/periods/" + strconv.FormatInt(per.ID, 10), Name: per.Label,
 				Status: "appraisal.state." + string(per.State)})
 		}
