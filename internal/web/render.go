@@ -162,6 +162,26 @@ func templateFuncs(p *i18n.Printer, sf *staticFiles) template.FuncMap {
 			}
 			return fmt.Sprint(v)
 		},
+		// yuan shows an amount of pay or reward in whole 元 with
+		// thousands separators: 41300 → "41,300".
+		"yuan": func(v any) string {
+			switch v := v.(type) {
+			case int64:
+				return formatYuan(v)
+			case int:
+				return formatYuan(int64(v))
+			}
+			return fmt.Sprint(v)
+		},
+		// label is the words for a code under prefix, or the code itself
+		// when the locale files have none.
+		"label": func(prefix, code string) string {
+			if p.Has(prefix + code) {
+				return p.T(prefix + code)
+			}
+			return code
+		},
+		"icon":        icon,
 		"eventDetail": func(d map[string]any) string { return eventDetail(p, d) },
 		"phone":       maskPhone,
 		"add":         func(a, b int) int { return a + b },
@@ -269,6 +289,26 @@ func formatWan(yuan int64) string {
 		out = "-" + out
 	}
 	return out
+}
+
+// formatYuan shows whole 元 with thousands separators.
+func formatYuan(yuan int64) string {
+	neg := yuan < 0
+	if neg {
+		yuan = -yuan
+	}
+	s := strconv.FormatInt(yuan, 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }
 
 // maskPhone shows a mobile number as 138****1234.
@@ -460,12 +500,16 @@ func eventDetail(p *i18n.Printer, d map[string]any) string {
 		if v == nil || v == "" {
 			continue
 		}
-		label := k
+		var label string
 		switch {
 		case p.Has("projects.event_key." + k):
 			label = p.T("projects.event_key." + k)
 		case p.Has("field." + k):
 			label = p.T("field." + k)
+		case p.Has("projects." + k):
+			label = p.T("projects." + k)
+		default:
+			continue // an internal key: no words for it
 		}
 		var text string
 		switch x := v.(type) {
@@ -485,11 +529,15 @@ func eventDetail(p *i18n.Printer, d map[string]any) string {
 				text = p.T("stage." + x)
 			case k == "status" && p.Has("project.status."+x):
 				text = p.T("project.status." + x)
+			case k == "status" && p.Has("projects.approval."+x):
+				text = p.T("projects.approval." + x)
+			case k == "action" && p.Has("projects.approval_action."+x):
+				text = p.T("projects.approval_action." + x)
 			}
 		default:
 			text = fmt.Sprint(x)
 		}
-		parts = append(parts, label+"："+text)
+		parts = append(parts, label+p.T("punct.colon")+text)
 	}
-	return strings.Join(parts, "；")
+	return strings.Join(parts, p.T("punct.semicolon"))
 }

@@ -137,7 +137,19 @@ type navItem struct {
 	Path string
 	Perm xinlu.Permission
 	Icon string
+	// Show, when set, also decides: the item appears only where the
+	// user can do something useful there.
+	Show func(u *xinlu.User) bool
 }
+
+// seesOthers: the user sees more people than themselves (a member's
+// organisation pages would show only their own record).
+func seesOthers(u *xinlu.User) bool {
+	return u.Filter(xinlu.PermStaffView).Scope > xinlu.ScopeOwn || u.Can(xinlu.PermOrgManage)
+}
+
+// hasMember: the account has a staff record of its own.
+func hasMember(u *xinlu.User) bool { return u.MemberID != 0 }
 
 type navGroup struct {
 	Key   string
@@ -147,44 +159,46 @@ type navGroup struct {
 // navigation is the whole menu; each user sees the items their roles allow.
 var navigation = []navGroup{
 	{Key: "nav.group.workbench", Items: []navItem{
-		{Key: "nav.home", Path: "/", Perm: xinlu.PermSignedIn, Icon: "⌂"},
-		{Key: "nav.profile", Path: "/profile", Perm: xinlu.PermSignedIn, Icon: "☺"},
-		{Key: "notifications.nav", Path: "/notifications", Perm: xinlu.PermSignedIn, Icon: "🔔"},
+		{Key: "nav.home", Path: "/", Perm: xinlu.PermSignedIn, Icon: "home"},
+		{Key: "nav.profile", Path: "/profile", Perm: xinlu.PermSignedIn, Icon: "user"},
+		{Key: "notifications.nav", Path: "/notifications", Perm: xinlu.PermSignedIn, Icon: "bell"},
 	}},
 	{Key: "leads.nav_group", Items: []navItem{
-		{Key: "leads.nav_report", Path: "/leads/new", Perm: xinlu.PermLeadReport, Icon: "✚"},
-		{Key: "leads.nav_mine", Path: "/leads/mine", Perm: xinlu.PermLeadReport, Icon: "☰"},
-		{Key: "leads.nav_screen", Path: "/leads", Perm: xinlu.PermLeadScreen, Icon: "⚑"},
-		{Key: "projects.nav_kanban", Path: "/projects/kanban", Perm: xinlu.PermProjectView, Icon: "▥"},
-		{Key: "projects.nav_ledger", Path: "/projects", Perm: xinlu.PermProjectView, Icon: "☰"},
+		{Key: "leads.nav_report", Path: "/leads/new", Perm: xinlu.PermLeadReport, Icon: "plus"},
+		{Key: "leads.nav_mine", Path: "/leads/mine", Perm: xinlu.PermLeadReport, Icon: "list"},
+		{Key: "leads.nav_screen", Path: "/leads", Perm: xinlu.PermLeadScreen, Icon: "flag"},
+		{Key: "projects.nav_kanban", Path: "/projects/kanban", Perm: xinlu.PermProjectView, Icon: "columns"},
+		{Key: "projects.nav_ledger", Path: "/projects", Perm: xinlu.PermProjectView, Icon: "table"},
+		{Key: "performance.title", Path: "/projects/performance", Perm: xinlu.PermProjectView, Icon: "chart"},
 	}},
 	{Key: "appraisal.nav_group", Items: []navItem{
-		{Key: "appraisal.nav_mine", Path: "/appraisal/mine", Perm: xinlu.PermAppraisalView, Icon: "★"},
-		{Key: "appraisal.nav_periods", Path: "/appraisal/periods", Perm: xinlu.PermAppraisalView, Icon: "▤"},
-		{Key: "appraisal.nav_schemes", Path: "/appraisal/schemes", Perm: xinlu.PermAppraisalManage, Icon: "⚖"},
-		{Key: "incentives.nav", Path: "/incentives", Perm: xinlu.PermIncentiveView, Icon: "✦"},
-		{Key: "consequences.nav", Path: "/consequences", Perm: xinlu.PermConsequenceDecide, Icon: "⚐"},
-		{Key: "tolerance.nav_mine", Path: "/tolerance/mine", Perm: xinlu.PermToleranceFile, Icon: "⛨"},
-		{Key: "tolerance.nav_register", Path: "/tolerance", Perm: xinlu.PermToleranceHandle, Icon: "⛨"},
+		{Key: "appraisal.nav_mine", Path: "/appraisal/mine", Perm: xinlu.PermAppraisalView, Icon: "star", Show: hasMember},
+		{Key: "appraisal.nav_periods", Path: "/appraisal/periods", Perm: xinlu.PermAppraisalView, Icon: "calendar"},
+		{Key: "appraisal.nav_schemes", Path: "/appraisal/schemes", Perm: xinlu.PermAppraisalManage, Icon: "scale"},
+		{Key: "appraisal.base_pay_title", Path: "/appraisal/base-pay", Perm: xinlu.PermAppraisalPool, Icon: "money"},
+		{Key: "incentives.nav", Path: "/incentives", Perm: xinlu.PermIncentiveView, Icon: "award"},
+		{Key: "consequences.nav", Path: "/consequences", Perm: xinlu.PermConsequenceDecide, Icon: "gavel"},
+		{Key: "tolerance.nav_mine", Path: "/tolerance/mine", Perm: xinlu.PermToleranceFile, Icon: "shield"},
+		{Key: "tolerance.nav_register", Path: "/tolerance", Perm: xinlu.PermToleranceHandle, Icon: "shield"},
 	}},
 	{Key: "nav.group.organisation", Items: []navItem{
-		{Key: "nav.departments", Path: "/departments", Perm: xinlu.PermOrgView, Icon: "▦"},
-		{Key: "nav.positions", Path: "/positions", Perm: xinlu.PermOrgView, Icon: "▤"},
-		{Key: "nav.members", Path: "/members", Perm: xinlu.PermStaffView, Icon: "☷"},
-		{Key: "nav.contracts_expiring", Path: "/contracts/expiring", Perm: xinlu.PermStaffView, Icon: "⧗"},
-		{Key: "nav.teams", Path: "/teams", Perm: xinlu.PermOrgView, Icon: "◎"},
-		{Key: "nav.parks", Path: "/parks", Perm: xinlu.PermOrgView, Icon: "▣"},
+		{Key: "nav.departments", Path: "/departments", Perm: xinlu.PermOrgView, Icon: "tree", Show: seesOthers},
+		{Key: "nav.positions", Path: "/positions", Perm: xinlu.PermOrgView, Icon: "badge", Show: seesOthers},
+		{Key: "nav.members", Path: "/members", Perm: xinlu.PermStaffView, Icon: "people", Show: seesOthers},
+		{Key: "nav.contracts_expiring", Path: "/contracts/expiring", Perm: xinlu.PermStaffView, Icon: "hourglass", Show: seesOthers},
+		{Key: "nav.teams", Path: "/teams", Perm: xinlu.PermOrgView, Icon: "target"},
+		{Key: "nav.parks", Path: "/parks", Perm: xinlu.PermOrgView, Icon: "map", Show: seesOthers},
 	}},
 	{Key: "nav.group.security", Items: []navItem{
-		{Key: "nav.alarms", Path: "/security/alarms", Perm: xinlu.PermSecurityManage, Icon: "⚠"},
-		{Key: "nav.sessions", Path: "/security/sessions", Perm: xinlu.PermSecurityManage, Icon: "⇄"},
-		{Key: "identity.nav_accounts", Path: "/security/accounts", Perm: xinlu.PermSecurityManage, Icon: "⚿"},
+		{Key: "nav.alarms", Path: "/security/alarms", Perm: xinlu.PermSecurityManage, Icon: "alert"},
+		{Key: "nav.sessions", Path: "/security/sessions", Perm: xinlu.PermSecurityManage, Icon: "swap"},
+		{Key: "identity.nav_accounts", Path: "/security/accounts", Perm: xinlu.PermSecurityManage, Icon: "lock"},
 	}},
 	{Key: "nav.group.system", Items: []navItem{
-		{Key: "nav.users", Path: "/users", Perm: xinlu.PermUserView, Icon: "⚙"},
-		{Key: "nav.calendar", Path: "/calendar", Perm: xinlu.PermCalendarView, Icon: "▥"},
-		{Key: "pipeline_settings.nav", Path: "/settings/pipeline", Perm: xinlu.PermOrgManage, Icon: "⚙"},
-		{Key: "nav.audit", Path: "/audit", Perm: xinlu.PermAuditView, Icon: "✎"},
+		{Key: "nav.users", Path: "/users", Perm: xinlu.PermUserView, Icon: "gear"},
+		{Key: "nav.calendar", Path: "/calendar", Perm: xinlu.PermCalendarView, Icon: "calendar"},
+		{Key: "pipeline_settings.nav", Path: "/settings/pipeline", Perm: xinlu.PermOrgManage, Icon: "sliders"},
+		{Key: "nav.audit", Path: "/audit", Perm: xinlu.PermAuditView, Icon: "pen"},
 	}},
 }
 
@@ -194,7 +208,7 @@ func navFor(u *xinlu.User) []navGroup {
 	for _, g := range navigation {
 		var items []navItem
 		for _, it := range g.Items {
-			if u.Can(it.Perm) {
+			if u.Can(it.Perm) && (it.Show == nil || it.Show(u)) {
 				items = append(items, it)
 			}
 		}

@@ -21,6 +21,22 @@
     }
     if (t && t.hasAttribute && t.hasAttribute('data-print')) { window.print(); }
   });
+  // Wide tables scroll inside their own box, not the page.
+  function wrapTables(root) {
+    var ts = (root || document).querySelectorAll('table.table');
+    for (var i = 0; i < ts.length; i++) {
+      var t = ts[i], p = t.parentNode;
+      if (!p || (p.className && String(p.className).indexOf('table-scroll') >= 0)) { continue; }
+      var w = document.createElement('div');
+      w.className = 'table-scroll';
+      p.insertBefore(w, t);
+      w.appendChild(t);
+    }
+  }
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', function () { wrapTables(document); });
+  } else { wrapTables(document); }
+  document.addEventListener('htmx:afterSettle', function (ev) { wrapTables(ev.target && ev.target.querySelectorAll ? ev.target : document); });
   // Destructive actions are confirmed by naming the record.
   document.addEventListener('submit', function (ev) {
     var f = ev.target;
