@@ -178,6 +178,11 @@ func (s *Store) UpdateScheme(ctx context.Context, a xinlu.Actor, sc *xinlu.Schem
 	if err != nil {
 		return err
 	}
+	if old.Version == sc.Version && xinlu.AuditJSON(schemeAudit(old)) == xinlu.AuditJSON(schemeAudit(sc)) {
+		// Saved unchanged: no version, no audit row.
+		*sc = *old
+		return nil
+	}
 	return s.inTx(ctx, func(tx *Tx) error {
 		if err := tx.kindTaken(ctx, sc); err != nil {
 			return err

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"time"
 
@@ -511,12 +512,23 @@ func (s *Store) SetUserRoles(ctx context.Context, a xinlu.Actor, zoneID, userID 
 		if old.Version != version {
 			return xinlu.Conflict("version", "error.stale")
 		}
+		if sameRoles(old.Roles, roles) {
+			return nil // saved unchanged: no version, no audit row
+		}
 		return tx.replaceRoles(ctx, a, old, roles)
 	})
 	if refused != nil {
 		return s.refuseRoles(ctx, a, zoneID, userID, old.Username, old.Roles, roles, refused)
 	}
 	return err
+}
+
+// sameRoles tells whether two lists hold the same roles, in any order.
+func sameRoles(a, b []xinlu.Role) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
 }
 
 // SetRolesByOperator replaces the roles of a user of any zone: the

@@ -37,11 +37,16 @@ type formCase struct {
 	// unchangedOnly: only the unchanged save is checked; the form shows
 	// its errors beside a table row, not field by field yet.
 	unchangedOnly bool
+	// create: the form makes a new record, so there is no unchanged save
+	// to check; state counts the records.
+	create bool
 	// typed are fields changed along with the bad ones: they must come
 	// back as typed.
 	typed map[string]string
 	// bad are fields given bad values: each must be marked.
 	bad map[string]string
+	// typedFor adds typed fields that depend on the app (an id).
+	typedFor func(a *app) map[string]string
 }
 
 var formCases = []formCase{
@@ -222,12 +227,13 @@ var formCases = []formCase{
 		bad:   map[string]string{"screening_days": "0", "yellow_within_days": "很多", "director_after_days": "100000000000000000000"},
 	},
 	{
-		name: "approval checklist item", role: xinlu.RoleSysAdmin, unchangedOnly: true,
+		name: "approval checklist item", role: xinlu.RoleSysAdmin,
 		open: func(t *testing.T, a *app) (string, string, func() string) {
 			return "/settings/pipeline", "/settings/pipeline/approvals/2", snapshot(t, func() (any, error) {
 				return a.store.ApprovalTemplates(context.Background(), a.zone.ID)
 			})
 		},
+		bad: map[string]string{"name": "", "limit_days": "400"},
 	},
 	{
 		name: "incentive settings", role: xinlu.RoleAppraiser,
@@ -237,6 +243,86 @@ var formCases = []formCase{
 		},
 		typed: map[string]string{"funds_permille": "2"},
 		bad:   map[string]string{"sign_reward_yuan": "-5", "missed_points": "1e400"},
+	},
+	{
+		name: "appraisal scheme", role: xinlu.RoleAppraiser, unchangedOnly: true,
+		open: func(t *testing.T, a *app) (string, string, func() string) {
+			sc := &xinlu.Scheme{ZoneID: a.zone.ID, Name: "表单考核方案", PositionKind: xinlu.PositionStaff, Indicators: []xinlu.Indicator{
+				{Name: "上报线索", Kind: xinlu.IndicatorComputed, Metric: "leads_reported", Target: 2, Weight: 20},
+				{Name: "领导评价", Kind: xinlu.IndicatorAssessed, Weight: 60, KeyTask: true},
+				{Name: "民主测评", Kind: xinlu.IndicatorPeer, Weight: 20}}}
+			if err := a.store.CreateScheme(context.Background(), xinlu.SystemActor(a.zone.ID), sc); err != nil {
+				t.Fatal(err)
+			}
+			id := strconvFormat(sc.ID)
+			return "/appraisal/schemes/" + id + "/edit", "/appraisal/schemes/" + id,
+				snapshot(t, func() (any, error) { return a.store.SchemeByID(context.Background(), a.zone.ID, sc.ID) })
+		},
+	},
+	{
+		name: "incentive (new)", role: xinlu.RoleAppraiser, create: true,
+		open: func(t *testing.T, a *app) (string, string, func() string) {
+			return "/incentives/new", "/incentives", func() string {
+				_, n, err := a.store.ListIncentives(context.Background(), store.IncentiveFilter{
+					Scope: xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: a.zone.ID}, Page: xinlu.Page{Page: 1, PerPage: 1}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return strconvFormat(int64(n))
+			}
+		},
+		typed: map[string]string{"reason": "招商表彰", "evidence_type": xinlu.EvidenceEvent, "evidence_text": "年度招商大会", "points": "2.5"},
+		typedFor: func(a *app) map[string]string {
+			return map[string]string{"member_id": strconvFormat(a.users[xinlu.RolePlanner].MemberID)}
+		},
+		bad: map[string]string{"amount_yuan": "-5", "occurred_on": "2026-02-30"},
+	},
+	{
+		name: "tolerance claim (new)", role: xinlu.RoleMember, create: true,
+		open: func(t *testing.T, a *app) (string, string, func() string) {
+			member := a.users[xinlu.RoleMember]
+			a.recordIncentive(&xinlu.Incentive{MemberID: member.MemberID, Kind: xinlu.IncentivePenalty, Points: -300,
+				Reason: "开工手续不全", OccurredOn: "2026-03-10"}, true)
+			return "/tolerance/mine", "/tolerance", func() string {
+				_, n, err := a.store.ListClaims(context.Background(), member, store.ClaimFilter{Own: true, Page: xinlu.Page{Page: 1, PerPage: 1}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return strconvFormat(int64(n))
+			}
+		},
+		typedFor: func(a *app) map[string]string {
+			items, _, err := a.store.ListIncentives(context.Background(), store.IncentiveFilter{
+				Scope: xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: a.zone.ID}, MemberID: a.users[xinlu.RoleMember].MemberID, Page: xinlu.Page{Page: 1, PerPage: 1}})
+			if err != nil || len(items) == 0 {
+				a.t.Fatalf("no penalty: %v", err)
+			}
+			return map[string]string{"incentive_id": strconvFormat(items[0].ID)}
+		},
+		bad: map[string]string{"distinction": "", "facts": "太短了"},
+	},
+	{
+		name: "account roles", role: xinlu.RoleSecAdmin, unchangedOnly: true,
+		open: func(t *testing.T, a *app) (string, string, func() string) {
+			u := a.users[xinlu.RolePlanner]
+			return "/users/" + strconvFormat(u.ID) + "/roles", "/users/" + strconvFormat(u.ID) + "/roles",
+				snapshot(t, func() (any, error) { return a.store.UserByID(context.Background(), a.zone.ID, u.ID) })
+		},
+	},
+	{
+		name: "lead report (new)", role: xinlu.RoleMember, create: true,
+		open: func(t *testing.T, a *app) (string, string, func() string) {
+			return "/leads/new", "/leads", func() string {
+				_, n, err := a.store.ListLeads(context.Background(), store.LeadFilter{
+					Scope: xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: a.zone.ID}, Page: xinlu.Page{Page: 1, PerPage: 1}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return strconvFormat(int64(n))
+			}
+		},
+		typed: map[string]string{"company": "表单精密机械有限公司", "project_name": "数控机床项目", "industry": "equipment", "description": "客商来访"},
+		bad:   map[string]string{"investment": "-5", "contact_phone": "12ab"},
 	},
 }
 
@@ -293,14 +379,16 @@ func TestFormsKeepInputAndShowEveryError(t *testing.T) {
 
 			// Saved unchanged: nothing changes.
 			before, audits := state(), zoneAuditRows(t, a)
-			if res := c.postForm(to, form.values()); res.StatusCode != http.StatusSeeOther {
-				t.Fatalf("unchanged save: %d %s", res.StatusCode, firstError(res.body))
-			}
-			if after := state(); after != before {
-				t.Errorf("an unchanged save changed the record:\n%s\n%s", before, after)
-			}
-			if n := zoneAuditRows(t, a); n != audits {
-				t.Errorf("an unchanged save wrote %d audit rows", n-audits)
+			if !tc.create {
+				if res := c.postForm(to, form.values()); res.StatusCode != http.StatusSeeOther {
+					t.Fatalf("unchanged save: %d %s", res.StatusCode, firstError(res.body))
+				}
+				if after := state(); after != before {
+					t.Errorf("an unchanged save changed the record:\n%s\n%s", before, after)
+				}
+				if n := zoneAuditRows(t, a); n != audits {
+					t.Errorf("an unchanged save wrote %d audit rows", n-audits)
+				}
 			}
 
 			if tc.unchangedOnly {
@@ -312,6 +400,11 @@ func TestFormsKeepInputAndShowEveryError(t *testing.T) {
 			sent := formFields(t, res.body, action).values()
 			for k, v := range tc.typed {
 				sent.Set(k, v)
+			}
+			if tc.typedFor != nil {
+				for k, v := range tc.typedFor(a) {
+					sent.Set(k, v)
+				}
 			}
 			for k, v := range tc.bad {
 				sent.Set(k, v)

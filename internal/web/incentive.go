@@ -255,17 +255,14 @@ func (s *Server) incentiveCreate(w http.ResponseWriter, r *http.Request) {
 		OccurredOn: strings.TrimSpace(r.PostFormValue("occurred_on"))}
 	points := strings.TrimSpace(r.PostFormValue("points"))
 	err := func() error {
+		var errs xinlu.FieldErrors
+		i.MemberID = int64Field(r, &errs, "member_id")
+		i.AmountYuan = int64Field(r, &errs, "amount_yuan")
 		var err error
-		if i.MemberID, err = formInt64(r, "member_id"); err != nil {
-			return err
-		}
-		if i.AmountYuan, err = formInt64(r, "amount_yuan"); err != nil {
-			return err
-		}
-		if i.Points, err = formPoints(r, "points"); err != nil {
-			return err
-		}
-		if i.EvidenceID, err = formInt64(r, "evidence_id"); err != nil {
+		i.Points, err = formPoints(r, "points")
+		errs.Add(err)
+		i.EvidenceID = int64Field(r, &errs, "evidence_id")
+		if err := withValidation(errs, func() error { c := *i; return c.Validate() }); err != nil {
 			return err
 		}
 		return s.store.CreateIncentive(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, i)

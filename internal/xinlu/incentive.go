@@ -82,43 +82,55 @@ type Incentive struct {
 // proposals (Auto set) are explained by their Auto key and evidence, so
 // their Reason may be empty; an event's EvidenceID is cleared.
 func (i *Incentive) Validate() error {
-	if err := cleanTexts(textField{"reason", &i.Reason}, textField{"evidence_text", &i.EvidenceText}); err != nil {
-		return err
+	var errs FieldErrors
+	errs.Add(cleanTexts(textField{"reason", &i.Reason}, textField{"evidence_text", &i.EvidenceText}))
+	if i.MemberID <= 0 {
+		errs.Invalid("member_id", "error.required")
 	}
 	switch {
-	case i.MemberID <= 0:
-		return Invalid("member_id", "error.required")
 	case i.Kind == "":
-		return Invalid("kind", "error.required")
+		errs.Invalid("kind", "error.required")
 	case !slices.Contains(IncentiveKinds, i.Kind):
-		return Invalid("kind", "error.invalid_choice")
-	case i.AmountYuan < 0:
-		return Invalid("amount_yuan", "incentive.amount_negative")
-	case i.AmountYuan > MaxPayYuan:
-		return Invalid("amount_yuan", "amount.pay_range")
-	case i.Kind == IncentiveReward && i.Points < 0:
-		return Invalid("points", "incentive.reward_points_negative")
-	case i.Kind != IncentiveReward && i.Points > 0:
-		return Invalid("points", "incentive.penalty_points_positive")
-	case i.Kind != IncentiveDisciplinary && i.AmountYuan == 0 && i.Points == 0:
-		return Invalid("amount_yuan", "incentive.empty")
+		errs.Invalid("kind", "error.invalid_choice")
+	}
+	kindOK := !errs.Has("kind")
+	switch {
+	case i.AmountYuan < 0 || i.AmountYuan > MaxPayYuan: // the message states the range
+		errs.Invalid("amount_yuan", "amount.pay_range")
+	case kindOK && i.Kind != IncentiveDisciplinary && i.AmountYuan == 0 && i.Points == 0:
+		errs.Invalid("amount_yuan", "incentive.empty")
+	}
+	switch {
+	case kindOK && i.Kind == IncentiveReward && i.Points < 0:
+		errs.Invalid("points", "incentive.reward_points_negative")
+	case kindOK && i.Kind != IncentiveReward && i.Points > 0:
+		errs.Invalid("points", "incentive.penalty_points_positive")
+	}
+	switch {
+	case errs.Has("reason"):
 	case i.Reason == "" && i.Auto == "":
-		return Invalid("reason", "error.required")
+		errs.Invalid("reason", "error.required")
 	case len([]rune(i.Reason)) > maxIncentiveReason:
-		return Invalid("reason", "error.too_long", maxIncentiveReason)
+		errs.Invalid("reason", "error.too_long", maxIncentiveReason)
+	}
+	switch {
 	case i.EvidenceType == "":
-		return Invalid("evidence_type", "error.required")
+		errs.Invalid("evidence_type", "error.required")
 	case !slices.Contains(EvidenceTypes, i.EvidenceType):
-		return Invalid("evidence_type", "error.invalid_choice")
+		errs.Invalid("evidence_type", "error.invalid_choice")
 	case i.EvidenceType != EvidenceEvent && i.EvidenceID <= 0:
-		return Invalid("evidence_id", "error.required")
-	case i.EvidenceType == EvidenceEvent && i.EvidenceText == "":
-		return Invalid("evidence_text", "error.required")
-	case len([]rune(i.EvidenceText)) > maxIncentiveEvidence:
-		return Invalid("evidence_text", "error.too_long", maxIncentiveEvidence)
+		errs.Invalid("evidence_id", "error.required")
+	case i.EvidenceType == EvidenceEvent && i.EvidenceText == "" && !errs.Has("evidence_text"):
+		errs.Invalid("evidence_text", "error.required")
+	}
+	if !errs.Has("evidence_text") && len([]rune(i.EvidenceText)) > maxIncentiveEvidence {
+		errs.Invalid("evidence_text", "error.too_long", maxIncentiveEvidence)
 	}
 	if _, err := ParseDate(i.OccurredOn); err != nil {
-		return Invalid("occurred_on", "error.date_format")
+		errs.Invalid("occurred_on", "error.date_format")
+	}
+	if len(errs) > 0 {
+		return errs.Err()
 	}
 	if i.EvidenceType == EvidenceEvent {
 		i.EvidenceID = 0

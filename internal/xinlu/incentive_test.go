@@ -41,7 +41,7 @@ func TestIncentiveValidate(t *testing.T) {
 		{"no member", reward(func(i *Incentive) { i.MemberID = 0 }), "member_id", "error.required"},
 		{"no kind", reward(func(i *Incentive) { i.Kind = "" }), "kind", "error.required"},
 		{"unknown kind", reward(func(i *Incentive) { i.Kind = "bonus" }), "kind", "error.invalid_choice"},
-		{"negative amount", reward(func(i *Incentive) { i.AmountYuan = -1 }), "amount_yuan", "incentive.amount_negative"},
+		{"negative amount", reward(func(i *Incentive) { i.AmountYuan = -1 }), "amount_yuan", "amount.pay_range"},
 		{"reward deducts", reward(func(i *Incentive) { i.Points = -100 }), "points", "incentive.reward_points_negative"},
 		{"penalty adds", reward(func(i *Incentive) { i.Kind = IncentivePenalty }), "points", "incentive.penalty_points_positive"},
 		{"disciplinary adds", reward(func(i *Incentive) { i.Kind, i.AmountYuan = IncentiveDisciplinary, 0 }), "points", "incentive.penalty_points_positive"},

@@ -81,27 +81,31 @@ type ToleranceClaim struct {
 
 // Validate checks a claim as filed and trims its facts.
 func (c *ToleranceClaim) Validate() error {
-	if err := cleanTexts(textField{"facts", &c.Facts}); err != nil {
-		return err
-	}
+	var errs FieldErrors
+	errs.Add(cleanTexts(textField{"facts", &c.Facts}))
 	n := len([]rune(c.Facts))
 	switch {
-	case c.MemberID <= 0:
-		return Invalid("member_id", "error.required")
 	case c.IncentiveID <= 0:
-		return Invalid("incentive_id", "error.required")
-	case c.Distinction == "":
-		return Invalid("distinction", "error.required")
-	case !slices.Contains(Distinctions, c.Distinction):
-		return Invalid("distinction", "error.invalid_choice")
-	case n == 0:
-		return Invalid("facts", "error.required")
-	case n < MinClaimFacts:
-		return Invalid("facts", "tolerance.facts_too_short", MinClaimFacts)
-	case n > MaxClaimFacts:
-		return Invalid("facts", "error.too_long", MaxClaimFacts)
+		errs.Invalid("incentive_id", "error.required")
+	case c.MemberID <= 0:
+		errs.Invalid("member_id", "error.required")
 	}
-	return nil
+	switch {
+	case c.Distinction == "":
+		errs.Invalid("distinction", "error.required")
+	case !slices.Contains(Distinctions, c.Distinction):
+		errs.Invalid("distinction", "error.invalid_choice")
+	}
+	switch {
+	case errs.Has("facts"):
+	case n == 0:
+		errs.Invalid("facts", "error.required")
+	case n < MinClaimFacts:
+		errs.Invalid("facts", "tolerance.facts_too_short", MinClaimFacts)
+	case n > MaxClaimFacts:
+		errs.Invalid("facts", "error.too_long", MaxClaimFacts)
+	}
+	return errs.Err()
 }
 
 // CheckTarget checks that i is something a claim by c may be filed against:
