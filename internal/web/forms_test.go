@@ -23,8 +23,14 @@ import (
 // marked on its field (aria-invalid and the message under it, err-<field>)
 // and listed in the summary above the form with a link to the field.
 //
-// Each case opens one edit form of the UI; forms not listed here do not
-// follow the rule yet.
+// Each case opens one form of the UI. Not checked here, and not yet
+// following the whole rule: the new-period form, the base pay form, the
+// scores and absences of a period, the project's forms other than the plan
+// (negotiation, supervision, funds, signing, schedule revision, approval
+// steps), a lead's decision, merge and dispute forms, team membership and
+// the tolerance claim's later steps. The appraisal scheme and an
+// account's roles are checked for the unchanged save only: the scheme
+// still reports the first bad indicator row, and the roles are ticks.
 type formCase struct {
 	name string
 	role xinlu.Role
@@ -34,8 +40,7 @@ type formCase struct {
 	// post is where the form is submitted when not its action (a
 	// button's formaction).
 	post func(action string) string
-	// unchangedOnly: only the unchanged save is checked; the form shows
-	// its errors beside a table row, not field by field yet.
+	// unchangedOnly: only the unchanged save is checked (see above).
 	unchangedOnly bool
 	// create: the form makes a new record, so there is no unchanged save
 	// to check; state counts the records.
