@@ -31,6 +31,11 @@
       w.className = 'table-scroll';
       p.insertBefore(w, t);
       w.appendChild(t);
+      // Dates and times never break over two lines.
+      var cells = t.querySelectorAll('td');
+      for (var j = 0; j < cells.length; j++) {
+        if (/^\s*\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?\s*$/.test(cells[j].textContent)) { cells[j].style.whiteSpace = 'nowrap'; }
+      }
     }
   }
   if (document.readyState === 'loading') {
