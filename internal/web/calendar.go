@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -319,31 +318,6 @@ func (v calendarImportView) MappingColumns() []xlsx.HeaderColumn {
 // calendarKind names the calendar importer's remembered mappings.
 const calendarKind = "calendar"
 
-// calendarMapping reads the column mapping the user chose on the page: pairs
-// of mh header and mf field from the mapping step, or the carried JSON.
-func calendarMapping(r *http.Request) (xlsx.Mapping, string, error) {
-	pairs := map[string]string{}
-	heads, fields := r.PostForm["mh"], r.PostForm["mf"]
-	if len(heads) > 0 && len(heads) == len(fields) {
-		for i, h := range heads {
-			pairs[h] = fields[i]
-		}
-	} else if s := r.PostFormValue("mapping"); s != "" {
-		if err := json.Unmarshal([]byte(s), &pairs); err != nil {
-			return nil, "", xinlu.Invalid("mapping", "projects.import_mapping_json")
-		}
-	}
-	m, bad := xlsx.ParseMapping(pairs, xlsx.CalendarFields())
-	if bad != "" {
-		return nil, "", xinlu.Invalid("mapping", "projects.import_mapping_field", bad)
-	}
-	if m == nil {
-		return nil, "", nil
-	}
-	b, _ := json.Marshal(pairs)
-	return m, string(b), nil
-}
-
 // readCalendar reads a calendar workbook with the user's mapping, or else
 // the zone's mapping remembered for the file's layout.
 func (s *Server) readCalendar(r *http.Request, data []byte, m xlsx.Mapping) (*xlsx.CalendarSheet, error) {
@@ -390,7 +364,7 @@ func (s *Server) calendarImportRecheck(w http.ResponseWriter, r *http.Request) {
 		s.calendarImportFail(w, r, name, err)
 		return
 	}
-	m, mapping, err := calendarMapping(r)
+	m, mapping, err := formMapping(r, xlsx.CalendarFields())
 	if err != nil {
 		s.calendarImportFail(w, r, name, err)
 		return
@@ -478,7 +452,7 @@ func (s *Server) calendarImportCommit(w http.ResponseWriter, r *http.Request) {
 		s.calendarImportFail(w, r, name, err)
 		return
 	}
-	m, mapping, err := calendarMapping(r)
+	m, mapping, err := formMapping(r, xlsx.CalendarFields())
 	if err != nil {
 		s.calendarImportFail(w, r, name, err)
 		return
@@ -528,7 +502,7 @@ func (s *Server) calendarImportErrors(w http.ResponseWriter, r *http.Request) {
 		s.calendarImportFail(w, r, name, err)
 		return
 	}
-	m, _, err := calendarMapping(r)
+	m, _, err := formMapping(r, xlsx.CalendarFields())
 	if err != nil {
 		s.calendarImportFail(w, r, name, err)
 		return

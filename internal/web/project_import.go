@@ -61,24 +61,36 @@ func (s *Server) projectImportPage(w http.ResponseWriter, r *http.Request) {
 func importChoices(r *http.Request) (api.LedgerCheck, string, error) {
 	var opts api.LedgerCheck
 	opts.WithoutUnknownPeople = r.PostFormValue("without_people") == "1"
+	m, mapping, err := formMapping(r, xlsx.LedgerFields())
+	opts.Mapping = m
+	return opts, mapping, err
+}
+
+// formMapping reads the column mapping a user chose on an import page, for
+// an importer of fields: pairs of mh header and mf field from the mapping
+// step, or the carried JSON. It returns the mapping (nil for none) and its
+// JSON to carry on to the next step.
+func formMapping(r *http.Request, fields []xlsx.Field) (xlsx.Mapping, string, error) {
 	pairs := map[string]string{}
-	heads, fields := r.PostForm["mh"], r.PostForm["mf"]
-	if len(heads) > 0 && len(heads) == len(fields) {
+	heads, chosen := r.PostForm["mh"], r.PostForm["mf"]
+	if len(heads) > 0 && len(heads) == len(chosen) {
 		for i, h := range heads {
-			pairs[h] = fields[i]
+			pairs[h] = chosen[i]
 		}
 	} else if s := r.PostFormValue("mapping"); s != "" {
 		if err := json.Unmarshal([]byte(s), &pairs); err != nil {
-			return opts, "", xinlu.Invalid("mapping", "projects.import_mapping_json")
+			return nil, "", xinlu.Invalid("mapping", "projects.import_mapping_json")
 		}
 	}
-	m, err := api.ParseLedgerMapping(pairs)
-	if err != nil || m == nil {
-		return opts, "", err
+	m, bad := xlsx.ParseMapping(pairs, fields)
+	if bad != "" {
+		return nil, "", xinlu.Invalid("mapping", "projects.import_mapping_field", bad)
 	}
-	opts.Mapping = m
+	if m == nil {
+		return nil, "", nil
+	}
 	b, _ := json.Marshal(pairs)
-	return opts, string(b), nil
+	return m, string(b), nil
 }
 
 // checkLedger reads and checks a workbook; opts.Commit writes it when nothing is wrong.
