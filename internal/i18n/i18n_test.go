@@ -129,3 +129,30 @@ func TestMatchAndErrors(t *testing.T) {
 		t.Errorf("internal cause leaked: %q", got)
 	}
 }
+
+// TestEveryAuditActionHasWords: the audit page reads as words, never codes,
+// for every action the store may write, and the filter names every module.
+func TestEveryAuditActionHasWords(t *testing.T) {
+	c, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range xinlu.AuditActions {
+		if i > 0 && xinlu.AuditActions[i-1] >= a {
+			t.Errorf("AuditActions out of order or repeated at %q", a)
+		}
+		if !xinlu.KnownAuditAction(a) {
+			t.Errorf("KnownAuditAction(%q) = false", a)
+		}
+		for _, lang := range xinlu.Languages {
+			for _, k := range []string{"audit.action." + a, "audit.module." + xinlu.AuditModule(a)} {
+				if !c.Has(lang, k) {
+					t.Errorf("%s lacks %q", lang, k)
+				}
+			}
+		}
+	}
+	if xinlu.KnownAuditAction("lead.nonsense") || xinlu.AuditModule("appraisal.period.open") != "appraisal" {
+		t.Error("KnownAuditAction or AuditModule is wrong")
+	}
+}

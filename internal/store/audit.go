@@ -13,6 +13,9 @@ import (
 // audit appends one row to the audit log inside tx, chained to the row
 // before it. If it fails, the caller's transaction fails with it.
 func (tx *Tx) audit(ctx context.Context, a xinlu.Actor, action, entity string, entityID int64, before, after any) error {
+	if err := checkAuditAction(action); err != nil {
+		return err
+	}
 	if tx.s.dialect == Postgres {
 		// Serialise appenders so that two transactions cannot chain to the same row.
 		if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(7311)`); err != nil {

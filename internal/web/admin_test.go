@@ -130,11 +130,29 @@ func TestAuditPageAndExport(t *testing.T) {
 	admin := a.as(xinlu.RoleAdmin)
 	admin.postForm("/departments", url.Values{"code": {"AUD"}, "name": {"=HYPERLINK(\"x\")"}})
 	page := admin.get("/audit?action=department.&actor=admin")
-	if page.StatusCode != 200 || !strings.Contains(page.body, "department.create") {
-		t.Fatalf("audit page: %d", page.StatusCode)
+	if page.StatusCode != 200 || !strings.Contains(page.body, `<td title="department.create">新增部门</td><td>部门 =HYPERLINK(&#34;x&#34;)</td>`) {
+		t.Fatalf("audit page names neither the action nor the department: %d\n%s", page.StatusCode, page.body)
 	}
-	if r := admin.get("/audit?from=yesterday"); r.StatusCode != 422 || !strings.Contains(r.body, "起始日期须为日期") {
-		t.Fatalf("bad date: %d", r.StatusCode)
+	if !strings.Contains(page.body, `<option value="department." selected>部门：全部</option>`) {
+		t.Error("the action filter does not keep the chosen module")
+	}
+	// A lead reported by a member: the audit row names it; the audit
+	// administrator may not open leads, so the name has no link.
+	member := a.as(xinlu.RoleMember)
+	if r := member.postForm("/leads", reportLeadForm("审计链接科技有限公司")); r.StatusCode != 303 {
+		t.Fatalf("report: %d", r.StatusCode)
+	}
+	leads := a.as(xinlu.RoleAuditAdmin).get("/audit?action=lead.report")
+	if !strings.Contains(leads.body, `<td title="lead.report">报送线索</td><td>线索 审计链接科技有限公司 · 碳纤维复合材料</td>`) {
+		t.Errorf("lead row is not named:\n%s", leads.body)
+	}
+	// A task force: the administrator may open it, so its name links.
+	if r := admin.postForm("/teams", url.Values{"name": {"审计专班"}, "kind": {"taskforce"}}); r.StatusCode != 303 {
+		t.Fatalf("team: %d %s", r.StatusCode, r.body)
+	}
+	teams := admin.get("/audit?action=team.create")
+	if !regexp.MustCompile(`<td title="team.create">新建专班</td><td>专班 <a href="/teams/\d+">审计专班</a></td>`).MatchString(teams.body) {
+		t.Errorf("team row is not named and linked:\n%s", teams.body)
 	}
 	x := admin.get("/audit/export.xlsx?action=department.")
 	if x.StatusCode != 200 || x.Header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
@@ -145,11 +163,12 @@ func TestAuditPageAndExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows, _ := f.GetRows(f.GetSheetName(0))
-	if len(rows) < 4 || rows[0][0] != "审计日志" || rows[2][3] != "操作" || rows[3][3] != "department.create" || !strings.Contains(rows[3][8], "HYPERLINK") {
+	if len(rows) < 4 || rows[0][0] != "审计日志" || rows[2][3] != "操作" || rows[3][3] != "新增部门" || rows[3][4] != "department.create" ||
+		rows[3][5] != "部门" || !strings.Contains(rows[3][7], "HYPERLINK") || !strings.Contains(rows[3][10], "HYPERLINK") {
 		t.Fatalf("rows: %q", rows)
 	}
 	auditor := a.as(xinlu.RoleAuditAdmin)
-	if r := auditor.get("/audit"); r.StatusCode != 200 || !strings.Contains(r.body, "audit.export") {
+	if r := auditor.get("/audit"); r.StatusCode != 200 || !strings.Contains(r.body, `<td title="audit.export">导出审计日志</td>`) {
 		t.Fatalf("audit administrator sees the export in the log: %d", r.StatusCode)
 	}
 	if r := a.as(xinlu.RoleAuditor).get("/audit"); r.StatusCode != 403 {

@@ -3,8 +3,11 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
+	"xinlu/internal/i18n"
+	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 	"xinlu/internal/xlsx"
 )
@@ -22,10 +25,69 @@ type auditFilterView struct {
 }
 
 type auditListView struct {
-	F     auditFilterView
-	Items []xinlu.AuditEntry
-	Pager pager
-	Err   error
+	F       auditFilterView
+	Items   []auditRow
+	Actions []auditActionGroup
+	Pager   pager
+	Err     error
+}
+
+// auditRow is one audit row as the page shows it: the record it is about
+// named, and linked when the reader may open it.
+type auditRow struct {
+	xinlu.AuditEntry
+	Subject string
+	Link    string
+}
+
+// auditActionGroup is one module of the action filter.
+type auditActionGroup struct {
+	Module  string
+	Actions []string
+}
+
+// auditLinks are the pages of the records the audit page links to, with
+// the permission that opens them.
+var auditLinks = map[string]struct {
+	prefix string
+	perm   xinlu.Permission
+}{
+	"lead":             {"/leads/", xinlu.PermLeadView},
+	"project":          {"/projects/", xinlu.PermProjectView},
+	"member":           {"/members/", xinlu.PermStaffView},
+	"team":             {"/teams/", xinlu.PermOrgView},
+	"appraisal_period": {"/appraisal/periods/", xinlu.PermAppraisalView},
+	"tolerance_claim":  {"/tolerance/", xinlu.PermSignedIn},
+}
+
+// auditActionWords is the words for an audit action, or its code when it
+// has none (a row is shown even when its words are missing).
+func auditActionWords(p *i18n.Printer, action string) string {
+	if p.Has("audit.action." + action) {
+		return p.T("audit.action." + action)
+	}
+	return action
+}
+
+// auditEntityWords is the words for an audit entity, or its code.
+func auditEntityWords(p *i18n.Printer, entity string) string {
+	if p.Has("audit.entity." + entity) {
+		return p.T("audit.entity." + entity)
+	}
+	return entity
+}
+
+// auditActionGroups groups xinlu.AuditActions by module for the filter.
+func auditActionGroups() []auditActionGroup {
+	var out []auditActionGroup
+	for _, a := range xinlu.AuditActions {
+		m := xinlu.AuditModule(a)
+		if len(out) == 0 || out[len(out)-1].Module != m {
+			out = append(out, auditActionGroup{Module: m})
+		}
+		out[len(out)-1].Actions = append(out[len(out)-1].Actions, a)
+	}
+	return out
 }
 
 // auditFilter reads the query bar; dates are days in Asia/Shanghai, To inclusive.
@@ -62,12 +124,15 @@ func auditFilter(r *http.Request, zoneID int64, s *Server) (xinlu.AuditFilter, a
 func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 	u := requestInfo(r.Context()).user
 	f, v, err := auditFilter(r, u.ZoneID, s)
-	view := auditListView{F: v, Err: err}
+	view := auditListView{F: v, Err: err, Actions: auditActionGroups()}
 	if err == nil {
 		f.Page = pageFrom(r)
-		var total int
-		view.Items, total, err = s.store.ListAudit(r.Context(), f)
+		items, total, err := s.store.ListAudit(r.Context(), f)
 		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if view.Items, err = s.auditRows(r, u, items); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
@@ -78,6 +143,26 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 		status = statusOf(view.Err)
 	}
 	s.render(w, r, status, "audit", s.printer(r).T("nav.audit"), view)
+}
+
+// auditRows names the records of items and links those u may open.
+func (s *Server) auditRows(r *http.Request, u *xinlu.User, items []xinlu.AuditEntry) ([]auditRow, error) {
+	refs := make([]store.AuditRef, len(items))
+	for i, e := range items {
+		refs[i] = store.AuditRef{Entity: e.Entity, ID: e.EntityID}
+	}
+	names, err := s.store.AuditSubjects(r.Context(), u.ZoneID, refs)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]auditRow, len(items))
+	for i, e := range items {
+		rows[i] = auditRow{AuditEntry: e, Subject: names[refs[i]]}
+		if l, ok := auditLinks[e.Entity]; ok && rows[i].Subject != "" && u.Can(l.perm) {
+			rows[i].Link = l.prefix + strconv.FormatInt(e.EntityID, 10)
+		}
+	}
+	return rows, nil
 }
 
 // maxAuditExport bounds one export; narrow the filter for more.
@@ -94,7 +179,8 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 	rep := &xlsx.Report{Sheet: p.T("nav.audit"), Title: p.T("audit.export_title"), Date: s.today(),
 		Columns: []xlsx.Column{
 			{Header: "ID", Width: 8}, {Header: p.T("audit.at"), Width: 18}, {Header: p.T("field.actor"), Width: 12},
-			{Header: p.T("field.action"), Width: 22}, {Header: p.T("field.entity"), Width: 12}, {Header: p.T("audit.entity_id"), Width: 8},
+			{Header: p.T("field.action"), Width: 22}, {Header: p.T("audit.action_code"), Width: 22},
+			{Header: p.T("field.entity"), Width: 12}, {Header: p.T("audit.entity_id"), Width: 8}, {Header: p.T("audit.subject"), Width: 24},
 			{Header: p.T("field.ip"), Width: 14}, {Header: p.T("audit.before"), Width: 40}, {Header: p.T("audit.after"), Width: 40},
 			{Header: p.T("audit.hash"), Width: 20},
 		}}
@@ -109,9 +195,15 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
-		for _, e := range items {
+		rows, err := s.auditRows(r, info.user, items)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		for _, e := range rows {
 			rep.Rows = append(rep.Rows, []any{fmt.Sprint(e.ID), e.At.In(shanghai).Format("2006-01-02 15:04:05"), e.ActorName,
-				e.Action, e.Entity, fmt.Sprint(e.EntityID), e.IP, e.Before, e.After, e.Hash})
+				auditActionWords(p, e.Action), e.Action, auditEntityWords(p, e.Entity), fmt.Sprint(e.EntityID), e.Subject,
+				e.IP, e.Before, e.After, e.Hash})
 		}
 		if len(items) < xinlu.MaxPerPage {
 			break

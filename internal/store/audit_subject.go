@@ -1,0 +1,80 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"xinlu/internal/xinlu"
+)
+
+// AuditRef is the record an audit row is about.
+type AuditRef struct {
+	Entity string
+	ID     int64
+}
+
+// auditSubjectSQL names the records of each entity the audit page shows by
+// name, inside one zone. Entities missing here keep their number.
+var auditSubjectSQL = map[string]string{
+	"lead":             `SELECT id, company || ' · ' || project_name FROM leads WHERE zone_id = ? AND id IN `,
+	"project":          `SELECT id, name FROM projects WHERE zone_id = ? AND id IN `,
+	"member":           `SELECT id, name FROM members WHERE zone_id = ? AND id IN `,
+	"department":       `SELECT id, name FROM departments WHERE zone_id = ? AND id IN `,
+	"position":         `SELECT id, name FROM positions WHERE zone_id = ? AND id IN `,
+	"park":             `SELECT id, name FROM parks WHERE zone_id = ? AND id IN `,
+	"team":             `SELECT id, name FROM teams WHERE zone_id = ? AND id IN `,
+	"user":             `SELECT id, name FROM users WHERE zone_id = ? AND id IN `,
+	"appraisal_period": `SELECT id, label FROM appraisal_periods WHERE zone_id = ? AND id IN `,
+	"appraisal_scheme": `SELECT id, name FROM appraisal_schemes WHERE zone_id = ? AND id IN `,
+	"tolerance_claim":  `SELECT c.id, m.name FROM tolerance_claims c JOIN members m ON m.id = c.member_id WHERE c.zone_id = ? AND c.id IN `,
+	"contract":         `SELECT c.id, m.name FROM contracts c JOIN members m ON m.id = c.member_id WHERE c.zone_id = ? AND c.id IN `,
+	"approval_item":    `SELECT a.id, p.name || ' · ' || a.name FROM approval_items a JOIN projects p ON p.id = a.project_id WHERE p.zone_id = ? AND a.id IN `,
+}
+
+// auditSubjectChunk is how many ids one query asks for; a shorter list is
+// padded with its last id so that each entity has one statement.
+const auditSubjectChunk = 25
+
+// AuditSubjects names the records refs point at, within zone zoneID. A
+// record that is gone, of another zone or of an entity without a name is
+// left out of the answer.
+func (s *Store) AuditSubjects(ctx context.Context, zoneID int64, refs []AuditRef) (map[AuditRef]string, error) {
+	byEntity := map[string][]int64{}
+	for _, r := range refs {
+		if _, ok := auditSubjectSQL[r.Entity]; ok && r.ID > 0 && !slices.Contains(byEntity[r.Entity], r.ID) {
+			byEntity[r.Entity] = append(byEntity[r.Entity], r.ID)
+		}
+	}
+	out := map[AuditRef]string{}
+	in := "(" + strings.TrimSuffix(strings.Repeat("?,", auditSubjectChunk), ",") + ")"
+	for entity, ids := range byEntity {
+		for len(ids) > 0 {
+			n := min(len(ids), auditSubjectChunk)
+			args := []any{zoneID}
+			for i := range auditSubjectChunk {
+				args = append(args, ids[min(i, n-1)])
+			}
+			ids = ids[n:]
+			rows, err := s.query(ctx, auditSubjectSQL[entity]+in, args...)
+			if err != nil {
+				return nil, xinlu.Internal(err)
+			}
+			for rows.Next() {
+				var id int64
+				var name string
+				if err := rows.Scan(&id, &name); err != nil {
+					rows.Close()
+					return nil, xinlu.Internal(err)
+				}
+				out[AuditRef{entity, id}] = name
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				return nil, xinlu.Internal(err)
+			}
+		}
+	}
+	return out, nil
+}
