@@ -326,7 +326,7 @@ func (s *Server) workbench(r *http.Request, u *xinlu.User) (homeView, error) {
 			count, yuan, unknown = count+c.Count, yuan+c.Yuan, unknown+c.Unknown
 		}
 		p := s.printer(r)
-		amount := formatWan(yuan) + " " + p.T("projects.wan")
+		amount := formatMoney(p, yuan)
 		if unknown > 0 {
 			amount += "（" + p.T("amount.unknown_count", unknown) + "）"
 		}

@@ -152,7 +152,7 @@ func TestBrowserPipelineJourney(t *testing.T) {
 	step(t, ctx, "submit the plan", submit("#submit-plan"), chromedp.WaitVisible("#flash"))
 	shot(t, ctx, "pipeline-07-plan-submitted")
 	mustContain(t, "project after the plan", text(t, ctx, "#project h1"), "领导推进")
-	mustContain(t, "plan", text(t, ctx, "#plan"), "52,000.50", "40,000.00 万元", "新材料")
+	mustContain(t, "plan", text(t, ctx, "#plan"), "5.20 亿元", "4.00 亿元", "新材料")
 	signOut(t, ctx)
 
 	// 4. The leadership group assigns a sponsor and signs.

@@ -139,12 +139,12 @@ func TestPagesShowUnknownAmounts(t *testing.T) {
 	}
 	planner := a.as(xinlu.RolePlanner)
 	kb := planner.get("/projects/kanban")
-	if kb.StatusCode != 200 || !strings.Contains(kb.body, `<b class="kanban-amount">50,000.00</b>`) ||
+	if kb.StatusCode != 200 || !strings.Contains(kb.body, `<b class="kanban-amount">5.00 亿元</b>`) ||
 		!strings.Contains(kb.body, "另有 1 个项目金额待定") || !strings.Contains(kb.body, "待定有限公司 · 待定") {
 		t.Fatalf("kanban: %d %s", kb.StatusCode, kb.body)
 	}
 	ledger := planner.get("/projects")
-	if ledger.StatusCode != 200 || !strings.Contains(ledger.body, "合计 50,000.00 万元，另有 1 个项目金额待定") ||
+	if ledger.StatusCode != 200 || !strings.Contains(ledger.body, "合计 5.00 亿元，另有 1 个项目金额待定") ||
 		!strings.Contains(ledger.body, `<td class="num">待定</td>`) {
 		t.Fatalf("ledger: %d %s", ledger.StatusCode, ledger.body)
 	}

@@ -162,6 +162,24 @@ func templateFuncs(p *i18n.Printer, sf *staticFiles) template.FuncMap {
 			}
 			return fmt.Sprint(v)
 		},
+		// money shows an investment-size amount with its unit, for prose
+		// and figures outside a table whose header names the unit: 万元
+		// below one 亿 (1,500.00 万元), then 亿元 (1.23 亿元); 待定 when
+		// unknown.
+		"money": func(v any) string {
+			switch v := v.(type) {
+			case *int64:
+				if v == nil {
+					return p.T("amount.unknown")
+				}
+				return formatMoney(p, *v)
+			case int64:
+				return formatMoney(p, v)
+			case int:
+				return formatMoney(p, int64(v))
+			}
+			return fmt.Sprint(v)
+		},
 		// yuan shows an amount of pay or reward in whole 元 with
 		// thousands separators: 41300 → "41,300".
 		"yuan": func(v any) string {
@@ -269,35 +287,41 @@ func formatHundredths(v int64) string {
 }
 
 // formatWan shows yuan as 万元 with two decimals and thousands separators.
-func formatWan(yuan int64) string {
+func formatWan(yuan int64) string { return formatScaled(yuan, 10_000) }
+
+// yiYuan is one 亿 (a hundred million) yuan.
+const yiYuan = 100_000_000
+
+// formatMoney shows yuan with its unit: 万元 up to one 亿, then 亿元, both
+// with two decimals and thousands separators.
+func formatMoney(p *i18n.Printer, yuan int64) string {
+	if yuan >= yiYuan || yuan <= -yiYuan {
+		return p.T("amount.in_yi", formatScaled(yuan, yiYuan))
+	}
+	return p.T("amount.in_wan", formatWan(yuan))
+}
+
+// formatScaled shows yuan divided by unit (a power of ten of at least 100)
+// rounded to two decimals, with thousands separators.
+func formatScaled(yuan, unit int64) string {
 	neg := yuan < 0
 	if neg {
 		yuan = -yuan
 	}
-	cents := (yuan + 50) / 100 // hundredths of 万元
-	whole, frac := cents/100, cents%100
-	s := strconv.FormatInt(whole, 10)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
+	step := unit / 100
+	hundredths := yuan / step
+	if yuan%step >= (step+1)/2 {
+		hundredths++
 	}
-	out := fmt.Sprintf("%s.%02d", b.String(), frac)
+	out := groupThousands(strconv.FormatInt(hundredths/100, 10)) + fmt.Sprintf(".%02d", hundredths%100)
 	if neg {
 		out = "-" + out
 	}
 	return out
 }
 
-// formatYuan shows whole 元 with thousands separators.
-func formatYuan(yuan int64) string {
-	neg := yuan < 0
-	if neg {
-		yuan = -yuan
-	}
-	s := strconv.FormatInt(yuan, 10)
+// groupThousands puts a comma between each three digits of s.
+func groupThousands(s string) string {
 	var b strings.Builder
 	for i, c := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
@@ -305,10 +329,15 @@ func formatYuan(yuan int64) string {
 		}
 		b.WriteRune(c)
 	}
-	if neg {
-		return "-" + b.String()
-	}
 	return b.String()
+}
+
+// formatYuan shows whole 元 with thousands separators.
+func formatYuan(yuan int64) string {
+	if yuan < 0 {
+		return "-" + groupThousands(strconv.FormatInt(-yuan, 10))
+	}
+	return groupThousands(strconv.FormatInt(yuan, 10))
 }
 
 // maskPhone shows a mobile number as 138****1234.
@@ -516,7 +545,7 @@ func eventDetail(p *i18n.Printer, d map[string]any) string {
 		case float64:
 			switch {
 			case strings.HasSuffix(k, "_yuan"):
-				text = formatWan(int64(x)) + " " + p.T("unit.wan")
+				text = formatMoney(p, int64(x))
 			case x == float64(int64(x)):
 				text = strconv.FormatInt(int64(x), 10)
 			default:
