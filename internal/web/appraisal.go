@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"xinlu/internal/api"
 	"xinlu/internal/store"
@@ -741,11 +742,39 @@ func (s *Server) resultShow(w http.ResponseWriter, r *http.Request) {
 // --- publication ---
 
 type publicationView struct {
-	P       *xinlu.Period
-	Rows    [][]any
-	Zone    string
-	Today   string
-	Contact string
+	P         *xinlu.Period
+	Rows      []noticeRow
+	ShowGroup bool // some ranking group is not a department: the column is headed 排名分组
+	Zone      string
+	Date      string // the issuing date, written out: 2026年12月7日
+	Contact   string
+	Phone     string
+	Err       error
+}
+
+// noticeRow is one published result on the printed notice.
+type noticeRow struct {
+	Rank                    any
+	Name, Department, Group string
+	Score                   int64
+	Band                    string
+}
+
+// noticeRows turns the publication list (rank, name, department, group,
+// score, band) into the notice's rows, which print one grouping column:
+// the ranking group, which is the member's department unless the period
+// ranks otherwise (leaders apart, by position kind, zone-wide); it reports
+// whether some group is not a department.
+func noticeRows(rows [][]any) ([]noticeRow, bool) {
+	out := make([]noticeRow, 0, len(rows))
+	differs := false
+	for _, r := range rows {
+		n := noticeRow{Rank: r[0], Name: fmt.Sprint(r[1]), Department: fmt.Sprint(r[2]), Group: fmt.Sprint(r[3]), Band: fmt.Sprint(r[5])}
+		n.Score, _ = r[4].(int64)
+		differs = differs || n.Group != n.Department
+		out = append(out, n)
+	}
+	return out, differs
 }
 
 // periodReport builds the publication list (or, with payroll, the payroll)
@@ -785,8 +814,34 @@ func (s *Server) periodReport(w http.ResponseWriter, r *http.Request, payroll bo
 
 func (s *Server) publicationNotice(w http.ResponseWriter, r *http.Request) {
 	if p, rep, zone, ok := s.periodReport(w, r, false); ok {
-		s.render(w, r, http.StatusOK, "appraisal_publication", rep.Title, publicationView{P: p, Rows: rep.Rows, Zone: zone,
-			Today: s.today().Format(xinlu.DateLayout)})
+		q, today := r.URL.Query(), s.today()
+		v := publicationView{P: p, Zone: zone, Date: s.printer(r).T("appraisal.notice_date", today.Year(), int(today.Month()), today.Day())}
+		// The contact line: the office's person and telephone, typed on
+		// the page before printing (the signed-in person by default).
+		var errs xinlu.FieldErrors
+		for _, f := range []struct {
+			name string
+			dst  *string
+		}{{"contact", &v.Contact}, {"tel", &v.Phone}} {
+			val, err := xinlu.Name(f.name, q.Get(f.name))
+			if err == nil && utf8.RuneCountInString(val) > 40 {
+				err = xinlu.Invalid(f.name, "error.too_long", 40)
+			}
+			if err != nil {
+				errs.Add(err)
+				continue
+			}
+			*f.dst = val
+		}
+		if _, given := q["contact"]; !given {
+			v.Contact = requestInfo(r.Context()).user.Name
+		}
+		v.Rows, v.ShowGroup = noticeRows(rep.Rows)
+		status := http.StatusOK
+		if v.Err = errs.Err(); v.Err != nil {
+			status = http.StatusUnprocessableEntity
+		}
+		s.render(w, r, status, "appraisal_publication", rep.Title, v)
 	}
 }
 

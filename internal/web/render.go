@@ -204,6 +204,7 @@ func templateFuncs(p *i18n.Printer, sf *staticFiles) template.FuncMap {
 		"phone":       maskPhone,
 		"add":         func(a, b int) int { return a + b },
 		"hundredths":  formatHundredths,
+		"hundredths2": func(v int64) string { return strconv.FormatFloat(float64(v)/100, 'f', 2, 64) },
 		"percent":     func(ratio float64) string { return strconv.FormatFloat(math.Round(ratio*10000)/100, 'f', -1, 64) },
 		"list":        func(s ...string) []string { return s },
 		"div100":      func(v int64) int64 { return int64(math.Round(float64(v) / 100)) },
