@@ -121,6 +121,28 @@ const pageCheck = `((lang) => {
   return out;
 })`
 
+// layoutCheck answers what is wrong with the layout at the current width:
+// sideways scrolling, and form controls (inputs, selects, text areas,
+// buttons) that overlap one another.
+const layoutCheck = `(() => {
+  const out = [];
+  const se = document.scrollingElement;
+  if (se.scrollWidth > se.clientWidth) out.push("scrolls sideways: " + se.scrollWidth + " > " + se.clientWidth);
+  const ctrls = [...document.querySelectorAll("#content input:not([type=hidden]),#content select,#content textarea,#content button")]
+    .filter(e => { const st = getComputedStyle(e); return e.getClientRects().length && st.visibility !== "hidden" && st.display !== "none" && !e.closest("[hidden],details:not([open]),dialog:not([open])"); })
+    .map(e => ({ e, r: e.getBoundingClientRect() }))
+    .filter(x => x.r.width > 0 && x.r.height > 0);
+  const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : e.name ? "[name=" + e.name + "]" : "") + (e.textContent.trim() ? " " + JSON.stringify(e.textContent.trim().slice(0, 20)) : "");
+  for (let i = 0; i < ctrls.length && out.length < 5; i++) {
+    for (let j = i + 1; j < ctrls.length; j++) {
+      const a = ctrls[i].r, b = ctrls[j].r;
+      const w = Math.min(a.right, b.right) - Math.max(a.left, b.left), h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (w > 2 && h > 2) { out.push("overlap: " + name(ctrls[i].e) + " and " + name(ctrls[j].e)); break; }
+    }
+  }
+  return out;
+})()`
+
 // detailLinks picks the links of a page that open a record, the first of
 // each kind not in seen: a lead, project, member, team, claim, period, and a
 // period's results, publication and scores.
@@ -145,7 +167,8 @@ var pageViewports = []viewport{{"wide", 1366, 768}, {"phone", 390, 844}}
 
 // TestBrowserEveryPage signs in as every role of the demo zone and opens
 // every page of its menu, and one record of each kind it can open, in both
-// languages, at 1366×768. A page fails when it scrolls sideways, shows a
+// languages, at 1366×768 (and, once per page, at 390×844). A page fails
+// when it scrolls sideways or its form controls overlap, shows a
 // key or a code where words belong, prints an amount without thousands
 // separators, logs a console error, or (a menu page) answers other than
 // 200. Each page is also screenshotted at 1366×768 and 390×844, once per
@@ -384,6 +407,13 @@ func openPage(ctx context.Context, a *app, dir, role, lang, path string, menu bo
 			defer chromedp.Do(c, chromedp.EmulateViewport(pageViewports[0].w, pageViewports[0].h))
 			// Let the page see the resize (charts follow it).
 			chromedp.Run(c, chromedp.Evaluate[bool](`new Promise(r => requestAnimationFrame(() => setTimeout(() => r(true), 50)))`, chromedp.EvalAwaitPromise))
+		}
+		bad, err := chromedp.Run(c, chromedp.Evaluate[[]string](layoutCheck))
+		if err != nil {
+			report(name, "layout check: "+err.Error())
+		}
+		for _, b := range bad {
+			report(name, vp.name+": "+b)
 		}
 		png, err := chromedp.Run(c, chromedp.FullScreenshot(50))
 		if err == nil {
