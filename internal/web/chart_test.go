@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 )
 
@@ -71,7 +72,7 @@ func chartScripts(body string) bool {
 func TestKanbanAndPerformanceCharts(t *testing.T) {
 	a := newApp(t)
 	a.project("高端装备项目", xinlu.StagePromotion, 1_234_567_800)
-	a.project("二号项目", xinlu.StagePromotion, 100_000_000)
+	second := a.project("二号项目", xinlu.StagePromotion, 100_000_000)
 	a.project("三号项目", xinlu.StagePackaging, 50_000_000)
 	unknown := a.project("待定项目", xinlu.StagePackaging, 0)
 	db := homeDB(t, a)
@@ -92,6 +93,18 @@ func TestKanbanAndPerformanceCharts(t *testing.T) {
 	}
 	if home := member.get("/"); chartScripts(home.body) {
 		t.Fatalf("the home loads ECharts")
+	}
+	// A project put on hold still counts in its column, and its card shows
+	// among the column's cards, marked, with the count of those on hold.
+	director := a.users[xinlu.RoleDirector]
+	if _, err := a.store.StepProject(t.Context(), xinlu.ActorOf(director, ""), director, second.ID, second.Version, xinlu.ProjectHold, store.StepInput{}); err != nil {
+		t.Fatal(err)
+	}
+	held := member.get("/projects/kanban")
+	if !strings.Contains(held.body, `<a class="kanban-held" href="/projects?stage=promotion&amp;status=on_hold">其中搁置 1 个</a>`) ||
+		!regexp.MustCompile(`<a class="kanban-card held" href="/projects/\d+">二号项目<small>[^<]*</small><span class="tag tag-grey">搁置</span>`).MatchString(held.body) ||
+		!strings.Contains(held.body, `<b class="kanban-count">2</b>`) {
+		t.Errorf("the on-hold project is counted but not shown:\n%s", held.body)
 	}
 
 	sponsor := a.users[xinlu.RoleSponsor]

@@ -267,7 +267,8 @@ type kanbanView struct {
 
 type kanbanColumnView struct {
 	store.KanbanColumn
-	Cards []*store.ProjectRecord
+	Cards  []*store.ProjectRecord // moving projects first, then those on hold
+	OnHold int                    // of Count, the projects on hold (搁置)
 }
 
 // kanbanCards is how many cards a column shows; the column links to the
@@ -288,11 +289,23 @@ func (s *Server) projectKanban(w http.ResponseWriter, r *http.Request) {
 		if c.Count == 0 {
 			continue
 		}
-		cards, _, err := s.store.ListProjects(r.Context(), store.ProjectFilter{ZoneID: zone, Stage: c.Stage,
+		// The column counts moving and on-hold projects; its cards show the
+		// moving ones first and the on-hold ones after them, marked.
+		cards, active, err := s.store.ListProjects(r.Context(), store.ProjectFilter{ZoneID: zone, Stage: c.Stage,
 			Status: xinlu.ProjectActive, Page: xinlu.Page{PerPage: kanbanCards}})
 		if err != nil {
 			s.renderError(w, r, err)
 			return
+		}
+		view[i].OnHold = max(c.Count-active, 0)
+		if view[i].OnHold > 0 && len(cards) < kanbanCards {
+			held, _, err := s.store.ListProjects(r.Context(), store.ProjectFilter{ZoneID: zone, Stage: c.Stage,
+				Status: xinlu.ProjectOnHold, Page: xinlu.Page{PerPage: kanbanCards - len(cards)}})
+			if err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			cards = append(cards, held...)
 		}
 		view[i].Cards = cards
 	}
