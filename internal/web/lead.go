@@ -237,6 +237,11 @@ func (s *Server) leadList(w http.ResponseWriter, r *http.Request) {
 	if v.Status != "" && !slices.Contains(xinlu.LeadStatuses, xinlu.LeadStatus(v.Status)) {
 		v.Status = ""
 	}
+	if _, chosen := q["status"]; !chosen {
+		// The screening list opens on the leads waiting for screening;
+		// 全部 (status=) lists every lead.
+		v.Status = string(xinlu.LeadReported)
+	}
 	if v.Industry != "" && !slices.Contains(xinlu.Industries, v.Industry) {
 		v.Industry = ""
 	}

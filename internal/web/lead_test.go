@@ -134,3 +134,30 @@ func TestScreenerAcceptsAndRejects(t *testing.T) {
 		t.Fatalf("accept twice in English: %d", r.StatusCode)
 	}
 }
+
+// TestScreeningListOpensOnWaitingLeads: the screener's list opens on the
+// leads waiting for screening; 全部 lists every lead.
+func TestScreeningListOpensOnWaitingLeads(t *testing.T) {
+	a := newApp(t)
+	member, screener := a.as(xinlu.RoleMember), a.as(xinlu.RoleScreener)
+	var paths []string
+	for _, company := range []string{"等待甄别甲公司", "已在甄别乙公司"} {
+		r := member.postForm("/leads", reportLeadForm(company))
+		if r.StatusCode != 303 {
+			t.Fatalf("report %s: %d", company, r.StatusCode)
+		}
+		paths = append(paths, leadPathRE.FindString(r.Header.Get("Location")))
+	}
+	if r := screener.postForm(paths[1]+"/start-screening", url.Values{"version": {"1"}}); r.StatusCode != 303 {
+		t.Fatalf("start screening: %d %s", r.StatusCode, r.body)
+	}
+	list := screener.get("/leads")
+	if !strings.Contains(list.body, "等待甄别甲公司") || strings.Contains(list.body, "已在甄别乙公司") ||
+		!strings.Contains(list.body, `<option value="reported" selected>`) {
+		t.Errorf("the list does not open on the waiting leads:\n%s", list.body)
+	}
+	all := screener.get("/leads?status=")
+	if !strings.Contains(all.body, "等待甄别甲公司") || !strings.Contains(all.body, "已在甄别乙公司") {
+		t.Errorf("全部 does not list every lead")
+	}
+}
