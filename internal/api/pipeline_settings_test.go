@@ -31,10 +31,10 @@ func TestPipelineSettingsAPI(t *testing.T) {
 			{`{"screening_days":5,"packaging_days":15,"progress_days":20}`, "version", ""},
 			{`{"screening_days":5,"packaging_days":15,"progress_days":20,"yellow_within_days":11,"version":1}`, "yellow_within_days", "黄灯提前（工作日）须为 0 到 10 个工作日之间的整数"},
 			{`{"screening_days":5,"packaging_days":15,"progress_days":20,"yellow_within_days":-1,"sponsor_after_days":5,"director_after_days":10,"version":1}`, "yellow_within_days", "须为 0 到 10"},
-			{`{"screening_days":5,"packaging_days":15,"progress_days":20,"sponsor_after_days":0,"version":1}`, "sponsor_after_days", "超期多少个工作日后提醒包联领导须为 1 到 59 个工作日之间的整数"},
-			{`{"screening_days":5,"packaging_days":15,"progress_days":20,"director_after_days":61,"version":1}`, "director_after_days", "超期多少个工作日后提醒主任须为 1 到 60"},
+			{`{"screening_days":5,"packaging_days":15,"progress_days":20,"sponsor_after_days":0,"version":1}`, "sponsor_after_days", "逾期多少个工作日后提醒包联领导须为 1 到 59 个工作日之间的整数"},
+			{`{"screening_days":5,"packaging_days":15,"progress_days":20,"director_after_days":61,"version":1}`, "director_after_days", "逾期多少个工作日后提醒主任须为 1 到 60"},
 			// With the sponsor's 5 kept, a director's 5 is not more.
-			{`{"screening_days":5,"packaging_days":15,"progress_days":20,"director_after_days":5,"version":1}`, "director_after_days", "超期多少个工作日后提醒主任须大于提醒包联领导的天数（5 个工作日）"},
+			{`{"screening_days":5,"packaging_days":15,"progress_days":20,"director_after_days":5,"version":1}`, "director_after_days", "逾期多少个工作日后提醒主任须大于提醒包联领导的天数（5 个工作日）"},
 			{`{"screening_days":5,"packaging_days":15,"progress_days":20,"yellow_within_days":2,"sponsor_after_days":9,"director_after_days":9,"version":1}`, "director_after_days", "须大于提醒包联领导的天数（9 个工作日）"},
 			{`{"screening_days":5,"packaging_days":15,"progress_days":20,"yellow_within_days":1.5,"version":1}`, "yellow_within_days", ""},
 			{`{"screening_days":5,"packaging_days":15,"progress_days":20,"yellow_within_days":"2","version":1}`, "yellow_within_days", ""},
@@ -102,7 +102,7 @@ func TestPipelineSettingsAPI(t *testing.T) {
 			Error struct{ Code, Field, Key, Message string }
 		}
 		if status != 422 || json.Unmarshal([]byte(b), &env) != nil || env.Error.Code != "invalid" || env.Error.Field != "director_after_days" ||
-			env.Error.Key != "pipeline_settings.director_after_sponsor" || env.Error.Message != "超期多少个工作日后提醒主任须大于提醒包联领导的天数（8 个工作日）" {
+			env.Error.Key != "pipeline_settings.director_after_sponsor" || env.Error.Message != "逾期多少个工作日后提醒主任须大于提醒包联领导的天数（8 个工作日）" {
 			t.Fatalf("kept director below the new sponsor: %d %s", status, b)
 		}
 		// A stale version is a conflict whether or not thresholds are left out.

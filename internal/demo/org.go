@@ -190,7 +190,7 @@ func (o *org) seedStaff(ctx context.Context, st *store.Store, a xinlu.Actor, z *
 		{xinlu.TeamTaskforce, "招商线索甄别专班", "核实线索真实性，查重合并，研判产业匹配度，5 个工作日内给出甄别意见", xinlu.RoleScreener, "INVEST", 4},
 		{xinlu.TeamPlanning, "项目策划包装专业组", "编制项目建议书：投资、用地、水电气热、产出、税收、就业、六新与产业链定位", xinlu.RolePlanner, "PLANNING", 3},
 		{xinlu.TeamLeadership, "招商引资领导组", "包联重点项目，主持洽谈与督办，推动签约", xinlu.RoleDirector, "LEADERS", 1},
-		{xinlu.TeamTaskforce, "项目全程代办专班", "签约项目审批事项全程代办，承诺制办理，超期预警", xinlu.RoleAgent, "SERVICE", 3},
+		{xinlu.TeamTaskforce, "项目全程代办专班", "签约项目审批事项全程代办，承诺制办理，逾期预警", xinlu.RoleAgent, "SERVICE", 3},
 	}
 	for _, tm := range teams {
 		team := &xinlu.Team{ZoneID: z.ID, Kind: tm.kind, Name: tm.name, Description: tm.desc}

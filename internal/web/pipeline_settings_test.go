@@ -44,7 +44,7 @@ func TestPipelineSettingsPage(t *testing.T) {
 		t.Fatalf("admin page: %d %s", page.StatusCode, page.body)
 	}
 	for _, w := range []string{
-		"亮灯与逾期提醒", "黄灯提前（工作日）", "超期多少个工作日后提醒包联领导", "超期多少个工作日后提醒主任", "填 0 则仅在截止当日亮黄灯",
+		"亮灯与逾期提醒", "黄灯提前（工作日）", "逾期多少个工作日后提醒包联领导", "逾期多少个工作日后提醒主任", "填 0 则仅在截止当日亮黄灯",
 		`id="yellow_within_days" name="yellow_within_days" type="number" min="0" max="10" step="1" inputmode="numeric" value="2" aria-describedby="yellow_within_days-hint" >`,
 		`id="sponsor_after_days" name="sponsor_after_days" type="number" min="1" max="59" step="1" inputmode="numeric" value="5"`,
 		`id="director_after_days" name="director_after_days" type="number" min="2" max="60" step="1" inputmode="numeric" value="10"`,
@@ -131,21 +131,21 @@ func TestPipelineSettingsPage(t *testing.T) {
 			keepTyped []string
 		}{
 			{form("3", "6", "6"), "director_after_days",
-				"超期多少个工作日后提醒主任须大于提醒包联领导的天数（6 个工作日）",
+				"逾期多少个工作日后提醒主任须大于提醒包联领导的天数（6 个工作日）",
 				"Alert the director after (working days overdue) must be more than the sponsor alert threshold (6 working days)",
 				[]string{`value="3"`, `value="6" aria-describedby="sponsor_after_days-hint"`, `value="6" aria-describedby="director_after_days-hint"`}},
 			{form("3", "8", "4"), "director_after_days",
-				"超期多少个工作日后提醒主任须大于提醒包联领导的天数（8 个工作日）",
+				"逾期多少个工作日后提醒主任须大于提醒包联领导的天数（8 个工作日）",
 				"Alert the director after (working days overdue) must be more than the sponsor alert threshold (8 working days)", nil},
 			{form("11", "5", "10"), "yellow_within_days",
 				"黄灯提前（工作日）须为 0 到 10 个工作日之间的整数",
 				"Yellow light ahead (working days) must be a whole number of working days from 0 to 10", []string{`value="11"`}},
 			{form("2", "0", "10"), "sponsor_after_days",
-				"超期多少个工作日后提醒包联领导须为 1 到 59 个工作日之间的整数",
+				"逾期多少个工作日后提醒包联领导须为 1 到 59 个工作日之间的整数",
 				"Alert the sponsor after (working days overdue) must be a whole number of working days from 1 to 59", nil},
-			{form("2", "", "10"), "sponsor_after_days", "超期多少个工作日后提醒包联领导不能为空", "", nil},
+			{form("2", "", "10"), "sponsor_after_days", "逾期多少个工作日后提醒包联领导不能为空", "", nil},
 			{form("2", "5", "61"), "director_after_days",
-				"超期多少个工作日后提醒主任须为 1 到 60 个工作日之间的整数", "", []string{`value="61"`}},
+				"逾期多少个工作日后提醒主任须为 1 到 60 个工作日之间的整数", "", []string{`value="61"`}},
 		} {
 			for _, c := range []struct {
 				lang, msg string
