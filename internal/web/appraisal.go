@@ -510,7 +510,7 @@ func (s *Server) periodStep(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.flash(w, "flash.updated")
+	s.flashStep(w, r, "period", string(action))
 	redirect(w, r, "/appraisal/periods/"+strconv.FormatInt(p.ID, 10))
 }
 

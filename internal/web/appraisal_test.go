@@ -372,7 +372,7 @@ func TestAppraisalPeriodJourney(t *testing.T) {
 		t.Fatalf("director opens: %d %s", r.StatusCode, firstError(r.body))
 	}
 	apprMustStep(t, office, pid, "open")
-	if r := office.get(page); !strings.Contains(r.body, "修改成功") || !strings.Contains(r.body, `id="period-state">评分中<`) || !strings.Contains(r.body, `id="step-calculate"`) || strings.Contains(r.body, `id="step-open"`) {
+	if r := office.get(page); !strings.Contains(r.body, "考核已开始评分") || !strings.Contains(r.body, `id="period-state">评分中<`) || !strings.Contains(r.body, `id="step-calculate"`) || strings.Contains(r.body, `id="step-open"`) {
 		t.Fatalf("scoring page: %s", firstError(r.body))
 	}
 

@@ -147,11 +147,11 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 
 // auditRows names the records of items and links those u may open.
 func (s *Server) auditRows(r *http.Request, u *xinlu.User, items []xinlu.AuditEntry) ([]auditRow, error) {
-	refs := make([]store.AuditRef, len(items))
+	refs := make([]store.RecordRef, len(items))
 	for i, e := range items {
-		refs[i] = store.AuditRef{Entity: e.Entity, ID: e.EntityID}
+		refs[i] = store.RecordRef{Entity: e.Entity, ID: e.EntityID}
 	}
-	names, err := s.store.AuditSubjects(r.Context(), u.ZoneID, refs)
+	names, err := s.store.RecordNames(r.Context(), u.ZoneID, refs)
 	if err != nil {
 		return nil, err
 	}

@@ -136,7 +136,16 @@ type incentiveListView struct {
 	CanApprove bool
 	UserID     int64
 	ExportURL  string
+	Evidence   map[store.RecordRef]string // the evidence records, named
 }
+
+// EvidenceName is the name of an incentive's evidence record, or "".
+func (v incentiveListView) EvidenceName(i *xinlu.Incentive) string {
+	return v.Evidence[store.RecordRef{Entity: evidenceEntity[i.EvidenceType], ID: i.EvidenceID}]
+}
+
+// evidenceEntity is the record kind of each evidence type.
+var evidenceEntity = map[string]string{xinlu.EvidenceProject: "project", xinlu.EvidenceLead: "lead", xinlu.EvidenceApproval: "approval_item"}
 
 // Points formats hundredths for the table.
 func (incentiveListView) Points(p int64) string { return formatPoints(p) }
@@ -161,6 +170,16 @@ func (s *Server) incentivePage(w http.ResponseWriter, r *http.Request, status in
 		CanApprove: u.Can(xinlu.PermIncentiveApprove), UserID: u.ID, ExportURL: "/incentives/export.xlsx?" + q.Encode()}
 	if f.Scope.Scope > xinlu.ScopeOwn {
 		v.Members = s.memberChoices(r, f.Scope)
+	}
+	var refs []store.RecordRef
+	for _, i := range items {
+		if e := evidenceEntity[i.EvidenceType]; e != "" {
+			refs = append(refs, store.RecordRef{Entity: e, ID: i.EvidenceID})
+		}
+	}
+	if v.Evidence, err = s.store.RecordNames(r.Context(), u.ZoneID, refs); err != nil {
+		s.renderError(w, r, err)
+		return
 	}
 	s.render(w, r, status, "incentives", s.printer(r).T("incentives.title"), v)
 }

@@ -233,3 +233,18 @@ func TestConsequencePages(t *testing.T) {
 		t.Fatalf("missing: %d", r.StatusCode)
 	}
 }
+
+// TestIncentiveEvidenceIsNamed: a reward whose evidence is a project names
+// the project and links to it, instead of a bare number.
+func TestIncentiveEvidenceIsNamed(t *testing.T) {
+	a := newApp(t)
+	p := a.project("证据命名项目", xinlu.StagePromotion, 100_000_000)
+	member := a.users[xinlu.RoleMember]
+	a.recordIncentive(&xinlu.Incentive{MemberID: member.MemberID, Kind: xinlu.IncentiveReward, AmountYuan: 2000, Reason: "促成签约",
+		EvidenceType: xinlu.EvidenceProject, EvidenceID: p.ID, OccurredOn: "2026-11-02"}, false)
+	page := a.as(xinlu.RoleAppraiser).get("/incentives")
+	want := `项目：<a href="/projects/` + strconvFormat(p.ID) + `">证据命名项目</a>`
+	if !strings.Contains(page.body, want) {
+		t.Errorf("the evidence is not named: want %s in\n%s", want, page.body)
+	}
+}

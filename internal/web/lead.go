@@ -70,10 +70,12 @@ func lightTone(l xinlu.Light) string {
 
 // leadRow is one lead as lists show it.
 type leadRow struct {
-	L         *xinlu.Lead
-	Tone      string
-	Light     xinlu.Light
-	LightTone string
+	L          *xinlu.Lead
+	Tone       string
+	Light      xinlu.Light
+	LightTone  string
+	Project    string // the name of the project the lead became
+	MergedInto string // the lead it was merged into, named
 }
 
 // leadRows gives each lead its tone and, while it is open, the light of its
@@ -86,9 +88,23 @@ func (s *Server) leadRows(r *http.Request, zoneID int64, items []*xinlu.Lead) []
 		rules, err = s.store.LightRules(r.Context(), zoneID)
 	}
 	today := s.store.LeadToday()
+	var refs []store.RecordRef
+	for _, l := range items {
+		if l.ProjectID != 0 {
+			refs = append(refs, store.RecordRef{Entity: "project", ID: l.ProjectID})
+		}
+		if l.MergedInto != 0 {
+			refs = append(refs, store.RecordRef{Entity: "lead", ID: l.MergedInto})
+		}
+	}
+	var names map[store.RecordRef]string
+	if len(refs) > 0 {
+		names, _ = s.store.RecordNames(r.Context(), zoneID, refs) // without names the rows show numbers
+	}
 	out := make([]leadRow, len(items))
 	for i, l := range items {
-		row := leadRow{L: l, Tone: leadTone(l.Status)}
+		row := leadRow{L: l, Tone: leadTone(l.Status), Project: names[store.RecordRef{Entity: "project", ID: l.ProjectID}],
+			MergedInto: names[store.RecordRef{Entity: "lead", ID: l.MergedInto}]}
 		if err == nil && leadOpen(l.Status) {
 			row.Light = rules.Light(cal, l.ScreeningDue, today)
 			row.LightTone = lightTone(row.Light)
@@ -436,7 +452,7 @@ func (s *Server) leadStep(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.flash(w, "flash.updated")
+	s.flashStep(w, r, "lead", string(step.Action))
 	redirect(w, r, "/leads/"+strconv.FormatInt(id, 10))
 }
 

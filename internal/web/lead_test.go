@@ -161,3 +161,31 @@ func TestScreeningListOpensOnWaitingLeads(t *testing.T) {
 		t.Errorf("全部 does not list every lead")
 	}
 }
+
+// TestLeadStepSaysWhatItDid: after a decision the flash names it (线索已转
+// 立项) instead of a generic 修改成功.
+func TestLeadStepSaysWhatItDid(t *testing.T) {
+	a := newApp(t)
+	member, screener := a.as(xinlu.RoleMember), a.as(xinlu.RoleScreener)
+	r := member.postForm("/leads", reportLeadForm("立项提示科技有限公司"))
+	path := leadPathRE.FindString(r.Header.Get("Location"))
+	if r := screener.postForm(path+"/start-screening", url.Values{"version": {"1"}}); r.StatusCode != 303 {
+		t.Fatalf("start: %d", r.StatusCode)
+	}
+	if page := screener.get(path); !strings.Contains(page.body, "已开始研判，请在时限内作出决定") {
+		t.Errorf("no flash after starting screening")
+	}
+	if r := screener.postForm(path+"/accept", url.Values{"version": {"2"}}); r.StatusCode != 303 {
+		t.Fatalf("accept: %d %s", r.StatusCode, r.body)
+	}
+	page := screener.get(path)
+	if !strings.Contains(page.body, "线索已转立项，已生成项目并进入策划包装") || strings.Contains(page.body, "修改成功") {
+		t.Errorf("the flash after accepting does not say what happened")
+	}
+	if !regexp.MustCompile(`<a href="/projects/\d+" id="lead-project">碳纤维复合材料</a>`).MatchString(page.body) {
+		t.Errorf("the lead does not name the project it became")
+	}
+	if mine := a.as(xinlu.RoleMember).get("/leads/mine"); !strings.Contains(mine.body, "已立项：碳纤维复合材料") {
+		t.Errorf("my leads do not name the project")
+	}
+}

@@ -695,7 +695,7 @@ func (s *Server) afterStep(w http.ResponseWriter, r *http.Request, id int64, act
 		s.renderError(w, r, err)
 		return
 	}
-	s.flash(w, "flash.updated")
+	s.flashStep(w, r, "project", action)
 	redirect(w, r, "/projects/"+strconv.FormatInt(id, 10))
 }
 

@@ -495,6 +495,16 @@ func (s *Server) flash(w http.ResponseWriter, key string) {
 		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: 60})
 }
 
+// flashStep sets the flash that says what a step did (flash.<kind>.<action>,
+// e.g. 线索已转立项), or the generic 修改成功 for a step without its words.
+func (s *Server) flashStep(w http.ResponseWriter, r *http.Request, kind, action string) {
+	key := "flash." + kind + "." + action
+	if !s.printer(r).Has(key) {
+		key = "flash.updated"
+	}
+	s.flash(w, key)
+}
+
 func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) string {
 	c, err := r.Cookie(flashCookie)
 	if err != nil || c.Value == "" {

@@ -298,6 +298,6 @@ func (s *Server) toleranceStep(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.flash(w, "flash.updated")
+	s.flashStep(w, r, "tolerance", action)
 	redirect(w, r, "/tolerance/"+strconv.FormatInt(id, 10))
 }

@@ -8,15 +8,16 @@ import (
 	"xinlu/internal/xinlu"
 )
 
-// AuditRef is the record an audit row is about.
-type AuditRef struct {
+// RecordRef points at one record: an entity (as the audit log names it) and an id.
+type RecordRef struct {
 	Entity string
 	ID     int64
 }
 
-// auditSubjectSQL names the records of each entity the audit page shows by
-// name, inside one zone. Entities missing here keep their number.
-var auditSubjectSQL = map[string]string{
+// recordNameSQL names the records of each entity, inside one zone, for the
+// pages that refer to records (the audit log, a lead's project): people
+// read names, not numbers. Entities missing here keep their number.
+var recordNameSQL = map[string]string{
 	"lead":             `SELECT id, company || ' · ' || project_name FROM leads WHERE zone_id = ? AND id IN `,
 	"project":          `SELECT id, name FROM projects WHERE zone_id = ? AND id IN `,
 	"member":           `SELECT id, name FROM members WHERE zone_id = ? AND id IN `,
@@ -32,31 +33,31 @@ var auditSubjectSQL = map[string]string{
 	"approval_item":    `SELECT a.id, p.name || ' · ' || a.name FROM approval_items a JOIN projects p ON p.id = a.project_id WHERE p.zone_id = ? AND a.id IN `,
 }
 
-// auditSubjectChunk is how many ids one query asks for; a shorter list is
+// recordNameChunk is how many ids one query asks for; a shorter list is
 // padded with its last id so that each entity has one statement.
-const auditSubjectChunk = 25
+const recordNameChunk = 25
 
-// AuditSubjects names the records refs point at, within zone zoneID. A
+// RecordNames names the records refs point at, within zone zoneID. A
 // record that is gone, of another zone or of an entity without a name is
 // left out of the answer.
-func (s *Store) AuditSubjects(ctx context.Context, zoneID int64, refs []AuditRef) (map[AuditRef]string, error) {
+func (s *Store) RecordNames(ctx context.Context, zoneID int64, refs []RecordRef) (map[RecordRef]string, error) {
 	byEntity := map[string][]int64{}
 	for _, r := range refs {
-		if _, ok := auditSubjectSQL[r.Entity]; ok && r.ID > 0 && !slices.Contains(byEntity[r.Entity], r.ID) {
+		if _, ok := recordNameSQL[r.Entity]; ok && r.ID > 0 && !slices.Contains(byEntity[r.Entity], r.ID) {
 			byEntity[r.Entity] = append(byEntity[r.Entity], r.ID)
 		}
 	}
-	out := map[AuditRef]string{}
-	in := "(" + strings.TrimSuffix(strings.Repeat("?,", auditSubjectChunk), ",") + ")"
+	out := map[RecordRef]string{}
+	in := "(" + strings.TrimSuffix(strings.Repeat("?,", recordNameChunk), ",") + ")"
 	for entity, ids := range byEntity {
 		for len(ids) > 0 {
-			n := min(len(ids), auditSubjectChunk)
+			n := min(len(ids), recordNameChunk)
 			args := []any{zoneID}
-			for i := range auditSubjectChunk {
+			for i := range recordNameChunk {
 				args = append(args, ids[min(i, n-1)])
 			}
 			ids = ids[n:]
-			rows, err := s.query(ctx, auditSubjectSQL[entity]+in, args...)
+			rows, err := s.query(ctx, recordNameSQL[entity]+in, args...)
 			if err != nil {
 				return nil, xinlu.Internal(err)
 			}
@@ -67,7 +68,7 @@ func (s *Store) AuditSubjects(ctx context.Context, zoneID int64, refs []AuditRef
 					rows.Close()
 					return nil, xinlu.Internal(err)
 				}
-				out[AuditRef{entity, id}] = name
+				out[RecordRef{entity, id}] = name
 			}
 			err = rows.Err()
 			rows.Close()
