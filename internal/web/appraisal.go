@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -424,7 +425,9 @@ func (s *Server) periodPage(w http.ResponseWriter, r *http.Request, status int, 
 		if dist.Members > 1 {
 			v.ScoreChart = scoreChart(pt, p, dist)
 		}
-		if api.SeesUnpublished(u) {
+		// Unscored members matter until the results are published; after
+		// that the warning would only alarm.
+		if api.SeesUnpublished(u) && slices.Contains(missingWarned, p.State) {
 			if _, v.MissingCount, err = s.store.ListResults(ctx, store.ResultFilter{PeriodID: p.ID, Scope: u.Filter(xinlu.PermAppraisalView),
 				Missing: true, Page: xinlu.Page{Page: 1, PerPage: 1}}); err != nil {
 				s.renderError(w, r, err)
@@ -459,6 +462,10 @@ func (s *Server) periodPage(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	s.render(w, r, status, "appraisal_period", pt.T("appraisal.period_title", p.Label), v)
 }
+
+// missingWarned are the states in which the period page warns of members
+// without every score.
+var missingWarned = []xinlu.PeriodState{xinlu.PeriodScoring, xinlu.PeriodCalculated, xinlu.PeriodCalibration, xinlu.PeriodRecheck}
 
 // allowedState reports whether a refused step was refused only for a
 // reason the page explains on submission (open appeals, the publication

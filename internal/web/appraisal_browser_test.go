@@ -78,6 +78,9 @@ func TestBrowserAppraisalJourney(t *testing.T) {
 	step(t, ctx, "publish", submit("#step-publish"), chromedp.WaitVisible("#publication-ends"))
 	shot(t, ctx, "appraisal-03-published")
 	mustContain(t, "published period", text(t, ctx, "#period-state"), "公示中")
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#missing-banner").length`)); err != nil || n != 0 {
+		t.Errorf("the published period still warns of unscored members (%d, %v)", n, err)
+	}
 	signOut(t, ctx)
 
 	// 3. The member sees their band and appeals.
