@@ -186,7 +186,9 @@ func (s *Store) MarkAllRead(ctx context.Context, userID int64) (int, error) {
 // for a member (agent, sponsor) and through user_roles for a role. Each
 // item is told to each of its people once per due date and level, so that
 // an item whose deadline moves and runs out again is escalated again; what
-// was told is kept in overdue_told.
+// was told is kept in overdue_told. A person named at several levels of one
+// item in one run is told once, at the highest, and one told at a level is
+// not told again at a lower one.
 //
 // The daily digest (每日待办汇总): a user who has more than DigestThreshold
 // new items at one level on one day gets one notification of kind
@@ -446,10 +448,27 @@ func (s *Store) escalateZone(ctx context.Context, zoneID int64, day time.Time, r
 			}
 			res.Items++
 			ref := itemRef{id: it.id, due: packDate(it.due), typ: itemTypeIndex(it.subjectType)}
+			// A person named at several levels (a sponsor at 1 and 2, a
+			// director who also sponsors) is told once, at the highest; one
+			// told at a level is not told again at a lower one.
+			highest := map[int64]xinlu.Escalation{}
+			for level := xinlu.EscalateResponsible; level <= ds.top; level++ {
+				for _, uid := range zr.recipients(it, level) {
+					highest[uid] = level
+				}
+			}
+			toldFrom := func(uid int64, level xinlu.Escalation) bool {
+				for l := level; l <= xinlu.EscalateDirector; l++ {
+					if told[toldKey{uid, int(l), it.id, it.due}] {
+						return true
+					}
+				}
+				return false
+			}
 			for level := xinlu.EscalateResponsible; level <= ds.top; level++ {
 				uids := zr.recipients(it, level)
 				for j, uid := range uids {
-					if slices.Contains(uids[:j], uid) || told[toldKey{uid, int(level), it.id, it.due}] {
+					if slices.Contains(uids[:j], uid) || highest[uid] != level || toldFrom(uid, level) {
 						continue // a recipient named twice at a level is told once
 					}
 					k := groupKey{uid, level}

@@ -524,3 +524,21 @@ func TestEscalationFollowsZoneThresholds(t *testing.T) {
 		want("director", "approval:3", "lead:3", "project:3", "project:3")
 	})
 }
+
+// TestEscalationTellsEachPersonOnce: when the job first meets items already
+// at level 3 (it did not run for weeks), a person named at several levels
+// (the sponsor at 1 and 2 of a project) is told once, at the highest, and
+// not again at a lower level afterwards.
+func TestEscalationTellsEachPersonOnce(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		e := newNotifyEnv(t, s)
+		e.escalate(t, "2026-10-21")
+		e.wantLevels(t, "sponsor", "approval:2", "lead:2", "project:2")
+		e.wantLevels(t, "director", "approval:3", "lead:3", "project:3")
+		e.wantLevels(t, "agent", "approval:1")
+		if res := e.escalate(t, "2026-10-22"); res.Notifications != 0 {
+			t.Fatalf("the next day told %d more", res.Notifications)
+		}
+		e.wantLevels(t, "sponsor", "approval:2", "lead:2", "project:2")
+	})
+}
