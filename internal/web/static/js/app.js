@@ -20,7 +20,46 @@
       if (s) { s.className = s.className.indexOf('open') < 0 ? s.className + ' open' : s.className.replace(/\s*open/g, ''); }
     }
     if (t && t.hasAttribute && t.hasAttribute('data-print')) { window.print(); }
+    // Copy the text of the element data-copy names, one line per item (works
+    // on plain-HTTP intranets, where the clipboard API is not offered).
+    if (t && t.getAttribute && t.getAttribute('data-copy')) {
+      var src = document.getElementById(t.getAttribute('data-copy'));
+      if (src) {
+        var ta = document.createElement('textarea');
+        ta.value = linesOf(src);
+        ta.setAttribute('readonly', '');
+        ta.style.position = 'fixed'; ta.style.left = '-9999px';
+        document.body.appendChild(ta);
+        ta.select();
+        var ok = false;
+        try { ok = document.execCommand('copy'); } catch (e) {}
+        document.body.removeChild(ta);
+        var done = t.getAttribute('data-copied');
+        if (ok && done) { t.textContent = done; }
+      }
+    }
+    // Save the text of the element data-download names as a text file.
+    if (t && t.getAttribute && t.getAttribute('data-download')) {
+      var from = document.getElementById(t.getAttribute('data-download'));
+      if (from && window.Blob && window.URL) {
+        var a = document.createElement('a');
+        a.href = URL.createObjectURL(new Blob([linesOf(from) + '\r\n'], { type: 'text/plain;charset=utf-8' }));
+        a.download = t.getAttribute('data-filename') || 'xinlu.txt';
+        document.body.appendChild(a);
+        a.click();
+        document.body.removeChild(a);
+      }
+    }
   });
+  // linesOf is the text of an element's list items, one a line (CRLF, so
+  // that Notepad shows the lines), or its whole text.
+  function linesOf(el) {
+    var items = el.querySelectorAll('li');
+    if (!items.length) { return el.textContent; }
+    var out = [];
+    for (var i = 0; i < items.length; i++) { out.push(items[i].textContent.replace(/^\s+|\s+$/g, '')); }
+    return out.join('\r\n');
+  }
   // Wide tables scroll inside their own box, not the page.
   function wrapTables(root) {
     var ts = (root || document).querySelectorAll('table.table');
