@@ -192,7 +192,7 @@ func (s *Server) memberChoices(r *http.Request, scope xinlu.ScopeFilter) []choic
 	}
 	out := make([]choice, len(ms))
 	for i, m := range ms {
-		out[i] = choice{m.ID, m.Name}
+		out[i] = choice{m.ID, m.Name, m.DepartmentName}
 	}
 	return out
 }

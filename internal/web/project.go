@@ -125,8 +125,15 @@ func contains[T comparable](list []T, v T) bool {
 
 // choice is an option of a select.
 type choice struct {
-	ID   int64
-	Name string
+	ID    int64
+	Name  string
+	Group string // a person's department: pickers group people by it
+}
+
+// pickerView is a people picker's options and the chosen one.
+type pickerView struct {
+	List     []choice
+	Selected any
 }
 
 type projectListView struct {
@@ -176,12 +183,12 @@ func (s *Server) projectChoices(r *http.Request, zoneID int64) (parks, members [
 	}
 	if ps, _, err := s.store.ListParks(r.Context(), store.ParkFilter{ZoneID: zoneID, Page: xinlu.Page{PerPage: xinlu.MaxPerPage}}); err == nil {
 		for _, p := range ps {
-			parks = append(parks, choice{p.ID, p.Name})
+			parks = append(parks, choice{ID: p.ID, Name: p.Name})
 		}
 	}
 	if ms, err := s.store.RosterMembers(r.Context(), store.MemberFilter{Scope: xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: zoneID}}); err == nil {
 		for _, m := range ms {
-			members = append(members, choice{m.ID, m.Name})
+			members = append(members, choice{m.ID, m.Name, m.DepartmentName})
 		}
 	}
 	return parks, members

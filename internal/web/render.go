@@ -232,6 +232,9 @@ func templateFuncs(p *i18n.Printer, sf *staticFiles) template.FuncMap {
 			}
 			return ""
 		},
+		// picker is a people picker's data for the "memberoptions" template:
+		// the options grouped by department, with the chosen one.
+		"picker": func(list []choice, selected any) pickerView { return pickerView{List: list, Selected: selected} },
 		"checked": func(b bool) template.HTMLAttr {
 			if b {
 				return "checked"

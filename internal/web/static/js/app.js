@@ -81,6 +81,49 @@
     document.addEventListener('DOMContentLoaded', function () { wrapTables(document); });
   } else { wrapTables(document); }
   document.addEventListener('htmx:afterSettle', function (ev) { wrapTables(ev.target && ev.target.querySelectorAll ? ev.target : document); });
+  // People pickers (select[data-search]) get a box above them: typing
+  // narrows the list to the names (or departments) that contain the text.
+  function searchable(root) {
+    var ss = (root || document).querySelectorAll('select[data-search]');
+    for (var i = 0; i < ss.length; i++) {
+      var sel = ss[i];
+      if (sel.getAttribute('data-search-ready')) { continue; }
+      sel.setAttribute('data-search-ready', '1');
+      var box = document.createElement('input');
+      box.type = 'search';
+      box.className = 'picker-search';
+      box.placeholder = sel.getAttribute('data-search');
+      box.setAttribute('aria-label', sel.getAttribute('data-search'));
+      if (sel.id) { box.id = sel.id + '-search'; }
+      sel.parentNode.insertBefore(box, sel);
+      box.addEventListener('input', narrow(sel, box));
+    }
+  }
+  function narrow(sel, box) {
+    return function () {
+      var q = box.value.replace(/^\s+|\s+$/g, '').toLowerCase();
+      var opts = sel.querySelectorAll('option'), first = null;
+      for (var i = 0; i < opts.length; i++) {
+        var o = opts[i], g = o.parentNode.tagName === 'OPTGROUP' ? o.parentNode.label : '';
+        var hit = !q || !o.value || (o.textContent + ' ' + g).toLowerCase().indexOf(q) >= 0;
+        o.hidden = !hit; o.disabled = !hit && !o.selected;
+        if (hit && o.value && !first) { first = o; }
+      }
+      var groups = sel.querySelectorAll('optgroup');
+      for (var j = 0; j < groups.length; j++) {
+        var any = false, kids = groups[j].querySelectorAll('option');
+        for (var k = 0; k < kids.length; k++) { any = any || !kids[k].hidden; }
+        groups[j].hidden = !any;
+      }
+      // One match, or the chosen person hidden: choose the first match.
+      var cur = sel.options[sel.selectedIndex];
+      if (first && q && (!cur || cur.hidden || !cur.value)) { sel.value = first.value; }
+    };
+  }
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', function () { searchable(document); });
+  } else { searchable(document); }
+  document.addEventListener('htmx:afterSettle', function (ev) { searchable(ev.target && ev.target.querySelectorAll ? ev.target : document); });
   // Destructive actions are confirmed by naming the record.
   document.addEventListener('submit', function (ev) {
     var f = ev.target;
