@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"xinlu/internal/api"
@@ -226,13 +227,43 @@ func (s *Server) periodListPage(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	if draft == nil {
-		draft = &xinlu.Period{Kind: xinlu.PeriodMonth, Label: s.store.Now().AddDate(0, -1, 0).Format("2006-01"),
+		taken := map[string]bool{}
+		recent, _, err := s.store.ListPeriods(r.Context(), store.PeriodFilter{ZoneID: u.ZoneID, Kind: xinlu.PeriodMonth,
+			Page: xinlu.Page{Page: 1, PerPage: 50}})
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		for _, p := range recent {
+			taken[p.Label] = true
+		}
+		draft = &xinlu.Period{Kind: xinlu.PeriodMonth, Label: nextPeriodLabel(s.store.Now().In(shanghai), taken),
 			Rule: xinlu.DefaultDistributionRule(), Coefficients: xinlu.DefaultCoefficients(), PublicationDays: 5}
 	}
 	s.render(w, r, status, "appraisal_periods", s.printer(r).T("appraisal.periods_title"), periodListView{
 		Items: visible, Pager: newPager(r, pg, total), CanManage: u.Can(xinlu.PermAppraisalManage), New: draft,
 		Kinds: xinlu.PeriodKinds, Groupings: xinlu.Groupings, Err: formErr, Typed: typed,
 		Ties: []string{"key_task,deductions", "deductions,key_task", "key_task", "deductions", "none"}})
+}
+
+// parsedBad reports whether the error of a domain field comes from a form
+// field that did not read as a number (the coefficients are one domain
+// field of three form fields).
+func parsedBad(errs xinlu.FieldErrors, field string) bool {
+	return field == "coefficients" && (errs.Has("coef_top") || errs.Has("coef_middle") || errs.Has("coef_bottom"))
+}
+
+// nextPeriodLabel is the label the new-period form proposes: last month,
+// or the first month after it that has no period yet.
+func nextPeriodLabel(now time.Time, taken map[string]bool) string {
+	m := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location()).AddDate(0, -1, 0)
+	for range 24 {
+		if l := m.Format("2006-01"); !taken[l] {
+			return l
+		}
+		m = m.AddDate(0, 1, 0)
+	}
+	return ""
 }
 
 // formPercent reads a percentage field (20) as a ratio (0.2).
@@ -262,14 +293,10 @@ func (s *Server) periodCreate(w http.ResponseWriter, r *http.Request) {
 	if ties := r.PostFormValue("tie_breakers"); ties != "" && ties != "none" {
 		p.Rule.TieBreakers = strings.Split(ties, ",")
 	}
-	// Every field is read, so that the form comes back with what was
-	// typed; the first unreadable number is the error shown.
-	var first error
-	keep := func(err error) {
-		if first == nil {
-			first = err
-		}
-	}
+	// Every field is read and checked, so that the form comes back with
+	// what was typed and every error at once.
+	var errs xinlu.FieldErrors
+	keep := errs.Add
 	var err error
 	if p.Rule.TopRatio, err = formPercent(r, "top_ratio"); err != nil {
 		keep(err)
@@ -292,8 +319,15 @@ func (s *Server) periodCreate(w http.ResponseWriter, r *http.Request) {
 	if p.Coefficients.Bottom, err = formRatio(r, "coef_bottom"); err != nil {
 		keep(err)
 	}
-	err = first
-	if err == nil {
+	if len(errs) > 0 {
+		check := *p // the fields that did read, checked too
+		for _, e := range xinlu.ErrorsOf(check.Validate()) {
+			if !errs.Has(e.Field) && !parsedBad(errs, e.Field) {
+				errs = append(errs, e)
+			}
+		}
+		err = errs.Err()
+	} else {
 		err = s.store.CreatePeriod(r.Context(), xinlu.ActorOf(info.user, info.ip), p)
 	}
 	if err != nil {

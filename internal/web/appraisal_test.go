@@ -263,7 +263,7 @@ func TestAppraisalPeriodForm(t *testing.T) {
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "周期格式不正确：月度如 2026-10，季度如 2026Q4，年度如 2026") {
 		t.Fatalf("bad label: %d %s", r.StatusCode, firstError(r.body))
 	}
-	if !strings.Contains(r.body, `name="label" id="label" value="2026-13"`) || !strings.Contains(r.body, `name="coef_top" type="number" min="0" max="3" step="0.01" value="1.5"`) {
+	if !strings.Contains(r.body, `name="label" id="label" value="2026-13"`) || !strings.Contains(r.body, `name="coef_top" id="coef_top" inputmode="decimal" value="1.5"`) {
 		t.Fatalf("the form does not keep what was typed")
 	}
 	t.Run("a ratio that is not a number keeps the other fields", func(t *testing.T) {
@@ -279,7 +279,7 @@ func TestAppraisalPeriodForm(t *testing.T) {
 				t.Error("the message reads " + msg + ": i18n/locales/appraisal.*.json have no field.top_ratio, field.bottom_ratio, field.min_group_size, field.publication_days, field.coef_top/middle/bottom labels, so Printer.Field shows the raw form name; add them (前档比例, 后档比例, 最小分组人数, 公示天数, 前档/中档/后档系数)")
 			}
 		})
-		if !strings.Contains(r.body, `value="1.5"`) || !strings.Contains(r.body, `name="publication_days" type="number" min="1" max="30" value="5"`) {
+		if !strings.Contains(r.body, `value="1.5"`) || !strings.Contains(r.body, `name="publication_days" id="publication_days" inputmode="numeric" value="5"`) {
 			t.Error("web/appraisal.go periodCreate returns on the first unparsable number, so the re-shown form shows 0 for every field after it (coefficients, publication days) instead of what was typed")
 		}
 	})

@@ -24,7 +24,7 @@ import (
 // and listed in the summary above the form with a link to the field.
 //
 // Each case opens one form of the UI. Not checked here, and not yet
-// following the whole rule: the new-period form, the base pay form, the
+// following the whole rule: the base pay form, the
 // scores and absences of a period, the project's forms other than the plan
 // (negotiation, supervision, funds, signing, schedule revision, approval
 // steps), a lead's decision, merge and dispute forms, team membership and
@@ -313,6 +313,20 @@ var formCases = []formCase{
 			return "/users/" + strconvFormat(u.ID) + "/roles", "/users/" + strconvFormat(u.ID) + "/roles",
 				snapshot(t, func() (any, error) { return a.store.UserByID(context.Background(), a.zone.ID, u.ID) })
 		},
+	},
+	{
+		name: "appraisal period (new)", role: xinlu.RoleAppraiser, create: true,
+		open: func(t *testing.T, a *app) (string, string, func() string) {
+			return "/appraisal/periods", "/appraisal/periods", func() string {
+				_, n, err := a.store.ListPeriods(context.Background(), store.PeriodFilter{ZoneID: a.zone.ID, Page: xinlu.Page{Page: 1, PerPage: 1}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return strconvFormat(int64(n))
+			}
+		},
+		typed: map[string]string{"label": "2031-07", "publication_days": "7", "coef_middle": "1.05", "bottom_ratio": "15"},
+		bad:   map[string]string{"top_ratio": "150", "coef_top": "一点二", "min_group_size": "0"},
 	},
 	{
 		name: "lead report (new)", role: xinlu.RoleMember, create: true,

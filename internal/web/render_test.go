@@ -2,6 +2,7 @@ package web
 
 import (
 	"testing"
+	"time"
 
 	"xinlu/internal/i18n"
 )
@@ -53,5 +54,28 @@ func TestMoney(t *testing.T) {
 	}
 	if got := formatYuan(-41300); got != "-41,300" {
 		t.Errorf("formatYuan: %q", got)
+	}
+}
+
+// TestNextPeriodLabel: the new-period form proposes last month, or the
+// first later month without a period.
+func TestNextPeriodLabel(t *testing.T) {
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		taken []string
+		want  string
+	}{
+		{nil, "2026-11"},
+		{[]string{"2026-11"}, "2026-12"},
+		{[]string{"2026-11", "2026-12", "2027-01"}, "2027-02"},
+		{[]string{"2026-10"}, "2026-11"},
+	} {
+		taken := map[string]bool{}
+		for _, l := range c.taken {
+			taken[l] = true
+		}
+		if got := nextPeriodLabel(now, taken); got != c.want {
+			t.Errorf("taken %v: %q, want %q", c.taken, got, c.want)
+		}
 	}
 }

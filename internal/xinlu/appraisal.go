@@ -261,29 +261,27 @@ type Period struct {
 }
 
 // Validate checks a new or edited period and fills its dates.
+// Every field is checked, so that a form shows every error at once.
 func (p *Period) Validate() error {
-	if !slices.Contains(PeriodKinds, p.Kind) {
-		return Invalid("kind", "error.invalid_choice")
-	}
+	var errs FieldErrors
 	p.Label = strings.ToUpper(strings.TrimSpace(p.Label))
-	first, last, err := PeriodRange(p.Kind, p.Label)
-	if err != nil {
-		return err
+	if !slices.Contains(PeriodKinds, p.Kind) {
+		errs.Invalid("kind", "error.invalid_choice")
+	} else if first, last, err := PeriodRange(p.Kind, p.Label); err != nil {
+		errs.Add(err)
+	} else {
+		p.StartsOn, p.EndsOn = first.Format(DateLayout), last.Format(DateLayout)
 	}
-	p.StartsOn, p.EndsOn = first.Format(DateLayout), last.Format(DateLayout)
 	if p.PublicationDays == 0 {
 		p.PublicationDays = 5
 	}
 	if p.PublicationDays < 1 || p.PublicationDays > 30 {
-		return Invalid("publication_days", "appraisal.publication_days_range")
+		errs.Invalid("publication_days", "appraisal.publication_days_range")
 	}
-	if err := p.Rule.Validate(); err != nil {
-		return err
-	}
-	if err := CheckPayYuan("pool_yuan", p.PoolYuan); err != nil {
-		return err
-	}
-	return p.Coefficients.Validate()
+	errs.Add(p.Rule.Validate())
+	errs.Add(CheckPayYuan("pool_yuan", p.PoolYuan))
+	errs.Add(p.Coefficients.Validate())
+	return errs.Err()
 }
 
 // PeriodAction is a step of a period.

@@ -248,7 +248,7 @@ func TestPeriodValidate(t *testing.T) {
 		{"publication 31 days", func(p *xinlu.Period) { p.PublicationDays = 31 }, "publication_days", "appraisal.publication_days_range"},
 		{"publication negative", func(p *xinlu.Period) { p.PublicationDays = -1 }, "publication_days", "appraisal.publication_days_range"},
 		{"rule zero", func(p *xinlu.Period) { p.Rule = xinlu.DistributionRule{} }, "grouping", "error.required"},
-		{"rule ratio", func(p *xinlu.Period) { p.Rule.TopRatio = 1.5 }, "top_ratio", "error.out_of_range"},
+		{"rule ratio", func(p *xinlu.Period) { p.Rule.TopRatio = 1.5 }, "top_ratio", "appraisal.ratio_range"},
 		{"pool negative", func(p *xinlu.Period) { p.PoolYuan = -1 }, "pool_yuan", "project.amount_negative"},
 		{"coefficients zero ok but top<middle", func(p *xinlu.Period) { p.Coefficients = xinlu.Coefficients{Top: 90, Middle: 100, Bottom: 80} }, "coefficients", "appraisal.coefficients_order"},
 		{"coefficients bottom negative", func(p *xinlu.Period) { p.Coefficients.Bottom = -1 }, "coefficients", "appraisal.coefficients_order"},

@@ -73,26 +73,34 @@ func DefaultDistributionRule() DistributionRule {
 
 // Validate checks a rule before a period uses it.
 func (r DistributionRule) Validate() error {
+	var errs FieldErrors
 	switch {
 	case r.Grouping == "":
-		return Invalid("grouping", "error.required")
+		errs.Invalid("grouping", "error.required")
 	case !slices.Contains(Groupings, r.Grouping):
-		return Invalid("grouping", "error.invalid_choice")
-	case !(r.TopRatio >= 0 && r.TopRatio <= 1): // also catches NaN
-		return Invalid("top_ratio", "error.out_of_range", 0, 1)
-	case !(r.BottomRatio >= 0 && r.BottomRatio <= 1):
-		return Invalid("bottom_ratio", "error.out_of_range", 0, 1)
-	case ratioBP(r.TopRatio)+ratioBP(r.BottomRatio) > 10000:
-		return Invalid("bottom_ratio", "appraisal.ratios_exceed_total")
-	case r.MinGroupSize < 1 || r.MinGroupSize > 100:
-		return Invalid("min_group_size", "error.out_of_range", 1, 100)
+		errs.Invalid("grouping", "error.invalid_choice")
+	}
+	topOK := r.TopRatio >= 0 && r.TopRatio <= 1 // also false for NaN
+	bottomOK := r.BottomRatio >= 0 && r.BottomRatio <= 1
+	if !topOK {
+		errs.Invalid("top_ratio", "appraisal.ratio_range")
+	}
+	if !bottomOK {
+		errs.Invalid("bottom_ratio", "appraisal.ratio_range")
+	}
+	if topOK && bottomOK && ratioBP(r.TopRatio)+ratioBP(r.BottomRatio) > 10000 {
+		errs.Invalid("bottom_ratio", "appraisal.ratios_exceed_total")
+	}
+	if r.MinGroupSize < 1 || r.MinGroupSize > 100 {
+		errs.Invalid("min_group_size", "error.out_of_range", 1, 100)
 	}
 	for i, t := range r.TieBreakers {
 		if !slices.Contains(TieBreakerOptions, t) || slices.Index(r.TieBreakers, t) != i {
-			return Invalid("tie_breakers", "error.invalid_choice")
+			errs.Invalid("tie_breakers", "error.invalid_choice")
+			break
 		}
 	}
-	return nil
+	return errs.Err()
 }
 
 // ratioBP is a ratio in basis points, clamped to [0, 10000].
