@@ -49,7 +49,9 @@ func (s *Server) staffRoutes() []Route {
 // staffOption is one entry of a select: departments indented by depth.
 type staffOption struct {
 	ID    int64
-	Label string
+	Label string // the name indented by the depth, for a select
+	Name  string
+	Depth int
 }
 
 // staffDepartmentOptions lists a zone's departments as a tree, each under
@@ -75,7 +77,7 @@ func (s *Server) staffDepartmentOptions(r *http.Request, zoneID int64) ([]staffO
 	var walk func(parent int64, depth int)
 	walk = func(parent int64, depth int) {
 		for _, d := range children[parent] {
-			out = append(out, staffOption{ID: d.ID, Label: strings.Repeat("\u3000", depth) + d.Name})
+			out = append(out, staffOption{ID: d.ID, Label: strings.Repeat("\u3000", depth) + d.Name, Name: d.Name, Depth: depth})
 			if depth < 16 {
 				walk(d.ID, depth+1)
 			}

@@ -112,6 +112,14 @@ func TestMemberPages(t *testing.T) {
 	if r := admin.get("/members?q=Z01&status=probation"); !strings.Contains(r.body, "共 1 条") {
 		t.Fatalf("filtered list")
 	}
+	// The department tree beside the list: every department, the chosen
+	// one marked, each a link to its people.
+	dept := strconv.FormatInt(a.dept.ID, 10)
+	tree := admin.get("/members?department_id=" + dept)
+	if !strings.Contains(tree.body, `id="dept-tree"`) || !strings.Contains(tree.body, `<a href="/members?department_id=`+dept+`" class="depth-0" aria-current="page">`+a.dept.Name+`</a>`) ||
+		!strings.Contains(tree.body, "张三") {
+		t.Fatalf("department tree:\n%s", tree.body)
+	}
 	if r := admin.postForm("/members", url.Values{"staff_no": {"Z01"}, "name": {"重复"}}); r.StatusCode != http.StatusConflict || !strings.Contains(r.body, "工号已存在") {
 		t.Fatalf("duplicate: %d", r.StatusCode)
 	}
