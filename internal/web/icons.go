@@ -35,6 +35,7 @@ var icons = map[string]string{
 	"sliders":   `<path d="M4 6h10M18 6h2M4 12h4M12 12h8M4 18h12M20 18h0"/><circle cx="16" cy="6" r="2"/><circle cx="10" cy="12" r="2"/><circle cx="18" cy="18" r="2"/>`,
 	"pen":       `<path d="M4 20l4-1L19 8l-3-3L5 16z"/><path d="M14 7l3 3"/>`,
 	"menu":      `<path d="M4 6h16M4 12h16M4 18h16"/>`,
+	"search":    `<circle cx="11" cy="11" r="6.5"/><path d="M16 16l4.5 4.5"/>`,
 }
 
 // icon is the inline SVG of the named icon, sized by the text around it.

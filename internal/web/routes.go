@@ -42,6 +42,7 @@ func (s *Server) pageRoutes() []Route {
 		s.incentiveRoutes(),
 		s.toleranceRoutes(),
 		s.pipelineSettingsRoutes(),
+		s.searchRoutes(),
 	} {
 		rs = append(rs, area...)
 	}
