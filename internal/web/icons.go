@@ -35,6 +35,7 @@ var icons = map[string]string{
 	"sliders":   `<path d="M4 6h10M18 6h2M4 12h4M12 12h8M4 18h12M20 18h0"/><circle cx="16" cy="6" r="2"/><circle cx="10" cy="12" r="2"/><circle cx="18" cy="18" r="2"/>`,
 	"pen":       `<path d="M4 20l4-1L19 8l-3-3L5 16z"/><path d="M14 7l3 3"/>`,
 	"menu":      `<path d="M4 6h16M4 12h16M4 18h16"/>`,
+	"help":      `<circle cx="12" cy="12" r="9"/><path d="M9.5 9.5a2.5 2.5 0 1 1 3.5 2.3c-.6.3-1 .9-1 1.6v.6M12 17h.01"/>`,
 	"search":    `<circle cx="11" cy="11" r="6.5"/><path d="M16 16l4.5 4.5"/>`,
 }
 

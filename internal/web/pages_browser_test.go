@@ -127,7 +127,13 @@ const pageCheck = `((lang) => {
 const layoutCheck = `(() => {
   const out = [];
   const se = document.scrollingElement;
-  if (se.scrollWidth > se.clientWidth) out.push("scrolls sideways: " + se.scrollWidth + " > " + se.clientWidth);
+  if (se.scrollWidth > se.clientWidth) {
+    // Name the innermost elements that reach past the right edge.
+    const wide = [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > se.clientWidth + 1 && !e.closest(".table-scroll,.kanban,[hidden]"));
+    const inner = wide.filter(e => !wide.some(c => c !== e && e.contains(c))).slice(0, 3)
+      .map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\s+/).join(".") : "") + " " + JSON.stringify((e.textContent || "").trim().slice(0, 30)));
+    out.push("scrolls sideways: " + se.scrollWidth + " > " + se.clientWidth + " (" + inner.join("; ") + ")");
+  }
   const ctrls = [...document.querySelectorAll("#content input:not([type=hidden]),#content select,#content textarea,#content button")]
     .filter(e => { const st = getComputedStyle(e); return e.getClientRects().length && st.visibility !== "hidden" && st.display !== "none" && !e.closest("[hidden],details:not([open]),dialog:not([open])"); })
     .map(e => ({ e, r: e.getBoundingClientRect() }))

@@ -99,7 +99,7 @@ func TestBrowserPipelineJourney(t *testing.T) {
 		chromedp.WaitVisible("#lead-status"),
 	)
 	shot(t, ctx, "pipeline-02-lead-reported-phone")
-	mustContain(t, "reported lead", text(t, ctx, "#lead"), company, project, "52,000.50", "测试member")
+	mustContain(t, "reported lead", text(t, ctx, "#lead"), company, project, "5.20 亿元", "测试member")
 	loc, err := chromedp.Run(ctx, chromedp.Location())
 	if err != nil {
 		t.Fatal(err)
@@ -179,7 +179,7 @@ func TestBrowserPipelineJourney(t *testing.T) {
 	step(t, ctx, "sign", submit("#sign"), chromedp.WaitVisible("#approval-table"))
 	shot(t, ctx, "pipeline-09-signed")
 	mustContain(t, "signed project", text(t, ctx, "#project"), "全程代办", "T-"+today.Format("2006")+"-0001")
-	mustContain(t, "signing", text(t, ctx, "#signing"), "50,000.00", start, produce, "签约后一年内到位 60%")
+	mustContain(t, "signing", text(t, ctx, "#signing"), "5.00 亿元", start, produce, "签约后一年内到位 60%")
 	signOut(t, ctx)
 
 	// 5. The agency task force runs every approval and starts construction.

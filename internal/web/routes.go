@@ -43,6 +43,7 @@ func (s *Server) pageRoutes() []Route {
 		s.toleranceRoutes(),
 		s.pipelineSettingsRoutes(),
 		s.searchRoutes(),
+		s.helpRoutes(),
 	} {
 		rs = append(rs, area...)
 	}
@@ -163,6 +164,7 @@ var navigation = []navGroup{
 		{Key: "nav.home", Path: "/", Perm: xinlu.PermSignedIn, Icon: "home"},
 		{Key: "nav.profile", Path: "/profile", Perm: xinlu.PermSignedIn, Icon: "user"},
 		{Key: "notifications.nav", Path: "/notifications", Perm: xinlu.PermSignedIn, Icon: "bell"},
+		{Key: "help.nav", Path: "/help", Perm: xinlu.PermSignedIn, Icon: "help"},
 	}},
 	{Key: "leads.nav_group", Items: []navItem{
 		{Key: "leads.nav_report", Path: "/leads/new", Perm: xinlu.PermLeadReport, Icon: "plus"},
