@@ -25,9 +25,9 @@ import (
 //
 // Each case opens one form of the UI. Not checked here, and not yet
 // following the whole rule: the base pay form, the
-// scores and absences of a period, the project's forms other than the plan
-// (negotiation, supervision, funds, signing, schedule revision, approval
-// steps), a lead's decision, merge and dispute forms, team membership and
+// scores and absences of a period, the project's funds, schedule revision
+// and approval steps (negotiation, signing, supervision and loss keep what
+// was typed: TestProjectStepFormsKeepInput), a lead's decision, merge and dispute forms, team membership and
 // the tolerance claim's later steps. The appraisal scheme and an
 // account's roles are checked for the unchanged save only: the scheme
 // still reports the first bad indicator row, and the roles are ticks.

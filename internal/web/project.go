@@ -392,6 +392,23 @@ func (v projectShowView) PlanValue(name string, stored any) string {
 	return fmt.Sprint(stored)
 }
 
+// Kept is what field name of the form of action shows: as typed when that
+// form failed, else def. The project page's step forms never lose input.
+func (v projectShowView) Kept(action, name, def string) string {
+	if vs, ok := v.typed[name]; ok && v.ErrAction == action && len(vs) > 0 {
+		return vs[0]
+	}
+	return def
+}
+
+// ErrFor is the error of the form of action, when that form failed.
+func (v projectShowView) ErrFor(action string) error {
+	if v.ErrAction == action {
+		return v.Err
+	}
+	return nil
+}
+
 // WanInput is a plan figure as the plan form fills it in: exactly, in 万元
 // with its decimals, so that saving the form unchanged keeps it; "" when
 // unknown, which the form reads back as unknown (a known 0 is "0").

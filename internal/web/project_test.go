@@ -234,3 +234,31 @@ func TestReviseFundsScheduleOnTheProjectPage(t *testing.T) {
 		}
 	}
 }
+
+// TestProjectStepFormsKeepInput: a refused signing or supervision order
+// shows its form again with everything typed and each error at its field.
+func TestProjectStepFormsKeepInput(t *testing.T) {
+	a := newApp(t)
+	p := a.project("保留输入项目", xinlu.StagePromotion, 100_000_000)
+	sponsor := a.as(xinlu.RoleSponsor)
+	path := "/projects/" + strconvFormat(p.ID)
+	sign := url.Values{"version": {"1"}, "signed_on": {"2026-11-30"}, "contract_yuan": {"一千万"},
+		"promised_start": {"2027-02-30"}, "promised_produce": {"2027-12-01"}, "funds_schedule": {"签约后一年内到位"},
+		"schedule_due_on_1": {"2027-06-30"}, "schedule_amount_1": {"3000"}, "schedule_note_1": {"首期"}}
+	r := sponsor.postForm(path+"/sign", sign)
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad signing: %d", r.StatusCode)
+	}
+	for _, want := range []string{`value="一千万"`, `value="2027-02-30"`, `value="2027-12-01"`, `value="签约后一年内到位"`,
+		`value="2027-06-30"`, `value="3000"`, `value="首期"`, `value="2026-11-30"`, `id="err-contract_yuan"`} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("the signing form lost %s", want)
+		}
+	}
+	sup := url.Values{"task": {"协调用地指标"}, "assignee_id": {strconvFormat(a.users[xinlu.RoleAgent].MemberID)}, "due": {"2026-02-30"}}
+	r = sponsor.postForm(path+"/supervision", sup)
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, `value="协调用地指标"`) || !strings.Contains(r.body, `id="err-due"`) ||
+		!strings.Contains(r.body, `<option value="`+strconvFormat(a.users[xinlu.RoleAgent].MemberID)+`" selected>`) {
+		t.Errorf("the supervision form lost what was typed: %d", r.StatusCode)
+	}
+}
