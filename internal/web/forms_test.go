@@ -27,7 +27,8 @@ import (
 // following the whole rule: the base pay form, the
 // scores and absences of a period, the project's funds, schedule revision
 // and approval steps (negotiation, signing, supervision and loss keep what
-// was typed: TestProjectStepFormsKeepInput), a lead's decision, merge and dispute forms, team membership and
+// was typed: TestProjectStepFormsKeepInput), a lead's merge form (its
+// decisions keep the typed reason: TestLeadDecisionKeepsTypedReason), team membership and
 // the tolerance claim's later steps. The appraisal scheme and an
 // account's roles are checked for the unchanged save only: the scheme
 // still reports the first bad indicator row, and the roles are ticks.

@@ -313,6 +313,7 @@ type leadShowView struct {
 	CanReveal   bool // the phone is masked and within the viewer's reveal scope
 	Disputes    disputeSection
 	Err         error
+	ErrAction   string // the step whose form failed: it shows what was typed
 }
 
 // leadFileRow is an attachment as the lead page lists it.
@@ -384,6 +385,9 @@ func (s *Server) leadPageWith(w http.ResponseWriter, r *http.Request, status int
 		Reported: r.URL.Query().Get("reported") == "1", IsReporter: u.MemberID != 0 && u.MemberID == l.ReporterID,
 		Can: leadAllowed(u, l), VetoGrounds: xinlu.VetoGrounds, Err: stepErr,
 		MaxFiles: xinlu.MaxLeadFiles, FileMB: xinlu.MaxLeadFileSize >> 20, TotalMB: s.leadUploadMB(), Accept: leadFileAccept}
+	if stepErr != nil {
+		v.ErrAction = r.PathValue("action")
+	}
 	for _, f := range files {
 		if f.LeadID == l.ID {
 			v.OwnFiles++

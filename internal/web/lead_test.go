@@ -189,3 +189,23 @@ func TestLeadStepSaysWhatItDid(t *testing.T) {
 		t.Errorf("my leads do not name the project")
 	}
 }
+
+// TestLeadDecisionKeepsTypedReason: a refused decision shows its reason
+// again, as typed, with the error at the field, in that form only.
+func TestLeadDecisionKeepsTypedReason(t *testing.T) {
+	a := newApp(t)
+	r := a.as(xinlu.RoleMember).postForm("/leads", reportLeadForm("理由保留科技有限公司"))
+	path := leadPathRE.FindString(r.Header.Get("Location"))
+	screener := a.as(xinlu.RoleScreener)
+	if r := screener.postForm(path+"/start-screening", url.Values{"version": {"1"}}); r.StatusCode != 303 {
+		t.Fatalf("start: %d", r.StatusCode)
+	}
+	long := strings.Repeat("需要补充用地、能耗和投资来源的说明。", 40)
+	r = screener.postForm(path+"/request-info", url.Values{"version": {"2"}, "reason": {long}})
+	if r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a reason too long: %d", r.StatusCode)
+	}
+	if !strings.Contains(r.body, `aria-invalid="true" aria-describedby="err-reason">`+long+`</textarea>`) || strings.Count(r.body, long) != 1 {
+		t.Errorf("the reason is not kept in its own form, marked")
+	}
+}
