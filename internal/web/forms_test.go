@@ -25,9 +25,10 @@ import (
 //
 // Each case opens one form of the UI. Not checked here, and not yet
 // following the whole rule: the base pay form, the
-// scores and absences of a period, the project's funds, schedule revision
-// and approval steps (negotiation, signing, supervision and loss keep what
-// was typed: TestProjectStepFormsKeepInput), a lead's merge form (its
+// scores and absences of a period, the project's schedule revision and
+// approval steps (negotiation, signing, supervision, loss, milestones, funds
+// and new approval items keep what was typed: TestProjectStepFormsKeepInput,
+// TestFundsAndApprovalFormsKeepInput), a lead's merge form (its
 // decisions keep the typed reason: TestLeadDecisionKeepsTypedReason), team membership and
 // the tolerance claim's later steps. The appraisal scheme and an
 // account's roles are checked for the unchanged save only: the scheme

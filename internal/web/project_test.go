@@ -262,3 +262,28 @@ func TestProjectStepFormsKeepInput(t *testing.T) {
 		t.Errorf("the supervision form lost what was typed: %d", r.StatusCode)
 	}
 }
+
+// TestFundsAndApprovalFormsKeepInput: a refused funds entry or approval
+// item comes back as typed, each error at its field.
+func TestFundsAndApprovalFormsKeepInput(t *testing.T) {
+	a := newApp(t)
+	p := a.project("资金表单项目", xinlu.StagePromotion, 100_000_000)
+	sponsor := a.as(xinlu.RoleSponsor)
+	path := "/projects/" + strconvFormat(p.ID)
+	sign := url.Values{"version": {"1"}, "signed_on": {"2026-11-30"}, "contract_yuan": {"10000"},
+		"promised_start": {"2099-01-01"}, "promised_produce": {"2099-06-01"}}
+	if r := sponsor.postForm(path+"/sign", sign); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign: %d %s", r.StatusCode, firstError(r.body))
+	}
+	r := sponsor.postForm(path+"/funds", url.Values{"date": {"2026-12-01"}, "amount_yuan": {"九百万"}, "note": {"首笔注资"}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, `value="九百万"`) || !strings.Contains(r.body, `value="首笔注资"`) ||
+		!strings.Contains(r.body, `value="2026-12-01"`) || !strings.Contains(r.body, `id="err-amount_yuan"`) {
+		t.Errorf("the funds form lost what was typed: %d %s", r.StatusCode, firstError(r.body))
+	}
+	agent := a.as(xinlu.RoleAgent)
+	r = agent.postForm(path+"/approvals", url.Values{"name": {"环评批复"}, "limit_days": {"三十"}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, `value="环评批复"`) || !strings.Contains(r.body, `value="三十"`) ||
+		!strings.Contains(r.body, `id="err-limit_days"`) {
+		t.Errorf("the approval form lost what was typed: %d %s", r.StatusCode, firstError(r.body))
+	}
+}
