@@ -1067,20 +1067,32 @@ func (s *Server) basePaySave(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, xinlu.Invalid("", "appraisal.form_invalid"))
 		return
 	}
+	// Every row is read and checked, so that the page comes back with
+	// everything typed and each bad row marked.
 	pay := map[string]int64{}
-	for key, vals := range r.PostForm {
+	var errs xinlu.FieldErrors
+	keys := make([]string, 0, len(r.PostForm))
+	for key := range r.PostForm {
+		keys = append(keys, key)
+	}
+	slices.Sort(keys)
+	for _, key := range keys {
+		vals := r.PostForm[key]
 		staffNo, ok := strings.CutPrefix(key, "pay_")
 		if !ok || len(vals) == 0 || strings.TrimSpace(vals[0]) == "" {
 			continue
 		}
-		n, err := strconv.ParseInt(strings.TrimSpace(vals[0]), 10, 64)
-		if err != nil {
-			s.basePayPage(w, r, http.StatusUnprocessableEntity, xinlu.Invalid("base_yuan", "appraisal.base_pay_range", staffNo))
-			return
+		n, err := strconv.ParseInt(strings.TrimSpace(strings.ReplaceAll(vals[0], ",", "")), 10, 64)
+		if err != nil || n < 0 || n > xinlu.MaxBasePayYuan {
+			errs.Invalid(key, "appraisal.base_pay_range", staffNo)
+			continue
 		}
 		pay[staffNo] = n
 	}
-	_, err := s.store.SetBasePay(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, pay)
+	err := errs.Err()
+	if err == nil {
+		_, err = s.store.SetBasePay(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, pay)
+	}
 	if err != nil {
 		if isFormError(err) {
 			s.basePayPage(w, r, statusOf(err), err)

@@ -772,9 +772,9 @@ func TestAppraisalBasePay(t *testing.T) {
 		t.Fatalf("save: %d %s", r.StatusCode, firstError(r.body))
 	}
 	after := finance.get("/appraisal/base-pay")
-	if !strings.Contains(after.body, "修改成功") || !strings.Contains(after.body, `name="pay_SA" type="number" min="0" max="1000000" step="1" value="5000"`) ||
-		!strings.Contains(after.body, `name="pay_SB" type="number" min="0" max="1000000" step="1" value="6200"`) ||
-		!strings.Contains(after.body, `name="pay_SC" type="number" min="0" max="1000000" step="1" value=""`) {
+	if !strings.Contains(after.body, "修改成功") || !strings.Contains(after.body, `name="pay_SA" id="pay_SA" inputmode="numeric" value="5000"`) ||
+		!strings.Contains(after.body, `name="pay_SB" id="pay_SB" inputmode="numeric" value="6200"`) ||
+		!strings.Contains(after.body, `name="pay_SC" id="pay_SC" inputmode="numeric" value=""`) {
 		t.Fatalf("after save: %s", firstError(after.body))
 	}
 	for _, tc := range []struct {
@@ -791,8 +791,18 @@ func TestAppraisalBasePay(t *testing.T) {
 			t.Errorf("%v: %d %s, want 422 with %q", tc.form, r.StatusCode, firstError(r.body), tc.want)
 		}
 	}
-	if r := finance.get("/appraisal/base-pay"); !strings.Contains(r.body, `name="pay_SA" type="number" min="0" max="1000000" step="1" value="5000"`) {
+	if r := finance.get("/appraisal/base-pay"); !strings.Contains(r.body, `name="pay_SA" id="pay_SA" inputmode="numeric" value="5000"`) {
 		t.Fatalf("a refused save changed the pay")
+	}
+	// Two bad rows and a good one: every typed value comes back, each bad
+	// row marked, and nothing is saved.
+	r = finance.postForm("/appraisal/base-pay", url.Values{"csrf": {tok}, "pay_SA": {"五千"}, "pay_SB": {"7300"}, "pay_SC": {"-1"}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, `value="五千"`) || !strings.Contains(r.body, `value="7300"`) ||
+		!strings.Contains(r.body, `value="-1"`) || !strings.Contains(r.body, `id="err-pay_SA"`) || !strings.Contains(r.body, `id="err-pay_SC"`) {
+		t.Errorf("several bad rows: %d %s", r.StatusCode, firstError(r.body))
+	}
+	if r := finance.get("/appraisal/base-pay"); !strings.Contains(r.body, `name="pay_SB" id="pay_SB" inputmode="numeric" value="6200"`) {
+		t.Errorf("a refused save changed a good row")
 	}
 	if r := finance.get("/appraisal/base-pay?q=SB"); !strings.Contains(r.body, `name="pay_SB"`) || strings.Contains(r.body, `name="pay_SA"`) {
 		t.Fatalf("search by staff number")
