@@ -564,6 +564,7 @@ type scoreRow struct {
 
 type scoreField struct {
 	Indicator xinlu.Indicator
+	Name      string // the form field: s_<member>_<indicator>
 	Value     string
 }
 
@@ -668,11 +669,11 @@ func (s *Server) scoreSheetPage(w http.ResponseWriter, r *http.Request, status i
 			if perm == xinlu.PermAppraisalPeer && kinds[xinlu.IndicatorAssessed] == "" && m.DepartmentID != u.DepartmentID {
 				continue
 			}
-			f := scoreField{Indicator: ind}
-			if val, ok := mine[[2]int64{m.ID, ind.ID}]; ok {
+			f := scoreField{Indicator: ind, Name: fmt.Sprintf("s_%d_%d", m.ID, ind.ID)}
+			if typed, ok := r.PostForm[f.Name]; ok && formErr != nil && len(typed) > 0 {
+				f.Value = typed[0] // a refused save shows what was typed
+			} else if val, ok := mine[[2]int64{m.ID, ind.ID}]; ok {
 				f.Value = strconv.FormatFloat(float64(val)/100, 'f', -1, 64)
-			} else if formErr != nil {
-				f.Value = r.PostFormValue(fmt.Sprintf("s_%d_%d", m.ID, ind.ID))
 			}
 			row.Fields = append(row.Fields, f)
 		}
@@ -694,8 +695,17 @@ func (s *Server) scoreSave(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, xinlu.Invalid("", "appraisal.form_invalid"))
 		return
 	}
+	// Every cell is read and checked, so that the sheet comes back with
+	// everything typed and each bad cell marked.
 	var rs []store.Rating
-	for key, vals := range r.PostForm {
+	var errs xinlu.FieldErrors
+	keys := make([]string, 0, len(r.PostForm))
+	for key := range r.PostForm {
+		keys = append(keys, key)
+	}
+	slices.Sort(keys)
+	for _, key := range keys {
+		vals := r.PostForm[key]
 		if !strings.HasPrefix(key, "s_") || len(vals) == 0 || strings.TrimSpace(vals[0]) == "" {
 			continue
 		}
@@ -704,13 +714,17 @@ func (s *Server) scoreSave(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		f, err := strconv.ParseFloat(strings.TrimSpace(vals[0]), 64)
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			s.scoreSheetPage(w, r, http.StatusUnprocessableEntity, xinlu.Invalid("score", "appraisal.score_range"))
-			return
+		if err != nil || !(f >= 0 && f <= 100) {
+			errs.Invalid(key, "appraisal.score_range")
+			continue
 		}
 		rs = append(rs, store.Rating{MemberID: m, IndicatorID: ind, Score: int64(math.Round(f * 100))})
 	}
-	n, err := s.store.SaveRatings(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, p.ID, rs)
+	var n int
+	err = errs.Err()
+	if err == nil {
+		n, err = s.store.SaveRatings(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, p.ID, rs)
+	}
 	if err != nil {
 		if isFormError(err) {
 			s.scoreSheetPage(w, r, statusOf(err), err)

@@ -406,13 +406,18 @@ func TestAppraisalPeriodJourney(t *testing.T) {
 		}
 		again := director.get(r.Header.Get("Location"))
 		if !strings.Contains(again.body, "已保存 2 项评分") ||
-			!strings.Contains(again.body, fmt.Sprintf(`name="s_%d_%d" type="number" min="0" max="100" step="0.01" value="30"`, mid(xinlu.RoleMember), assessed)) ||
-			!strings.Contains(again.body, fmt.Sprintf(`name="s_%d_%d" type="number" min="0" max="100" step="0.01" value="95.5"`, mid(xinlu.RoleScreener), assessed)) {
+			!strings.Contains(again.body, fmt.Sprintf(`name="s_%[1]d_%[2]d" id="s_%[1]d_%[2]d" value="30"`, mid(xinlu.RoleMember), assessed)) ||
+			!strings.Contains(again.body, fmt.Sprintf(`name="s_%[1]d_%[2]d" id="s_%[1]d_%[2]d" value="95.5"`, mid(xinlu.RoleScreener), assessed)) {
 			t.Fatalf("saved scores not shown: %s", firstError(again.body))
 		}
-		bad := director.postForm(scores, url.Values{"csrf": {tok}, fmt.Sprintf("s_%d_%d", mid(xinlu.RolePlanner), assessed): {"120"}})
+		// Two bad cells and a changed good one: all come back as typed,
+		// each bad cell marked, and nothing is saved.
+		bad := director.postForm(scores, url.Values{"csrf": {tok}, fmt.Sprintf("s_%d_%d", mid(xinlu.RolePlanner), assessed): {"120"},
+			fmt.Sprintf("s_%d_%d", mid(xinlu.RoleMember), assessed): {"-3"}, fmt.Sprintf("s_%d_%d", mid(xinlu.RoleScreener), assessed): {"88"}})
 		if bad.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(bad.body, "分数须在 0 到 100 之间") ||
-			!strings.Contains(bad.body, fmt.Sprintf(`name="s_%d_%d" type="number" min="0" max="100" step="0.01" value="120"`, mid(xinlu.RolePlanner), assessed)) {
+			!strings.Contains(bad.body, fmt.Sprintf(`name="s_%[1]d_%[2]d" id="s_%[1]d_%[2]d" value="120" class="w-num" inputmode="decimal" aria-invalid="true"`, mid(xinlu.RolePlanner), assessed)) ||
+			!strings.Contains(bad.body, fmt.Sprintf(`name="s_%[1]d_%[2]d" id="s_%[1]d_%[2]d" value="-3" class="w-num" inputmode="decimal" aria-invalid="true"`, mid(xinlu.RoleMember), assessed)) ||
+			!strings.Contains(bad.body, fmt.Sprintf(`name="s_%[1]d_%[2]d" id="s_%[1]d_%[2]d" value="88"`, mid(xinlu.RoleScreener), assessed)) {
 			t.Fatalf("120: %d %s", bad.StatusCode, firstError(bad.body))
 		}
 		if bad := director.postForm(scores, url.Values{fmt.Sprintf("s_%d_%d", mid(xinlu.RolePlanner), assessed): {"九十"}}); bad.StatusCode != http.StatusUnprocessableEntity ||
