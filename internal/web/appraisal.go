@@ -922,12 +922,16 @@ func (s *Server) absenceSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err = func() error {
+		// Both fields are checked, so that both errors show at once.
+		var errs xinlu.FieldErrors
 		days, err := formInt(r, "absent_days")
-		if err != nil {
+		errs.Add(err)
+		member, err := s.store.MemberIDByStaffNo(r.Context(), info.user.ZoneID, r.PostFormValue("staff_no"))
+		if err != nil && !isFormError(err) {
 			return err
 		}
-		member, err := s.store.MemberIDByStaffNo(r.Context(), info.user.ZoneID, r.PostFormValue("staff_no"))
-		if err != nil {
+		errs.Add(err)
+		if err := errs.Err(); err != nil {
 			return err
 		}
 		return s.store.SetAbsence(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, p.ID, member, days)

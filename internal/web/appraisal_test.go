@@ -813,3 +813,24 @@ func TestAppraisalBasePay(t *testing.T) {
 		t.Fatalf("search by staff number")
 	}
 }
+
+// TestAbsenceFormKeepsInput: the absence form reports a bad staff number
+// and a bad day count at once and shows both as typed.
+func TestAbsenceFormKeepsInput(t *testing.T) {
+	a := newApp(t)
+	office := a.as(xinlu.RoleAppraiser)
+	r := office.postForm("/appraisal/periods", apprPeriodForm("2026-08"))
+	m := regexp.MustCompile(`^/appraisal/periods/(\d+)$`).FindStringSubmatch(r.Header.Get("Location"))
+	if m == nil {
+		t.Fatalf("create: %d %s", r.StatusCode, firstError(r.body))
+	}
+	page := "/appraisal/periods/" + m[1]
+	r = office.postForm(page+"/absences", url.Values{"staff_no": {"NOPE"}, "absent_days": {"三天"}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, `value="NOPE"`) || !strings.Contains(r.body, `value="三天"`) ||
+		strings.Count(r.body, `aria-invalid="true"`) != 2 {
+		t.Errorf("bad absence: %d %s", r.StatusCode, firstError(r.body))
+	}
+	if r := office.postForm(page+"/absences", url.Values{"staff_no": {"SA"}, "absent_days": {"2"}}); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("good absence: %d %s", r.StatusCode, firstError(r.body))
+	}
+}

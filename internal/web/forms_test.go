@@ -24,9 +24,10 @@ import (
 // and listed in the summary above the form with a link to the field.
 //
 // Each case opens one form of the UI. Not checked here, and not yet
-// following the whole rule: the absences of a period (the base pay form
-// and the score sheet keep every typed cell and mark each bad one:
-// TestAppraisalBasePay, TestAppraisalPeriodJourney), the project's schedule revision and
+// following the whole rule (they keep what was typed and mark their
+// errors, tested beside their pages: the base pay form, the score sheet,
+// the absence form, TestAppraisalBasePay, TestAppraisalPeriodJourney,
+// TestAbsenceFormKeepsInput), the project's schedule revision and
 // approval steps (negotiation, signing, supervision, loss, milestones, funds
 // and new approval items keep what was typed: TestProjectStepFormsKeepInput,
 // TestFundsAndApprovalFormsKeepInput), a lead's merge form (its
