@@ -23,18 +23,18 @@ import (
 // marked on its field (aria-invalid and the message under it, err-<field>)
 // and listed in the summary above the form with a link to the field.
 //
-// Each case opens one form of the UI. Not checked here, and not yet
-// following the whole rule (they keep what was typed and mark their
-// errors, tested beside their pages: the base pay form, the score sheet,
-// the absence form, TestAppraisalBasePay, TestAppraisalPeriodJourney,
-// TestAbsenceFormKeepsInput), the project's schedule revision and
-// approval steps (negotiation, signing, supervision, loss, milestones, funds
-// and new approval items keep what was typed: TestProjectStepFormsKeepInput,
-// TestFundsAndApprovalFormsKeepInput), a lead's merge form (its
-// decisions keep the typed reason: TestLeadDecisionKeepsTypedReason), team membership and
-// the tolerance claim's later steps. The appraisal scheme and an
-// account's roles are checked for the unchanged save only: the scheme
-// still reports the first bad indicator row, and the roles are ticks.
+// Each case opens one form of the UI. The forms that act on a record
+// rather than edit it are tested beside their pages, where they keep what
+// was typed and mark each error: the base pay form, the score sheet and the
+// absence form (TestAppraisalBasePay, TestAppraisalPeriodJourney,
+// TestAbsenceFormKeepsInput); a project's negotiation, signing,
+// supervision, loss, milestone, funds, schedule revision and new approval
+// item forms (TestProjectStepFormsKeepInput,
+// TestFundsAndApprovalFormsKeepInput, TestReviseFundsScheduleOnTheProjectPage); a
+// lead's decisions (TestLeadDecisionKeepsTypedReason). The appraisal
+// scheme and an account's roles are checked for the unchanged save only:
+// the scheme still reports the first bad indicator row, and the roles are
+// ticks.
 type formCase struct {
 	name string
 	role xinlu.Role

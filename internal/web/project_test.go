@@ -219,6 +219,10 @@ func TestReviseFundsScheduleOnTheProjectPage(t *testing.T) {
 		!strings.Contains(res.body, `<details id="revise-schedule" open>`) {
 		t.Fatalf("no reason: %d", res.StatusCode)
 	}
+	if !strings.Contains(res.body, `name="schedule_due_on_2" value="`+a.shanghaiDay(200)+`"`) || !strings.Contains(res.body, `name="schedule_note_2" value="推迟"`) ||
+		!strings.Contains(res.body, `name="schedule_amount_2" value="5000"`) {
+		t.Errorf("the refused revision lost the typed schedule")
+	}
 	form.Set("note", "补充协议：二期推迟")
 	if res := sponsor.postForm(path+"/revise-schedule", form); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("revise: %d %s", res.StatusCode, res.body)
