@@ -247,18 +247,6 @@ func (in periodInput) period(zoneID int64) *xinlu.Period {
 	return p
 }
 
-// SeesUnpublished reports whether u sees a period's results before
-// publication: the appraisal office, the director and finance.
-func SeesUnpublished(u *xinlu.User) bool {
-	return u.Can(xinlu.PermAppraisalManage) || u.Can(xinlu.PermAppraisalFinalize) || u.Can(xinlu.PermAppraisalPool)
-}
-
-// SeesPay reports whether u sees the pay of member: their own, or the
-// whole zone's for the appraisal office, the director and finance.
-func SeesPay(u *xinlu.User, member int64) bool {
-	return (u.MemberID != 0 && u.MemberID == member) || SeesUnpublished(u)
-}
-
 func (a *API) listPeriods(w http.ResponseWriter, r *http.Request) error {
 	pg, err := pageOf(r)
 	if err != nil {
@@ -267,7 +255,7 @@ func (a *API) listPeriods(w http.ResponseWriter, r *http.Request) error {
 	u := user(r)
 	q := r.URL.Query()
 	f := store.PeriodFilter{ZoneID: u.ZoneID, Kind: xinlu.PeriodKind(q.Get("kind")), State: xinlu.PeriodState(q.Get("state")),
-		States: VisibleStates(u), Page: pg}
+		States: xinlu.VisibleStates(u), Page: pg}
 	if f.Kind != "" && !slices.Contains(xinlu.PeriodKinds, f.Kind) {
 		return xinlu.Invalid("kind", "error.invalid_choice")
 	}
@@ -298,30 +286,10 @@ func (a *API) periodFor(r *http.Request) (*xinlu.Period, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !PeriodVisible(u, p) {
+	if !xinlu.PeriodVisible(u, p) {
 		return nil, xinlu.NotFound("error.not_found")
 	}
 	return p, nil
-}
-
-// VisibleStates are the states of the periods u may see: every state for
-// those who run or pay the appraisal (nil); publication and after, and
-// recheck, for everyone; scoring too for those who score.
-func VisibleStates(u *xinlu.User) []xinlu.PeriodState {
-	if SeesUnpublished(u) {
-		return nil
-	}
-	out := []xinlu.PeriodState{xinlu.PeriodPublication, xinlu.PeriodRecheck, xinlu.PeriodFinal, xinlu.PeriodApplied, xinlu.PeriodArchived}
-	if u.Can(xinlu.PermAppraisalScore) || u.Can(xinlu.PermAppraisalPeer) {
-		out = append(out, xinlu.PeriodScoring)
-	}
-	return out
-}
-
-// PeriodVisible reports whether u may see period p at all.
-func PeriodVisible(u *xinlu.User, p *xinlu.Period) bool {
-	states := VisibleStates(u)
-	return states == nil || slices.Contains(states, p.State)
 }
 
 func (a *API) getPeriod(w http.ResponseWriter, r *http.Request) error {
@@ -504,20 +472,11 @@ func resultJSON(u *xinlu.User, r *store.Result) ResultJSON {
 		BottomQuota: r.BottomQuota, Score: fromHundredths(r.Score), Points: fromHundredths(r.Points), Missing: r.Missing, Rank: r.Rank, Band: string(r.Band),
 		Rule: r.Rule, CalibratedFrom: r.CalibratedFrom, CalibrationReason: r.CalibrationReason, Exclusion: r.Exclusion, Grade: r.Grade,
 		Version: r.Version}
-	if SeesPay(u, r.MemberID) {
+	if xinlu.SeesPay(u, r.MemberID) {
 		c, base, pay := fromHundredths(r.Coefficient), r.BaseYuan, r.PayYuan
 		out.Coefficient, out.BaseYuan, out.PayYuan = &c, &base, &pay
 	}
 	return out
-}
-
-// resultsVisible refuses results of a period not yet published to those
-// who do not run it.
-func resultsVisible(u *xinlu.User, p *xinlu.Period) error {
-	if SeesUnpublished(u) || store.ResultsVisible(p) {
-		return nil
-	}
-	return &xinlu.Error{Code: xinlu.ECONFLICT, Field: "state", Key: "appraisal.not_published", Args: []any{xinlu.LabelKey("appraisal.state." + string(p.State))}}
 }
 
 func (a *API) listResults(w http.ResponseWriter, r *http.Request) error {
@@ -526,7 +485,7 @@ func (a *API) listResults(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := user(r)
-	if err := resultsVisible(u, p); err != nil {
+	if err := xinlu.CheckResults(u, p); err != nil {
 		return err
 	}
 	pg, err := pageOf(r)
@@ -561,7 +520,7 @@ func (a *API) getResult(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := user(r)
-	if err := resultsVisible(u, p); err != nil {
+	if err := xinlu.CheckResults(u, p); err != nil {
 		return err
 	}
 	member, err := pathID(r, "member")
@@ -666,7 +625,7 @@ func (a *API) exportPublication(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := user(r)
-	if err := resultsVisible(u, p); err != nil {
+	if err := xinlu.CheckResults(u, p); err != nil {
 		return err
 	}
 	rep, err := PublicationReport(r.Context(), a.store, a.printer(r), u, p, a.zoneName(r.Context(), u.ZoneID), a.staffToday())
@@ -682,7 +641,7 @@ func (a *API) exportPayroll(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !SeesUnpublished(u) {
+	if !xinlu.SeesUnpublished(u) {
 		return xinlu.Forbidden()
 	}
 	rep, err := PayrollReport(r.Context(), a.store, a.printer(r), u, p, a.zoneName(r.Context(), u.ZoneID), a.staffToday())
@@ -711,25 +670,13 @@ func appealJSON(ap *store.Appeal) AppealJSON {
 		Status: ap.Status, Response: ap.Response, DecidedAt: ap.DecidedAt, Version: ap.Version, CreatedAt: ap.CreatedAt}
 }
 
-// appealScope: the appraisal office sees every appeal; others their own.
-func appealScope(u *xinlu.User) xinlu.ScopeFilter {
-	if u.Can(xinlu.PermAppraisalManage) || u.Can(xinlu.PermAppraisalFinalize) {
-		return u.Filter(xinlu.PermAppraisalManage)
-	}
-	return xinlu.ScopeFilter{Scope: xinlu.ScopeOwn, ZoneID: u.ZoneID, MemberID: u.MemberID}
-}
-
 func (a *API) listAppeals(w http.ResponseWriter, r *http.Request) error {
 	p, err := a.periodFor(r)
 	if err != nil {
 		return err
 	}
 	u := user(r)
-	scope := appealScope(u)
-	if scope.Scope == xinlu.ScopeNone {
-		scope = xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: u.ZoneID}
-	}
-	aps, err := a.store.ListAppeals(r.Context(), scope, p.ID)
+	aps, err := a.store.ListAppeals(r.Context(), xinlu.AppealScope(u), p.ID)
 	if err != nil {
 		return err
 	}

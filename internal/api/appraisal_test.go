@@ -728,7 +728,7 @@ func testAppraisalPeriodFlow(t *testing.T, st *store.Store) {
 		}
 	})
 
-	t.Run("in scoring members see the period but not results", func(t *testing.T) {
+	t.Run("in scoring members see the period but not results, as if there were none", func(t *testing.T) {
 		if status, body := e.call("member", "GET", pp, ""); status != 200 || !strings.Contains(body, `"state":"scoring"`) {
 			t.Errorf("member reads a period in scoring: %d %s", status, body)
 		}
@@ -736,11 +736,11 @@ func testAppraisalPeriodFlow(t *testing.T, st *store.Store) {
 			t.Errorf("member reads a draft: %d", status)
 		}
 		status, body := e.call("member", "GET", pp+"/results", "")
-		aprWant(t, "member results in scoring", status, body, 409, "state", "appraisal.not_published")
+		aprWant(t, "member results in scoring", status, body, 404, "", "error.not_found")
 		status, body = e.call("member", "GET", pp+"/results/"+aprID(e.big[4].ID), "")
-		aprWant(t, "member own result in scoring", status, body, 409, "state", "appraisal.not_published")
+		aprWant(t, "member own result in scoring", status, body, 404, "", "error.not_found")
 		res, _ := e.do("member", "GET", pp+"/publication.xlsx", "")
-		if res.StatusCode != 409 {
+		if res.StatusCode != 404 {
 			t.Errorf("member publication list in scoring: %d", res.StatusCode)
 		}
 	})
@@ -1184,7 +1184,7 @@ func testAppraisalPeriodFlow(t *testing.T, st *store.Store) {
 			t.Fatalf("recheck %+v", got)
 		}
 		status, body = e.call("member", "GET", pp+"/results", "")
-		aprWant(t, "member results in recheck", status, body, 409, "state", "appraisal.not_published")
+		aprWant(t, "member results in recheck", status, body, 404, "", "error.not_found")
 		status, body = e.step("appraiser", pid, "publish", "")
 		aprWant(t, "publish with an open appeal", status, body, 409, "appeals", "appraisal.appeals_open")
 		status, body = e.call("appraiser", "POST", ap+"/maybe", `{"response":"再议","version":1}`)
@@ -1341,10 +1341,10 @@ func TestAppraisalAPIEveryRouteAsEveryRole(t *testing.T) {
 			}
 			if rt.Pattern == "/appraisal/periods/{id}/payroll.xlsx" {
 				// The payroll is for the appraisal office, the director and
-				// finance (api.SeesUnpublished): narrower than one permission
+				// finance (xinlu.SeesUnpublished): narrower than one permission
 				// of the route table can say, so the handler refuses the rest.
 				for _, r := range overRefused {
-					if api.SeesUnpublished(&xinlu.User{Roles: []xinlu.Role{xinlu.Role(r)}}) {
+					if xinlu.SeesUnpublished(&xinlu.User{Roles: []xinlu.Role{xinlu.Role(r)}}) {
 						t.Errorf("payroll refused to %s", r)
 					}
 				}

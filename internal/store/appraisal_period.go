@@ -37,19 +37,6 @@ type PeriodFilter struct {
 	xinlu.Page
 }
 
-// visibleStates are the states in which results are shown to members.
-var visibleStates = []xinlu.PeriodState{xinlu.PeriodPublication, xinlu.PeriodFinal, xinlu.PeriodApplied, xinlu.PeriodArchived}
-
-// ResultsVisible reports whether members see a period's results.
-func ResultsVisible(p *xinlu.Period) bool {
-	for _, st := range visibleStates {
-		if p.State == st {
-			return true
-		}
-	}
-	return false
-}
-
 // ListPeriods returns one page of the zone's periods, newest first.
 func (s *Store) ListPeriods(ctx context.Context, f PeriodFilter) ([]*xinlu.Period, int, error) {
 	where, args := []string{"zone_id = ?"}, []any{f.ZoneID}

@@ -218,7 +218,7 @@ func (s *Server) periodList(w http.ResponseWriter, r *http.Request) {
 func (s *Server) periodListPage(w http.ResponseWriter, r *http.Request, status int, draft *xinlu.Period, formErr error, typed url.Values) {
 	u := requestInfo(r.Context()).user
 	pg := pageFrom(r)
-	visible, total, err := s.store.ListPeriods(r.Context(), store.PeriodFilter{ZoneID: u.ZoneID, Page: pg, States: api.VisibleStates(u)})
+	visible, total, err := s.store.ListPeriods(r.Context(), store.PeriodFilter{ZoneID: u.ZoneID, Page: pg, States: xinlu.VisibleStates(u)})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -364,7 +364,7 @@ func (s *Server) periodFor(r *http.Request) (*xinlu.Period, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !api.PeriodVisible(u, p) {
+	if !xinlu.PeriodVisible(u, p) {
 		return nil, xinlu.NotFound("error.not_found")
 	}
 	return p, nil
@@ -382,7 +382,7 @@ func (s *Server) periodPage(w http.ResponseWriter, r *http.Request, status int, 
 		s.renderError(w, r, err)
 		return
 	}
-	v := periodView{P: p, Bands: xinlu.Bands, Err: formErr, ErrAction: errAction, SeesPay: api.SeesUnpublished(u)}
+	v := periodView{P: p, Bands: xinlu.Bands, Err: formErr, ErrAction: errAction, SeesPay: xinlu.SeesUnpublished(u)}
 	if errAction == "appeal" {
 		v.AppealReason = r.PostFormValue("reason")
 	}
@@ -402,7 +402,7 @@ func (s *Server) periodPage(w http.ResponseWriter, r *http.Request, status int, 
 	v.SetPool = poolErr == nil
 	_, decideErr := xinlu.CheckPeriodStep(u, p, xinlu.PeriodPoolDecide, xinlu.PeriodCheck{})
 	v.CanScore = (p.State == xinlu.PeriodScoring || p.State == xinlu.PeriodRecheck) && (u.Can(xinlu.PermAppraisalScore) || u.Can(xinlu.PermAppraisalPeer))
-	v.ShowResults = api.SeesUnpublished(u) || store.ResultsVisible(p)
+	v.ShowResults = xinlu.ResultsVisible(u, p)
 	if v.ShowResults {
 		q := r.URL.Query()
 		v.Band, v.Query, v.OnlyMissing = q.Get("band"), q.Get("q"), q.Get("missing") == "1"
@@ -423,7 +423,7 @@ func (s *Server) periodPage(w http.ResponseWriter, r *http.Request, status int, 
 		if dist.Members > 1 {
 			v.ScoreChart = scoreChart(pt, p, dist)
 		}
-		if api.SeesUnpublished(u) {
+		if xinlu.SeesUnpublished(u) {
 			if _, v.MissingCount, err = s.store.ListResults(ctx, store.ResultFilter{PeriodID: p.ID, Scope: u.Filter(xinlu.PermAppraisalView),
 				Missing: true, Page: xinlu.Page{Page: 1, PerPage: 1}}); err != nil {
 				s.renderError(w, r, err)
@@ -438,24 +438,21 @@ func (s *Server) periodPage(w http.ResponseWriter, r *http.Request, status int, 
 		}
 	}
 	v.DecidePool = decideErr == nil && p.PoolYuan > 0 && v.PayTotal > p.PoolYuan && p.PoolDecision == ""
-	scope := xinlu.ScopeFilter{Scope: xinlu.ScopeOwn, ZoneID: u.ZoneID, MemberID: u.MemberID}
-	if u.Can(xinlu.PermAppraisalManage) || u.Can(xinlu.PermAppraisalFinalize) {
-		scope = xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: u.ZoneID}
-	}
+	scope := xinlu.AppealScope(u)
 	if v.Appeals, err = s.store.ListAppeals(ctx, scope, p.ID); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	v.AnswerOpen = u.Can(xinlu.PermAppraisalManage) && p.State == xinlu.PeriodRecheck
-	if p.State == xinlu.PeriodPublication && u.MemberID != 0 && s.today().Format(xinlu.DateLayout) <= p.PublicationEnds {
-		open := false
-		for _, ap := range v.Appeals {
-			open = open || (ap.MemberID == u.MemberID && ap.Status == "filed")
-		}
-		if _, err := s.store.ResultOf(ctx, scope, p.ID, u.MemberID); err == nil && !open {
-			v.CanAppeal = true
-		}
+	c := xinlu.AppealCheck{Today: s.today()}
+	for _, ap := range v.Appeals {
+		c.Open = c.Open || (ap.MemberID == u.MemberID && ap.Status == "filed")
 	}
+	if u.MemberID != 0 {
+		_, err := s.store.ResultOf(ctx, scope, p.ID, u.MemberID)
+		c.HasResult = err == nil
+	}
+	v.CanAppeal = xinlu.CheckAppeal(u, p, c) == nil
 	s.render(w, r, status, "appraisal_period", pt.T("appraisal.period_title", p.Label), v)
 }
 
@@ -710,8 +707,8 @@ func (s *Server) resultShow(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	if !api.SeesUnpublished(u) && !store.ResultsVisible(p) {
-		s.renderError(w, r, xinlu.NotFound("error.not_found"))
+	if err := xinlu.CheckResults(u, p); err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	member, err := pathID(r, "member")
@@ -724,7 +721,7 @@ func (s *Server) resultShow(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	v := resultView{P: p, R: res, SeesPay: api.SeesPay(u, member)}
+	v := resultView{P: p, R: res, SeesPay: xinlu.SeesPay(u, member)}
 	for _, l := range res.Breakdown.Lines {
 		rl := recordLine{Line: l}
 		if l.Kind == string(xinlu.IndicatorComputed) {
@@ -760,11 +757,11 @@ func (s *Server) periodReport(w http.ResponseWriter, r *http.Request, payroll bo
 		return nil, nil, "", false
 	}
 	switch {
-	case payroll && !api.SeesUnpublished(u):
+	case payroll && !xinlu.SeesUnpublished(u):
 		s.renderError(w, r, xinlu.Forbidden())
 		return nil, nil, "", false
-	case !api.SeesUnpublished(u) && !store.ResultsVisible(p):
-		s.renderError(w, r, xinlu.NotFound("error.not_found"))
+	case !xinlu.ResultsVisible(u, p):
+		s.renderError(w, r, xinlu.CheckResults(u, p))
 		return nil, nil, "", false
 	}
 	zone := ""

@@ -354,7 +354,7 @@ func (s *Server) leadPageWith(w http.ResponseWriter, r *http.Request, status int
 		s.renderError(w, r, err)
 		return
 	}
-	files, err := s.store.ListLeadFiles(r.Context(), store.LeadFileScope(u, l), l.ID)
+	files, err := s.store.ListLeadFiles(r.Context(), xinlu.LeadFileScope(u, l), l.ID)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -371,7 +371,7 @@ func (s *Server) leadPageWith(w http.ResponseWriter, r *http.Request, status int
 			FromLead: f.LeadID != l.ID})
 	}
 	v.CanUpload = xinlu.CheckLeadFileUpload(u, l) == nil && v.OwnFiles < xinlu.MaxLeadFiles
-	if l.ContactPhone != "" && !store.LeadContactVisible(u, l) && u.Can(xinlu.PermReveal) {
+	if l.ContactPhone != "" && !xinlu.LeadContactVisible(u, l) && u.Can(xinlu.PermReveal) {
 		v.CanReveal = s.store.LeadRevealable(r.Context(), u, l.ID)
 	}
 	for _, d := range dups {
@@ -537,7 +537,7 @@ func (s *Server) leadRevealForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) leadRevealPage(w http.ResponseWriter, r *http.Request, status int, l *xinlu.Lead, v leadRevealView) {
 	u := requestInfo(r.Context()).user
-	if !v.Revealed && !store.LeadContactVisible(u, l) {
+	if !v.Revealed && !xinlu.LeadContactVisible(u, l) {
 		l.ContactPhone = xinlu.MaskPhone(l.ContactPhone)
 	}
 	v.L, v.MinLen = l, xinlu.MinRevealReason

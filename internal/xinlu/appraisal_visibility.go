@@ -1,0 +1,123 @@
+package xinlu
+
+import "time"
+
+// Who sees an appraisal period and its results, and who may appeal: one
+// table and a few rules, used by the store inside its transactions and by
+// both faces to decide what to show.
+
+// SeesUnpublished reports whether u sees every period and its results in
+// any state: the appraisal office, the director and finance.
+func SeesUnpublished(u *User) bool {
+	return u.Can(PermAppraisalManage) || u.Can(PermAppraisalFinalize) || u.Can(PermAppraisalPool)
+}
+
+// SeesPay reports whether u sees the pay of member: their own, or the
+// whole zone's for the appraisal office, the director and finance.
+func SeesPay(u *User, member int64) bool {
+	return (u.MemberID != 0 && u.MemberID == member) || SeesUnpublished(u)
+}
+
+// periodSight is what everyone else sees of a period in one state.
+type periodSight struct {
+	period  bool // every member sees the period
+	scorers bool // those who score or rate see the period
+	results bool // every member sees the results (within their scope)
+}
+
+// periodSights is the table of periodSight by state. In recheck the
+// period stays in view, so that members follow the appeals, but its
+// results are hidden until they are published again: they are being
+// recalculated and may change.
+var periodSights = map[PeriodState]periodSight{
+	PeriodDraft:       {},
+	PeriodScoring:     {scorers: true},
+	PeriodCalculated:  {},
+	PeriodCalibration: {},
+	PeriodPublication: {period: true, scorers: true, results: true},
+	PeriodRecheck:     {period: true, scorers: true},
+	PeriodFinal:       {period: true, scorers: true, results: true},
+	PeriodApplied:     {period: true, scorers: true, results: true},
+	PeriodArchived:    {period: true, scorers: true, results: true},
+}
+
+// scores reports whether u scores or rates colleagues.
+func scores(u *User) bool {
+	return u.Can(PermAppraisalScore) || u.Can(PermAppraisalPeer)
+}
+
+// VisibleStates are the states of the periods u may see, in order: nil
+// (every state) for those who see unpublished periods.
+func VisibleStates(u *User) []PeriodState {
+	if SeesUnpublished(u) {
+		return nil
+	}
+	out := []PeriodState{}
+	for _, st := range PeriodStates {
+		if s := periodSights[st]; s.period || s.scorers && scores(u) {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// PeriodVisible reports whether u may see period p at all; a period u may
+// not see is not found.
+func PeriodVisible(u *User, p *Period) bool {
+	if SeesUnpublished(u) {
+		return true
+	}
+	s := periodSights[p.State]
+	return s.period || s.scorers && scores(u)
+}
+
+// ResultsVisible reports whether u sees the results of period p: those
+// who see unpublished periods always, everyone else in publication and
+// after. Results u may not see are not found, so that nobody learns that
+// results exist before they are published.
+func ResultsVisible(u *User, p *Period) bool {
+	return SeesUnpublished(u) || periodSights[p.State].results
+}
+
+// CheckResults answers not found when u may not see the results of p.
+func CheckResults(u *User, p *Period) error {
+	if ResultsVisible(u, p) {
+		return nil
+	}
+	return NotFound("error.not_found")
+}
+
+// AppealScope is whose appeals u sees: every appeal of the zone for the
+// appraisal office and the director, their own for everyone else.
+func AppealScope(u *User) ScopeFilter {
+	if u.Can(PermAppraisalManage) || u.Can(PermAppraisalFinalize) {
+		return ScopeFilter{Scope: ScopeZone, ZoneID: u.ZoneID}
+	}
+	return ScopeFilter{Scope: ScopeOwn, ZoneID: u.ZoneID, MemberID: u.MemberID}
+}
+
+// AppealCheck is what filing an appeal depends on besides the period.
+type AppealCheck struct {
+	Today     time.Time
+	HasResult bool // u has a result in the period
+	Open      bool // u already has an appeal in the period not yet answered
+}
+
+// CheckAppeal decides whether u may appeal their result in period p now:
+// a member with a result, while the period is in publication and its
+// window runs, with no appeal of theirs still open.
+func CheckAppeal(u *User, p *Period, c AppealCheck) error {
+	switch {
+	case u.MemberID == 0:
+		return Invalid("member_id", "appraisal.rater_not_member")
+	case p.State != PeriodPublication:
+		return &Error{Code: ECONFLICT, Field: "state", Key: "appraisal.state_not_allowed", Args: []any{LabelKey("appraisal.state." + string(p.State))}}
+	case truncateDay(c.Today).Format(DateLayout) > p.PublicationEnds:
+		return &Error{Code: ECONFLICT, Field: "state", Key: "appraisal.publication_over", Args: []any{p.PublicationEnds}}
+	case !c.HasResult:
+		return NotFound("appraisal.member_not_in_results")
+	case c.Open:
+		return Conflict("reason", "appraisal.appeal_open")
+	}
+	return nil
+}

@@ -1,0 +1,221 @@
+package xinlu_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"xinlu/internal/xinlu"
+)
+
+// periodSightTable is what each role sees of a period in each state of
+// xinlu.PeriodStates (draft, scoring, calculated, calibration,
+// publication, recheck, final, applied, archived): "-" nothing (not
+// found), "P" the period without its results, "R" the period and its
+// results.
+var periodSightTable = map[xinlu.Role]string{
+	// Those who rate colleagues see a period in scoring to score it.
+	xinlu.RoleMember:    "-P--RPRRR",
+	xinlu.RoleScreener:  "-P--RPRRR",
+	xinlu.RolePlanner:   "-P--RPRRR",
+	xinlu.RoleSponsor:   "-P--RPRRR",
+	xinlu.RoleAgent:     "-P--RPRRR",
+	xinlu.RoleHead:      "-P--RPRRR",
+	xinlu.RoleAppraiser: "RRRRRRRRR",
+	// Discipline, the auditor and the readers of every zone see only what
+	// has been published; in recheck the results are hidden again until
+	// they are published once more.
+	xinlu.RoleDiscipline: "----RPRRR",
+	xinlu.RoleFinance:    "RRRRRRRRR",
+	xinlu.RoleDirector:   "RRRRRRRRR",
+	xinlu.RoleAuditor:    "----RPRRR",
+	xinlu.RoleViewer:     "----RPRRR",
+	xinlu.RoleSysAdmin:   "----RPRRR",
+	xinlu.RoleSecAdmin:   "----RPRRR",
+	xinlu.RoleAuditAdmin: "----RPRRR",
+	xinlu.RoleAdmin:      "----RPRRR",
+}
+
+func TestPeriodAndResultsVisibleByRoleAndState(t *testing.T) {
+	if len(periodSightTable) != len(xinlu.Roles) {
+		t.Fatalf("the table names %d roles of %d", len(periodSightTable), len(xinlu.Roles))
+	}
+	for _, role := range xinlu.Roles {
+		want := periodSightTable[role]
+		if len(want) != len(xinlu.PeriodStates) {
+			t.Fatalf("%s: %d states in the table, %d states", role, len(want), len(xinlu.PeriodStates))
+		}
+		u := &xinlu.User{ID: 1, ZoneID: 1, MemberID: 1, Roles: []xinlu.Role{role}}
+		var got strings.Builder
+		var listed []xinlu.PeriodState
+		for _, st := range xinlu.PeriodStates {
+			p := &xinlu.Period{State: st}
+			period, results := xinlu.PeriodVisible(u, p), xinlu.ResultsVisible(u, p)
+			switch {
+			case period && results:
+				got.WriteByte('R')
+			case period:
+				got.WriteByte('P')
+			case results:
+				t.Errorf("%s sees the results of a period in %s it does not see", role, st)
+				got.WriteByte('?')
+			default:
+				got.WriteByte('-')
+			}
+			if period {
+				listed = append(listed, st)
+			}
+			if err := xinlu.CheckResults(u, p); (err == nil) != results || err != nil && xinlu.ErrorCode(err) != xinlu.ENOTFOUND {
+				t.Errorf("%s in %s: CheckResults %v, results visible %v", role, st, err, results)
+			}
+		}
+		if got.String() != want {
+			t.Errorf("%s sees %s, want %s", role, got.String(), want)
+		}
+		// The period list holds exactly the periods the role may open.
+		states := xinlu.VisibleStates(u)
+		if states == nil {
+			states = xinlu.PeriodStates
+		}
+		if strings.Join(stateNames(states), ",") != strings.Join(stateNames(listed), ",") {
+			t.Errorf("%s lists %v, opens %v", role, states, listed)
+		}
+	}
+}
+
+func stateNames(sts []xinlu.PeriodState) []string {
+	out := make([]string, len(sts))
+	for i, st := range sts {
+		out[i] = string(st)
+	}
+	return out
+}
+
+func TestSeesPay(t *testing.T) {
+	for _, role := range xinlu.Roles {
+		u := &xinlu.User{ID: 1, MemberID: 7, Roles: []xinlu.Role{role}}
+		all := role == xinlu.RoleAppraiser || role == xinlu.RoleFinance || role == xinlu.RoleDirector
+		if !xinlu.SeesPay(u, 7) {
+			t.Errorf("%s does not see their own pay", role)
+		}
+		if got := xinlu.SeesPay(u, 8); got != all {
+			t.Errorf("%s sees a colleague's pay: %v, want %v", role, got, all)
+		}
+		if got := xinlu.SeesUnpublished(u); got != all {
+			t.Errorf("%s sees unpublished periods: %v, want %v", role, got, all)
+		}
+	}
+	if xinlu.SeesPay(&xinlu.User{ID: 1, Roles: []xinlu.Role{xinlu.RoleAuditor}}, 0) {
+		t.Error("an account without a member sees the pay of nobody's member 0")
+	}
+}
+
+func TestAppealScope(t *testing.T) {
+	for _, role := range xinlu.Roles {
+		u := &xinlu.User{ID: 1, ZoneID: 3, MemberID: 7, Roles: []xinlu.Role{role}}
+		sc := xinlu.AppealScope(u)
+		if role == xinlu.RoleAppraiser || role == xinlu.RoleDirector {
+			if sc != (xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: 3}) {
+				t.Errorf("%s sees appeals %+v, want the zone's", role, sc)
+			}
+			continue
+		}
+		if sc != (xinlu.ScopeFilter{Scope: xinlu.ScopeOwn, ZoneID: 3, MemberID: 7}) {
+			t.Errorf("%s sees appeals %+v, want their own", role, sc)
+		}
+	}
+}
+
+func TestCheckAppeal(t *testing.T) {
+	today := time.Date(2026, 11, 10, 0, 0, 0, 0, time.UTC)
+	ok := xinlu.AppealCheck{Today: today, HasResult: true}
+	for _, c := range []struct {
+		what   string
+		member int64
+		state  xinlu.PeriodState
+		ends   string
+		check  xinlu.AppealCheck
+		code   xinlu.Code
+		key    string
+	}{
+		{"a member with a result during publication", 7, xinlu.PeriodPublication, "2026-11-12", ok, "", ""},
+		{"on the last day of publication", 7, xinlu.PeriodPublication, "2026-11-10", ok, "", ""},
+		{"the day after publication ends", 7, xinlu.PeriodPublication, "2026-11-09", ok, xinlu.ECONFLICT, "appraisal.publication_over"},
+		{"an account without a member", 0, xinlu.PeriodPublication, "2026-11-12", ok, xinlu.EINVALID, "appraisal.rater_not_member"},
+		{"a member without a result", 7, xinlu.PeriodPublication, "2026-11-12", xinlu.AppealCheck{Today: today}, xinlu.ENOTFOUND, "appraisal.member_not_in_results"},
+		{"with an appeal still open", 7, xinlu.PeriodPublication, "2026-11-12", xinlu.AppealCheck{Today: today, HasResult: true, Open: true}, xinlu.ECONFLICT, "appraisal.appeal_open"},
+	} {
+		p := &xinlu.Period{State: c.state, PublicationEnds: c.ends}
+		u := &xinlu.User{ID: 1, MemberID: c.member, Roles: []xinlu.Role{xinlu.RoleMember}}
+		err := xinlu.CheckAppeal(u, p, c.check)
+		if xinlu.ErrorCode(err) != c.code && !(err == nil && c.code == "") || err != nil && xinlu.AsError(err).Key != c.key {
+			t.Errorf("%s: %v, want %s %s", c.what, err, c.code, c.key)
+		}
+	}
+	// Every role may appeal its own result in publication, in no other state.
+	for _, role := range xinlu.Roles {
+		u := &xinlu.User{ID: 1, MemberID: 7, Roles: []xinlu.Role{role}}
+		for _, st := range xinlu.PeriodStates {
+			err := xinlu.CheckAppeal(u, &xinlu.Period{State: st, PublicationEnds: "2026-11-12"}, ok)
+			if want := st == xinlu.PeriodPublication; (err == nil) != want {
+				t.Errorf("%s appeals in %s: %v", role, st, err)
+			} else if err != nil && xinlu.AsError(err).Key != "appraisal.state_not_allowed" {
+				t.Errorf("%s appeals in %s: %v", role, st, err)
+			}
+		}
+	}
+}
+
+// leadSightTable is, per role, whether it sees a lead's contact phone in
+// full when it did not report the lead, and the scope in which it sees the
+// lead's files.
+var leadSightTable = map[xinlu.Role]struct {
+	contact bool
+	files   xinlu.Scope
+}{
+	xinlu.RoleMember:     {false, xinlu.ScopeOwn},
+	xinlu.RoleScreener:   {true, xinlu.ScopeZone},
+	xinlu.RolePlanner:    {false, xinlu.ScopeZone},
+	xinlu.RoleSponsor:    {true, xinlu.ScopeZone},
+	xinlu.RoleAgent:      {false, xinlu.ScopeOwn},
+	xinlu.RoleHead:       {false, xinlu.ScopeDepartment},
+	xinlu.RoleAppraiser:  {false, xinlu.ScopeZone},
+	xinlu.RoleDiscipline: {false, xinlu.ScopeZone},
+	xinlu.RoleFinance:    {false, xinlu.ScopeNone},
+	xinlu.RoleDirector:   {true, xinlu.ScopeZone},
+	xinlu.RoleAuditor:    {false, xinlu.ScopeZone},
+	xinlu.RoleViewer:     {false, xinlu.ScopeAllZones},
+	xinlu.RoleSysAdmin:   {false, xinlu.ScopeNone},
+	xinlu.RoleSecAdmin:   {false, xinlu.ScopeNone},
+	xinlu.RoleAuditAdmin: {false, xinlu.ScopeNone},
+	xinlu.RoleAdmin:      {false, xinlu.ScopeNone},
+}
+
+func TestLeadContactAndFilesByRole(t *testing.T) {
+	if len(leadSightTable) != len(xinlu.Roles) {
+		t.Fatalf("the table names %d roles of %d", len(leadSightTable), len(xinlu.Roles))
+	}
+	lead := &xinlu.Lead{ID: 5, ZoneID: 9, ReporterID: 7}
+	for _, role := range xinlu.Roles {
+		want := leadSightTable[role]
+		other := &xinlu.User{ID: 1, ZoneID: 2, DepartmentID: 4, MemberID: 8, Roles: []xinlu.Role{role}}
+		if got := xinlu.LeadContactVisible(other, lead); got != want.contact {
+			t.Errorf("%s sees the contact of a lead it did not report: %v, want %v", role, got, want.contact)
+		}
+		reporter := &xinlu.User{ID: 2, ZoneID: 9, MemberID: 7, Roles: []xinlu.Role{role}}
+		if !xinlu.LeadContactVisible(reporter, lead) {
+			t.Errorf("%s does not see the contact of the lead it reported", role)
+		}
+		// The files are looked up in the lead's zone, whatever the
+		// viewer's own zone, within the viewer's lead-view scope.
+		if got := xinlu.LeadFileScope(other, lead); got != (xinlu.ScopeFilter{Scope: want.files, ZoneID: 9, DepartmentID: 4, MemberID: 8}) {
+			t.Errorf("%s sees the lead's files in %+v, want scope %v in zone 9", role, got, want.files)
+		}
+	}
+	if xinlu.LeadContactVisible(nil, lead) {
+		t.Error("nobody signed in sees the contact")
+	}
+	if xinlu.LeadContactVisible(&xinlu.User{ID: 3, Roles: []xinlu.Role{xinlu.RoleMember}}, &xinlu.Lead{ReporterID: 0}) {
+		t.Error("an account without a member sees the contact of a lead nobody reported")
+	}
+}
