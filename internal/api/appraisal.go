@@ -274,22 +274,13 @@ func (a *API) listPeriods(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// periodFor returns a period the caller may see: members see periods in
-// publication and after, raters see periods in scoring too.
+// periodFor returns the period of the path as the caller may see it.
 func (a *API) periodFor(r *http.Request) (*xinlu.Period, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return nil, err
 	}
-	u := user(r)
-	p, err := a.store.PeriodByID(r.Context(), u.ZoneID, id)
-	if err != nil {
-		return nil, err
-	}
-	if !xinlu.PeriodVisible(u, p) {
-		return nil, xinlu.NotFound("error.not_found")
-	}
-	return p, nil
+	return a.store.PeriodFor(r.Context(), user(r), id)
 }
 
 func (a *API) getPeriod(w http.ResponseWriter, r *http.Request) error {

@@ -78,6 +78,19 @@ func (s *Store) PeriodByID(ctx context.Context, zoneID, id int64) (*xinlu.Period
 	return p, s.translate(err)
 }
 
+// PeriodFor returns period id of u's zone as u may see it
+// (xinlu.PeriodVisible), or not found.
+func (s *Store) PeriodFor(ctx context.Context, u *xinlu.User, id int64) (*xinlu.Period, error) {
+	p, err := s.PeriodByID(ctx, u.ZoneID, id)
+	if err != nil {
+		return nil, err
+	}
+	if !xinlu.PeriodVisible(u, p) {
+		return nil, xinlu.NotFound("error.not_found")
+	}
+	return p, nil
+}
+
 func (tx *Tx) periodForUpdate(ctx context.Context, zoneID, id int64) (*xinlu.Period, error) {
 	q := `SELECT ` + periodColumns + ` FROM appraisal_periods WHERE id = ? AND zone_id = ?`
 	if tx.s.dialect == Postgres {

@@ -360,14 +360,7 @@ func (s *Server) periodFor(r *http.Request) (*xinlu.Period, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.store.PeriodByID(r.Context(), u.ZoneID, id)
-	if err != nil {
-		return nil, err
-	}
-	if !xinlu.PeriodVisible(u, p) {
-		return nil, xinlu.NotFound("error.not_found")
-	}
-	return p, nil
+	return s.store.PeriodFor(r.Context(), u, id)
 }
 
 func (s *Server) periodShow(w http.ResponseWriter, r *http.Request) {
