@@ -40,22 +40,6 @@ var rules = map[string]rule{
 // routes and nothing else.
 var routingFiles = []string{"routes.go"}
 
-// pending are crossings still being taken apart, as "pkg/file imports to".
-// Each must still occur (a crossing removed is removed from here too); the
-// list only shrinks.
-var pending = []string{
-	"web/appraisal.go imports api",
-	"web/home.go imports api",
-	"web/incentive.go imports api",
-	"web/lead.go imports api",
-	"web/notification.go imports api",
-	"web/project.go imports api",
-	"web/project_import.go imports api",
-	"web/render.go imports api",
-	"web/server.go imports api",
-	"web/tolerance.go imports api",
-}
-
 // TestLayers parses the imports of every file of internal/*/ and fails when
 // a layer reaches across. Tests in an external test package (package
 // foo_test) are not part of their package's layer: they assemble the whole
@@ -69,7 +53,6 @@ func TestLayers(t *testing.T) {
 		t.Fatalf("read only %d files: the glob does not reach the packages", len(files))
 	}
 	var broken []string
-	seen := map[string]bool{}
 	for _, path := range files {
 		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
 		if err != nil {
@@ -89,18 +72,8 @@ func TestLayers(t *testing.T) {
 				continue
 			}
 			if why := refused(pkg, filepath.Base(path), to); why != "" {
-				at := pkg + "/" + filepath.Base(path) + " imports " + to
-				if slices.Contains(pending, at) {
-					seen[at] = true
-					continue
-				}
-				broken = append(broken, at+": "+why)
+				broken = append(broken, pkg+"/"+filepath.Base(path)+" imports "+to+": "+why)
 			}
-		}
-	}
-	for _, p := range pending {
-		if !seen[p] {
-			broken = append(broken, p+": no longer occurs; remove it from pending")
 		}
 	}
 	sort.Strings(broken)

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"xinlu/internal/api"
+	"xinlu/internal/report"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 	"xinlu/internal/xlsx"
@@ -761,9 +761,9 @@ func (s *Server) periodReport(w http.ResponseWriter, r *http.Request, payroll bo
 	if z, err := s.store.ZoneByID(r.Context(), u.ZoneID); err == nil {
 		zone = z.Name
 	}
-	build := api.PublicationReport
+	build := report.Publication
 	if payroll {
-		build = api.PayrollReport
+		build = report.Payroll
 	}
 	rep, err := build(r.Context(), s.store, s.printer(r), u, p, zone, s.today())
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"xinlu/internal/api"
+	"xinlu/internal/report"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 )
@@ -181,7 +181,7 @@ func (s *Server) memberChoices(r *http.Request, scope xinlu.ScopeFilter) []choic
 func (s *Server) incentiveExport(w http.ResponseWriter, r *http.Request) {
 	info := requestInfo(r.Context())
 	f, q := incentiveFilter(r, info.user)
-	rep, err := api.IncentiveLedgerReport(r.Context(), s.store, s.printer(r), info.user, f, s.today())
+	rep, err := report.IncentiveLedger(r.Context(), s.store, s.printer(r), info.user, f, s.today())
 	if err != nil {
 		s.renderError(w, r, err)
 		return

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"xinlu/internal/api"
+	"xinlu/internal/httpx"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 )
@@ -168,7 +168,7 @@ func (s *Server) leadCreate(w http.ResponseWriter, r *http.Request) {
 	info := requestInfo(r.Context())
 	// The report form is multipart when it carries attachments: read them
 	// first, under their own limits, then the fields.
-	files, ferr := api.ReadLeadFileUploads(w, r, "files", xinlu.MaxLeadFiles)
+	files, ferr := httpx.ReadLeadFiles(w, r, "files", xinlu.MaxLeadFiles)
 	l := &xinlu.Lead{ZoneID: info.user.ZoneID, Company: r.PostFormValue("company"), ProjectName: r.PostFormValue("project_name"),
 		Industry: r.PostFormValue("industry"), Channel: r.PostFormValue("channel"), ContactName: r.PostFormValue("contact_name"),
 		ContactPhone: r.PostFormValue("contact_phone"), Description: r.PostFormValue("description")}
@@ -446,7 +446,7 @@ func (s *Server) leadFileUpload(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	files, err := api.ReadLeadFileUploads(w, r, "files", xinlu.MaxLeadFiles)
+	files, err := httpx.ReadLeadFiles(w, r, "files", xinlu.MaxLeadFiles)
 	if err == nil {
 		_, err = s.store.AddLeadFiles(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, files)
 	}
@@ -480,7 +480,7 @@ func (s *Server) leadFileDownload(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	api.WriteLeadFile(w, f, data)
+	httpx.WriteLeadFile(w, f, data)
 }
 
 // leadFileDelete deletes an attachment: its uploader or a screener.

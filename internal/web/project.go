@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"xinlu/internal/api"
+	"xinlu/internal/report"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 )
@@ -302,7 +302,7 @@ func (s *Server) projectKanban(w http.ResponseWriter, r *http.Request) {
 func (s *Server) projectExport(w http.ResponseWriter, r *http.Request) {
 	info := requestInfo(r.Context())
 	f, q := projectFilter(r, info.user)
-	rep, err := api.ProjectLedgerReport(r.Context(), s.store, s.printer(r), info.user, f, s.today())
+	rep, err := report.ProjectLedger(r.Context(), s.store, s.printer(r), info.user, f, s.today())
 	if err != nil {
 		s.renderError(w, r, err)
 		return

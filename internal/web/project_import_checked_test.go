@@ -10,7 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"xinlu/internal/api"
+	"xinlu/internal/report"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 )
@@ -188,7 +188,7 @@ func TestLedgerImportMappingStep(t *testing.T) {
 	if err := a.store.CreateZone(t.Context(), xinlu.SystemActor(0), other); err != nil {
 		t.Fatal(err)
 	}
-	imp, err := api.CheckLedger(t.Context(), a.store, nil, xinlu.SystemActor(other.ID), other.ID, next, api.LedgerCheck{})
+	imp, err := report.CheckLedger(t.Context(), a.store, nil, xinlu.SystemActor(other.ID), other.ID, next, report.LedgerCheck{})
 	if err != nil || imp.Header == nil {
 		t.Fatalf("another zone read the layout: %v %+v", err, imp)
 	}

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"xinlu/internal/api"
+	"xinlu/internal/report"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 )
@@ -181,7 +181,7 @@ func (s *Server) toleranceRegister(w http.ResponseWriter, r *http.Request) {
 func (s *Server) toleranceExport(w http.ResponseWriter, r *http.Request) {
 	info := requestInfo(r.Context())
 	f, q := claimFilter(r)
-	rep, err := api.ToleranceRegisterReport(r.Context(), s.store, s.printer(r), info.user, f, s.today())
+	rep, err := report.ToleranceRegister(r.Context(), s.store, s.printer(r), info.user, f, s.today())
 	if err != nil {
 		s.renderError(w, r, err)
 		return
