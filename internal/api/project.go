@@ -35,14 +35,6 @@ func (a *API) projectRoutes() []Route {
 	}
 }
 
-// projectZone is 0 (every zone) for the viewer role, else the user's zone.
-func projectZone(u *xinlu.User) int64 {
-	if u.Filter(xinlu.PermProjectView).Scope >= xinlu.ScopeAllZones {
-		return 0
-	}
-	return u.ZoneID
-}
-
 // ProjectJSON is a project as the API shows it; amounts in yuan.
 type ProjectJSON struct {
 	ID              int64     `json:"id"`
@@ -222,7 +214,7 @@ func projectFilterOf(r *http.Request) (store.ProjectFilter, error) {
 	if err != nil {
 		return f, err
 	}
-	f.ZoneID, f.Page = projectZone(user(r)), p
+	f.ZoneID, f.Page = xinlu.ProjectZone(user(r)), p
 	return f, nil
 }
 
@@ -282,7 +274,7 @@ type KanbanJSON struct {
 }
 
 func (a *API) projectKanban(w http.ResponseWriter, r *http.Request) error {
-	cols, err := a.store.Kanban(r.Context(), projectZone(user(r)))
+	cols, err := a.store.Kanban(r.Context(), xinlu.ProjectZone(user(r)))
 	if err != nil {
 		return err
 	}
@@ -299,7 +291,7 @@ func (a *API) getProject(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := a.store.ProjectByID(r.Context(), projectZone(user(r)), id)
+	p, err := a.store.ProjectByID(r.Context(), xinlu.ProjectZone(user(r)), id)
 	if err != nil {
 		return err
 	}
@@ -420,7 +412,7 @@ func (a *API) listApprovals(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	zone := projectZone(user(r))
+	zone := xinlu.ProjectZone(user(r))
 	if _, err := a.store.ProjectByID(r.Context(), zone, id); err != nil {
 		return err
 	}
