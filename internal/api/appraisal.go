@@ -640,13 +640,9 @@ func (a *API) answerAppeal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var upheld bool
-	switch r.PathValue("action") {
-	case "uphold":
-		upheld = true
-	case "reject":
-	default:
-		return xinlu.NotFound("appraisal.unknown_action")
+	upheld, err := xinlu.AppealAnswer(r.PathValue("action"))
+	if err != nil {
+		return err
 	}
 	var in struct {
 		Response string `json:"response"`

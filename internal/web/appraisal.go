@@ -858,13 +858,9 @@ func (s *Server) appealAnswer(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	var upheld bool
-	switch r.PathValue("action") {
-	case "uphold":
-		upheld = true
-	case "reject":
-	default:
-		s.renderError(w, r, xinlu.NotFound("appraisal.unknown_action"))
+	upheld, err := xinlu.AppealAnswer(r.PathValue("action"))
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	version, err := formInt(r, "version")

@@ -96,6 +96,18 @@ func AppealScope(u *User) ScopeFilter {
 	return ScopeFilter{Scope: ScopeOwn, ZoneID: u.ZoneID, MemberID: u.MemberID}
 }
 
+// AppealAnswer reads the answer to an appeal named in a path: "uphold"
+// or "reject"; anything else is not found.
+func AppealAnswer(action string) (upheld bool, err error) {
+	switch action {
+	case "uphold":
+		return true, nil
+	case "reject":
+		return false, nil
+	}
+	return false, NotFound("appraisal.unknown_action")
+}
+
 // AppealCheck is what filing an appeal depends on besides the period.
 type AppealCheck struct {
 	Today     time.Time

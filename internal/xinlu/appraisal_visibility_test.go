@@ -219,3 +219,16 @@ func TestLeadContactAndFilesByRole(t *testing.T) {
 		t.Error("an account without a member sees the contact of a lead nobody reported")
 	}
 }
+
+func TestAppealAnswer(t *testing.T) {
+	for action, want := range map[string]bool{"uphold": true, "reject": false} {
+		if got, err := xinlu.AppealAnswer(action); err != nil || got != want {
+			t.Errorf("%s: %v %v", action, got, err)
+		}
+	}
+	for _, action := range []string{"", "maybe", "Uphold"} {
+		if _, err := xinlu.AppealAnswer(action); xinlu.ErrorCode(err) != xinlu.ENOTFOUND {
+			t.Errorf("%q: %v, want not found", action, err)
+		}
+	}
+}
