@@ -34,6 +34,9 @@ var rules = map[string]rule{
 	"httpx":  {only: true, names: []string{"xinlu"}, reason: "the HTTP leaf imports only the domain"},
 	"report": {names: []string{"web", "api"}, reason: "reports never import a face"},
 	"api":    {names: []string{"web"}, reason: "the API never imports the pages"},
+	"testdb": {only: true, reason: "the store's own tests use it: it imports nothing of ours"},
+	"testfix": {only: true, names: []string{"xinlu", "store", "testdb"},
+		reason: "the shared test fixture builds on the store alone, so that the store's tests can use it"},
 }
 
 // routingFiles are the files of web that may import api: they mount its
@@ -84,6 +87,9 @@ func TestLayers(t *testing.T) {
 
 // refused says why package pkg (in file) may not import to, "" when it may.
 func refused(pkg, file, to string) string {
+	if strings.HasSuffix(file, "_test.go") && (to == "testdb" || to == "testfix") {
+		return "" // any package's tests may use the shared test fixture
+	}
 	if pkg == "web" && to == "api" && !slices.Contains(routingFiles, file) {
 		return "only the routing files of web import api, to mount it"
 	}
@@ -119,6 +125,9 @@ func TestRefused(t *testing.T) {
 		{"web", "lead.go", "api", false},
 		{"web", "lead.go", "report", true},
 		{"cli", "serve.go", "web", true},
+		{"store", "bench_test.go", "testdb", true},
+		{"store", "keys.go", "testdb", false},
+		{"testfix", "testfix.go", "web", false},
 	} {
 		if got := refused(c.pkg, c.file, c.to) == ""; got != c.ok {
 			t.Errorf("%s/%s importing %s: allowed %v, want %v", c.pkg, c.file, c.to, got, c.ok)

@@ -123,7 +123,7 @@ func TestLedgerImportSaysEverything(t *testing.T) {
 		t.Errorf("signed: funds %d land %v sponsor %d", signed.FundsYuan, signed.Plan.LandMu, signed.SponsorID)
 	}
 	funds, _ := a.store.ProjectFunds(t.Context(), signed.ID)
-	if len(funds) != 1 || funds[0].Note != "台账导入" || funds[0].OnDate != a.clock.now().Format(xinlu.DateLayout) {
+	if len(funds) != 1 || funds[0].Note != "台账导入" || funds[0].OnDate != a.clock.Now().Format(xinlu.DateLayout) {
 		t.Errorf("funds %+v", funds)
 	}
 	if talks.FundsYuan != 0 || talks.SponsorID != 0 || talks.Plan.LandMu != 10 {
