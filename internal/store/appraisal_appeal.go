@@ -134,8 +134,8 @@ func (s *Store) AnswerAppeal(ctx context.Context, a xinlu.Actor, u *xinlu.User, 
 		if err != nil {
 			return err
 		}
-		if p.State != xinlu.PeriodRecheck {
-			return &xinlu.Error{Code: xinlu.ECONFLICT, Field: "state", Key: "appraisal.answer_in_recheck", Args: []any{xinlu.LabelKey("appraisal.state." + string(p.State))}}
+		if err := xinlu.CheckPeriodWork(u, p, xinlu.WorkAnswer); err != nil {
+			return err
 		}
 		status := "rejected"
 		if upheld {

@@ -381,20 +381,16 @@ func (s *Server) periodPage(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	pt := s.printer(r)
 	for _, a := range periodStepOrder {
-		if _, err := xinlu.CheckPeriodStep(u, p, a, xinlu.PeriodCheck{Today: s.today()}); err == nil || xinlu.ErrorCode(err) == xinlu.ECONFLICT && allowedState(p, a) {
+		if xinlu.PeriodStepOffered(u, p, a) {
 			v.Steps = append(v.Steps, periodStepView{Action: string(a), Label: pt.T("appraisal.step." + string(a)),
 				Confirm: a != xinlu.PeriodCalculate})
 		}
 	}
-	_, calErr := xinlu.CheckPeriodStep(u, p, xinlu.PeriodCalibrate, xinlu.PeriodCheck{})
-	v.Calibrate = calErr == nil
-	v.Absences = u.Can(xinlu.PermAppraisalManage) && (p.State == xinlu.PeriodDraft || p.State == xinlu.PeriodScoring || p.State == xinlu.PeriodRecheck)
-	_, corrErr := xinlu.CheckPeriodStep(u, p, xinlu.PeriodCorrect, xinlu.PeriodCheck{})
-	v.Correct = corrErr == nil
-	_, poolErr := xinlu.CheckPeriodStep(u, p, xinlu.PeriodSetPool, xinlu.PeriodCheck{})
-	v.SetPool = poolErr == nil
-	_, decideErr := xinlu.CheckPeriodStep(u, p, xinlu.PeriodPoolDecide, xinlu.PeriodCheck{})
-	v.CanScore = (p.State == xinlu.PeriodScoring || p.State == xinlu.PeriodRecheck) && (u.Can(xinlu.PermAppraisalScore) || u.Can(xinlu.PermAppraisalPeer))
+	v.Calibrate = xinlu.PeriodStepOffered(u, p, xinlu.PeriodCalibrate)
+	v.Absences = xinlu.CheckPeriodWork(u, p, xinlu.WorkAbsence) == nil
+	v.Correct = xinlu.PeriodStepOffered(u, p, xinlu.PeriodCorrect)
+	v.SetPool = xinlu.PeriodStepOffered(u, p, xinlu.PeriodSetPool)
+	v.CanScore = xinlu.CheckPeriodWork(u, p, xinlu.WorkScore) == nil
 	v.ShowResults = xinlu.ResultsVisible(u, p)
 	if v.ShowResults {
 		q := r.URL.Query()
@@ -430,13 +426,13 @@ func (s *Server) periodPage(w http.ResponseWriter, r *http.Request, status int, 
 			}
 		}
 	}
-	v.DecidePool = decideErr == nil && p.PoolYuan > 0 && v.PayTotal > p.PoolYuan && p.PoolDecision == ""
+	v.DecidePool = xinlu.PeriodStepOffered(u, p, xinlu.PeriodPoolDecide) && p.PoolYuan > 0 && v.PayTotal > p.PoolYuan && p.PoolDecision == ""
 	scope := xinlu.AppealScope(u)
 	if v.Appeals, err = s.store.ListAppeals(ctx, scope, p.ID); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	v.AnswerOpen = u.Can(xinlu.PermAppraisalManage) && p.State == xinlu.PeriodRecheck
+	v.AnswerOpen = xinlu.CheckPeriodWork(u, p, xinlu.WorkAnswer) == nil
 	c := xinlu.AppealCheck{Today: s.today()}
 	for _, ap := range v.Appeals {
 		c.Open = c.Open || (ap.MemberID == u.MemberID && ap.Status == "filed")
@@ -447,19 +443,6 @@ func (s *Server) periodPage(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	v.CanAppeal = xinlu.CheckAppeal(u, p, c) == nil
 	s.render(w, r, status, "appraisal_period", pt.T("appraisal.period_title", p.Label), v)
-}
-
-// allowedState reports whether a refused step was refused only for a
-// reason the page explains on submission (open appeals, the publication
-// window, the pool): the button is still shown.
-func allowedState(p *xinlu.Period, a xinlu.PeriodAction) bool {
-	switch a {
-	case xinlu.PeriodFinalize:
-		return p.State == xinlu.PeriodPublication
-	case xinlu.PeriodPublish:
-		return p.State == xinlu.PeriodCalibration || p.State == xinlu.PeriodRecheck
-	}
-	return false
 }
 
 func (s *Server) periodStep(w http.ResponseWriter, r *http.Request) {
@@ -529,19 +512,6 @@ func (s *Server) scoreSheet(w http.ResponseWriter, r *http.Request) {
 	s.scoreSheetPage(w, r, http.StatusOK, nil)
 }
 
-// ratedKinds are the indicator kinds u scores: assessed for heads and
-// leaders, peer for colleagues.
-func ratedKinds(u *xinlu.User) map[xinlu.IndicatorKind]xinlu.Permission {
-	out := map[xinlu.IndicatorKind]xinlu.Permission{}
-	if u.Can(xinlu.PermAppraisalScore) {
-		out[xinlu.IndicatorAssessed] = xinlu.PermAppraisalScore
-	}
-	if u.Can(xinlu.PermAppraisalPeer) {
-		out[xinlu.IndicatorPeer] = xinlu.PermAppraisalPeer
-	}
-	return out
-}
-
 func (s *Server) scoreSheetPage(w http.ResponseWriter, r *http.Request, status int, formErr error) {
 	u := requestInfo(r.Context()).user
 	ctx := r.Context()
@@ -550,7 +520,7 @@ func (s *Server) scoreSheetPage(w http.ResponseWriter, r *http.Request, status i
 		s.renderError(w, r, err)
 		return
 	}
-	kinds := ratedKinds(u)
+	kinds := xinlu.RatedKinds(u)
 	if len(kinds) == 0 || u.MemberID == 0 {
 		s.renderError(w, r, xinlu.Forbidden())
 		return

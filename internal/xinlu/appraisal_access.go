@@ -1,10 +1,14 @@
 package xinlu
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
-// Who sees an appraisal period and its results, and who may appeal: one
-// table and a few rules, used by the store inside its transactions and by
-// both faces to decide what to show.
+// Who sees an appraisal period and its results, who may work on it besides
+// its steps (periodRules) and who may appeal: tables and a few rules, used
+// by the store inside its transactions and by both faces to decide what to
+// show.
 
 // SeesUnpublished reports whether u sees every period and its results in
 // any state: the appraisal office, the director and finance.
@@ -94,6 +98,72 @@ func AppealScope(u *User) ScopeFilter {
 		return ScopeFilter{Scope: ScopeZone, ZoneID: u.ZoneID}
 	}
 	return ScopeFilter{Scope: ScopeOwn, ZoneID: u.ZoneID, MemberID: u.MemberID}
+}
+
+// RatingPermission is the permission that rates indicators of kind by
+// hand: assessed indicators by those who assess (heads, leaders), peer
+// indicators by colleagues; computed and points indicators are not rated.
+func RatingPermission(kind IndicatorKind) (Permission, bool) {
+	switch kind {
+	case IndicatorAssessed:
+		return PermAppraisalScore, true
+	case IndicatorPeer:
+		return PermAppraisalPeer, true
+	}
+	return "", false
+}
+
+// RatedKinds are the indicator kinds u rates, with the permission each
+// takes.
+func RatedKinds(u *User) map[IndicatorKind]Permission {
+	out := map[IndicatorKind]Permission{}
+	for _, k := range IndicatorKinds {
+		if perm, ok := RatingPermission(k); ok && u.Can(perm) {
+			out[k] = perm
+		}
+	}
+	return out
+}
+
+// PeriodWork is work on a period besides its steps.
+type PeriodWork string
+
+const (
+	WorkScore   PeriodWork = "score"   // enter assessed and peer scores
+	WorkAbsence PeriodWork = "absence" // record a member's absent working days
+	WorkAnswer  PeriodWork = "answer"  // answer an appeal
+)
+
+type workRule struct {
+	from  []PeriodState
+	perms []Permission // any of them
+	key   string       // the refusal in another state
+}
+
+var workRules = map[PeriodWork]workRule{
+	WorkScore:   {[]PeriodState{PeriodScoring, PeriodRecheck}, []Permission{PermAppraisalScore, PermAppraisalPeer}, "appraisal.state_not_allowed"},
+	WorkAbsence: {[]PeriodState{PeriodDraft, PeriodScoring, PeriodRecheck}, []Permission{PermAppraisalManage}, "appraisal.state_not_allowed"},
+	// An appeal is answered while the period is rechecked, after its
+	// result has been looked at again.
+	WorkAnswer: {[]PeriodState{PeriodRecheck}, []Permission{PermAppraisalManage}, "appraisal.answer_in_recheck"},
+}
+
+// CheckPeriodWork decides whether u may do work on p now: the period's
+// state first, then u's permission.
+func CheckPeriodWork(u *User, p *Period, w PeriodWork) error {
+	rule, ok := workRules[w]
+	if !ok {
+		return NotFound("error.not_found")
+	}
+	if !slices.Contains(rule.from, p.State) {
+		return &Error{Code: ECONFLICT, Field: "state", Key: rule.key, Args: []any{LabelKey("appraisal.state." + string(p.State))}}
+	}
+	for _, perm := range rule.perms {
+		if u.Can(perm) {
+			return nil
+		}
+	}
+	return Forbidden()
 }
 
 // AppealAnswer reads the answer to an appeal named in a path: "uphold"

@@ -232,3 +232,101 @@ func TestAppealAnswer(t *testing.T) {
 		}
 	}
 }
+
+// workTable is, per role, in which states of xinlu.PeriodStates it may
+// score ("S"), record absences ("A") and answer appeals ("N"), as
+// three strings of the states' initials where allowed and "-" elsewhere.
+var workTable = map[xinlu.Role][3]string{
+	xinlu.RoleMember:     {"-S---S---", "---------", "---------"},
+	xinlu.RoleScreener:   {"-S---S---", "---------", "---------"},
+	xinlu.RolePlanner:    {"-S---S---", "---------", "---------"},
+	xinlu.RoleSponsor:    {"-S---S---", "---------", "---------"},
+	xinlu.RoleAgent:      {"-S---S---", "---------", "---------"},
+	xinlu.RoleHead:       {"-S---S---", "---------", "---------"},
+	xinlu.RoleAppraiser:  {"---------", "AA---A---", "-----N---"},
+	xinlu.RoleDiscipline: {"---------", "---------", "---------"},
+	xinlu.RoleFinance:    {"---------", "---------", "---------"},
+	xinlu.RoleDirector:   {"-S---S---", "---------", "---------"},
+	xinlu.RoleAuditor:    {"---------", "---------", "---------"},
+	xinlu.RoleViewer:     {"---------", "---------", "---------"},
+	xinlu.RoleSysAdmin:   {"---------", "---------", "---------"},
+	xinlu.RoleSecAdmin:   {"---------", "---------", "---------"},
+	xinlu.RoleAuditAdmin: {"---------", "---------", "---------"},
+	xinlu.RoleAdmin:      {"---------", "---------", "---------"},
+}
+
+func TestPeriodWorkByRoleAndState(t *testing.T) {
+	if len(workTable) != len(xinlu.Roles) {
+		t.Fatalf("the table names %d roles of %d", len(workTable), len(xinlu.Roles))
+	}
+	works := []struct {
+		w      xinlu.PeriodWork
+		letter byte
+		key    string
+	}{{xinlu.WorkScore, 'S', "appraisal.state_not_allowed"}, {xinlu.WorkAbsence, 'A', "appraisal.state_not_allowed"},
+		{xinlu.WorkAnswer, 'N', "appraisal.answer_in_recheck"}}
+	for _, role := range xinlu.Roles {
+		u := &xinlu.User{ID: 1, MemberID: 7, Roles: []xinlu.Role{role}}
+		for i, w := range works {
+			var got strings.Builder
+			for _, st := range xinlu.PeriodStates {
+				err := xinlu.CheckPeriodWork(u, &xinlu.Period{State: st}, w.w)
+				switch {
+				case err == nil:
+					got.WriteByte(w.letter)
+				case xinlu.ErrorCode(err) == xinlu.ECONFLICT && xinlu.AsError(err).Key != w.key:
+					t.Errorf("%s %s in %s: %v", role, w.w, st, err)
+					got.WriteByte('?')
+				default:
+					got.WriteByte('-')
+				}
+			}
+			if got.String() != workTable[role][i] {
+				t.Errorf("%s %s: %s, want %s", role, w.w, got.String(), workTable[role][i])
+			}
+		}
+	}
+	// The state refuses first, naming it; then the permission.
+	u := &xinlu.User{ID: 1, Roles: []xinlu.Role{xinlu.RoleAuditor}}
+	if err := xinlu.CheckPeriodWork(u, &xinlu.Period{State: xinlu.PeriodFinal}, xinlu.WorkScore); xinlu.ErrorCode(err) != xinlu.ECONFLICT {
+		t.Errorf("scores after final by the auditor: %v", err)
+	}
+	if err := xinlu.CheckPeriodWork(u, &xinlu.Period{State: xinlu.PeriodScoring}, xinlu.WorkScore); xinlu.ErrorCode(err) != xinlu.EFORBIDDEN {
+		t.Errorf("scores in scoring by the auditor: %v", err)
+	}
+}
+
+func TestRatingPermission(t *testing.T) {
+	for kind, want := range map[xinlu.IndicatorKind]xinlu.Permission{xinlu.IndicatorAssessed: xinlu.PermAppraisalScore,
+		xinlu.IndicatorPeer: xinlu.PermAppraisalPeer, xinlu.IndicatorComputed: "", xinlu.IndicatorPoints: ""} {
+		if got, ok := xinlu.RatingPermission(kind); got != want || ok != (want != "") {
+			t.Errorf("%s: %s %v, want %s", kind, got, ok, want)
+		}
+	}
+	head := xinlu.RatedKinds(&xinlu.User{Roles: []xinlu.Role{xinlu.RoleHead}})
+	if len(head) != 2 || head[xinlu.IndicatorAssessed] != xinlu.PermAppraisalScore || head[xinlu.IndicatorPeer] != xinlu.PermAppraisalPeer {
+		t.Errorf("a head rates %v", head)
+	}
+	if got := xinlu.RatedKinds(&xinlu.User{Roles: []xinlu.Role{xinlu.RoleFinance}}); len(got) != 0 {
+		t.Errorf("finance rates %v", got)
+	}
+}
+
+// A step is offered when the role may take it in the state, whatever else
+// holds it back; CheckPeriodStep agrees but for those other reasons.
+func TestPeriodStepOffered(t *testing.T) {
+	for _, role := range xinlu.Roles {
+		u := &xinlu.User{ID: 1, Roles: []xinlu.Role{role}}
+		for _, st := range xinlu.PeriodStates {
+			p := &xinlu.Period{State: st, PublicationEnds: "2026-11-06"}
+			for _, a := range xinlu.PeriodActions() {
+				_, err := xinlu.CheckPeriodStep(u, p, a, xinlu.PeriodCheck{Today: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC), OpenAppeals: 1, OverPool: true})
+				offered := xinlu.PeriodStepOffered(u, p, a)
+				held := xinlu.ErrorCode(err) == xinlu.ECONFLICT && xinlu.AsError(err).Key != "appraisal.state_not_allowed"
+				if offered != (err == nil || held) {
+					t.Errorf("%s %s in %s: offered %v, check %v", role, a, st, offered, err)
+				}
+			}
+		}
+	}
+}
