@@ -2,11 +2,15 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"xinlu/internal/store"
+	"xinlu/internal/testfix"
 	"xinlu/internal/xinlu"
 )
 
@@ -30,24 +34,10 @@ func testAppraisalFacesAgree(t *testing.T, st *store.Store) {
 	pid := aprDecode[struct{ ID int64 }](t, body).ID
 	pp := "/appraisal/periods/" + aprID(pid)
 
-	// page sends one page request as the account who, signed in with a
-	// browser session, and answers the status.
 	page := func(who, path string) int {
 		t.Helper()
-		u := e.users[who]
-		tok, _, err := st.CreateSession(context.Background(), xinlu.ActorOf(u, "127.0.0.1"), u.ID, "web", "", time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req, _ := http.NewRequest("GET", e.srv.URL+path, nil)
-		req.AddCookie(&http.Cookie{Name: "xinlu_session", Value: tok})
-		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		res, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		return res.StatusCode
+		status, _ := e.page(who, path)
+		return status
 	}
 	check := func(state xinlu.PeriodState) {
 		t.Helper()
@@ -113,5 +103,88 @@ func testAppraisalFacesAgree(t *testing.T, st *store.Store) {
 			t.Fatalf("%s: %+v", s.action, got)
 		}
 		check(s.state)
+	}
+}
+
+// page sends one page request as the account who, signed in with a
+// browser session of its own, and answers the status and the body.
+func (e *aprEnv) page(who, path string) (int, string) {
+	e.t.Helper()
+	u := e.users[who]
+	tok, _, err := e.st.CreateSession(context.Background(), xinlu.ActorOf(u, "127.0.0.1"), u.ID, "web", "", time.Hour)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", e.srv.URL+path, nil)
+	req.AddCookie(&http.Cookie{Name: "xinlu_session", Value: tok})
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// Both faces show a lead to the same roles, and its contact phone in full
+// to the same ones (its reporter, the screening task force, the leadership
+// group), masked to everyone else.
+func TestLeadFacesAgreeByRole(t *testing.T) {
+	e := newAprEnv(t, testfix.SQLite(t))
+	reporter := e.big[0].ID
+	leads, _, err := e.st.ListLeads(context.Background(), store.LeadFilter{Scope: xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: e.zone.ID},
+		ReporterID: reporter, Page: xinlu.Page{Page: 1, PerPage: 1}})
+	if err != nil || len(leads) != 1 {
+		t.Fatalf("the lead: %v %v", leads, err)
+	}
+	lead := leads[0]
+	path := "/leads/" + aprID(lead.ID)
+	account := func(who string, role xinlu.Role, member int64) {
+		u := &xinlu.User{ZoneID: e.zone.ID, Username: who, Name: who, Roles: []xinlu.Role{role}, MemberID: member, PasswordHash: "x"}
+		if err := e.st.CreateUser(context.Background(), xinlu.SystemActor(e.zone.ID), u); err != nil {
+			t.Fatal(err)
+		}
+		tok, _, err := e.st.CreateSession(context.Background(), xinlu.ActorOf(u, ""), u.ID, "api", "test", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.users[who], e.tokens[who] = u, tok
+	}
+	account("the_reporter", xinlu.RoleMember, reporter)
+	whos := []string{"the_reporter"}
+	for _, r := range xinlu.Roles {
+		whos = append(whos, string(r))
+	}
+	for _, who := range whos {
+		u := e.users[who]
+		onPage, body := e.page(who, path)
+		res, raw := e.do(who, "GET", path, "")
+		if onPage != res.StatusCode {
+			t.Errorf("%s: page %d, API %d", who, onPage, res.StatusCode)
+			continue
+		}
+		if res.StatusCode != 200 {
+			if u.Can(xinlu.PermLeadView) && u.Filter(xinlu.PermLeadView).Scope >= xinlu.ScopeZone {
+				t.Errorf("%s does not see a lead of its zone: %d", who, res.StatusCode)
+			}
+			continue
+		}
+		var got struct {
+			ContactPhone string `json:"contact_phone"`
+		}
+		if err := json.Unmarshal(raw, &got); err != nil {
+			t.Fatal(err)
+		}
+		full := xinlu.LeadContactVisible(u, lead)
+		if apiFull := got.ContactPhone == "13800001111"; apiFull != full {
+			t.Errorf("%s: the API shows %q, in full %v", who, got.ContactPhone, full)
+		}
+		if pageFull := strings.Contains(body, "13800001111"); pageFull != full {
+			t.Errorf("%s: the page shows the number in full %v, want %v", who, pageFull, full)
+		}
+		if !full && !strings.Contains(body, xinlu.MaskPhone("13800001111")) {
+			t.Errorf("%s: the page does not show the masked number", who)
+		}
 	}
 }
