@@ -353,13 +353,9 @@ func (a *API) decideConsequence(w http.ResponseWriter, r *http.Request) error {
 	if _, err := a.store.ConsequenceByID(r.Context(), u.Filter(xinlu.PermConsequenceDecide), id); err != nil {
 		return err
 	}
-	var confirm bool
-	switch r.PathValue("action") {
-	case "confirm":
-		confirm = true
-	case "dismiss":
-	default:
-		return xinlu.NotFound("consequences.unknown_action")
+	confirm, err := xinlu.ConsequenceDecision(r.PathValue("action"))
+	if err != nil {
+		return err
 	}
 	var in consequenceStepInput
 	if err := decode(r, &in); err != nil {

@@ -392,13 +392,9 @@ func (s *Server) consequenceStep(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	var confirm bool
-	switch r.PathValue("action") {
-	case "confirm":
-		confirm = true
-	case "dismiss":
-	default:
-		s.renderError(w, r, xinlu.NotFound("consequences.unknown_action"))
+	confirm, err := xinlu.ConsequenceDecision(r.PathValue("action"))
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	version, err := formInt(r, "version")
