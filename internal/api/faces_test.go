@@ -53,6 +53,23 @@ func testAppraisalFacesAgree(t *testing.T, st *store.Store) {
 				member = e.big[4].ID
 			}
 			result := pp + "/results/" + aprID(member)
+			// The period lists: the period is listed on both faces or on neither.
+			if u.Can(xinlu.PermAppraisalView) {
+				_, list := e.page(who, "/appraisal/periods")
+				onPage := strings.Contains(list, `href="`+pp+`"`)
+				res, raw := e.do(who, "GET", "/appraisal/periods?per_page=100", "")
+				var l struct{ Items []struct{ ID int64 } }
+				if res.StatusCode != 200 || json.Unmarshal(raw, &l) != nil {
+					t.Fatalf("%s lists periods: %d %s", role, res.StatusCode, raw)
+				}
+				inAPI := false
+				for _, it := range l.Items {
+					inAPI = inAPI || it.ID == pid
+				}
+				if onPage != inAPI || inAPI != xinlu.PeriodVisible(u, p) {
+					t.Errorf("%s in %s: listed on the page %v, by the API %v, visible %v", role, state, onPage, inAPI, xinlu.PeriodVisible(u, p))
+				}
+			}
 			for _, c := range []struct {
 				what       string
 				page, api  string
