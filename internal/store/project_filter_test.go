@@ -61,3 +61,53 @@ func TestProjectFilterOneRule(t *testing.T) {
 		t.Errorf("the API's reading of a bad date: %v", err)
 	}
 }
+
+// The incentive ledger's and the tolerance register's filters likewise:
+// the pages clear exactly the fields the API refuses.
+func TestListFiltersLenientClearsWhatCheckRefuses(t *testing.T) {
+	good := store.IncentiveFilter{MemberID: 3, Kind: xinlu.IncentiveKinds[0], Status: xinlu.IncentiveStatuses[0], Source: store.SourceAuto,
+		From: "2026-01-01", To: "2026-06-30", Query: "签约"}
+	if err := good.Check(); err != nil || good.Lenient() != good {
+		t.Fatalf("a good incentive filter: %v, read leniently %+v", err, good.Lenient())
+	}
+	for field, spoil := range map[string]func(*store.IncentiveFilter){
+		"kind":   func(f *store.IncentiveFilter) { f.Kind = "bonus" },
+		"status": func(f *store.IncentiveFilter) { f.Status = "lost" },
+		"source": func(f *store.IncentiveFilter) { f.Source = "robot" },
+		"from":   func(f *store.IncentiveFilter) { f.From = "2026-02-30" },
+		"to":     func(f *store.IncentiveFilter) { f.To = "June" },
+	} {
+		bad := good
+		spoil(&bad)
+		if e := xinlu.AsError(bad.Check()); e.Code != xinlu.EINVALID || e.Field != field {
+			t.Errorf("%s: the API's check gives %v", field, bad.Check())
+		}
+		got := bad.Lenient()
+		if got.Check() != nil {
+			t.Errorf("%s: the lenient reading still fails: %+v", field, got)
+		}
+		want := good
+		switch field {
+		case "kind":
+			want.Kind = ""
+		case "status":
+			want.Status = ""
+		case "source":
+			want.Source = ""
+		case "from":
+			want.From = ""
+		case "to":
+			want.To = ""
+		}
+		if got != want {
+			t.Errorf("%s: read leniently %+v, want %+v", field, got, want)
+		}
+	}
+	claims := store.ClaimFilter{Status: "nonsense", Decision: xinlu.ClaimDecisions[0], MemberID: 2, Query: "事实"}
+	if e := xinlu.AsError(claims.Check()); e.Field != "status" {
+		t.Errorf("a bad claim status: %v", claims.Check())
+	}
+	if got := claims.Lenient(); got.Status != "" || got.Decision != xinlu.ClaimDecisions[0] || got.MemberID != 2 || got.Query != "事实" {
+		t.Errorf("the claim filter read leniently: %+v", got)
+	}
+}
