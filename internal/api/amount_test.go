@@ -11,13 +11,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"xinlu/internal/api"
 	"xinlu/internal/store"
+	"xinlu/internal/testdb"
 	"xinlu/internal/web"
 	"xinlu/internal/xinlu"
 )
@@ -165,26 +165,7 @@ func hugeEngines(t *testing.T, fn func(t *testing.T, e *hugeEnv)) {
 		return
 	}
 	t.Run("postgres", func(t *testing.T) {
-		schema := fmt.Sprintf("t_%s_%d", strings.ToLower(regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(t.Name(), "_")), os.Getpid())
-		admin, err := sql.Open("pgx", dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer admin.Close()
-		if _, err := admin.Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE; CREATE SCHEMA ` + schema); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			if db, err := sql.Open("pgx", dsn); err == nil {
-				db.Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE`)
-				db.Close()
-			}
-		})
-		sep := "?"
-		if strings.Contains(dsn, "?") {
-			sep = "&"
-		}
-		in := dsn + sep + "search_path=" + schema
+		_, in := testdb.Schema(t, dsn)
 		fn(t, newHugeEnv(t, in, "pgx", in))
 	})
 }

@@ -1,6 +1,6 @@
-// Package api is xinlu's JSON API under /api/v1. It shares the domain, the
-// store and the route-table authorisation with the HTML pages; package web
-// mounts it.
+// Package api is xinlu's JSON API under /api/v1, a sibling of the HTML
+// pages: it shares the domain, the store, the reports (package report) and
+// the route-table authorisation with them, and package web mounts it.
 package api
 
 import (
@@ -17,7 +17,9 @@ import (
 	"strings"
 	"time"
 
+	"xinlu/internal/httpx"
 	"xinlu/internal/i18n"
+	"xinlu/internal/report"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 	"xinlu/internal/xlsx"
@@ -31,10 +33,6 @@ type Config struct {
 	Logger      *slog.Logger                 // where the causes of 500 and 503 answers go; slog.Default when nil
 	RequestID   func(r *http.Request) string // the id the server gave the request, logged with those causes
 }
-
-// RetryAfter is the Retry-After (seconds) of a 503: the database is down or
-// out of space, and a client may try again after it.
-const RetryAfter = "30"
 
 // API serves /api/v1.
 type API struct {
@@ -125,15 +123,15 @@ func (a *API) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	for _, fe := range e.List {
 		b.Error.Errors = append(b.Error.Errors, fieldError{Message: a.printer(r).Error(fe), Field: fe.Field, Key: fe.Key})
 	}
-	status := Status(e.Code)
+	status := httpx.Status(e.Code)
 	switch e.Code {
-	case "too_large":
+	case httpx.ETooLarge:
 		b.Error.Code = xinlu.EINVALID
 	case xinlu.EINTERNAL:
 		b.Error.Key = ""
 		a.logError(r, slog.LevelError, "internal error", err)
 	case xinlu.EUNAVAILABLE:
-		w.Header().Set("Retry-After", RetryAfter)
+		w.Header().Set("Retry-After", httpx.RetryAfter)
 		a.logError(r, slog.LevelWarn, "database unavailable", err)
 	}
 	writeJSON(w, status, b)
@@ -150,29 +148,6 @@ func (a *API) logError(r *http.Request, level slog.Level, msg string, err error)
 	}
 	log.LogAttrs(r.Context(), level, msg, slog.String("id", id), slog.String("method", r.Method),
 		slog.String("path", r.URL.Path), slog.String("err", err.Error()))
-}
-
-// Status maps an error code to its HTTP status.
-func Status(c xinlu.Code) int {
-	switch c {
-	case xinlu.EINVALID:
-		return http.StatusUnprocessableEntity
-	case xinlu.ENOTFOUND:
-		return http.StatusNotFound
-	case xinlu.ECONFLICT:
-		return http.StatusConflict
-	case xinlu.EFORBIDDEN:
-		return http.StatusForbidden
-	case xinlu.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case xinlu.ETOOMANYREQUESTS:
-		return http.StatusTooManyRequests
-	case "too_large":
-		return http.StatusRequestEntityTooLarge
-	case xinlu.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -210,7 +185,7 @@ func decodeOver(r *http.Request, v any) error {
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return &xinlu.Error{Code: "too_large", Key: "error.too_large"}
+			return httpx.TooLarge()
 		}
 		return xinlu.Invalid("", "error.json_syntax")
 	}
@@ -250,7 +225,7 @@ func decodeFrom(body io.Reader, v any) error {
 		var ute *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &mbe):
-			return &xinlu.Error{Code: "too_large", Key: "error.too_large"}
+			return httpx.TooLarge()
 		case errors.As(err, &ute):
 			return xinlu.Invalid(ute.Field, "error.json_type")
 		case errors.Is(err, io.EOF):
@@ -369,20 +344,5 @@ func (a *API) deleter(del func(ctx context.Context, act xinlu.Actor, zoneID, id 
 // audit row action on entity (with detail, to which the row count is
 // added): every export of the API goes through it.
 func (a *API) sendReport(w http.ResponseWriter, r *http.Request, rep *xlsx.Report, action, entity string, id int64, detail map[string]any, name string) error {
-	var buf bytes.Buffer
-	if err := rep.Write(&buf); err != nil {
-		return xinlu.Internal(err)
-	}
-	if detail == nil {
-		detail = map[string]any{}
-	}
-	detail["rows"] = len(rep.Rows)
-	if err := a.store.Audit(r.Context(), actor(r), action, entity, id, detail); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", xlsx.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(buf.Bytes())
-	return nil
+	return report.Send(r.Context(), w, a.store, actor(r), rep, action, entity, id, detail, name)
 }

@@ -8,10 +8,9 @@ import (
 	"strconv"
 	"time"
 
-	"xinlu/internal/i18n"
+	"xinlu/internal/report"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
-	"xinlu/internal/xlsx"
 )
 
 // Appraisal: schemes, periods and their steps, scores, results, appeals,
@@ -247,18 +246,6 @@ func (in periodInput) period(zoneID int64) *xinlu.Period {
 	return p
 }
 
-// SeesUnpublished reports whether u sees a period's results before
-// publication: the appraisal office, the director and finance.
-func SeesUnpublished(u *xinlu.User) bool {
-	return u.Can(xinlu.PermAppraisalManage) || u.Can(xinlu.PermAppraisalFinalize) || u.Can(xinlu.PermAppraisalPool)
-}
-
-// SeesPay reports whether u sees the pay of member: their own, or the
-// whole zone's for the appraisal office, the director and finance.
-func SeesPay(u *xinlu.User, member int64) bool {
-	return (u.MemberID != 0 && u.MemberID == member) || SeesUnpublished(u)
-}
-
 func (a *API) listPeriods(w http.ResponseWriter, r *http.Request) error {
 	pg, err := pageOf(r)
 	if err != nil {
@@ -267,7 +254,7 @@ func (a *API) listPeriods(w http.ResponseWriter, r *http.Request) error {
 	u := user(r)
 	q := r.URL.Query()
 	f := store.PeriodFilter{ZoneID: u.ZoneID, Kind: xinlu.PeriodKind(q.Get("kind")), State: xinlu.PeriodState(q.Get("state")),
-		States: VisibleStates(u), Page: pg}
+		States: xinlu.VisibleStates(u), Page: pg}
 	if f.Kind != "" && !slices.Contains(xinlu.PeriodKinds, f.Kind) {
 		return xinlu.Invalid("kind", "error.invalid_choice")
 	}
@@ -286,42 +273,13 @@ func (a *API) listPeriods(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// periodFor returns a period the caller may see: members see periods in
-// publication and after, raters see periods in scoring too.
+// periodFor returns the period of the path as the caller may see it.
 func (a *API) periodFor(r *http.Request) (*xinlu.Period, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return nil, err
 	}
-	u := user(r)
-	p, err := a.store.PeriodByID(r.Context(), u.ZoneID, id)
-	if err != nil {
-		return nil, err
-	}
-	if !PeriodVisible(u, p) {
-		return nil, xinlu.NotFound("error.not_found")
-	}
-	return p, nil
-}
-
-// VisibleStates are the states of the periods u may see: every state for
-// those who run or pay the appraisal (nil); publication and after, and
-// recheck, for everyone; scoring too for those who score.
-func VisibleStates(u *xinlu.User) []xinlu.PeriodState {
-	if SeesUnpublished(u) {
-		return nil
-	}
-	out := []xinlu.PeriodState{xinlu.PeriodPublication, xinlu.PeriodRecheck, xinlu.PeriodFinal, xinlu.PeriodApplied, xinlu.PeriodArchived}
-	if u.Can(xinlu.PermAppraisalScore) || u.Can(xinlu.PermAppraisalPeer) {
-		out = append(out, xinlu.PeriodScoring)
-	}
-	return out
-}
-
-// PeriodVisible reports whether u may see period p at all.
-func PeriodVisible(u *xinlu.User, p *xinlu.Period) bool {
-	states := VisibleStates(u)
-	return states == nil || slices.Contains(states, p.State)
+	return a.store.PeriodFor(r.Context(), user(r), id)
 }
 
 func (a *API) getPeriod(w http.ResponseWriter, r *http.Request) error {
@@ -504,20 +462,11 @@ func resultJSON(u *xinlu.User, r *store.Result) ResultJSON {
 		BottomQuota: r.BottomQuota, Score: fromHundredths(r.Score), Points: fromHundredths(r.Points), Missing: r.Missing, Rank: r.Rank, Band: string(r.Band),
 		Rule: r.Rule, CalibratedFrom: r.CalibratedFrom, CalibrationReason: r.CalibrationReason, Exclusion: r.Exclusion, Grade: r.Grade,
 		Version: r.Version}
-	if SeesPay(u, r.MemberID) {
+	if xinlu.SeesPay(u, r.MemberID) {
 		c, base, pay := fromHundredths(r.Coefficient), r.BaseYuan, r.PayYuan
 		out.Coefficient, out.BaseYuan, out.PayYuan = &c, &base, &pay
 	}
 	return out
-}
-
-// resultsVisible refuses results of a period not yet published to those
-// who do not run it.
-func resultsVisible(u *xinlu.User, p *xinlu.Period) error {
-	if SeesUnpublished(u) || store.ResultsVisible(p) {
-		return nil
-	}
-	return &xinlu.Error{Code: xinlu.ECONFLICT, Field: "state", Key: "appraisal.not_published", Args: []any{xinlu.LabelKey("appraisal.state." + string(p.State))}}
 }
 
 func (a *API) listResults(w http.ResponseWriter, r *http.Request) error {
@@ -526,7 +475,7 @@ func (a *API) listResults(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := user(r)
-	if err := resultsVisible(u, p); err != nil {
+	if err := xinlu.CheckResults(u, p); err != nil {
 		return err
 	}
 	pg, err := pageOf(r)
@@ -561,7 +510,7 @@ func (a *API) getResult(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := user(r)
-	if err := resultsVisible(u, p); err != nil {
+	if err := xinlu.CheckResults(u, p); err != nil {
 		return err
 	}
 	member, err := pathID(r, "member")
@@ -591,68 +540,6 @@ func (a *API) getResult(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// PublicationReport is the publication list (公示名单) of a period: name,
-// department, score and band of every ranked member, ordered by group and
-// rank. Anyone who may see the period's results may print it.
-func PublicationReport(ctx context.Context, st *store.Store, p *i18n.Printer, u *xinlu.User, period *xinlu.Period, unit string, today time.Time) (*xlsx.Report, error) {
-	rep := &xlsx.Report{Sheet: p.T("appraisal.publication"), Title: p.T("appraisal.publication_title", period.Label),
-		Unit: unit, By: u.Name, Date: today,
-		Columns: []xlsx.Column{{Header: p.T("appraisal.col_rank"), Width: 6, Kind: xlsx.Int}, {Header: p.T("member.name"), Width: 12},
-			{Header: p.T("appraisal.col_department"), Width: 18}, {Header: p.T("appraisal.col_group"), Width: 16},
-			{Header: p.T("appraisal.col_score"), Width: 10, Kind: xlsx.Hundredths}, {Header: p.T("appraisal.col_band"), Width: 12}}}
-	err := eachResult(ctx, st, period.ID, xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: period.ZoneID}, func(r *store.Result) {
-		if r.Band == xinlu.BandExcluded {
-			return
-		}
-		rep.Rows = append(rep.Rows, []any{r.Rank, r.MemberName, r.DepartmentName, GroupLabel(p, r.Group, r.DepartmentName), r.Score,
-			p.T("appraisal.band." + string(r.Band))})
-	})
-	return rep, err
-}
-
-// GroupLabel names a ranking group for people.
-func GroupLabel(p *i18n.Printer, group, department string) string {
-	switch group {
-	case "leaders", "pooled", "zone":
-		return p.T("appraisal.group." + group)
-	}
-	if len(group) > 14 && group[:14] == "position_kind:" {
-		return p.T("position.kind." + group[14:])
-	}
-	return department
-}
-
-// PayrollReport is the period's performance pay as a payroll sheet.
-func PayrollReport(ctx context.Context, st *store.Store, p *i18n.Printer, u *xinlu.User, period *xinlu.Period, unit string, today time.Time) (*xlsx.Report, error) {
-	rep := &xlsx.Report{Sheet: p.T("appraisal.payroll"), Title: p.T("appraisal.payroll_title", period.Label), Unit: unit, By: u.Name, Date: today,
-		Columns: []xlsx.Column{{Header: p.T("appraisal.col_staff_no"), Width: 10}, {Header: p.T("member.name"), Width: 12},
-			{Header: p.T("appraisal.col_department"), Width: 18}, {Header: p.T("appraisal.col_band"), Width: 12},
-			{Header: p.T("appraisal.col_coefficient"), Width: 8, Kind: xlsx.Hundredths}, {Header: p.T("appraisal.col_base_yuan"), Width: 14, Kind: xlsx.Int},
-			{Header: p.T("appraisal.col_pay_yuan"), Width: 14, Kind: xlsx.Int}},
-		SumCols: []int{5, 6}}
-	err := eachResult(ctx, st, period.ID, xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: period.ZoneID}, func(r *store.Result) {
-		rep.Rows = append(rep.Rows, []any{r.StaffNo, r.MemberName, r.DepartmentName, p.T("appraisal.band." + string(r.Band)),
-			r.Coefficient, r.BaseYuan, r.PayYuan})
-	})
-	return rep, err
-}
-
-// eachResult walks every result of a period in pages.
-func eachResult(ctx context.Context, st *store.Store, periodID int64, scope xinlu.ScopeFilter, fn func(*store.Result)) error {
-	for page := 1; ; page++ {
-		rs, total, err := st.ListResults(ctx, store.ResultFilter{PeriodID: periodID, Scope: scope, Page: xinlu.Page{Page: page, PerPage: xinlu.MaxPerPage}})
-		if err != nil {
-			return err
-		}
-		for _, r := range rs {
-			fn(r)
-		}
-		if page*xinlu.MaxPerPage >= total || len(rs) == 0 {
-			return nil
-		}
-	}
-}
-
 func (a *API) zoneName(ctx context.Context, zoneID int64) string {
 	if z, err := a.store.ZoneByID(ctx, zoneID); err == nil {
 		return z.Name
@@ -666,10 +553,10 @@ func (a *API) exportPublication(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := user(r)
-	if err := resultsVisible(u, p); err != nil {
+	if err := xinlu.CheckResults(u, p); err != nil {
 		return err
 	}
-	rep, err := PublicationReport(r.Context(), a.store, a.printer(r), u, p, a.zoneName(r.Context(), u.ZoneID), a.staffToday())
+	rep, err := report.Publication(r.Context(), a.store, a.printer(r), u, p, a.zoneName(r.Context(), u.ZoneID), a.staffToday())
 	if err != nil {
 		return err
 	}
@@ -682,10 +569,10 @@ func (a *API) exportPayroll(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !SeesUnpublished(u) {
+	if !xinlu.SeesUnpublished(u) {
 		return xinlu.Forbidden()
 	}
-	rep, err := PayrollReport(r.Context(), a.store, a.printer(r), u, p, a.zoneName(r.Context(), u.ZoneID), a.staffToday())
+	rep, err := report.Payroll(r.Context(), a.store, a.printer(r), u, p, a.zoneName(r.Context(), u.ZoneID), a.staffToday())
 	if err != nil {
 		return err
 	}
@@ -711,25 +598,13 @@ func appealJSON(ap *store.Appeal) AppealJSON {
 		Status: ap.Status, Response: ap.Response, DecidedAt: ap.DecidedAt, Version: ap.Version, CreatedAt: ap.CreatedAt}
 }
 
-// appealScope: the appraisal office sees every appeal; others their own.
-func appealScope(u *xinlu.User) xinlu.ScopeFilter {
-	if u.Can(xinlu.PermAppraisalManage) || u.Can(xinlu.PermAppraisalFinalize) {
-		return u.Filter(xinlu.PermAppraisalManage)
-	}
-	return xinlu.ScopeFilter{Scope: xinlu.ScopeOwn, ZoneID: u.ZoneID, MemberID: u.MemberID}
-}
-
 func (a *API) listAppeals(w http.ResponseWriter, r *http.Request) error {
 	p, err := a.periodFor(r)
 	if err != nil {
 		return err
 	}
 	u := user(r)
-	scope := appealScope(u)
-	if scope.Scope == xinlu.ScopeNone {
-		scope = xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: u.ZoneID}
-	}
-	aps, err := a.store.ListAppeals(r.Context(), scope, p.ID)
+	aps, err := a.store.ListAppeals(r.Context(), xinlu.AppealScope(u), p.ID)
 	if err != nil {
 		return err
 	}
@@ -765,13 +640,9 @@ func (a *API) answerAppeal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var upheld bool
-	switch r.PathValue("action") {
-	case "uphold":
-		upheld = true
-	case "reject":
-	default:
-		return xinlu.NotFound("appraisal.unknown_action")
+	upheld, err := xinlu.AppealAnswer(r.PathValue("action"))
+	if err != nil {
+		return err
 	}
 	var in struct {
 		Response string `json:"response"`

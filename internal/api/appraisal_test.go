@@ -3,15 +3,12 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -26,6 +23,7 @@ import (
 
 	"xinlu/internal/api"
 	"xinlu/internal/store"
+	"xinlu/internal/testfix"
 	"xinlu/internal/web"
 	"xinlu/internal/xinlu"
 	"xinlu/internal/xlsx"
@@ -68,62 +66,9 @@ type aprEnv struct {
 
 // aprEachEngine runs fn on SQLite, and on PostgreSQL too when
 // XINLU_TEST_POSTGRES holds a DSN.
-func aprEachEngine(t *testing.T, fn func(t *testing.T, st *store.Store)) {
-	t.Run("sqlite", func(t *testing.T) { fn(t, aprSQLite(t)) })
-	if dsn := os.Getenv("XINLU_TEST_POSTGRES"); dsn != "" {
-		t.Run("postgres", func(t *testing.T) { fn(t, aprPostgres(t, dsn)) })
-	}
-}
+func aprEachEngine(t *testing.T, fn func(t *testing.T, st *store.Store)) { testfix.EachEngine(t, fn) }
 
-func aprSQLite(t *testing.T) *store.Store {
-	t.Helper()
-	st, err := store.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "xinlu.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return st
-}
-
-// aprPostgres opens a migrated store in a schema of its own, dropped
-// afterwards.
-func aprPostgres(t *testing.T, dsn string) *store.Store {
-	t.Helper()
-	schema := fmt.Sprintf("t_%s_%d", strings.ToLower(regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(t.Name(), "_")), os.Getpid())
-	if len(schema) > 60 {
-		schema = "t" + schema[len(schema)-59:]
-	}
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	if _, err := admin.Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE; CREATE SCHEMA ` + schema); err != nil {
-		t.Fatal(err)
-	}
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	st, err := store.Open(context.Background(), dsn+sep+"search_path="+schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		st.Close()
-		if db, err := sql.Open("pgx", dsn); err == nil {
-			db.Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE`)
-			db.Close()
-		}
-	})
-	if _, err := st.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return st
-}
+func aprSQLite(t *testing.T) *store.Store { return testfix.SQLite(t) }
 
 func newAprEnv(t *testing.T, st *store.Store) *aprEnv {
 	t.Helper()
@@ -728,7 +673,7 @@ func testAppraisalPeriodFlow(t *testing.T, st *store.Store) {
 		}
 	})
 
-	t.Run("in scoring members see the period but not results", func(t *testing.T) {
+	t.Run("in scoring members see the period but not results, as if there were none", func(t *testing.T) {
 		if status, body := e.call("member", "GET", pp, ""); status != 200 || !strings.Contains(body, `"state":"scoring"`) {
 			t.Errorf("member reads a period in scoring: %d %s", status, body)
 		}
@@ -736,11 +681,11 @@ func testAppraisalPeriodFlow(t *testing.T, st *store.Store) {
 			t.Errorf("member reads a draft: %d", status)
 		}
 		status, body := e.call("member", "GET", pp+"/results", "")
-		aprWant(t, "member results in scoring", status, body, 409, "state", "appraisal.not_published")
+		aprWant(t, "member results in scoring", status, body, 404, "", "error.not_found")
 		status, body = e.call("member", "GET", pp+"/results/"+aprID(e.big[4].ID), "")
-		aprWant(t, "member own result in scoring", status, body, 409, "state", "appraisal.not_published")
+		aprWant(t, "member own result in scoring", status, body, 404, "", "error.not_found")
 		res, _ := e.do("member", "GET", pp+"/publication.xlsx", "")
-		if res.StatusCode != 409 {
+		if res.StatusCode != 404 {
 			t.Errorf("member publication list in scoring: %d", res.StatusCode)
 		}
 	})
@@ -1184,7 +1129,7 @@ func testAppraisalPeriodFlow(t *testing.T, st *store.Store) {
 			t.Fatalf("recheck %+v", got)
 		}
 		status, body = e.call("member", "GET", pp+"/results", "")
-		aprWant(t, "member results in recheck", status, body, 409, "state", "appraisal.not_published")
+		aprWant(t, "member results in recheck", status, body, 404, "", "error.not_found")
 		status, body = e.step("appraiser", pid, "publish", "")
 		aprWant(t, "publish with an open appeal", status, body, 409, "appeals", "appraisal.appeals_open")
 		status, body = e.call("appraiser", "POST", ap+"/maybe", `{"response":"再议","version":1}`)
@@ -1341,10 +1286,10 @@ func TestAppraisalAPIEveryRouteAsEveryRole(t *testing.T) {
 			}
 			if rt.Pattern == "/appraisal/periods/{id}/payroll.xlsx" {
 				// The payroll is for the appraisal office, the director and
-				// finance (api.SeesUnpublished): narrower than one permission
+				// finance (xinlu.SeesUnpublished): narrower than one permission
 				// of the route table can say, so the handler refuses the rest.
 				for _, r := range overRefused {
-					if api.SeesUnpublished(&xinlu.User{Roles: []xinlu.Role{xinlu.Role(r)}}) {
+					if xinlu.SeesUnpublished(&xinlu.User{Roles: []xinlu.Role{xinlu.Role(r)}}) {
 						t.Errorf("payroll refused to %s", r)
 					}
 				}

@@ -172,59 +172,11 @@ func (a *API) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := user(r)
-	if err := ChangeOwnPassword(r, a.store, u, req.Current, req.New, bearer(r)); err != nil {
+	if err := a.store.ChangeOwnPassword(r.Context(), actor(r), u, req.Current, req.New, bearer(r)); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-// ChangeOwnPassword checks the current password and the policy (length,
-// classes, no username, product name or zone code, not a common weak
-// password, none of the last few), then stores the new one, ending the
-// user's other sessions. The web page uses it too.
-func ChangeOwnPassword(r *http.Request, st *store.Store, u *xinlu.User, current, next, keepSession string) error {
-	ctx := r.Context()
-	if current == "" {
-		return xinlu.Invalid("current_password", "error.required")
-	}
-	if !xinlu.CheckPassword(u.PasswordHash, current) {
-		return xinlu.Invalid("current_password", "auth.current_password_wrong")
-	}
-	policy := st.PasswordPolicy(ctx, u.ZoneID)
-	var words []string // context words the password may not contain
-	if z, err := st.ZoneByID(ctx, u.ZoneID); err == nil {
-		words = append(words, z.Code)
-	} else if xinlu.ErrorCode(err) != xinlu.ENOTFOUND {
-		return err
-	}
-	if err := policy.Validate(next, u.Username, words...); err != nil {
-		return asNewPassword(err)
-	}
-	if next == current {
-		return xinlu.Invalid("new_password", "password.same_as_old")
-	}
-	history, err := st.PasswordHistory(ctx, u.ID, policy.History)
-	if err != nil {
-		return err
-	}
-	if err := policy.CheckHistory(next, history); err != nil {
-		return asNewPassword(err)
-	}
-	hash, err := xinlu.HashPassword(next)
-	if err != nil {
-		return xinlu.Internal(err)
-	}
-	return st.SetPassword(ctx, xinlu.ActorOf(u, remoteIP(r)), u.ID, hash, false, keepSession)
-}
-
-// asNewPassword names the new-password field in a policy error.
-func asNewPassword(err error) error {
-	e := xinlu.AsError(err)
-	if e.Code == xinlu.EINVALID {
-		e.Field = "new_password"
-	}
-	return e
 }
 
 type langRequest struct {

@@ -7,12 +7,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"xinlu/internal/api"
 	"xinlu/internal/store"
+	"xinlu/internal/testfix"
 	"xinlu/internal/web"
 	"xinlu/internal/xinlu"
 )
@@ -31,14 +31,7 @@ type calendarServer struct {
 func newCalendarServer(t *testing.T) *calendarServer {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "xinlu.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := testfix.SQLite(t)
 	z := &xinlu.Zone{Code: "T", Name: "测试开发区", Demo: true}
 	if err := st.CreateZone(ctx, xinlu.SystemActor(0), z); err != nil {
 		t.Fatal(err)

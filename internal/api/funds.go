@@ -28,7 +28,7 @@ func (a *API) listFunds(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := a.store.ProjectByID(r.Context(), projectZone(user(r)), id)
+	p, err := a.store.ProjectByID(r.Context(), xinlu.ProjectZone(user(r)), id)
 	if err != nil {
 		return err
 	}

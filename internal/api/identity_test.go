@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +15,7 @@ import (
 
 	"xinlu/internal/api"
 	"xinlu/internal/store"
+	"xinlu/internal/testfix"
 	"xinlu/internal/web"
 	"xinlu/internal/xinlu"
 )
@@ -40,14 +40,7 @@ type identityEnv struct {
 func newIdentityEnv(t *testing.T) *identityEnv {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "xinlu.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := testfix.SQLite(t)
 	e := &identityEnv{t: t, st: st, users: map[string]*xinlu.User{}, secrets: map[string]string{}, last: map[string]int64{},
 		now: time.Now().UTC().Truncate(time.Second)}
 	st.SetClock(e.clock)

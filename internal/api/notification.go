@@ -1,12 +1,11 @@
 package api
 
 import (
-	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"xinlu/internal/i18n"
+	"xinlu/internal/report"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 )
@@ -40,44 +39,6 @@ type NotificationJSON struct {
 	ReadAt      *time.Time `json:"read_at"`
 }
 
-// NotificationLink is the page of a notification's subject; a digest's is
-// its own page, which lists its items.
-func NotificationLink(n store.Notification) string {
-	if n.Kind == store.NotifyDigest {
-		return fmt.Sprintf("/notifications/%d", n.ID)
-	}
-	switch n.SubjectType {
-	case store.SubjectLead:
-		return fmt.Sprintf("/leads/%d", n.SubjectID)
-	case store.SubjectProject:
-		return fmt.Sprintf("/projects/%d", n.SubjectID)
-	}
-	return "/notifications"
-}
-
-// NotificationMessage renders a notification's message in p's language. A
-// digest's names its counts by kind, leaving out the kinds it has none of.
-func NotificationMessage(p *i18n.Printer, n store.Notification) string {
-	if n.Kind == store.NotifyDigest && len(n.Args) >= 5 {
-		var parts []string
-		for _, c := range []struct{ n, text string }{
-			{n.Args[1], p.T("notifications.digest.leads", n.Args[1])},
-			{n.Args[2], p.T("notifications.digest.projects", n.Args[2])},
-			{n.Args[3], p.T("notifications.digest.approvals", n.Args[3])},
-		} {
-			if c.n != "0" {
-				parts = append(parts, c.text)
-			}
-		}
-		return p.T("notifications.msg.digest", n.Args[0], strings.Join(parts, p.T("notifications.digest.sep")), n.Args[4])
-	}
-	args := make([]any, len(n.Args))
-	for i, v := range n.Args {
-		args[i] = v
-	}
-	return p.T(n.MessageKey, args...)
-}
-
 func (a *API) listNotifications(w http.ResponseWriter, r *http.Request) error {
 	p, err := pageOf(r)
 	if err != nil {
@@ -106,7 +67,7 @@ func notificationJSON(pr *i18n.Printer, n store.Notification) NotificationJSON {
 		args = []string{}
 	}
 	out := NotificationJSON{ID: n.ID, Kind: n.Kind, SubjectType: n.SubjectType, SubjectID: n.SubjectID, Level: n.Level,
-		MessageKey: n.MessageKey, Args: args, Message: NotificationMessage(pr, n), Link: NotificationLink(n), CreatedAt: n.CreatedAt}
+		MessageKey: n.MessageKey, Args: args, Message: report.NotificationMessage(pr, n), Link: report.NotificationLink(n), CreatedAt: n.CreatedAt}
 	if n.ReadAt.Valid {
 		t := n.ReadAt.Time
 		out.ReadAt = &t
@@ -139,14 +100,6 @@ type NotificationItemJSON struct {
 	Link string `json:"link"`
 }
 
-// NotificationItemLink is the page of an item a notification told of.
-func NotificationItemLink(it store.ToldItem) string {
-	if it.LinkType == store.SubjectLead {
-		return fmt.Sprintf("/leads/%d", it.LinkID)
-	}
-	return fmt.Sprintf("/projects/%d", it.LinkID)
-}
-
 func (a *API) notificationItems(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -163,7 +116,7 @@ func (a *API) notificationItems(w http.ResponseWriter, r *http.Request) error {
 	out := make([]NotificationItemJSON, len(items))
 	for i, it := range items {
 		out[i] = NotificationItemJSON{Type: it.Type, ID: it.ID, Name: it.Name, Of: it.Of, Due: it.Due, Late: it.Late, Open: it.Open,
-			Link: NotificationItemLink(it)}
+			Link: report.NotificationItemLink(it)}
 	}
 	writeJSON(w, http.StatusOK, newList(out, total))
 	return nil

@@ -185,7 +185,7 @@ func (a *API) projectPerformance(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return xinlu.Invalid("funds_lag", "error.invalid_choice")
 	}
-	rep, err := a.store.Performance(r.Context(), projectZone(user(r)), asOf)
+	rep, err := a.store.Performance(r.Context(), xinlu.ProjectZone(user(r)), asOf)
 	if err != nil {
 		return err
 	}

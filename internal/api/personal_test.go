@@ -7,13 +7,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"xinlu/internal/seal"
 	"xinlu/internal/store"
+	"xinlu/internal/testfix"
 	"xinlu/internal/web"
 	"xinlu/internal/xinlu"
 )
@@ -39,14 +39,7 @@ const (
 func newPersonalEnv(t *testing.T) *personalEnv {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "xinlu.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := testfix.SQLite(t)
 	keys, _ := seal.NewKeys(seal.SM4)
 	if _, err := st.UseKeys(ctx, keys); err != nil {
 		t.Fatal(err)

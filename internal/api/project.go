@@ -6,10 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"xinlu/internal/i18n"
+	"xinlu/internal/report"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
-	"xinlu/internal/xlsx"
 )
 
 // Project endpoints. Mutations are open to whoever may view projects; the
@@ -34,14 +33,6 @@ func (a *API) projectRoutes() []Route {
 		{"GET", "/projects/{id}/supervision-orders", xinlu.PermProjectView, a.handle(a.listSupervisionOrders)},
 		{"POST", "/projects/{id}/supervision-orders/{order}/close", xinlu.PermProjectView, a.handle(a.closeSupervisionOrder)},
 	}
-}
-
-// projectZone is 0 (every zone) for the viewer role, else the user's zone.
-func projectZone(u *xinlu.User) int64 {
-	if u.Filter(xinlu.PermProjectView).Scope >= xinlu.ScopeAllZones {
-		return 0
-	}
-	return u.ZoneID
 }
 
 // ProjectJSON is a project as the API shows it; amounts in yuan.
@@ -223,7 +214,7 @@ func projectFilterOf(r *http.Request) (store.ProjectFilter, error) {
 	if err != nil {
 		return f, err
 	}
-	f.ZoneID, f.Page = projectZone(user(r)), p
+	f.ZoneID, f.Page = xinlu.ProjectZone(user(r)), p
 	return f, nil
 }
 
@@ -253,38 +244,6 @@ func (a *API) listProjects(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// MaxProjectExport bounds one ledger export; narrow the filter for more.
-const MaxProjectExport = 50000
-
-// ProjectLedgerReport builds the ledger workbook of the projects filter f
-// selects (up to MaxProjectExport, f.Page ignored), labelled in p's
-// language, dated today and signed by u. The pages' export and the API's
-// share it.
-func ProjectLedgerReport(ctx context.Context, st *store.Store, p *i18n.Printer, u *xinlu.User, f store.ProjectFilter, today time.Time) (*xlsx.Report, error) {
-	var rows []xlsx.ProjectLedgerRow
-	for page := 1; len(rows) < MaxProjectExport; page++ {
-		f.Page = xinlu.Page{Page: page, PerPage: xinlu.MaxPerPage}
-		items, _, err := st.ListProjects(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, it := range items {
-			rows = append(rows, xlsx.ProjectLedgerRow{Code: it.Code, Name: it.Name, Company: it.Company, Industry: it.Industry,
-				Stage: string(it.Stage), Status: string(it.Status), Light: string(it.Light), TotalYuan: it.Plan.TotalYuan,
-				ContractYuan: it.Signing.ContractYuan, FundsYuan: it.FundsYuan, Sponsor: it.SponsorName, Park: it.ParkName,
-				SignedOn: it.Signing.SignedOn, StartedOn: it.StartedOn, ProducedOn: it.ProducedOn, StageDue: it.StageDue})
-		}
-		if len(items) < xinlu.MaxPerPage {
-			break
-		}
-	}
-	unit := ""
-	if z, err := st.ZoneByID(ctx, u.ZoneID); err == nil {
-		unit = z.Name
-	}
-	return xlsx.ProjectLedgerReport(p.T, unit, u.Name, today, rows), nil
-}
-
 // projectFilterQuery is the filter as a query string, for the audit row:
 // the canonical form saved views keep too.
 func projectFilterQuery(f store.ProjectFilter) string { return f.Encode() }
@@ -299,7 +258,7 @@ func (a *API) exportProjects(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := user(r)
 	today := a.staffToday()
-	rep, err := ProjectLedgerReport(r.Context(), a.store, a.printer(r), u, f, today)
+	rep, err := report.ProjectLedger(r.Context(), a.store, a.printer(r), u, f, today)
 	if err != nil {
 		return err
 	}
@@ -315,7 +274,7 @@ type KanbanJSON struct {
 }
 
 func (a *API) projectKanban(w http.ResponseWriter, r *http.Request) error {
-	cols, err := a.store.Kanban(r.Context(), projectZone(user(r)))
+	cols, err := a.store.Kanban(r.Context(), xinlu.ProjectZone(user(r)))
 	if err != nil {
 		return err
 	}
@@ -332,7 +291,7 @@ func (a *API) getProject(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := a.store.ProjectByID(r.Context(), projectZone(user(r)), id)
+	p, err := a.store.ProjectByID(r.Context(), xinlu.ProjectZone(user(r)), id)
 	if err != nil {
 		return err
 	}
@@ -453,7 +412,7 @@ func (a *API) listApprovals(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	zone := projectZone(user(r))
+	zone := xinlu.ProjectZone(user(r))
 	if _, err := a.store.ProjectByID(r.Context(), zone, id); err != nil {
 		return err
 	}

@@ -6,13 +6,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"xinlu/internal/store"
+	"xinlu/internal/testfix"
 	"xinlu/internal/web"
 	"xinlu/internal/xinlu"
 )
@@ -41,14 +41,7 @@ type staffAPIEnv struct {
 func newStaffAPIEnv(t *testing.T) *staffAPIEnv {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "xinlu.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := testfix.SQLite(t)
 	hash, err := xinlu.HashPassword(staffAPIPassword)
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"xinlu/internal/store"
+	"xinlu/internal/testdb"
 )
 
 // The owner migrates and grants; the server runs as an application role
@@ -45,13 +46,7 @@ func TestPostgresOwnerAndAppRole(t *testing.T) {
 		owner.Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE`)
 		owner.Exec(`DROP OWNED BY ` + app)
 	})
-	withPath := func(d string) string {
-		sep := "?"
-		if strings.Contains(d, "?") {
-			sep = "&"
-		}
-		return d + sep + "search_path=" + schema
-	}
+	withPath := func(d string) string { return testdb.InSchema(d, schema) }
 	u, err := url.Parse(dsn)
 	if err != nil {
 		t.Fatal(err)

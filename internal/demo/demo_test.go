@@ -2,27 +2,16 @@ package demo_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"xinlu/internal/demo"
 	"xinlu/internal/store"
+	"xinlu/internal/testfix"
 	"xinlu/internal/xinlu"
 )
 
-func openStore(t *testing.T) *store.Store {
-	t.Helper()
-	s, err := store.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "xinlu.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := s.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+func openStore(t *testing.T) *store.Store { return testfix.SQLite(t) }
 
 // The demo pipeline has every lead status and every project stage, red
 // items for the director, and real timelines.

@@ -50,7 +50,8 @@ func (s *Store) ListAppeals(ctx context.Context, scope xinlu.ScopeFilter, period
 }
 
 // FileAppeal records the user's appeal against their own result while the
-// period is in publication; one open appeal per member and period.
+// period is in publication, as xinlu.CheckAppeal decides; one open appeal
+// per member and period.
 func (s *Store) FileAppeal(ctx context.Context, a xinlu.Actor, u *xinlu.User, periodID int64, reason string) (*Appeal, error) {
 	reason, err := xinlu.Text("reason", reason)
 	if err != nil {
@@ -64,31 +65,28 @@ func (s *Store) FileAppeal(ctx context.Context, a xinlu.Actor, u *xinlu.User, pe
 	case n > 2000:
 		return nil, xinlu.Invalid("reason", "error.too_long", 2000)
 	}
-	if u.MemberID == 0 {
-		return nil, xinlu.Invalid("member_id", "appraisal.rater_not_member")
-	}
 	var out *Appeal
 	err = s.inTx(ctx, func(tx *Tx) error {
 		p, err := tx.periodForUpdate(ctx, u.ZoneID, periodID)
 		if err != nil {
 			return err
 		}
-		if p.State != xinlu.PeriodPublication {
-			return &xinlu.Error{Code: xinlu.ECONFLICT, Field: "state", Key: "appraisal.state_not_allowed", Args: []any{xinlu.LabelKey("appraisal.state." + string(p.State))}}
+		c := xinlu.AppealCheck{Today: s.today()}
+		if u.MemberID != 0 {
+			_, err := tx.resultForUpdate(ctx, periodID, u.MemberID)
+			if err != nil && xinlu.ErrorCode(err) != xinlu.ENOTFOUND {
+				return err
+			}
+			c.HasResult = err == nil
+			var open int
+			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM appraisal_appeals WHERE period_id = ? AND member_id = ? AND status = 'filed'`,
+				periodID, u.MemberID).Scan(&open); err != nil {
+				return xinlu.Internal(err)
+			}
+			c.Open = open > 0
 		}
-		if s.today().Format(xinlu.DateLayout) > p.PublicationEnds {
-			return &xinlu.Error{Code: xinlu.ECONFLICT, Field: "state", Key: "appraisal.publication_over", Args: []any{p.PublicationEnds}}
-		}
-		if _, err := tx.resultForUpdate(ctx, periodID, u.MemberID); err != nil {
+		if err := xinlu.CheckAppeal(u, p, c); err != nil {
 			return err
-		}
-		var open int
-		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM appraisal_appeals WHERE period_id = ? AND member_id = ? AND status = 'filed'`,
-			periodID, u.MemberID).Scan(&open); err != nil {
-			return xinlu.Internal(err)
-		}
-		if open > 0 {
-			return xinlu.Conflict("reason", "appraisal.appeal_open")
 		}
 		now := s.Now()
 		id, err := tx.insert(ctx, `INSERT INTO appraisal_appeals (zone_id, period_id, member_id, reason, status, version, created_at)
@@ -136,8 +134,8 @@ func (s *Store) AnswerAppeal(ctx context.Context, a xinlu.Actor, u *xinlu.User, 
 		if err != nil {
 			return err
 		}
-		if p.State != xinlu.PeriodRecheck {
-			return &xinlu.Error{Code: xinlu.ECONFLICT, Field: "state", Key: "appraisal.answer_in_recheck", Args: []any{xinlu.LabelKey("appraisal.state." + string(p.State))}}
+		if err := xinlu.CheckPeriodWork(u, p, xinlu.WorkAnswer); err != nil {
+			return err
 		}
 		status := "rejected"
 		if upheld {

@@ -37,19 +37,6 @@ type PeriodFilter struct {
 	xinlu.Page
 }
 
-// visibleStates are the states in which results are shown to members.
-var visibleStates = []xinlu.PeriodState{xinlu.PeriodPublication, xinlu.PeriodFinal, xinlu.PeriodApplied, xinlu.PeriodArchived}
-
-// ResultsVisible reports whether members see a period's results.
-func ResultsVisible(p *xinlu.Period) bool {
-	for _, st := range visibleStates {
-		if p.State == st {
-			return true
-		}
-	}
-	return false
-}
-
 // ListPeriods returns one page of the zone's periods, newest first.
 func (s *Store) ListPeriods(ctx context.Context, f PeriodFilter) ([]*xinlu.Period, int, error) {
 	where, args := []string{"zone_id = ?"}, []any{f.ZoneID}
@@ -89,6 +76,19 @@ func (s *Store) ListPeriods(ctx context.Context, f PeriodFilter) ([]*xinlu.Perio
 func (s *Store) PeriodByID(ctx context.Context, zoneID, id int64) (*xinlu.Period, error) {
 	p, err := scanPeriod(s.queryRow(ctx, `SELECT `+periodColumns+` FROM appraisal_periods WHERE id = ? AND zone_id = ?`, id, zoneID))
 	return p, s.translate(err)
+}
+
+// PeriodFor returns period id of u's zone as u may see it
+// (xinlu.PeriodVisible), or not found.
+func (s *Store) PeriodFor(ctx context.Context, u *xinlu.User, id int64) (*xinlu.Period, error) {
+	p, err := s.PeriodByID(ctx, u.ZoneID, id)
+	if err != nil {
+		return nil, err
+	}
+	if !xinlu.PeriodVisible(u, p) {
+		return nil, xinlu.NotFound("error.not_found")
+	}
+	return p, nil
 }
 
 func (tx *Tx) periodForUpdate(ctx context.Context, zoneID, id int64) (*xinlu.Period, error) {
@@ -518,8 +518,8 @@ func (s *Store) SaveRatings(ctx context.Context, a xinlu.Actor, u *xinlu.User, p
 	if err != nil {
 		return 0, err
 	}
-	if p.State != xinlu.PeriodScoring && p.State != xinlu.PeriodRecheck {
-		return 0, &xinlu.Error{Code: xinlu.ECONFLICT, Field: "state", Key: "appraisal.state_not_allowed", Args: []any{xinlu.LabelKey("appraisal.state." + string(p.State))}}
+	if err := xinlu.CheckPeriodWork(u, p, xinlu.WorkScore); err != nil {
+		return 0, err
 	}
 	schemes, err := s.ListSchemes(ctx, u.ZoneID)
 	if err != nil {
@@ -546,12 +546,8 @@ func (s *Store) SaveRatings(ctx context.Context, a xinlu.Actor, u *xinlu.User, p
 				e := xinlu.AsError(err)
 				return xinlu.Invalid(field(e.Field), e.Key, e.Args...)
 			}
-			perm := xinlu.PermAppraisalScore
-			switch ind.Kind {
-			case xinlu.IndicatorPeer:
-				perm = xinlu.PermAppraisalPeer
-			case xinlu.IndicatorAssessed:
-			default:
+			perm, rated := xinlu.RatingPermission(ind.Kind)
+			if !rated {
 				return xinlu.Invalid(field("indicator_id"), "appraisal.not_rated_kind")
 			}
 			if !u.Can(perm) {
@@ -610,9 +606,6 @@ func (s *Store) MyRatings(ctx context.Context, u *xinlu.User, periodID int64) (m
 
 // SetAbsence records a member's absent working days in a period.
 func (s *Store) SetAbsence(ctx context.Context, a xinlu.Actor, u *xinlu.User, periodID, memberID int64, days int) error {
-	if !u.Can(xinlu.PermAppraisalManage) {
-		return xinlu.Forbidden()
-	}
 	if days < 0 || days > 366 {
 		return xinlu.Invalid("absent_days", "appraisal.absent_days_range")
 	}
@@ -621,8 +614,8 @@ func (s *Store) SetAbsence(ctx context.Context, a xinlu.Actor, u *xinlu.User, pe
 		if err != nil {
 			return err
 		}
-		if p.State != xinlu.PeriodDraft && p.State != xinlu.PeriodScoring && p.State != xinlu.PeriodRecheck {
-			return &xinlu.Error{Code: xinlu.ECONFLICT, Field: "state", Key: "appraisal.state_not_allowed", Args: []any{xinlu.LabelKey("appraisal.state." + string(p.State))}}
+		if err := xinlu.CheckPeriodWork(u, p, xinlu.WorkAbsence); err != nil {
+			return err
 		}
 		var zone int64
 		if err := tx.queryRow(ctx, `SELECT zone_id FROM members WHERE id = ?`, memberID).Scan(&zone); err != nil || zone != u.ZoneID {

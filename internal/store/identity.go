@@ -54,10 +54,16 @@ func (tx *Tx) addPasswordHistory(ctx context.Context, userID int64, hash string)
 // PasswordHistory returns the hashes of the user's last n passwords, the
 // current one first.
 func (s *Store) PasswordHistory(ctx context.Context, userID int64, n int) ([]string, error) {
+	return passwordHistory(ctx, s.query, userID, n)
+}
+
+// passwordHistory reads the history through query: the store's, or a
+// transaction's.
+func passwordHistory(ctx context.Context, query func(context.Context, string, ...any) (*sql.Rows, error), userID int64, n int) ([]string, error) {
 	if n <= 0 {
 		return nil, nil
 	}
-	rows, err := s.query(ctx, `SELECT hash FROM password_history WHERE user_id = ? ORDER BY id DESC LIMIT ?`, userID, n)
+	rows, err := query(ctx, `SELECT hash FROM password_history WHERE user_id = ? ORDER BY id DESC LIMIT ?`, userID, n)
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}
@@ -70,7 +76,10 @@ func (s *Store) PasswordHistory(ctx context.Context, userID int64, n int) ([]str
 		}
 		out = append(out, h)
 	}
-	return out, s.translate(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	return out, nil
 }
 
 // PasswordChangedAt is when the user's password was last set.

@@ -79,6 +79,28 @@ func (f IncentiveFilter) Check() error {
 	return nil
 }
 
+// Lenient is f with every field Check refuses cleared: how the pages read
+// a query bar, where a stale bookmark reads as "all" for what it no longer
+// names. The API refuses the same fields instead.
+func (f IncentiveFilter) Lenient() IncentiveFilter {
+	for {
+		switch xinlu.AsError(f.Check()).Field {
+		case "kind":
+			f.Kind = ""
+		case "status":
+			f.Status = ""
+		case "source":
+			f.Source = ""
+		case "from":
+			f.From = ""
+		case "to":
+			f.To = ""
+		default:
+			return f
+		}
+	}
+}
+
 func (s *Store) incentiveWhere(f IncentiveFilter) (string, []any, error) {
 	if err := f.Check(); err != nil {
 		return "", nil, err

@@ -36,16 +36,6 @@ func leadAudit(l *xinlu.Lead) map[string]any {
 	}
 }
 
-// LeadContactVisible reports whether u sees a lead's contact phone in full:
-// its reporter, the screening task force and the leadership group do;
-// everyone else sees it masked (138****1234).
-func LeadContactVisible(u *xinlu.User, l *xinlu.Lead) bool {
-	if u == nil {
-		return false
-	}
-	return (u.MemberID != 0 && u.MemberID == l.ReporterID) || u.Can(xinlu.PermLeadScreen) || u.Can(xinlu.PermVetoOverride)
-}
-
 // leadScope turns a data scope into a condition on leads aliased l: own is
 // the leads the member reported, department the leads reported by members
 // of the department and the ones beneath it, zone the zone's leads.
@@ -517,7 +507,7 @@ func (s *Store) LeadFor(ctx context.Context, u *xinlu.User, id int64) (*xinlu.Le
 	if err != nil {
 		return nil, err
 	}
-	if !LeadContactVisible(u, l) {
+	if !xinlu.LeadContactVisible(u, l) {
 		l.ContactPhone = xinlu.MaskPhone(l.ContactPhone)
 	}
 	return l, nil
@@ -529,7 +519,7 @@ func (s *Store) LeadFor(ctx context.Context, u *xinlu.User, id int64) (*xinlu.Le
 // when l has no phone or u sees it masked, so lists and masked views cost
 // nothing. Callers answer only once it has succeeded.
 func (s *Store) LeadContactViewed(ctx context.Context, a xinlu.Actor, u *xinlu.User, l *xinlu.Lead, via string) error {
-	if l.ContactPhone == "" || !LeadContactVisible(u, l) {
+	if l.ContactPhone == "" || !xinlu.LeadContactVisible(u, l) {
 		return nil
 	}
 	return s.Audit(ctx, a, "lead.contact_view", "lead", l.ID, map[string]any{"lead_id": l.ID, "company": l.Company, "via": via})
@@ -710,7 +700,7 @@ func (s *Store) StepLead(ctx context.Context, a xinlu.Actor, u *xinlu.User, id i
 	if err != nil {
 		return nil, err
 	}
-	if !LeadContactVisible(u, out) {
+	if !xinlu.LeadContactVisible(u, out) {
 		out.ContactPhone = xinlu.MaskPhone(out.ContactPhone)
 	}
 	return out, nil

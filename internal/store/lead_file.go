@@ -119,14 +119,6 @@ func (s *Store) ListLeadFiles(ctx context.Context, scope xinlu.ScopeFilter, lead
 	return collect(rows, scanLeadFile)
 }
 
-// LeadFileScope is u's lead-view scope in the zone of lead l (a viewer of
-// every zone sees l's zone).
-func LeadFileScope(u *xinlu.User, l *xinlu.Lead) xinlu.ScopeFilter {
-	sc := u.Filter(xinlu.PermLeadView)
-	sc.ZoneID = l.ZoneID
-	return sc
-}
-
 // LeadFilesFor lists the files of lead id as u may see them: the lead
 // within u's lead-view scope, or not found.
 func (s *Store) LeadFilesFor(ctx context.Context, u *xinlu.User, leadID int64) ([]*xinlu.LeadFile, error) {
@@ -134,7 +126,7 @@ func (s *Store) LeadFilesFor(ctx context.Context, u *xinlu.User, leadID int64) (
 	if err != nil {
 		return nil, err
 	}
-	return s.ListLeadFiles(ctx, LeadFileScope(u, l), l.ID)
+	return s.ListLeadFiles(ctx, xinlu.LeadFileScope(u, l), l.ID)
 }
 
 // leadInView locks lead id of any zone u's lead-view scope reaches, inside
@@ -207,7 +199,7 @@ func (s *Store) LeadFileData(ctx context.Context, a xinlu.Actor, u *xinlu.User, 
 	}
 	f := &xinlu.LeadFile{}
 	var data []byte
-	cond, args := leadFileOf(LeadFileScope(u, l), l.ID)
+	cond, args := leadFileOf(xinlu.LeadFileScope(u, l), l.ID)
 	err = s.queryRow(ctx, `SELECT `+leadFileColumns+`, f.data`+leadFileFrom+` WHERE f.id = ? AND `+cond,
 		append([]any{fileID}, args...)...).Scan(&f.ID, &f.ZoneID, &f.LeadID, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &f.UploadedBy,
 		&f.CreatedAt, &f.UploaderName, &data)
@@ -230,7 +222,7 @@ func (s *Store) DeleteLeadFile(ctx context.Context, a xinlu.Actor, u *xinlu.User
 		if err != nil {
 			return err
 		}
-		cond, args := leadFileOf(LeadFileScope(u, l), l.ID)
+		cond, args := leadFileOf(xinlu.LeadFileScope(u, l), l.ID)
 		f, err := scanLeadFile(tx.queryRow(ctx, `SELECT `+leadFileColumns+leadFileFrom+` WHERE f.id = ? AND `+cond,
 			append([]any{fileID}, args...)...))
 		if err != nil {

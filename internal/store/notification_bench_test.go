@@ -2,14 +2,13 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
+	"xinlu/internal/testdb"
 	"xinlu/internal/xinlu"
 )
 
@@ -101,30 +100,12 @@ func benchSQLite(tb testing.TB) *Store {
 // benchPostgres opens a migrated store in a schema of its own, dropped afterwards.
 func benchPostgres(tb testing.TB, dsn string) *Store {
 	ctx := context.Background()
-	schema := fmt.Sprintf("bench_escalate_%d", os.Getpid())
-	admin, err := sql.Open("pgx", dsn)
+	_, in := testdb.Schema(tb, dsn)
+	s, err := Open(ctx, in)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	defer admin.Close()
-	if _, err := admin.Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE; CREATE SCHEMA ` + schema); err != nil {
-		tb.Fatal(err)
-	}
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	s, err := Open(ctx, dsn+sep+"search_path="+schema)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		s.Close()
-		if db, err := sql.Open("pgx", dsn); err == nil {
-			db.Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE`)
-			db.Close()
-		}
-	})
+	tb.Cleanup(func() { s.Close() })
 	if _, err := s.Migrate(ctx); err != nil {
 		tb.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"xinlu/internal/seal"
 	"xinlu/internal/store"
+	"xinlu/internal/testdb"
 	"xinlu/internal/xinlu"
 )
 
@@ -38,21 +39,7 @@ func openKeyed(t testing.TB, engine string, suite seal.Suite) *keyed {
 		k.path = filepath.Join(t.TempDir(), "xinlu.db")
 		k.dsn = "sqlite:" + k.path
 	case "postgres":
-		base := os.Getenv("XINLU_TEST_POSTGRES")
-		schema := fmt.Sprintf("p_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9)
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { admin.Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE`); admin.Close() })
-		sep := "?"
-		if strings.Contains(base, "?") {
-			sep = "&"
-		}
-		k.dsn = base + sep + "search_path=" + schema
+		_, k.dsn = testdb.Schema(t, testdb.Postgres())
 	}
 	s, err := store.Open(ctx, k.dsn)
 	if err != nil {

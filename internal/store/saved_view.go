@@ -21,29 +21,49 @@ import (
 // that is not one of its field's choices is invalid, naming the field.
 // ZoneID and Page are left for the caller; other parameters are ignored.
 func ParseProjectFilter(v url.Values) (ProjectFilter, error) {
+	return parseProjectFilter(v, true)
+}
+
+// ReadProjectFilter reads the same filters as ParseProjectFilter, by the
+// same rules, for the pages: a value that is not one of its field's
+// choices reads as "all" (a stale bookmark still opens the ledger), and
+// the signing dates are left as typed for ListProjects to refuse, naming
+// the field, so that the page says why.
+func ReadProjectFilter(v url.Values) ProjectFilter {
+	f, _ := parseProjectFilter(v, false)
+	return f
+}
+
+func parseProjectFilter(v url.Values, strict bool) (ProjectFilter, error) {
 	f := ProjectFilter{Query: strings.TrimSpace(v.Get("q")), SixNew: v.Get("six_new"), Stage: xinlu.Stage(v.Get("stage")),
 		Status: xinlu.ProjectStatus(v.Get("status")), Industry: v.Get("industry"), Light: xinlu.Light(v.Get("light")),
 		Signed: v.Get("signed"), SignedFrom: strings.TrimSpace(v.Get("signed_from")), SignedTo: strings.TrimSpace(v.Get("signed_to"))}
+	var errs []error
+	// refuse answers a value the field does not know: an error when
+	// strict, the field cleared otherwise.
+	refuse := func(field, key string, clear func()) {
+		errs = append(errs, xinlu.Invalid(field, key))
+		clear()
+	}
 	if f.Stage != "" && !slices.Contains(xinlu.Stages, f.Stage) {
-		return f, xinlu.Invalid("stage", "error.invalid_choice")
+		refuse("stage", "error.invalid_choice", func() { f.Stage = "" })
 	}
 	switch f.Status {
 	case "", xinlu.ProjectActive, xinlu.ProjectOnHold, xinlu.ProjectLost:
 	default:
-		return f, xinlu.Invalid("status", "error.invalid_choice")
+		refuse("status", "error.invalid_choice", func() { f.Status = "" })
 	}
 	if f.Industry != "" && !xinlu.ValidIndustry(f.Industry) {
-		return f, xinlu.Invalid("industry", "error.invalid_choice")
+		refuse("industry", "error.invalid_choice", func() { f.Industry = "" })
 	}
 	switch f.Light {
 	case "", xinlu.LightGreen, xinlu.LightYellow, xinlu.LightRed:
 	default:
-		return f, xinlu.Invalid("light", "error.invalid_choice")
+		refuse("light", "error.invalid_choice", func() { f.Light = "" })
 	}
 	if f.SixNew != "" && !slices.Contains(xinlu.SixNewTags, f.SixNew) {
-		return f, xinlu.Invalid("six_new", "error.invalid_choice")
+		refuse("six_new", "error.invalid_choice", func() { f.SixNew = "" })
 	}
-	var err error
 	for _, id := range []struct {
 		name string
 		dst  *int64
@@ -52,10 +72,24 @@ func ParseProjectFilter(v url.Values) (ProjectFilter, error) {
 		if s == "" {
 			continue
 		}
-		if *id.dst, err = strconv.ParseInt(s, 10, 64); err != nil || *id.dst < 0 {
-			return f, xinlu.Invalid(id.name, "error.number")
+		if n, err := strconv.ParseInt(s, 10, 64); err != nil || n < 0 {
+			refuse(id.name, "error.number", func() { *id.dst = 0 })
+		} else {
+			*id.dst = n
 		}
 	}
+	if !strict {
+		switch f.Signed {
+		case "", "1", "0":
+		default:
+			f.Signed = ""
+		}
+		return f, nil
+	}
+	if len(errs) > 0 {
+		return f, errs[0]
+	}
+	var err error
 	if f.Signed, f.SignedFrom, f.SignedTo, err = checkSigned(f.Signed, f.SignedFrom, f.SignedTo); err != nil {
 		return f, err
 	}

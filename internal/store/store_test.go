@@ -2,28 +2,20 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"xinlu/internal/store"
+	"xinlu/internal/testfix"
 	"xinlu/internal/xinlu"
 )
 
 // engines returns a fresh, migrated store for each engine this machine has:
-// SQLite always, PostgreSQL when XINLU_TEST_POSTGRES holds a DSN. Each
-// PostgreSQL store lives in a schema of its own, dropped afterwards.
-func engines(t *testing.T) map[string]*store.Store {
-	t.Helper()
-	out := map[string]*store.Store{"sqlite": OpenSQLite(t)}
-	if dsn := os.Getenv("XINLU_TEST_POSTGRES"); dsn != "" {
-		out["postgres"] = OpenPostgres(t, dsn)
-	}
-	return out
-}
+// SQLite always, PostgreSQL when XINLU_TEST_POSTGRES holds a DSN, each in a
+// schema of its own (the shared fixture, testfix).
+func engines(t *testing.T) map[string]*store.Store { return testfix.Engines(t) }
 
 // eachEngine runs fn as a subtest on every engine.
 func eachEngine(t *testing.T, fn func(t *testing.T, s *store.Store)) {
@@ -34,55 +26,10 @@ func eachEngine(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 }
 
 // OpenSQLite opens a migrated SQLite store in a temporary folder.
-func OpenSQLite(t testing.TB) *store.Store {
-	t.Helper()
-	s, err := store.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "xinlu.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := s.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+func OpenSQLite(t testing.TB) *store.Store { return testfix.SQLite(t) }
 
 // OpenPostgres opens a migrated store in a new schema of the DSN's database.
-func OpenPostgres(t testing.TB, dsn string) *store.Store {
-	t.Helper()
-	schema := fmt.Sprintf("t_%s_%d", strings.ToLower(strings.NewReplacer("/", "_", " ", "_", "-", "_").Replace(t.Name())), os.Getpid())
-	if len(schema) > 60 {
-		schema = schema[len(schema)-60:]
-		schema = "t" + schema[1:]
-	}
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	if _, err := admin.Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE; CREATE SCHEMA ` + schema); err != nil {
-		t.Fatal(err)
-	}
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	s, err := store.Open(context.Background(), dsn+sep+"search_path="+schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		s.Close()
-		if db, err := sql.Open("pgx", dsn); err == nil {
-			db.Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE`)
-			db.Close()
-		}
-	})
-	if _, err := s.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+func OpenPostgres(t testing.TB, dsn string) *store.Store { return testfix.Postgres(t, dsn) }
 
 // seedZone creates a zone and returns it with a system actor for it.
 func seedZone(t *testing.T, s *store.Store, code string) (*xinlu.Zone, xinlu.Actor) {

@@ -69,6 +69,21 @@ func (f ClaimFilter) Check() error {
 	return nil
 }
 
+// Lenient is f with every field Check refuses cleared: how the pages read
+// a query bar. The API refuses the same fields instead.
+func (f ClaimFilter) Lenient() ClaimFilter {
+	for {
+		switch xinlu.AsError(f.Check()).Field {
+		case "status":
+			f.Status = ""
+		case "decision":
+			f.Decision = ""
+		default:
+			return f
+		}
+	}
+}
+
 func (s *Store) claimWhere(u *xinlu.User, f ClaimFilter) (string, []any, error) {
 	if err := f.Check(); err != nil {
 		return "", nil, err

@@ -252,27 +252,93 @@ func (tx *Tx) userForUpdate(ctx context.Context, zoneID, id int64) (*xinlu.User,
 // SetPassword stores a new password hash, remembers it in the password
 // history and restarts the password's age, and ends every session of the
 // user except keepSession (the one that made the change, if any). The
-// caller has applied the policy (see ChangeOwnPassword in package api);
-// administrators' resets give random passwords that must be changed.
+// caller has applied the policy (a user's own change goes through
+// ChangeOwnPassword); administrators' resets give random passwords that
+// must be changed.
 func (s *Store) SetPassword(ctx context.Context, a xinlu.Actor, userID int64, hash string, mustChange bool, keepSession string) error {
 	return s.inTx(ctx, func(tx *Tx) error {
-		now := s.Now()
-		res, err := tx.exec(ctx, `UPDATE users SET password_hash = ?, must_change_password = ?, password_changed_at = ?, version = version + 1, updated_at = ? WHERE id = ?`,
-			hash, mustChange, now, now, userID)
+		return tx.setPassword(ctx, a, userID, hash, mustChange, keepSession)
+	})
+}
+
+func (tx *Tx) setPassword(ctx context.Context, a xinlu.Actor, userID int64, hash string, mustChange bool, keepSession string) error {
+	now := tx.s.Now()
+	res, err := tx.exec(ctx, `UPDATE users SET password_hash = ?, must_change_password = ?, password_changed_at = ?, version = version + 1, updated_at = ? WHERE id = ?`,
+		hash, mustChange, now, now, userID)
+	if err != nil {
+		return xinlu.Internal(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return xinlu.NotFound("error.not_found")
+	}
+	if err := tx.addPasswordHistory(ctx, userID, hash); err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`, userID, hashToken(keepSession)); err != nil {
+		return xinlu.Internal(err)
+	}
+	return tx.audit(ctx, a, "user.password", "user", userID, nil, map[string]any{"must_change_password": mustChange})
+}
+
+// ChangeOwnPassword changes u's own password in one transaction: it checks
+// the current password against the one stored, the policy (length,
+// classes, no username, product name or zone code, not a common weak
+// password) and the history (none of the last few), then stores the new
+// one and ends the user's other sessions, all but keepSession. Two
+// changes at once cannot both pass the checks against the same history.
+func (s *Store) ChangeOwnPassword(ctx context.Context, a xinlu.Actor, u *xinlu.User, current, next, keepSession string) error {
+	if current == "" {
+		return xinlu.Invalid("current_password", "error.required")
+	}
+	policy := s.PasswordPolicy(ctx, u.ZoneID)
+	var words []string // context words the password may not contain
+	if z, err := s.ZoneByID(ctx, u.ZoneID); err == nil {
+		words = append(words, z.Code)
+	} else if xinlu.ErrorCode(err) != xinlu.ENOTFOUND {
+		return err
+	}
+	// The new password's hash is worked out before the transaction, so
+	// that the write lock is not held for it.
+	hash, err := xinlu.HashPassword(next)
+	if err != nil {
+		return xinlu.Internal(err)
+	}
+	return s.inTx(ctx, func(tx *Tx) error {
+		q := `SELECT password_hash FROM users WHERE id = ? AND zone_id = ?`
+		if s.dialect == Postgres {
+			q += ` FOR UPDATE`
+		}
+		var stored string
+		if err := tx.queryRow(ctx, q, u.ID, u.ZoneID).Scan(&stored); err != nil {
+			return s.translate(err)
+		}
+		if !xinlu.CheckPassword(stored, current) {
+			return xinlu.Invalid("current_password", "auth.current_password_wrong")
+		}
+		if err := policy.Validate(next, u.Username, words...); err != nil {
+			return asNewPassword(err)
+		}
+		if next == current {
+			return xinlu.Invalid("new_password", "password.same_as_old")
+		}
+		history, err := passwordHistory(ctx, tx.query, u.ID, policy.History)
 		if err != nil {
-			return xinlu.Internal(err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return xinlu.NotFound("error.not_found")
-		}
-		if err := tx.addPasswordHistory(ctx, userID, hash); err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`, userID, hashToken(keepSession)); err != nil {
-			return xinlu.Internal(err)
+		if err := policy.CheckHistory(next, history); err != nil {
+			return asNewPassword(err)
 		}
-		return tx.audit(ctx, a, "user.password", "user", userID, nil, map[string]any{"must_change_password": mustChange})
+		return tx.setPassword(ctx, a, u.ID, hash, false, keepSession)
 	})
+}
+
+// asNewPassword names the new-password field in a policy error.
+func asNewPassword(err error) error {
+	e := xinlu.AsError(err)
+	if e.Code == xinlu.EINVALID {
+		e.Field = "new_password"
+	}
+	return e
 }
 
 // SetLang remembers a user's UI language.

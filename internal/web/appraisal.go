@@ -12,7 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"xinlu/internal/api"
+	"xinlu/internal/report"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 	"xinlu/internal/xlsx"
@@ -221,7 +221,7 @@ func (s *Server) periodList(w http.ResponseWriter, r *http.Request) {
 func (s *Server) periodListPage(w http.ResponseWriter, r *http.Request, status int, draft *xinlu.Period, formErr error, typed url.Values) {
 	u := requestInfo(r.Context()).user
 	pg := pageFrom(r)
-	visible, total, err := s.store.ListPeriods(r.Context(), store.PeriodFilter{ZoneID: u.ZoneID, Page: pg, States: api.VisibleStates(u)})
+	visible, total, err := s.store.ListPeriods(r.Context(), store.PeriodFilter{ZoneID: u.ZoneID, Page: pg, States: xinlu.VisibleStates(u)})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -396,14 +396,7 @@ func (s *Server) periodFor(r *http.Request) (*xinlu.Period, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.store.PeriodByID(r.Context(), u.ZoneID, id)
-	if err != nil {
-		return nil, err
-	}
-	if !api.PeriodVisible(u, p) {
-		return nil, xinlu.NotFound("error.not_found")
-	}
-	return p, nil
+	return s.store.PeriodFor(r.Context(), u, id)
 }
 
 func (s *Server) periodShow(w http.ResponseWriter, r *http.Request) {
@@ -418,27 +411,23 @@ func (s *Server) periodPage(w http.ResponseWriter, r *http.Request, status int, 
 		s.renderError(w, r, err)
 		return
 	}
-	v := periodView{P: p, Bands: xinlu.Bands, Err: formErr, ErrAction: errAction, SeesPay: api.SeesUnpublished(u)}
+	v := periodView{P: p, Bands: xinlu.Bands, Err: formErr, ErrAction: errAction, SeesPay: xinlu.SeesUnpublished(u)}
 	if errAction == "appeal" {
 		v.AppealReason = r.PostFormValue("reason")
 	}
 	pt := s.printer(r)
 	for _, a := range periodStepOrder {
-		if _, err := xinlu.CheckPeriodStep(u, p, a, xinlu.PeriodCheck{Today: s.today()}); err == nil || xinlu.ErrorCode(err) == xinlu.ECONFLICT && allowedState(p, a) {
+		if xinlu.PeriodStepOffered(u, p, a) {
 			v.Steps = append(v.Steps, periodStepView{Action: string(a), Label: pt.T("appraisal.step." + string(a)),
 				Confirm: a != xinlu.PeriodCalculate})
 		}
 	}
-	_, calErr := xinlu.CheckPeriodStep(u, p, xinlu.PeriodCalibrate, xinlu.PeriodCheck{})
-	v.Calibrate = calErr == nil
-	v.Absences = u.Can(xinlu.PermAppraisalManage) && (p.State == xinlu.PeriodDraft || p.State == xinlu.PeriodScoring || p.State == xinlu.PeriodRecheck)
-	_, corrErr := xinlu.CheckPeriodStep(u, p, xinlu.PeriodCorrect, xinlu.PeriodCheck{})
-	v.Correct = corrErr == nil
-	_, poolErr := xinlu.CheckPeriodStep(u, p, xinlu.PeriodSetPool, xinlu.PeriodCheck{})
-	v.SetPool = poolErr == nil
-	_, decideErr := xinlu.CheckPeriodStep(u, p, xinlu.PeriodPoolDecide, xinlu.PeriodCheck{})
-	v.CanScore = (p.State == xinlu.PeriodScoring || p.State == xinlu.PeriodRecheck) && (u.Can(xinlu.PermAppraisalScore) || u.Can(xinlu.PermAppraisalPeer))
-	v.ShowResults = api.SeesUnpublished(u) || store.ResultsVisible(p)
+	v.Calibrate = xinlu.PeriodStepOffered(u, p, xinlu.PeriodCalibrate)
+	v.Absences = xinlu.CheckPeriodWork(u, p, xinlu.WorkAbsence) == nil
+	v.Correct = xinlu.PeriodStepOffered(u, p, xinlu.PeriodCorrect)
+	v.SetPool = xinlu.PeriodStepOffered(u, p, xinlu.PeriodSetPool)
+	v.CanScore = xinlu.CheckPeriodWork(u, p, xinlu.WorkScore) == nil
+	v.ShowResults = xinlu.ResultsVisible(u, p)
 	if v.ShowResults {
 		q := r.URL.Query()
 		v.Band, v.Query, v.OnlyMissing = q.Get("band"), q.Get("q"), q.Get("missing") == "1"
@@ -461,7 +450,7 @@ func (s *Server) periodPage(w http.ResponseWriter, r *http.Request, status int, 
 		}
 		// Unscored members matter until the results are published; after
 		// that the warning would only alarm.
-		if api.SeesUnpublished(u) && slices.Contains(missingWarned, p.State) {
+		if xinlu.SeesUnpublished(u) && slices.Contains(missingWarned, p.State) {
 			if _, v.MissingCount, err = s.store.ListResults(ctx, store.ResultFilter{PeriodID: p.ID, Scope: u.Filter(xinlu.PermAppraisalView),
 				Missing: true, Page: xinlu.Page{Page: 1, PerPage: 1}}); err != nil {
 				s.renderError(w, r, err)
@@ -475,44 +464,28 @@ func (s *Server) periodPage(w http.ResponseWriter, r *http.Request, status int, 
 			}
 		}
 	}
-	v.DecidePool = decideErr == nil && p.PoolYuan > 0 && v.PayTotal > p.PoolYuan && p.PoolDecision == ""
-	scope := xinlu.ScopeFilter{Scope: xinlu.ScopeOwn, ZoneID: u.ZoneID, MemberID: u.MemberID}
-	if u.Can(xinlu.PermAppraisalManage) || u.Can(xinlu.PermAppraisalFinalize) {
-		scope = xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: u.ZoneID}
-	}
+	v.DecidePool = xinlu.PeriodStepOffered(u, p, xinlu.PeriodPoolDecide) && p.PoolYuan > 0 && v.PayTotal > p.PoolYuan && p.PoolDecision == ""
+	scope := xinlu.AppealScope(u)
 	if v.Appeals, err = s.store.ListAppeals(ctx, scope, p.ID); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	v.AnswerOpen = u.Can(xinlu.PermAppraisalManage) && p.State == xinlu.PeriodRecheck
-	if p.State == xinlu.PeriodPublication && u.MemberID != 0 && s.today().Format(xinlu.DateLayout) <= p.PublicationEnds {
-		open := false
-		for _, ap := range v.Appeals {
-			open = open || (ap.MemberID == u.MemberID && ap.Status == "filed")
-		}
-		if _, err := s.store.ResultOf(ctx, scope, p.ID, u.MemberID); err == nil && !open {
-			v.CanAppeal = true
-		}
+	v.AnswerOpen = xinlu.CheckPeriodWork(u, p, xinlu.WorkAnswer) == nil
+	c := xinlu.AppealCheck{Today: s.today()}
+	for _, ap := range v.Appeals {
+		c.Open = c.Open || (ap.MemberID == u.MemberID && ap.Status == "filed")
 	}
+	if u.MemberID != 0 {
+		_, err := s.store.ResultOf(ctx, scope, p.ID, u.MemberID)
+		c.HasResult = err == nil
+	}
+	v.CanAppeal = xinlu.CheckAppeal(u, p, c) == nil
 	s.render(w, r, status, "appraisal_period", pt.T("appraisal.period_title", p.Label), v)
 }
 
 // missingWarned are the states in which the period page warns of members
 // without every score.
 var missingWarned = []xinlu.PeriodState{xinlu.PeriodScoring, xinlu.PeriodCalculated, xinlu.PeriodCalibration, xinlu.PeriodRecheck}
-
-// allowedState reports whether a refused step was refused only for a
-// reason the page explains on submission (open appeals, the publication
-// window, the pool): the button is still shown.
-func allowedState(p *xinlu.Period, a xinlu.PeriodAction) bool {
-	switch a {
-	case xinlu.PeriodFinalize:
-		return p.State == xinlu.PeriodPublication
-	case xinlu.PeriodPublish:
-		return p.State == xinlu.PeriodCalibration || p.State == xinlu.PeriodRecheck
-	}
-	return false
-}
 
 func (s *Server) periodStep(w http.ResponseWriter, r *http.Request) {
 	info := requestInfo(r.Context())
@@ -582,19 +555,6 @@ func (s *Server) scoreSheet(w http.ResponseWriter, r *http.Request) {
 	s.scoreSheetPage(w, r, http.StatusOK, nil)
 }
 
-// ratedKinds are the indicator kinds u scores: assessed for heads and
-// leaders, peer for colleagues.
-func ratedKinds(u *xinlu.User) map[xinlu.IndicatorKind]xinlu.Permission {
-	out := map[xinlu.IndicatorKind]xinlu.Permission{}
-	if u.Can(xinlu.PermAppraisalScore) {
-		out[xinlu.IndicatorAssessed] = xinlu.PermAppraisalScore
-	}
-	if u.Can(xinlu.PermAppraisalPeer) {
-		out[xinlu.IndicatorPeer] = xinlu.PermAppraisalPeer
-	}
-	return out
-}
-
 func (s *Server) scoreSheetPage(w http.ResponseWriter, r *http.Request, status int, formErr error) {
 	u := requestInfo(r.Context()).user
 	ctx := r.Context()
@@ -603,7 +563,7 @@ func (s *Server) scoreSheetPage(w http.ResponseWriter, r *http.Request, status i
 		s.renderError(w, r, err)
 		return
 	}
-	kinds := ratedKinds(u)
+	kinds := xinlu.RatedKinds(u)
 	if len(kinds) == 0 || u.MemberID == 0 {
 		s.renderError(w, r, xinlu.Forbidden())
 		return
@@ -766,8 +726,8 @@ func (s *Server) resultShow(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	if !api.SeesUnpublished(u) && !store.ResultsVisible(p) {
-		s.renderError(w, r, xinlu.NotFound("error.not_found"))
+	if err := xinlu.CheckResults(u, p); err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	member, err := pathID(r, "member")
@@ -780,7 +740,7 @@ func (s *Server) resultShow(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	v := resultView{P: p, R: res, SeesPay: api.SeesPay(u, member)}
+	v := resultView{P: p, R: res, SeesPay: xinlu.SeesPay(u, member)}
 	for _, l := range res.Breakdown.Lines {
 		rl := recordLine{Line: l}
 		if l.Kind == string(xinlu.IndicatorComputed) {
@@ -844,20 +804,20 @@ func (s *Server) periodReport(w http.ResponseWriter, r *http.Request, payroll bo
 		return nil, nil, "", false
 	}
 	switch {
-	case payroll && !api.SeesUnpublished(u):
+	case payroll && !xinlu.SeesUnpublished(u):
 		s.renderError(w, r, xinlu.Forbidden())
 		return nil, nil, "", false
-	case !api.SeesUnpublished(u) && !store.ResultsVisible(p):
-		s.renderError(w, r, xinlu.NotFound("error.not_found"))
+	case !xinlu.ResultsVisible(u, p):
+		s.renderError(w, r, xinlu.CheckResults(u, p))
 		return nil, nil, "", false
 	}
 	zone := ""
 	if z, err := s.store.ZoneByID(r.Context(), u.ZoneID); err == nil {
 		zone = z.Name
 	}
-	build := api.PublicationReport
+	build := report.Publication
 	if payroll {
-		build = api.PayrollReport
+		build = report.Payroll
 	}
 	rep, err := build(r.Context(), s.store, s.printer(r), u, p, zone, s.today())
 	if err != nil {
@@ -982,13 +942,9 @@ func (s *Server) appealAnswer(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	var upheld bool
-	switch r.PathValue("action") {
-	case "uphold":
-		upheld = true
-	case "reject":
-	default:
-		s.renderError(w, r, xinlu.NotFound("appraisal.unknown_action"))
+	upheld, err := xinlu.AppealAnswer(r.PathValue("action"))
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	version, err := formInt(r, "version")

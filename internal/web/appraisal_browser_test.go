@@ -127,7 +127,7 @@ func TestBrowserAppraisalJourney(t *testing.T) {
 	signOut(t, ctx)
 
 	// 5. After the publication the director finalises.
-	a.clock.advance(10 * 24 * time.Hour)
+	a.clock.Advance(10 * 24 * time.Hour)
 	login(t, ctx, a, "director")
 	step(t, ctx, "finalise",
 		chromedp.Navigate(base+"/appraisal/periods/"+strconvFormat(p.ID)),

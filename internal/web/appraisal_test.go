@@ -735,9 +735,9 @@ func TestAppraisalPeriodJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.clock.advance(10 * 24 * time.Hour)
+	a.clock.Advance(10 * 24 * time.Hour)
 	for i := 0; i < 30 && a.store.Now().In(apprCST).Format(xinlu.DateLayout) <= p.PublicationEnds; i++ {
-		a.clock.advance(24 * time.Hour) // a long holiday in the window
+		a.clock.Advance(24 * time.Hour) // a long holiday in the window
 	}
 	director = a.as(xinlu.RoleDirector)
 	if r := director.get(page); !strings.Contains(r.body, `id="step-finalize"`) {

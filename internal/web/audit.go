@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"xinlu/internal/httpx"
 	"xinlu/internal/i18n"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
@@ -215,14 +216,9 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", xlsx.ContentType)
-	w.Header().Set("Content-Disposition", attachment("audit-"+s.today().Format("20060102")+".xlsx"))
+	w.Header().Set("Content-Disposition", httpx.Attachment("audit-"+s.today().Format("20060102")+".xlsx"))
 	w.Header().Set("Cache-Control", "no-store")
 	if err := rep.Write(w); err != nil {
 		s.log.Error("audit export", "err", err)
 	}
-}
-
-// attachment is a Content-Disposition value for a download.
-func attachment(name string) string {
-	return fmt.Sprintf(`attachment; filename="%s"`, name)
 }

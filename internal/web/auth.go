@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 
-	"xinlu/internal/api"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 )
@@ -137,7 +136,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 			s.passwordViewFor(r, u, xinlu.Invalid("confirm_password", "password.mismatch")))
 		return
 	}
-	if err := api.ChangeOwnPassword(r, s.store, u, r.PostFormValue("current_password"), next, info.session); err != nil {
+	if err := s.store.ChangeOwnPassword(r.Context(), xinlu.ActorOf(u, info.ip), u, r.PostFormValue("current_password"), next, info.session); err != nil {
 		if xinlu.ErrorCode(err) == xinlu.EINTERNAL {
 			s.renderError(w, r, err)
 			return

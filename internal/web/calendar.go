@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
 
+	"xinlu/internal/httpx"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 	"xinlu/internal/xlsx"
@@ -234,7 +234,7 @@ func (s *Server) calendarDelete(w http.ResponseWriter, r *http.Request) {
 func calendarDownload(w http.ResponseWriter, ascii, name string) {
 	h := w.Header()
 	h.Set("Content-Type", xlsx.ContentType)
-	h.Set("Content-Disposition", attachment(ascii)+"; filename*=UTF-8''"+url.PathEscape(name))
+	h.Set("Content-Disposition", httpx.AttachmentAs(name, ascii))
 	h.Set("Cache-Control", "no-store")
 }
 

@@ -218,7 +218,7 @@ func TestAppraisalCharts(t *testing.T) {
 	if n, _, _, _ := homeTodo(t, a.as(xinlu.RoleDirector).get("/").body, "todo-finalize"); n != 0 {
 		t.Fatalf("finalise during the publication: %d", n)
 	}
-	a.clock.advance(20 * 24 * time.Hour)
+	a.clock.Advance(20 * 24 * time.Hour)
 	if n, _, _, links := homeTodo(t, a.as(xinlu.RoleDirector).get("/").body, "todo-finalize"); n != 1 || links[0] != page {
 		t.Fatalf("periods to finalise: %d %v", n, links)
 	}

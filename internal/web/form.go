@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -10,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"xinlu/internal/report"
 	"xinlu/internal/xinlu"
 	"xinlu/internal/xlsx"
 )
@@ -236,22 +236,8 @@ func (s *Server) deleter(del func(ctx context.Context, a xinlu.Actor, zoneID, id
 // audit row action on entity (with detail, to which the row count is
 // added); the workbook is built first, so that a failure is an error page.
 func (s *Server) sendReport(w http.ResponseWriter, r *http.Request, rep *xlsx.Report, action, entity string, id int64, detail map[string]any, name string) {
-	var buf bytes.Buffer
-	if err := rep.Write(&buf); err != nil {
-		s.renderError(w, r, xinlu.Internal(err))
-		return
-	}
-	if detail == nil {
-		detail = map[string]any{}
-	}
-	detail["rows"] = len(rep.Rows)
 	info := requestInfo(r.Context())
-	if err := s.store.Audit(r.Context(), xinlu.ActorOf(info.user, info.ip), action, entity, id, detail); err != nil {
+	if err := report.Send(r.Context(), w, s.store, xinlu.ActorOf(info.user, info.ip), rep, action, entity, id, detail, name); err != nil {
 		s.renderError(w, r, err)
-		return
 	}
-	w.Header().Set("Content-Type", xlsx.ContentType)
-	w.Header().Set("Content-Disposition", attachment(name))
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(buf.Bytes())
 }

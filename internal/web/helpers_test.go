@@ -10,27 +10,28 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"xinlu/internal/seal"
 	"xinlu/internal/store"
+	"xinlu/internal/testfix"
 	"xinlu/internal/web"
 	"xinlu/internal/xinlu"
 )
 
 // testPassword is every test user's password.
-const testPassword = "Test@2026x"
+const testPassword = testfix.Password
 
-// app is a running xinlu on a temporary SQLite database with one zone, one
-// department and one user per role (username = role name). The users whose
-// roles require a second factor have a TOTP, enrolled through the store.
+// sharedHash is the hash of testPassword.
+var sharedHash = testfix.PasswordHash()
+
+// app is a running xinlu on a temporary SQLite database with the shared
+// fixture's zone: one department and one user per role (username = role
+// name). The users whose roles require a second factor have a TOTP,
+// enrolled through the store.
 type app struct {
 	t     testing.TB
 	srv   *web.Server
@@ -40,83 +41,27 @@ type app struct {
 	zone  *xinlu.Zone
 	dept  *xinlu.Department
 	users map[xinlu.Role]*xinlu.User
-	clock *testClock
-
-	mu   sync.Mutex
-	totp map[string]*testTOTP // username → the authenticator the tests hold
+	clock *testfix.Clock
+	fix   *testfix.Zone
 }
-
-// testClock is the store's clock: real time plus an offset that only grows,
-// so that tests can let time pass (a TOTP code is good once per 30-second
-// step, a password ages).
-type testClock struct{ offset atomic.Int64 }
-
-func (c *testClock) now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
-func (c *testClock) advance(d time.Duration) { c.offset.Add(int64(d)) }
-
-// testTOTP is one user's authenticator: the secret and the last step used.
-type testTOTP struct {
-	secret string
-	last   int64
-}
-
-var sharedHash string
 
 func newApp(t testing.TB) *app {
 	t.Helper()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "xinlu.db")
-	st, err := store.Open(ctx, "sqlite:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st, path := testfix.SQLiteFile(t)
 	if keys, err := seal.NewKeys(seal.AES); err != nil {
 		t.Fatal(err)
 	} else if _, err := st.UseKeys(ctx, keys); err != nil {
 		t.Fatal(err)
 	}
-	a := &app{t: t, store: st, path: path, users: map[xinlu.Role]*xinlu.User{}, clock: &testClock{}, totp: map[string]*testTOTP{}}
-	st.SetClock(a.clock.now)
-	a.zone = &xinlu.Zone{Code: "T", Name: "测试开发区", Demo: true} // a demo zone: the combined admin signs in
-	if err := st.CreateZone(ctx, xinlu.SystemActor(0), a.zone); err != nil {
-		t.Fatal(err)
-	}
-	sys := xinlu.SystemActor(a.zone.ID)
-	a.dept = &xinlu.Department{ZoneID: a.zone.ID, Code: "INVEST", Name: "招商局"}
-	if err := st.CreateDepartment(ctx, sys, a.dept); err != nil {
-		t.Fatal(err)
-	}
-	if sharedHash == "" {
-		if sharedHash, err = xinlu.HashPassword(testPassword); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for i, r := range xinlu.Roles {
-		u := &xinlu.User{ZoneID: a.zone.ID, Username: string(r), Name: "测试" + string(r), Roles: []xinlu.Role{r}, PasswordHash: sharedHash}
-		if !r.IsAdminRole() && r != xinlu.RoleViewer && r != xinlu.RoleAuditor {
-			m := &xinlu.Member{ZoneID: a.zone.ID, DepartmentID: a.dept.ID, StaffNo: "S" + string(rune('A'+i)), Name: u.Name}
-			if err := st.CreateMember(ctx, sys, m); err != nil {
-				t.Fatal(err)
-			}
-			u.MemberID = m.ID
-		}
-		if err := st.CreateUser(ctx, sys, u); err != nil {
-			t.Fatal(err)
-		}
-		a.users[r] = u
-		if xinlu.NeedsSecondFactor(u.Roles) {
-			a.enrol(u.Username)
-		}
-	}
+	fix := testfix.NewZone(t, st)
+	a := &app{t: t, store: st, path: path, zone: fix.Zone, dept: fix.Dept, users: fix.Users, clock: fix.Clock, fix: fix}
 	cfg := web.DefaultConfig()
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	if os.Getenv("XINLU_TEST_LOG") != "" {
 		cfg.Logger = slog.Default()
 	}
+	var err error
 	a.srv, err = web.New(st, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -128,55 +73,14 @@ func newApp(t testing.TB) *app {
 
 // enrol gives username a TOTP through the store, as the enrolment page
 // would, and keeps the secret for totpCode.
-func (a *app) enrol(username string) {
-	a.t.Helper()
-	ctx := context.Background()
-	u, err := a.store.UserByUsername(ctx, username)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	secret, err := a.store.StartTOTPEnrolment(ctx, u.ID)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	step := xinlu.TOTPStep(a.store.Now())
-	code, _ := xinlu.TOTPCodeAt(secret, step)
-	if _, err := a.store.ConfirmTOTP(ctx, xinlu.ActorOf(u, ""), u.ID, code); err != nil {
-		a.t.Fatal(err)
-	}
-	a.remember(username, secret, step)
-}
+func (a *app) enrol(username string) { a.fix.Enrol(username) }
 
 // remember keeps a secret enrolled through the pages, at the step used.
-func (a *app) remember(username, secret string, step int64) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.totp[username] = &testTOTP{secret: secret, last: step}
-}
+func (a *app) remember(username, secret string, step int64) { a.fix.Remember(username, secret, step) }
 
 // totpCode is the code username's authenticator shows, for a step not used
-// yet: each code is good once, so when the steps around now are spent the
-// clock moves on.
-func (a *app) totpCode(username string) string {
-	a.t.Helper()
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	tt := a.totp[username]
-	if tt == nil {
-		a.t.Fatalf("no authenticator for %s", username)
-	}
-	now := xinlu.TOTPStep(a.store.Now())
-	step := max(tt.last+1, now)
-	if step > now+1 {
-		a.clock.advance(time.Duration(step-now-1) * xinlu.TOTPPeriod * time.Second)
-	}
-	tt.last = step
-	code, err := xinlu.TOTPCodeAt(tt.secret, step)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	return code
-}
+// yet (each code is good once).
+func (a *app) totpCode(username string) string { return a.fix.TOTPCode(username) }
 
 // client is one browser-like visitor with its own cookies. Unless raw, it
 // completes a sign-in's second step the way a person with an authenticator

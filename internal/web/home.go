@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"xinlu/internal/api"
+	"xinlu/internal/httpx"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 )
@@ -374,7 +374,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	if err := s.store.Ping(ctx); err != nil {
 		s.log.Error("health check failed", "err", err)
-		w.Header().Set("Retry-After", api.RetryAfter)
+		w.Header().Set("Retry-After", httpx.RetryAfter)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte(`{"status":"unavailable","database":"down"}` + "\n"))
 		return

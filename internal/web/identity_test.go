@@ -104,7 +104,7 @@ func TestSecondStepGrantsNothingUntilTheCode(t *testing.T) {
 	// The waiting sign-in lasts five minutes.
 	late := a.rawClient()
 	late.signInRaw("admin", testPassword)
-	a.clock.advance(6 * time.Minute)
+	a.clock.Advance(6 * time.Minute)
 	if r := late.postForm("/login/totp", url.Values{"totp": {a.totpCode("admin")}}); r.StatusCode != http.StatusUnauthorized || !strings.Contains(r.body, "登录等待时间已过") {
 		t.Fatalf("expired challenge: %d", r.StatusCode)
 	}
@@ -257,7 +257,7 @@ func TestRequiredSecondFactorCannotBeTurnedOff(t *testing.T) {
 // changed at the next sign-in, under the whole policy.
 func TestPasswordExpiryForcesChange(t *testing.T) {
 	a := newApp(t)
-	a.clock.advance(91 * 24 * time.Hour)
+	a.clock.Advance(91 * 24 * time.Hour)
 	c := a.rawClient()
 	r := c.postForm("/login", url.Values{"username": {"member"}, "password": {testPassword}})
 	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/password" {
@@ -318,7 +318,7 @@ func TestLockoutAndUnlockPages(t *testing.T) {
 	// Past the per-address throttle's window the lock still holds, and it
 	// says so even with the right password; an unknown name that failed as
 	// often answers the same, so the lock tells nothing of who exists.
-	a.clock.advance(16 * time.Minute)
+	a.clock.Advance(16 * time.Minute)
 	r := a.anon().postForm("/login", url.Values{"username": {"member"}, "password": {testPassword}})
 	if r.StatusCode != http.StatusTooManyRequests || !strings.Contains(r.body, "已被锁定") || hasSessionCookie(r) {
 		t.Fatalf("locked account: %d", r.StatusCode)

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"xinlu/internal/api"
+	"xinlu/internal/report"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 )
@@ -87,40 +87,16 @@ func (q incentiveQuery) Encode() string {
 	return v.Encode()
 }
 
-// incentiveFilter reads the query bar; unknown codes and bad dates are
-// ignored as "all".
+// incentiveFilter reads the query bar by the API's rules, leniently:
+// unknown codes and bad dates read as "all".
 func incentiveFilter(r *http.Request, u *xinlu.User) (store.IncentiveFilter, incentiveQuery) {
 	v := r.URL.Query()
-	q := incentiveQuery{Kind: v.Get("kind"), Status: v.Get("status"), Source: v.Get("source"), From: strings.TrimSpace(v.Get("from")),
-		To: strings.TrimSpace(v.Get("to")), Text: strings.TrimSpace(v.Get("q"))}
-	q.MemberID, _ = strconv.ParseInt(v.Get("member_id"), 10, 64)
-	f := store.IncentiveFilter{Scope: u.Filter(xinlu.PermIncentiveView), MemberID: q.MemberID, Query: q.Text}
-	if contains(xinlu.IncentiveKinds, xinlu.IncentiveKind(q.Kind)) {
-		f.Kind = xinlu.IncentiveKind(q.Kind)
-	} else {
-		q.Kind = ""
-	}
-	if contains(xinlu.IncentiveStatuses, xinlu.IncentiveStatus(q.Status)) {
-		f.Status = xinlu.IncentiveStatus(q.Status)
-	} else {
-		q.Status = ""
-	}
-	if q.Source == store.SourceAuto || q.Source == store.SourceManual {
-		f.Source = q.Source
-	} else {
-		q.Source = ""
-	}
-	if _, err := xinlu.ParseDate(q.From); err == nil {
-		f.From = q.From
-	} else {
-		q.From = ""
-	}
-	if _, err := xinlu.ParseDate(q.To); err == nil {
-		f.To = q.To
-	} else {
-		q.To = ""
-	}
-	return f, q
+	memberID, _ := strconv.ParseInt(v.Get("member_id"), 10, 64)
+	f := store.IncentiveFilter{Scope: u.Filter(xinlu.PermIncentiveView), MemberID: memberID, Kind: xinlu.IncentiveKind(v.Get("kind")),
+		Status: xinlu.IncentiveStatus(v.Get("status")), Source: v.Get("source"), From: strings.TrimSpace(v.Get("from")),
+		To: strings.TrimSpace(v.Get("to")), Query: strings.TrimSpace(v.Get("q"))}.Lenient()
+	return f, incentiveQuery{MemberID: f.MemberID, Kind: string(f.Kind), Status: string(f.Status), Source: f.Source, From: f.From,
+		To: f.To, Text: f.Query}
 }
 
 type incentiveListView struct {
@@ -200,7 +176,7 @@ func (s *Server) memberChoices(r *http.Request, scope xinlu.ScopeFilter) []choic
 func (s *Server) incentiveExport(w http.ResponseWriter, r *http.Request) {
 	info := requestInfo(r.Context())
 	f, q := incentiveFilter(r, info.user)
-	rep, err := api.IncentiveLedgerReport(r.Context(), s.store, s.printer(r), info.user, f, s.today())
+	rep, err := report.IncentiveLedger(r.Context(), s.store, s.printer(r), info.user, f, s.today())
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -411,13 +387,9 @@ func (s *Server) consequenceStep(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	var confirm bool
-	switch r.PathValue("action") {
-	case "confirm":
-		confirm = true
-	case "dismiss":
-	default:
-		s.renderError(w, r, xinlu.NotFound("consequences.unknown_action"))
+	confirm, err := xinlu.ConsequenceDecision(r.PathValue("action"))
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	version, err := formInt(r, "version")

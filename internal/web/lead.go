@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"xinlu/internal/api"
+	"xinlu/internal/httpx"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 )
@@ -184,7 +184,7 @@ func (s *Server) leadCreate(w http.ResponseWriter, r *http.Request) {
 	info := requestInfo(r.Context())
 	// The report form is multipart when it carries attachments: read them
 	// first, under their own limits, then the fields.
-	files, ferr := api.ReadLeadFileUploads(w, r, "files", xinlu.MaxLeadFiles)
+	files, ferr := httpx.ReadLeadFiles(w, r, "files", xinlu.MaxLeadFiles)
 	l := &xinlu.Lead{ZoneID: info.user.ZoneID, Company: r.PostFormValue("company"), ProjectName: r.PostFormValue("project_name"),
 		Industry: r.PostFormValue("industry"), Channel: r.PostFormValue("channel"), ContactName: r.PostFormValue("contact_name"),
 		ContactPhone: r.PostFormValue("contact_phone"), Description: r.PostFormValue("description")}
@@ -376,7 +376,7 @@ func (s *Server) leadPageWith(w http.ResponseWriter, r *http.Request, status int
 		s.renderError(w, r, err)
 		return
 	}
-	files, err := s.store.ListLeadFiles(r.Context(), store.LeadFileScope(u, l), l.ID)
+	files, err := s.store.ListLeadFiles(r.Context(), xinlu.LeadFileScope(u, l), l.ID)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -396,7 +396,7 @@ func (s *Server) leadPageWith(w http.ResponseWriter, r *http.Request, status int
 			FromLead: f.LeadID != l.ID})
 	}
 	v.CanUpload = xinlu.CheckLeadFileUpload(u, l) == nil && v.OwnFiles < xinlu.MaxLeadFiles
-	if l.ContactPhone != "" && !store.LeadContactVisible(u, l) && u.Can(xinlu.PermReveal) {
+	if l.ContactPhone != "" && !xinlu.LeadContactVisible(u, l) && u.Can(xinlu.PermReveal) {
 		v.CanReveal = s.store.LeadRevealable(r.Context(), u, l.ID)
 	}
 	for _, d := range dups {
@@ -471,7 +471,7 @@ func (s *Server) leadFileUpload(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	files, err := api.ReadLeadFileUploads(w, r, "files", xinlu.MaxLeadFiles)
+	files, err := httpx.ReadLeadFiles(w, r, "files", xinlu.MaxLeadFiles)
 	if err == nil {
 		_, err = s.store.AddLeadFiles(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, files)
 	}
@@ -505,7 +505,7 @@ func (s *Server) leadFileDownload(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	api.WriteLeadFile(w, f, data)
+	httpx.WriteLeadFile(w, f, data)
 }
 
 // leadFileDelete deletes an attachment: its uploader or a screener.
@@ -562,7 +562,7 @@ func (s *Server) leadRevealForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) leadRevealPage(w http.ResponseWriter, r *http.Request, status int, l *xinlu.Lead, v leadRevealView) {
 	u := requestInfo(r.Context()).user
-	if !v.Revealed && !store.LeadContactVisible(u, l) {
+	if !v.Revealed && !xinlu.LeadContactVisible(u, l) {
 		l.ContactPhone = xinlu.MaskPhone(l.ContactPhone)
 	}
 	v.L, v.MinLen = l, xinlu.MinRevealReason

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"xinlu/internal/httpx"
 	"xinlu/internal/xinlu"
 )
 
@@ -199,7 +200,7 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 			limit = s.cfg.MaxUploadSize
 		}
 		if r.ContentLength > limit {
-			s.fail(w, r, &xinlu.Error{Code: codeTooLarge, Key: "error.too_large"})
+			s.fail(w, r, httpx.TooLarge())
 			return
 		}
 		if r.Body != nil {
@@ -208,9 +209,6 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
-
-// codeTooLarge is a web-only code for 413.
-const codeTooLarge xinlu.Code = "too_large"
 
 // authenticate finds the user from a bearer token (API) or the session
 // cookie, and the language of the response.

@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"xinlu/internal/api"
+	"xinlu/internal/report"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 )
@@ -59,7 +59,7 @@ func (s *Server) notificationList(w http.ResponseWriter, r *http.Request) {
 	pr := s.printer(r)
 	rows := make([]notificationRow, len(items))
 	for i, n := range items {
-		rows[i] = notificationRow{N: n, Message: api.NotificationMessage(pr, n), Link: api.NotificationLink(n)}
+		rows[i] = notificationRow{N: n, Message: report.NotificationMessage(pr, n), Link: report.NotificationLink(n)}
 	}
 	s.render(w, r, http.StatusOK, "notifications", pr.T("notifications.title"),
 		notificationListView{Unread: unread, Items: rows, Pager: newPager(r, p, total)})
@@ -79,10 +79,10 @@ func (s *Server) notificationShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pr := s.printer(r)
-	v := &notificationShowView{notificationRow: notificationRow{N: *n, Message: api.NotificationMessage(pr, *n), Link: api.NotificationLink(*n)},
+	v := &notificationShowView{notificationRow: notificationRow{N: *n, Message: report.NotificationMessage(pr, *n), Link: report.NotificationLink(*n)},
 		Day: n.Day(), Items: make([]notificationItemRow, len(items)), Pager: newPager(r, p, total)}
 	for i, it := range items {
-		v.Items[i] = notificationItemRow{ToldItem: it, Link: api.NotificationItemLink(it)}
+		v.Items[i] = notificationItemRow{ToldItem: it, Link: report.NotificationItemLink(it)}
 	}
 	title := pr.T("notifications.item.title")
 	if n.Kind == store.NotifyDigest {

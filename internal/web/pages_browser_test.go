@@ -22,7 +22,7 @@ import (
 
 	"xinlu/internal/demo"
 	"xinlu/internal/seal"
-	"xinlu/internal/store"
+	"xinlu/internal/testfix"
 	"xinlu/internal/web"
 	"xinlu/internal/xinlu"
 )
@@ -33,15 +33,7 @@ import (
 func newDemoApp(t *testing.T) *app {
 	t.Helper()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "xinlu.db")
-	st, err := store.Open(ctx, "sqlite:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st, path := testfix.SQLiteFile(t)
 	keys, err := seal.NewKeys(seal.AES)
 	if err != nil {
 		t.Fatal(err)
@@ -49,8 +41,8 @@ func newDemoApp(t *testing.T) *app {
 	if _, err := st.UseKeys(ctx, keys); err != nil {
 		t.Fatal(err)
 	}
-	a := &app{t: t, store: st, path: path, users: map[xinlu.Role]*xinlu.User{}, clock: &testClock{}, totp: map[string]*testTOTP{}}
-	st.SetClock(a.clock.now)
+	fix := testfix.Attach(t, st)
+	a := &app{t: t, store: st, path: path, users: fix.Users, clock: fix.Clock, fix: fix}
 	res, err := demo.Seed(ctx, st, demo.Options{Password: testPassword})
 	if err != nil {
 		t.Fatal(err)

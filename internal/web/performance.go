@@ -203,7 +203,7 @@ func performanceRows(p *i18n.Printer, rep *store.PerformanceReport, f scheduleFi
 
 func (s *Server) projectPerformance(w http.ResponseWriter, r *http.Request) {
 	u := requestInfo(r.Context()).user
-	rep, err := s.store.Performance(r.Context(), projectZone(u), s.today())
+	rep, err := s.store.Performance(r.Context(), xinlu.ProjectZone(u), s.today())
 	if err != nil {
 		s.renderError(w, r, err)
 		return

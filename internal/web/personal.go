@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"xinlu/internal/httpx"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 	"xinlu/internal/xlsx"
@@ -215,7 +216,7 @@ func (s *Server) selfExportJSON(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Content-Disposition", attachment("my-record-"+s.today().Format("20060102")+".json"))
+	h.Set("Content-Disposition", httpx.Attachment("my-record-"+s.today().Format("20060102")+".json"))
 	h.Set("Cache-Control", "no-store")
 	w.Write(b)
 }
@@ -276,7 +277,7 @@ func (s *Server) selfExportXLSX(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", xlsx.ContentType)
-	h.Set("Content-Disposition", attachment("my-record-"+s.today().Format("20060102")+".xlsx"))
+	h.Set("Content-Disposition", httpx.Attachment("my-record-"+s.today().Format("20060102")+".xlsx"))
 	h.Set("Cache-Control", "no-store")
 	w.Write(buf.Bytes())
 }

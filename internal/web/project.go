@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"xinlu/internal/api"
+	"xinlu/internal/report"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 )
@@ -31,15 +31,6 @@ func (s *Server) projectRoutes() []Route {
 		{Method: "POST", Pattern: "/projects/{id}/funds/{funds}/{action}", Perm: xinlu.PermProjectView, Handler: s.fundsChange},
 		{Method: "POST", Pattern: "/projects/{id}/supervision/{order}/close", Perm: xinlu.PermProjectView, Handler: s.supervisionClose},
 	}
-}
-
-// projectZone is the zone a user's project queries are bound to: 0 (every
-// zone) for the viewer role.
-func projectZone(u *xinlu.User) int64 {
-	if u.Filter(xinlu.PermProjectView).Scope >= xinlu.ScopeAllZones {
-		return 0
-	}
-	return u.ZoneID
 }
 
 // projectQuery echoes the ledger's query bar.
@@ -66,51 +57,16 @@ func (q projectQuery) Encode() string {
 	return v.Encode()
 }
 
-// projectFilter reads the query bar; unknown codes are ignored as "all".
-// The signing dates are passed on as typed: the store refuses a bad one
-// naming the field, and the page shows why.
+// projectFilter reads the query bar by the API's rules, leniently
+// (store.ReadProjectFilter): unknown codes read as "all", the signing
+// dates are passed on as typed and the store refuses a bad one naming the
+// field, and the page shows why.
 func projectFilter(r *http.Request, u *xinlu.User) (store.ProjectFilter, projectQuery) {
-	v := r.URL.Query()
-	q := projectQuery{Stage: v.Get("stage"), Status: v.Get("status"), Industry: v.Get("industry"), Light: v.Get("light"),
-		SixNew: v.Get("six_new"), Q: strings.TrimSpace(v.Get("q")), Signed: v.Get("signed"),
-		SignedFrom: strings.TrimSpace(v.Get("signed_from")), SignedTo: strings.TrimSpace(v.Get("signed_to"))}
-	q.ParkID, _ = strconv.ParseInt(v.Get("park_id"), 10, 64)
-	q.SponsorID, _ = strconv.ParseInt(v.Get("sponsor_id"), 10, 64)
-	f := store.ProjectFilter{ZoneID: projectZone(u), Query: q.Q, ParkID: q.ParkID, SponsorID: q.SponsorID,
-		SignedFrom: q.SignedFrom, SignedTo: q.SignedTo}
-	switch q.Signed {
-	case "1", "0":
-		f.Signed = q.Signed
-	default:
-		q.Signed = ""
-	}
-	if contains(xinlu.Stages, xinlu.Stage(q.Stage)) {
-		f.Stage = xinlu.Stage(q.Stage)
-	} else {
-		q.Stage = ""
-	}
-	switch xinlu.ProjectStatus(q.Status) {
-	case xinlu.ProjectActive, xinlu.ProjectOnHold, xinlu.ProjectLost:
-		f.Status = xinlu.ProjectStatus(q.Status)
-	default:
-		q.Status = ""
-	}
-	if xinlu.ValidIndustry(q.Industry) {
-		f.Industry = q.Industry
-	} else {
-		q.Industry = ""
-	}
-	switch xinlu.Light(q.Light) {
-	case xinlu.LightGreen, xinlu.LightYellow, xinlu.LightRed:
-		f.Light = xinlu.Light(q.Light)
-	default:
-		q.Light = ""
-	}
-	if contains(xinlu.SixNewTags, q.SixNew) {
-		f.SixNew = q.SixNew
-	} else {
-		q.SixNew = ""
-	}
+	f := store.ReadProjectFilter(r.URL.Query())
+	f.ZoneID = xinlu.ProjectZone(u)
+	q := projectQuery{Stage: string(f.Stage), Status: string(f.Status), Industry: f.Industry, Light: string(f.Light),
+		SixNew: f.SixNew, Q: f.Query, Signed: f.Signed, SignedFrom: f.SignedFrom, SignedTo: f.SignedTo,
+		ParkID: f.ParkID, SponsorID: f.SponsorID}
 	return f, q
 }
 
@@ -234,7 +190,7 @@ func (s *Server) projectLedger(w http.ResponseWriter, r *http.Request, status in
 			return
 		}
 	}
-	parks, members := s.projectChoices(r, projectZone(u))
+	parks, members := s.projectChoices(r, xinlu.ProjectZone(u))
 	s.render(w, r, status, "projects", s.printer(r).T("projects.ledger_title"), projectListView{
 		TotalYuan: sum, TotalUnknown: unknown,
 		Q: q, Items: items, Pager: newPager(r, f.Page, total), Err: err, Stages: xinlu.Stages, Industries: xinlu.Industries,
@@ -284,7 +240,7 @@ const kanbanCards = 12
 
 func (s *Server) projectKanban(w http.ResponseWriter, r *http.Request) {
 	u := requestInfo(r.Context()).user
-	zone := projectZone(u)
+	zone := xinlu.ProjectZone(u)
 	cols, err := s.store.Kanban(r.Context(), zone)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -322,7 +278,7 @@ func (s *Server) projectKanban(w http.ResponseWriter, r *http.Request) {
 func (s *Server) projectExport(w http.ResponseWriter, r *http.Request) {
 	info := requestInfo(r.Context())
 	f, q := projectFilter(r, info.user)
-	rep, err := api.ProjectLedgerReport(r.Context(), s.store, s.printer(r), info.user, f, s.today())
+	rep, err := report.ProjectLedger(r.Context(), s.store, s.printer(r), info.user, f, s.today())
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -421,7 +377,7 @@ func (v projectShowView) WanInput(yuan *int64) string {
 
 func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, status int, name string, id int64, err error, errAction string) {
 	u := requestInfo(r.Context()).user
-	p, lerr := s.store.ProjectByID(r.Context(), projectZone(u), id)
+	p, lerr := s.store.ProjectByID(r.Context(), xinlu.ProjectZone(u), id)
 	if lerr != nil {
 		s.renderError(w, r, lerr)
 		return

@@ -6,7 +6,8 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"xinlu/internal/api"
+	"xinlu/internal/httpx"
+	"xinlu/internal/report"
 	"xinlu/internal/xinlu"
 	"xinlu/internal/xlsx"
 )
@@ -32,7 +33,7 @@ type projectImportView struct {
 	Data          string // the workbook, base64, carried to the commit and the error download
 	Mapping       string // the user's column mapping, JSON, carried likewise
 	WithoutPeople bool   // import without the people who are not members
-	Import        *api.LedgerImport
+	Import        *report.LedgerImport
 	Fields        []xlsx.Field // what a column may be mapped to
 	Err           error
 }
@@ -58,8 +59,8 @@ func (s *Server) projectImportPage(w http.ResponseWriter, r *http.Request) {
 // importChoices reads what the user chose on the page: the column mapping
 // (pairs of mh header and mf field from the mapping step, or the carried
 // JSON) and whether to import without unknown people.
-func importChoices(r *http.Request) (api.LedgerCheck, string, error) {
-	var opts api.LedgerCheck
+func importChoices(r *http.Request) (report.LedgerCheck, string, error) {
+	var opts report.LedgerCheck
 	opts.WithoutUnknownPeople = r.PostFormValue("without_people") == "1"
 	m, mapping, err := formMapping(r, xlsx.LedgerFields())
 	opts.Mapping = m
@@ -94,14 +95,14 @@ func formMapping(r *http.Request, fields []xlsx.Field) (xlsx.Mapping, string, er
 }
 
 // checkLedger reads and checks a workbook; opts.Commit writes it when nothing is wrong.
-func (s *Server) checkLedger(r *http.Request, data []byte, opts api.LedgerCheck) (*api.LedgerImport, error) {
+func (s *Server) checkLedger(r *http.Request, data []byte, opts report.LedgerCheck) (*report.LedgerImport, error) {
 	info := requestInfo(r.Context())
-	return api.CheckLedger(r.Context(), s.store, s.printer(r), xinlu.ActorOf(info.user, info.ip), info.user.ZoneID, data, opts)
+	return report.CheckLedger(r.Context(), s.store, s.printer(r), xinlu.ActorOf(info.user, info.ip), info.user.ZoneID, data, opts)
 }
 
 // importPreview shows a dry run: the mapping step, the problems, or what
 // would be imported.
-func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, name string, data []byte, opts api.LedgerCheck, mapping string) {
+func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, name string, data []byte, opts report.LedgerCheck, mapping string) {
 	opts.Commit = false
 	imp, err := s.checkLedger(r, data, opts)
 	if err != nil {
@@ -123,7 +124,7 @@ func (s *Server) projectImportPreview(w http.ResponseWriter, r *http.Request) {
 		s.importFail(w, r, name, err)
 		return
 	}
-	s.importPreview(w, r, name, data, api.LedgerCheck{}, "")
+	s.importPreview(w, r, name, data, report.LedgerCheck{}, "")
 }
 
 // projectImportRecheck runs the dry run again on the carried workbook with
@@ -131,7 +132,7 @@ func (s *Server) projectImportPreview(w http.ResponseWriter, r *http.Request) {
 func (s *Server) projectImportRecheck(w http.ResponseWriter, r *http.Request) {
 	name, data, err := carriedWorkbook(r)
 	if err == nil {
-		var opts api.LedgerCheck
+		var opts report.LedgerCheck
 		var mapping string
 		if opts, mapping, err = importChoices(r); err == nil {
 			s.importPreview(w, r, name, data, opts, mapping)
@@ -153,8 +154,8 @@ func (s *Server) importFail(w http.ResponseWriter, r *http.Request, name string,
 
 func (s *Server) projectImportCommit(w http.ResponseWriter, r *http.Request) {
 	name, data, err := carriedWorkbook(r)
-	var imp *api.LedgerImport
-	var opts api.LedgerCheck
+	var imp *report.LedgerImport
+	var opts report.LedgerCheck
 	var mapping string
 	if err == nil {
 		opts, mapping, err = importChoices(r)
@@ -186,8 +187,8 @@ func (s *Server) projectImportCommit(w http.ResponseWriter, r *http.Request) {
 // column beside each bad row.
 func (s *Server) projectImportErrors(w http.ResponseWriter, r *http.Request) {
 	name, data, err := carriedWorkbook(r)
-	var imp *api.LedgerImport
-	var opts api.LedgerCheck
+	var imp *report.LedgerImport
+	var opts report.LedgerCheck
 	if err == nil {
 		opts, _, err = importChoices(r)
 	}
@@ -210,6 +211,6 @@ func (s *Server) projectImportErrors(w http.ResponseWriter, r *http.Request) {
 		name = "ledger.xlsx"
 	}
 	w.Header().Set("Content-Type", xlsx.ContentType)
-	w.Header().Set("Content-Disposition", attachment("errors-"+name))
+	w.Header().Set("Content-Disposition", httpx.Attachment("errors-"+name))
 	w.Write(out.Bytes())
 }

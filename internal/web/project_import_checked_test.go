@@ -10,7 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"xinlu/internal/api"
+	"xinlu/internal/report"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 )
@@ -123,7 +123,7 @@ func TestLedgerImportSaysEverything(t *testing.T) {
 		t.Errorf("signed: funds %d land %v sponsor %d", signed.FundsYuan, signed.Plan.LandMu, signed.SponsorID)
 	}
 	funds, _ := a.store.ProjectFunds(t.Context(), signed.ID)
-	if len(funds) != 1 || funds[0].Note != "台账导入" || funds[0].OnDate != a.clock.now().Format(xinlu.DateLayout) {
+	if len(funds) != 1 || funds[0].Note != "台账导入" || funds[0].OnDate != a.clock.Now().Format(xinlu.DateLayout) {
 		t.Errorf("funds %+v", funds)
 	}
 	if talks.FundsYuan != 0 || talks.SponsorID != 0 || talks.Plan.LandMu != 10 {
@@ -188,7 +188,7 @@ func TestLedgerImportMappingStep(t *testing.T) {
 	if err := a.store.CreateZone(t.Context(), xinlu.SystemActor(0), other); err != nil {
 		t.Fatal(err)
 	}
-	imp, err := api.CheckLedger(t.Context(), a.store, nil, xinlu.SystemActor(other.ID), other.ID, next, api.LedgerCheck{})
+	imp, err := report.CheckLedger(t.Context(), a.store, nil, xinlu.SystemActor(other.ID), other.ID, next, report.LedgerCheck{})
 	if err != nil || imp.Header == nil {
 		t.Fatalf("another zone read the layout: %v %+v", err, imp)
 	}

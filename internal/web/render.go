@@ -18,8 +18,9 @@ import (
 	"strings"
 	"time"
 
-	"xinlu/internal/api"
+	"xinlu/internal/httpx"
 	"xinlu/internal/i18n"
+	"xinlu/internal/report"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 )
@@ -208,7 +209,7 @@ func templateFuncs(p *i18n.Printer, sf *staticFiles) template.FuncMap {
 		"percent":     func(ratio float64) string { return strconv.FormatFloat(math.Round(ratio*10000)/100, 'f', -1, 64) },
 		"list":        func(s ...string) []string { return s },
 		"div100":      func(v int64) int64 { return int64(math.Round(float64(v) / 100)) },
-		"group":       func(group, department string) string { return api.GroupLabel(p, group, department) },
+		"group":       func(group, department string) string { return report.GroupLabel(p, group, department) },
 		"rule":        func(rule string) string { return p.T("appraisal.rule." + strings.NewReplacer(":", "_").Replace(rule)) },
 		"join":        strings.Join,
 		"fieldErr": func(err error, field string) string {
@@ -436,28 +437,8 @@ func (s *Server) printer(r *http.Request) *i18n.Printer {
 	return s.catalog.Printer(requestInfo(r.Context()).lang)
 }
 
-// statusOf maps an error code to an HTTP status.
-func statusOf(err error) int {
-	switch xinlu.ErrorCode(err) {
-	case xinlu.EINVALID:
-		return http.StatusUnprocessableEntity
-	case xinlu.ENOTFOUND:
-		return http.StatusNotFound
-	case xinlu.ECONFLICT:
-		return http.StatusConflict
-	case xinlu.EFORBIDDEN:
-		return http.StatusForbidden
-	case xinlu.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case xinlu.ETOOMANYREQUESTS:
-		return http.StatusTooManyRequests
-	case codeTooLarge:
-		return http.StatusRequestEntityTooLarge
-	case xinlu.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
-}
+// statusOf is the HTTP status of an error, the same as the API's.
+func statusOf(err error) int { return httpx.Status(xinlu.ErrorCode(err)) }
 
 type errorView struct {
 	Status  int
@@ -467,7 +448,7 @@ type errorView struct {
 // fail answers with an error: JSON under /api/, an error page elsewhere.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if strings.HasPrefix(r.URL.Path, "/api/") {
-		s.api.WriteError(w, r, err)
+		s.apiError(w, r, err)
 		return
 	}
 	s.renderError(w, r, err)
@@ -483,7 +464,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	case http.StatusInternalServerError:
 		s.log.Error("internal error", "id", requestInfo(r.Context()).id, "method", r.Method, "path", r.URL.Path, "err", err)
 	case http.StatusServiceUnavailable:
-		w.Header().Set("Retry-After", api.RetryAfter)
+		w.Header().Set("Retry-After", httpx.RetryAfter)
 		s.log.Warn("database unavailable", "id", requestInfo(r.Context()).id, "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	p := s.printer(r)

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 
+	"xinlu/internal/api"
+	"xinlu/internal/i18n"
 	"xinlu/internal/xinlu"
 )
 
@@ -15,6 +17,21 @@ type Route struct {
 	Perm    xinlu.Permission
 	Handler http.HandlerFunc
 	API     bool // an /api/v1 route (listed by Routes; served by package api)
+}
+
+// mountAPI builds the JSON API, a sibling of the pages, and keeps what the
+// server needs to mount it: its route table and its error envelope, for
+// the answers the server gives under /api/ itself (no such route, not
+// signed in, refused).
+func (s *Server) mountAPI(cat *i18n.Catalog) {
+	a := api.New(s.store, cat, api.Config{
+		Sessions: s.cfg.Sessions, LoginLimit: s.cfg.LoginLimit, LoginWindow: s.cfg.LoginWindow,
+		Logger: s.cfg.Logger, RequestID: func(r *http.Request) string { return requestInfo(r.Context()).id },
+	})
+	for _, rt := range a.Routes() {
+		s.apiRoutes = append(s.apiRoutes, Route{Method: rt.Method, Pattern: rt.Pattern, Perm: rt.Perm, Handler: rt.Handler, API: true})
+	}
+	s.apiError = a.WriteError
 }
 
 // pageRoutes is the table of HTML routes, area by area.
@@ -62,7 +79,7 @@ func (s *Server) buildHandler() http.Handler {
 	for _, rt := range s.routes {
 		mux.Handle(rt.Method+" "+rt.Pattern, s.guard(rt.Method+" "+rt.Pattern, rt.Perm, false, rt.Handler))
 	}
-	for _, rt := range s.api.Routes() {
+	for _, rt := range s.apiRoutes {
 		key := rt.Method + " /api/v1" + rt.Pattern
 		mux.Handle(key, s.guard(key, rt.Perm, true, rt.Handler))
 	}
@@ -70,7 +87,7 @@ func (s *Server) buildHandler() http.Handler {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /metrics", s.metrics.serve(s.store))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		s.api.WriteError(w, r, xinlu.NotFound("error.not_found"))
+		s.apiError(w, r, xinlu.NotFound("error.not_found"))
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, xinlu.NotFound("error.page_not_found"))
@@ -98,7 +115,7 @@ func (s *Server) guard(key string, perm xinlu.Permission, isAPI bool, h http.Han
 		u := xinlu.UserFromContext(r.Context())
 		if u == nil {
 			if isAPI {
-				s.api.WriteError(w, r, &xinlu.Error{Code: xinlu.EUNAUTHORIZED, Key: "auth.required"})
+				s.apiError(w, r, &xinlu.Error{Code: xinlu.EUNAUTHORIZED, Key: "auth.required"})
 				return
 			}
 			next := r.URL.RequestURI()
@@ -110,7 +127,7 @@ func (s *Server) guard(key string, perm xinlu.Permission, isAPI bool, h http.Han
 		}
 		if u.MustChangePassword && !allowedWhilePasswordExpired[key] {
 			if isAPI {
-				s.api.WriteError(w, r, &xinlu.Error{Code: xinlu.EFORBIDDEN, Key: "auth.must_change_password"})
+				s.apiError(w, r, &xinlu.Error{Code: xinlu.EFORBIDDEN, Key: "auth.must_change_password"})
 				return
 			}
 			http.Redirect(w, r, "/password", http.StatusSeeOther)
@@ -120,7 +137,7 @@ func (s *Server) guard(key string, perm xinlu.Permission, isAPI bool, h http.Han
 			_ = s.store.Audit(r.Context(), xinlu.ActorOf(u, info.ip), "access.denied", "route", 0,
 				map[string]any{"route": key, "path": r.URL.Path})
 			if isAPI {
-				s.api.WriteError(w, r, xinlu.Forbidden())
+				s.apiError(w, r, xinlu.Forbidden())
 				return
 			}
 			s.renderError(w, r, xinlu.Forbidden())

@@ -54,7 +54,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	words := url.Values{"q": {q}}.Encode()
 	var err error
 	if v.SeesProjects {
-		if v.Projects, v.ProjectTotal, err = s.store.ListProjects(ctx, store.ProjectFilter{ZoneID: projectZone(u), Query: q, Page: page}); err != nil {
+		if v.Projects, v.ProjectTotal, err = s.store.ListProjects(ctx, store.ProjectFilter{ZoneID: xinlu.ProjectZone(u), Query: q, Page: page}); err != nil {
 			s.renderError(w, r, err)
 			return
 		}

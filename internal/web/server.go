@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"time"
 
-	"xinlu/internal/api"
 	"xinlu/internal/i18n"
 	"xinlu/internal/store"
 )
@@ -56,10 +55,14 @@ type Server struct {
 	static  *staticFiles
 	metrics *metrics
 	limiter *limiter
-	api     *api.API
 	routes  []Route
-	handler http.Handler
-	log     *slog.Logger
+	// apiRoutes and apiError are what the server holds of the JSON API it
+	// mounts (routes.go): its routes, relative to /api/v1, and its error
+	// envelope.
+	apiRoutes []Route
+	apiError  func(w http.ResponseWriter, r *http.Request, err error)
+	handler   http.Handler
+	log       *slog.Logger
 }
 
 // New builds a server; it fails when a template or locale does not parse.
@@ -78,10 +81,7 @@ func New(st *store.Store, cfg Config) (*Server, error) {
 	if s.views, err = loadViews(assets, cat, s.static); err != nil {
 		return nil, err
 	}
-	s.api = api.New(st, cat, api.Config{
-		Sessions: cfg.Sessions, LoginLimit: cfg.LoginLimit, LoginWindow: cfg.LoginWindow,
-		Logger: cfg.Logger, RequestID: func(r *http.Request) string { return requestInfo(r.Context()).id },
-	})
+	s.mountAPI(cat)
 	s.routes = s.pageRoutes()
 	s.handler = s.buildHandler()
 	return s, nil
@@ -93,7 +93,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // Routes returns every page route and every API route, for tests and docs.
 func (s *Server) Routes() []Route {
 	out := append([]Route(nil), s.routes...)
-	for _, r := range s.api.Routes() {
+	for _, r := range s.apiRoutes {
 		out = append(out, Route{Method: r.Method, Pattern: "/api/v1" + r.Pattern, Perm: r.Perm, API: true})
 	}
 	return out

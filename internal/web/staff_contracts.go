@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"xinlu/internal/httpx"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 	"xinlu/internal/xlsx"
@@ -259,7 +260,7 @@ func (s *Server) contractsExpiringExport(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	w.Header().Set("Content-Type", xlsx.ContentType)
-	w.Header().Set("Content-Disposition", attachment("contracts-expiring-"+today.Format("20060102")+".xlsx"))
+	w.Header().Set("Content-Disposition", httpx.Attachment("contracts-expiring-"+today.Format("20060102")+".xlsx"))
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(buf.Bytes())
 }

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"xinlu/internal/api"
+	"xinlu/internal/report"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 )
@@ -136,22 +136,14 @@ func (q claimQuery) Encode() string {
 	return v.Encode()
 }
 
+// claimFilter reads the query bar by the API's rules, leniently: unknown
+// codes read as "all".
 func claimFilter(r *http.Request) (store.ClaimFilter, claimQuery) {
 	v := r.URL.Query()
-	q := claimQuery{Status: v.Get("status"), Decision: v.Get("decision"), Text: strings.TrimSpace(v.Get("q"))}
-	q.MemberID, _ = strconv.ParseInt(v.Get("member_id"), 10, 64)
-	f := store.ClaimFilter{Query: q.Text, MemberID: q.MemberID}
-	if contains(xinlu.ClaimStatuses, xinlu.ClaimStatus(q.Status)) {
-		f.Status = xinlu.ClaimStatus(q.Status)
-	} else {
-		q.Status = ""
-	}
-	if contains(xinlu.ClaimDecisions, xinlu.ClaimDecision(q.Decision)) {
-		f.Decision = xinlu.ClaimDecision(q.Decision)
-	} else {
-		q.Decision = ""
-	}
-	return f, q
+	memberID, _ := strconv.ParseInt(v.Get("member_id"), 10, 64)
+	f := store.ClaimFilter{Status: xinlu.ClaimStatus(v.Get("status")), Decision: xinlu.ClaimDecision(v.Get("decision")),
+		Query: strings.TrimSpace(v.Get("q")), MemberID: memberID}.Lenient()
+	return f, claimQuery{Status: string(f.Status), Decision: string(f.Decision), Text: f.Query, MemberID: f.MemberID}
 }
 
 type toleranceRegisterView struct {
@@ -181,7 +173,7 @@ func (s *Server) toleranceRegister(w http.ResponseWriter, r *http.Request) {
 func (s *Server) toleranceExport(w http.ResponseWriter, r *http.Request) {
 	info := requestInfo(r.Context())
 	f, q := claimFilter(r)
-	rep, err := api.ToleranceRegisterReport(r.Context(), s.store, s.printer(r), info.user, f, s.today())
+	rep, err := report.ToleranceRegister(r.Context(), s.store, s.printer(r), info.user, f, s.today())
 	if err != nil {
 		s.renderError(w, r, err)
 		return

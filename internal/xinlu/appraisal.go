@@ -333,6 +333,15 @@ func PeriodActions() []PeriodAction {
 	return out
 }
 
+// PeriodStepOffered reports whether action is u's to take on p in its
+// state, whatever else may still hold it back (open appeals, the
+// publication window, the pool), which CheckPeriodStep explains when the
+// step is taken: the page shows the button.
+func PeriodStepOffered(u *User, p *Period, action PeriodAction) bool {
+	rule, ok := periodRules[action]
+	return ok && u.Can(rule.perm) && slices.Contains(rule.from, p.State)
+}
+
 // PeriodCheck is what a period step depends on besides the state.
 type PeriodCheck struct {
 	Today       time.Time

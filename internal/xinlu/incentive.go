@@ -416,6 +416,18 @@ var ConsequenceStatuses = []string{ConsequenceProposed, ConsequenceConfirmed, Co
 
 const maxConsequenceReason = 1000
 
+// ConsequenceDecision reads the decision on a consequence named in a path:
+// "confirm" or "dismiss"; anything else is not found.
+func ConsequenceDecision(action string) (confirm bool, err error) {
+	switch action {
+	case "confirm":
+		return true, nil
+	case "dismiss":
+		return false, nil
+	}
+	return false, NotFound("consequences.unknown_action")
+}
+
 // CheckConsequenceDecision decides whether u may confirm (or, when confirm
 // is false, dismiss) a consequence in status: PermConsequenceDecide, only a
 // proposal, and a dismissal needs a reason.

@@ -360,3 +360,14 @@ func TestLadderParseAndValidate(t *testing.T) {
 		t.Fatalf("an empty ladder proposes nothing: %+v %v", l, err)
 	}
 }
+
+func TestConsequenceDecisionNamed(t *testing.T) {
+	for action, want := range map[string]bool{"confirm": true, "dismiss": false} {
+		if got, err := ConsequenceDecision(action); err != nil || got != want {
+			t.Errorf("%s: %v %v", action, got, err)
+		}
+	}
+	if _, err := ConsequenceDecision("approve"); AsError(err).Key != "consequences.unknown_action" {
+		t.Errorf("an unknown decision: %v", err)
+	}
+}

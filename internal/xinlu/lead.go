@@ -242,3 +242,13 @@ func EarlierReporter(a, b *Lead) *Lead {
 	}
 	return a
 }
+
+// LeadContactVisible reports whether u sees a lead's contact phone in full:
+// its reporter, the screening task force and the leadership group do;
+// everyone else sees it masked (138****1234).
+func LeadContactVisible(u *User, l *Lead) bool {
+	if u == nil {
+		return false
+	}
+	return (u.MemberID != 0 && u.MemberID == l.ReporterID) || u.Can(PermLeadScreen) || u.Can(PermVetoOverride)
+}

@@ -363,3 +363,11 @@ func CheckLeadFileDelete(u *User, l *Lead, f *LeadFile) error {
 	}
 	return CheckLeadFileUpload(u, l)
 }
+
+// LeadFileScope is u's lead-view scope in the zone of lead l (a viewer of
+// every zone sees l's zone): the files of the leads it reaches.
+func LeadFileScope(u *User, l *Lead) ScopeFilter {
+	sc := u.Filter(PermLeadView)
+	sc.ZoneID = l.ZoneID
+	return sc
+}

@@ -397,3 +397,12 @@ const (
 	PackagingWorkdays = 15 // acceptance → plan submitted
 	ProgressWorkdays  = 20 // a sponsor's progress entry at least this often
 )
+
+// ProjectZone is the zone u's project queries are bound to: 0 (every zone)
+// for those who read every zone's projects (the viewer role).
+func ProjectZone(u *User) int64 {
+	if u.Filter(PermProjectView).Scope >= ScopeAllZones {
+		return 0
+	}
+	return u.ZoneID
+}

@@ -1,9 +1,8 @@
-package api_test
+package xinlu_test
 
 import (
 	"testing"
 
-	"xinlu/internal/api"
 	"xinlu/internal/xinlu"
 )
 
@@ -12,7 +11,7 @@ import (
 func TestPayReadersNeedASecondFactor(t *testing.T) {
 	for _, r := range xinlu.Roles {
 		u := &xinlu.User{ID: 1, MemberID: 1, Roles: []xinlu.Role{r}}
-		if api.SeesPay(u, 2) && !xinlu.NeedsSecondFactor(u.Roles) {
+		if xinlu.SeesPay(u, 2) && !xinlu.NeedsSecondFactor(u.Roles) {
 			t.Errorf("%s sees others' pay without a second factor", r)
 		}
 	}
