@@ -422,6 +422,7 @@ type StepInput struct {
 	Reason    string             // lose: one of xinlu.LostReasons
 	Note      string             // revise-schedule: the reason, required
 	Schedule  []xinlu.Instalment // revise-schedule: the new funds schedule
+	Override  Override           // sign: the director signs over a utility shortfall, with a reason
 }
 
 // StepProject takes one step of a project in one transaction: the domain
@@ -574,6 +575,31 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 		}
 		if action == xinlu.ProjectReviseSchedule {
 			if err := tx.saveFundsSchedule(ctx, p); err != nil {
+				return err
+			}
+		}
+		switch action {
+		case xinlu.ProjectSign:
+			reserved, err := tx.reserveUtilities(ctx, a, u, p, in.Override)
+			if err != nil {
+				return err
+			}
+			for k, v := range reserved {
+				detail[k] = v
+			}
+		case xinlu.ProjectLose:
+			if err := tx.releaseUtilities(ctx, a, p, "lost: "+in.Reason); err != nil {
+				return err
+			}
+			if err := tx.releaseParcels(ctx, a, p.ZoneID, p.ID); err != nil {
+				return err
+			}
+		case xinlu.ProjectStartBuilding:
+			if err := tx.useParcels(ctx, a, p.ZoneID, p.ID); err != nil {
+				return err
+			}
+		case xinlu.ProjectStartProducing:
+			if err := tx.commitUtilities(ctx, a, p); err != nil {
 				return err
 			}
 		}
