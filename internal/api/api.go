@@ -66,6 +66,7 @@ func (a *API) Routes() []Route {
 		a.personalRoutes(),
 		a.teamRoutes(),
 		a.parkRoutes(),
+		a.landRoutes(),
 		a.calendarRoutes(),
 		a.userRoutes(),
 		a.auditRoutes(),

@@ -434,3 +434,29 @@ func (s *Store) MarkIdleParcels(ctx context.Context, now time.Time) (int, error)
 	}
 	return flagged, nil
 }
+
+// ParcelCount is how many parcels of a park are in a status, their area
+// and how many of them are idle.
+type ParcelCount struct {
+	ParkID int64
+	Status xinlu.ParcelStatus
+	Count  int
+	AreaMu float64
+	Idle   int
+}
+
+// ParcelCounts counts a zone's parcels by park and status.
+func (s *Store) ParcelCounts(ctx context.Context, zoneID int64) ([]ParcelCount, error) {
+	rows, err := s.query(ctx, `SELECT park_id, status, COUNT(*), COALESCE(SUM(area_mu), 0), SUM(CASE WHEN idle_since <> '' THEN 1 ELSE 0 END)
+		FROM parcels WHERE zone_id = ? GROUP BY park_id, status`, zoneID)
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	return collect(rows, func(sc scanner) (ParcelCount, error) {
+		var c ParcelCount
+		var status string
+		err := sc.Scan(&c.ParkID, &status, &c.Count, &c.AreaMu, &c.Idle)
+		c.Status = xinlu.ParcelStatus(status)
+		return c, err
+	})
+}

@@ -539,17 +539,18 @@ func (s *Store) UtilityLedger(ctx context.Context, f LedgerFilter) ([]xinlu.Ledg
 	}
 	pg := f.Page.Normalize()
 	rows, err := s.query(ctx, `SELECT l.id, l.zone_id, l.utility_id, l.project_id, l.kind, l.reserved, l.committed, l.reason, l.override,
-		l.actor_id, l.actor_name, l.at, p.name FROM utility_ledger l JOIN projects p ON p.id = l.project_id`+cond+
+		l.actor_id, l.actor_name, l.at, p.name, u.kind, u.supplier, k.name FROM utility_ledger l JOIN projects p ON p.id = l.project_id
+		JOIN utilities u ON u.id = l.utility_id JOIN parks k ON k.id = u.park_id`+cond+
 		` ORDER BY l.id DESC LIMIT ? OFFSET ?`, append(args, pg.PerPage, pg.Offset())...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}
 	out, err := collect(rows, func(sc scanner) (xinlu.LedgerEntry, error) {
 		var e xinlu.LedgerEntry
-		var kind string
+		var kind, uk string
 		err := sc.Scan(&e.ID, &e.ZoneID, &e.UtilityID, &e.ProjectID, &kind, &e.Reserved, &e.Committed, &e.Reason, &e.Override,
-			&e.ActorID, &e.ActorName, &e.At, &e.ProjectName)
-		e.Kind = xinlu.LedgerKind(kind)
+			&e.ActorID, &e.ActorName, &e.At, &e.ProjectName, &uk, &e.Supplier, &e.ParkName)
+		e.Kind, e.UtilityKind = xinlu.LedgerKind(kind), xinlu.UtilityKind(uk)
 		return e, err
 	})
 	return out, total, err

@@ -192,6 +192,12 @@ func templateFuncs(p *i18n.Printer, sf *staticFiles) template.FuncMap {
 		"group":       func(group, department string) string { return api.GroupLabel(p, group, department) },
 		"rule":        func(rule string) string { return p.T("appraisal.rule." + strings.NewReplacer(":", "_").Replace(rule)) },
 		"join":        strings.Join,
+		"subf":        func(a, b float64) float64 { return a - b },
+		"mulf":        func(a, b float64) float64 { return a * b },
+		"moveArgs": func(p *xinlu.Parcel, to, csrf string) parcelMoveArgs {
+			return parcelMoveArgs{P: p, To: to, CSRF: csrf}
+		},
+		"qty": formatQty, // a quantity (mu, t/d, kVA …) with thousands separators
 		"fieldErr": func(err error, field string) string {
 			if e := fieldError(err, field); e != nil {
 				return p.Error(e)
@@ -220,6 +226,20 @@ func templateFuncs(p *i18n.Printer, sf *staticFiles) template.FuncMap {
 			return ""
 		},
 	}
+}
+
+// formatQty writes a quantity (float64, int64 or int) with thousands
+// separators and at most two decimals.
+func formatQty(v any) string {
+	switch v := v.(type) {
+	case float64:
+		return xinlu.FormatQuantity(v)
+	case int64:
+		return xinlu.FormatQuantity(float64(v))
+	case int:
+		return xinlu.FormatQuantity(float64(v))
+	}
+	return fmt.Sprint(v)
 }
 
 // fieldError is the error err holds about field: an invalid input, or a

@@ -28,6 +28,7 @@ func (s *Server) pageRoutes() []Route {
 		s.personalRoutes(),
 		s.teamRoutes(),
 		s.parkRoutes(),
+		s.landRoutes(),
 		s.calendarRoutes(),
 		s.userRoutes(),
 		s.auditRoutes(),
@@ -180,6 +181,12 @@ var navigation = []navGroup{
 		{Key: "consequences.nav", Path: "/consequences", Perm: xinlu.PermConsequenceDecide, Icon: "gavel"},
 		{Key: "tolerance.nav_mine", Path: "/tolerance/mine", Perm: xinlu.PermToleranceFile, Icon: "shield"},
 		{Key: "tolerance.nav_register", Path: "/tolerance", Perm: xinlu.PermToleranceHandle, Icon: "shield"},
+	}},
+	{Key: "land.nav_group", Items: []navItem{
+		{Key: "land.nav_parks", Path: "/land", Perm: xinlu.PermLandView, Icon: "map"},
+		{Key: "land.nav_parcels", Path: "/land/parcels", Perm: xinlu.PermLandView, Icon: "table"},
+		{Key: "land.nav_capacity", Path: "/land/capacity", Perm: xinlu.PermLandView, Icon: "chart"},
+		{Key: "land.nav_demand", Path: "/land/demand", Perm: xinlu.PermLandView, Icon: "list"},
 	}},
 	{Key: "nav.group.organisation", Items: []navItem{
 		{Key: "nav.departments", Path: "/departments", Perm: xinlu.PermOrgView, Icon: "tree", Show: seesOthers},

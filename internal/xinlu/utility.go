@@ -376,6 +376,9 @@ type LedgerEntry struct {
 	ActorName   string
 	At          time.Time
 	ProjectName string // read model
+	UtilityKind UtilityKind
+	Supplier    string
+	ParkName    string
 }
 
 // Totals sums a ledger into reserved and committed per utility: what the
