@@ -394,6 +394,23 @@ func TestBuildoutsAndStandards(t *testing.T) {
 		if got := join(keys); got != want {
 			t.Fatalf("reasons %q, want %q", got, want)
 		}
+		// What matching keeps is renewed by any change: a big enough parcel, more water.
+		if err := s.CreateParcel(ctx, e.sys, &xinlu.Parcel{ZoneID: e.zone.ID, ParkID: e.park.ID, Code: "BIG", AreaMu: 400, LandUse: "industrial", Status: xinlu.ParcelListed}); err != nil {
+			t.Fatal(err)
+		}
+		w = e.utility(t, e.water.ID)
+		w.BaseCapacity = 3000
+		if err := s.UpdateUtility(ctx, e.sys, w); err != nil {
+			t.Fatal(err)
+		}
+		fits, _, _ = s.MatchProject(ctx, e.zone.ID, p.ID, "2027-01-01")
+		keys = nil
+		for _, r := range fits[0].Reasons {
+			keys = append(keys, r.Key)
+		}
+		if got := join(keys); got != "match.invest_intensity" || len(fits[0].Parcels) != 1 || !fits[0].Parcels[0].Fit {
+			t.Fatalf("after the changes: %q %+v", got, fits[0].Parcels)
+		}
 	})
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 	"strings"
+	"sync"
+	"time"
 
 	"xinlu/internal/xinlu"
 )
@@ -613,8 +615,79 @@ func (s *Store) MatchProject(ctx context.Context, zoneID, projectID int64, asOf 
 	return xinlu.MatchParks(xinlu.MatchProject{ID: p.ID, Industry: p.Industry, Plan: p.Plan, Date: date}, parks), p, nil
 }
 
-// matchParks loads what matching needs of every park of a zone: four reads.
+// landCache keeps, on SQLite (one process writes), what matching reads of
+// a zone until the next write or countTTL: a planner going through
+// projects matches them against the same parks. The cached parks are
+// shared read-only.
+type landCache struct {
+	mu      sync.Mutex
+	entries map[int64]landEntry
+}
+
+type landEntry struct {
+	parks  []xinlu.MatchPark
+	writes uint64
+	print  string
+	at     time.Time
+}
+
+// landFingerprint changes whenever anything matching reads of a zone
+// changes: a row added, removed or updated (versions only grow, ids are
+// never reused) in parks, parcels, utilities and build-outs, a threshold
+// set, a ledger row written (the running totals move only with one).
+func (s *Store) landFingerprint(ctx context.Context, zoneID int64) (string, error) {
+	part := func(table string) string {
+		return `(SELECT CONCAT(COUNT(*), '/', COALESCE(SUM(version), 0), '/', COALESCE(MAX(id), 0)) FROM ` + table + ` WHERE zone_id = ?)`
+	}
+	var a, b, c, d, e, f string
+	err := s.queryRow(ctx, `SELECT `+part("parks")+`, `+part("parcels")+`, `+part("utilities")+`, `+part("buildouts")+`,
+		(SELECT CONCAT(COUNT(*), '/', COALESCE(MAX(updated_at), CURRENT_TIMESTAMP)) FROM land_standards WHERE zone_id = ?),
+		(SELECT CONCAT(COALESCE(MAX(id), 0), '') FROM utility_ledger WHERE zone_id = ?)`,
+		zoneID, zoneID, zoneID, zoneID, zoneID, zoneID).Scan(&a, &b, &c, &d, &e, &f)
+	if err != nil {
+		return "", xinlu.Internal(err)
+	}
+	return strings.Join([]string{a, b, c, d, e, f}, "|"), nil
+}
+
+// matchParks loads what matching needs of every park of a zone.
 func (s *Store) matchParks(ctx context.Context, zoneID int64) ([]xinlu.MatchPark, error) {
+	// SQLite: this process is the only writer, its write count says
+	// whether anything changed. PostgreSQL: several servers may write; a
+	// fingerprint of the tables matching reads says it, in one round trip.
+	var writes uint64
+	var print string
+	if s.dialect == SQLite {
+		writes = s.writes.Load()
+	} else {
+		var err error
+		if print, err = s.landFingerprint(ctx, zoneID); err != nil {
+			return nil, err
+		}
+	}
+	now := time.Now()
+	c := &s.land
+	c.mu.Lock()
+	if e, ok := c.entries[zoneID]; ok && e.writes == writes && e.print == print && (print != "" || now.Sub(e.at) < countTTL) {
+		c.mu.Unlock()
+		return e.parks, nil
+	}
+	c.mu.Unlock()
+	parks, err := s.loadMatchParks(ctx, zoneID)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.entries == nil || len(c.entries) >= countCacheLimit {
+		c.entries = map[int64]landEntry{}
+	}
+	c.entries[zoneID] = landEntry{parks: parks, writes: writes, print: print, at: now}
+	c.mu.Unlock()
+	return parks, nil
+}
+
+// loadMatchParks reads what matching needs of every park of a zone: five reads.
+func (s *Store) loadMatchParks(ctx context.Context, zoneID int64) ([]xinlu.MatchPark, error) {
 	rows, err := s.query(ctx, `SELECT `+parkColumns+` FROM parks p WHERE p.zone_id = ? ORDER BY p.name, p.id`, zoneID)
 	if err != nil {
 		return nil, xinlu.Internal(err)
@@ -652,7 +725,7 @@ func (s *Store) matchParks(ctx context.Context, zoneID int64) ([]xinlu.MatchPark
 			out[i].Standard = zoneStd
 		}
 	}
-	us, err := s.Utilities(ctx, zoneID, 0)
+	us, err := s.matchUtilities(ctx, zoneID)
 	if err != nil {
 		return nil, err
 	}
@@ -683,4 +756,38 @@ func (s *Store) matchParks(ctx context.Context, zoneID int64) ([]xinlu.MatchPark
 		}
 	}
 	return out, nil
+}
+
+// matchUtilities reads a zone's utilities and build-outs with only the
+// columns capacity arithmetic needs.
+func (s *Store) matchUtilities(ctx context.Context, zoneID int64) ([]xinlu.Utility, error) {
+	rows, err := s.query(ctx, `SELECT id, park_id, kind, supplier, base_capacity, warn_ratio, committed, reserved FROM utilities WHERE zone_id = ? ORDER BY id`, zoneID)
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	us, err := collect(rows, func(sc scanner) (xinlu.Utility, error) {
+		u := xinlu.Utility{ZoneID: zoneID}
+		var kind string
+		err := sc.Scan(&u.ID, &u.ParkID, &kind, &u.Supplier, &u.BaseCapacity, &u.WarnRatio, &u.Committed, &u.Reserved)
+		u.Kind = xinlu.UtilityKind(kind)
+		return u, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	rows, err = s.query(ctx, `SELECT utility_id, name, added, planned_on, actual_on, status FROM buildouts WHERE zone_id = ? ORDER BY planned_on, id`, zoneID)
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	bs, err := collect(rows, func(sc scanner) (xinlu.Buildout, error) {
+		var b xinlu.Buildout
+		var status string
+		err := sc.Scan(&b.UtilityID, &b.Name, &b.Added, &b.PlannedOn, &b.ActualOn, &status)
+		b.Status = xinlu.BuildoutStatus(status)
+		return b, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return attachBuildouts(us, bs), nil
 }

@@ -124,15 +124,18 @@ func matchPark(p MatchProject, mp *MatchPark) ParkFit {
 		anyFit = anyFit || pf.Fit
 		f.Parcels = append(f.Parcels, pf)
 	}
-	slices.SortStableFunc(f.Parcels, func(a, b ParcelFit) int {
+	slices.SortFunc(f.Parcels, func(a, b ParcelFit) int {
 		if a.Fit != b.Fit {
 			if a.Fit {
 				return -1
 			}
 			return 1
 		}
-		// Closest in size first: the least land left over.
-		return cmp.Compare(math.Abs(a.Parcel.AreaMu-land), math.Abs(b.Parcel.AreaMu-land))
+		// Closest in size first: the least land left over; then by code.
+		if c := cmp.Compare(math.Abs(a.Parcel.AreaMu-land), math.Abs(b.Parcel.AreaMu-land)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Parcel.Code, b.Parcel.Code)
 	})
 	if land > 0 && !anyFit {
 		if largest+1e-9 < land {
