@@ -476,7 +476,8 @@ func scheduleProject(ctx context.Context, st *store.Store, tl *timeline, rng *ra
 		WaterTPD: float64(50 + rng.IntN(2000)), PowerKVA: float64(1000 + rng.IntN(30000)), GasM3PD: float64(rng.IntN(20000)),
 		HeatTPH: float64(rng.IntN(20)), OutputYuan: new(p.total * int64(12+rng.IntN(10)) / 10), TaxYuan: new(p.total / int64(12+rng.IntN(10))),
 		Jobs: 50 + rng.IntN(800), SixNew: []string{xinlu.SixNewTags[rng.IntN(len(xinlu.SixNewTags))]},
-		ChainPosition: xinlu.ChainPositions[rng.IntN(len(xinlu.ChainPositions))],
+		ChainPosition:  xinlu.ChainPositions[rng.IntN(len(xinlu.ChainPositions))],
+		ProposedParkID: o.parkOf(p.industry, p.id),
 	}
 	sponsor := pu.sponsor
 	if rng.IntN(3) == 0 {

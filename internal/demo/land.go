@@ -1,0 +1,157 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"xinlu/internal/store"
+	"xinlu/internal/xinlu"
+)
+
+// The demo's land and utilities: every park has water, power, two gas
+// pipelines and heat with build-outs, and a dozen parcels drawn on its plan
+// in every status. Projects propose the park of their industry, so that
+// signing reserves and production commits there. After the pipeline the
+// wear-resistant materials park's water is set near its limit, with the
+// second water plant due next year.
+
+// parkOf is the demo park a project of an industry proposes.
+func (o *org) parkOf(industry string, id int64) int64 {
+	switch industry {
+	case "equipment", "biomedicine":
+		return o.park["智慧装备制造产业园"]
+	case "casting":
+		return o.park["耐磨材料产业园"]
+	case "materials":
+		if id%2 == 0 {
+			return o.park["耐磨材料产业园"]
+		}
+	}
+	return o.park["信息新材料产业基地"]
+}
+
+// gasSuppliers are the zone's two natural-gas pipelines (双管网).
+var gasSuppliers = []string{"国新能源", "华润燃气"}
+
+// seedUtilities records the parks' utilities with room for the whole
+// demo pipeline, their build-outs, and the standard-land thresholds.
+func seedUtilities(ctx context.Context, st *store.Store, a xinlu.Actor, z *xinlu.Zone, o *org, today time.Time) error {
+	year := today.Year()
+	for _, pk := range parks {
+		id := o.park[pk.Name]
+		specs := []struct {
+			kind     xinlu.UtilityKind
+			supplier string
+			base     float64
+		}{{xinlu.UtilityWater, "园区集中供水", 60000}, {xinlu.UtilityPower, "增量配电网公司", 900000}, {xinlu.UtilityGas, gasSuppliers[0], 400000},
+			{xinlu.UtilityGas, gasSuppliers[1], 300000}, {xinlu.UtilityHeat, "园区热源厂", 600}}
+		for _, sp := range specs {
+			u := &xinlu.Utility{ZoneID: z.ID, ParkID: id, Kind: sp.kind, Supplier: sp.supplier, BaseCapacity: sp.base}
+			if err := st.CreateUtility(ctx, a, u); err != nil {
+				return fmt.Errorf("utility %s %s: %w", pk.Name, sp.kind, err)
+			}
+			o.utility[pk.Name+"/"+string(sp.kind)+"/"+sp.supplier] = u.ID
+			var bs []xinlu.Buildout
+			switch sp.kind {
+			case xinlu.UtilityWater:
+				bs = []xinlu.Buildout{{Name: "一期水厂扩建", Added: 2000, PlannedOn: fmt.Sprintf("%d-03-31", year-1), ActualOn: fmt.Sprintf("%d-05-20", year-1), Status: xinlu.BuildoutCommissioned}}
+				if pk.Name == "耐磨材料产业园" {
+					bs = append(bs, xinlu.Buildout{Name: "二期水厂", Added: 20000, PlannedOn: fmt.Sprintf("%d-06-30", year+1), Status: xinlu.BuildoutConstruction})
+				}
+			case xinlu.UtilityPower:
+				bs = []xinlu.Buildout{{Name: "110kV 变电站", Added: 200000, PlannedOn: fmt.Sprintf("%d-09-30", year+1), Status: xinlu.BuildoutPlanned}}
+			case xinlu.UtilityHeat:
+				bs = []xinlu.Buildout{{Name: "热电联产二期", Added: 150, PlannedOn: fmt.Sprintf("%d-10-31", year), Status: xinlu.BuildoutDelayed}}
+			}
+			for i := range bs {
+				bs[i].ZoneID, bs[i].UtilityID = z.ID, u.ID
+				if err := st.CreateBuildout(ctx, a, &bs[i]); err != nil {
+					return fmt.Errorf("build-out %s: %w", bs[i].Name, err)
+				}
+			}
+		}
+	}
+	if err := st.SetLandStandard(ctx, a, z.ID, 0, xinlu.LandStandard{InvestPerMuYuan: 2_000_000, TaxPerMuYuan: 100_000, FARMin: 1.0, FARMax: 2.5, EnergyPerOutput: 0.3}); err != nil {
+		return err
+	}
+	return st.SetLandStandard(ctx, a, z.ID, o.park["智慧装备制造产业园"], xinlu.LandStandard{InvestPerMuYuan: 3_000_000, TaxPerMuYuan: 150_000, FARMin: 1.2, FARMax: 3, EnergyPerOutput: 0.2})
+}
+
+// seedParcels lays out twelve parcels per park on a 4 × 3 grid of its
+// plan: some on offer (planned, serviced, listed); then, with the signed
+// projects known, some sold to them and some in use by those building.
+func seedParcels(ctx context.Context, st *store.Store, a xinlu.Actor, z *xinlu.Zone, o *org, today time.Time) error {
+	codes := map[string]string{"智慧装备制造产业园": "ZB", "耐磨材料产业园": "NM", "信息新材料产业基地": "XC"}
+	uses := []string{"industrial", "industrial", "industrial", "logistics", "industrial", "industrial", "commercial", "industrial", "industrial", "industrial", "public", "industrial"}
+	signed, _, err := st.ListProjects(ctx, store.ProjectFilter{ZoneID: z.ID, Signed: "1", Status: xinlu.ProjectActive, Page: xinlu.Page{PerPage: xinlu.MaxPerPage}})
+	if err != nil {
+		return err
+	}
+	byPark := map[int64][]*store.ProjectRecord{}
+	for _, p := range signed {
+		byPark[p.Plan.ProposedParkID] = append(byPark[p.Plan.ProposedParkID], p)
+	}
+	for _, pk := range parks {
+		parkID := o.park[pk.Name]
+		projects := byPark[parkID]
+		for i := range 12 {
+			col, row := i%4, i/4
+			x, y := 30+col*240, 40+row*310
+			c := &xinlu.Parcel{ZoneID: z.ID, ParkID: parkID, Code: fmt.Sprintf("%s-%02d", codes[pk.Name], i+1), AreaMu: float64(60 + (i*37)%240),
+				LandUse: uses[i], FARMin: 1.0, FARMax: 2.5, Status: xinlu.ParcelPlanned,
+				Shape: fmt.Sprintf("%d,%d %d,%d %d,%d %d,%d", x, y, x+210, y, x+210, y+270, x, y+270)}
+			// Parcels 1–2 planned, 3–4 serviced, 5–8 listed; 9–12 sold or in use where a signed project takes them.
+			switch {
+			case i >= 8 && len(projects) > 0:
+				c.Status = xinlu.ParcelListed
+			case i >= 4:
+				c.Status = xinlu.ParcelListed
+			case i >= 2:
+				c.Status = xinlu.ParcelServiced
+			}
+			if err := st.CreateParcel(ctx, a, c); err != nil {
+				return fmt.Errorf("parcel %s: %w", c.Code, err)
+			}
+			if i < 8 || len(projects) == 0 {
+				continue
+			}
+			p := projects[0]
+			projects = projects[1:]
+			agreed := p.Signing.PromisedStart
+			if p.StartedOn == "" && i == 11 {
+				// Idle land: the agreed start has passed, nothing built.
+				agreed = today.AddDate(0, -4, 0).Format(xinlu.DateLayout)
+			}
+			got, err := st.MoveParcel(ctx, a, z.ID, c.ID, c.Version, store.ParcelMove{To: xinlu.ParcelSold, ProjectID: p.ID, AgreedStart: agreed})
+			if err != nil {
+				return fmt.Errorf("sell parcel %s: %w", c.Code, err)
+			}
+			if p.StartedOn != "" {
+				if _, err := st.MoveParcel(ctx, a, z.ID, c.ID, got.Version, store.ParcelMove{To: xinlu.ParcelInUse}); err != nil {
+					return fmt.Errorf("use parcel %s: %w", c.Code, err)
+				}
+			}
+		}
+	}
+	_, err = st.MarkIdleParcels(ctx, today)
+	return err
+}
+
+// tightenWater sets the wear-resistant materials park's water in service
+// so that a fifth of it is free on the day: near its limit, under the
+// warning share, until the second water plant next year.
+func tightenWater(ctx context.Context, st *store.Store, a xinlu.Actor, z *xinlu.Zone, o *org, today time.Time) error {
+	id := o.utility["耐磨材料产业园/water/园区集中供水"]
+	u, err := st.UtilityByID(ctx, z.ID, id)
+	if err != nil {
+		return err
+	}
+	used := u.Committed + u.Reserved
+	if used <= 0 {
+		used = 3000
+	}
+	added := u.CapacityAt(today.Format(xinlu.DateLayout)) - u.BaseCapacity
+	u.BaseCapacity = max(0, float64(int64(used/0.8))-added)
+	return st.UpdateUtility(ctx, a, u)
+}
