@@ -537,6 +537,8 @@ func eventDetail(p *i18n.Printer, d map[string]any) string {
 			switch {
 			case strings.HasSuffix(k, "_yuan"):
 				text = formatWan(int64(x)) + " " + p.T("unit.wan")
+			case strings.HasPrefix(k, "reserved_"): // utility demand reserved at signing
+				text = xinlu.FormatQuantity(x)
 			case x == float64(int64(x)):
 				text = strconv.FormatInt(int64(x), 10)
 			default:
