@@ -67,6 +67,7 @@ func (a *API) Routes() []Route {
 		a.teamRoutes(),
 		a.parkRoutes(),
 		a.landRoutes(),
+		a.castingRoutes(),
 		a.calendarRoutes(),
 		a.userRoutes(),
 		a.auditRoutes(),

@@ -158,6 +158,9 @@ func Seed(ctx context.Context, st *store.Store, opt Options) (*Result, error) {
 	if err := seedUtilities(ctx, st, a, z, o, today); err != nil {
 		return nil, fmt.Errorf("utilities: %w", err)
 	}
+	if err := seedCasting(ctx, st, a, z); err != nil {
+		return nil, fmt.Errorf("casting: %w", err)
+	}
 	if err := seedPipeline(ctx, st, z, o, opt.Today); err != nil {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}

@@ -155,3 +155,49 @@ func tightenWater(ctx context.Context, st *store.Store, a xinlu.Actor, z *xinlu.
 	u.BaseCapacity = max(0, float64(int64(used/0.8))-added)
 	return st.UpdateUtility(ctx, a, u)
 }
+
+// seedCasting fills the casting capacity register: capacity still running
+// and capacity retired, some of it verified; the zone requires 1.25:1.
+func seedCasting(ctx context.Context, st *store.Store, a xinlu.Actor, z *xinlu.Zone) error {
+	if err := st.SetCastingRatio(ctx, a, z.ID, 1.25); err != nil {
+		return err
+	}
+	for _, c := range []xinlu.CastingCapacity{
+		{Enterprise: "晋中市恒泰铸造有限责任公司", Process: "cupola", Tonnes: 30000, Status: xinlu.CastingActive},
+		{Enterprise: "榆次区东阳铸件厂", Process: "cupola", Tonnes: 12000, Status: xinlu.CastingActive},
+		{Enterprise: "太谷县精铸有限公司", Process: "induction", Tonnes: 20000, Status: xinlu.CastingActive},
+		{Enterprise: "祁县永兴铸造厂", Process: "arc", Tonnes: 8000, Status: xinlu.CastingRetired, RetiredOn: "2024-11-30", Verified: true, VerifyNote: "市工信局拆除验收（晋中工信〔2024〕118号）"},
+	} {
+		c.ZoneID = z.ID
+		if err := st.CreateCasting(ctx, a, &c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// castingPlan retires old capacity for a casting project (an old plant's
+// furnaces removed and verified) and makes its plan count it, through
+// submission into publicity.
+func castingPlan(ctx context.Context, st *store.Store, a xinlu.Actor, projectID int64, name string, tonnes float64) (*xinlu.ReplacementPlan, error) {
+	zone := a.ZoneID
+	plan := &xinlu.ReplacementPlan{ZoneID: zone, ProjectID: projectID, NewTonnes: tonnes, Note: name + "产能置换方案"}
+	if err := st.CreateCastingPlan(ctx, a, plan); err != nil {
+		return nil, err
+	}
+	old := &xinlu.CastingCapacity{ZoneID: zone, Enterprise: name + "（原址旧厂）", Process: "cupola", Tonnes: plan.RequiredTonnes(),
+		Status: xinlu.CastingRetired, RetiredOn: st.Now().In(cst).Format(xinlu.DateLayout), Verified: true, VerifyNote: "区工信部门现场核查拆除"}
+	if err := st.CreateCasting(ctx, a, old); err != nil {
+		return nil, err
+	}
+	p, err := st.ClaimCapacity(ctx, a, zone, plan.ID, plan.Version, []int64{old.ID})
+	if err != nil {
+		return nil, err
+	}
+	for _, to := range []xinlu.PlanStatus{xinlu.PlanSubmitted, xinlu.PlanPublicity} {
+		if p, err = st.MoveCastingPlan(ctx, a, zone, p.ID, p.Version, to, ""); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}

@@ -595,6 +595,9 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 				return err
 			}
 		case xinlu.ProjectStartBuilding:
+			if err := tx.checkCastingStart(ctx, p); err != nil {
+				return err
+			}
 			if err := tx.useParcels(ctx, a, p.ZoneID, p.ID); err != nil {
 				return err
 			}

@@ -29,6 +29,7 @@ func (s *Server) pageRoutes() []Route {
 		s.teamRoutes(),
 		s.parkRoutes(),
 		s.landRoutes(),
+		s.castingRoutes(),
 		s.calendarRoutes(),
 		s.userRoutes(),
 		s.auditRoutes(),
@@ -187,6 +188,7 @@ var navigation = []navGroup{
 		{Key: "land.nav_parcels", Path: "/land/parcels", Perm: xinlu.PermLandView, Icon: "table"},
 		{Key: "land.nav_capacity", Path: "/land/capacity", Perm: xinlu.PermLandView, Icon: "chart"},
 		{Key: "land.nav_demand", Path: "/land/demand", Perm: xinlu.PermLandView, Icon: "list"},
+		{Key: "casting.nav", Path: "/casting", Perm: xinlu.PermLandView, Icon: "scale"},
 	}},
 	{Key: "nav.group.organisation", Items: []navItem{
 		{Key: "nav.departments", Path: "/departments", Perm: xinlu.PermOrgView, Icon: "tree", Show: seesOthers},
