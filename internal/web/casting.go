@@ -40,7 +40,9 @@ func (v castingView) Next(p *xinlu.ReplacementPlan) string {
 	return string(next[p.Status])
 }
 
-func (s *Server) castingPage(w http.ResponseWriter, r *http.Request) { s.castingRender(w, r, http.StatusOK, nil) }
+func (s *Server) castingPage(w http.ResponseWriter, r *http.Request) {
+	s.castingRender(w, r, http.StatusOK, nil)
+}
 
 func (s *Server) castingRender(w http.ResponseWriter, r *http.Request, status int, err error) {
 	u := requestInfo(r.Context()).user
