@@ -68,6 +68,7 @@ func (a *API) Routes() []Route {
 		a.parkRoutes(),
 		a.landRoutes(),
 		a.castingRoutes(),
+		a.enterpriseRoutes(),
 		a.calendarRoutes(),
 		a.userRoutes(),
 		a.auditRoutes(),

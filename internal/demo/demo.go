@@ -161,6 +161,9 @@ func Seed(ctx context.Context, st *store.Store, opt Options) (*Result, error) {
 	if err := seedCasting(ctx, st, a, z); err != nil {
 		return nil, fmt.Errorf("casting: %w", err)
 	}
+	if err := seedEnterprises(ctx, st, a, z, today); err != nil {
+		return nil, fmt.Errorf("enterprises: %w", err)
+	}
 	if err := seedPipeline(ctx, st, z, o, opt.Today); err != nil {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}

@@ -605,6 +605,9 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 			if err := tx.commitUtilities(ctx, a, p); err != nil {
 				return err
 			}
+			if err := tx.enterpriseForProject(ctx, a, p); err != nil {
+				return err
+			}
 		}
 		if action == xinlu.ProjectSign {
 			if err := tx.saveFundsSchedule(ctx, p); err != nil {

@@ -194,6 +194,7 @@ func templateFuncs(p *i18n.Printer, sf *staticFiles) template.FuncMap {
 		"join":        strings.Join,
 		"subf":        func(a, b float64) float64 { return a - b },
 		"mulf":        func(a, b float64) float64 { return a * b },
+		"wanq":        func(yuan float64) string { return xinlu.FormatQuantity(yuan / 10000) }, // yuan as 万元 with separators
 		"moveArgs": func(p *xinlu.Parcel, to, csrf string) parcelMoveArgs {
 			return parcelMoveArgs{P: p, To: to, CSRF: csrf}
 		},

@@ -30,6 +30,7 @@ func (s *Server) pageRoutes() []Route {
 		s.parkRoutes(),
 		s.landRoutes(),
 		s.castingRoutes(),
+		s.enterpriseRoutes(),
 		s.calendarRoutes(),
 		s.userRoutes(),
 		s.auditRoutes(),
@@ -188,6 +189,8 @@ var navigation = []navGroup{
 		{Key: "land.nav_parcels", Path: "/land/parcels", Perm: xinlu.PermLandView, Icon: "table"},
 		{Key: "land.nav_capacity", Path: "/land/capacity", Perm: xinlu.PermLandView, Icon: "chart"},
 		{Key: "land.nav_demand", Path: "/land/demand", Perm: xinlu.PermLandView, Icon: "list"},
+		{Key: "enterprise.nav", Path: "/enterprises", Perm: xinlu.PermLandView, Icon: "badge"},
+		{Key: "efficiency.nav", Path: "/efficiency", Perm: xinlu.PermLandView, Icon: "award"},
 		{Key: "casting.nav", Path: "/casting", Perm: xinlu.PermLandView, Icon: "scale"},
 	}},
 	{Key: "nav.group.organisation", Items: []navItem{
