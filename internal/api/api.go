@@ -69,6 +69,7 @@ func (a *API) Routes() []Route {
 		a.landRoutes(),
 		a.castingRoutes(),
 		a.enterpriseRoutes(),
+		a.targetRoutes(),
 		a.calendarRoutes(),
 		a.userRoutes(),
 		a.auditRoutes(),

@@ -173,6 +173,9 @@ func Seed(ctx context.Context, st *store.Store, opt Options) (*Result, error) {
 	if err := tightenWater(ctx, st, a, z, o, today); err != nil {
 		return nil, fmt.Errorf("water: %w", err)
 	}
+	if err := seedTargets(ctx, st, a, z, today); err != nil {
+		return nil, fmt.Errorf("targets: %w", err)
+	}
 	if err := seedAppraisal(ctx, st, z, o, opt.Today); err != nil {
 		return nil, fmt.Errorf("appraisal: %w", err)
 	}

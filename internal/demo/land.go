@@ -235,3 +235,42 @@ func seedEnterprises(ctx context.Context, st *store.Store, a xinlu.Actor, z *xin
 	}
 	return err
 }
+
+// seedTargets sets up the four highs and the industry structure with this
+// year's targets, computed indicators and a few months entered by hand.
+func seedTargets(ctx context.Context, st *store.Store, a xinlu.Actor, z *xinlu.Zone, today time.Time) error {
+	year := today.Year()
+	for _, t := range []struct {
+		set, name, unit, source string
+		lower, cumulative       bool
+		target                  float64
+		actuals                 []float64 // from January
+	}{
+		{"industry_structure", "主导产业签约额占比", "%", "leading_share", false, false, 75, nil},
+		{"high_level_rise", "六新项目签约个数", "个", "six_new_projects", false, true, 20, nil},
+		{"high_level_rise", "固定资产投资增速", "%", "", false, false, 12, []float64{8.5, 9.1, 10.2, 10.8, 11.5}},
+		{"quality_development", "亩均税收", "万元/亩", "tax_per_mu", false, false, 15, nil},
+		{"quality_development", "规上工业增加值增速", "%", "", false, false, 9, []float64{7.2, 7.9, 8.4, 9.3}},
+		{"high_standard_protection", "淘汰铸造落后产能", "吨/年", "casting_retired", false, true, 100000, nil},
+		{"high_standard_protection", "单位工业增加值能耗", "吨标煤/万元", "", true, false, 0.45, []float64{0.52, 0.5, 0.48, 0.47}},
+		{"high_quality_life", "新增就业岗位", "个", "", false, true, 3000, []float64{180, 420, 760, 1050}},
+		{"high_quality_life", "园区要素最小余量", "%", "utility_headroom", false, false, 30, nil},
+	} {
+		ind := &xinlu.TargetIndicator{ZoneID: z.ID, Set: t.set, Name: t.name, Unit: t.unit, Source: t.source, LowerGood: t.lower, Cumulative: t.cumulative}
+		if err := st.CreateIndicator(ctx, a, ind); err != nil {
+			return fmt.Errorf("indicator %s: %w", t.name, err)
+		}
+		if err := st.SetTarget(ctx, a, z.ID, ind.ID, year, t.target); err != nil {
+			return err
+		}
+		for m, v := range t.actuals {
+			if m+1 >= int(today.Month()) {
+				break
+			}
+			if err := st.EnterActual(ctx, a, z.ID, ind.ID, year, m+1, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

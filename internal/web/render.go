@@ -194,6 +194,7 @@ func templateFuncs(p *i18n.Printer, sf *staticFiles) template.FuncMap {
 		"join":        strings.Join,
 		"subf":        func(a, b float64) float64 { return a - b },
 		"mulf":        func(a, b float64) float64 { return a * b },
+		"months":      func() []int { return []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12} },
 		"wanq":        func(yuan float64) string { return xinlu.FormatQuantity(yuan / 10000) }, // yuan as 万元 with separators
 		"moveArgs": func(p *xinlu.Parcel, to, csrf string) parcelMoveArgs {
 			return parcelMoveArgs{P: p, To: to, CSRF: csrf}

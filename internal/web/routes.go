@@ -31,6 +31,7 @@ func (s *Server) pageRoutes() []Route {
 		s.landRoutes(),
 		s.castingRoutes(),
 		s.enterpriseRoutes(),
+		s.targetRoutes(),
 		s.calendarRoutes(),
 		s.userRoutes(),
 		s.auditRoutes(),
@@ -192,6 +193,7 @@ var navigation = []navGroup{
 		{Key: "enterprise.nav", Path: "/enterprises", Perm: xinlu.PermLandView, Icon: "badge"},
 		{Key: "efficiency.nav", Path: "/efficiency", Perm: xinlu.PermLandView, Icon: "award"},
 		{Key: "casting.nav", Path: "/casting", Perm: xinlu.PermLandView, Icon: "scale"},
+		{Key: "target.nav", Path: "/targets", Perm: xinlu.PermLandView, Icon: "target"},
 	}},
 	{Key: "nav.group.organisation", Items: []navItem{
 		{Key: "nav.departments", Path: "/departments", Perm: xinlu.PermOrgView, Icon: "tree", Show: seesOthers},
