@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -459,4 +460,65 @@ func (s *Store) ParcelCounts(ctx context.Context, zoneID int64) ([]ParcelCount, 
 		c.Status = xinlu.ParcelStatus(status)
 		return c, err
 	})
+}
+
+// ParcelImportRow is one row of a parcel workbook.
+type ParcelImportRow struct {
+	Row      int
+	Parcel   xinlu.Parcel
+	ParkName string
+}
+
+// ImportParcels records the rows all or nothing (dryRun: checks only).
+// Errors name their row; a code already in the zone or twice in the
+// workbook is one.
+func (s *Store) ImportParcels(ctx context.Context, a xinlu.Actor, zoneID int64, rows []ParcelImportRow, dryRun bool) (int, []RowProblem, error) {
+	parks, _, err := s.ListParks(ctx, ParkFilter{ZoneID: zoneID, Page: xinlu.Page{PerPage: xinlu.MaxPerPage}})
+	if err != nil {
+		return 0, nil, err
+	}
+	parkID := map[string]int64{}
+	for _, p := range parks {
+		parkID[p.Name] = p.ID
+	}
+	var errs []RowProblem
+	seen := map[string]int{}
+	for i := range rows {
+		r := &rows[i]
+		r.Parcel.ZoneID = zoneID
+		id, ok := parkID[strings.TrimSpace(r.ParkName)]
+		if !ok {
+			errs = append(errs, RowProblem{Row: r.Row, Field: "park_id", Err: xinlu.Invalid("park_id", "enterprise.park_unknown", r.ParkName)})
+			id = -1 // checked: not 0, so Validate does not ask for it again
+		}
+		r.Parcel.ParkID = id
+		if e := r.Parcel.Validate(); e != nil {
+			for _, fe := range xinlu.ErrorsOf(e) {
+				errs = append(errs, RowProblem{Row: r.Row, Field: fe.Field, Err: fe})
+			}
+		}
+		if prev, ok := seen[r.Parcel.Code]; ok {
+			errs = append(errs, RowProblem{Row: r.Row, Field: "code", Err: xinlu.Invalid("code", "land.parcel_code_twice", prev)})
+		}
+		seen[r.Parcel.Code] = r.Row
+		var n int
+		if err := s.queryRow(ctx, `SELECT COUNT(*) FROM parcels WHERE zone_id = ? AND code = ?`, zoneID, r.Parcel.Code).Scan(&n); err != nil {
+			return 0, nil, xinlu.Internal(err)
+		}
+		if n > 0 {
+			errs = append(errs, RowProblem{Row: r.Row, Field: "code", Err: xinlu.Conflict("code", "land.parcel_code_taken")})
+		}
+	}
+	if len(errs) > 0 || dryRun {
+		return len(rows), errs, nil
+	}
+	err = s.inTx(ctx, func(tx *Tx) error {
+		for i := range rows {
+			if err := tx.createParcel(ctx, a, &rows[i].Parcel); err != nil {
+				return fmt.Errorf("row %d: %w", rows[i].Row, err)
+			}
+		}
+		return nil
+	})
+	return len(rows), nil, err
 }

@@ -130,6 +130,9 @@ func wanField(r *http.Request, errs *xinlu.FieldErrors, name string) int64 {
 }
 
 type enterpriseImportView struct {
+	Action   string // the import's address; its template and errors are below it
+	Back     string
+	Hint     string
 	Name     string
 	Data     string // the workbook, carried for the errors download and the commit
 	Problems []string
@@ -142,7 +145,8 @@ type enterpriseImportView struct {
 }
 
 func (s *Server) enterpriseImportPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "enterprise_import", s.printer(r).T("enterprise.import_title"), enterpriseImportView{})
+	s.render(w, r, http.StatusOK, "enterprise_import", s.printer(r).T("enterprise.import_title"), enterpriseImportView{Action: "/enterprises/import",
+		Back: "/enterprises", Hint: "enterprise.import_hint"})
 }
 
 func (s *Server) enterpriseTemplate(w http.ResponseWriter, r *http.Request) {
@@ -196,7 +200,7 @@ func (s *Server) enterpriseImport(w http.ResponseWriter, r *http.Request) {
 	} else {
 		name, data, err = carriedWorkbook(r)
 	}
-	v := enterpriseImportView{Name: name}
+	v := enterpriseImportView{Action: "/enterprises/import", Back: "/enterprises", Hint: "enterprise.import_hint", Name: name}
 	if err != nil {
 		v.Err = err
 		s.render(w, r, statusOf(err), "enterprise_import", p.T("enterprise.import_title"), v)

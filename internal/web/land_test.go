@@ -1,13 +1,18 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
@@ -202,5 +207,48 @@ func TestParcelPages(t *testing.T) {
 	}
 	if r := a.as(xinlu.RoleSponsor).postForm("/land/parcels/"+id+"/move", url.Values{"version": {"2"}, "status": {"listed"}}); r.StatusCode != http.StatusForbidden {
 		t.Fatalf("a sponsor moves parcels: %d", r.StatusCode)
+	}
+}
+
+func TestParcelImport(t *testing.T) {
+	a := newApp(t)
+	seedLand(t, a)
+	c := a.as(xinlu.RolePlanner)
+	tmpl := c.get("/land/parcels/import/template.xlsx")
+	book := func(rows [][]any) []byte {
+		f, err := excelize.OpenReader(strings.NewReader(tmpl.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		f.RemoveRow("地块清单", 2)
+		for i, row := range rows {
+			f.SetSheetRow("地块清单", "A"+strconv.Itoa(i+2), &row)
+		}
+		var buf bytes.Buffer
+		f.Write(&buf)
+		return buf.Bytes()
+	}
+	bad := book([][]any{{"NM-30", "耐磨材料产业园", 80, "工业用地", "挂牌"}, {"NM-07", "耐磨材料产业园", 50, "工业用地", "规划"}, {"X-1", "火星园区", 10, "农田", "已出让"}})
+	r := c.upload("/land/parcels/import", "地块.xlsx", bad)
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "第 3 行") || !strings.Contains(r.body, "地块编号已存在") ||
+		!strings.Contains(r.body, "只能导入规划、净地或挂牌的地块") || !strings.Contains(r.body, "没有名为“火星园区”的园区") {
+		t.Fatalf("bad parcels: %d %s", r.StatusCode, r.body)
+	}
+	if items, _, _ := a.store.ListParcels(t.Context(), store.ParcelFilter{ZoneID: a.zone.ID, Query: "NM-30"}); len(items) != 0 {
+		t.Fatal("a workbook with errors wrote a parcel")
+	}
+	r = c.upload("/land/parcels/import", "地块.xlsx", book([][]any{{"NM-30", "耐磨材料产业园", "1,080", "工业用地", "挂牌", 1, 2.5, "0,0 100,0 100,100"}}))
+	data := regexp.MustCompile(`name="data" value="([^"]+)"`).FindStringSubmatch(r.body)
+	if r.StatusCode != 200 || data == nil {
+		t.Fatalf("good parcels: %d %s", r.StatusCode, r.body)
+	}
+	r = c.postForm("/land/parcels/import", url.Values{"data": {html.UnescapeString(data[1])}, "commit": {"1"}})
+	if r.StatusCode != 200 || !strings.Contains(r.body, "新增地块 1 宗") {
+		t.Fatalf("commit: %d %s", r.StatusCode, r.body)
+	}
+	items, _, _ := a.store.ListParcels(t.Context(), store.ParcelFilter{ZoneID: a.zone.ID, Query: "NM-30"})
+	if len(items) != 1 || items[0].AreaMu != 1080 || items[0].Status != xinlu.ParcelListed {
+		t.Fatalf("imported %+v", items)
 	}
 }

@@ -29,6 +29,7 @@ func (s *Server) pageRoutes() []Route {
 		s.teamRoutes(),
 		s.parkRoutes(),
 		s.landRoutes(),
+		s.parcelImportRoutes(),
 		s.castingRoutes(),
 		s.enterpriseRoutes(),
 		s.targetRoutes(),
