@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strings"
 	"sync"
@@ -790,4 +791,78 @@ func (s *Store) matchUtilities(ctx context.Context, zoneID int64) ([]xinlu.Utili
 		return nil, err
 	}
 	return attachBuildouts(us, bs), nil
+}
+
+// UtilityImportRow is one row of a utility workbook.
+type UtilityImportRow struct {
+	Row      int
+	Utility  xinlu.Utility
+	ParkName string
+}
+
+// ImportUtilities records park utilities all or nothing (dryRun: checks
+// only); a park that has the utility already, or a row repeated, is an
+// error of its row.
+func (s *Store) ImportUtilities(ctx context.Context, a xinlu.Actor, zoneID int64, rows []UtilityImportRow, dryRun bool) (int, []RowProblem, error) {
+	parks, _, err := s.ListParks(ctx, ParkFilter{ZoneID: zoneID, Page: xinlu.Page{PerPage: xinlu.MaxPerPage}})
+	if err != nil {
+		return 0, nil, err
+	}
+	parkID := map[string]int64{}
+	for _, p := range parks {
+		parkID[p.Name] = p.ID
+	}
+	existing, err := s.Utilities(ctx, zoneID, 0)
+	if err != nil {
+		return 0, nil, err
+	}
+	taken := map[string]int{}
+	for _, u := range existing {
+		taken[fmt.Sprintf("%d/%s/%s", u.ParkID, u.Kind, u.Supplier)] = 0
+	}
+	var errs []RowProblem
+	for i := range rows {
+		r := &rows[i]
+		r.Utility.ZoneID = zoneID
+		id, ok := parkID[strings.TrimSpace(r.ParkName)]
+		if !ok {
+			errs = append(errs, RowProblem{Row: r.Row, Field: "park_id", Err: xinlu.Invalid("park_id", "enterprise.park_unknown", r.ParkName)})
+			id = -1
+		}
+		r.Utility.ParkID = id
+		if e := r.Utility.Validate(); e != nil {
+			for _, fe := range xinlu.ErrorsOf(e) {
+				errs = append(errs, RowProblem{Row: r.Row, Field: fe.Field, Err: fe})
+			}
+			continue
+		}
+		key := fmt.Sprintf("%d/%s/%s", id, r.Utility.Kind, r.Utility.Supplier)
+		if prev, ok := taken[key]; ok {
+			e := xinlu.Conflict("supplier", "land.utility_taken")
+			if prev > 0 {
+				e = xinlu.Invalid("supplier", "land.utility_twice", prev)
+			}
+			errs = append(errs, RowProblem{Row: r.Row, Field: "supplier", Err: e})
+		}
+		taken[key] = r.Row
+	}
+	if len(errs) > 0 || dryRun {
+		return len(rows), errs, nil
+	}
+	err = s.inTx(ctx, func(tx *Tx) error {
+		now := s.Now()
+		for _, r := range rows {
+			u := r.Utility
+			id, err := tx.insert(ctx, `INSERT INTO utilities (zone_id, park_id, kind, supplier, base_capacity, warn_ratio, committed, reserved,
+				version, created_at, updated_at) VALUES (?,?,?,?,?,?,0,0,1,?,?)`, u.ZoneID, u.ParkID, string(u.Kind), u.Supplier, u.BaseCapacity, u.WarnRatio, now, now)
+			if err != nil {
+				return fmt.Errorf("row %d: %w", r.Row, utilityTaken(err))
+			}
+			if err := tx.audit(ctx, a, "utility.create", "utility", id, nil, utilityAudit(&u)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return len(rows), nil, err
 }

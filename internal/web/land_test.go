@@ -252,3 +252,41 @@ func TestParcelImport(t *testing.T) {
 		t.Fatalf("imported %+v", items)
 	}
 }
+
+func TestUtilityImport(t *testing.T) {
+	a := newApp(t)
+	f := seedLand(t, a)
+	c := a.as(xinlu.RolePlanner)
+	tmpl := c.get("/land/utilities/import/template.xlsx")
+	book := func(rows [][]any) []byte {
+		x, err := excelize.OpenReader(strings.NewReader(tmpl.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer x.Close()
+		x.RemoveRow("园区水电气热", 3)
+		x.RemoveRow("园区水电气热", 2)
+		for i, row := range rows {
+			x.SetSheetRow("园区水电气热", "A"+strconv.Itoa(i+2), &row)
+		}
+		var buf bytes.Buffer
+		x.Write(&buf)
+		return buf.Bytes()
+	}
+	r := c.upload("/land/utilities/import", "要素.xlsx", book([][]any{{"耐磨材料产业园", "供水", "", 5000}, {"耐磨材料产业园", "供电", "", "80,000"}, {"耐磨材料产业园", "供电", "", 1}}))
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "该园区已登记此要素") || !strings.Contains(r.body, "与第 3 行重复") {
+		t.Fatalf("bad utilities: %d %s", r.StatusCode, r.body)
+	}
+	r = c.upload("/land/utilities/import", "要素.xlsx", book([][]any{{"耐磨材料产业园", "供电", "", "80,000", 25}, {"耐磨材料产业园", "天然气", "华润燃气", 300000}}))
+	data := regexp.MustCompile(`name="data" value="([^"]+)"`).FindStringSubmatch(r.body)
+	if r.StatusCode != 200 || data == nil {
+		t.Fatalf("good utilities: %d %s", r.StatusCode, r.body)
+	}
+	if r := c.postForm("/land/utilities/import", url.Values{"data": {html.UnescapeString(data[1])}, "commit": {"1"}}); !strings.Contains(r.body, "新增要素 2 项") {
+		t.Fatalf("commit: %s", r.body)
+	}
+	us, _ := a.store.Utilities(t.Context(), a.zone.ID, f.park.ID)
+	if len(us) != 3 || us[1].Kind != xinlu.UtilityPower || us[1].BaseCapacity != 80000 || us[1].WarnRatio != 0.25 {
+		t.Fatalf("utilities %+v", us)
+	}
+}
