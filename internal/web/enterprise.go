@@ -17,6 +17,7 @@ func (s *Server) enterpriseRoutes() []Route {
 	return []Route{
 		{Method: "GET", Pattern: "/enterprises", Perm: xinlu.PermLandView, Handler: s.enterpriseList},
 		{Method: "GET", Pattern: "/enterprises/{id}", Perm: xinlu.PermLandView, Handler: s.enterpriseShow},
+		{Method: "GET", Pattern: "/enterprises.xlsx", Perm: xinlu.PermLandView, Handler: s.enterpriseExport},
 		{Method: "POST", Pattern: "/enterprises/{id}/years", Perm: xinlu.PermLandManage, Handler: s.enterpriseYearSave},
 		{Method: "GET", Pattern: "/enterprises/import", Perm: xinlu.PermLandManage, Handler: s.enterpriseImportPage},
 		{Method: "GET", Pattern: "/enterprises/import/template.xlsx", Perm: xinlu.PermLandManage, Handler: s.enterpriseTemplate},
@@ -335,4 +336,33 @@ func (s *Server) efficiencyExport(w http.ResponseWriter, r *http.Request) {
 			int64(math.Round(x.Score * 100)), x.Class})
 	}
 	s.sendReport(w, r, rep, "efficiency.export", "zone", u.ZoneID, map[string]any{"year": year}, "efficiency-"+strconv.Itoa(year)+".xlsx")
+}
+
+// enterpriseExport is the enterprise list with each one's latest year.
+func (s *Server) enterpriseExport(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	p := s.printer(r)
+	es, _, err := s.store.ListEnterprises(r.Context(), u.ZoneID, r.URL.Query().Get("q"), xinlu.Page{PerPage: -1})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	rep := &xlsx.Report{Sheet: p.T("enterprise.sheet"), Title: p.T("enterprise.title"), By: u.Name, Date: s.today(),
+		Columns: []xlsx.Column{{Header: p.T("field.enterprise"), Width: 30}, {Header: p.T("field.industry"), Width: 14}, {Header: p.T("land.park"), Width: 20},
+			{Header: p.T("field.credit_code"), Width: 22}, {Header: p.T("field.year"), Kind: xlsx.Int}, {Header: p.T("enterprise.output_wan"), Kind: xlsx.Money},
+			{Header: p.T("enterprise.tax_wan"), Kind: xlsx.Money}, {Header: p.T("field.land_mu"), Kind: xlsx.Hundredths}, {Header: p.T("field.employees"), Kind: xlsx.Int}}}
+	for _, e := range es {
+		ys, err := s.store.EnterpriseYears(r.Context(), u.ZoneID, e.ID)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		row := []any{e.Name, p.T("industry." + e.Industry), e.ParkName, e.CreditCode} // no figures yet: the row ends here
+		if n := len(ys); n > 0 {
+			y := ys[n-1]
+			row = append(row, int64(y.Year), y.OutputYuan, y.TaxYuan, int64(math.Round(y.LandMu*100)), int64(y.Employees))
+		}
+		rep.Rows = append(rep.Rows, row)
+	}
+	s.sendReport(w, r, rep, "enterprise.export", "zone", u.ZoneID, nil, "enterprises-"+s.today().Format("20060102")+".xlsx")
 }

@@ -79,6 +79,17 @@ func TestEnterpriseImportAndEfficiency(t *testing.T) {
 	if x := c.get("/efficiency/2025/export.xlsx"); x.StatusCode != 200 || len(x.body) < 1000 {
 		t.Fatalf("export: %d", x.StatusCode)
 	}
+	x := c.get("/enterprises.xlsx")
+	xf, err := excelize.OpenReader(strings.NewReader(x.body))
+	if err != nil {
+		t.Fatalf("enterprise export: %d %v", x.StatusCode, err)
+	}
+	if v, _ := xf.GetCellValue("在区企业", "A4"); v != "晋中精工耐磨有限公司" {
+		t.Fatalf("enterprise export first row %q", v)
+	}
+	if v, _ := xf.GetCellValue("在区企业", "E4"); v != "2025" {
+		t.Fatalf("enterprise export latest year %q", v)
+	}
 	es, _, _ := a.store.ListEnterprises(t.Context(), a.zone.ID, "精工", xinlu.Page{})
 	if p := c.get(fmt.Sprintf("/enterprises/%d", es[0].ID)); !strings.Contains(p.body, "2024") || !strings.Contains(p.body, "第 1 名") {
 		t.Fatalf("enterprise page: %s", p.body)

@@ -22,6 +22,7 @@ func (s *Server) landRoutes() []Route {
 		{Method: "GET", Pattern: "/land/capacity", Perm: xinlu.PermLandView, Handler: s.landCapacity},
 		{Method: "GET", Pattern: "/land/capacity.xlsx", Perm: xinlu.PermLandView, Handler: s.landCapacityExport},
 		{Method: "GET", Pattern: "/land/demand", Perm: xinlu.PermLandView, Handler: s.landDemand},
+		{Method: "GET", Pattern: "/land/demand.xlsx", Perm: xinlu.PermLandView, Handler: s.landDemandExport},
 		{Method: "GET", Pattern: "/land/parks/{id}", Perm: xinlu.PermLandView, Handler: s.landPark},
 		{Method: "POST", Pattern: "/land/parks/{id}/standard", Perm: xinlu.PermLandManage, Handler: s.landStandardSave},
 		{Method: "POST", Pattern: "/land/utilities", Perm: xinlu.PermLandManage, Handler: s.utilityCreate},
@@ -703,6 +704,37 @@ type demandView struct {
 // landDemand lists the projects being packaged, promoted or signed but not
 // producing, with their demand and, for each, what their park cannot carry.
 func (s *Server) landDemand(w http.ResponseWriter, r *http.Request) {
+	rows, err := s.demandRows(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "land_demand", s.printer(r).T("land.demand_title"), demandView{Rows: rows, Date: s.todayString()})
+}
+
+func (s *Server) landDemandExport(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	p := s.printer(r)
+	rows, err := s.demandRows(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	h := func(v float64) int64 { return int64(math.Round(v * 100)) }
+	rep := &xlsx.Report{Sheet: p.T("land.demand_sheet"), Title: p.T("land.demand_title"), By: u.Name, Date: s.today(),
+		Columns: []xlsx.Column{{Header: p.T("field.name"), Width: 30}, {Header: p.T("land.stage"), Width: 12}, {Header: p.T("land.park"), Width: 20},
+			{Header: p.T("land.parcels_held"), Width: 16}, {Header: p.T("field.land_mu"), Kind: xlsx.Hundredths}, {Header: p.T("field.water_tpd"), Kind: xlsx.Hundredths},
+			{Header: p.T("field.power_kva"), Kind: xlsx.Hundredths}, {Header: p.T("field.gas_m3pd"), Kind: xlsx.Hundredths}, {Header: p.T("field.heat_tph"), Kind: xlsx.Hundredths},
+			{Header: p.T("field.promised_produce"), Kind: xlsx.Date}, {Header: p.T("land.shortage"), Width: 40}}}
+	for _, d := range rows {
+		pr := d.P
+		rep.Rows = append(rep.Rows, []any{pr.Name, p.T("stage." + string(pr.Stage)), pr.ParkName, d.Parcels, h(pr.Plan.LandMu), h(pr.Plan.WaterTPD),
+			h(pr.Plan.PowerKVA), h(pr.Plan.GasM3PD), h(pr.Plan.HeatTPH), pr.Signing.PromisedProduce, strings.Join(d.Shortage, "；")})
+	}
+	s.sendReport(w, r, rep, "land.demand_export", "park", 0, nil, "factor-demand-"+s.today().Format("20060102")+".xlsx")
+}
+
+func (s *Server) demandRows(r *http.Request) ([]demandRow, error) {
 	u := requestInfo(r.Context()).user
 	ctx := r.Context()
 	date := s.todayString()
@@ -710,8 +742,7 @@ func (s *Server) landDemand(w http.ResponseWriter, r *http.Request) {
 	p := s.printer(r)
 	us, err := s.store.Utilities(ctx, u.ZoneID, 0)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return nil, err
 	}
 	byPark := map[int64][]xinlu.Utility{}
 	for _, x := range us {
@@ -720,8 +751,7 @@ func (s *Server) landDemand(w http.ResponseWriter, r *http.Request) {
 	for _, st := range []xinlu.Stage{xinlu.StagePackaging, xinlu.StagePromotion, xinlu.StageAgency, xinlu.StageConstruction} {
 		ps, _, err := s.store.ListProjects(ctx, store.ProjectFilter{ZoneID: u.ZoneID, Stage: st, Status: xinlu.ProjectActive, Page: xinlu.Page{PerPage: xinlu.MaxPerPage}})
 		if err != nil {
-			s.renderError(w, r, err)
-			return
+			return nil, err
 		}
 		for _, pr := range ps {
 			row := demandRow{P: pr}
@@ -746,7 +776,7 @@ func (s *Server) landDemand(w http.ResponseWriter, r *http.Request) {
 			rows = append(rows, row)
 		}
 	}
-	s.render(w, r, http.StatusOK, "land_demand", p.T("land.demand_title"), demandView{Rows: rows, Date: date})
+	return rows, nil
 }
 
 // matchView is the matching section of a project page.

@@ -168,6 +168,9 @@ func TestLandMatchingSigningAndGauges(t *testing.T) {
 			t.Errorf("%s: %d", path, r.StatusCode)
 		}
 	}
+	if r := planner.get("/land/demand.xlsx"); r.StatusCode != 200 || len(r.body) < 1000 {
+		t.Errorf("demand export: %d", r.StatusCode)
+	}
 	if r := planner.get("/land/capacity.xlsx"); r.StatusCode != 200 || r.Header.Get("Content-Type") == "" || len(r.body) < 1000 {
 		t.Errorf("export: %d", r.StatusCode)
 	}
