@@ -424,3 +424,35 @@ func join(ss []string) string {
 	}
 	return out
 }
+
+// Projects signed at the same moment get codes of their own.
+func TestConcurrentSigningCodes(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		e := newProjectEnv(t, s)
+		ps := make([]*store.ProjectRecord, 4)
+		for i := range ps {
+			ps[i] = e.create(t, "同时签约"+string(rune('A'+i)), xinlu.StagePromotion, "equipment", 100_000_000)
+		}
+		var wg sync.WaitGroup
+		codes := make([]string, len(ps))
+		errs := make([]error, len(ps))
+		for i := range ps {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				p, err := e.step(ps[i], xinlu.RoleSponsor, xinlu.ProjectSign, store.StepInput{Signing: goodSigning()})
+				if errs[i] = err; err == nil {
+					codes[i] = p.Code
+				}
+			}()
+		}
+		wg.Wait()
+		seen := map[string]bool{}
+		for i, c := range codes {
+			if errs[i] != nil || seen[c] {
+				t.Fatalf("signing %d: %q %v (codes %v)", i, c, errs[i], codes)
+			}
+			seen[c] = true
+		}
+	})
+}

@@ -348,6 +348,13 @@ func projectAudit(p *ProjectRecord) map[string]any {
 // nextProjectCode gives the code of the next project signed in the zone in
 // year: the highest sequence of that year plus one.
 func (tx *Tx) nextProjectCode(ctx context.Context, zoneID int64, zoneCode string, year int) (string, error) {
+	if tx.s.dialect == Postgres {
+		// Signings of a zone at the same moment take their numbers one
+		// after the other (SQLite's write transaction is exclusive already).
+		if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(7312, CAST(? AS INTEGER))`, zoneID); err != nil {
+			return "", tx.s.translate(err)
+		}
+	}
 	prefix := xinlu.ProjectCode(zoneCode, year, 0)
 	prefix = prefix[:len(prefix)-4]
 	// The longest code is the highest number (10000 follows 9999, though
