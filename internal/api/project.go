@@ -321,6 +321,9 @@ type stepInput struct {
 	AmountYuan   int64     `json:"amount_yuan"`  // funds
 
 	FundsScheduleItems []InstalmentJSON `json:"funds_schedule_items"` // revise-schedule, with note as the reason
+
+	Override       bool   `json:"override"`        // sign: the director signs over a utility shortfall
+	OverrideReason string `json:"override_reason"` // sign with override: why (required)
 }
 
 func (a *API) stepProject(w http.ResponseWriter, r *http.Request) error {
@@ -350,7 +353,8 @@ func (a *API) stepProject(w http.ResponseWriter, r *http.Request) error {
 		if verr != nil {
 			return verr
 		}
-		step := store.StepInput{SponsorID: in.SponsorID, Date: in.Date, Reason: in.LostReason, Note: in.Note}
+		step := store.StepInput{SponsorID: in.SponsorID, Date: in.Date, Reason: in.LostReason, Note: in.Note,
+			Override: store.Override{Yes: in.Override, Reason: in.OverrideReason}}
 		for _, it := range in.FundsScheduleItems {
 			step.Schedule = append(step.Schedule, xinlu.Instalment{DueOn: it.DueOn, Yuan: it.AmountYuan, Note: it.Note})
 		}

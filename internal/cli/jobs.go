@@ -13,7 +13,8 @@ import (
 // Scheduled work: data keys rotated by another process are picked up; the
 // personal-data retention runs once a day; accounts of members whose
 // contracts have ended are disabled; overdue items are escalated as in-app
-// notifications (store.EscalateOverdue); the audit chain is verified and its
+// notifications (store.EscalateOverdue); sold parcels whose agreed start
+// passed without construction are flagged as idle land; the audit chain is verified and its
 // head anchored outside the database (a break raises an alarm): the rows
 // since the last anchor every hour, the whole chain once a day. On
 // PostgreSQL one server at a time runs them (an advisory lock); the others
@@ -87,6 +88,13 @@ func (j *jobs) runOnce(ctx context.Context, now time.Time) error {
 	}
 	if missed > 0 {
 		log.Info("deductions proposed for missed milestones", "proposals", missed)
+	}
+	idle, err := st.MarkIdleParcels(ctx, now)
+	if err != nil {
+		return fmt.Errorf("flag idle land: %w", err)
+	}
+	if idle > 0 {
+		log.Info("parcels flagged as idle land", "parcels", idle)
 	}
 	if err := st.Optimize(ctx); err != nil {
 		return fmt.Errorf("refresh query statistics: %w", err)

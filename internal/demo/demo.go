@@ -155,8 +155,26 @@ func Seed(ctx context.Context, st *store.Store, opt Options) (*Result, error) {
 	if err := o.seedStaff(ctx, st, a, z, rng, today, byRole); err != nil {
 		return nil, err
 	}
+	if err := seedUtilities(ctx, st, a, z, o, today); err != nil {
+		return nil, fmt.Errorf("utilities: %w", err)
+	}
+	if err := seedCasting(ctx, st, a, z); err != nil {
+		return nil, fmt.Errorf("casting: %w", err)
+	}
+	if err := seedEnterprises(ctx, st, a, z, today); err != nil {
+		return nil, fmt.Errorf("enterprises: %w", err)
+	}
 	if err := seedPipeline(ctx, st, z, o, opt.Today); err != nil {
 		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	if err := seedParcels(ctx, st, a, z, o, today); err != nil {
+		return nil, fmt.Errorf("parcels: %w", err)
+	}
+	if err := tightenWater(ctx, st, a, z, o, today); err != nil {
+		return nil, fmt.Errorf("water: %w", err)
+	}
+	if err := seedTargets(ctx, st, a, z, today); err != nil {
+		return nil, fmt.Errorf("targets: %w", err)
 	}
 	if err := seedAppraisal(ctx, st, z, o, opt.Today); err != nil {
 		return nil, fmt.Errorf("appraisal: %w", err)

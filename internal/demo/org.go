@@ -11,9 +11,9 @@ import (
 )
 
 var parks = []xinlu.Park{
-	{Name: "智能装备制造产业园", AreaMu: 5200, Industries: []string{"equipment", "casting"}, Description: "以智能装备、精密铸造及配套为主导，承接铸造产能置换项目"},
-	{Name: "生物医药产业园", AreaMu: 2800, Industries: []string{"biomedicine"}, Description: "原料药、制剂与医疗器械，配套集中供水和污水预处理"},
-	{Name: "新材料产业园", AreaMu: 3600, Industries: []string{"materials", "light_industry"}, Description: "新型材料、轻工消费品，双管网天然气覆盖"},
+	{Name: "智慧装备制造产业园", AreaMu: 5200, Industries: []string{"equipment", "biomedicine"}, Description: "智能装备、高端装备及医疗器械、生物医药，配套集中供水和污水预处理"},
+	{Name: "耐磨材料产业园", AreaMu: 3600, Industries: []string{"materials", "casting"}, Description: "耐磨材料、精密铸造及配套，承接铸造产能置换项目"},
+	{Name: "信息新材料产业基地", AreaMu: 2800, Industries: []string{"materials", "light_industry", "other"}, Description: "电子信息材料、新型材料与轻工消费品，双管网天然气覆盖"},
 }
 
 var positions = []struct {
@@ -76,11 +76,13 @@ type org struct {
 	dept     map[string]int64
 	position map[string]int64
 	members  []*xinlu.Member
+	park     map[string]int64 // by name
+	utility  map[string]int64 // by park/kind/supplier
 }
 
 // seedOrganisation creates departments, positions, parks and the calendar.
 func seedOrganisation(ctx context.Context, st *store.Store, a xinlu.Actor, z *xinlu.Zone) (*org, error) {
-	o := &org{dept: map[string]int64{}, position: map[string]int64{}}
+	o := &org{dept: map[string]int64{}, position: map[string]int64{}, park: map[string]int64{}, utility: map[string]int64{}}
 	for i, d := range departments {
 		dep := &xinlu.Department{ZoneID: z.ID, Code: d.code, Name: d.name, ParentID: o.dept[d.parent], SortOrder: i * 10}
 		if err := st.CreateDepartment(ctx, a, dep); err != nil {
@@ -101,6 +103,7 @@ func seedOrganisation(ctx context.Context, st *store.Store, a xinlu.Actor, z *xi
 		if err := st.CreatePark(ctx, a, &p); err != nil {
 			return nil, fmt.Errorf("park %s: %w", p.Name, err)
 		}
+		o.park[p.Name] = p.ID
 	}
 	if _, err := st.ImportCalendarDays(ctx, a, z.ID, calendarDays()); err != nil {
 		return nil, fmt.Errorf("calendar: %w", err)

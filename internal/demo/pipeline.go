@@ -476,7 +476,8 @@ func scheduleProject(ctx context.Context, st *store.Store, tl *timeline, rng *ra
 		WaterTPD: float64(50 + rng.IntN(2000)), PowerKVA: float64(1000 + rng.IntN(30000)), GasM3PD: float64(rng.IntN(20000)),
 		HeatTPH: float64(rng.IntN(20)), OutputYuan: new(p.total * int64(12+rng.IntN(10)) / 10), TaxYuan: new(p.total / int64(12+rng.IntN(10))),
 		Jobs: 50 + rng.IntN(800), SixNew: []string{xinlu.SixNewTags[rng.IntN(len(xinlu.SixNewTags))]},
-		ChainPosition: xinlu.ChainPositions[rng.IntN(len(xinlu.ChainPositions))],
+		ChainPosition:  xinlu.ChainPositions[rng.IntN(len(xinlu.ChainPositions))],
+		ProposedParkID: o.parkOf(p.industry, p.id),
 	}
 	sponsor := pu.sponsor
 	if rng.IntN(3) == 0 {
@@ -576,6 +577,22 @@ func scheduleProject(ctx context.Context, st *store.Store, tl *timeline, rng *ra
 			}
 		}
 		last = signed
+		if p.industry == "casting" {
+			// The capacity replacement plan: into publicity, announced before construction.
+			pt := days(signed, 15)
+			var plan *xinlu.ReplacementPlan
+			at(pt, func() error {
+				var err error
+				plan, err = castingPlan(ctx, st, act(pu.planner), p.id, dl.lead.ProjectName, float64(10000+rng.IntN(8)*5000))
+				return err
+			})
+			if target >= 3 {
+				at(days(signed, 40), func() error {
+					_, err := st.MoveCastingPlan(ctx, act(pu.planner), plan.ZoneID, plan.ID, plan.Version, xinlu.PlanAnnounced, "公示期满无异议，予以公告")
+					return err
+				})
+			}
+		}
 		if target >= 3 {
 			bt := days(signed, 50+rng.IntN(30))
 			at(bt, func() error { return do(pu.agent, xinlu.ProjectStartBuilding, store.StepInput{Date: date(bt)}) })

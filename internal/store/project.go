@@ -348,6 +348,13 @@ func projectAudit(p *ProjectRecord) map[string]any {
 // nextProjectCode gives the code of the next project signed in the zone in
 // year: the highest sequence of that year plus one.
 func (tx *Tx) nextProjectCode(ctx context.Context, zoneID int64, zoneCode string, year int) (string, error) {
+	if tx.s.dialect == Postgres {
+		// Signings of a zone at the same moment take their numbers one
+		// after the other (SQLite's write transaction is exclusive already).
+		if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(7312, CAST(? AS INTEGER))`, zoneID); err != nil {
+			return "", tx.s.translate(err)
+		}
+	}
 	prefix := xinlu.ProjectCode(zoneCode, year, 0)
 	prefix = prefix[:len(prefix)-4]
 	// The longest code is the highest number (10000 follows 9999, though
@@ -422,6 +429,7 @@ type StepInput struct {
 	Reason    string             // lose: one of xinlu.LostReasons
 	Note      string             // revise-schedule: the reason, required
 	Schedule  []xinlu.Instalment // revise-schedule: the new funds schedule
+	Override  Override           // sign: the director signs over a utility shortfall, with a reason
 }
 
 // StepProject takes one step of a project in one transaction: the domain
@@ -574,6 +582,37 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 		}
 		if action == xinlu.ProjectReviseSchedule {
 			if err := tx.saveFundsSchedule(ctx, p); err != nil {
+				return err
+			}
+		}
+		switch action {
+		case xinlu.ProjectSign:
+			reserved, err := tx.reserveUtilities(ctx, a, u, p, in.Override)
+			if err != nil {
+				return err
+			}
+			for k, v := range reserved {
+				detail[k] = v
+			}
+		case xinlu.ProjectLose:
+			if err := tx.releaseUtilities(ctx, a, p, "lost: "+in.Reason); err != nil {
+				return err
+			}
+			if err := tx.releaseParcels(ctx, a, p.ZoneID, p.ID); err != nil {
+				return err
+			}
+		case xinlu.ProjectStartBuilding:
+			if err := tx.checkCastingStart(ctx, p); err != nil {
+				return err
+			}
+			if err := tx.useParcels(ctx, a, p.ZoneID, p.ID); err != nil {
+				return err
+			}
+		case xinlu.ProjectStartProducing:
+			if err := tx.commitUtilities(ctx, a, p); err != nil {
+				return err
+			}
+			if err := tx.enterpriseForProject(ctx, a, p); err != nil {
 				return err
 			}
 		}

@@ -51,6 +51,7 @@ type Store struct {
 	writes atomic.Uint64 // committed write transactions, for the count cache
 	counts countCache
 	boards boardCache
+	land   landCache // SQLite: what matching reads of a zone, until the next write
 }
 
 // readers is the size of the SQLite reader pool.

@@ -148,7 +148,7 @@ const detailLinks = `((seen) => {
   const kinds = {};
   for (const a of document.querySelectorAll("#content a[href]")) {
     const h = a.getAttribute("href").split(/[?#]/)[0];
-    let m = h.match(/^\/(leads|projects|members|teams|tolerance|appraisal\/periods)\/\d+$/);
+    let m = h.match(/^\/(leads|projects|members|teams|tolerance|appraisal\/periods|land\/parks|enterprises)\/\d+$/);
     if (m && !kinds[m[1]] && !seen.includes(m[1])) kinds[m[1]] = h;
     m = h.match(/^\/appraisal\/periods\/\d+\/(results|publication|scores)(\/\d+)?$/);
     if (m && !kinds["period-" + m[1]] && !seen.includes("period-" + m[1])) kinds["period-" + m[1]] = h;

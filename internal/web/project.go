@@ -314,6 +314,10 @@ type projectShowView struct {
 	// The revision form: the schedule's instalments in 万元 and blank rows.
 	ReviseRows []reviseRow
 	CanRevise  bool
+	// Matching (要素匹配) and the parcels and utility ledger of the project;
+	// nil for those who do not see land.
+	Matches     *matchView
+	CanOverride bool // the director may sign over a utility shortfall
 }
 
 // reviseRow is one row of the funds schedule revision form.
@@ -423,6 +427,13 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, status int,
 		s.renderError(w, r, lerr)
 		return
 	}
+	if u.Can(xinlu.PermLandView) && p.ZoneID == u.ZoneID && name == "project_show" {
+		if v.Matches, lerr = s.projectMatches(r, p, v.CanPlan); lerr != nil {
+			s.renderError(w, r, lerr)
+			return
+		}
+	}
+	v.CanOverride = v.CanPromote && u.Can(xinlu.PermFactorOverride)
 	if v.CanPlan || v.CanPromote || v.CanAgency {
 		v.Parks, v.Members = s.projectChoices(r, p.ZoneID)
 	} else if name == "project_proposal" {
@@ -649,6 +660,7 @@ func (s *Server) projectStep(w http.ResponseWriter, r *http.Request) {
 			in.Signing = &xinlu.Signing{SignedOn: r.PostFormValue("signed_on"), ContractYuan: contract,
 				PromisedStart: r.PostFormValue("promised_start"), PromisedProduce: r.PostFormValue("promised_produce"),
 				FundsSchedule: strings.TrimSpace(r.PostFormValue("funds_schedule")), Instalments: items}
+			in.Override = store.Override{Yes: r.PostFormValue("override") == "1", Reason: r.PostFormValue("override_reason")}
 		case xinlu.ProjectAssignSponsor:
 			if in.SponsorID, err = formInt64(r, "sponsor_id"); err != nil {
 				return err

@@ -212,6 +212,14 @@ func templateFuncs(p *i18n.Printer, sf *staticFiles) template.FuncMap {
 		"group":       func(group, department string) string { return report.GroupLabel(p, group, department) },
 		"rule":        func(rule string) string { return p.T("appraisal.rule." + strings.NewReplacer(":", "_").Replace(rule)) },
 		"join":        strings.Join,
+		"subf":        func(a, b float64) float64 { return a - b },
+		"mulf":        func(a, b float64) float64 { return a * b },
+		"months":      func() []int { return []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12} },
+		"wanq":        func(yuan float64) string { return xinlu.FormatQuantity(yuan / 10000) }, // yuan as 万元 with separators
+		"moveArgs": func(p *xinlu.Parcel, to, csrf string) parcelMoveArgs {
+			return parcelMoveArgs{P: p, To: to, CSRF: csrf}
+		},
+		"qty": formatQty, // a quantity (mu, t/d, kVA …) with thousands separators
 		"fieldErr": func(err error, field string) string {
 			if e := fieldError(err, field); e != nil {
 				return p.Error(e)
@@ -243,6 +251,20 @@ func templateFuncs(p *i18n.Printer, sf *staticFiles) template.FuncMap {
 			return ""
 		},
 	}
+}
+
+// formatQty writes a quantity (float64, int64 or int) with thousands
+// separators and at most two decimals.
+func formatQty(v any) string {
+	switch v := v.(type) {
+	case float64:
+		return xinlu.FormatQuantity(v)
+	case int64:
+		return xinlu.FormatQuantity(float64(v))
+	case int:
+		return xinlu.FormatQuantity(float64(v))
+	}
+	return fmt.Sprint(v)
 }
 
 // fieldError is the error err holds about field: an invalid input, or a
@@ -541,6 +563,8 @@ func eventDetail(p *i18n.Printer, d map[string]any) string {
 			switch {
 			case strings.HasSuffix(k, "_yuan"):
 				text = formatMoney(p, int64(x))
+			case strings.HasPrefix(k, "reserved_"): // utility demand reserved at signing
+				text = xinlu.FormatQuantity(x)
 			case x == float64(int64(x)):
 				text = strconv.FormatInt(int64(x), 10)
 			default:

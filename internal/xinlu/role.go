@@ -149,6 +149,10 @@ const (
 	PermConsequenceDecide Permission = "consequence.decide" // HR: confirm or dismiss a consequence
 	PermToleranceFile     Permission = "tolerance.file"     // file a fault-tolerance claim: own, or for the department
 	PermToleranceHandle   Permission = "tolerance.handle"   // accept, investigate, decide and notify claims
+
+	PermLandView       Permission = "land.view"     // parcels, utilities, build-outs, the capacity table, matching
+	PermLandManage     Permission = "land.manage"   // record and change them, thresholds
+	PermFactorOverride Permission = "land.override" // director: sign a project over a utility shortfall, with a reason
 )
 
 // Permissions lists every real permission.
@@ -160,6 +164,7 @@ var Permissions = []Permission{
 	PermAppraisalView, PermAppraisalScore, PermAppraisalPeer, PermAppraisalManage, PermAppraisalFinalize, PermAppraisalPool,
 	PermIncentiveView, PermIncentiveManage, PermIncentiveApprove, PermConsequenceDecide,
 	PermToleranceFile, PermToleranceHandle,
+	PermLandView, PermLandManage, PermFactorOverride,
 }
 
 // appraisalGrants are the appraisal and incentive permissions, merged into
@@ -199,6 +204,23 @@ var pipelineGrants = map[Role]map[Permission]Scope{
 	RoleDirector:   {PermLeadReport: ScopeZone, PermLeadView: ScopeZone, PermVetoOverride: ScopeZone, PermProjectView: ScopeZone, PermProjectPromote: ScopeZone},
 	RoleAuditor:    {PermLeadView: ScopeZone, PermProjectView: ScopeZone},
 	RoleViewer:     {PermLeadView: ScopeAllZones, PermProjectView: ScopeAllZones},
+}
+
+// landGrants are the permissions of parks, land and factors, merged into
+// grants at start-up: whoever works projects sees the land and utilities;
+// the planning group and the administrators record them; the director may
+// sign over a utility shortfall.
+var landGrants = map[Role]map[Permission]Scope{
+	RolePlanner:   {PermLandView: ScopeZone, PermLandManage: ScopeZone},
+	RoleSponsor:   {PermLandView: ScopeZone},
+	RoleAgent:     {PermLandView: ScopeZone},
+	RoleHead:      {PermLandView: ScopeZone},
+	RoleAppraiser: {PermLandView: ScopeZone},
+	RoleFinance:   {PermLandView: ScopeZone},
+	RoleDirector:  {PermLandView: ScopeZone, PermFactorOverride: ScopeZone},
+	RoleAuditor:   {PermLandView: ScopeZone},
+	RoleViewer:    {PermLandView: ScopeAllZones},
+	RoleSysAdmin:  {PermLandView: ScopeZone, PermLandManage: ScopeZone},
 }
 
 // grants is the one table of who may do what, and how far. A role that does
@@ -258,7 +280,7 @@ var grants = map[Role]map[Permission]Scope{
 }
 
 func init() {
-	for _, extra := range []map[Role]map[Permission]Scope{pipelineGrants, appraisalGrants} {
+	for _, extra := range []map[Role]map[Permission]Scope{pipelineGrants, appraisalGrants, landGrants} {
 		for r, ps := range extra {
 			for p, sc := range ps {
 				grants[r][p] = sc

@@ -1,0 +1,278 @@
+package xinlu
+
+import (
+	"slices"
+	"testing"
+	"time"
+)
+
+func TestParcelMoves(t *testing.T) {
+	for _, c := range []struct {
+		from, to ParcelStatus
+		ok       bool
+	}{
+		{ParcelPlanned, ParcelServiced, true},
+		{ParcelServiced, ParcelListed, true},
+		{ParcelListed, ParcelSold, true},
+		{ParcelSold, ParcelInUse, true},
+		{ParcelSold, ParcelListed, true}, // sale cancelled
+		{ParcelPlanned, ParcelSold, false},
+		{ParcelInUse, ParcelSold, false},
+		{ParcelListed, ParcelPlanned, false},
+		{ParcelInUse, ParcelInUse, false},
+	} {
+		err := CheckParcelMove(c.from, c.to)
+		if (err == nil) != c.ok {
+			t.Errorf("%s → %s: %v", c.from, c.to, err)
+		}
+		if err != nil && (AsError(err).Key != "land.parcel_move_not_allowed" || len(AsError(err).Args) != 2) {
+			t.Errorf("%s → %s: error does not name both statuses: %v", c.from, c.to, err)
+		}
+	}
+}
+
+func TestParcelValidate(t *testing.T) {
+	good := func() Parcel {
+		return Parcel{ParkID: 1, Code: " A-01 ", AreaMu: 120, LandUse: "industrial", FARMin: 0.8, FARMax: 2, Shape: "0,0 100,0 100,80"}
+	}
+	p := good()
+	if err := p.Validate(); err != nil || p.Code != "A-01" || p.Status != ParcelPlanned {
+		t.Fatalf("good parcel: %v %+v", err, p)
+	}
+	for name, c := range map[string]struct {
+		mod   func(*Parcel)
+		field string
+	}{
+		"no code":             {func(p *Parcel) { p.Code = "" }, "code"},
+		"zero area":           {func(p *Parcel) { p.AreaMu = 0 }, "area_mu"},
+		"unknown use":         {func(p *Parcel) { p.LandUse = "farm" }, "land_use"},
+		"ratio reversed":      {func(p *Parcel) { p.FARMin, p.FARMax = 3, 1 }, "far_max"},
+		"sold without buyer":  {func(p *Parcel) { p.Status, p.AgreedStart = ParcelSold, "2026-01-01" }, "project_id"},
+		"sold without start":  {func(p *Parcel) { p.Status, p.ProjectID = ParcelSold, 9 }, "agreed_start"},
+		"two corners":         {func(p *Parcel) { p.Shape = "0,0 10,10" }, "shape"},
+		"corner off the plan": {func(p *Parcel) { p.Shape = "0,0 1001,0 5,5" }, "shape"},
+		"bad date":            {func(p *Parcel) { p.AgreedStart = "2026-13-01" }, "agreed_start"},
+	} {
+		p := good()
+		c.mod(&p)
+		err := p.Validate()
+		if !slices.ContainsFunc(ErrorsOf(err), func(e *Error) bool { return e.Field == c.field }) {
+			t.Errorf("%s: want an error on %s, got %v", name, c.field, err)
+		}
+	}
+}
+
+func TestParcelIdle(t *testing.T) {
+	today := time.Date(2026, 9, 28, 0, 0, 0, 0, time.UTC)
+	sold := &Parcel{Status: ParcelSold, ProjectID: 1, AgreedStart: "2026-09-01"}
+	if got := ParcelIdleSince(sold, false, today); got != "2026-09-01" {
+		t.Fatalf("sold, start passed, not started: %q", got)
+	}
+	if got := ParcelIdleSince(sold, true, today); got != "" {
+		t.Fatalf("started: %q", got)
+	}
+	if got := ParcelIdleSince(&Parcel{Status: ParcelSold, AgreedStart: "2026-09-28"}, false, today); got != "" {
+		t.Fatalf("start is today, not passed: %q", got)
+	}
+	if got := ParcelIdleSince(&Parcel{Status: ParcelListed, AgreedStart: "2026-01-01"}, false, today); got != "" {
+		t.Fatalf("not sold: %q", got)
+	}
+	sold.IdleSince = "2026-09-01"
+	if d := sold.IdleDays(today); d != 27 {
+		t.Fatalf("idle days %d, want 27", d)
+	}
+}
+
+func water(base float64, bs ...Buildout) Utility {
+	return Utility{ID: 1, Kind: UtilityWater, BaseCapacity: base, WarnRatio: DefaultWarnRatio, Buildouts: bs}
+}
+
+func TestCapacityOverTime(t *testing.T) {
+	u := water(10000,
+		Buildout{Name: "二水厂", Added: 5000, PlannedOn: "2027-06-30", Status: BuildoutConstruction},
+		Buildout{Name: "一期扩建", Added: 2000, PlannedOn: "2026-01-01", ActualOn: "2026-03-15", Status: BuildoutCommissioned},
+		Buildout{Name: "三水厂", Added: 8000, PlannedOn: "2026-12-01", Status: BuildoutDelayed},
+		Buildout{Name: "中水回用", Added: 1000, PlannedOn: "2028-01-01", Status: BuildoutPlanned},
+	)
+	u.Committed, u.Reserved = 6000, 3000
+	for _, c := range []struct {
+		date      string
+		capacity  float64
+		free      float64
+		warning   bool
+		stepCount int
+	}{
+		{"2026-03-14", 10000, 1000, true, 0}, // commissioned counts from its actual date, not its planned one
+		{"2026-03-15", 12000, 3000, true, 0}, // 3,000 free is under 30% of 12,000
+		{"2027-06-29", 12000, 3000, true, 0},
+		{"2027-06-30", 17000, 8000, false, 0}, // under construction counts from its planned date
+		{"2030-01-01", 18000, 9000, false, 0}, // the delayed one never counts
+	} {
+		if got := u.CapacityAt(c.date); got != c.capacity {
+			t.Errorf("capacity on %s = %v, want %v", c.date, got, c.capacity)
+		}
+		if got := u.FreeAt(c.date); got != c.free {
+			t.Errorf("free on %s = %v, want %v", c.date, got, c.free)
+		}
+		if got := u.Warning(c.date); got != c.warning {
+			t.Errorf("warning on %s = %v, want %v", c.date, got, c.warning)
+		}
+	}
+	steps := u.Steps()
+	want := []Step{{"", 10000, ""}, {"2026-03-15", 12000, "一期扩建"}, {"2027-06-30", 17000, "二水厂"}, {"2028-01-01", 18000, "中水回用"}}
+	if !slices.Equal(steps, want) {
+		t.Fatalf("steps %+v", steps)
+	}
+	if s := u.FixedBy(7000); s == nil || s.Buildout != "二水厂" || s.From != "2027-06-30" {
+		t.Fatalf("7000 more is fixed by 二水厂: %+v", s)
+	}
+	if s := u.FixedBy(50000); s != nil {
+		t.Fatalf("nothing fixes 50000: %+v", s)
+	}
+}
+
+func TestBuildoutMovesAndValidate(t *testing.T) {
+	if CheckBuildoutMove(BuildoutCommissioned, BuildoutDelayed) == nil {
+		t.Fatal("a commissioned build-out cannot be delayed")
+	}
+	if err := CheckBuildoutMove(BuildoutDelayed, BuildoutConstruction); err != nil {
+		t.Fatal(err)
+	}
+	b := Buildout{UtilityID: 1, Name: "110kV 变电站", Added: 50000, PlannedOn: "2027-05-01", Status: BuildoutCommissioned}
+	if e := AsError(b.Validate()); e == nil || e.Field != "actual_on" {
+		t.Fatalf("commissioned needs its date: %v", e)
+	}
+	b.Status, b.ActualOn = BuildoutPlanned, "2027-05-01"
+	if e := AsError(b.Validate()); e == nil || e.Field != "actual_on" {
+		t.Fatalf("only commissioned has an actual date: %v", e)
+	}
+}
+
+func TestAllocate(t *testing.T) {
+	gasA := Utility{ID: 10, Kind: UtilityGas, Supplier: "国新能源", BaseCapacity: 20000, Reserved: 18000}
+	gasB := Utility{ID: 11, Kind: UtilityGas, Supplier: "华润燃气", BaseCapacity: 30000, Reserved: 10000}
+	w := water(1000, Buildout{Name: "二水厂", Added: 5000, PlannedOn: "2027-06-30", Status: BuildoutPlanned})
+	w.Reserved = 900
+	us := []Utility{w, gasA, gasB}
+
+	allocs, shorts := Allocate(us, Plan{WaterTPD: 100, GasM3PD: 15000}, "2027-01-01")
+	if len(shorts) != 0 || len(allocs) != 2 || allocs[1].UtilityID != 11 || allocs[1].Amount != 15000 {
+		t.Fatalf("gas goes to the pipeline with room: %+v %+v", allocs, shorts)
+	}
+	_, shorts = Allocate(us, Plan{WaterTPD: 300, HeatTPH: 5}, "2027-01-01")
+	if len(shorts) != 2 {
+		t.Fatalf("shorts %+v", shorts)
+	}
+	s := shorts[0]
+	if s.Kind != UtilityWater || s.Short != 200 || s.FixedBy != "二水厂" || s.FixedOn != "2027-06-30" || !s.Recorded {
+		t.Fatalf("water short: %+v", s)
+	}
+	if shorts[1].Kind != UtilityHeat || shorts[1].Recorded {
+		t.Fatalf("heat is not recorded in this park: %+v", shorts[1])
+	}
+	e := AsError(RefuseShortfall(shorts))
+	if e.Key != "land.signing_short" || e.Args[1] != "200" || e.Args[2] != "t/d" || e.Args[3] != "2027-01-01" {
+		t.Fatalf("refusal names utility, shortfall and date: %+v", e)
+	}
+	if RefuseShortfall(shorts[1:]) != nil {
+		t.Fatal("a utility the park does not record does not refuse a signing")
+	}
+	// On the build-out's date it fits.
+	if _, shorts = Allocate(us, Plan{WaterTPD: 300}, "2027-06-30"); len(shorts) != 0 {
+		t.Fatalf("after the build-out: %+v", shorts)
+	}
+}
+
+func TestLedgerTotals(t *testing.T) {
+	got := Totals([]LedgerEntry{
+		{UtilityID: 1, Reserved: 100}, {UtilityID: 1, Reserved: -100, Committed: 100}, {UtilityID: 2, Reserved: 50}, {UtilityID: 2, Reserved: -50},
+	})
+	if got[1] != [2]float64{0, 100} || got[2] != [2]float64{0, 0} {
+		t.Fatalf("%v", got)
+	}
+}
+
+func TestFormatQuantity(t *testing.T) {
+	for v, want := range map[float64]string{0: "0", 12500: "12,500", 1234567.891: "1,234,567.89", 2.5: "2.5", -1000: "-1,000", 999: "999"} {
+		if got := FormatQuantity(v); got != want {
+			t.Errorf("%v → %q, want %q", v, got, want)
+		}
+	}
+}
+
+func TestMatchParksEveryReason(t *testing.T) {
+	total, tax := int64(300_000_000), int64(6_000_000) // 3 亿, 600 万 on 100 mu: 300 万/亩, 6 万/亩
+	project := MatchProject{ID: 7, Industry: "equipment", Date: "2027-01-01",
+		Plan: Plan{LandMu: 100, TotalYuan: &total, TaxYuan: &tax, WaterTPD: 500, PowerKVA: 8000}}
+	parcel := func(id int64, code string, mu float64, st ParcelStatus, use string, project int64) *Parcel {
+		return &Parcel{ID: id, Code: code, AreaMu: mu, Status: st, LandUse: use, ProjectID: project}
+	}
+	power := Utility{ID: 2, Kind: UtilityPower, BaseCapacity: 100000}
+	good := MatchPark{Park: &Park{ID: 1, Name: "甲园", Industries: []string{"equipment"}},
+		Standard:  LandStandard{InvestPerMuYuan: 2_000_000, TaxPerMuYuan: 50_000},
+		Utilities: []Utility{water(10000), power},
+		Parcels: []*Parcel{
+			parcel(1, "A-1", 150, ParcelListed, "industrial", 0),
+			parcel(2, "A-2", 60, ParcelListed, "industrial", 0),           // too small
+			parcel(3, "A-3", 300, ParcelServiced, "commercial", 0),        // wrong use
+			parcel(4, "A-4", 120, ParcelPlanned, "industrial", 0),         // not serviced yet
+			parcel(5, "A-5", 500, ParcelSold, "industrial", 3),            // sold: not offered
+			parcel(6, "A-6", 200, ParcelListed, "industrial", 9),          // reserved for another project
+			parcel(7, "A-7", 100, ParcelListed, "industrial", project.ID), // reserved for this one: offered
+		}}
+	shortWater := water(1000, Buildout{Name: "二水厂", Added: 5000, PlannedOn: "2027-06-30", Status: BuildoutPlanned})
+	shortWater.Reserved = 800
+	bad := MatchPark{Park: &Park{ID: 2, Name: "乙园", Industries: []string{"biomedicine"}},
+		Standard:  LandStandard{InvestPerMuYuan: 5_000_000, TaxPerMuYuan: 100_000},
+		Utilities: []Utility{shortWater},
+		Parcels:   []*Parcel{parcel(8, "B-1", 40, ParcelListed, "industrial", 0)}}
+	bigEnoughButNone := MatchPark{Park: &Park{ID: 3, Name: "丙园", Industries: []string{"equipment"}},
+		Utilities: []Utility{water(10000), power},
+		Parcels:   []*Parcel{parcel(9, "C-1", 200, ParcelPlanned, "industrial", 0)}}
+
+	got := MatchParks(project, []MatchPark{bad, bigEnoughButNone, good})
+	if len(got) != 3 || got[0].Park.ID != 1 || !got[0].Fit || got[2].Park.ID != 2 {
+		t.Fatalf("ranking: %v %v %v", got[0].Park.Name, got[1].Park.Name, got[2].Park.Name)
+	}
+	var codes []string
+	for _, pf := range got[0].Parcels {
+		codes = append(codes, pf.Parcel.Code)
+	}
+	// Fitting parcels first (closest in size first), then the others; sold and other projects' parcels are not offered.
+	if !slices.Equal(codes, []string{"A-7", "A-1", "A-4", "A-2", "A-3"}) {
+		t.Fatalf("parcels %v", codes)
+	}
+	reasonKeys := func(rs []Reason) []string {
+		var out []string
+		for _, r := range rs {
+			out = append(out, r.Key)
+		}
+		return out
+	}
+	pk := map[string][]string{}
+	for _, pf := range got[0].Parcels {
+		pk[pf.Parcel.Code] = reasonKeys(pf.Reasons)
+	}
+	if !slices.Equal(pk["A-2"], []string{"match.parcel_small"}) || !slices.Equal(pk["A-3"], []string{"match.parcel_use"}) ||
+		!slices.Equal(pk["A-4"], []string{"match.parcel_planned"}) {
+		t.Fatalf("parcel reasons %v", pk)
+	}
+	if ks := reasonKeys(got[1].Reasons); !slices.Equal(ks, []string{"match.no_parcel"}) {
+		t.Fatalf("丙园 %v", ks)
+	}
+	ks := reasonKeys(got[2].Reasons)
+	want := []string{"match.industry", "match.invest_intensity", "match.tax_intensity", "match.utility_short_fixed", "match.utility_unrecorded", "match.land_short"}
+	if !slices.Equal(ks, want) {
+		t.Fatalf("乙园 reasons %v, want %v", ks, want)
+	}
+	r := got[2].Reasons
+	if r[1].Args[0] != "300" || r[1].Args[1] != "500" || r[2].Args[0] != "6" || r[2].Args[1] != "10" {
+		t.Fatalf("intensity figures in 万元/亩: %v %v", r[1].Args, r[2].Args)
+	}
+	if r[3].Args[1] != "300" || r[3].Args[3] != "2027-01-01" || r[3].Args[4] != "二水厂" || r[3].Args[5] != "2027-06-30" {
+		t.Fatalf("water short by 300 on the date, fixed by 二水厂: %v", r[3].Args)
+	}
+	if r[5].Args[0] != "60" {
+		t.Fatalf("land short by 60 mu: %v", r[5].Args)
+	}
+}

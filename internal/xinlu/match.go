@@ -1,0 +1,150 @@
+package xinlu
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// MatchPark is what matching knows of a park: its positioning, thresholds
+// (the park's own, or the zone's), utilities with current totals and
+// build-outs, and its parcels.
+type MatchPark struct {
+	Park      *Park
+	Standard  LandStandard
+	Utilities []Utility
+	Parcels   []*Parcel
+}
+
+// MatchProject is the project being matched (要素匹配).
+type MatchProject struct {
+	ID       int64
+	Industry string
+	Plan     Plan
+	Date     string // the production date utilities are checked on
+}
+
+// ParcelFit is one parcel's answer.
+type ParcelFit struct {
+	Parcel  *Parcel
+	Fit     bool
+	Reasons []Reason
+}
+
+// ParkFit is one park's answer: fit yes or no with the reasons for no, and
+// its free parcels, fitting ones first.
+type ParkFit struct {
+	Park       *Park
+	Fit        bool
+	Reasons    []Reason
+	Parcels    []ParcelFit
+	Headroom   float64 // the least share of capacity left free after the project, over its utilities
+	Shortfalls []Shortfall
+}
+
+// MatchParks answers, for every park, whether it can host the project and
+// why not; parks are ranked: fitting first, then fewer reasons, then more
+// headroom, then by name.
+func MatchParks(p MatchProject, parks []MatchPark) []ParkFit {
+	out := make([]ParkFit, 0, len(parks))
+	for i := range parks {
+		out = append(out, matchPark(p, &parks[i]))
+	}
+	slices.SortStableFunc(out, func(a, b ParkFit) int {
+		if a.Fit != b.Fit {
+			if a.Fit {
+				return -1
+			}
+			return 1
+		}
+		if c := cmp.Compare(len(a.Reasons), len(b.Reasons)); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.Headroom, a.Headroom); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Park.Name, b.Park.Name)
+	})
+	return out
+}
+
+func matchPark(p MatchProject, mp *MatchPark) ParkFit {
+	f := ParkFit{Park: mp.Park, Headroom: 1}
+	var reasons []Reason
+	if p.Industry != "" && !slices.Contains(mp.Park.Industries, p.Industry) {
+		reasons = append(reasons, Reason{Key: "match.industry", Args: []any{LabelKey("industry." + p.Industry)}})
+	}
+	land := p.Plan.LandMu
+	if st := mp.Standard; land > 0 {
+		if st.InvestPerMuYuan > 0 && p.Plan.TotalYuan != nil {
+			if per := float64(*p.Plan.TotalYuan) / land; per < float64(st.InvestPerMuYuan) {
+				reasons = append(reasons, Reason{Key: "match.invest_intensity",
+					Args: []any{FormatQuantity(per / 10000), FormatQuantity(float64(st.InvestPerMuYuan) / 10000)}})
+			}
+		}
+		if st.TaxPerMuYuan > 0 && p.Plan.TaxYuan != nil {
+			if per := float64(*p.Plan.TaxYuan) / land; per < float64(st.TaxPerMuYuan) {
+				reasons = append(reasons, Reason{Key: "match.tax_intensity",
+					Args: []any{FormatQuantity(per / 10000), FormatQuantity(float64(st.TaxPerMuYuan) / 10000)}})
+			}
+		}
+	}
+	_, shorts := Allocate(mp.Utilities, p.Plan, p.Date)
+	f.Shortfalls = shorts
+	for _, s := range shorts {
+		reasons = append(reasons, s.Reason())
+	}
+	for i := range mp.Utilities {
+		u := &mp.Utilities[i]
+		if c := u.CapacityAt(p.Date); c > 0 {
+			f.Headroom = math.Min(f.Headroom, (u.FreeAt(p.Date)-p.Plan.Demand(u.Kind))/c)
+		}
+	}
+	// Parcels: every free one, and whether it is big enough.
+	largest := 0.0
+	anyFit := false
+	for _, pc := range mp.Parcels {
+		if !pc.Free(p.ID) {
+			continue
+		}
+		pf := ParcelFit{Parcel: pc, Fit: true}
+		if land > 0 && pc.AreaMu+1e-9 < land {
+			pf.Fit = false
+			pf.Reasons = append(pf.Reasons, Reason{Key: "match.parcel_small", Args: []any{FormatQuantity(land - pc.AreaMu)}})
+		}
+		if pc.LandUse != "industrial" && pc.LandUse != "logistics" {
+			pf.Fit = false
+			pf.Reasons = append(pf.Reasons, Reason{Key: "match.parcel_use", Args: []any{LabelKey("land.use." + pc.LandUse)}})
+		}
+		if pc.Status == ParcelPlanned {
+			pf.Fit = false
+			pf.Reasons = append(pf.Reasons, Reason{Key: "match.parcel_planned"})
+		}
+		largest = math.Max(largest, pc.AreaMu)
+		anyFit = anyFit || pf.Fit
+		f.Parcels = append(f.Parcels, pf)
+	}
+	slices.SortFunc(f.Parcels, func(a, b ParcelFit) int {
+		if a.Fit != b.Fit {
+			if a.Fit {
+				return -1
+			}
+			return 1
+		}
+		// Closest in size first: the least land left over; then by code.
+		if c := cmp.Compare(math.Abs(a.Parcel.AreaMu-land), math.Abs(b.Parcel.AreaMu-land)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Parcel.Code, b.Parcel.Code)
+	})
+	if land > 0 && !anyFit {
+		if largest+1e-9 < land {
+			reasons = append(reasons, Reason{Key: "match.land_short", Args: []any{FormatQuantity(land - largest)}})
+		} else {
+			reasons = append(reasons, Reason{Key: "match.no_parcel"})
+		}
+	}
+	f.Reasons = reasons
+	f.Fit = len(reasons) == 0
+	return f
+}
