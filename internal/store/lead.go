@@ -484,9 +484,14 @@ func (s *Store) leadWhere(f LeadFilter) (string, []any) {
 // total. The contact phone is left out: a list never shows it.
 func (s *Store) ListLeads(ctx context.Context, f LeadFilter) ([]*xinlu.Lead, int, error) {
 	cond, args := s.leadWhere(f)
-	total, err := s.count(ctx, `SELECT COUNT(*) FROM leads l`+cond, args...)
+	total, ok, err := s.leadSummaryTotal(ctx, f)
 	if err != nil {
-		return nil, 0, xinlu.Internal(err)
+		return nil, 0, err
+	}
+	if !ok {
+		if total, err = s.count(ctx, `SELECT COUNT(*) FROM leads l`+cond, args...); err != nil {
+			return nil, 0, xinlu.Internal(err)
+		}
 	}
 	p := f.Page.Normalize()
 	rows, err := s.query(ctx, `SELECT `+leadListColumns+leadFrom+cond+` ORDER BY l.id DESC LIMIT ? OFFSET ?`,

@@ -50,7 +50,6 @@ type Store struct {
 
 	writes atomic.Uint64 // committed write transactions, for the count cache
 	counts countCache
-	boards boardCache
 }
 
 // readers is the size of the SQLite reader pool.
@@ -544,19 +543,6 @@ func (s *Store) withoutSamples(ctx context.Context, stmt string) error {
 type countCache struct {
 	mu      sync.Mutex
 	entries map[string]countEntry
-}
-
-// boardCache keeps each zone's kanban columns under the same rule as the
-// count cache: until this process writes, and at most countTTL.
-type boardCache struct {
-	mu      sync.Mutex
-	entries map[int64]boardEntry
-}
-
-type boardEntry struct {
-	cols   []KanbanColumn
-	writes uint64
-	at     time.Time
 }
 
 type countEntry struct {
