@@ -109,8 +109,8 @@ func anchorAudit(ctx context.Context, st *store.Store, log *slog.Logger, since b
 		return fmt.Errorf("verify audit chain: %w", err)
 	}
 	if brk != nil {
-		log.Error("audit chain broken", "row", brk.ID, "reason", brk.Reason)
-		return st.RaiseAlarm(ctx, 0, store.AlarmChainBreak, fmt.Sprintf("row %d", brk.ID), brk.Reason)
+		log.Error("audit chain broken", "chain", brk.Chain(), "row", brk.ID, "reason", brk.Reason)
+		return st.RaiseAlarm(ctx, 0, store.AlarmChainBreak, fmt.Sprintf("%s, row %d", brk.Chain(), brk.ID), brk.Reason)
 	}
 	if a.KeyID != "" {
 		log.Info("audit anchor", "row", a.ID, "hash", a.Hash, "checkpoint", a.Checkpoint, "verified", n)

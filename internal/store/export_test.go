@@ -41,6 +41,21 @@ func (s *Store) dropAuditGuardForTest(ctx context.Context) error {
 	return nil
 }
 
+// MigrateBeforeForTest applies the migrations whose names sort before
+// stop, as an older release did.
+func (s *Store) MigrateBeforeForTest(ctx context.Context, stop string) error {
+	s.migrateBefore = stop
+	defer func() { s.migrateBefore = "" }()
+	_, err := s.Migrate(ctx)
+	return err
+}
+
+// ExecArgsForTest runs a statement with arguments directly.
+func (s *Store) ExecArgsForTest(ctx context.Context, q string, args ...any) error {
+	_, err := s.write.ExecContext(ctx, s.rebind(q), args...)
+	return err
+}
+
 // ExecForTest runs a statement directly, for tests that need the database
 // to misbehave.
 func (s *Store) ExecForTest(ctx context.Context, q string) error {

@@ -167,7 +167,7 @@ func (s *Store) ReportLead(ctx context.Context, a xinlu.Actor, l *xinlu.Lead, fi
 	}
 	l.ScreeningDue = cal.AddWorkdays(shanghaiDay(l.ReportedAt), ps.ScreeningDays).Format(xinlu.DateLayout)
 	// Reports come in bursts (a meeting, a campaign): they share commits.
-	err = s.inBatch(ctx, func(ctx context.Context, tx *Tx) error {
+	err = s.inBatch(ctx, l.ZoneID, func(ctx context.Context, tx *Tx) error {
 		if a.UserID != 0 {
 			var member sql.NullInt64
 			if err := tx.queryRow(ctx, `SELECT member_id FROM users WHERE id = ? AND zone_id = ?`, a.UserID, l.ZoneID).Scan(&member); err != nil {

@@ -50,6 +50,8 @@ type Store struct {
 
 	writes atomic.Uint64 // committed write transactions, for the count cache
 	counts countCache
+
+	migrateBefore string // tests: Migrate leaves out the migrations from this name on
 }
 
 // readers is the size of the SQLite reader pool.

@@ -50,6 +50,17 @@ func OpenSQLite(t testing.TB) *store.Store {
 // OpenPostgres opens a migrated store in a new schema of the DSN's database.
 func OpenPostgres(t testing.TB, dsn string) *store.Store {
 	t.Helper()
+	s := openPostgresSchema(t, dsn)
+	if _, err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// openPostgresSchema opens a store in a new, empty schema of the DSN's
+// database, dropped afterwards.
+func openPostgresSchema(t testing.TB, dsn string) *store.Store {
+	t.Helper()
 	schema := fmt.Sprintf("t_%s_%d", strings.ToLower(strings.NewReplacer("/", "_", " ", "_", "-", "_").Replace(t.Name())), os.Getpid())
 	if len(schema) > 60 {
 		schema = schema[len(schema)-60:]
@@ -78,9 +89,6 @@ func OpenPostgres(t testing.TB, dsn string) *store.Store {
 			db.Close()
 		}
 	})
-	if _, err := s.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	return s
 }
 
