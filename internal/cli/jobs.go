@@ -81,6 +81,10 @@ func (j *jobs) runOnce(ctx context.Context, now time.Time) error {
 	if esc.Notifications > 0 {
 		log.Info("overdue items escalated", "items", esc.Items, "notifications", esc.Notifications, "digests", esc.Digests, "told", esc.Told)
 	}
+	// Rate-limit buckets idle for an hour are full again: forget them.
+	if err := st.ExpireRateBuckets(ctx, now.Add(-time.Hour)); err != nil {
+		return fmt.Errorf("expire rate limits: %w", err)
+	}
 	missed, err := st.ProposeMissedMilestones(ctx, now.In(shanghai()))
 	if err != nil {
 		return fmt.Errorf("propose deductions for missed milestones: %w", err)
