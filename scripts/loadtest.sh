@@ -13,9 +13,9 @@
 #   ENGINES=sqlite or ENGINES=postgres  measures one engine only.
 #   ZONES=K       spreads the leads over K zones (the demo zone and K-1 load-test zones) and measures lead
 #                 creation from K zones at once besides one zone's.
-#   REUSE=1       measures the database DB names (sqlite:PATH, or postgres://… and its schema in PGSCHEMA,
-#                 default public) as it is, seeded before with the same LEADS and ZONES; KEY names its key
-#                 file (default: beside the SQLite file). Nothing is seeded or dropped.
+#   REUSE=1       measures databases seeded before (with the same LEADS and ZONES) as they are: SQLite at
+#                 SQLITE_DB=sqlite:PATH (its key file beside it), PostgreSQL at DB in schema PGSCHEMA (default
+#                 public) with the key file PGKEY. Nothing is seeded or dropped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${1:-10}
@@ -66,11 +66,11 @@ measure() { # engine: seeds (unless REUSE), serves and measures; results in $DIR
     fi
     local sep='?'; [[ "$PGDSN" == *\?* ]] && sep='&'
     db="$PGDSN${sep}search_path=$schema"
-    key=${KEY:-$DIR/pg.key}
+    key=${PGKEY:-$DIR/pg.key}
   else
-    if [ -n "${REUSE:-}" ] && [[ "${DB:-}" == sqlite:* ]]; then
-      db=$DB
-      key=${KEY:-$(dirname "${DB#sqlite:}")/xinlu.key}
+    if [ -n "${REUSE:-}" ]; then
+      db=${SQLITE_DB:?REUSE=1 needs SQLITE_DB=sqlite:PATH}
+      key=$(dirname "${db#sqlite:}")/xinlu.key
     else
       db=sqlite:$DIR/xinlu.db
       key=$DIR/xinlu.key
@@ -90,6 +90,9 @@ measure() { # engine: seeds (unless REUSE), serves and measures; results in $DIR
   PID=$!
   until curl -sf "http://$ADDR/healthz" >/dev/null; do sleep 0.005; done
   echo "start-up to first healthy answer: $(( ($(date +%s%N) - start) / 1000000 )) ms"
+  # The hourly jobs run once at start (escalations, the audit check): let
+  # them finish first, at most two minutes.
+  for _ in $(seq 1 240); do grep -q 'msg="audit anchor"\|msg="scheduled jobs"\|msg="audit chain broken"' "$DIR/serve.log" && break; sleep 0.5; done
   sleep 2
   echo "idle RSS: $(awk '/VmRSS/ {print $2, $3}' /proc/$PID/status)"
 

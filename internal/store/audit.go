@@ -15,7 +15,8 @@ import (
 // before it in its zone's chain. If it fails, the caller's transaction
 // fails with it.
 func (tx *Tx) audit(ctx context.Context, a xinlu.Actor, action, entity string, entityID int64, before, after any) error {
-	if tx.s.dialect == Postgres {
+	head, known := tx.heads[a.ZoneID]
+	if !known && tx.s.dialect == Postgres {
 		// Serialise the zone's appenders so that two transactions cannot
 		// chain to the same row; other zones' appenders do not wait.
 		if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(7311, CAST(? AS INTEGER))`, a.ZoneID); err != nil {
@@ -27,21 +28,28 @@ func (tx *Tx) audit(ctx context.Context, a xinlu.Actor, action, entity string, e
 		Action: action, Entity: entity, EntityID: entityID,
 		Before: xinlu.AuditJSON(before), After: xinlu.AuditJSON(after), IP: a.IP,
 	}
-	seq, prev, err := tx.zoneAuditHead(ctx, a.ZoneID)
-	if err != nil {
-		return err
+	if !known {
+		var err error
+		if head.seq, head.hash, err = tx.zoneAuditHead(ctx, a.ZoneID); err != nil {
+			return err
+		}
 	}
-	e.Seq, e.PrevHash = seq+1, prev
+	e.Seq, e.PrevHash = head.seq+1, head.hash
 	key := tx.s.auditKey
 	e.KeyID = tx.s.auditKeyID
 	e.Hash = e.ComputeHash(key)
-	err = tx.queryRow(ctx, `INSERT INTO audit_log (zone_id, seq, at, actor_id, actor_name, action, entity, entity_id,
+	err := tx.queryRow(ctx, `INSERT INTO audit_log (zone_id, seq, at, actor_id, actor_name, action, entity, entity_id,
 		before_json, after_json, ip, prev_hash, key_id, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
 		e.ZoneID, e.Seq, e.At, e.ActorID, e.ActorName, e.Action, e.Entity, e.EntityID,
 		e.Before, e.After, e.IP, e.PrevHash, e.KeyID, e.Hash).Scan(&e.ID)
 	if err != nil {
+		tx.forgetAuditHeads()
 		return xinlu.Internal(fmt.Errorf("write audit row: %w", err))
 	}
+	if tx.heads == nil {
+		tx.heads = map[int64]txHead{}
+	}
+	tx.heads[a.ZoneID] = txHead{seq: e.Seq, hash: e.Hash}
 	return tx.watch(ctx, &e, after)
 }
 

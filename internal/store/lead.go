@@ -168,25 +168,28 @@ func (s *Store) ReportLead(ctx context.Context, a xinlu.Actor, l *xinlu.Lead, fi
 	l.ScreeningDue = cal.AddWorkdays(shanghaiDay(l.ReportedAt), ps.ScreeningDays).Format(xinlu.DateLayout)
 	// Reports come in bursts (a meeting, a campaign): they share commits.
 	err = s.inBatch(ctx, l.ZoneID, func(ctx context.Context, tx *Tx) error {
+		// The reporter: the signed-in user's member record, or the one
+		// given; a member of the zone either way (one read).
+		var member sql.NullInt64
+		var name sql.NullString
+		var err error
 		if a.UserID != 0 {
-			var member sql.NullInt64
-			if err := tx.queryRow(ctx, `SELECT member_id FROM users WHERE id = ? AND zone_id = ?`, a.UserID, l.ZoneID).Scan(&member); err != nil {
-				return s.translate(err)
-			}
-			if !member.Valid || member.Int64 == 0 {
-				return &xinlu.Error{Code: xinlu.EFORBIDDEN, Key: "leads.no_member"}
-			}
-			l.ReporterID = member.Int64
+			err = tx.queryRow(ctx, `SELECT u.member_id, m.name FROM users u LEFT JOIN members m ON m.id = u.member_id AND m.zone_id = u.zone_id
+				WHERE u.id = ? AND u.zone_id = ?`, a.UserID, l.ZoneID).Scan(&member, &name)
+		} else if l.ReporterID != 0 {
+			member.Int64, member.Valid = l.ReporterID, true
+			err = tx.queryRow(ctx, `SELECT name FROM members WHERE id = ? AND zone_id = ?`, l.ReporterID, l.ZoneID).Scan(&name)
 		}
-		if l.ReporterID == 0 {
-			return &xinlu.Error{Code: xinlu.EFORBIDDEN, Key: "leads.no_member"}
-		}
-		if err := tx.queryRow(ctx, `SELECT name FROM members WHERE id = ? AND zone_id = ?`, l.ReporterID, l.ZoneID).Scan(&l.ReporterName); err != nil {
-			if err == sql.ErrNoRows {
-				return &xinlu.Error{Code: xinlu.EFORBIDDEN, Key: "leads.no_member"}
-			}
+		if err != nil && err != sql.ErrNoRows {
 			return xinlu.Internal(err)
 		}
+		if a.UserID != 0 && err == sql.ErrNoRows {
+			return s.translate(err)
+		}
+		if !member.Valid || member.Int64 == 0 || !name.Valid {
+			return &xinlu.Error{Code: xinlu.EFORBIDDEN, Key: "leads.no_member"}
+		}
+		l.ReporterID, l.ReporterName = member.Int64, name.String
 		phone, hash, err := tx.sealValue(ctx, leadPhone, l.ContactPhone)
 		if err != nil {
 			return err

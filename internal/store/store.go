@@ -306,7 +306,21 @@ type Tx struct {
 	tx     *sql.Tx
 	s      *Store
 	missed []string // SQLite: statements to prepare on the writer once it is free
+	// heads are the audit chains this transaction appended to, locked
+	// and with their newest rows, so that the next append to one asks
+	// nothing (a batch of reports in one zone). Forgotten when a savepoint
+	// is rolled back (forgetAuditHeads), which undoes rows and locks.
+	heads map[int64]txHead
 }
+
+type txHead struct {
+	seq  int64
+	hash string
+}
+
+// forgetAuditHeads drops what the transaction knows of its audit chains,
+// after a rollback to a savepoint.
+func (tx *Tx) forgetAuditHeads() { tx.heads = nil }
 
 // inTx runs fn in a write transaction, committing when it returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
