@@ -64,7 +64,8 @@ bench: assets
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(MAKE) loadtest
 
-# A load test of a real server on a seeded database (needs wrk).
+# A load test of a real server on a seeded database (needs wrk); with
+# DB=postgres://… SQLite and PostgreSQL side by side, ZONES=K over K zones.
 loadtest: build
 	LEADS=$${LEADS:-100000} scripts/loadtest.sh
 

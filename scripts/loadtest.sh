@@ -4,86 +4,160 @@
 # same run's GET /healthz as the ceiling. Needs wrk (apt-get install wrk).
 # The database is the demo zone plus LEADS leads (default 100000) seeded
 # through the bulk loader (xinlu demo --leads); the pipeline endpoints are
-# measured as the screener and the director with API tokens.
-# Usage: [LEADS=N] [DB=postgres://…] scripts/loadtest.sh [seconds per endpoint, default 10]
+# measured as the screener and the sponsor (who sign in without a second
+# factor) with API tokens.
+#
+# Usage: [LEADS=N] [ZONES=K] [DB=postgres://…] [ENGINES=…] scripts/loadtest.sh [seconds per endpoint, default 10]
+#   DB=postgres://USER@HOST:PORT/DATABASE  measures SQLite and PostgreSQL one after the other and prints them
+#                 side by side; PostgreSQL gets a schema of its own (needs psql), dropped at the end.
+#   ENGINES=sqlite or ENGINES=postgres  measures one engine only.
+#   ZONES=K       spreads the leads over K zones (the demo zone and K-1 load-test zones) and measures lead
+#                 creation from K zones at once besides one zone's.
+#   REUSE=1       measures databases seeded before (with the same LEADS and ZONES) as they are: SQLite at
+#                 SQLITE_DB=sqlite:PATH (its key file beside it), PostgreSQL at DB in schema PGSCHEMA (default
+#                 public) with the key file PGKEY. Nothing is seeded or dropped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${1:-10}
 LEADS=${LEADS:-100000}
+ZONES=${ZONES:-1}
 BIN=bin/xinlu
-ADDR=127.0.0.1:${XINLU_LOADTEST_PORT:-8097}
+PORT=${XINLU_LOADTEST_PORT:-8097}
+ADDR=127.0.0.1:$PORT
 DIR=$(mktemp -d)
 PID=
-# DB=postgres://USER@HOST:PORT/DATABASE measures PostgreSQL instead: the run
-# gets a schema of its own (needs psql), dropped at the end.
-PGDSN=${DB:-}
 SCHEMA=
-if [[ "$PGDSN" == postgres* ]]; then
-  command -v psql >/dev/null || { echo "psql is not installed (apt-get install postgresql-client)"; exit 1; }
-  SCHEMA=loadtest_$$
-  psql -q "$PGDSN" -c "CREATE SCHEMA $SCHEMA" >/dev/null
-  sep='?'; [[ "$PGDSN" == *\?* ]] && sep='&'
-  DB="$PGDSN${sep}search_path=$SCHEMA"
-else
-  DB=sqlite:$DIR/xinlu.db
-fi
+PGDSN=
+[[ "${DB:-}" == postgres* ]] && PGDSN=$DB
+ENGINES=${ENGINES:-sqlite${PGDSN:+ postgres}}
 cleanup() {
   [ -n "$PID" ] && kill "$PID" 2>/dev/null || true
   [ -n "$SCHEMA" ] && psql -q "$PGDSN" -c "DROP SCHEMA $SCHEMA CASCADE" >/dev/null 2>&1 || true
   rm -rf "$DIR"
 }
 trap cleanup EXIT
-KEY=$DIR/xinlu.key
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 1; }
 [ -x $BIN ] || make build >/dev/null
-
-echo "engine: ${DB%%:*}"
-seed_start=$(date +%s%N)
-$BIN demo --db "$DB" --key-file "$KEY" --password 'Load@2026x' --leads "$LEADS" >"$DIR/seed.log" 2>&1 || { cat "$DIR/seed.log"; exit 1; }
-echo "seeded the demo zone and $LEADS leads in $(( ($(date +%s%N) - seed_start) / 1000000 )) ms"
-if [ -n "$SCHEMA" ]; then
-  psql -q "$PGDSN" -c "VACUUM ANALYZE" >/dev/null
-fi
-start=$(date +%s%N)
-$BIN serve --db "$DB" --key-file "$KEY" --addr "$ADDR" >"$DIR/serve.log" 2>&1 &
-PID=$!
-until curl -sf "http://$ADDR/healthz" >/dev/null; do sleep 0.005; done
-echo "start-up to first healthy answer: $(( ($(date +%s%N) - start) / 1000000 )) ms"
-sleep 2
-echo "idle RSS: $(awk '/VmRSS/ {print $2, $3}' /proc/$PID/status)"
-
-login() {
-  curl -s -X POST "http://$ADDR/api/v1/auth/login" -d "{\"username\":\"$1\",\"password\":\"Load@2026x\"}" |
-    sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
-}
-TOKEN=$(login director)
-SCREENER=$(login screener)
-[ -n "$TOKEN" ] && [ -n "$SCREENER" ] || { echo "login failed"; exit 1; }
-LEADS_URL="http://$ADDR/api/v1/leads?status=rejected&industry=equipment&per_page=50"
-LEDGER_URL="http://$ADDR/api/v1/projects?stage=agency&industry=materials&per_page=50"
-KANBAN_URL="http://$ADDR/api/v1/projects/kanban"
-echo "lead list total: $(curl -s -H "Authorization: Bearer $SCREENER" "$LEADS_URL" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')"
 
 run() { # name, then wrk arguments
   local name=$1; shift
   local out; out=$(wrk -t2 -c64 -d"${DUR}s" --latency "$@")
-  local rps p50 p99
-  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
-  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
-  echo "$name $rps $p50 $p99 $(echo "$out" | grep -c 'Non-2xx' || true)"
+  echo "$name $(wrk_figures "$out")"
 }
-ceiling=$(run healthz "http://$ADDR/healthz")
-results=("$ceiling"
-  "$(run login-page "http://$ADDR/login")"
-  "$(run api-me -H "Authorization: Bearer $TOKEN" "http://$ADDR/api/v1/me")"
-  "$(run lead-list -H "Authorization: Bearer $SCREENER" "$LEADS_URL")"
-  "$(run ledger -H "Authorization: Bearer $TOKEN" "$LEDGER_URL")"
-  "$(run kanban -H "Authorization: Bearer $TOKEN" "$KANBAN_URL")"
-  "$(run lead-create -s scripts/wrk-post-lead.lua -H "Authorization: Bearer $SCREENER" "http://$ADDR/api/v1/leads")")
-base=$(echo "$ceiling" | awk '{print $2}')
-printf '%-12s %10s %9s %9s %8s %s\n' endpoint req/s p50 p99 ratio non-2xx
-for r in "${results[@]}"; do
-  echo "$r" | awk -v base="$base" '{printf "%-12s %10.0f %9s %9s %7.0f%% %s\n", $1, $2, $3, $4, 100*$2/base, ($5>0?"NON-2XX":"")}'
+wrk_figures() { # req/s p50 p99 non-2xx of one wrk output
+  local rps p50 p99
+  rps=$(echo "$1" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$1" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$1" | awk '$1=="99%" {print $2}')
+  echo "$rps $p50 $p99 $(echo "$1" | grep -c 'Non-2xx' || true)"
+}
+
+measure() { # engine: seeds (unless REUSE), serves and measures; results in $DIR/results.ENGINE
+  local engine=$1 db key
+  SCHEMA=
+  if [ "$engine" = postgres ]; then
+    [ -n "$PGDSN" ] || { echo "ENGINES=postgres needs DB=postgres://…"; exit 1; }
+    command -v psql >/dev/null || { echo "psql is not installed (apt-get install postgresql-client)"; exit 1; }
+    local schema=${PGSCHEMA:-public}
+    if [ -z "${REUSE:-}" ]; then
+      SCHEMA=loadtest_$$
+      schema=$SCHEMA
+      psql -q "$PGDSN" -c "CREATE SCHEMA $SCHEMA" >/dev/null
+    fi
+    local sep='?'; [[ "$PGDSN" == *\?* ]] && sep='&'
+    db="$PGDSN${sep}search_path=$schema"
+    key=${PGKEY:-$DIR/pg.key}
+  else
+    if [ -n "${REUSE:-}" ]; then
+      db=${SQLITE_DB:?REUSE=1 needs SQLITE_DB=sqlite:PATH}
+      key=$(dirname "${db#sqlite:}")/xinlu.key
+    else
+      db=sqlite:$DIR/xinlu.db
+      key=$DIR/xinlu.key
+    fi
+  fi
+  echo "== $engine"
+  if [ -z "${REUSE:-}" ]; then
+    local seed_start; seed_start=$(date +%s%N)
+    $BIN demo --db "$db" --key-file "$key" --password 'Load@2026x' --leads "$LEADS" --zones "$ZONES" >"$DIR/seed.log" 2>&1 || { cat "$DIR/seed.log"; exit 1; }
+    echo "seeded the demo zone and $LEADS leads over $ZONES zone(s) in $(( ($(date +%s%N) - seed_start) / 1000000 )) ms"
+    if [ "$engine" = postgres ]; then
+      psql -q "$PGDSN" -c "VACUUM ANALYZE" >/dev/null
+    fi
+  fi
+  local start; start=$(date +%s%N)
+  $BIN serve --db "$db" --key-file "$key" --addr "$ADDR" >"$DIR/serve.log" 2>&1 &
+  PID=$!
+  until curl -sf "http://$ADDR/healthz" >/dev/null; do sleep 0.005; done
+  echo "start-up to first healthy answer: $(( ($(date +%s%N) - start) / 1000000 )) ms"
+  # The hourly jobs run once at start (escalations, the audit check): let
+  # them finish first, at most two minutes.
+  for _ in $(seq 1 240); do grep -q 'msg="audit anchor"\|msg="scheduled jobs"\|msg="audit chain broken"' "$DIR/serve.log" && break; sleep 0.5; done
+  sleep 2
+  echo "idle RSS: $(awk '/VmRSS/ {print $2, $3}' /proc/$PID/status)"
+
+  login() {
+    curl -s -X POST "http://$ADDR/api/v1/auth/login" -d "{\"username\":\"$1\",\"password\":\"Load@2026x\"}" |
+      sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
+  }
+  local TOKEN SCREENER
+  TOKEN=$(login sponsor)
+  SCREENER=$(login screener)
+  [ -n "$TOKEN" ] && [ -n "$SCREENER" ] || { echo "login failed"; exit 1; }
+  local LEADS_URL="http://$ADDR/api/v1/leads?status=rejected&industry=equipment&per_page=50"
+  local LEDGER_URL="http://$ADDR/api/v1/projects?stage=agency&industry=materials&per_page=50"
+  local KANBAN_URL="http://$ADDR/api/v1/projects/kanban"
+  echo "lead list total: $(curl -s -H "Authorization: Bearer $SCREENER" "$LEADS_URL" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')"
+
+  local ceiling; ceiling=$(run healthz "http://$ADDR/healthz")
+  local results=("$ceiling"
+    "$(run login-page "http://$ADDR/login")"
+    "$(run api-me -H "Authorization: Bearer $TOKEN" "http://$ADDR/api/v1/me")"
+    "$(run lead-list -H "Authorization: Bearer $SCREENER" "$LEADS_URL")"
+    "$(run ledger -H "Authorization: Bearer $TOKEN" "$LEDGER_URL")"
+    "$(run kanban -H "Authorization: Bearer $TOKEN" "$KANBAN_URL")"
+    "$(WRK_TAG=one run lead-create -s scripts/wrk-post-lead.lua -H "Authorization: Bearer $SCREENER" "http://$ADDR/api/v1/leads")")
+  if [ "$ZONES" -gt 1 ]; then
+    # Lead creation in every zone at once: one wrk per zone's screener,
+    # the 64 connections shared out; req/s summed, the worst p99 kept.
+    local pids=() z tok per=$(( 64 / ZONES )); [ "$per" -ge 1 ] || per=1
+    for z in $(seq 1 "$ZONES"); do
+      if [ "$z" = 1 ]; then tok=$SCREENER; else tok=$(login "$(printf 'screener%02d' "$z")"); fi
+      [ -n "$tok" ] || { echo "login of zone $z's screener failed"; exit 1; }
+      WRK_TAG=z$z wrk -t1 -c"$per" -d"${DUR}s" --latency -s scripts/wrk-post-lead.lua -H "Authorization: Bearer $tok" \
+        "http://$ADDR/api/v1/leads" >"$DIR/zone$z.wrk" &
+      pids+=($!)
+    done
+    wait "${pids[@]}"
+    results+=("$(for z in $(seq 1 "$ZONES"); do wrk_figures "$(cat "$DIR/zone$z.wrk")"; done |
+      awk -v k="$ZONES" 'function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+        { rps += $1; if (ms($2) > p50) p50 = ms($2); if (ms($3) > p99) p99 = ms($3); bad += $4 }
+        END { printf "create-%dz %.2f %.2fms %.2fms %d\n", k, rps, p50, p99, bad }')")
+  fi
+  local base; base=$(echo "$ceiling" | awk '{print $2}')
+  printf '%-12s %10s %9s %9s %8s %s\n' endpoint req/s p50 p99 ratio non-2xx
+  for r in "${results[@]}"; do
+    echo "$r" | awk -v base="$base" '{printf "%-12s %10.0f %9s %9s %7.0f%% %s\n", $1, $2, $3, $4, 100*$2/base, ($5>0?"NON-2XX":"")}'
+  done
+  printf '%s\n' "${results[@]}" >"$DIR/raw.$engine"
+  echo "peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$PID/status)"
+  kill "$PID" 2>/dev/null || true
+  wait "$PID" 2>/dev/null || true
+  PID=
+  if [ -n "$SCHEMA" ]; then
+    psql -q "$PGDSN" -c "DROP SCHEMA $SCHEMA CASCADE" >/dev/null 2>&1
+    SCHEMA=
+  fi
+}
+
+for e in $ENGINES; do
+  measure "$e"
 done
-echo "peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$PID/status)"
+set -- $ENGINES
+if [ $# -eq 2 ]; then
+  echo
+  echo "== side by side ($LEADS leads over $ZONES zone(s), wrk -t2 -c64 -d${DUR}s)"
+  printf '%-12s %10s %9s %9s | %10s %9s %9s | %s\n' endpoint "$1 req/s" p50 p99 "$2 req/s" p50 p99 "$2/$1"
+  join <(sort "$DIR/raw.$1") <(sort "$DIR/raw.$2") |
+    awk '{printf "%-12s %10.0f %9s %9s | %10.0f %9s %9s | %5.2f\n", $1, $2, $3, $4, $6, $7, $8, ($2>0?$6/$2:0)}'
+fi

@@ -41,15 +41,28 @@ func runAudit(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if brk != nil {
-		fmt.Fprintf(env.Stderr, "audit chain broken at row %d: %s (%d rows read)\n", brk.ID, brk.Reason, n)
-		if err := st.RaiseAlarm(ctx, 0, store.AlarmChainBreak, fmt.Sprintf("row %d", brk.ID), brk.Reason); err != nil {
-			fmt.Fprintf(env.Stderr, "could not raise the alarm: %v\n", err)
+		// Every chain's verdict: a break in one zone leaves the others'.
+		chains, err := st.VerifyAuditChains(ctx)
+		if err != nil {
+			return err
 		}
+		held := 0
+		for _, c := range chains {
+			if c.Break == nil {
+				held++
+				continue
+			}
+			fmt.Fprintf(env.Stderr, "audit chain of %s broken at row %d: %s\n", c.Break.Chain(), c.Break.ID, c.Break.Reason)
+			if err := st.RaiseAlarm(ctx, 0, store.AlarmChainBreak, fmt.Sprintf("%s, row %d", c.Break.Chain(), c.Break.ID), c.Break.Reason); err != nil {
+				fmt.Fprintf(env.Stderr, "could not raise the alarm: %v\n", err)
+			}
+		}
+		fmt.Fprintf(env.Stderr, "%d of %d chains hold (%d rows read)\n", held, len(chains), n)
 		return exitCode(1)
 	}
-	fmt.Fprintf(env.Stdout, "audit chain holds: %d rows verified\n", n)
+	fmt.Fprintf(env.Stdout, "audit chain holds: %d rows verified in every zone's chain\n", n)
 	if path := st.AuditAnchorPath(); path != "" {
-		fmt.Fprintf(env.Stdout, "head row %d anchored in %s\n", anchor.ID, path)
+		fmt.Fprintf(env.Stdout, "each zone's head anchored in %s (newest row %d)\n", path, anchor.ID)
 		systemLog(anchor)
 	}
 	return nil
@@ -82,7 +95,7 @@ func runAuditPurge(ctx context.Context, env Env, args []string) error {
 	if _, anchor, brk, err := st.AnchorAudit(ctx, false); err != nil {
 		return err
 	} else if brk != nil {
-		return fmt.Errorf("audit chain broken at row %d after the purge: %s", brk.ID, brk.Reason)
+		return fmt.Errorf("audit chain of %s broken at row %d after the purge: %s", brk.Chain(), brk.ID, brk.Reason)
 	} else {
 		systemLog(anchor)
 	}

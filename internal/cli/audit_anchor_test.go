@@ -54,7 +54,8 @@ func TestAuditTailCannotVanish(t *testing.T) {
 	t.Run("a forged checkpoint", func(t *testing.T) {
 		dsn, path := fresh(t)
 		exec(t, path,
-			`INSERT INTO audit_checkpoints (upto_id, upto_hash, rows, created_at) SELECT id, hash, 1, '2026-01-01' FROM audit_log ORDER BY id DESC LIMIT 1`,
+			`INSERT INTO audit_checkpoints (zone_id, upto_id, upto_seq, upto_hash, rows, created_at) SELECT zone_id, id, seq, hash, 1, '2026-01-01'
+				FROM audit_log a WHERE seq = (SELECT MAX(seq) FROM audit_log b WHERE b.zone_id = a.zone_id)`,
 			`DELETE FROM audit_log WHERE id > (SELECT max(id)-20 FROM audit_log)`)
 		mustBreak(t, dsn, "not signed")
 	})

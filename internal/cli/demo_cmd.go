@@ -12,10 +12,11 @@ import (
 )
 
 func runDemo(ctx context.Context, env Env, args []string) error {
-	fs := newFlags(env, "demo", "demo [--db DSN] [--key-file FILE] [--password P] [--leads N]")
+	fs := newFlags(env, "demo", "demo [--db DSN] [--key-file FILE] [--password P] [--leads N [--zones K]]")
 	db := dbFlag(fs, env)
 	password := fs.String("password", "", "give every demo user this `password` with no forced change (for trials and tests); without it each gets a random one to change at first login")
 	leads := fs.Int("leads", 0, "then add `N` leads at scale to the demo zone (most rejected or dormant, about 10% projects over every stage), through the bulk loader: no duplicate search, one audit row per batch")
+	zones := fs.Int("zones", 1, "spread the --leads over `K` zones: the demo zone and K-1 load-test zones (load02…, each with a screener screener02… who signs in with --password)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -25,6 +26,12 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 	}
 	if *leads < 0 {
 		return usagef("--leads: a count of leads, 0 or more")
+	}
+	if *zones < 1 || *zones > 1000 {
+		return usagef("--zones: 1 to 1000")
+	}
+	if *zones > 1 && *password == "" {
+		return usagef("--zones needs --password for the load-test zones' screeners")
 	}
 	if *password != "" {
 		if err := xinlu.ValidatePassword(*password, ""); err != nil {
@@ -60,16 +67,37 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 	}
 	if *leads > 0 {
 		start := time.Now()
-		sr, err := demo.SeedScale(ctx, st, demo.ScaleOptions{Leads: *leads, Progress: progressBar(env.Stderr, "leads")})
-		if err != nil {
-			return err
+		codes := []string{demo.ZoneCode}
+		for n := 2; n <= *zones; n++ {
+			z, err := demo.SeedLoadZone(ctx, st, n, *password)
+			if err != nil {
+				return err
+			}
+			codes = append(codes, z.Code)
+		}
+		var sr demo.ScaleResult
+		for i, code := range codes {
+			// The leads shared out: the first zones take the remainder.
+			n := *leads / len(codes)
+			if i < *leads%len(codes) {
+				n++
+			}
+			if n == 0 {
+				continue
+			}
+			r, err := demo.SeedScale(ctx, st, demo.ScaleOptions{Zone: code, Leads: n, Progress: progressBar(env.Stderr, "leads "+code)})
+			if err != nil {
+				return err
+			}
+			sr.Leads, sr.Projects, sr.Approvals, sr.Funds, sr.Events, sr.Batches =
+				sr.Leads+r.Leads, sr.Projects+r.Projects, sr.Approvals+r.Approvals, sr.Funds+r.Funds, sr.Events+r.Events, sr.Batches+r.Batches
 		}
 		// A bulk load changes the tables' shape: refresh the planner's statistics.
 		if err := st.Optimize(ctx); err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "\nadded %d leads, %d projects, %d approval items, %d funds entries and %d timeline events in %d batches in %s\n",
-			sr.Leads, sr.Projects, sr.Approvals, sr.Funds, sr.Events, sr.Batches, time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(w, "\nadded %d leads, %d projects, %d approval items, %d funds entries and %d timeline events in %d batches over %d zones in %s\n",
+			sr.Leads, sr.Projects, sr.Approvals, sr.Funds, sr.Events, sr.Batches, len(codes), time.Since(start).Round(time.Millisecond))
 	}
 	return nil
 }

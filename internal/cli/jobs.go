@@ -82,6 +82,10 @@ func (j *jobs) runOnce(ctx context.Context, now time.Time) error {
 	if esc.Notifications > 0 {
 		log.Info("overdue items escalated", "items", esc.Items, "notifications", esc.Notifications, "digests", esc.Digests, "told", esc.Told)
 	}
+	// Rate-limit buckets idle for an hour are full again: forget them.
+	if err := st.ExpireRateBuckets(ctx, now.Add(-time.Hour)); err != nil {
+		return fmt.Errorf("expire rate limits: %w", err)
+	}
 	missed, err := st.ProposeMissedMilestones(ctx, now.In(shanghai()))
 	if err != nil {
 		return fmt.Errorf("propose deductions for missed milestones: %w", err)
@@ -117,8 +121,8 @@ func anchorAudit(ctx context.Context, st *store.Store, log *slog.Logger, since b
 		return fmt.Errorf("verify audit chain: %w", err)
 	}
 	if brk != nil {
-		log.Error("audit chain broken", "row", brk.ID, "reason", brk.Reason)
-		return st.RaiseAlarm(ctx, 0, store.AlarmChainBreak, fmt.Sprintf("row %d", brk.ID), brk.Reason)
+		log.Error("audit chain broken", "chain", brk.Chain(), "row", brk.ID, "reason", brk.Reason)
+		return st.RaiseAlarm(ctx, 0, store.AlarmChainBreak, fmt.Sprintf("%s, row %d", brk.Chain(), brk.ID), brk.Reason)
 	}
 	if a.KeyID != "" {
 		log.Info("audit anchor", "row", a.ID, "hash", a.Hash, "checkpoint", a.Checkpoint, "verified", n)

@@ -209,7 +209,7 @@ func verifyBackupCopy(ctx context.Context, path string, keys *seal.Keys, keyPath
 		return n, err
 	}
 	if brk != nil {
-		return n, fmt.Errorf("its audit chain is broken at row %d: %s", brk.ID, brk.Reason)
+		return n, fmt.Errorf("its audit chain of %s is broken at row %d: %s", brk.Chain(), brk.ID, brk.Reason)
 	}
 	return n, nil
 }

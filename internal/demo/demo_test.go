@@ -127,3 +127,34 @@ func TestSeedScale(t *testing.T) {
 		t.Fatalf("audit chain after %d rows: %+v %v", n, brk, err)
 	}
 }
+
+// A load-test zone has a screener who signs in and sees the zone's leads
+// only; SeedScale fills the zone it is given.
+func TestSeedLoadZone(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	if _, err := demo.Seed(ctx, s, demo.Options{Password: "Trial@2026"}); err != nil {
+		t.Fatal(err)
+	}
+	z, err := demo.SeedLoadZone(ctx, s, 2, "Trial@2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := demo.SeedLoadZone(ctx, s, 2, "Trial@2026"); err != nil || again.ID != z.ID {
+		t.Fatalf("second call: %+v %v", again, err)
+	}
+	if _, err := demo.SeedScale(ctx, s, demo.ScaleOptions{Zone: z.Code, Leads: 1500, Batch: 1000}); err != nil {
+		t.Fatal(err)
+	}
+	u, _, err := s.Login(ctx, xinlu.Actor{IP: "127.0.0.1"}, demo.LoadZoneScreener(2), "Trial@2026", store.LoginPolicy{Limit: 5, Window: time.Minute})
+	if err != nil || u.ZoneID != z.ID {
+		t.Fatalf("the load zone's screener signs in: %+v %v", u, err)
+	}
+	_, total, err := s.ListLeads(ctx, store.LeadFilter{Scope: u.Filter(xinlu.PermLeadView)})
+	if err != nil || total != 1500 {
+		t.Fatalf("the screener sees %d leads (%v), want the zone's 1500", total, err)
+	}
+	if n, brk, err := s.VerifyAudit(ctx); err != nil || brk != nil {
+		t.Fatalf("audit chains after %d rows: %+v %v", n, brk, err)
+	}
+}

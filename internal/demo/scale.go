@@ -12,6 +12,7 @@ import (
 
 // ScaleOptions tune SeedScale.
 type ScaleOptions struct {
+	Zone     string              // the code of the zone to add them to; "" is the demo zone
 	Leads    int                 // how many leads to add
 	Now      time.Time           // the end of the history; zero is now
 	Batch    int                 // leads per transaction; 0 is 20,000
@@ -40,9 +41,13 @@ func SeedScale(ctx context.Context, st *store.Store, opt ScaleOptions) (*ScaleRe
 	if opt.Batch <= 0 {
 		opt.Batch = 20000
 	}
-	z, err := st.ZoneByCode(ctx, ZoneCode)
+	code := opt.Zone
+	if code == "" {
+		code = ZoneCode
+	}
+	z, err := st.ZoneByCode(ctx, code)
 	if err != nil {
-		return nil, fmt.Errorf("the demo zone: %w (run xinlu demo first)", err)
+		return nil, fmt.Errorf("zone %s: %w (run xinlu demo first)", code, err)
 	}
 	members, _, err := st.ListMembers(ctx, store.MemberFilter{Scope: xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: z.ID},
 		Page: xinlu.Page{Page: 1, PerPage: xinlu.MaxPerPage}})
@@ -50,15 +55,15 @@ func SeedScale(ctx context.Context, st *store.Store, opt ScaleOptions) (*ScaleRe
 		return nil, err
 	}
 	if len(members) == 0 {
-		return nil, fmt.Errorf("the demo zone has no members")
+		return nil, fmt.Errorf("zone %s has no members", code)
 	}
 	var agentID int64
-	if u, err := st.UserByUsername(ctx, "agent"); err == nil {
+	if u, err := st.UserByUsername(ctx, "agent"); err == nil && u.ZoneID == z.ID {
 		agentID = u.MemberID
 	}
 	sponsors := []int64{}
 	for _, name := range []string{"sponsor", "director"} {
-		if u, err := st.UserByUsername(ctx, name); err == nil && u.MemberID != 0 {
+		if u, err := st.UserByUsername(ctx, name); err == nil && u.MemberID != 0 && u.ZoneID == z.ID {
 			sponsors = append(sponsors, u.MemberID)
 		}
 	}

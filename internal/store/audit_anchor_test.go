@@ -37,8 +37,8 @@ func TestAuditTailIsAnchored(t *testing.T) {
 		}
 		// A checkpoint inserted by hand makes the rows deletable to the
 		// database, but it is not signed: verification fails.
-		if err := s.ExecForTest(ctx, `INSERT INTO audit_checkpoints (upto_id, upto_hash, rows, created_at)
-			SELECT id, hash, 1, at FROM audit_log WHERE id = 32`); err != nil {
+		if err := s.ExecForTest(ctx, `INSERT INTO audit_checkpoints (zone_id, upto_id, upto_seq, upto_hash, rows, created_at)
+			SELECT zone_id, id, seq, hash, 1, at FROM audit_log WHERE id = 32`); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.ExecForTest(ctx, `DELETE FROM audit_log WHERE id > 12`); err != nil {

@@ -38,7 +38,7 @@ func testInBatchUndoesOneWriteAlone(t *testing.T, s *Store) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = s.inBatch(ctx, func(ctx context.Context, tx *Tx) error {
+			errs[i] = s.inBatch(ctx, 0, func(ctx context.Context, tx *Tx) error {
 				if err := tx.audit(ctx, a, "test.batch", "test", int64(i), nil, map[string]any{"i": i}); err != nil {
 					return err
 				}
@@ -112,7 +112,7 @@ func TestInBatchCallersGivingUp(t *testing.T) {
 		first, cancelFirst := context.WithCancel(ctx)
 		firstErr := make(chan error, 1)
 		go func() {
-			firstErr <- s.inBatch(first, func(ctx context.Context, tx *Tx) error {
+			firstErr <- s.inBatch(first, 0, func(ctx context.Context, tx *Tx) error {
 				close(started)
 				<-proceed
 				return write(ctx, tx, 1) // its caller is gone by now
@@ -124,7 +124,7 @@ func TestInBatchCallersGivingUp(t *testing.T) {
 		short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 		defer cancel()
 		t0 := time.Now()
-		if err := s.inBatch(short, func(ctx context.Context, tx *Tx) error { return write(ctx, tx, 2) }); !errors.Is(err, context.DeadlineExceeded) {
+		if err := s.inBatch(short, 0, func(ctx context.Context, tx *Tx) error { return write(ctx, tx, 2) }); !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("a queued caller that gave up: %v", err)
 		}
 		if time.Since(t0) > 5*time.Second {
@@ -132,7 +132,7 @@ func TestInBatchCallersGivingUp(t *testing.T) {
 		}
 		third := make(chan error, 1)
 		go func() {
-			third <- s.inBatch(ctx, func(ctx context.Context, tx *Tx) error { return write(ctx, tx, 3) })
+			third <- s.inBatch(ctx, 0, func(ctx context.Context, tx *Tx) error { return write(ctx, tx, 3) })
 		}()
 		close(proceed)
 		if err := <-firstErr; err != nil && !errors.Is(err, context.Canceled) {

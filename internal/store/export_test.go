@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
+
+	"xinlu/internal/xinlu"
 )
 
 // TamperAuditForTest changes one column of one audit row behind the store's
@@ -38,6 +41,21 @@ func (s *Store) dropAuditGuardForTest(ctx context.Context) error {
 	return nil
 }
 
+// MigrateBeforeForTest applies the migrations whose names sort before
+// stop, as an older release did.
+func (s *Store) MigrateBeforeForTest(ctx context.Context, stop string) error {
+	s.migrateBefore = stop
+	defer func() { s.migrateBefore = "" }()
+	_, err := s.Migrate(ctx)
+	return err
+}
+
+// ExecArgsForTest runs a statement with arguments directly.
+func (s *Store) ExecArgsForTest(ctx context.Context, q string, args ...any) error {
+	_, err := s.write.ExecContext(ctx, s.rebind(q), args...)
+	return err
+}
+
 // ExecForTest runs a statement directly, for tests that need the database
 // to misbehave.
 func (s *Store) ExecForTest(ctx context.Context, q string) error {
@@ -53,4 +71,71 @@ func (s *Store) RawQueryRowForTest(ctx context.Context, q string, args ...any) *
 // QueryRowForTest runs a read query for a test's assertions.
 func (s *Store) QueryRowForTest(ctx context.Context, q string, args ...any) *sql.Row {
 	return s.queryRow(ctx, q, args...)
+}
+
+// SummaryMismatch is a summary row that does not equal a recount of the
+// records it counts.
+type SummaryMismatch struct {
+	Table, Key  string
+	Stored, Got string
+}
+
+// CheckSummaries recounts every zone's leads and projects and compares the
+// counts with the summary rows (a summary row of zero equals a missing
+// group). It returns the differences, none when the summaries hold.
+func (s *Store) CheckSummaries(ctx context.Context) ([]SummaryMismatch, error) {
+	var out []SummaryMismatch
+	type pair struct{ stored, got string }
+	compare := func(table, storedQ, recountQ string) error {
+		m := map[string]*pair{}
+		for i, q := range []string{storedQ, recountQ} {
+			rows, err := s.query(ctx, q)
+			if err != nil {
+				return xinlu.Internal(err)
+			}
+			for rows.Next() {
+				var key, val string
+				if err := rows.Scan(&key, &val); err != nil {
+					rows.Close()
+					return xinlu.Internal(err)
+				}
+				p := m[key]
+				if p == nil {
+					p = &pair{}
+					m[key] = p
+				}
+				if i == 0 {
+					p.stored = val
+				} else {
+					p.got = val
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return xinlu.Internal(err)
+			}
+		}
+		for k, p := range m {
+			if p.stored != p.got {
+				out = append(out, SummaryMismatch{Table: table, Key: k, Stored: p.stored, Got: p.got})
+			}
+		}
+		return nil
+	}
+	key := func(cols ...string) string {
+		return "CAST(" + strings.Join(cols, " AS TEXT) || '/' || CAST(") + " AS TEXT)"
+	}
+	if err := compare("lead_counts",
+		`SELECT `+key("zone_id", "status", "industry")+`, CAST(n AS TEXT) FROM lead_counts WHERE n <> 0`,
+		`SELECT `+key("zone_id", "status", "industry")+`, CAST(COUNT(*) AS TEXT) FROM leads GROUP BY zone_id, status, industry`); err != nil {
+		return nil, err
+	}
+	if err := compare("project_counts",
+		`SELECT `+key("zone_id", "stage", "status", "industry")+`, CAST(n AS TEXT) || '/' || CAST(known AS TEXT) || '/' || CAST(CAST(yuan AS BIGINT) AS TEXT)
+			FROM project_counts WHERE n <> 0 OR known <> 0 OR yuan <> 0`,
+		`SELECT `+key("zone_id", "stage", "status", "industry")+`, CAST(COUNT(*) AS TEXT) || '/' || CAST(COUNT(total_yuan) AS TEXT) || '/' ||
+			CAST(COALESCE(SUM(total_yuan), 0) AS TEXT) FROM projects GROUP BY zone_id, stage, status, industry`); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

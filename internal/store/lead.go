@@ -157,26 +157,29 @@ func (s *Store) ReportLead(ctx context.Context, a xinlu.Actor, l *xinlu.Lead, fi
 	}
 	l.ScreeningDue = cal.AddWorkdays(shanghaiDay(l.ReportedAt), ps.ScreeningDays).Format(xinlu.DateLayout)
 	// Reports come in bursts (a meeting, a campaign): they share commits.
-	err = s.inBatch(ctx, func(ctx context.Context, tx *Tx) error {
+	err = s.inBatch(ctx, l.ZoneID, func(ctx context.Context, tx *Tx) error {
+		// The reporter: the signed-in user's member record, or the one
+		// given; a member of the zone either way (one read).
+		var member sql.NullInt64
+		var name sql.NullString
+		var err error
 		if a.UserID != 0 {
-			var member sql.NullInt64
-			if err := tx.queryRow(ctx, `SELECT member_id FROM users WHERE id = ? AND zone_id = ?`, a.UserID, l.ZoneID).Scan(&member); err != nil {
-				return s.translate(err)
-			}
-			if !member.Valid || member.Int64 == 0 {
-				return &xinlu.Error{Code: xinlu.EFORBIDDEN, Key: "leads.no_member"}
-			}
-			l.ReporterID = member.Int64
+			err = tx.queryRow(ctx, `SELECT u.member_id, m.name FROM users u LEFT JOIN members m ON m.id = u.member_id AND m.zone_id = u.zone_id
+				WHERE u.id = ? AND u.zone_id = ?`, a.UserID, l.ZoneID).Scan(&member, &name)
+		} else if l.ReporterID != 0 {
+			member.Int64, member.Valid = l.ReporterID, true
+			err = tx.queryRow(ctx, `SELECT name FROM members WHERE id = ? AND zone_id = ?`, l.ReporterID, l.ZoneID).Scan(&name)
 		}
-		if l.ReporterID == 0 {
-			return &xinlu.Error{Code: xinlu.EFORBIDDEN, Key: "leads.no_member"}
-		}
-		if err := tx.queryRow(ctx, `SELECT name FROM members WHERE id = ? AND zone_id = ?`, l.ReporterID, l.ZoneID).Scan(&l.ReporterName); err != nil {
-			if err == sql.ErrNoRows {
-				return &xinlu.Error{Code: xinlu.EFORBIDDEN, Key: "leads.no_member"}
-			}
+		if err != nil && err != sql.ErrNoRows {
 			return xinlu.Internal(err)
 		}
+		if a.UserID != 0 && err == sql.ErrNoRows {
+			return s.translate(err)
+		}
+		if !member.Valid || member.Int64 == 0 || !name.Valid {
+			return &xinlu.Error{Code: xinlu.EFORBIDDEN, Key: "leads.no_member"}
+		}
+		l.ReporterID, l.ReporterName = member.Int64, name.String
 		phone, hash, err := tx.sealValue(ctx, leadPhone, l.ContactPhone)
 		if err != nil {
 			return err
@@ -474,13 +477,26 @@ func (s *Store) leadWhere(f LeadFilter) (string, []any) {
 // total. The contact phone is left out: a list never shows it.
 func (s *Store) ListLeads(ctx context.Context, f LeadFilter) ([]*xinlu.Lead, int, error) {
 	cond, args := s.leadWhere(f)
-	total, err := s.count(ctx, `SELECT COUNT(*) FROM leads l`+cond, args...)
+	total, ok, err := s.leadSummaryTotal(ctx, f)
 	if err != nil {
-		return nil, 0, xinlu.Internal(err)
+		return nil, 0, err
+	}
+	if !ok {
+		if total, err = s.count(ctx, `SELECT COUNT(*) FROM leads l`+cond, args...); err != nil {
+			return nil, 0, xinlu.Internal(err)
+		}
 	}
 	p := f.Page.Normalize()
-	rows, err := s.query(ctx, `SELECT `+leadListColumns+leadFrom+cond+` ORDER BY l.id DESC LIMIT ? OFFSET ?`,
-		append(args, p.PerPage, p.Offset())...)
+	q := `SELECT ` + leadListColumns + leadFrom + cond + ` ORDER BY l.id DESC LIMIT ? OFFSET ?`
+	if s.dialect == Postgres {
+		// The page's ids first, by themselves: PostgreSQL then reads them
+		// from the (zone, status, industry, id) index alone, where the
+		// whole query would walk the primary key backwards and skip every
+		// newer lead that does not match.
+		q = `SELECT ` + leadListColumns + leadFrom + ` JOIN (SELECT l.id FROM leads l` + cond +
+			` ORDER BY l.id DESC LIMIT ? OFFSET ?) page ON page.id = l.id ORDER BY l.id DESC`
+	}
+	rows, err := s.query(ctx, q, append(args, p.PerPage, p.Offset())...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}

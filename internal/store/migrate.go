@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 
@@ -36,6 +37,9 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	names, err := MigrationNames(s.dialect)
 	if err != nil {
 		return nil, err
+	}
+	if s.migrateBefore != "" {
+		names = slices.DeleteFunc(names, func(n string) bool { return n >= s.migrateBefore })
 	}
 	// A database that is up to date is not touched: no DDL at all, so that
 	// `serve` can run as a PostgreSQL role that may not create anything
@@ -152,6 +156,7 @@ func (s *Store) GrantApp(ctx context.Context, role string) error {
 		`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ` + schema + ` TO ` + role,
 		`REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM ` + role,
 		`REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON audit_checkpoints FROM ` + role,
+		`REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON audit_chain_start FROM ` + role,
 		`REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON schema_migrations FROM ` + role,
 	}
 	return s.inTx(ctx, func(tx *Tx) error {

@@ -179,13 +179,24 @@ func (s *Store) ListProjects(ctx context.Context, f ProjectFilter) ([]*ProjectRe
 	if err != nil {
 		return nil, 0, err
 	}
-	var total int
-	if total, err = s.count(ctx, `SELECT COUNT(*) FROM projects p`+cond, args...); err != nil {
-		return nil, 0, xinlu.Internal(err)
+	total, _, _, ok, err := s.projectSummaryTotals(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !ok {
+		if total, err = s.count(ctx, `SELECT COUNT(*) FROM projects p`+cond, args...); err != nil {
+			return nil, 0, xinlu.Internal(err)
+		}
 	}
 	pg := f.Page.Normalize()
-	rows, err := s.query(ctx, `SELECT `+projectColumns+projectFrom+cond+` ORDER BY p.id DESC LIMIT ? OFFSET ?`,
-		append(args, pg.PerPage, pg.Offset())...)
+	q := `SELECT ` + projectColumns + projectFrom + cond + ` ORDER BY p.id DESC LIMIT ? OFFSET ?`
+	if s.dialect == Postgres {
+		// The page's ids first, by themselves (see ListLeads), from an
+		// index alone when the filters allow.
+		q = `SELECT ` + projectColumns + projectFrom + ` JOIN (SELECT p.id FROM projects p` + cond +
+			` ORDER BY p.id DESC LIMIT ? OFFSET ?) page ON page.id = p.id ORDER BY p.id DESC`
+	}
+	rows, err := s.query(ctx, q, append(args, pg.PerPage, pg.Offset())...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}
@@ -200,6 +211,9 @@ func (s *Store) ListProjects(ctx context.Context, f ProjectFilter) ([]*ProjectRe
 // (every page) and counts those whose total investment is unknown (待定),
 // which the sum leaves out.
 func (s *Store) ProjectTotals(ctx context.Context, f ProjectFilter) (yuan int64, unknown int, err error) {
+	if _, yuan, unknown, ok, err := s.projectSummaryTotals(ctx, f); ok || err != nil {
+		return yuan, unknown, err
+	}
 	cond, args, err := s.projectWhere(ctx, f)
 	if err != nil {
 		return 0, 0, err
@@ -275,67 +289,10 @@ type KanbanColumn struct {
 }
 
 // Kanban counts a zone's projects that are not lost, per stage, in stage
-// order (every stage present). zoneID 0 counts every zone. One GROUP BY
-// read from the covering index projects_kanban; on SQLite the columns are
-// kept, like list totals, until the next write (or countTTL).
+// order (every stage present). zoneID 0 counts every zone. It reads the
+// summary rows (project_counts), a few per stage, on both engines.
 func (s *Store) Kanban(ctx context.Context, zoneID int64) ([]KanbanColumn, error) {
-	if s.dialect != SQLite {
-		return s.kanban(ctx, zoneID)
-	}
-	writes, now := s.writes.Load(), time.Now()
-	b := &s.boards
-	b.mu.Lock()
-	if e, ok := b.entries[zoneID]; ok && e.writes == writes && now.Sub(e.at) < countTTL {
-		b.mu.Unlock()
-		return slices.Clone(e.cols), nil
-	}
-	b.mu.Unlock()
-	cols, err := s.kanban(ctx, zoneID)
-	if err != nil {
-		return nil, err
-	}
-	b.mu.Lock()
-	if b.entries == nil || len(b.entries) >= countCacheLimit {
-		b.entries = map[int64]boardEntry{}
-	}
-	b.entries[zoneID] = boardEntry{cols: slices.Clone(cols), writes: writes, at: now}
-	b.mu.Unlock()
-	return cols, nil
-}
-
-// kanban counts and sums the zone's moving projects by stage.
-func (s *Store) kanban(ctx context.Context, zoneID int64) ([]KanbanColumn, error) {
-	cols := `SELECT stage, COUNT(*), COALESCE(` + sumYuan("total_yuan") + `, 0), COUNT(*) - COUNT(total_yuan) FROM projects`
-	q, args := cols+` WHERE status IN ('active', 'on_hold')`, []any{}
-	if zoneID != 0 {
-		q = cols + ` WHERE zone_id = ? AND status IN ('active', 'on_hold')`
-		args = append(args, zoneID)
-	}
-	rows, err := s.query(ctx, q+` GROUP BY stage`, args...)
-	if err != nil {
-		return nil, xinlu.Internal(err)
-	}
-	defer rows.Close()
-	by := map[xinlu.Stage]KanbanColumn{}
-	for rows.Next() {
-		var c KanbanColumn
-		var stage string
-		if err := rows.Scan(&stage, &c.Count, &c.Yuan, &c.Unknown); err != nil {
-			return nil, xinlu.Internal(err)
-		}
-		c.Stage = xinlu.Stage(stage)
-		by[c.Stage] = c
-	}
-	if err := rows.Err(); err != nil {
-		return nil, xinlu.Internal(err)
-	}
-	out := make([]KanbanColumn, len(xinlu.Stages))
-	for i, st := range xinlu.Stages {
-		c := by[st]
-		c.Stage = st
-		out[i] = c
-	}
-	return out, nil
+	return s.kanban(ctx, zoneID)
 }
 
 func projectAudit(p *ProjectRecord) map[string]any {

@@ -50,8 +50,9 @@ type Store struct {
 
 	writes atomic.Uint64 // committed write transactions, for the count cache
 	counts countCache
-	boards boardCache
 	land   landCache // SQLite: what matching reads of a zone, until the next write
+
+	migrateBefore string // tests: Migrate leaves out the migrations from this name on
 }
 
 // readers is the size of the SQLite reader pool.
@@ -306,7 +307,21 @@ type Tx struct {
 	tx     *sql.Tx
 	s      *Store
 	missed []string // SQLite: statements to prepare on the writer once it is free
+	// heads are the audit chains this transaction appended to, locked
+	// and with their newest rows, so that the next append to one asks
+	// nothing (a batch of reports in one zone). Forgotten when a savepoint
+	// is rolled back (forgetAuditHeads), which undoes rows and locks.
+	heads map[int64]txHead
 }
+
+type txHead struct {
+	seq  int64
+	hash string
+}
+
+// forgetAuditHeads drops what the transaction knows of its audit chains,
+// after a rollback to a savepoint.
+func (tx *Tx) forgetAuditHeads() { tx.heads = nil }
 
 // inTx runs fn in a write transaction, committing when it returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
@@ -545,19 +560,6 @@ func (s *Store) withoutSamples(ctx context.Context, stmt string) error {
 type countCache struct {
 	mu      sync.Mutex
 	entries map[string]countEntry
-}
-
-// boardCache keeps each zone's kanban columns under the same rule as the
-// count cache: until this process writes, and at most countTTL.
-type boardCache struct {
-	mu      sync.Mutex
-	entries map[int64]boardEntry
-}
-
-type boardEntry struct {
-	cols   []KanbanColumn
-	writes uint64
-	at     time.Time
 }
 
 type countEntry struct {

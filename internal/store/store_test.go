@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"xinlu/internal/store"
+	"xinlu/internal/testdb"
 	"xinlu/internal/testfix"
 	"xinlu/internal/xinlu"
 )
@@ -30,6 +31,19 @@ func OpenSQLite(t testing.TB) *store.Store { return testfix.SQLite(t) }
 
 // OpenPostgres opens a migrated store in a new schema of the DSN's database.
 func OpenPostgres(t testing.TB, dsn string) *store.Store { return testfix.Postgres(t, dsn) }
+
+// openPostgresSchema opens a store, not migrated, in a new, empty schema
+// of the DSN's database, dropped afterwards.
+func openPostgresSchema(t testing.TB, dsn string) *store.Store {
+	t.Helper()
+	_, inSchema := testdb.Schema(t, dsn)
+	s, err := store.Open(context.Background(), inSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
 
 // seedZone creates a zone and returns it with a system actor for it.
 func seedZone(t *testing.T, s *store.Store, code string) (*xinlu.Zone, xinlu.Actor) {

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"log/slog"
 	"math"
 	"net/http"
 	"strconv"
@@ -8,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 )
 
@@ -56,11 +59,15 @@ type bucket struct {
 	last   time.Time
 }
 
-// limiter keeps one token bucket per user and class.
+// limiter keeps one token bucket per user and class: in this process on
+// SQLite (one server per database), in the database on PostgreSQL, where
+// several servers share the database and so must share the buckets.
 type limiter struct {
 	mu      sync.Mutex
 	buckets map[string]*bucket
 	now     func() time.Time
+	shared  *store.Store // PostgreSQL: the buckets live here
+	log     *slog.Logger
 }
 
 func newLimiter() *limiter {
@@ -68,12 +75,22 @@ func newLimiter() *limiter {
 }
 
 // allow takes a token for user u in class c, or says how long to wait.
-func (l *limiter) allow(userID int64, c limitClass) (bool, time.Duration) {
+func (l *limiter) allow(ctx context.Context, userID int64, c limitClass) (bool, time.Duration) {
 	rule, ok := limitRules[c]
 	if !ok {
 		return true, 0
 	}
 	key := rule.keyName + ":" + strconv.FormatInt(userID, 10)
+	if l.shared != nil {
+		ok, wait, err := l.shared.TakeToken(ctx, key, rule.burst, rule.perMin)
+		if err == nil {
+			return ok, wait
+		}
+		// The database did not answer: this process's bucket stands in.
+		if l.log != nil {
+			l.log.Warn("shared rate limit unavailable", "err", err)
+		}
+	}
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -106,7 +123,7 @@ func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request, route strin
 	if c == limitNone {
 		return false
 	}
-	ok, wait := s.limiter.allow(u.ID, c)
+	ok, wait := s.limiter.allow(r.Context(), u.ID, c)
 	if ok {
 		return false
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -11,22 +12,22 @@ func TestLimiter(t *testing.T) {
 	l := newLimiter()
 	l.now = func() time.Time { return now }
 	for i := 0; i < 10; i++ {
-		if ok, _ := l.allow(1, limitExport); !ok {
+		if ok, _ := l.allow(context.Background(), 1, limitExport); !ok {
 			t.Fatalf("export %d refused within the burst", i+1)
 		}
 	}
-	ok, wait := l.allow(1, limitExport)
+	ok, wait := l.allow(context.Background(), 1, limitExport)
 	if ok || wait <= 0 || wait > 6*time.Second {
 		t.Fatalf("11th export: %v %v", ok, wait)
 	}
-	if ok, _ := l.allow(2, limitExport); !ok {
+	if ok, _ := l.allow(context.Background(), 2, limitExport); !ok {
 		t.Fatal("another user was held back")
 	}
-	if ok, _ := l.allow(1, limitSearch); !ok {
+	if ok, _ := l.allow(context.Background(), 1, limitSearch); !ok {
 		t.Fatal("searches share the export bucket")
 	}
 	now = now.Add(6 * time.Second)
-	if ok, _ := l.allow(1, limitExport); !ok {
+	if ok, _ := l.allow(context.Background(), 1, limitExport); !ok {
 		t.Fatal("no refill after six seconds")
 	}
 }

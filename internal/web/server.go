@@ -75,6 +75,9 @@ func New(st *store.Store, cfg Config) (*Server, error) {
 		cfg.Logger = slog.Default()
 	}
 	s := &Server{cfg: cfg, store: st, catalog: cat, metrics: newMetrics(), limiter: newLimiter(), log: cfg.Logger}
+	if st.Dialect() == store.Postgres {
+		s.limiter.shared, s.limiter.log = st, cfg.Logger
+	}
 	if s.static, err = loadStatic(assets); err != nil {
 		return nil, err
 	}

@@ -12,8 +12,11 @@ import (
 // AuditEntry is one row of the append-only audit log. Rows are chained: each
 // stores the hash of the row before it and a hash over its own content.
 type AuditEntry struct {
-	ID        int64
-	ZoneID    int64
+	ID     int64
+	ZoneID int64
+	// Seq numbers the row in its zone's chain (1, 2, …); 0 for rows of the
+	// single chain the log kept before each zone had a chain of its own.
+	Seq       int64
 	At        time.Time // UTC, microsecond precision
 	ActorID   int64     // 0 for the system or the CLI
 	ActorName string
@@ -38,8 +41,14 @@ func (e *AuditEntry) ComputeHash(key []byte) string {
 	if key != nil {
 		h = hmac.New(sha256.New, key)
 	}
+	// A row of a zone's chain is named by its place in that chain; a row of
+	// the single chain from before, by its id.
+	place := strconv.FormatInt(e.ID, 10)
+	if e.Seq > 0 {
+		place = "seq " + strconv.FormatInt(e.Seq, 10)
+	}
 	for _, f := range []string{
-		strconv.FormatInt(e.ID, 10),
+		place,
 		strconv.FormatInt(e.ZoneID, 10),
 		e.At.UTC().Format(time.RFC3339Nano),
 		strconv.FormatInt(e.ActorID, 10),

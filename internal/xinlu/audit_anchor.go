@@ -12,6 +12,11 @@ import (
 	"time"
 )
 
+// Each zone's rows form a chain of their own (the system's rows are zone
+// 0's chain); the rows written before that form one single chain, which
+// ends where the zones' chains begin. Anchors and purge checkpoints name
+// the chain they belong to.
+//
 // A hash chain proves that the rows it holds were not altered, but not that
 // none were cut off its end: whoever can write the database can delete the
 // newest rows and the chain still holds. The head of the chain is therefore
@@ -37,14 +42,22 @@ type AuditAnchor struct {
 	// Checkpoint is the newest purge checkpoint verified or accepted when
 	// the anchor was written: checkpoints from before signed checkpoints
 	// existed are accepted up to the first anchor's.
-	Checkpoint int64  `json:"checkpoint"`
-	MAC        string `json:"mac"`
+	Checkpoint int64 `json:"checkpoint"`
+	// Zone names the zone whose chain the anchor is of, and Seq the row's
+	// place in it; no zone: the single chain from before zones had chains.
+	Zone *int64 `json:"zone,omitempty"`
+	Seq  int64  `json:"seq,omitempty"`
+	MAC  string `json:"mac"`
 }
 
 // ComputeMAC signs the anchor's content with the audit key.
 func (a AuditAnchor) ComputeMAC(key []byte) string {
-	return macFields(key, "xinlu-audit-anchor", a.Kind, a.At.UTC().Format(time.RFC3339Nano),
-		strconv.FormatInt(a.ID, 10), a.Hash, a.Note, a.KeyID, strconv.FormatInt(a.Checkpoint, 10))
+	fields := []string{a.Kind, a.At.UTC().Format(time.RFC3339Nano),
+		strconv.FormatInt(a.ID, 10), a.Hash, a.Note, a.KeyID, strconv.FormatInt(a.Checkpoint, 10)}
+	if a.Zone != nil {
+		fields = append(fields, "zone", strconv.FormatInt(*a.Zone, 10), strconv.FormatInt(a.Seq, 10))
+	}
+	return macFields(key, append([]string{"xinlu-audit-anchor"}, fields...)...)
 }
 
 // AuditCheckpoint is what a purge leaves in the database: the last purged
@@ -53,18 +66,29 @@ func (a AuditAnchor) ComputeMAC(key []byte) string {
 // that a checkpoint written by anyone without the key (to make rows
 // deletable) does not verify.
 type AuditCheckpoint struct {
-	ID       int64
+	ID int64
+	// ZoneID is the zone whose chain was purged up to the row UptoSeq;
+	// LegacyChain for the single chain from before zones had chains.
+	ZoneID   int64
 	UptoID   int64
+	UptoSeq  int64
 	UptoHash string
 	Rows     int64
 	PrevMAC  string
 	MAC      string
 }
 
+// LegacyChain is the zone of checkpoints of the single chain from before
+// zones had chains of their own.
+const LegacyChain = -1
+
 // ComputeMAC signs the checkpoint with the audit key.
 func (c AuditCheckpoint) ComputeMAC(key []byte) string {
-	return macFields(key, "xinlu-audit-checkpoint", strconv.FormatInt(c.UptoID, 10), c.UptoHash,
-		strconv.FormatInt(c.Rows, 10), c.PrevMAC)
+	fields := []string{strconv.FormatInt(c.UptoID, 10), c.UptoHash, strconv.FormatInt(c.Rows, 10), c.PrevMAC}
+	if c.ZoneID != LegacyChain {
+		fields = append(fields, "zone", strconv.FormatInt(c.ZoneID, 10), strconv.FormatInt(c.UptoSeq, 10))
+	}
+	return macFields(key, append([]string{"xinlu-audit-checkpoint"}, fields...)...)
 }
 
 func macFields(key []byte, fields ...string) string {
@@ -86,10 +110,13 @@ func AnchorLine(a AuditAnchor, key []byte) []byte {
 }
 
 // AnchorHistory is what an anchor file says: the anchors since the last
-// reset, the first and the last of them.
+// reset, the first of them, the last of the single chain from before zones
+// had chains, and the last of each zone's chain.
 type AnchorHistory struct {
 	First, Last AuditAnchor
 	Lines       int // anchors read since the last reset
+	LegacyLines int // of them, anchors of the single chain
+	Zones       map[int64]AuditAnchor
 }
 
 // ReadAnchors reads an anchor file and checks every line's signature. A line
@@ -112,9 +139,17 @@ func ReadAnchors(r io.Reader, key []byte) (AnchorHistory, error) {
 			return h, fmt.Errorf("anchor file line %d does not match its signature (altered, or written with another key)", n)
 		}
 		if a.Kind == AnchorReset || h.Lines == 0 {
-			h.First, h.Lines = a, 0
+			h.First, h.Lines, h.LegacyLines, h.Last, h.Zones = a, 0, 0, AuditAnchor{}, nil
 		}
-		h.Last = a
+		if a.Zone != nil {
+			if h.Zones == nil {
+				h.Zones = map[int64]AuditAnchor{}
+			}
+			h.Zones[*a.Zone] = a
+		} else {
+			h.Last = a
+			h.LegacyLines++
+		}
 		h.Lines++
 	}
 	return h, sc.Err()
