@@ -137,6 +137,9 @@ func (s *Store) AnswerAppeal(ctx context.Context, a xinlu.Actor, u *xinlu.User, 
 		if err := xinlu.CheckPeriodWork(u, p, xinlu.WorkAnswer); err != nil {
 			return err
 		}
+		if err := xinlu.CheckAnswerer(u, ap.MemberID); err != nil {
+			return err
+		}
 		status := "rejected"
 		if upheld {
 			status = "upheld"

@@ -375,7 +375,11 @@ type periodView struct {
 	Err          error
 	ErrAction    string
 	AppealReason string
+	user         *xinlu.User
 }
+
+// Answers reports whether the viewer may answer member's appeal: not their own.
+func (v periodView) Answers(member int64) bool { return xinlu.CheckAnswerer(v.user, member) == nil }
 
 // Offers reports whether the page offers the step named action.
 func (v periodView) Offers(action string) bool {
@@ -470,7 +474,7 @@ func (s *Server) periodPage(w http.ResponseWriter, r *http.Request, status int, 
 		s.renderError(w, r, err)
 		return
 	}
-	v.AnswerOpen = xinlu.CheckPeriodWork(u, p, xinlu.WorkAnswer) == nil
+	v.AnswerOpen, v.user = xinlu.CheckPeriodWork(u, p, xinlu.WorkAnswer) == nil, u
 	c := xinlu.AppealCheck{Today: s.today()}
 	for _, ap := range v.Appeals {
 		c.Open = c.Open || (ap.MemberID == u.MemberID && ap.Status == "filed")

@@ -185,6 +185,16 @@ type AppealCheck struct {
 	Open      bool // u already has an appeal in the period not yet answered
 }
 
+// CheckAnswerer decides whether u may answer the appeal of member: nobody
+// answers their own appeal (an appraisal office member's appeal is
+// answered by a colleague).
+func CheckAnswerer(u *User, member int64) error {
+	if u.MemberID != 0 && u.MemberID == member {
+		return &Error{Code: EFORBIDDEN, Field: "member_id", Key: "appraisal.answer_own_appeal"}
+	}
+	return nil
+}
+
 // CheckAppeal decides whether u may appeal their result in period p now:
 // a member with a result, while the period is in publication and its
 // window runs, with no appeal of theirs still open.

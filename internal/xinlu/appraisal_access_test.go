@@ -330,3 +330,23 @@ func TestPeriodStepOffered(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckAnswerer: nobody answers their own appeal; an account without a
+// staff record answers any.
+func TestCheckAnswerer(t *testing.T) {
+	office := &xinlu.User{MemberID: 7, Roles: []xinlu.Role{xinlu.RoleAppraiser}}
+	for _, c := range []struct {
+		u      *xinlu.User
+		member int64
+		ok     bool
+	}{
+		{office, 7, false},
+		{office, 8, true},
+		{&xinlu.User{Roles: []xinlu.Role{xinlu.RoleAppraiser}}, 7, true},
+	} {
+		err := xinlu.CheckAnswerer(c.u, c.member)
+		if (err == nil) != c.ok || err != nil && xinlu.ErrorCode(err) != xinlu.EFORBIDDEN {
+			t.Errorf("member %d answering %d: %v", c.u.MemberID, c.member, err)
+		}
+	}
+}
