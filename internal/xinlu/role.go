@@ -149,6 +149,10 @@ const (
 	PermConsequenceDecide Permission = "consequence.decide" // HR: confirm or dismiss a consequence
 	PermToleranceFile     Permission = "tolerance.file"     // file a fault-tolerance claim: own, or for the department
 	PermToleranceHandle   Permission = "tolerance.handle"   // accept, investigate, decide and notify claims
+
+	PermStudyWrite  Permission = "study.write"  // write one's reflections in study campaigns
+	PermStudyReview Permission = "study.review" // review the reflections of one's department
+	PermStudyManage Permission = "study.manage" // organisation office: campaigns, completion, every reflection
 )
 
 // Permissions lists every real permission.
@@ -160,6 +164,7 @@ var Permissions = []Permission{
 	PermAppraisalView, PermAppraisalScore, PermAppraisalPeer, PermAppraisalManage, PermAppraisalFinalize, PermAppraisalPool,
 	PermIncentiveView, PermIncentiveManage, PermIncentiveApprove, PermConsequenceDecide,
 	PermToleranceFile, PermToleranceHandle,
+	PermStudyWrite, PermStudyReview, PermStudyManage,
 }
 
 // appraisalGrants are the appraisal and incentive permissions, merged into
@@ -199,6 +204,22 @@ var pipelineGrants = map[Role]map[Permission]Scope{
 	RoleDirector:   {PermLeadReport: ScopeZone, PermLeadView: ScopeZone, PermVetoOverride: ScopeZone, PermProjectView: ScopeZone, PermProjectPromote: ScopeZone},
 	RoleAuditor:    {PermLeadView: ScopeZone, PermProjectView: ScopeZone},
 	RoleViewer:     {PermLeadView: ScopeAllZones, PermProjectView: ScopeAllZones},
+}
+
+// studyGrants are the study campaigns' permissions, merged into grants at
+// start-up: every member with a working account writes reflections, heads
+// review their department's, the organisation office runs the campaigns.
+var studyGrants = map[Role]map[Permission]Scope{
+	RoleMember:     {PermStudyWrite: ScopeOwn},
+	RoleScreener:   {PermStudyWrite: ScopeOwn},
+	RolePlanner:    {PermStudyWrite: ScopeOwn},
+	RoleSponsor:    {PermStudyWrite: ScopeOwn},
+	RoleAgent:      {PermStudyWrite: ScopeOwn},
+	RoleHead:       {PermStudyWrite: ScopeOwn, PermStudyReview: ScopeDepartment},
+	RoleAppraiser:  {PermStudyWrite: ScopeOwn},
+	RoleDiscipline: {PermStudyWrite: ScopeOwn, PermStudyManage: ScopeZone},
+	RoleFinance:    {PermStudyWrite: ScopeOwn},
+	RoleDirector:   {PermStudyWrite: ScopeOwn},
 }
 
 // grants is the one table of who may do what, and how far. A role that does
@@ -258,7 +279,7 @@ var grants = map[Role]map[Permission]Scope{
 }
 
 func init() {
-	for _, extra := range []map[Role]map[Permission]Scope{pipelineGrants, appraisalGrants} {
+	for _, extra := range []map[Role]map[Permission]Scope{pipelineGrants, appraisalGrants, studyGrants} {
 		for r, ps := range extra {
 			for p, sc := range ps {
 				grants[r][p] = sc
