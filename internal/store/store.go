@@ -51,6 +51,7 @@ type Store struct {
 	writes atomic.Uint64 // committed write transactions, for the count cache
 	counts countCache
 	boards boardCache
+	study  studyIndexes // copying-check indexes per campaign
 }
 
 // readers is the size of the SQLite reader pool.

@@ -222,6 +222,18 @@ func (ix *ShingleIndex) Version(kind SimilarKind, id int64) (int, bool) {
 	return ix.docs[i].Version, true
 }
 
+// Held lists the ids of the texts of kind the index holds.
+func (ix *ShingleIndex) Held(kind SimilarKind) []int64 {
+	var out []int64
+	for k := range ix.byKey {
+		if k.kind == kind {
+			out = append(out, k.id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // Add indexes text as doc, replacing the text held under the same kind
 // and id.
 func (ix *ShingleIndex) Add(doc SimilarDoc, text string) {

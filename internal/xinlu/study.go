@@ -98,14 +98,14 @@ type Campaign struct {
 // reporting every bad field at once.
 func (c *Campaign) Validate() error {
 	var errs FieldErrors
-	errs.Add(cleanNames(textField{"title", &c.Title}))
+	errs.Add(cleanNames(textField{"campaign_title", &c.Title}))
 	errs.Add(cleanTexts(textField{"theme", &c.Theme}, textField{"source_text", &c.SourceText}))
 	switch n := len([]rune(c.Title)); {
-	case errs.Has("title"):
+	case errs.Has("campaign_title"):
 	case n == 0:
-		errs.Invalid("title", "error.required")
+		errs.Invalid("campaign_title", "error.required")
 	case n > MaxCampaignTitle:
-		errs.Invalid("title", "error.too_long", MaxCampaignTitle)
+		errs.Invalid("campaign_title", "error.too_long", MaxCampaignTitle)
 	}
 	if !errs.Has("theme") && len([]rune(c.Theme)) > MaxCampaignTheme {
 		errs.Invalid("theme", "error.too_long", MaxCampaignTheme)
@@ -127,7 +127,7 @@ func (c *Campaign) Validate() error {
 			errs.Invalid("member_ids", "study.audience_members_required")
 		}
 	default:
-		errs.Invalid("audience", "error.invalid")
+		errs.Invalid("audience", "error.invalid_choice")
 	}
 	c.DepartmentIDs, c.MemberIDs, c.ReviewerIDs = uniqueIDs(c.DepartmentIDs), uniqueIDs(c.MemberIDs), uniqueIDs(c.ReviewerIDs)
 	if c.MinLength == 0 {
@@ -424,11 +424,11 @@ func CheckReview(u *User, c *Campaign, r *Reflection, rv *Review) (ReflectionSta
 	case ReviewAccept:
 		switch {
 		case c.Graded && rv.Grade == "":
-			errs.Invalid("grade", "study.grade_required")
+			errs.Invalid("review_grade", "study.grade_required")
 		case c.Graded && !slices.Contains(Grades, rv.Grade):
-			errs.Invalid("grade", "error.invalid")
+			errs.Invalid("review_grade", "error.invalid_choice")
 		case !c.Graded && rv.Grade != "":
-			errs.Invalid("grade", "study.grade_not_used")
+			errs.Invalid("review_grade", "study.grade_not_used")
 		}
 	}
 	if err := errs.Err(); err != nil {

@@ -22,14 +22,14 @@ func TestCampaignValidate(t *testing.T) {
 	}{
 		{"zone-wide", Campaign{Title: " 学习省委全会精神 ", Audience: AudienceZone, OpensOn: "2026-12-01", ClosesOn: "2026-12-15"}, nil},
 		{"everything wrong at once", Campaign{Title: "", Audience: AudienceDepartments, OpensOn: "12/01", ClosesOn: "", MinLength: -5},
-			[]string{"title", "department_ids", "min_length", "opens_on", "closes_on"}},
+			[]string{"campaign_title", "department_ids", "min_length", "opens_on", "closes_on"}},
 		{"closes before opens", Campaign{Title: "甲", Audience: AudienceMembers, MemberIDs: []int64{3}, OpensOn: "2026-12-10", ClosesOn: "2026-12-09"},
 			[]string{"closes_on"}},
 		{"members without members", Campaign{Title: "甲", Audience: AudienceMembers, OpensOn: "2026-12-10", ClosesOn: "2026-12-19"},
 			[]string{"member_ids"}},
 		{"unknown audience", Campaign{Title: "甲", Audience: "team", OpensOn: "2026-12-10", ClosesOn: "2026-12-19"}, []string{"audience"}},
 		{"title too long", Campaign{Title: strings.Repeat("学", MaxCampaignTitle+1), Audience: AudienceZone, OpensOn: "2026-12-10", ClosesOn: "2026-12-19"},
-			[]string{"title"}},
+			[]string{"campaign_title"}},
 	} {
 		c := tc.c
 		err := c.Validate()
@@ -158,7 +158,7 @@ func TestReflectionLifecycle(t *testing.T) {
 		{Review{Action: ReviewReturn, Comment: "  "}, true, "", "study.return_comment_required"},
 		{Review{Action: ReviewReturn, Comment: "联系本职工作不够"}, true, ReflectionReturned, ""},
 		{Review{Action: ReviewAccept}, true, "", "study.grade_required"},
-		{Review{Action: ReviewAccept, Grade: "A"}, true, "", "error.invalid"},
+		{Review{Action: ReviewAccept, Grade: "A"}, true, "", "error.invalid_choice"},
 		{Review{Action: ReviewAccept, Grade: GradeExcellent}, true, ReflectionAccepted, ""},
 		{Review{Action: ReviewAccept, Grade: GradePass}, false, "", "study.grade_not_used"},
 		{Review{Action: ReviewAccept}, false, ReflectionAccepted, ""},
