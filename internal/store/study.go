@@ -646,13 +646,18 @@ func SimilarKey(kind xinlu.SimilarKind, id int64) string {
 	return string(kind) + ":" + strconv.FormatInt(id, 10)
 }
 
-// SimilarReflections checks reflection id as u may see it (not a draft)
-// against every other submitted reflection of its campaign, the
-// campaign's source text and the author's reflections in other campaigns.
+// SimilarReflections checks reflection id, once submitted, for the office
+// or a reviewer of it (never its author): against every other submitted
+// reflection of its campaign, the campaign's source text and the author's
+// reflections in other campaigns.
 func (s *Store) SimilarReflections(ctx context.Context, u *xinlu.User, id int64) (*SimilarReport, error) {
 	r, c, err := s.Reflection(ctx, u, id)
 	if err != nil {
 		return nil, err
+	}
+	if !u.Can(xinlu.PermStudyManage) && !xinlu.CanReview(u, c, r) {
+		// The author, too: the report names and quotes others' work.
+		return nil, xinlu.Forbidden()
 	}
 	out := &SimilarReport{Reflection: r, Campaign: c, Texts: map[string]string{}}
 	type ver struct {
