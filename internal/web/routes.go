@@ -41,6 +41,7 @@ func (s *Server) pageRoutes() []Route {
 		s.appraisalRoutes(),
 		s.incentiveRoutes(),
 		s.toleranceRoutes(),
+		s.studyRoutes(),
 		s.pipelineSettingsRoutes(),
 		s.searchRoutes(),
 		s.helpRoutes(),
@@ -183,6 +184,10 @@ var navigation = []navGroup{
 		{Key: "consequences.nav", Path: "/consequences", Perm: xinlu.PermConsequenceDecide, Icon: "gavel"},
 		{Key: "tolerance.nav_mine", Path: "/tolerance/mine", Perm: xinlu.PermToleranceFile, Icon: "shield"},
 		{Key: "tolerance.nav_register", Path: "/tolerance", Perm: xinlu.PermToleranceHandle, Icon: "shield"},
+	}},
+	{Key: "study.nav_group", Items: []navItem{
+		{Key: "study.nav_mine", Path: "/study/mine", Perm: xinlu.PermStudyWrite, Icon: "pen", Show: hasMember},
+		{Key: "study.nav_campaigns", Path: "/study/campaigns", Perm: xinlu.PermSignedIn, Icon: "list", Show: studyReviews},
 	}},
 	{Key: "nav.group.organisation", Items: []navItem{
 		{Key: "nav.departments", Path: "/departments", Perm: xinlu.PermOrgView, Icon: "tree", Show: seesOthers},
