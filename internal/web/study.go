@@ -480,6 +480,10 @@ func (s *Server) studyReflectionPage(w http.ResponseWriter, r *http.Request, sta
 		var parts []string
 		for i, m := range rep.Matches {
 			pct := api.SimilarPercent(m.Score)
+			if i >= maxSideBySide {
+				parts = append(parts, p.T("study.similar_more", len(rep.Matches)-i))
+				break
+			}
 			switch m.Kind {
 			case xinlu.SimilarReflection:
 				parts = append(parts, p.T("study.similar_reflection", m.Label, pct))
@@ -488,10 +492,8 @@ func (s *Server) studyReflectionPage(w http.ResponseWriter, r *http.Request, sta
 			case xinlu.SimilarEarlier:
 				parts = append(parts, p.T("study.similar_earlier", m.Label, pct))
 			}
-			if i < maxSideBySide {
-				v.Matches = append(v.Matches, studyMatchView{Kind: m.Kind, Label: m.Label, Percent: pct, Longest: m.Longest,
-					Mine: segments(x.Body, m.Passages), Other: segments(rep.Texts[store.SimilarKey(m.Kind, m.ID)], m.OtherPassages)})
-			}
+			v.Matches = append(v.Matches, studyMatchView{Kind: m.Kind, Label: m.Label, Percent: pct, Longest: m.Longest,
+				Mine: segments(x.Body, m.Passages), Other: segments(rep.Texts[store.SimilarKey(m.Kind, m.ID)], m.OtherPassages)})
 		}
 		if len(parts) == 0 {
 			v.Summary = p.T("study.similar_none")
