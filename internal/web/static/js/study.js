@@ -20,8 +20,10 @@
     count.textContent = count.textContent.replace(/\d+/, String(n));
     noteEl.textContent = note;
   }
+  // The copy names the server version it was typed over, so that an
+  // old copy never overwrites a text the server has moved on from.
   function keep() {
-    try { localStorage.setItem(key, body.value); } catch (e) { /* private mode: the server copy still holds */ }
+    try { localStorage.setItem(key, JSON.stringify({ v: version.value, t: body.value })); } catch (e) { /* private mode: the server copy still holds */ }
   }
   function save() {
     if (saving) { again = true; return; }
@@ -54,14 +56,16 @@
   // A copy in the browser newer than the page: the last save did not
   // reach the server. Put it back and save it.
   var kept = null;
-  try { kept = localStorage.getItem(key); } catch (e) {}
-  if (kept !== null && kept !== body.value && !form.querySelector('[aria-invalid]')) {
-    body.value = kept;
+  try { kept = JSON.parse(localStorage.getItem(key)); } catch (e) {}
+  if (kept && kept.v === version.value && kept.t !== body.value && !form.querySelector('[aria-invalid]')) {
+    body.value = kept.t;
     note = form.getAttribute('data-restored');
     timer = setTimeout(save, 300);
   }
   body.addEventListener('input', changed);
   window.addEventListener('online', function () { if (localStorage.getItem(key) !== null) save(); });
   form.addEventListener('submit', function () { clearTimeout(timer); keep(); });
+  // A copy typed over an older version is of no use any more.
+  if (kept && kept.v !== version.value) { try { localStorage.removeItem(key); } catch (e) {} }
   show();
 })();
