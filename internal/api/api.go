@@ -80,6 +80,7 @@ func (a *API) Routes() []Route {
 		a.appraisalRoutes(),
 		a.incentiveRoutes(),
 		a.toleranceRoutes(),
+		a.studyRoutes(),
 		a.pipelineSettingsRoutes(),
 	} {
 		rs = append(rs, area...)

@@ -179,6 +179,9 @@ func Seed(ctx context.Context, st *store.Store, opt Options) (*Result, error) {
 	if err := seedAppraisal(ctx, st, z, o, opt.Today); err != nil {
 		return nil, fmt.Errorf("appraisal: %w", err)
 	}
+	if err := seedStudy(ctx, st, z, opt.Today); err != nil {
+		return nil, fmt.Errorf("study: %w", err)
+	}
 	if opt.Progress != nil {
 		opt.Progress(total+1, total+1)
 	}

@@ -30,6 +30,8 @@ var recordNameSQL = map[string]string{
 	"appraisal_scheme": `SELECT id, name FROM appraisal_schemes WHERE zone_id = ? AND id IN `,
 	"tolerance_claim":  `SELECT c.id, m.name FROM tolerance_claims c JOIN members m ON m.id = c.member_id WHERE c.zone_id = ? AND c.id IN `,
 	"contract":         `SELECT c.id, m.name FROM contracts c JOIN members m ON m.id = c.member_id WHERE c.zone_id = ? AND c.id IN `,
+	"study_campaign":   `SELECT id, title FROM study_campaigns WHERE zone_id = ? AND id IN `,
+	"study_reflection": `SELECT r.id, m.name || ' · ' || c.title FROM study_reflections r JOIN members m ON m.id = r.member_id JOIN study_campaigns c ON c.id = r.campaign_id WHERE r.zone_id = ? AND r.id IN `,
 	"approval_item":    `SELECT a.id, p.name || ' · ' || a.name FROM approval_items a JOIN projects p ON p.id = a.project_id WHERE p.zone_id = ? AND a.id IN `,
 }
 

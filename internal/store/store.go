@@ -50,7 +50,8 @@ type Store struct {
 
 	writes atomic.Uint64 // committed write transactions, for the count cache
 	counts countCache
-	land   landCache // SQLite: what matching reads of a zone, until the next write
+	land   landCache    // SQLite: what matching reads of a zone, until the next write
+	study  studyIndexes // copying-check indexes per campaign
 
 	migrateBefore string // tests: Migrate leaves out the migrations from this name on
 }

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -235,6 +236,7 @@ func templateFuncs(p *i18n.Printer, sf *staticFiles) template.FuncMap {
 			return template.HTMLAttr(` aria-invalid="true" aria-describedby="err-` + template.HTMLEscapeString(field) + `"`)
 		},
 		"formErrors": func(err error) []formErrorItem { return formErrorItems(p, err) },
+		"idIn":       func(id int64, ids []int64) bool { return slices.Contains(ids, id) },
 		"selected": func(a, b any) template.HTMLAttr {
 			if fmt.Sprint(a) == fmt.Sprint(b) {
 				return "selected"

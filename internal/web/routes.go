@@ -63,6 +63,7 @@ func (s *Server) pageRoutes() []Route {
 		s.appraisalRoutes(),
 		s.incentiveRoutes(),
 		s.toleranceRoutes(),
+		s.studyRoutes(),
 		s.pipelineSettingsRoutes(),
 		s.searchRoutes(),
 		s.helpRoutes(),
@@ -215,6 +216,10 @@ var navigation = []navGroup{
 		{Key: "efficiency.nav", Path: "/efficiency", Perm: xinlu.PermLandView, Icon: "award"},
 		{Key: "casting.nav", Path: "/casting", Perm: xinlu.PermLandView, Icon: "scale"},
 		{Key: "target.nav", Path: "/targets", Perm: xinlu.PermLandView, Icon: "target"},
+	}},
+	{Key: "study.nav_group", Items: []navItem{
+		{Key: "study.nav_mine", Path: "/study/mine", Perm: xinlu.PermStudyWrite, Icon: "pen", Show: hasMember},
+		{Key: "study.nav_campaigns", Path: "/study/campaigns", Perm: xinlu.PermSignedIn, Icon: "list", Show: studyReviews},
 	}},
 	{Key: "nav.group.organisation", Items: []navItem{
 		{Key: "nav.departments", Path: "/departments", Perm: xinlu.PermOrgView, Icon: "tree", Show: seesOthers},

@@ -153,6 +153,10 @@ const (
 	PermLandView       Permission = "land.view"     // parcels, utilities, build-outs, the capacity table, matching
 	PermLandManage     Permission = "land.manage"   // record and change them, thresholds
 	PermFactorOverride Permission = "land.override" // director: sign a project over a utility shortfall, with a reason
+
+	PermStudyWrite  Permission = "study.write"  // write one's reflections in study campaigns
+	PermStudyReview Permission = "study.review" // review the reflections of one's department
+	PermStudyManage Permission = "study.manage" // organisation office: campaigns, completion, every reflection
 )
 
 // Permissions lists every real permission.
@@ -165,6 +169,7 @@ var Permissions = []Permission{
 	PermIncentiveView, PermIncentiveManage, PermIncentiveApprove, PermConsequenceDecide,
 	PermToleranceFile, PermToleranceHandle,
 	PermLandView, PermLandManage, PermFactorOverride,
+	PermStudyWrite, PermStudyReview, PermStudyManage,
 }
 
 // appraisalGrants are the appraisal and incentive permissions, merged into
@@ -221,6 +226,22 @@ var landGrants = map[Role]map[Permission]Scope{
 	RoleAuditor:   {PermLandView: ScopeZone},
 	RoleViewer:    {PermLandView: ScopeAllZones},
 	RoleSysAdmin:  {PermLandView: ScopeZone, PermLandManage: ScopeZone},
+}
+
+// studyGrants are the study campaigns' permissions, merged into grants at
+// start-up: every member with a working account writes reflections, heads
+// review their department's, the organisation office runs the campaigns.
+var studyGrants = map[Role]map[Permission]Scope{
+	RoleMember:     {PermStudyWrite: ScopeOwn},
+	RoleScreener:   {PermStudyWrite: ScopeOwn},
+	RolePlanner:    {PermStudyWrite: ScopeOwn},
+	RoleSponsor:    {PermStudyWrite: ScopeOwn},
+	RoleAgent:      {PermStudyWrite: ScopeOwn},
+	RoleHead:       {PermStudyWrite: ScopeOwn, PermStudyReview: ScopeDepartment},
+	RoleAppraiser:  {PermStudyWrite: ScopeOwn},
+	RoleDiscipline: {PermStudyWrite: ScopeOwn, PermStudyManage: ScopeZone},
+	RoleFinance:    {PermStudyWrite: ScopeOwn},
+	RoleDirector:   {PermStudyWrite: ScopeOwn},
 }
 
 // grants is the one table of who may do what, and how far. A role that does
@@ -280,7 +301,7 @@ var grants = map[Role]map[Permission]Scope{
 }
 
 func init() {
-	for _, extra := range []map[Role]map[Permission]Scope{pipelineGrants, appraisalGrants, landGrants} {
+	for _, extra := range []map[Role]map[Permission]Scope{pipelineGrants, appraisalGrants, landGrants, studyGrants} {
 		for r, ps := range extra {
 			for p, sc := range ps {
 				grants[r][p] = sc

@@ -1,0 +1,395 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"xinlu/internal/xinlu"
+)
+
+// Study campaigns (学习活动) and reflections (心得体会): the organisation
+// office runs campaigns, members write reflections, heads and named
+// reviewers return or accept them after seeing the copying check. See
+// store.SaveCampaign, store.SaveReflection and store.SimilarReflections.
+
+func (a *API) studyRoutes() []Route {
+	return []Route{
+		{"GET", "/study/campaigns", xinlu.PermSignedIn, a.handle(a.listCampaigns)},
+		{"POST", "/study/campaigns", xinlu.PermStudyManage, a.handle(a.createCampaign)},
+		{"GET", "/study/campaigns/{id}", xinlu.PermSignedIn, a.handle(a.getCampaign)},
+		{"PUT", "/study/campaigns/{id}", xinlu.PermStudyManage, a.handle(a.updateCampaign)},
+		{"POST", "/study/campaigns/{id}/{action}", xinlu.PermStudyManage, a.handle(a.stepCampaign)},
+		{"GET", "/study/campaigns/{id}/reflections", xinlu.PermSignedIn, a.handle(a.listReflections)},
+		{"POST", "/study/campaigns/{id}/reflections", xinlu.PermStudyWrite, a.handle(a.saveReflection)},
+		{"GET", "/study/campaigns/{id}/completion", xinlu.PermSignedIn, a.handle(a.campaignCompletion)},
+		{"GET", "/study/reflections/{id}", xinlu.PermSignedIn, a.handle(a.getReflection)},
+		{"POST", "/study/reflections/{id}/{action}", xinlu.PermSignedIn, a.handle(a.stepReflection)},
+		{"GET", "/study/reflections/{id}/similar", xinlu.PermSignedIn, a.handle(a.similarReflections)},
+	}
+}
+
+// CampaignJSON is a study campaign as the API shows it.
+type CampaignJSON struct {
+	ID            int64                `json:"id"`
+	Title         string               `json:"campaign_title"`
+	Theme         string               `json:"theme"`
+	SourceText    string               `json:"source_text"`
+	Audience      xinlu.Audience       `json:"audience"`
+	DepartmentIDs []int64              `json:"department_ids"`
+	MemberIDs     []int64              `json:"member_ids"`
+	ReviewerIDs   []int64              `json:"reviewer_ids"`
+	OpensOn       string               `json:"opens_on"`
+	ClosesOn      string               `json:"closes_on"`
+	MinLength     int                  `json:"min_length"`
+	Graded        bool                 `json:"graded"`
+	Status        xinlu.CampaignStatus `json:"status"`
+	Version       int                  `json:"version"`
+	UpdatedAt     time.Time            `json:"updated_at"`
+}
+
+func campaignJSON(c *xinlu.Campaign) CampaignJSON {
+	ids := func(v []int64) []int64 {
+		if v == nil {
+			return []int64{}
+		}
+		return v
+	}
+	return CampaignJSON{ID: c.ID, Title: c.Title, Theme: c.Theme, SourceText: c.SourceText, Audience: c.Audience,
+		DepartmentIDs: ids(c.DepartmentIDs), MemberIDs: ids(c.MemberIDs), ReviewerIDs: ids(c.ReviewerIDs),
+		OpensOn: c.OpensOn, ClosesOn: c.ClosesOn, MinLength: c.MinLength, Graded: c.Graded, Status: c.Status,
+		Version: c.Version, UpdatedAt: c.UpdatedAt}
+}
+
+// campaignInput is the body of POST and PUT /study/campaigns.
+type campaignInput struct {
+	Version       *int           `json:"version"`
+	Title         string         `json:"campaign_title"`
+	Theme         string         `json:"theme"`
+	SourceText    string         `json:"source_text"`
+	Audience      xinlu.Audience `json:"audience"`
+	DepartmentIDs []int64        `json:"department_ids"`
+	MemberIDs     []int64        `json:"member_ids"`
+	ReviewerIDs   []int64        `json:"reviewer_ids"`
+	OpensOn       string         `json:"opens_on"`
+	ClosesOn      string         `json:"closes_on"`
+	MinLength     int            `json:"min_length"`
+	Graded        bool           `json:"graded"`
+}
+
+func (in *campaignInput) campaign(id int64) *xinlu.Campaign {
+	return &xinlu.Campaign{ID: id, Title: in.Title, Theme: in.Theme, SourceText: in.SourceText, Audience: in.Audience,
+		DepartmentIDs: in.DepartmentIDs, MemberIDs: in.MemberIDs, ReviewerIDs: in.ReviewerIDs,
+		OpensOn: in.OpensOn, ClosesOn: in.ClosesOn, MinLength: in.MinLength, Graded: in.Graded}
+}
+
+func (a *API) listCampaigns(w http.ResponseWriter, r *http.Request) error {
+	cs, err := a.store.Campaigns(r.Context(), user(r))
+	if err != nil {
+		return err
+	}
+	out := make([]CampaignJSON, len(cs))
+	for i, c := range cs {
+		out[i] = campaignJSON(c)
+	}
+	writeJSON(w, http.StatusOK, newList(out, len(out)))
+	return nil
+}
+
+func (a *API) createCampaign(w http.ResponseWriter, r *http.Request) error {
+	var in campaignInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	c, err := a.store.SaveCampaign(r.Context(), actor(r), user(r), in.campaign(0), 0)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, campaignJSON(c))
+	return nil
+}
+
+func (a *API) getCampaign(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, err := a.store.Campaign(r.Context(), user(r), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, campaignJSON(c))
+	return nil
+}
+
+func (a *API) updateCampaign(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	old, err := a.store.Campaign(r.Context(), user(r), id)
+	if err != nil {
+		return err
+	}
+	j := campaignJSON(old)
+	in := campaignInput{Title: j.Title, Theme: j.Theme, SourceText: j.SourceText, Audience: j.Audience,
+		DepartmentIDs: j.DepartmentIDs, MemberIDs: j.MemberIDs, ReviewerIDs: j.ReviewerIDs, OpensOn: j.OpensOn,
+		ClosesOn: j.ClosesOn, MinLength: j.MinLength, Graded: j.Graded}
+	if err := decodeOver(r, &in); err != nil {
+		return err
+	}
+	v, err := requireVersion(in.Version)
+	if err != nil {
+		return err
+	}
+	c, err := a.store.SaveCampaign(r.Context(), actor(r), user(r), in.campaign(id), v)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, campaignJSON(c))
+	return nil
+}
+
+// versionInput is the body of an action that only names the version.
+type versionInput struct {
+	Version *int `json:"version"`
+}
+
+func (a *API) stepCampaign(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in versionInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	v, err := requireVersion(in.Version)
+	if err != nil {
+		return err
+	}
+	c, err := a.store.CampaignAction(r.Context(), actor(r), user(r), id, v, xinlu.CampaignAction(r.PathValue("action")))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, campaignJSON(c))
+	return nil
+}
+
+// ReflectionJSON is a reflection as the API shows it.
+type ReflectionJSON struct {
+	ID             int64                  `json:"id"`
+	CampaignID     int64                  `json:"campaign_id"`
+	CampaignTitle  string                 `json:"campaign_title"`
+	MemberID       int64                  `json:"member_id"`
+	MemberName     string                 `json:"member_name"`
+	DepartmentID   int64                  `json:"department_id"`
+	DepartmentName string                 `json:"department_name"`
+	Body           string                 `json:"body"`
+	Length         int                    `json:"length"`
+	Status         xinlu.ReflectionStatus `json:"status"`
+	Late           bool                   `json:"late"`
+	SubmittedOn    string                 `json:"submitted_on"`
+	ReviewComment  string                 `json:"comment"`
+	Grade          xinlu.Grade            `json:"review_grade"`
+	ReviewerName   string                 `json:"reviewer_name"`
+	Version        int                    `json:"version"`
+	UpdatedAt      time.Time              `json:"updated_at"`
+}
+
+func reflectionJSON(x *xinlu.Reflection) ReflectionJSON {
+	return ReflectionJSON{ID: x.ID, CampaignID: x.CampaignID, CampaignTitle: x.CampaignTitle, MemberID: x.MemberID,
+		MemberName: x.MemberName, DepartmentID: x.DepartmentID, DepartmentName: x.DepartmentName, Body: x.Body,
+		Length: xinlu.ReflectionLength(x.Body), Status: x.Status, Late: x.Late, SubmittedOn: x.SubmittedOn,
+		ReviewComment: x.ReviewComment, Grade: x.Grade, ReviewerName: x.ReviewerName, Version: x.Version, UpdatedAt: x.UpdatedAt}
+}
+
+func (a *API) listReflections(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	rs, err := a.store.CampaignReflections(r.Context(), user(r), id)
+	if err != nil {
+		return err
+	}
+	out := make([]ReflectionJSON, len(rs))
+	for i, x := range rs {
+		out[i] = reflectionJSON(x)
+	}
+	writeJSON(w, http.StatusOK, newList(out, len(out)))
+	return nil
+}
+
+// reflectionInput is the body of POST /study/campaigns/{id}/reflections:
+// the caller's own text, version 0 (or none) for a first draft.
+type reflectionInput struct {
+	Version int    `json:"version"`
+	Body    string `json:"body"`
+}
+
+func (a *API) saveReflection(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in reflectionInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	x, err := a.store.SaveReflection(r.Context(), actor(r), user(r), id, in.Version, in.Body)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if in.Version == 0 {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, reflectionJSON(x))
+	return nil
+}
+
+func (a *API) getReflection(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	x, _, err := a.store.Reflection(r.Context(), user(r), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, reflectionJSON(x))
+	return nil
+}
+
+// reviewInput is the body of POST /study/reflections/{id}/{action}.
+type reviewInput struct {
+	Version *int        `json:"version"`
+	Comment string      `json:"comment"`
+	Grade   xinlu.Grade `json:"review_grade"`
+}
+
+func (a *API) stepReflection(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in reviewInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	v, err := requireVersion(in.Version)
+	if err != nil {
+		return err
+	}
+	var x *xinlu.Reflection
+	if action := r.PathValue("action"); action == "submit" {
+		x, err = a.store.SubmitReflection(r.Context(), actor(r), user(r), id, v)
+	} else {
+		x, err = a.store.ReviewReflection(r.Context(), actor(r), user(r), id, v,
+			xinlu.Review{Action: xinlu.ReviewAction(action), Comment: in.Comment, Grade: in.Grade})
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, reflectionJSON(x))
+	return nil
+}
+
+// SimilarJSON is one text a reflection overlaps.
+type SimilarJSON struct {
+	Kind          xinlu.SimilarKind `json:"kind"`
+	ID            int64             `json:"id"`
+	Label         string            `json:"label"`
+	MemberID      int64             `json:"member_id,omitempty"`
+	Percent       int               `json:"percent"`
+	Longest       int               `json:"longest"`
+	LongestText   string            `json:"longest_text"`
+	Passages      [][2]int          `json:"passages"`
+	OtherPassages [][2]int          `json:"other_passages"`
+}
+
+func passagesJSON(ps []xinlu.Passage) [][2]int {
+	out := make([][2]int, len(ps))
+	for i, p := range ps {
+		out[i] = [2]int{p.Start, p.End}
+	}
+	return out
+}
+
+func (a *API) similarReflections(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	rep, err := a.store.SimilarReflections(r.Context(), user(r), id)
+	if err != nil {
+		return err
+	}
+	out := make([]SimilarJSON, len(rep.Matches))
+	for i, m := range rep.Matches {
+		out[i] = SimilarJSON{Kind: m.Kind, ID: m.ID, Label: m.Label, MemberID: m.MemberID, Percent: xinlu.SimilarPercent(m.Score),
+			Longest: m.Longest, LongestText: m.LongestText, Passages: passagesJSON(m.Passages), OtherPassages: passagesJSON(m.OtherPassages)}
+	}
+	writeJSON(w, http.StatusOK, newList(out, len(out)))
+	return nil
+}
+
+// CompletionJSON is a campaign's completion.
+type CompletionJSON struct {
+	CampaignID  int64                      `json:"campaign_id"`
+	Departments []DepartmentCompletionJSON `json:"departments"`
+	Total       DepartmentCompletionJSON   `json:"total"`
+	Members     []MemberCompletionJSON     `json:"members"`
+}
+
+// DepartmentCompletionJSON counts one department.
+type DepartmentCompletionJSON struct {
+	DepartmentID   int64  `json:"department_id,omitempty"`
+	DepartmentName string `json:"department_name,omitempty"`
+	Asked          int    `json:"asked"`
+	OnTime         int    `json:"on_time"`
+	Late           int    `json:"late"`
+	Missing        int    `json:"missing"`
+	Returned       int    `json:"returned"`
+	Pending        int    `json:"pending"`
+	Accepted       int    `json:"accepted"`
+}
+
+// MemberCompletionJSON is one member's standing.
+type MemberCompletionJSON struct {
+	MemberID       int64                 `json:"member_id"`
+	Name           string                `json:"name"`
+	DepartmentName string                `json:"department_name"`
+	State          xinlu.CompletionState `json:"state"`
+	Late           bool                  `json:"late"`
+	Overdue        bool                  `json:"overdue"`
+	ReflectionID   int64                 `json:"reflection_id,omitempty"`
+	Grade          xinlu.Grade           `json:"review_grade,omitempty"`
+}
+
+func deptCompletionJSON(d xinlu.DepartmentCompletion) DepartmentCompletionJSON {
+	return DepartmentCompletionJSON{DepartmentID: d.DepartmentID, DepartmentName: d.DepartmentName, Asked: d.Asked,
+		OnTime: d.OnTime, Late: d.Late, Missing: d.Missing, Returned: d.Returned, Pending: d.Pending, Accepted: d.Accepted}
+}
+
+func (a *API) campaignCompletion(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, comp, err := a.store.StudyCompletion(r.Context(), user(r), id)
+	if err != nil {
+		return err
+	}
+	out := CompletionJSON{CampaignID: c.ID, Total: deptCompletionJSON(comp.Total),
+		Departments: []DepartmentCompletionJSON{}, Members: []MemberCompletionJSON{}}
+	for _, d := range comp.Departments {
+		out.Departments = append(out.Departments, deptCompletionJSON(d))
+	}
+	for _, m := range comp.Members {
+		out.Members = append(out.Members, MemberCompletionJSON{MemberID: m.MemberID, Name: m.Name, DepartmentName: m.DepartmentName,
+			State: m.State, Late: m.Late, Overdue: m.Overdue, ReflectionID: m.ReflectionID, Grade: m.Grade})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}

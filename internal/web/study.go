@@ -1,0 +1,543 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"xinlu/internal/report"
+	"xinlu/internal/store"
+	"xinlu/internal/xinlu"
+)
+
+// Study campaigns (学习活动). The organisation office keeps the campaigns
+// (list, form, open/close/archive, completion and its Excel); members
+// write their reflections on "my reflections" in an editor that saves the
+// draft to the server as they type and keeps a copy in the browser;
+// department heads and named reviewers read each submitted reflection
+// beside its copying report before returning or accepting it. Pages open
+// to every signed-in user are scoped by the store.
+func (s *Server) studyRoutes() []Route {
+	return []Route{
+		{Method: "GET", Pattern: "/study/campaigns", Perm: xinlu.PermSignedIn, Handler: s.studyCampaigns},
+		{Method: "GET", Pattern: "/study/campaigns/new", Perm: xinlu.PermStudyManage, Handler: s.studyCampaignNew},
+		{Method: "POST", Pattern: "/study/campaigns", Perm: xinlu.PermStudyManage, Handler: s.studyCampaignCreate},
+		{Method: "GET", Pattern: "/study/campaigns/{id}", Perm: xinlu.PermSignedIn, Handler: s.studyCampaignShow},
+		{Method: "GET", Pattern: "/study/campaigns/{id}/edit", Perm: xinlu.PermStudyManage, Handler: s.studyCampaignEdit},
+		{Method: "POST", Pattern: "/study/campaigns/{id}", Perm: xinlu.PermStudyManage, Handler: s.studyCampaignUpdate},
+		{Method: "POST", Pattern: "/study/campaigns/{id}/{action}", Perm: xinlu.PermStudyManage, Handler: s.studyCampaignStep},
+		{Method: "GET", Pattern: "/study/campaigns/{id}/completion.xlsx", Perm: xinlu.PermSignedIn, Handler: s.studyCompletionExport},
+		{Method: "GET", Pattern: "/study/mine", Perm: xinlu.PermStudyWrite, Handler: s.studyMine},
+		{Method: "GET", Pattern: "/study/campaigns/{id}/write", Perm: xinlu.PermStudyWrite, Handler: s.studyWrite},
+		{Method: "POST", Pattern: "/study/campaigns/{id}/write", Perm: xinlu.PermStudyWrite, Handler: s.studyWriteSave},
+		{Method: "POST", Pattern: "/study/campaigns/{id}/draft", Perm: xinlu.PermStudyWrite, Handler: s.studyDraftSave},
+		{Method: "GET", Pattern: "/study/reflections/{id}", Perm: xinlu.PermSignedIn, Handler: s.studyReflection},
+		{Method: "POST", Pattern: "/study/reflections/{id}/{action}", Perm: xinlu.PermSignedIn, Handler: s.studyReview},
+	}
+}
+
+// studyReviews: the account manages campaigns or reviews reflections.
+func studyReviews(u *xinlu.User) bool {
+	return u.Can(xinlu.PermStudyManage) || u.Can(xinlu.PermStudyReview)
+}
+
+type studyCampaignsView struct {
+	Items  []*xinlu.Campaign
+	Manage bool
+}
+
+func (s *Server) studyCampaigns(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	items, err := s.store.Campaigns(r.Context(), u)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "study_campaigns", s.printer(r).T("study.nav_campaigns"),
+		studyCampaignsView{Items: items, Manage: u.Can(xinlu.PermStudyManage)})
+}
+
+type studyFormView struct {
+	C           *xinlu.Campaign
+	Err         error
+	Departments []choice
+	Members     []choice
+	Audiences   []xinlu.Audience
+	Open        bool // the campaign is open: grading is fixed
+}
+
+func (s *Server) studyFormPage(w http.ResponseWriter, r *http.Request, status int, c *xinlu.Campaign, formErr error) {
+	u := requestInfo(r.Context()).user
+	ds, _, _ := s.store.ListDepartments(r.Context(), store.DepartmentFilter{ZoneID: u.ZoneID, Page: xinlu.Page{PerPage: xinlu.MaxPerPage}})
+	depts := make([]choice, len(ds))
+	for i, d := range ds {
+		depts[i] = choice{ID: d.ID, Name: d.Name}
+	}
+	title := "study.new_title"
+	if c.ID != 0 {
+		title = "study.edit_title"
+	}
+	s.render(w, r, status, "study_campaign_form", s.printer(r).T(title), studyFormView{C: c, Err: formErr, Departments: depts,
+		Members: s.memberChoices(r, xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: u.ZoneID}), Audiences: xinlu.Audiences,
+		Open: c.Status == xinlu.CampaignOpen})
+}
+
+func (s *Server) studyCampaignNew(w http.ResponseWriter, r *http.Request) {
+	today := s.today()
+	s.studyFormPage(w, r, http.StatusOK, &xinlu.Campaign{Audience: xinlu.AudienceZone, MinLength: xinlu.DefaultMinReflection,
+		OpensOn: today.Format(xinlu.DateLayout), ClosesOn: today.AddDate(0, 0, 14).Format(xinlu.DateLayout)}, nil)
+}
+
+// formIDs reads the ids of a multiple choice; a bad one is left out.
+func formIDs(r *http.Request, name string) []int64 {
+	var out []int64
+	for _, v := range r.PostForm[name] {
+		if id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && id > 0 {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// campaignFromForm reads the campaign form over c, reporting a bad minimum
+// length as a field error along with the rest.
+func campaignFromForm(r *http.Request, c *xinlu.Campaign) error {
+	r.ParseForm()
+	c.Title, c.Theme, c.SourceText = r.PostFormValue("campaign_title"), r.PostFormValue("theme"), r.PostFormValue("source_text")
+	c.Audience = xinlu.Audience(r.PostFormValue("audience"))
+	c.DepartmentIDs, c.MemberIDs, c.ReviewerIDs = formIDs(r, "department_ids"), formIDs(r, "member_ids"), formIDs(r, "reviewer_ids")
+	c.OpensOn, c.ClosesOn = r.PostFormValue("opens_on"), r.PostFormValue("closes_on")
+	c.Graded = r.PostFormValue("graded") == "1"
+	n, err := formInt(r, "min_length")
+	if err != nil {
+		c.MinLength = -1
+		return xinlu.Invalid("min_length", "error.number")
+	}
+	c.MinLength = n
+	return nil
+}
+
+// saveCampaignForm saves the form as c at version and answers the
+// campaign's page, or the form again with every error.
+func (s *Server) saveCampaignForm(w http.ResponseWriter, r *http.Request, c *xinlu.Campaign, version int) {
+	info := requestInfo(r.Context())
+	var errs xinlu.FieldErrors
+	errs.Add(campaignFromForm(r, c))
+	typed := *c
+	if len(errs) > 0 {
+		// Report the number along with the rest of the form's errors.
+		v := typed
+		v.MinLength = 0
+		errs.Add(v.Validate())
+		s.studyFormPage(w, r, http.StatusUnprocessableEntity, &typed, errs.Err())
+		return
+	}
+	saved, err := s.store.SaveCampaign(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, c, version)
+	if err != nil {
+		if isFormError(err) {
+			s.studyFormPage(w, r, statusOf(err), &typed, err)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	if version == 0 {
+		s.flash(w, "flash.created")
+	} else {
+		s.flash(w, "flash.updated")
+	}
+	redirect(w, r, "/study/campaigns/"+strconv.FormatInt(saved.ID, 10))
+}
+
+func (s *Server) studyCampaignCreate(w http.ResponseWriter, r *http.Request) {
+	s.saveCampaignForm(w, r, &xinlu.Campaign{}, 0)
+}
+
+func (s *Server) studyCampaignEdit(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	c, err := s.store.Campaign(r.Context(), requestInfo(r.Context()).user, id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.studyFormPage(w, r, http.StatusOK, c, nil)
+}
+
+func (s *Server) studyCampaignUpdate(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	old, err := s.store.Campaign(r.Context(), requestInfo(r.Context()).user, id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	version, err := formInt(r, "version")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	c := *old
+	s.saveCampaignForm(w, r, &c, version)
+}
+
+func (s *Server) studyCampaignStep(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	version, err := formInt(r, "version")
+	if err == nil {
+		_, err = s.store.CampaignAction(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, version, xinlu.CampaignAction(r.PathValue("action")))
+	}
+	if err != nil {
+		if isFormError(err) {
+			s.studyCampaignPage(w, r, statusOf(err), id, err)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	s.flashStep(w, r, "study", r.PathValue("action"))
+	redirect(w, r, "/study/campaigns/"+strconv.FormatInt(id, 10))
+}
+
+type studyCampaignView struct {
+	C           *xinlu.Campaign
+	Manage      bool
+	Completion  *xinlu.Completion
+	Reflections []*xinlu.Reflection
+	Mine        *xinlu.Reflection
+	Asked       bool
+	Actions     []xinlu.CampaignAction
+	Err         error
+}
+
+func (s *Server) studyCampaignPage(w http.ResponseWriter, r *http.Request, status int, id int64, stepErr error) {
+	u := requestInfo(r.Context()).user
+	c, err := s.store.Campaign(r.Context(), u, id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v := studyCampaignView{C: c, Manage: u.Can(xinlu.PermStudyManage), Err: stepErr, Asked: c.Asks(u.MemberID, u.DepartmentID)}
+	if v.Manage {
+		for _, a := range xinlu.CampaignActions {
+			if _, err := xinlu.CheckCampaignAction(u, c, a); xinlu.ErrorCode(err) != xinlu.ECONFLICT {
+				v.Actions = append(v.Actions, a)
+			}
+		}
+	}
+	if _, comp, err := s.store.StudyCompletion(r.Context(), u, id); err == nil {
+		v.Completion = comp
+	}
+	if v.Reflections, err = s.store.CampaignReflections(r.Context(), u, id); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v.Reflections = slices.DeleteFunc(v.Reflections, func(x *xinlu.Reflection) bool { return x.MemberID == u.MemberID })
+	if v.Mine, err = s.store.MyReflection(r.Context(), u, id); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, status, "study_campaign", c.Title, v)
+}
+
+func (s *Server) studyCampaignShow(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.studyCampaignPage(w, r, http.StatusOK, id, nil)
+}
+
+func (s *Server) studyCompletionExport(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	rep, err := report.StudyCompletionReport(r.Context(), s.store, s.printer(r), info.user, id, s.today())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.sendReport(w, r, rep, "study.completion.export", "study_campaign", id, nil, "study-completion-"+strconv.FormatInt(id, 10)+".xlsx")
+}
+
+// studyMineItem is one campaign on "my reflections", with mine in it.
+type studyMineItem struct {
+	C *xinlu.Campaign
+	R *xinlu.Reflection
+}
+
+func (s *Server) studyMine(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	cs, err := s.store.Campaigns(r.Context(), u)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	var items []studyMineItem
+	for _, c := range cs {
+		if c.Status == xinlu.CampaignDraft || !c.Asks(u.MemberID, u.DepartmentID) {
+			continue
+		}
+		mine, err := s.store.MyReflection(r.Context(), u, c.ID)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		items = append(items, studyMineItem{C: c, R: mine})
+	}
+	s.render(w, r, http.StatusOK, "study_mine", s.printer(r).T("study.nav_mine"), items)
+}
+
+type studyWriteView struct {
+	C     *xinlu.Campaign
+	R     *xinlu.Reflection // nil before the first save
+	Body  string            // the text shown: as stored, or as typed
+	Count int               // Body's length as the minimum counts it
+	Err   error
+	Edit  bool // the reflection may still be changed
+}
+
+func (s *Server) studyWritePage(w http.ResponseWriter, r *http.Request, status int, id int64, typed *string, formErr error) {
+	u := requestInfo(r.Context()).user
+	c, err := s.store.Campaign(r.Context(), u, id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if !c.Asks(u.MemberID, u.DepartmentID) {
+		s.renderError(w, r, xinlu.NotFound("error.not_found"))
+		return
+	}
+	mine, err := s.store.MyReflection(r.Context(), u, id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v := studyWriteView{C: c, R: mine, Err: formErr, Edit: c.Status == xinlu.CampaignOpen && (mine == nil || mine.Status.Editable())}
+	if mine != nil {
+		v.Body = mine.Body
+	}
+	if typed != nil {
+		v.Body = *typed
+	}
+	v.Count = xinlu.ReflectionLength(v.Body)
+	s.render(w, r, status, "study_write", c.Title, v)
+}
+
+func (s *Server) studyWrite(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.studyWritePage(w, r, http.StatusOK, id, nil, nil)
+}
+
+// studyWriteSave saves the editor's text and, with the submit button,
+// submits it; a refusal shows the editor again with the text as typed.
+func (s *Server) studyWriteSave(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	body := r.PostFormValue("body")
+	version, err := formInt(r, "version")
+	var saved *xinlu.Reflection
+	if err == nil {
+		saved, err = s.store.SaveReflection(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, version, body)
+	}
+	if err == nil && r.PostFormValue("submit") == "1" {
+		_, err = s.store.SubmitReflection(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, saved.ID, saved.Version)
+	}
+	if err != nil {
+		if isFormError(err) {
+			s.studyWritePage(w, r, statusOf(err), id, &body, err)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	if r.PostFormValue("submit") == "1" {
+		s.flash(w, "flash.study.submit")
+		redirect(w, r, "/study/mine")
+		return
+	}
+	s.flash(w, "flash.updated")
+	redirect(w, r, "/study/campaigns/"+strconv.FormatInt(id, 10)+"/write")
+}
+
+// studyDraftSave is the editor's autosave: the text at the version the
+// page holds, answered as JSON with the new version and the length.
+func (s *Server) studyDraftSave(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	id, err := pathID(r, "id")
+	var saved *xinlu.Reflection
+	if err == nil {
+		var version int
+		if version, err = formInt(r, "version"); err == nil {
+			saved, err = s.store.SaveReflection(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, version, r.PostFormValue("body"))
+		}
+	}
+	if err != nil {
+		w.WriteHeader(statusOf(err))
+		json.NewEncoder(w).Encode(map[string]any{"error": s.printer(r).Error(err)})
+		return
+	}
+	json.NewEncoder(w).Encode(map[string]any{"version": saved.Version, "length": xinlu.ReflectionLength(saved.Body),
+		"saved_at": saved.UpdatedAt.In(shanghai).Format("15:04:05")})
+}
+
+// segment is a run of a text, shared with another text or not.
+type segment struct {
+	Text   string
+	Shared bool
+}
+
+// segments cuts text at passages (sorted, not overlapping).
+func segments(text string, ps []xinlu.Passage) []segment {
+	runes := []rune(text)
+	var out []segment
+	at := 0
+	for _, p := range ps {
+		if p.Start < at || p.End > len(runes) {
+			continue
+		}
+		if p.Start > at {
+			out = append(out, segment{Text: string(runes[at:p.Start])})
+		}
+		out = append(out, segment{Text: string(runes[p.Start:p.End]), Shared: true})
+		at = p.End
+	}
+	if at < len(runes) {
+		out = append(out, segment{Text: string(runes[at:])})
+	}
+	return out
+}
+
+// studyMatchView is one text the reflection overlaps, for side-by-side
+// reading.
+type studyMatchView struct {
+	Kind    xinlu.SimilarKind
+	Label   string
+	Percent int
+	Longest int
+	Mine    []segment
+	Other   []segment
+}
+
+type studyReflectionView struct {
+	R       *xinlu.Reflection
+	C       *xinlu.Campaign
+	Length  int
+	Review  bool // the viewer may return or accept it now
+	Summary string
+	Matches []studyMatchView
+	Grades  []xinlu.Grade
+	In      xinlu.Review
+	Err     error
+}
+
+// maxSideBySide is how many matches are shown side by side.
+const maxSideBySide = 3
+
+func (s *Server) studyReflectionPage(w http.ResponseWriter, r *http.Request, status int, id int64, in xinlu.Review, formErr error) {
+	u := requestInfo(r.Context()).user
+	x, c, err := s.store.Reflection(r.Context(), u, id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	p := s.printer(r)
+	v := studyReflectionView{R: x, C: c, Length: xinlu.ReflectionLength(x.Body), Grades: xinlu.Grades, In: in, Err: formErr}
+	v.Review = xinlu.CanReview(u, c, x) && x.Status.Awaiting() && (c.Status == xinlu.CampaignOpen || c.Status == xinlu.CampaignClosed)
+	if x.Status != xinlu.ReflectionDraft && (u.Can(xinlu.PermStudyManage) || xinlu.CanReview(u, c, x)) {
+		rep, err := s.store.SimilarReflections(r.Context(), u, id)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		var parts []string
+		for i, m := range rep.Matches {
+			pct := xinlu.SimilarPercent(m.Score)
+			if i >= maxSideBySide {
+				parts = append(parts, p.T("study.similar_more", len(rep.Matches)-i))
+				break
+			}
+			switch m.Kind {
+			case xinlu.SimilarReflection:
+				parts = append(parts, p.T("study.similar_reflection", m.Label, pct))
+			case xinlu.SimilarSource:
+				parts = append(parts, p.T("study.similar_source", pct))
+			case xinlu.SimilarEarlier:
+				parts = append(parts, p.T("study.similar_earlier", m.Label, pct))
+			}
+			v.Matches = append(v.Matches, studyMatchView{Kind: m.Kind, Label: m.Label, Percent: pct, Longest: m.Longest,
+				Mine: segments(x.Body, m.Passages), Other: segments(rep.Texts[store.SimilarKey(m.Kind, m.ID)], m.OtherPassages)})
+		}
+		if len(parts) == 0 {
+			v.Summary = p.T("study.similar_none")
+		} else {
+			v.Summary = strings.Join(parts, p.T("study.similar_sep"))
+		}
+	}
+	s.render(w, r, status, "study_reflection", x.MemberName+" · "+c.Title, v)
+}
+
+func (s *Server) studyReflection(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.studyReflectionPage(w, r, http.StatusOK, id, xinlu.Review{}, nil)
+}
+
+func (s *Server) studyReview(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if _, _, err := s.store.Reflection(r.Context(), info.user, id); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	action := r.PathValue("action")
+	in := xinlu.Review{Action: xinlu.ReviewAction(action), Comment: r.PostFormValue("comment"), Grade: xinlu.Grade(r.PostFormValue("review_grade"))}
+	version, err := formInt(r, "version")
+	if err == nil {
+		_, err = s.store.ReviewReflection(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, version, in)
+	}
+	if err != nil {
+		if isFormError(err) {
+			s.studyReflectionPage(w, r, statusOf(err), id, in, err)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	s.flashStep(w, r, "study", action)
+	redirect(w, r, "/study/reflections/"+strconv.FormatInt(id, 10))
+}

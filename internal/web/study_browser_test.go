@@ -1,0 +1,91 @@
+package web_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"xinlu/internal/xinlu"
+)
+
+// A member writes a reflection on a phone: the draft reaches the server
+// as they type; text typed just before a reload comes back from the
+// browser's copy and is saved; they submit. The head then reads the
+// copying report.
+func TestBrowserStudyDraftSurvivesReload(t *testing.T) {
+	ctx := browser(t)
+	a := newApp(t)
+	bg := context.Background()
+	office := a.users[xinlu.RoleDiscipline]
+	c, err := a.store.SaveCampaign(bg, xinlu.ActorOf(office, ""), office, &xinlu.Campaign{Title: "浏览器学习活动", SourceText: studyMaterialText,
+		Audience: xinlu.AudienceZone, OpensOn: "2026-01-05", ClosesOn: "2099-12-31", MinLength: 30}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err = a.store.CampaignAction(bg, xinlu.ActorOf(office, ""), office, c.ID, c.Version, xinlu.CampaignOpenAction); err != nil {
+		t.Fatal(err)
+	}
+	member := a.users[xinlu.RoleMember]
+	stored := func() string {
+		r, err := a.store.MyReflection(bg, member, c.ID)
+		if err != nil || r == nil {
+			return ""
+		}
+		return r.Body
+	}
+	login(t, ctx, a, "member")
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
+		t.Fatal(err)
+	}
+	page := a.http.URL + "/study/campaigns/" + strconvFormat(c.ID) + "/write"
+	first := "解放思想是推动开发区改革的总开关，我在招商一线体会很深。"
+	step(t, ctx, "type the first paragraph",
+		chromedp.Navigate(page),
+		chromedp.WaitVisible("#body"),
+		chromedp.SendKeys("#body", first),
+		chromedp.Poll[chromedp.Void](`document.getElementById("draft-note").innerText.includes("草稿已保存")`),
+	)
+	if got := stored(); got != first {
+		t.Fatalf("autosaved draft %q", got)
+	}
+	// Typed and reloaded at once, before the autosave: the browser's copy
+	// comes back and goes to the server.
+	more := "今后要主动走出去，围绕产业链精准招商。"
+	step(t, ctx, "type and reload",
+		chromedp.SendKeys("#body", more),
+		chromedp.Reload(),
+		chromedp.WaitVisible("#body"),
+		chromedp.Poll[chromedp.Void](`document.getElementById("draft-note").innerText.includes("草稿已保存")`),
+	)
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("body").value`))
+	if err != nil || got != first+more {
+		t.Fatalf("after the reload the editor holds %q (%v)", got, err)
+	}
+	if got := stored(); got != first+more {
+		t.Fatalf("the restored text was not saved: %q", got)
+	}
+	// No sideways scrolling on the phone.
+	wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
+	if err != nil || wide {
+		t.Errorf("the editor scrolls sideways on a phone (%v)", err)
+	}
+	step(t, ctx, "submit", chromedp.Click("#submit"), chromedp.WaitVisible("#mine-table"))
+	if !strings.Contains(text(t, ctx, "#mine-table"), "已提交") {
+		t.Fatalf("not submitted")
+	}
+	r, _ := a.store.MyReflection(bg, member, c.ID)
+
+	// The head sees how much of it is the material, marked.
+	ctx2 := browser(t) // another browser: the head's own session
+	login(t, ctx2, a, "head")
+	step(t, ctx2, "open the report", chromedp.Navigate(a.http.URL+"/study/reflections/"+strconvFormat(r.ID)), chromedp.WaitVisible("#similar-summary"))
+	if s := text(t, ctx2, "#similar-summary"); !strings.Contains(s, "与学习材料原文重合") {
+		t.Fatalf("summary %q", s)
+	}
+	marks, err := chromedp.Run(ctx2, chromedp.Evaluate[int](`document.querySelectorAll("#match-0 mark").length`))
+	if err != nil || marks < 2 {
+		t.Fatalf("%d marked passages (%v)", marks, err)
+	}
+}
