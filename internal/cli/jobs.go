@@ -86,6 +86,13 @@ func (j *jobs) runOnce(ctx context.Context, now time.Time) error {
 	if err := st.ExpireRateBuckets(ctx, now.Add(-time.Hour)); err != nil {
 		return fmt.Errorf("expire rate limits: %w", err)
 	}
+	reminded, err := st.StudyReminders(ctx, now.In(shanghai()))
+	if err != nil {
+		return fmt.Errorf("remind study campaigns: %w", err)
+	}
+	if reminded > 0 {
+		log.Info("study campaign reminders", "notifications", reminded)
+	}
 	missed, err := st.ProposeMissedMilestones(ctx, now.In(shanghai()))
 	if err != nil {
 		return fmt.Errorf("propose deductions for missed milestones: %w", err)

@@ -19,6 +19,8 @@ func NotificationLink(n store.Notification) string {
 		return fmt.Sprintf("/leads/%d", n.SubjectID)
 	case store.SubjectProject:
 		return fmt.Sprintf("/projects/%d", n.SubjectID)
+	case store.SubjectCampaign:
+		return fmt.Sprintf("/study/campaigns/%d/write", n.SubjectID)
 	}
 	return "/notifications"
 }

@@ -202,3 +202,67 @@ func TestStudyCampaignFlow(t *testing.T) {
 		}
 	})
 }
+
+// TestStudyReminders: two working days before a campaign closes, its
+// members who have not submitted are told once; after it closes, those
+// still missing are told once more; a member who submitted is never told.
+func TestStudyReminders(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := seedStudy(t, s)
+		day := time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC) // Monday
+		s.SetClock(func() time.Time { return day })
+		c, err := s.SaveCampaign(ctx, f.actor("office"), f.users["office"], &xinlu.Campaign{Title: "学习改革讲话", SourceText: studyMaterial,
+			Audience: xinlu.AudienceDepartments, DepartmentIDs: []int64{f.depts["招商一局"]},
+			OpensOn: "2026-12-07", ClosesOn: "2026-12-11", MinLength: 50}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err = s.CampaignAction(ctx, f.actor("office"), f.users["office"], c.ID, c.Version, xinlu.CampaignOpenAction); err != nil {
+			t.Fatal(err)
+		}
+		r, err := s.SaveReflection(ctx, f.actor("lixm"), f.users["lixm"], c.ID, 0, studyText("我在学习中反复思考开发区改革的意义。", 80))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SubmitReflection(ctx, f.actor("lixm"), f.users["lixm"], r.ID, r.Version); err != nil {
+			t.Fatal(err)
+		}
+		told := func(who string) []string {
+			t.Helper()
+			ns, _, err := s.ListNotifications(ctx, store.NotificationFilter{UserID: f.users[who].ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, n := range ns {
+				if n.Kind == store.NotifyStudy {
+					out = append(out, n.MessageKey)
+				}
+			}
+			return out
+		}
+		// Monday: four working days left, nobody is told.
+		if n, err := s.StudyReminders(ctx, day); err != nil || n != 0 {
+			t.Fatalf("Monday: %d %v", n, err)
+		}
+		// Wednesday: two working days left; wangf and head1 are told, Li submitted, 综合办 is not asked.
+		wed := day.AddDate(0, 0, 2)
+		if n, err := s.StudyReminders(ctx, wed); err != nil || n != 2 {
+			t.Fatalf("Wednesday: %d %v", n, err)
+		}
+		if n, _ := s.StudyReminders(ctx, wed); n != 0 {
+			t.Fatalf("told twice: %d", n)
+		}
+		if got := told("wangf"); len(got) != 1 || got[0] != "study.remind_due" || len(told("lixm")) != 0 || len(told("zhao")) != 0 {
+			t.Fatalf("told: wangf %v lixm %v zhao %v", got, told("lixm"), told("zhao"))
+		}
+		// The next Monday, closed: the missing are told it is overdue, once.
+		if n, err := s.StudyReminders(ctx, day.AddDate(0, 0, 7)); err != nil || n != 2 {
+			t.Fatalf("overdue: %d %v", n, err)
+		}
+		if got := told("wangf"); len(got) != 2 || len(told("lixm")) != 0 {
+			t.Fatalf("after closing: wangf %v lixm %v", got, told("lixm"))
+		}
+	})
+}
