@@ -191,6 +191,7 @@ type ReflectionJSON struct {
 	SubmittedOn    string                 `json:"submitted_on"`
 	ReviewComment  string                 `json:"comment"`
 	Grade          xinlu.Grade            `json:"review_grade"`
+	Excellent      bool                   `json:"excellent"`
 	ReviewerName   string                 `json:"reviewer_name"`
 	Version        int                    `json:"version"`
 	UpdatedAt      time.Time              `json:"updated_at"`
@@ -200,7 +201,7 @@ func reflectionJSON(x *xinlu.Reflection) ReflectionJSON {
 	return ReflectionJSON{ID: x.ID, CampaignID: x.CampaignID, CampaignTitle: x.CampaignTitle, MemberID: x.MemberID,
 		MemberName: x.MemberName, DepartmentID: x.DepartmentID, DepartmentName: x.DepartmentName, Body: x.Body,
 		Length: xinlu.ReflectionLength(x.Body), Status: x.Status, Late: x.Late, SubmittedOn: x.SubmittedOn,
-		ReviewComment: x.ReviewComment, Grade: x.Grade, ReviewerName: x.ReviewerName, Version: x.Version, UpdatedAt: x.UpdatedAt}
+		ReviewComment: x.ReviewComment, Grade: x.Grade, Excellent: x.Excellent, ReviewerName: x.ReviewerName, Version: x.Version, UpdatedAt: x.UpdatedAt}
 }
 
 func (a *API) listReflections(w http.ResponseWriter, r *http.Request) error {
@@ -282,9 +283,12 @@ func (a *API) stepReflection(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var x *xinlu.Reflection
-	if action := r.PathValue("action"); action == "submit" {
+	switch action := r.PathValue("action"); action {
+	case "submit":
 		x, err = a.store.SubmitReflection(r.Context(), actor(r), user(r), id, v)
-	} else {
+	case "excellent", "ordinary":
+		x, err = a.store.PickExcellent(r.Context(), actor(r), user(r), id, v, action == "excellent")
+	default:
 		x, err = a.store.ReviewReflection(r.Context(), actor(r), user(r), id, v,
 			xinlu.Review{Action: xinlu.ReviewAction(action), Comment: in.Comment, Grade: in.Grade})
 	}

@@ -62,7 +62,7 @@ func campaignAudit(c *xinlu.Campaign) map[string]any {
 }
 
 const reflectionColumns = `r.id, r.zone_id, r.campaign_id, r.member_id, COALESCE(r.department_id, 0), r.body, r.status, r.late,
-	r.submitted_on, r.review_comment, r.grade, COALESCE(r.reviewer_id, 0), r.reviewed_at, r.version, r.created_at, r.updated_at,
+	r.submitted_on, r.review_comment, r.grade, r.excellent, COALESCE(r.reviewer_id, 0), r.reviewed_at, r.version, r.created_at, r.updated_at,
 	COALESCE(m.name, ''), COALESCE(d.name, ''), COALESCE(u.name, ''), COALESCE(c.title, '')`
 
 const reflectionFrom = ` FROM study_reflections r LEFT JOIN members m ON m.id = r.member_id
@@ -74,7 +74,7 @@ func scanReflection(sc scanner) (*xinlu.Reflection, error) {
 	var status, grade string
 	var reviewedAt sql.NullTime
 	err := sc.Scan(&r.ID, &r.ZoneID, &r.CampaignID, &r.MemberID, &r.DepartmentID, &r.Body, &status, &r.Late,
-		&r.SubmittedOn, &r.ReviewComment, &grade, &r.ReviewerID, &reviewedAt, &r.Version, &r.CreatedAt, &r.UpdatedAt,
+		&r.SubmittedOn, &r.ReviewComment, &grade, &r.Excellent, &r.ReviewerID, &reviewedAt, &r.Version, &r.CreatedAt, &r.UpdatedAt,
 		&r.MemberName, &r.DepartmentName, &r.ReviewerName, &r.CampaignTitle)
 	r.Status, r.Grade = xinlu.ReflectionStatus(status), xinlu.Grade(grade)
 	if reviewedAt.Valid {
@@ -89,7 +89,7 @@ func reflectionAudit(r *xinlu.Reflection) map[string]any {
 	return map[string]any{
 		"reflection_id": r.ID, "campaign_id": r.CampaignID, "member_id": r.MemberID, "length": xinlu.ReflectionLength(r.Body),
 		"status": r.Status, "late": r.Late, "submitted_on": r.SubmittedOn, "review_comment": r.ReviewComment,
-		"grade": r.Grade, "version": r.Version,
+		"grade": r.Grade, "excellent": r.Excellent, "version": r.Version,
 	}
 }
 
@@ -549,6 +549,38 @@ func (s *Store) ReviewReflection(ctx context.Context, a xinlu.Actor, u *xinlu.Us
 		return nil, err
 	}
 	return out, nil
+}
+
+// PickExcellent picks reflection id as an excellent reflection (优秀心得)
+// for the campaign's compilation, or takes the pick back (on false); an
+// unchanged pick writes nothing.
+func (s *Store) PickExcellent(ctx context.Context, a xinlu.Actor, u *xinlu.User, id int64, version int, on bool) (*xinlu.Reflection, error) {
+	var out *xinlu.Reflection
+	err := s.inTx(ctx, func(tx *Tx) error {
+		r, c, err := tx.reflectionForUpdate(ctx, u, id)
+		if err != nil {
+			return err
+		}
+		if err := xinlu.CheckExcellent(u, c, r); err != nil {
+			return err
+		}
+		if version != r.Version {
+			return xinlu.Conflict("version", "error.stale")
+		}
+		if r.Excellent == on {
+			out = r
+			return nil
+		}
+		next := *r
+		next.Excellent, next.Version, next.UpdatedAt = on, r.Version+1, s.Now()
+		if _, err := tx.exec(ctx, `UPDATE study_reflections SET excellent = ?, version = version + 1, updated_at = ? WHERE id = ?`,
+			on, next.UpdatedAt, r.ID); err != nil {
+			return tx.s.translate(err)
+		}
+		out = &next
+		return tx.audit(ctx, a, "study.reflection.excellent", "study_reflection", r.ID, reflectionAudit(r), reflectionAudit(&next))
+	})
+	return out, err
 }
 
 // StudyAudience lists the members campaign c asks, active or on

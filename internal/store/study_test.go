@@ -266,3 +266,59 @@ func TestStudyReminders(t *testing.T) {
 		}
 	})
 }
+
+// TestPickExcellent: the organisation office picks an accepted reflection
+// as excellent and takes the pick back; an unchanged pick writes nothing;
+// nobody else picks, and a reflection not accepted cannot be picked.
+func TestPickExcellent(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := seedStudy(t, s)
+		day := time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC)
+		s.SetClock(func() time.Time { return day })
+		c, err := s.SaveCampaign(ctx, f.actor("office"), f.users["office"], &xinlu.Campaign{Title: "学习改革讲话", SourceText: studyMaterial,
+			Audience: xinlu.AudienceDepartments, DepartmentIDs: []int64{f.depts["招商一局"]},
+			OpensOn: "2026-12-07", ClosesOn: "2026-12-11", MinLength: 50}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err = s.CampaignAction(ctx, f.actor("office"), f.users["office"], c.ID, c.Version, xinlu.CampaignOpenAction); err != nil {
+			t.Fatal(err)
+		}
+		r, err := s.SaveReflection(ctx, f.actor("lixm"), f.users["lixm"], c.ID, 0, studyText("我在学习中反复思考开发区改革的意义。", 80))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, err = s.SubmitReflection(ctx, f.actor("lixm"), f.users["lixm"], r.ID, r.Version); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.PickExcellent(ctx, f.actor("office"), f.users["office"], r.ID, r.Version, true); xinlu.ErrorCode(err) != xinlu.ECONFLICT {
+			t.Fatalf("a reflection awaiting review picked: %v", err)
+		}
+		if r, err = s.ReviewReflection(ctx, f.actor("head1"), f.users["head1"], r.ID, r.Version, xinlu.Review{Action: xinlu.ReviewAccept}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.PickExcellent(ctx, f.actor("head1"), f.users["head1"], r.ID, r.Version, true); xinlu.ErrorCode(err) != xinlu.EFORBIDDEN {
+			t.Fatalf("the head picks: %v", err)
+		}
+		picked, err := s.PickExcellent(ctx, f.actor("office"), f.users["office"], r.ID, r.Version, true)
+		if err != nil || !picked.Excellent || picked.Version != r.Version+1 {
+			t.Fatalf("pick: %+v %v", picked, err)
+		}
+		again, err := s.PickExcellent(ctx, f.actor("office"), f.users["office"], r.ID, picked.Version, true)
+		if err != nil || again.Version != picked.Version {
+			t.Fatalf("an unchanged pick wrote: %+v %v", again, err)
+		}
+		rows, _, err := s.ListAudit(ctx, xinlu.AuditFilter{ZoneID: f.zone.ID, Action: "study.reflection.excellent", Page: xinlu.Page{Page: 1, PerPage: 10}})
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("audit rows %d %v", len(rows), err)
+		}
+		back, err := s.PickExcellent(ctx, f.actor("office"), f.users["office"], r.ID, picked.Version, false)
+		if err != nil || back.Excellent {
+			t.Fatalf("take back: %+v %v", back, err)
+		}
+		if got, _, err := s.Reflection(ctx, f.users["office"], r.ID); err != nil || got.Excellent {
+			t.Fatalf("stored: %+v %v", got, err)
+		}
+	})
+}

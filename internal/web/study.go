@@ -528,7 +528,17 @@ func (s *Server) studyReview(w http.ResponseWriter, r *http.Request) {
 	in := xinlu.Review{Action: xinlu.ReviewAction(action), Comment: r.PostFormValue("comment"), Grade: xinlu.Grade(r.PostFormValue("review_grade"))}
 	version, err := formInt(r, "version")
 	if err == nil {
-		_, err = s.store.ReviewReflection(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, version, in)
+		if action == "excellent" || action == "ordinary" {
+			var x *xinlu.Reflection
+			if x, err = s.store.PickExcellent(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, version, action == "excellent"); err == nil {
+				// The pick is made from the campaign's list: back to it.
+				s.flashStep(w, r, "study", action)
+				redirect(w, r, "/study/campaigns/"+strconv.FormatInt(x.CampaignID, 10)+"#reflections")
+				return
+			}
+		} else {
+			_, err = s.store.ReviewReflection(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, version, in)
+		}
 	}
 	if err != nil {
 		if isFormError(err) {

@@ -188,6 +188,7 @@ var AuditActions = []string{
 	"study.campaign.update",
 	"study.completion.export",
 	"study.reflection.accept",
+	"study.reflection.excellent",
 	"study.reflection.return",
 	"study.reflection.save",
 	"study.reflection.submit",

@@ -275,6 +275,7 @@ type Reflection struct {
 	SubmittedOn   string // the latest submission's date, YYYY-MM-DD
 	ReviewComment string // the latest return's comment
 	Grade         Grade  // accepted in a graded campaign
+	Excellent     bool   // picked by the organisation office as an excellent reflection (优秀心得)
 	ReviewerID    int64  // the account that returned or accepted it last
 	ReviewedAt    time.Time
 	Version       int
@@ -438,6 +439,23 @@ func CheckReview(u *User, c *Campaign, r *Reflection, rv *Review) (ReflectionSta
 		return ReflectionReturned, nil
 	}
 	return ReflectionAccepted, nil
+}
+
+// CheckExcellent decides whether u may pick reflection r of campaign c as
+// an excellent reflection (优秀心得), or take the pick back: the
+// organisation office, once the reflection is accepted, while the campaign
+// is open or closed (not archived).
+func CheckExcellent(u *User, c *Campaign, r *Reflection) error {
+	switch {
+	case u == nil || !u.Can(PermStudyManage):
+		return Forbidden()
+	case c.Status != CampaignOpen && c.Status != CampaignClosed:
+		return &Error{Code: ECONFLICT, Field: "status", Key: "study.campaign_state",
+			Args: []any{LabelKey("study.campaign_status." + string(c.Status))}}
+	case r.Status != ReflectionAccepted:
+		return &Error{Code: ECONFLICT, Field: "status", Key: "study.excellent_not_accepted"}
+	}
+	return nil
 }
 
 // CompletionState is where one member of a campaign's audience stands.
