@@ -483,6 +483,9 @@ func (tx *Tx) metrics(ctx context.Context, p *xinlu.Period, first, last time.Tim
 			[]any{p.ZoneID, p.StartsOn, p.EndsOn}},
 		{"supervision_on_time", `SELECT assignee_id, COUNT(*) FROM supervision_orders WHERE zone_id = ? AND closed_on >= ? AND closed_on <= ?
 			AND closed_on <= due_on GROUP BY assignee_id`, []any{p.ZoneID, p.StartsOn, p.EndsOn}},
+		{"study_completion", `SELECT r.member_id, COUNT(*) FROM study_reflections r JOIN study_campaigns c ON c.id = r.campaign_id
+			WHERE r.zone_id = ? AND c.closes_on >= ? AND c.closes_on <= ? AND r.status = 'accepted' AND r.late = ? GROUP BY r.member_id`,
+			[]any{p.ZoneID, p.StartsOn, p.EndsOn, false}},
 	}
 	out := map[int64]map[string]int64{}
 	for _, q := range queries {

@@ -8,9 +8,10 @@ import (
 )
 
 // MetricRecord is one record behind a computed indicator: a lead, a
-// project, an amount of funds, an approval item or a supervision order.
+// project, an amount of funds, an approval item, a supervision order or a
+// study reflection.
 type MetricRecord struct {
-	Kind      string // lead, project, funds, approval, supervision
+	Kind      string // lead, project, funds, approval, supervision, study
 	ID        int64  // the lead's or the project's id (funds, approvals and orders link to their project)
 	ProjectID int64
 	Label     string
@@ -61,6 +62,11 @@ func (s *Store) MetricRecords(ctx context.Context, p *xinlu.Period, memberID int
 		q = `SELECT 'supervision', o.id, o.project_id, o.task, o.closed_on, 0 FROM supervision_orders o
 			WHERE o.assignee_id = ? AND o.zone_id = ? AND o.closed_on >= ? AND o.closed_on <= ? AND o.closed_on <= o.due_on ORDER BY o.closed_on DESC LIMIT ?`
 		args = []any{memberID, p.ZoneID, p.StartsOn, p.EndsOn, limit}
+	case "study_completion":
+		q = `SELECT 'study', r.id, 0, c.title, c.closes_on, 0 FROM study_reflections r JOIN study_campaigns c ON c.id = r.campaign_id
+			WHERE r.member_id = ? AND r.zone_id = ? AND c.closes_on >= ? AND c.closes_on <= ? AND r.status = 'accepted' AND r.late = ?
+			ORDER BY c.closes_on DESC LIMIT ?`
+		args = []any{memberID, p.ZoneID, p.StartsOn, p.EndsOn, false, limit}
 	default:
 		return nil, xinlu.Invalid("metric", "error.invalid_choice")
 	}

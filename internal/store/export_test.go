@@ -139,3 +139,22 @@ func (s *Store) CheckSummaries(ctx context.Context) ([]SummaryMismatch, error) {
 	}
 	return out, nil
 }
+
+// MetricsForTest counts the computed metrics of period p per member, as
+// the calculation does.
+func (s *Store) MetricsForTest(ctx context.Context, p *xinlu.Period) (map[int64]map[string]int64, error) {
+	first, err := xinlu.ParseDate(p.StartsOn)
+	if err != nil {
+		return nil, err
+	}
+	last, err := xinlu.ParseDate(p.EndsOn)
+	if err != nil {
+		return nil, err
+	}
+	var out map[int64]map[string]int64
+	err = s.inTx(ctx, func(tx *Tx) error {
+		out, err = tx.metrics(ctx, p, first, last)
+		return err
+	})
+	return out, err
+}

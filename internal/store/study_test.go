@@ -322,3 +322,59 @@ func TestPickExcellent(t *testing.T) {
 		}
 	})
 }
+
+// TestStudyCompletionMetric: the computed indicator study_completion counts
+// the campaigns closing in the period whose reflection the member
+// submitted on time and had accepted, and lists them as its records.
+func TestStudyCompletionMetric(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := seedStudy(t, s)
+		day := time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC)
+		s.SetClock(func() time.Time { return day })
+		c, err := s.SaveCampaign(ctx, f.actor("office"), f.users["office"], &xinlu.Campaign{Title: "学习改革讲话", SourceText: studyMaterial,
+			Audience: xinlu.AudienceDepartments, DepartmentIDs: []int64{f.depts["招商一局"]},
+			OpensOn: "2026-12-07", ClosesOn: "2026-12-11", MinLength: 50}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err = s.CampaignAction(ctx, f.actor("office"), f.users["office"], c.ID, c.Version, xinlu.CampaignOpenAction); err != nil {
+			t.Fatal(err)
+		}
+		submit := func(who string) *xinlu.Reflection {
+			r, err := s.SaveReflection(ctx, f.actor(who), f.users[who], c.ID, 0, studyText("我在学习中反复思考开发区改革的意义"+who+"。", 80))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r, err = s.SubmitReflection(ctx, f.actor(who), f.users[who], r.ID, r.Version); err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		li := submit("lixm")
+		if _, err := s.ReviewReflection(ctx, f.actor("head1"), f.users["head1"], li.ID, li.Version, xinlu.Review{Action: xinlu.ReviewAccept}); err != nil {
+			t.Fatal(err)
+		}
+		submit("wangf") // on time, not yet accepted: does not count
+		p := &xinlu.Period{ZoneID: f.zone.ID, Kind: xinlu.PeriodMonth, Label: "2026-12", StartsOn: "2026-12-01", EndsOn: "2026-12-31"}
+		m, err := s.MetricsForTest(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m[f.users["lixm"].MemberID]["study_completion"]; got != 1 {
+			t.Errorf("lixm: %d", got)
+		}
+		if got := m[f.users["wangf"].MemberID]["study_completion"]; got != 0 {
+			t.Errorf("wangf: %d", got)
+		}
+		recs, err := s.MetricRecords(ctx, p, f.users["lixm"].MemberID, "study_completion", 10)
+		if err != nil || len(recs) != 1 || recs[0].Kind != "study" || recs[0].ID != li.ID || recs[0].Label != "学习改革讲话" || recs[0].Date != "2026-12-11" {
+			t.Fatalf("records: %+v %v", recs, err)
+		}
+		// A period the campaign does not close in counts nothing.
+		nov := &xinlu.Period{ZoneID: f.zone.ID, Kind: xinlu.PeriodMonth, Label: "2026-11", StartsOn: "2026-11-01", EndsOn: "2026-11-30"}
+		if m, _ := s.MetricsForTest(ctx, nov); m[f.users["lixm"].MemberID]["study_completion"] != 0 {
+			t.Errorf("November counts the December campaign")
+		}
+	})
+}

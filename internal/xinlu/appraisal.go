@@ -33,6 +33,7 @@ var Metrics = []string{
 	"funds_in_place",      // funds arrived on projects the member reported or sponsors
 	"approvals_on_time",   // approval items the member ran as agent, closed within their limit
 	"supervision_on_time", // supervision orders assigned to the member, closed by their due date
+	"study_completion",    // study campaigns closing in the period whose reflection the member submitted on time and had accepted
 }
 
 // Indicator is one scored item of a scheme (考核指标).
