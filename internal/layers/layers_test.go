@@ -30,6 +30,7 @@ var rules = map[string]rule{
 	"seal":   {only: true, reason: "sealing imports nothing of ours"},
 	"i18n":   {only: true, names: []string{"xinlu"}, reason: "messages import only the domain"},
 	"xlsx":   {only: true, names: []string{"xinlu"}, reason: "workbooks import only the domain"},
+	"docx":   {only: true, reason: "documents import nothing of ours"},
 	"store":  {only: true, names: []string{"xinlu", "seal"}, reason: "the store imports only the domain and seal"},
 	"httpx":  {only: true, names: []string{"xinlu"}, reason: "the HTTP leaf imports only the domain"},
 	"report": {names: []string{"web", "api"}, reason: "reports never import a face"},

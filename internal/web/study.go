@@ -1,11 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"xinlu/internal/docx"
+	"xinlu/internal/httpx"
 
 	"xinlu/internal/report"
 	"xinlu/internal/store"
@@ -29,6 +32,8 @@ func (s *Server) studyRoutes() []Route {
 		{Method: "POST", Pattern: "/study/campaigns/{id}", Perm: xinlu.PermStudyManage, Handler: s.studyCampaignUpdate},
 		{Method: "POST", Pattern: "/study/campaigns/{id}/{action}", Perm: xinlu.PermStudyManage, Handler: s.studyCampaignStep},
 		{Method: "GET", Pattern: "/study/campaigns/{id}/completion.xlsx", Perm: xinlu.PermSignedIn, Handler: s.studyCompletionExport},
+		{Method: "GET", Pattern: "/study/campaigns/{id}/compilation", Perm: xinlu.PermStudyManage, Handler: s.studyCompilation},
+		{Method: "GET", Pattern: "/study/campaigns/{id}/compilation.docx", Perm: xinlu.PermStudyManage, Handler: s.studyCompilationDocx},
 		{Method: "GET", Pattern: "/study/mine", Perm: xinlu.PermStudyWrite, Handler: s.studyMine},
 		{Method: "GET", Pattern: "/study/campaigns/{id}/write", Perm: xinlu.PermStudyWrite, Handler: s.studyWrite},
 		{Method: "POST", Pattern: "/study/campaigns/{id}/write", Perm: xinlu.PermStudyWrite, Handler: s.studyWriteSave},
@@ -275,6 +280,54 @@ func (s *Server) studyCompletionExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.sendReport(w, r, rep, "study.completion.export", "study_campaign", id, nil, "study-completion-"+strconv.FormatInt(id, 10)+".xlsx")
+}
+
+// compilationFor reads the compilation the request asks for: every
+// accepted reflection, or the excellent ones (excellent=1).
+func (s *Server) compilationFor(r *http.Request) (*report.Compilation, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	return report.StudyCompilation(r.Context(), s.store, s.printer(r), requestInfo(r.Context()).user, id,
+		r.URL.Query().Get("excellent") == "1", s.today())
+}
+
+// studyCompilation is the compilation as a page to read and print.
+func (s *Server) studyCompilation(w http.ResponseWriter, r *http.Request) {
+	c, err := s.compilationFor(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	p := s.printer(r)
+	s.render(w, r, http.StatusOK, "study_compilation", p.T("study.compilation_title", c.Campaign.Title), c)
+}
+
+// studyCompilationDocx is the compilation as a Word document, audited.
+func (s *Server) studyCompilationDocx(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	c, err := s.compilationFor(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := c.Docx(s.printer(r)).Write(&buf); err != nil {
+		s.renderError(w, r, xinlu.Internal(err))
+		return
+	}
+	if err := s.store.Audit(r.Context(), xinlu.ActorOf(info.user, info.ip), "study.compilation.export", "study_campaign", c.Campaign.ID,
+		map[string]any{"excellent": c.Excellent, "reflections": c.Count()}); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", docx.ContentType)
+	h.Set("Content-Disposition", httpx.AttachmentAs(s.printer(r).T("study.compilation_title", c.Campaign.Title)+".docx",
+		"study-compilation-"+strconv.FormatInt(c.Campaign.ID, 10)+".docx"))
+	h.Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
 }
 
 // studyMineItem is one campaign on "my reflections", with mine in it.

@@ -186,6 +186,7 @@ var AuditActions = []string{
 	"study.campaign.create",
 	"study.campaign.open",
 	"study.campaign.update",
+	"study.compilation.export",
 	"study.completion.export",
 	"study.reflection.accept",
 	"study.reflection.excellent",

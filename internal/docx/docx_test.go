@@ -1,0 +1,110 @@
+package docx
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"io"
+	"strings"
+	"testing"
+)
+
+// TestWriteReadsBack: the package has the parts Word needs, is well-formed
+// XML, and its text (escaped characters, line breaks, page breaks) reads
+// back as written.
+func TestWriteReadsBack(t *testing.T) {
+	d := &Document{Title: "心得体会汇编", Author: "组织人事部", Blocks: []Block{
+		{Style: Title, Text: "心得体会汇编"},
+		{Style: Heading, Text: "招商一局 <&> \"引号\"", PageBreak: true},
+		{Style: Body, Text: "第一行\n第二行"},
+	}}
+	var buf bytes.Buffer
+	if err := d.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	text, breaks := Text(t, buf.Bytes())
+	if want := "心得体会汇编|招商一局 <&> \"引号\"|第一行\n第二行"; text != want {
+		t.Fatalf("text %q, want %q", text, want)
+	}
+	if breaks != 1 {
+		t.Fatalf("page breaks %d", breaks)
+	}
+}
+
+// Text reads a .docx back: its paragraphs joined by "|" (line breaks as
+// "\n") and how many start a new page.
+func Text(t testing.TB, b []byte) (string, int) {
+	t.Helper()
+	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("not a zip package: %v", err)
+	}
+	need := map[string]bool{"[Content_Types].xml": false, "_rels/.rels": false, "word/document.xml": false, "word/styles.xml": false}
+	var doc []byte
+	for _, f := range z.File {
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(r)
+		r.Close()
+		dec := xml.NewDecoder(bytes.NewReader(body)) // every part is well-formed XML
+		for {
+			if _, err := dec.Token(); err == io.EOF {
+				break
+			} else if err != nil {
+				t.Fatalf("%s is not well-formed: %v", f.Name, err)
+			}
+		}
+		if _, ok := need[f.Name]; ok {
+			need[f.Name] = true
+		}
+		if f.Name == "word/document.xml" {
+			doc = body
+		}
+	}
+	for name, ok := range need {
+		if !ok {
+			t.Fatalf("part %s missing", name)
+		}
+	}
+	dec := xml.NewDecoder(bytes.NewReader(doc))
+	var paras []string
+	var cur strings.Builder
+	breaks := 0
+	inText := false
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch e := tok.(type) {
+		case xml.StartElement:
+			switch e.Name.Local {
+			case "p":
+				cur.Reset()
+			case "t":
+				inText = true
+			case "br":
+				cur.WriteString("\n")
+			case "pageBreakBefore":
+				breaks++
+			}
+		case xml.EndElement:
+			switch e.Name.Local {
+			case "p":
+				paras = append(paras, cur.String())
+			case "t":
+				inText = false
+			}
+		case xml.CharData:
+			if inText {
+				cur.Write(e)
+			}
+		}
+	}
+	return strings.Join(paras, "|"), breaks
+}
