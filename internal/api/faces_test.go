@@ -157,18 +157,7 @@ func TestLeadFacesAgreeByRole(t *testing.T) {
 	}
 	lead := leads[0]
 	path := "/leads/" + aprID(lead.ID)
-	account := func(who string, role xinlu.Role, member int64) {
-		u := &xinlu.User{ZoneID: e.zone.ID, Username: who, Name: who, Roles: []xinlu.Role{role}, MemberID: member, PasswordHash: "x"}
-		if err := e.st.CreateUser(context.Background(), xinlu.SystemActor(e.zone.ID), u); err != nil {
-			t.Fatal(err)
-		}
-		tok, _, err := e.st.CreateSession(context.Background(), xinlu.ActorOf(u, ""), u.ID, "api", "test", time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.users[who], e.tokens[who] = u, tok
-	}
-	account("the_reporter", xinlu.RoleMember, reporter)
+	e.account("the_reporter", xinlu.RoleMember, reporter, "")
 	whos := []string{"the_reporter"}
 	for _, r := range xinlu.Roles {
 		whos = append(whos, string(r))
