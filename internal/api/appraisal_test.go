@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -153,16 +152,8 @@ func newAprEnv(t *testing.T, st *store.Store) *aprEnv {
 	e.account("memberB", xinlu.RoleMember, e.small[0].ID, "")
 	e.account("office_zh", xinlu.RoleAppraiser, 0, "zh-CN")
 
-	cfg := web.DefaultConfig()
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	// The tokens outlive the clock's moves, privileged accounts' too.
-	cfg.Sessions.AdminIdle, cfg.Sessions.Lifetime = 0, 400*24*time.Hour
-	srv, err := web.New(st, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv = httptest.NewServer(srv)
-	t.Cleanup(e.srv.Close)
+	e.srv = newAPIServer(t, st, func(cfg *web.Config) { cfg.Sessions.AdminIdle, cfg.Sessions.Lifetime = 0, 400*24*time.Hour })
 	return e
 }
 

@@ -3,26 +3,15 @@ package api_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"xinlu/internal/api"
 	"xinlu/internal/store"
 	"xinlu/internal/testfix"
-	"xinlu/internal/web"
 	"xinlu/internal/xinlu"
-)
-
-const teamParkPassword = "Test@2026x"
-
-var (
-	teamParkHashOnce sync.Once
-	teamParkHash     string
 )
 
 // teamParkEnv is a running xinlu on a temporary SQLite database with one
@@ -30,27 +19,21 @@ var (
 // staff record).
 type teamParkEnv struct {
 	t      *testing.T
+	fix    *testfix.Zone
 	st     *store.Store
 	srv    *httptest.Server
 	zone   *xinlu.Zone
 	dept   *xinlu.Department
 	member *xinlu.Member
+	other  *testfix.Zone // the second zone, once used
 }
 
 func newTeamParkEnv(t *testing.T) *teamParkEnv {
 	t.Helper()
 	ctx := context.Background()
 	st := testfix.SQLite(t)
-	var err error
-	teamParkHashOnce.Do(func() { teamParkHash, err = xinlu.HashPassword(teamParkPassword) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &teamParkEnv{t: t, st: st}
-	e.zone = &xinlu.Zone{Code: "T", Name: "测试开发区", Demo: true}
-	if err := st.CreateZone(ctx, xinlu.SystemActor(0), e.zone); err != nil {
-		t.Fatal(err)
-	}
+	e := &teamParkEnv{t: t, st: st, fix: testfix.Bare(t, st, "T", "测试开发区")}
+	e.zone = e.fix.Zone
 	sys := xinlu.SystemActor(e.zone.ID)
 	e.dept = &xinlu.Department{ZoneID: e.zone.ID, Code: "INVEST", Name: "招商局"}
 	if err := st.CreateDepartment(ctx, sys, e.dept); err != nil {
@@ -62,45 +45,34 @@ func newTeamParkEnv(t *testing.T) *teamParkEnv {
 	}
 	e.user(e.zone.ID, "admin", xinlu.RoleAdmin, 0)
 	e.user(e.zone.ID, "member", xinlu.RoleMember, e.member.ID)
-	cfg := web.DefaultConfig()
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := web.New(st, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv = httptest.NewServer(srv)
-	t.Cleanup(e.srv.Close)
+	e.srv = newAPIServer(t, st, nil)
 	return e
 }
 
-// user creates an account that signs in with teamParkPassword.
+// user creates an account, in this zone or the second, that signs in with
+// testfix.Password.
 func (e *teamParkEnv) user(zoneID int64, username string, role xinlu.Role, memberID int64) {
 	e.t.Helper()
-	u := &xinlu.User{ZoneID: zoneID, Username: username, Name: "测试" + username, Roles: []xinlu.Role{role},
-		MemberID: memberID, PasswordHash: teamParkHash}
-	if err := e.st.CreateUser(context.Background(), xinlu.SystemActor(zoneID), u); err != nil {
-		e.t.Fatal(err)
+	z := e.fix
+	if zoneID != e.zone.ID {
+		z = e.other
 	}
+	z.AddUser(&xinlu.User{Username: username, Roles: []xinlu.Role{role}, MemberID: memberID})
 }
 
 // secondZone returns the id of another zone, creating it on first use.
 func (e *teamParkEnv) secondZone() int64 {
 	e.t.Helper()
-	ctx := context.Background()
-	if z, err := e.st.ZoneByCode(ctx, "Z2"); err == nil {
-		return z.ID
+	if e.other == nil {
+		e.other = e.fix.Sibling("Z2", "外区")
 	}
-	z := &xinlu.Zone{Code: "Z2", Name: "外区", Demo: true}
-	if err := e.st.CreateZone(ctx, xinlu.SystemActor(0), z); err != nil {
-		e.t.Fatal(err)
-	}
-	return z.ID
+	return e.other.Zone.ID
 }
 
 // login returns an API token for username.
 func (e *teamParkEnv) login(username string) string {
 	e.t.Helper()
-	return signInAPI(e.t, e.st, e.srv.URL, username, teamParkPassword)
+	return fixLogin(e.t, e.fix, e.srv.URL, username)
 }
 
 // call sends one API request with a bearer token and returns status and body.

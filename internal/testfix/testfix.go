@@ -129,7 +129,7 @@ type Zone struct {
 	Accounts map[string]*xinlu.User // every user added, by username
 	Clock    *Clock
 
-	mu   sync.Mutex
+	mu   *sync.Mutex
 	totp map[string]*authenticator // username → the authenticator the tests hold
 }
 
@@ -200,6 +200,21 @@ func (z *Zone) AddUser(u *xinlu.User) *xinlu.User {
 	return u
 }
 
+// Sibling creates another demo zone in the same store, for tests of what
+// one zone's users may not see or do in another. It shares the clock, the
+// accounts and the authenticators of z, so that Token, Enrol and TOTPCode
+// serve users of either zone.
+func (z *Zone) Sibling(code, name string) *Zone {
+	z.tb.Helper()
+	o := *z
+	o.Zone = &xinlu.Zone{Code: code, Name: name, Demo: true}
+	if err := z.Store.CreateZone(context.Background(), xinlu.SystemActor(0), o.Zone); err != nil {
+		z.tb.Fatal(err)
+	}
+	o.Dept, o.Users = nil, map[xinlu.Role]*xinlu.User{}
+	return &o
+}
+
 // Token issues username an API token through the store, good for ttl.
 func (z *Zone) Token(username string, ttl time.Duration) string {
 	z.tb.Helper()
@@ -219,7 +234,7 @@ func (z *Zone) Token(username string, ttl time.Duration) string {
 // them.
 func Attach(tb testing.TB, st *store.Store) *Zone {
 	z := &Zone{tb: tb, Store: st, Users: map[xinlu.Role]*xinlu.User{}, Accounts: map[string]*xinlu.User{}, Clock: &Clock{},
-		totp: map[string]*authenticator{}}
+		mu: &sync.Mutex{}, totp: map[string]*authenticator{}}
 	st.SetClock(z.Clock.Now)
 	return z
 }
