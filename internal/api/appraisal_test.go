@@ -74,7 +74,7 @@ func newAprEnv(t *testing.T, st *store.Store) *aprEnv {
 	t.Helper()
 	ctx := context.Background()
 	e := &aprEnv{t: t, st: st, users: map[string]*xinlu.User{}, tokens: map[string]string{}, messages: map[string]string{}}
-	e.fix = testfix.Bare(t, st, "AP", "考核开发区")
+	e.fix = testfix.Bare(t, st, &xinlu.Zone{Code: "AP", Name: "考核开发区", Demo: true})
 	e.zone = e.fix.Zone
 	e.at(aprToday)
 	sys := xinlu.SystemActor(e.zone.ID)

@@ -4,25 +4,20 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"xinlu/internal/api"
 	"xinlu/internal/store"
 	"xinlu/internal/testfix"
-	"xinlu/internal/web"
 	"xinlu/internal/xinlu"
 )
-
-const calendarTestPassword = "Test@2026x"
 
 // calendarServer runs xinlu on a temporary SQLite database with one zone
 // holding the 2026 Spring Festival and an admin and a member account.
 type calendarServer struct {
 	t     *testing.T
+	fix   *testfix.Zone
 	url   string
 	store *store.Store
 	zone  *xinlu.Zone
@@ -32,20 +27,11 @@ func newCalendarServer(t *testing.T) *calendarServer {
 	t.Helper()
 	ctx := context.Background()
 	st := testfix.SQLite(t)
-	z := &xinlu.Zone{Code: "T", Name: "测试开发区", Demo: true}
-	if err := st.CreateZone(ctx, xinlu.SystemActor(0), z); err != nil {
-		t.Fatal(err)
-	}
+	fix := testfix.Bare(t, st, testfix.DemoZone())
+	z := fix.Zone
 	sys := xinlu.SystemActor(z.ID)
-	hash, err := xinlu.HashPassword(calendarTestPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, r := range []xinlu.Role{xinlu.RoleAdmin, xinlu.RoleMember} {
-		u := &xinlu.User{ZoneID: z.ID, Username: string(r), Name: "测试" + string(r), Roles: []xinlu.Role{r}, PasswordHash: hash}
-		if err := st.CreateUser(ctx, sys, u); err != nil {
-			t.Fatal(err)
-		}
+		fix.AddUser(&xinlu.User{Username: string(r), Roles: []xinlu.Role{r}})
 	}
 	days := []xinlu.CalendarDay{
 		{Date: "2026-02-14", Kind: xinlu.DayWorkday, Name: "春节调休"},
@@ -57,21 +43,14 @@ func newCalendarServer(t *testing.T) *calendarServer {
 	if _, err := st.ImportCalendarDays(ctx, sys, z.ID, days); err != nil {
 		t.Fatal(err)
 	}
-	cfg := web.DefaultConfig()
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := web.New(st, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	return &calendarServer{t: t, url: hs.URL, store: st, zone: z}
+	hs := newAPIServer(t, st, nil)
+	return &calendarServer{t: t, fix: fix, url: hs.URL, store: st, zone: z}
 }
 
 // login returns a bearer token for the account of role r.
 func (s *calendarServer) login(r xinlu.Role) string {
 	s.t.Helper()
-	return signInAPI(s.t, s.store, s.url, string(r), calendarTestPassword)
+	return fixLogin(s.t, s.fix, s.url, string(r))
 }
 
 func (s *calendarServer) call(token, method, path, body string) (int, string) {

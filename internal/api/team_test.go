@@ -32,7 +32,7 @@ func newTeamParkEnv(t *testing.T) *teamParkEnv {
 	t.Helper()
 	ctx := context.Background()
 	st := testfix.SQLite(t)
-	e := &teamParkEnv{t: t, st: st, fix: testfix.Bare(t, st, "T", "测试开发区")}
+	e := &teamParkEnv{t: t, st: st, fix: testfix.Bare(t, st, testfix.DemoZone())}
 	e.zone = e.fix.Zone
 	sys := xinlu.SystemActor(e.zone.ID)
 	e.dept = &xinlu.Department{ZoneID: e.zone.ID, Code: "INVEST", Name: "招商局"}
@@ -64,7 +64,7 @@ func (e *teamParkEnv) user(zoneID int64, username string, role xinlu.Role, membe
 func (e *teamParkEnv) secondZone() int64 {
 	e.t.Helper()
 	if e.other == nil {
-		e.other = e.fix.Sibling("Z2", "外区")
+		e.other = e.fix.Sibling(&xinlu.Zone{Code: "Z2", Name: "外区", Demo: true})
 	}
 	return e.other.Zone.ID
 }

@@ -145,7 +145,7 @@ type authenticator struct {
 func NewZone(tb testing.TB, st *store.Store) *Zone {
 	tb.Helper()
 	ctx := context.Background()
-	z := Bare(tb, st, "T", "测试开发区")
+	z := Bare(tb, st, DemoZone())
 	z.Dept = &xinlu.Department{ZoneID: z.Zone.ID, Code: "INVEST", Name: "招商局"}
 	if err := st.CreateDepartment(ctx, xinlu.SystemActor(z.Zone.ID), z.Dept); err != nil {
 		tb.Fatal(err)
@@ -167,13 +167,17 @@ func NewZone(tb testing.TB, st *store.Store) *Zone {
 	return z
 }
 
-// Bare sets the store's clock to a Clock and creates a demo zone with no
+// DemoZone is the zone NewZone creates: a demo zone, where the combined
+// administrator may sign in.
+func DemoZone() *xinlu.Zone { return &xinlu.Zone{Code: "T", Name: "测试开发区", Demo: true} }
+
+// Bare sets the store's clock to a Clock and creates zone with no
 // department or users, for tests that seed their own staff and add their
 // accounts with AddUser.
-func Bare(tb testing.TB, st *store.Store, code, name string) *Zone {
+func Bare(tb testing.TB, st *store.Store, zone *xinlu.Zone) *Zone {
 	tb.Helper()
 	z := Attach(tb, st)
-	z.Zone = &xinlu.Zone{Code: code, Name: name, Demo: true}
+	z.Zone = zone
 	if err := st.CreateZone(context.Background(), xinlu.SystemActor(0), z.Zone); err != nil {
 		tb.Fatal(err)
 	}
@@ -200,14 +204,14 @@ func (z *Zone) AddUser(u *xinlu.User) *xinlu.User {
 	return u
 }
 
-// Sibling creates another demo zone in the same store, for tests of what
+// Sibling creates another zone in the same store, for tests of what
 // one zone's users may not see or do in another. It shares the clock, the
 // accounts and the authenticators of z, so that Token, Enrol and TOTPCode
 // serve users of either zone.
-func (z *Zone) Sibling(code, name string) *Zone {
+func (z *Zone) Sibling(zone *xinlu.Zone) *Zone {
 	z.tb.Helper()
 	o := *z
-	o.Zone = &xinlu.Zone{Code: code, Name: name, Demo: true}
+	o.Zone = zone
 	if err := z.Store.CreateZone(context.Background(), xinlu.SystemActor(0), o.Zone); err != nil {
 		z.tb.Fatal(err)
 	}
@@ -266,6 +270,17 @@ func (z *Zone) Remember(username, secret string, step int64) {
 	z.mu.Lock()
 	defer z.mu.Unlock()
 	z.totp[username] = &authenticator{secret: secret, last: step}
+}
+
+// Secret is the TOTP secret username's authenticator holds, for tests that
+// it is never shown or logged; "" for one not enrolled.
+func (z *Zone) Secret(username string) string {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if a := z.totp[username]; a != nil {
+		return a.secret
+	}
+	return ""
 }
 
 // TOTPCode is the code username's authenticator shows, for a step not used
