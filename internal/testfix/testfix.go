@@ -35,8 +35,15 @@ func SQLiteFile(tb testing.TB) (*store.Store, string) {
 // dsn names, dropped when tb ends.
 func Postgres(tb testing.TB, dsn string) *store.Store {
 	tb.Helper()
+	st, _ := PostgresSchema(tb, dsn)
+	return st
+}
+
+// PostgresSchema is Postgres, with a DSN that reaches into the schema.
+func PostgresSchema(tb testing.TB, dsn string) (*store.Store, string) {
+	tb.Helper()
 	_, in := testdb.Schema(tb, dsn)
-	return open(tb, in)
+	return open(tb, in), in
 }
 
 func open(tb testing.TB, dsn string) *store.Store {
