@@ -84,3 +84,45 @@ func fixLogin(t *testing.T, z *testfix.Zone, base, username string) string {
 	}
 	return tok
 }
+
+// scenario is one API request and what it must answer: new API tests are
+// tables of these, run by runScenarios.
+type scenario struct {
+	as           string // the account, by username; "" sends no token
+	method, path string
+	body         string
+	status       int    // the status wanted
+	code, field  string // of the error envelope, when given
+	key          string // of the error envelope, when given
+	contains     string // in the body, when given
+}
+
+// runScenarios sends each scenario as its account, with the token token
+// gives for it (asked once per account), and checks the answer.
+func runScenarios(t *testing.T, base string, token func(username string) string, table []scenario) {
+	t.Helper()
+	tokens := map[string]string{}
+	for _, sc := range table {
+		tok, ok := tokens[sc.as]
+		if !ok && sc.as != "" {
+			tok = token(sc.as)
+			tokens[sc.as] = tok
+		}
+		status, body := apiCall(t, base, tok, sc.method, sc.path, sc.body)
+		what := sc.as + " " + sc.method + " " + sc.path + " " + sc.body
+		if status != sc.status {
+			t.Errorf("%s: %d %.300s, want %d", what, status, body, sc.status)
+			continue
+		}
+		if sc.code != "" || sc.field != "" || sc.key != "" {
+			var env struct{ Error struct{ Code, Field, Key string } }
+			json.Unmarshal([]byte(body), &env)
+			if sc.code != "" && env.Error.Code != sc.code || sc.field != "" && env.Error.Field != sc.field || sc.key != "" && env.Error.Key != sc.key {
+				t.Errorf("%s: %.300s, want code %q field %q key %q", what, body, sc.code, sc.field, sc.key)
+			}
+		}
+		if sc.contains != "" && !strings.Contains(body, sc.contains) {
+			t.Errorf("%s: %.300s, want %s in it", what, body, sc.contains)
+		}
+	}
+}

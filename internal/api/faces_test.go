@@ -127,11 +127,7 @@ func testAppraisalFacesAgree(t *testing.T, st *store.Store) {
 // browser session of its own, and answers the status and the body.
 func (e *aprEnv) page(who, path string) (int, string) {
 	e.t.Helper()
-	u := e.users[who]
-	tok, _, err := e.st.CreateSession(context.Background(), xinlu.ActorOf(u, "127.0.0.1"), u.ID, "web", "", time.Hour)
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	tok := e.fix.WebSession(who, time.Hour)
 	req, _ := http.NewRequest("GET", e.srv.URL+path, nil)
 	req.AddCookie(&http.Cookie{Name: "xinlu_session", Value: tok})
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

@@ -229,11 +229,23 @@ func (z *Zone) Sibling(zone *xinlu.Zone) *Zone {
 // Token issues username an API token through the store, good for ttl.
 func (z *Zone) Token(username string, ttl time.Duration) string {
 	z.tb.Helper()
+	return z.session(username, "api", ttl)
+}
+
+// WebSession signs username in to the pages through the store, for ttl,
+// and returns the session cookie's value.
+func (z *Zone) WebSession(username string, ttl time.Duration) string {
+	z.tb.Helper()
+	return z.session(username, "web", ttl)
+}
+
+func (z *Zone) session(username, kind string, ttl time.Duration) string {
+	z.tb.Helper()
 	u := z.Accounts[username]
 	if u == nil {
 		z.tb.Fatalf("no account %q", username)
 	}
-	tok, _, err := z.Store.CreateSession(context.Background(), xinlu.ActorOf(u, "127.0.0.1"), u.ID, "api", "test", ttl)
+	tok, _, err := z.Store.CreateSession(context.Background(), xinlu.ActorOf(u, "127.0.0.1"), u.ID, kind, "test", ttl)
 	if err != nil {
 		z.tb.Fatal(err)
 	}
