@@ -115,7 +115,9 @@ func runScenarios(t *testing.T, base string, token func(username string) string,
 			continue
 		}
 		if sc.code != "" || sc.field != "" || sc.key != "" {
-			var env struct{ Error struct{ Code, Field, Key string } }
+			var env struct {
+				Error struct{ Code, Field, Key string }
+			}
 			json.Unmarshal([]byte(body), &env)
 			if sc.code != "" && env.Error.Code != sc.code || sc.field != "" && env.Error.Field != sc.field || sc.key != "" && env.Error.Key != sc.key {
 				t.Errorf("%s: %.300s, want code %q field %q key %q", what, body, sc.code, sc.field, sc.key)
