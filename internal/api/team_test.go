@@ -208,26 +208,19 @@ func TestTeamAPI(t *testing.T) {
 		}
 	})
 	t.Run("a member may read but not write", func(t *testing.T) {
-		member := e.login("member")
-		if status, _ := e.call(member, "GET", "/teams", ""); status != 200 {
-			t.Fatalf("member list: %d", status)
+		denied := func(method, path, body string) scenario {
+			return scenario{as: "member", method: method, path: path, body: body, status: 403, code: "forbidden"}
 		}
-		if status, _ := e.call(member, "GET", tp+"/members", ""); status != 200 {
-			t.Fatalf("member members: %d", status)
-		}
-		for _, rq := range []struct{ method, path, body string }{
-			{"POST", "/teams", `{"kind":"planning","name":"越权"}`},
-			{"PUT", tp, `{"kind":"planning","name":"越权","version":2}`},
-			{"DELETE", tp, ""},
-			{"POST", tp + "/members", `{"member_id":` + mid + `}`},
-			{"PUT", tp + "/members/" + mid, `{"is_lead":true}`},
-			{"DELETE", tp + "/members/" + mid, ""},
-		} {
-			status, body := e.call(member, rq.method, rq.path, rq.body)
-			if code, _, _ := teamParkError(t, body); status != 403 || code != "forbidden" {
-				t.Errorf("member %s %s: %d %s", rq.method, rq.path, status, body)
-			}
-		}
+		runScenarios(t, e.srv.URL, e.login, []scenario{
+			{as: "member", method: "GET", path: "/teams", status: 200},
+			{as: "member", method: "GET", path: tp + "/members", status: 200},
+			denied("POST", "/teams", `{"kind":"planning","name":"越权"}`),
+			denied("PUT", tp, `{"kind":"planning","name":"越权","version":2}`),
+			denied("DELETE", tp, ""),
+			denied("POST", tp+"/members", `{"member_id":`+mid+`}`),
+			denied("PUT", tp+"/members/"+mid, `{"is_lead":true}`),
+			denied("DELETE", tp+"/members/"+mid, ""),
+		})
 	})
 	t.Run("delete with a stale version is refused, then deletes", func(t *testing.T) {
 		if status, _ := e.call(admin, "DELETE", tp+"?version=1", ""); status != 409 {
@@ -247,19 +240,14 @@ func TestTeamAPI(t *testing.T) {
 			t.Fatalf("teams %v", teams)
 		}
 		e.user(e.secondZone(), "admin2", xinlu.RoleAdmin, 0)
-		other := e.login("admin2")
 		p := "/teams/" + strconv.FormatInt(teams[0].ID, 10)
-		for _, rq := range []struct{ method, path, body string }{
-			{"GET", p, ""},
-			{"GET", p + "/members", ""},
-			{"PUT", p, `{"kind":"planning","name":"x","version":1}`},
-			{"DELETE", p, ""},
-			{"POST", p + "/members", `{"member_id":` + mid + `}`},
-		} {
-			if status, body := e.call(other, rq.method, rq.path, rq.body); status != 404 {
-				t.Errorf("%s %s from another zone: %d %s", rq.method, rq.path, status, body)
-			}
-		}
+		runScenarios(t, e.srv.URL, e.login, []scenario{
+			{as: "admin2", method: "GET", path: p, status: 404},
+			{as: "admin2", method: "GET", path: p + "/members", status: 404},
+			{as: "admin2", method: "PUT", path: p, body: `{"kind":"planning","name":"x","version":1}`, status: 404},
+			{as: "admin2", method: "DELETE", path: p, status: 404},
+			{as: "admin2", method: "POST", path: p + "/members", body: `{"member_id":` + mid + `}`, status: 404},
+		})
 	})
 	t.Run("every change is audited", func(t *testing.T) {
 		rows, total, err := e.st.ListAudit(context.Background(), xinlu.AuditFilter{ZoneID: e.zone.ID, Entity: "team", Page: xinlu.Page{PerPage: 50}})
