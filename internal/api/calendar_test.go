@@ -14,7 +14,7 @@ import (
 )
 
 // calendarServer runs xinlu on a temporary SQLite database with one zone
-// holding the 2026 Spring Festival and an admin and a member account.
+// holding the 2026 Spring Festival and the fixture's account per role.
 type calendarServer struct {
 	t     *testing.T
 	fix   *testfix.Zone
@@ -27,12 +27,9 @@ func newCalendarServer(t *testing.T) *calendarServer {
 	t.Helper()
 	ctx := context.Background()
 	st := testfix.SQLite(t)
-	fix := testfix.Bare(t, st, testfix.DemoZone())
+	fix := testfix.NewZone(t, st)
 	z := fix.Zone
 	sys := xinlu.SystemActor(z.ID)
-	for _, r := range []xinlu.Role{xinlu.RoleAdmin, xinlu.RoleMember} {
-		fix.AddUser(&xinlu.User{Username: string(r), Roles: []xinlu.Role{r}})
-	}
 	days := []xinlu.CalendarDay{
 		{Date: "2026-02-14", Kind: xinlu.DayWorkday, Name: "春节调休"},
 		{Date: "2026-02-28", Kind: xinlu.DayWorkday, Name: "春节调休"},

@@ -123,7 +123,6 @@ func TestNotificationDigestAPI(t *testing.T) {
 	if err := s.store.CreateMember(ctx, sys, m); err != nil {
 		t.Fatal(err)
 	}
-	s.fix.AddUser(&xinlu.User{Username: string(xinlu.RoleScreener), Name: "甄别员", Roles: []xinlu.Role{xinlu.RoleScreener}})
 	// Leads reported on Monday 2 March: screening due Monday 9 March.
 	n := store.DigestThreshold + 1
 	b := &store.BulkBatch{}
