@@ -97,35 +97,24 @@ func TestAPIAddWorkdaysAcrossSpringFestival(t *testing.T) {
 
 func TestAPICalendarBadInput(t *testing.T) {
 	s := newCalendarServer(t)
-	member := s.login(xinlu.RoleMember)
-	for _, tc := range []struct {
-		path, field string
-	}{
-		{"/calendar/add-workdays?from=2026-02-30&n=1", "from"},
-		{"/calendar/add-workdays?from=2026/02/13&n=1", "from"},
-		{"/calendar/add-workdays?n=1", "from"},
-		{"/calendar/add-workdays?from=2026-02-13&n=two", "n"},
-		{"/calendar/add-workdays?from=2026-02-13", "n"},
-		{"/calendar/add-workdays?from=2026-02-13&n=100000", "n"},
-		{"/calendar/workdays-between?from=2026-02-13&to=tomorrow", "to"},
-		{"/calendar/workdays-between?from=x&to=2026-02-13", "from"},
-		{"/calendar/workdays-between?from=1900-01-01&to=2100-12-31", "to"},
-		{"/calendar/workdays-between?from=0001-01-01&to=2026-02-13", "from"},
-		{"/calendar/add-workdays?from=9999-12-31&n=1", "from"},
-		{"/calendar/days?year=abc", "year"},
-	} {
-		status, body := s.call(member, "GET", tc.path, "")
-		var e struct {
-			Error struct{ Code, Field, Message string }
-		}
-		json.Unmarshal([]byte(body), &e)
-		if status != 422 || e.Error.Code != "invalid" || e.Error.Field != tc.field || e.Error.Message == "" {
-			t.Errorf("%s: %d %s, want 422 on %s", tc.path, status, body, tc.field)
-		}
+	bad := func(path, field string) scenario {
+		return scenario{as: string(xinlu.RoleMember), method: "GET", path: path, status: 422, code: "invalid", field: field}
 	}
-	if status, _ := s.call("", "GET", "/calendar/add-workdays?from=2026-02-13&n=1", ""); status != 401 {
-		t.Errorf("anonymous: %d", status)
-	}
+	runScenarios(t, s.url, func(u string) string { return s.login(xinlu.Role(u)) }, []scenario{
+		bad("/calendar/add-workdays?from=2026-02-30&n=1", "from"),
+		bad("/calendar/add-workdays?from=2026/02/13&n=1", "from"),
+		bad("/calendar/add-workdays?n=1", "from"),
+		bad("/calendar/add-workdays?from=2026-02-13&n=two", "n"),
+		bad("/calendar/add-workdays?from=2026-02-13", "n"),
+		bad("/calendar/add-workdays?from=2026-02-13&n=100000", "n"),
+		bad("/calendar/workdays-between?from=2026-02-13&to=tomorrow", "to"),
+		bad("/calendar/workdays-between?from=x&to=2026-02-13", "from"),
+		bad("/calendar/workdays-between?from=1900-01-01&to=2100-12-31", "to"),
+		bad("/calendar/workdays-between?from=0001-01-01&to=2026-02-13", "from"),
+		bad("/calendar/add-workdays?from=9999-12-31&n=1", "from"),
+		bad("/calendar/days?year=abc", "year"),
+		{method: "GET", path: "/calendar/add-workdays?from=2026-02-13&n=1", status: 401},
+	})
 }
 
 func TestAPICalendarDays(t *testing.T) {

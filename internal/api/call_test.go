@@ -92,7 +92,7 @@ type scenario struct {
 	method, path string
 	body         string
 	status       int    // the status wanted
-	code, field  string // of the error envelope, when given
+	code, field  string // of the error envelope, when given (which then has a message too)
 	key          string // of the error envelope, when given
 	contains     string // in the body, when given
 }
@@ -116,11 +116,12 @@ func runScenarios(t *testing.T, base string, token func(username string) string,
 		}
 		if sc.code != "" || sc.field != "" || sc.key != "" {
 			var env struct {
-				Error struct{ Code, Field, Key string }
+				Error struct{ Code, Field, Key, Message string }
 			}
 			json.Unmarshal([]byte(body), &env)
-			if sc.code != "" && env.Error.Code != sc.code || sc.field != "" && env.Error.Field != sc.field || sc.key != "" && env.Error.Key != sc.key {
-				t.Errorf("%s: %.300s, want code %q field %q key %q", what, body, sc.code, sc.field, sc.key)
+			if sc.code != "" && env.Error.Code != sc.code || sc.field != "" && env.Error.Field != sc.field || sc.key != "" && env.Error.Key != sc.key ||
+				env.Error.Message == "" {
+				t.Errorf("%s: %.300s, want code %q field %q key %q and a message", what, body, sc.code, sc.field, sc.key)
 			}
 		}
 		if sc.contains != "" && !strings.Contains(body, sc.contains) {
