@@ -64,12 +64,6 @@ type aprEnv struct {
 	messages map[string]string // error key → the message it was answered with (default language)
 }
 
-// aprEachEngine runs fn on SQLite, and on PostgreSQL too when
-// XINLU_TEST_POSTGRES holds a DSN.
-func aprEachEngine(t *testing.T, fn func(t *testing.T, st *store.Store)) { testfix.EachEngine(t, fn) }
-
-func aprSQLite(t *testing.T) *store.Store { return testfix.SQLite(t) }
-
 func newAprEnv(t *testing.T, st *store.Store) *aprEnv {
 	t.Helper()
 	ctx := context.Background()
@@ -363,7 +357,7 @@ const (
 )
 
 func TestAppraisalAPISchemes(t *testing.T) {
-	e := newAprEnv(t, aprSQLite(t))
+	e := newAprEnv(t, testfix.SQLite(t))
 
 	t.Run("a member reads schemes but may not write them", func(t *testing.T) {
 		if status, body := e.call("member", "GET", "/appraisal/schemes", ""); status != 200 || !strings.Contains(body, `"total":0`) {
@@ -492,7 +486,7 @@ func TestAppraisalAPISchemes(t *testing.T) {
 }
 
 func TestAppraisalAPIBasePay(t *testing.T) {
-	e := newAprEnv(t, aprSQLite(t))
+	e := newAprEnv(t, testfix.SQLite(t))
 	put := func(who, items string) (int, string) {
 		return e.call(who, "PUT", "/appraisal/base-pay", `{"items":[`+items+`]}`)
 	}
@@ -549,7 +543,7 @@ func TestAppraisalAPIBasePay(t *testing.T) {
 // calibration, the pool, publication, who sees which results and pay,
 // appeals, exports, finalisation after the publication window.
 func TestAppraisalAPIPeriodFlow(t *testing.T) {
-	aprEachEngine(t, testAppraisalPeriodFlow)
+	testfix.EachEngine(t, testAppraisalPeriodFlow)
 }
 
 func testAppraisalPeriodFlow(t *testing.T, st *store.Store) {
@@ -1235,7 +1229,7 @@ func aprFill(pattern string) string { return aprWildcard.ReplaceAllString(patter
 // TestAppraisalAPIEveryRouteAsEveryRole calls every appraisal route as
 // every role: 403 exactly when the role lacks the route's permission.
 func TestAppraisalAPIEveryRouteAsEveryRole(t *testing.T) {
-	e := newAprEnv(t, aprSQLite(t))
+	e := newAprEnv(t, testfix.SQLite(t))
 	var routes []api.Route
 	for _, rt := range api.New(nil, nil, api.Config{}).Routes() {
 		if strings.HasPrefix(rt.Pattern, "/appraisal") {

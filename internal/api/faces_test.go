@@ -19,7 +19,7 @@ import (
 // faces or on neither, and results not yet published (or rechecked) are
 // not found, as if there were none.
 func TestAppraisalFacesAgreeByRoleAndState(t *testing.T) {
-	aprEachEngine(t, testAppraisalFacesAgree)
+	testfix.EachEngine(t, testAppraisalFacesAgree)
 }
 
 func testAppraisalFacesAgree(t *testing.T, st *store.Store) {
