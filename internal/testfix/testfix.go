@@ -126,7 +126,8 @@ func PasswordHash() string {
 }
 
 // Zone is a zone with one department and one user per role (username =
-// the role's name); users who are staff are members of the department.
+// the role's name), users who are staff being members of the department;
+// or, made by Bare, a zone a test seeds itself and adds accounts to.
 type Zone struct {
 	tb       testing.TB
 	Store    *store.Store
@@ -178,7 +179,7 @@ func NewZone(tb testing.TB, st *store.Store) *Zone {
 // administrator may sign in.
 func DemoZone() *xinlu.Zone { return &xinlu.Zone{Code: "T", Name: "测试开发区", Demo: true} }
 
-// Bare sets the store's clock to a Clock and creates zone with no
+// Bare sets the store's clock to a Clock and creates zone, with no
 // department or users, for tests that seed their own staff and add their
 // accounts with AddUser.
 func Bare(tb testing.TB, st *store.Store, zone *xinlu.Zone) *Zone {
@@ -191,9 +192,9 @@ func Bare(tb testing.TB, st *store.Store, zone *xinlu.Zone) *Zone {
 	return z
 }
 
-// AddUser creates u in the zone, known in Accounts by the username given: the name defaults to 测试 and the
-// username, the password to Password. It enrols no second factor (Enrol
-// does).
+// AddUser creates u in the zone, known in Accounts by the username given;
+// the name defaults to 测试 and the username, the password to Password. It
+// enrols no second factor (Enrol does).
 func (z *Zone) AddUser(u *xinlu.User) *xinlu.User {
 	z.tb.Helper()
 	u.ZoneID = z.Zone.ID
