@@ -6,11 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +15,7 @@ import (
 	"xinlu/internal/api"
 	"xinlu/internal/store"
 	"xinlu/internal/testdb"
-	"xinlu/internal/web"
+	"xinlu/internal/testfix"
 	"xinlu/internal/xinlu"
 )
 
@@ -157,40 +154,29 @@ type hugeEnv struct {
 // XINLU_TEST_POSTGRES holds a DSN.
 func hugeEngines(t *testing.T, fn func(t *testing.T, e *hugeEnv)) {
 	t.Run("sqlite", func(t *testing.T) {
-		path := filepath.Join(t.TempDir(), "xinlu.db")
-		fn(t, newHugeEnv(t, "sqlite:"+path, "sqlite", path))
+		st, path := testfix.SQLiteFile(t)
+		fn(t, newHugeEnv(t, st, "sqlite", path))
 	})
-	dsn := os.Getenv("XINLU_TEST_POSTGRES")
-	if dsn == "" {
-		return
+	if dsn := testdb.Postgres(); dsn != "" {
+		t.Run("postgres", func(t *testing.T) {
+			st, in := testfix.PostgresSchema(t, dsn)
+			fn(t, newHugeEnv(t, st, "pgx", in))
+		})
 	}
-	t.Run("postgres", func(t *testing.T) {
-		_, in := testdb.Schema(t, dsn)
-		fn(t, newHugeEnv(t, in, "pgx", in))
-	})
 }
 
-func newHugeEnv(t *testing.T, dsn, driver, rawDSN string) *hugeEnv {
+// newHugeEnv runs xinlu on st, which rawDSN reaches through driver too.
+func newHugeEnv(t *testing.T, st *store.Store, driver, rawDSN string) *hugeEnv {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	raw, err := sql.Open(driver, rawDSN)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { raw.Close() })
 	e := &hugeEnv{st: st, raw: raw}
-	e.zone = &xinlu.Zone{Code: "H", Name: "巨额开发区"}
-	if err := st.CreateZone(ctx, xinlu.SystemActor(0), e.zone); err != nil {
-		t.Fatal(err)
-	}
+	fix := testfix.Bare(t, st, &xinlu.Zone{Code: "H", Name: "巨额开发区"})
+	e.zone = fix.Zone
 	sys := xinlu.SystemActor(e.zone.ID)
 	e.project = &store.ProjectRecord{}
 	p := e.project
@@ -200,24 +186,9 @@ func newHugeEnv(t *testing.T, dsn, driver, rawDSN string) *hugeEnv {
 	if err := st.CreateProject(ctx, sys, p); err != nil {
 		t.Fatal(err)
 	}
-	u := &xinlu.User{ZoneID: e.zone.ID, Username: "sponsor", Name: "王主任", Roles: []xinlu.Role{xinlu.RoleSponsor}, PasswordHash: "x"}
-	if err := st.CreateUser(ctx, sys, u); err != nil {
-		t.Fatal(err)
-	}
-	if e.token, _, err = st.CreateSession(ctx, xinlu.ActorOf(u, "127.0.0.1"), u.ID, "api", "test", time.Hour); err != nil {
-		t.Fatal(err)
-	}
-	if e.web, _, err = st.CreateSession(ctx, xinlu.ActorOf(u, "127.0.0.1"), u.ID, "web", "test", time.Hour); err != nil {
-		t.Fatal(err)
-	}
-	cfg := web.DefaultConfig()
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := web.New(st, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv = httptest.NewServer(srv)
-	t.Cleanup(e.srv.Close)
+	fix.AddUser(&xinlu.User{Username: "sponsor", Name: "王主任", Roles: []xinlu.Role{xinlu.RoleSponsor}})
+	e.token, e.web = fix.Token("sponsor", time.Hour), fix.WebSession("sponsor", time.Hour)
+	e.srv = newAPIServer(t, st, nil)
 	return e
 }
 

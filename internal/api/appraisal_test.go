@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -49,6 +48,7 @@ var aprToday = time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC)
 // appraiser whose language is zh-CN).
 type aprEnv struct {
 	t      *testing.T
+	fix    *testfix.Zone
 	st     *store.Store
 	srv    *httptest.Server
 	zone   *xinlu.Zone
@@ -64,21 +64,13 @@ type aprEnv struct {
 	messages map[string]string // error key → the message it was answered with (default language)
 }
 
-// aprEachEngine runs fn on SQLite, and on PostgreSQL too when
-// XINLU_TEST_POSTGRES holds a DSN.
-func aprEachEngine(t *testing.T, fn func(t *testing.T, st *store.Store)) { testfix.EachEngine(t, fn) }
-
-func aprSQLite(t *testing.T) *store.Store { return testfix.SQLite(t) }
-
 func newAprEnv(t *testing.T, st *store.Store) *aprEnv {
 	t.Helper()
 	ctx := context.Background()
-	st.SetClock(func() time.Time { return aprToday })
 	e := &aprEnv{t: t, st: st, users: map[string]*xinlu.User{}, tokens: map[string]string{}, messages: map[string]string{}}
-	e.zone = &xinlu.Zone{Code: "AP", Name: "考核开发区", Demo: true}
-	if err := st.CreateZone(ctx, xinlu.SystemActor(0), e.zone); err != nil {
-		t.Fatal(err)
-	}
+	e.fix = testfix.Bare(t, st, &xinlu.Zone{Code: "AP", Name: "考核开发区", Demo: true})
+	e.zone = e.fix.Zone
+	e.at(aprToday)
 	sys := xinlu.SystemActor(e.zone.ID)
 	dept := func(code, name string) int64 {
 		d := &xinlu.Department{ZoneID: e.zone.ID, Code: code, Name: name}
@@ -126,7 +118,7 @@ func newAprEnv(t *testing.T, st *store.Store) *aprEnv {
 		t.Fatal(err)
 	}
 	// Leads reported in October feed the computed indicator: big[0] four, big[1] two.
-	st.SetClock(func() time.Time { return time.Date(2026, 10, 20, 3, 0, 0, 0, time.UTC) })
+	e.at(time.Date(2026, 10, 20, 3, 0, 0, 0, time.UTC))
 	for who, k := range map[*xinlu.Member]int{e.big[0]: 4, e.big[1]: 2} {
 		for i := range k {
 			l := &xinlu.Lead{ZoneID: e.zone.ID, ReporterID: who.ID, Company: fmt.Sprintf("%s测试公司%d", who.Name, i), ProjectName: "项目",
@@ -136,21 +128,8 @@ func newAprEnv(t *testing.T, st *store.Store) *aprEnv {
 			}
 		}
 	}
-	st.SetClock(func() time.Time { return aprToday })
+	e.at(aprToday)
 
-	account := func(username string, role xinlu.Role, memberID int64, lang string) {
-		u := &xinlu.User{ZoneID: e.zone.ID, Username: username, Name: "测试" + username, Roles: []xinlu.Role{role},
-			MemberID: memberID, Lang: lang, PasswordHash: "x"}
-		if err := st.CreateUser(ctx, sys, u); err != nil {
-			t.Fatal(err)
-		}
-		// Tokens are issued through the store, for long enough to outlive the clock's moves.
-		tok, _, err := st.CreateSession(ctx, xinlu.ActorOf(u, "127.0.0.1"), u.ID, "api", "test", 400*24*time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.users[username], e.tokens[username] = u, tok
-	}
 	for _, r := range xinlu.Roles {
 		var m int64
 		switch r {
@@ -161,27 +140,27 @@ func newAprEnv(t *testing.T, st *store.Store) *aprEnv {
 		case xinlu.RoleDirector:
 			m = e.leader.ID
 		}
-		account(string(r), r, m, "")
+		e.account(string(r), r, m, "")
 	}
-	account("member2", xinlu.RoleMember, e.big[1].ID, "")
-	account("memberB", xinlu.RoleMember, e.small[0].ID, "")
-	account("office_zh", xinlu.RoleAppraiser, 0, "zh-CN")
+	e.account("member2", xinlu.RoleMember, e.big[1].ID, "")
+	e.account("memberB", xinlu.RoleMember, e.small[0].ID, "")
+	e.account("office_zh", xinlu.RoleAppraiser, 0, "zh-CN")
 
-	cfg := web.DefaultConfig()
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	// The tokens outlive the clock's moves, privileged accounts' too.
-	cfg.Sessions.AdminIdle, cfg.Sessions.Lifetime = 0, 400*24*time.Hour
-	srv, err := web.New(st, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv = httptest.NewServer(srv)
-	t.Cleanup(e.srv.Close)
+	e.srv = newAPIServer(t, st, func(cfg *web.Config) { cfg.Sessions.AdminIdle, cfg.Sessions.Lifetime = 0, 400*24*time.Hour })
 	return e
 }
 
+// account adds a user with an API token, issued through the store for long
+// enough to outlive the clock's moves.
+func (e *aprEnv) account(username string, role xinlu.Role, memberID int64, lang string) {
+	e.t.Helper()
+	u := e.fix.AddUser(&xinlu.User{Username: username, Roles: []xinlu.Role{role}, MemberID: memberID, Lang: lang})
+	e.users[username], e.tokens[username] = u, e.fix.Token(username, 400*24*time.Hour)
+}
+
 // at moves the store's clock.
-func (e *aprEnv) at(tm time.Time) { e.st.SetClock(func() time.Time { return tm }) }
+func (e *aprEnv) at(tm time.Time) { e.fix.Clock.Set(tm) }
 
 // do sends one API request as the account who, with extra headers given as
 // name, value pairs.
@@ -378,7 +357,7 @@ const (
 )
 
 func TestAppraisalAPISchemes(t *testing.T) {
-	e := newAprEnv(t, aprSQLite(t))
+	e := newAprEnv(t, testfix.SQLite(t))
 
 	t.Run("a member reads schemes but may not write them", func(t *testing.T) {
 		if status, body := e.call("member", "GET", "/appraisal/schemes", ""); status != 200 || !strings.Contains(body, `"total":0`) {
@@ -507,7 +486,7 @@ func TestAppraisalAPISchemes(t *testing.T) {
 }
 
 func TestAppraisalAPIBasePay(t *testing.T) {
-	e := newAprEnv(t, aprSQLite(t))
+	e := newAprEnv(t, testfix.SQLite(t))
 	put := func(who, items string) (int, string) {
 		return e.call(who, "PUT", "/appraisal/base-pay", `{"items":[`+items+`]}`)
 	}
@@ -564,7 +543,7 @@ func TestAppraisalAPIBasePay(t *testing.T) {
 // calibration, the pool, publication, who sees which results and pay,
 // appeals, exports, finalisation after the publication window.
 func TestAppraisalAPIPeriodFlow(t *testing.T) {
-	aprEachEngine(t, testAppraisalPeriodFlow)
+	testfix.EachEngine(t, testAppraisalPeriodFlow)
 }
 
 func testAppraisalPeriodFlow(t *testing.T, st *store.Store) {
@@ -1250,7 +1229,7 @@ func aprFill(pattern string) string { return aprWildcard.ReplaceAllString(patter
 // TestAppraisalAPIEveryRouteAsEveryRole calls every appraisal route as
 // every role: 403 exactly when the role lacks the route's permission.
 func TestAppraisalAPIEveryRouteAsEveryRole(t *testing.T) {
-	e := newAprEnv(t, aprSQLite(t))
+	e := newAprEnv(t, testfix.SQLite(t))
 	var routes []api.Route
 	for _, rt := range api.New(nil, nil, api.Config{}).Routes() {
 		if strings.HasPrefix(rt.Pattern, "/appraisal") {

@@ -4,25 +4,20 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"xinlu/internal/api"
 	"xinlu/internal/store"
 	"xinlu/internal/testfix"
-	"xinlu/internal/web"
 	"xinlu/internal/xinlu"
 )
 
-const calendarTestPassword = "Test@2026x"
-
 // calendarServer runs xinlu on a temporary SQLite database with one zone
-// holding the 2026 Spring Festival and an admin and a member account.
+// holding the 2026 Spring Festival and the fixture's account per role.
 type calendarServer struct {
 	t     *testing.T
+	fix   *testfix.Zone
 	url   string
 	store *store.Store
 	zone  *xinlu.Zone
@@ -32,21 +27,9 @@ func newCalendarServer(t *testing.T) *calendarServer {
 	t.Helper()
 	ctx := context.Background()
 	st := testfix.SQLite(t)
-	z := &xinlu.Zone{Code: "T", Name: "测试开发区", Demo: true}
-	if err := st.CreateZone(ctx, xinlu.SystemActor(0), z); err != nil {
-		t.Fatal(err)
-	}
+	fix := testfix.NewZone(t, st)
+	z := fix.Zone
 	sys := xinlu.SystemActor(z.ID)
-	hash, err := xinlu.HashPassword(calendarTestPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range []xinlu.Role{xinlu.RoleAdmin, xinlu.RoleMember} {
-		u := &xinlu.User{ZoneID: z.ID, Username: string(r), Name: "测试" + string(r), Roles: []xinlu.Role{r}, PasswordHash: hash}
-		if err := st.CreateUser(ctx, sys, u); err != nil {
-			t.Fatal(err)
-		}
-	}
 	days := []xinlu.CalendarDay{
 		{Date: "2026-02-14", Kind: xinlu.DayWorkday, Name: "春节调休"},
 		{Date: "2026-02-28", Kind: xinlu.DayWorkday, Name: "春节调休"},
@@ -57,21 +40,14 @@ func newCalendarServer(t *testing.T) *calendarServer {
 	if _, err := st.ImportCalendarDays(ctx, sys, z.ID, days); err != nil {
 		t.Fatal(err)
 	}
-	cfg := web.DefaultConfig()
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := web.New(st, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	return &calendarServer{t: t, url: hs.URL, store: st, zone: z}
+	hs := newAPIServer(t, st, nil)
+	return &calendarServer{t: t, fix: fix, url: hs.URL, store: st, zone: z}
 }
 
 // login returns a bearer token for the account of role r.
 func (s *calendarServer) login(r xinlu.Role) string {
 	s.t.Helper()
-	return signInAPI(s.t, s.store, s.url, string(r), calendarTestPassword)
+	return fixLogin(s.t, s.fix, s.url, string(r))
 }
 
 func (s *calendarServer) call(token, method, path, body string) (int, string) {
@@ -121,35 +97,24 @@ func TestAPIAddWorkdaysAcrossSpringFestival(t *testing.T) {
 
 func TestAPICalendarBadInput(t *testing.T) {
 	s := newCalendarServer(t)
-	member := s.login(xinlu.RoleMember)
-	for _, tc := range []struct {
-		path, field string
-	}{
-		{"/calendar/add-workdays?from=2026-02-30&n=1", "from"},
-		{"/calendar/add-workdays?from=2026/02/13&n=1", "from"},
-		{"/calendar/add-workdays?n=1", "from"},
-		{"/calendar/add-workdays?from=2026-02-13&n=two", "n"},
-		{"/calendar/add-workdays?from=2026-02-13", "n"},
-		{"/calendar/add-workdays?from=2026-02-13&n=100000", "n"},
-		{"/calendar/workdays-between?from=2026-02-13&to=tomorrow", "to"},
-		{"/calendar/workdays-between?from=x&to=2026-02-13", "from"},
-		{"/calendar/workdays-between?from=1900-01-01&to=2100-12-31", "to"},
-		{"/calendar/workdays-between?from=0001-01-01&to=2026-02-13", "from"},
-		{"/calendar/add-workdays?from=9999-12-31&n=1", "from"},
-		{"/calendar/days?year=abc", "year"},
-	} {
-		status, body := s.call(member, "GET", tc.path, "")
-		var e struct {
-			Error struct{ Code, Field, Message string }
-		}
-		json.Unmarshal([]byte(body), &e)
-		if status != 422 || e.Error.Code != "invalid" || e.Error.Field != tc.field || e.Error.Message == "" {
-			t.Errorf("%s: %d %s, want 422 on %s", tc.path, status, body, tc.field)
-		}
+	bad := func(path, field string) scenario {
+		return scenario{as: string(xinlu.RoleMember), method: "GET", path: path, status: 422, code: "invalid", field: field}
 	}
-	if status, _ := s.call("", "GET", "/calendar/add-workdays?from=2026-02-13&n=1", ""); status != 401 {
-		t.Errorf("anonymous: %d", status)
-	}
+	runScenarios(t, s.url, func(u string) string { return s.login(xinlu.Role(u)) }, []scenario{
+		bad("/calendar/add-workdays?from=2026-02-30&n=1", "from"),
+		bad("/calendar/add-workdays?from=2026/02/13&n=1", "from"),
+		bad("/calendar/add-workdays?n=1", "from"),
+		bad("/calendar/add-workdays?from=2026-02-13&n=two", "n"),
+		bad("/calendar/add-workdays?from=2026-02-13", "n"),
+		bad("/calendar/add-workdays?from=2026-02-13&n=100000", "n"),
+		bad("/calendar/workdays-between?from=2026-02-13&to=tomorrow", "to"),
+		bad("/calendar/workdays-between?from=x&to=2026-02-13", "from"),
+		bad("/calendar/workdays-between?from=1900-01-01&to=2100-12-31", "to"),
+		bad("/calendar/workdays-between?from=0001-01-01&to=2026-02-13", "from"),
+		bad("/calendar/add-workdays?from=9999-12-31&n=1", "from"),
+		bad("/calendar/days?year=abc", "year"),
+		{method: "GET", path: "/calendar/add-workdays?from=2026-02-13&n=1", status: 401},
+	})
 }
 
 func TestAPICalendarDays(t *testing.T) {

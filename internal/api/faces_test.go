@@ -19,7 +19,7 @@ import (
 // faces or on neither, and results not yet published (or rechecked) are
 // not found, as if there were none.
 func TestAppraisalFacesAgreeByRoleAndState(t *testing.T) {
-	aprEachEngine(t, testAppraisalFacesAgree)
+	testfix.EachEngine(t, testAppraisalFacesAgree)
 }
 
 func testAppraisalFacesAgree(t *testing.T, st *store.Store) {
@@ -127,11 +127,7 @@ func testAppraisalFacesAgree(t *testing.T, st *store.Store) {
 // browser session of its own, and answers the status and the body.
 func (e *aprEnv) page(who, path string) (int, string) {
 	e.t.Helper()
-	u := e.users[who]
-	tok, _, err := e.st.CreateSession(context.Background(), xinlu.ActorOf(u, "127.0.0.1"), u.ID, "web", "", time.Hour)
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	tok := e.fix.WebSession(who, time.Hour)
 	req, _ := http.NewRequest("GET", e.srv.URL+path, nil)
 	req.AddCookie(&http.Cookie{Name: "xinlu_session", Value: tok})
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -157,18 +153,7 @@ func TestLeadFacesAgreeByRole(t *testing.T) {
 	}
 	lead := leads[0]
 	path := "/leads/" + aprID(lead.ID)
-	account := func(who string, role xinlu.Role, member int64) {
-		u := &xinlu.User{ZoneID: e.zone.ID, Username: who, Name: who, Roles: []xinlu.Role{role}, MemberID: member, PasswordHash: "x"}
-		if err := e.st.CreateUser(context.Background(), xinlu.SystemActor(e.zone.ID), u); err != nil {
-			t.Fatal(err)
-		}
-		tok, _, err := e.st.CreateSession(context.Background(), xinlu.ActorOf(u, ""), u.ID, "api", "test", time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.users[who], e.tokens[who] = u, tok
-	}
-	account("the_reporter", xinlu.RoleMember, reporter)
+	e.account("the_reporter", xinlu.RoleMember, reporter, "")
 	whos := []string{"the_reporter"}
 	for _, r := range xinlu.Roles {
 		whos = append(whos, string(r))

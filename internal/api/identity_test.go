@@ -3,116 +3,62 @@ package api_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"xinlu/internal/api"
 	"xinlu/internal/store"
 	"xinlu/internal/testfix"
-	"xinlu/internal/web"
 	"xinlu/internal/xinlu"
 )
 
-const identityAPIPassword = "Test@2026x"
+const identityAPIPassword = testfix.Password
 
-// identityEnv is a running xinlu with a settable clock and the accounts
-// admin and sec (with a second factor), sec2 (a security administrator who
-// has yet to enrol) and member (who needs none).
+// identityEnv is a running xinlu with a clock stopped at a second of today
+// that moves when told and the accounts admin and sec (with a second
+// factor), sec2 (a security administrator who has yet to enrol) and member
+// (who needs none).
 type identityEnv struct {
-	t       *testing.T
-	st      *store.Store
-	srv     *httptest.Server
-	zone    *xinlu.Zone
-	users   map[string]*xinlu.User
-	secrets map[string]string
-	last    map[string]int64
-	mu      sync.Mutex
-	now     time.Time
+	t     *testing.T
+	fix   *testfix.Zone
+	st    *store.Store
+	srv   *httptest.Server
+	zone  *xinlu.Zone
+	users map[string]*xinlu.User
 }
 
 func newIdentityEnv(t *testing.T) *identityEnv {
 	t.Helper()
-	ctx := context.Background()
 	st := testfix.SQLite(t)
-	e := &identityEnv{t: t, st: st, users: map[string]*xinlu.User{}, secrets: map[string]string{}, last: map[string]int64{},
-		now: time.Now().UTC().Truncate(time.Second)}
-	st.SetClock(e.clock)
-	e.zone = &xinlu.Zone{Code: "T", Name: "测试开发区", Demo: true}
-	if err := st.CreateZone(ctx, xinlu.SystemActor(0), e.zone); err != nil {
-		t.Fatal(err)
-	}
-	hash, err := xinlu.HashPassword(identityAPIPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sys := xinlu.SystemActor(e.zone.ID)
+	e := &identityEnv{t: t, st: st, fix: testfix.Bare(t, st, testfix.DemoZone()), users: map[string]*xinlu.User{}}
+	e.fix.Clock.Set(time.Now().UTC().Truncate(time.Second))
+	e.zone = e.fix.Zone
 	for _, a := range []struct {
 		name  string
 		role  xinlu.Role
 		enrol bool
 	}{{"admin", xinlu.RoleAdmin, true}, {"sec", xinlu.RoleSecAdmin, true}, {"sec2", xinlu.RoleSecAdmin, false}, {"member", xinlu.RoleMember, false}} {
-		u := &xinlu.User{ZoneID: e.zone.ID, Username: a.name, Name: a.name, Roles: []xinlu.Role{a.role}, PasswordHash: hash}
-		if err := st.CreateUser(ctx, sys, u); err != nil {
-			t.Fatal(err)
-		}
-		e.users[a.name] = u
+		e.users[a.name] = e.fix.AddUser(&xinlu.User{Username: a.name, Name: a.name, Roles: []xinlu.Role{a.role}})
 		if a.enrol {
-			secret, err := st.StartTOTPEnrolment(ctx, u.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			step := xinlu.TOTPStep(st.Now())
-			code, _ := xinlu.TOTPCodeAt(secret, step)
-			if _, err := st.ConfirmTOTP(ctx, xinlu.ActorOf(u, ""), u.ID, code); err != nil {
-				t.Fatal(err)
-			}
-			e.secrets[a.name], e.last[a.name] = secret, step
+			e.fix.Enrol(a.name)
 		}
 	}
-	cfg := web.DefaultConfig()
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := web.New(st, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv = httptest.NewServer(srv)
-	t.Cleanup(e.srv.Close)
+	e.srv = newAPIServer(t, st, nil)
 	return e
 }
 
-func (e *identityEnv) clock() time.Time {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.now
-}
+func (e *identityEnv) clock() time.Time { return e.fix.Clock.Now() }
 
-func (e *identityEnv) advance(d time.Duration) {
-	e.mu.Lock()
-	e.now = e.now.Add(d)
-	e.mu.Unlock()
-}
+func (e *identityEnv) advance(d time.Duration) { e.fix.Clock.Advance(d) }
 
-// code is the next unused code of username's authenticator, letting 30
-// seconds pass first when needed.
+// code is the next unused code of username's authenticator, letting time
+// pass when needed.
 func (e *identityEnv) code(username string) string {
 	e.t.Helper()
-	if xinlu.TOTPStep(e.clock()) <= e.last[username] {
-		e.advance(xinlu.TOTPPeriod * time.Second)
-	}
-	step := xinlu.TOTPStep(e.clock())
-	e.last[username] = step
-	c, err := xinlu.TOTPCodeAt(e.secrets[username], step)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return c
+	return e.fix.TOTPCode(username)
 }
 
 func (e *identityEnv) call(token, method, path, body string) (int, string) {
@@ -141,7 +87,7 @@ func (e *identityEnv) login(username, password, totp string) (int, string, strin
 func (e *identityEnv) token(username string) string {
 	e.t.Helper()
 	totp := ""
-	if e.secrets[username] != "" {
+	if e.fix.Secret(username) != "" {
 		totp = e.code(username)
 	}
 	status, tok, key := e.login(username, identityAPIPassword, totp)
@@ -151,97 +97,12 @@ func (e *identityEnv) token(username string) string {
 	return tok
 }
 
-// signInAPI returns an API token for username through POST /auth/login as
-// a person with an authenticator app would: an account whose roles require
-// a second factor it lacks is enrolled through the store first, and each
-// sign-in sends a code of a step not used before. It is for tests of other
-// areas that sign in as administrators or department heads.
-func signInAPI(t *testing.T, st *store.Store, baseURL, username, password string) string {
-	t.Helper()
-	ctx := context.Background()
-	post := func(totp string) (int, string, string) {
-		b, _ := json.Marshal(map[string]string{"username": username, "password": password, "totp": totp})
-		res, err := http.Post(baseURL+"/api/v1/auth/login", "application/json", strings.NewReader(string(b)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		var out struct {
-			Token string
-			Error struct{ Key string }
-		}
-		json.NewDecoder(res.Body).Decode(&out)
-		return res.StatusCode, out.Token, out.Error.Key
-	}
-	status, tok, key := post("")
-	if status == 200 {
-		return tok
-	}
-	signInMu.Lock()
-	defer signInMu.Unlock()
-	k := signInKey{st, username}
-	if key == "identity.totp_enrol_required" {
-		u, err := st.UserByUsername(ctx, username)
-		if err != nil {
-			t.Fatal(err)
-		}
-		secret, err := st.StartTOTPEnrolment(ctx, u.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		step := xinlu.TOTPStep(st.Now())
-		code, _ := xinlu.TOTPCodeAt(secret, step)
-		if _, err := st.ConfirmTOTP(ctx, xinlu.ActorOf(u, ""), u.ID, code); err != nil {
-			t.Fatal(err)
-		}
-		signInSecrets[k] = &signInTOTP{secret: secret, last: step}
-	} else if key != "identity.totp_required" {
-		t.Fatalf("login %s: %d %s", username, status, key)
-	}
-	a := signInSecrets[k]
-	if a == nil {
-		t.Fatalf("login %s: the account has a second factor these tests do not hold", username)
-	}
-	now := xinlu.TOTPStep(st.Now())
-	step := max(a.last+1, now)
-	for wait := 0; step > now+1; wait++ { // each code is good once: wait for the next step
-		if wait > 2*xinlu.TOTPPeriod {
-			t.Fatalf("login %s: the store's clock does not move on to a fresh code", username)
-		}
-		time.Sleep(time.Second)
-		now = xinlu.TOTPStep(st.Now())
-	}
-	a.last = step
-	code, _ := xinlu.TOTPCodeAt(a.secret, step)
-	status, tok, key = post(code)
-	if status != 200 {
-		t.Fatalf("login %s with a code: %d %s", username, status, key)
-	}
-	return tok
-}
-
-type signInKey struct {
-	st       *store.Store
-	username string
-}
-
-type signInTOTP struct {
-	secret string
-	last   int64
-}
-
-var (
-	signInMu      sync.Mutex
-	signInSecrets = map[signInKey]*signInTOTP{}
-)
-
-func TestSignInAPIHelper(t *testing.T) {
+// fixLogin signs in an account that needs no code, one that must enrol
+// first, and the same again on a fresh code.
+func TestFixLogin(t *testing.T) {
 	e := newIdentityEnv(t)
-	for i, name := range []string{"member", "sec2", "sec2"} {
-		if i == 2 {
-			e.advance(xinlu.TOTPPeriod * time.Second) // the fake clock moves only when told
-		}
-		tok := signInAPI(t, e.st, e.srv.URL, name, identityAPIPassword)
+	for _, name := range []string{"member", "sec2", "sec2"} {
+		tok := fixLogin(t, e.fix, e.srv.URL, name)
 		if s, body := e.call(tok, "GET", "/me", ""); s != 200 || !strings.Contains(body, `"username":"`+name+`"`) {
 			t.Fatalf("%s: %d %s", name, s, body)
 		}
@@ -362,7 +223,7 @@ func TestAPILockoutUnlockAndReset(t *testing.T) {
 	seen := map[string]bool{}
 	for _, r := range rows {
 		seen[r.Action] = true
-		if strings.Contains(r.Before+r.After, e.secrets["admin"]) {
+		if strings.Contains(r.Before+r.After, e.fix.Secret("admin")) {
 			t.Fatalf("audit row %s holds the secret", r.Action)
 		}
 	}

@@ -123,14 +123,6 @@ func TestNotificationDigestAPI(t *testing.T) {
 	if err := s.store.CreateMember(ctx, sys, m); err != nil {
 		t.Fatal(err)
 	}
-	hash, err := xinlu.HashPassword(calendarTestPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	scr := &xinlu.User{ZoneID: s.zone.ID, Username: string(xinlu.RoleScreener), Name: "甄别员", Roles: []xinlu.Role{xinlu.RoleScreener}, PasswordHash: hash}
-	if err := s.store.CreateUser(ctx, sys, scr); err != nil {
-		t.Fatal(err)
-	}
 	// Leads reported on Monday 2 March: screening due Monday 9 March.
 	n := store.DigestThreshold + 1
 	b := &store.BulkBatch{}
@@ -147,7 +139,7 @@ func TestNotificationDigestAPI(t *testing.T) {
 	if res, err := s.store.EscalateOverdue(ctx, time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)); err != nil || res.Digests != 1 || res.Notifications != 1 {
 		t.Fatalf("escalate: %+v %v", res, err)
 	}
-	tok, admin := signInAPI(t, s.store, s.url, string(xinlu.RoleScreener), calendarTestPassword), s.login(xinlu.RoleAdmin)
+	tok, admin := s.login(xinlu.RoleScreener), s.login(xinlu.RoleAdmin)
 	if _, body := s.call(tok, "GET", "/notifications/unread-count", ""); !strings.Contains(body, `"unread":1`) {
 		t.Fatalf("count: %s", body)
 	}

@@ -26,25 +26,20 @@ func TestParkAPI(t *testing.T) {
 	pp := "/parks/" + strconv.FormatInt(park.ID, 10)
 
 	t.Run("bad input names the field", func(t *testing.T) {
-		for _, tc := range []struct{ body, field string }{
-			{`{"name":"园","industries":["steel"]}`, "industries"},
-			{`{"name":"园","industries":[]}`, "industries"},
-			{`{"name":"园"}`, "industries"},
-			{`{"name":"园","industries":"equipment"}`, "industries"},
-			{`{"name":"园","industries":[1]}`, "industries"},
-			{`{"name":"园","area_mu":-1,"industries":["other"]}`, "area_mu"},
-			{`{"name":"园","area_mu":1.5,"industries":["other"]}`, "area_mu"},
-			{`{"name":"","industries":["other"]}`, "name"},
-		} {
-			status, body := e.call(admin, "POST", "/parks", tc.body)
-			if code, field, _ := teamParkError(t, body); status != 422 || code != "invalid" || field != tc.field {
-				t.Errorf("%s: %d %s, want 422 on %s", tc.body, status, body, tc.field)
-			}
+		bad := func(body, field string) scenario {
+			return scenario{as: "admin", method: "POST", path: "/parks", body: body, status: 422, code: "invalid", field: field}
 		}
-		status, body := e.call(admin, "POST", "/parks", `{"name":"智能装备产业园","industries":["other"]}`)
-		if code, field, _ := teamParkError(t, body); status != 409 || code != "conflict" || field != "name" {
-			t.Errorf("duplicate: %d %s", status, body)
-		}
+		runScenarios(t, e.srv.URL, e.login, []scenario{
+			bad(`{"name":"园","industries":["steel"]}`, "industries"),
+			bad(`{"name":"园","industries":[]}`, "industries"),
+			bad(`{"name":"园"}`, "industries"),
+			bad(`{"name":"园","industries":"equipment"}`, "industries"),
+			bad(`{"name":"园","industries":[1]}`, "industries"),
+			bad(`{"name":"园","area_mu":-1,"industries":["other"]}`, "area_mu"),
+			bad(`{"name":"园","area_mu":1.5,"industries":["other"]}`, "area_mu"),
+			bad(`{"name":"","industries":["other"]}`, "name"),
+			{as: "admin", method: "POST", path: "/parks", body: `{"name":"智能装备产业园","industries":["other"]}`, status: 409, code: "conflict", field: "name"},
+		})
 	})
 	t.Run("list searches, filters and pages", func(t *testing.T) {
 		e.call(admin, "POST", "/parks", `{"name":"生物医药产业园","area_mu":1500,"industries":["biomedicine"]}`)
@@ -78,36 +73,19 @@ func TestParkAPI(t *testing.T) {
 			t.Fatalf("stale write landed: %s", body)
 		}
 	})
-	t.Run("a member may read but not write", func(t *testing.T) {
-		member := e.login("member")
-		if status, _ := e.call(member, "GET", pp, ""); status != 200 {
-			t.Fatalf("member get: %d", status)
-		}
-		for _, rq := range []struct{ method, path, body string }{
-			{"POST", "/parks", `{"name":"越权园","industries":["other"]}`},
-			{"PUT", pp, `{"name":"越权园","industries":["other"],"version":2}`},
-			{"DELETE", pp, ""},
-		} {
-			if status, _ := e.call(member, rq.method, rq.path, rq.body); status != 403 {
-				t.Errorf("member %s %s: %d", rq.method, rq.path, status)
-			}
-		}
-	})
-	t.Run("another zone's admin gets 404", func(t *testing.T) {
+	t.Run("a member may read but not write; another zone's admin gets 404", func(t *testing.T) {
 		e.user(e.secondZone(), "admin2", "admin", 0)
-		other := e.login("admin2")
-		for _, rq := range []struct{ method, path, body string }{
-			{"GET", pp, ""},
-			{"PUT", pp, `{"name":"x","industries":["other"],"version":2}`},
-			{"DELETE", pp, ""},
-		} {
-			if status, body := e.call(other, rq.method, rq.path, rq.body); status != 404 {
-				t.Errorf("%s %s from another zone: %d %s", rq.method, rq.path, status, body)
-			}
-		}
-		if _, body := e.call(other, "GET", "/parks", ""); !strings.Contains(body, `"total":0`) {
-			t.Errorf("another zone lists this zone's parks: %s", body)
-		}
+		runScenarios(t, e.srv.URL, e.login, []scenario{
+			{as: "member", method: "GET", path: pp, status: 200},
+			{as: "member", method: "POST", path: "/parks", body: `{"name":"越权园","industries":["other"]}`, status: 403},
+			{as: "member", method: "PUT", path: pp, body: `{"name":"越权园","industries":["other"],"version":2}`, status: 403},
+			{as: "member", method: "DELETE", path: pp, status: 403},
+			{as: "admin2", method: "GET", path: pp, status: 404},
+			{as: "admin2", method: "PUT", path: pp, body: `{"name":"x","industries":["other"],"version":2}`, status: 404},
+			{as: "admin2", method: "DELETE", path: pp, status: 404},
+			{as: "admin2", method: "GET", path: "/parks", status: 200, contains: `"total":0`},
+			{method: "GET", path: pp, status: 401},
+		})
 	})
 	t.Run("delete", func(t *testing.T) {
 		if status, _ := e.call(admin, "DELETE", pp+"?version=1", ""); status != 409 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,7 +13,6 @@ import (
 	"xinlu/internal/seal"
 	"xinlu/internal/store"
 	"xinlu/internal/testfix"
-	"xinlu/internal/web"
 	"xinlu/internal/xinlu"
 )
 
@@ -23,6 +21,7 @@ import (
 // sign-in and its second factor are not what is tested here).
 type personalEnv struct {
 	t       *testing.T
+	fix     *testfix.Zone
 	st      *store.Store
 	srv     *httptest.Server
 	zone    *xinlu.Zone
@@ -44,11 +43,8 @@ func newPersonalEnv(t *testing.T) *personalEnv {
 	if _, err := st.UseKeys(ctx, keys); err != nil {
 		t.Fatal(err)
 	}
-	e := &personalEnv{t: t, st: st, tokens: map[xinlu.Role]string{}}
-	e.zone = &xinlu.Zone{Code: "P", Name: "测试开发区", Demo: true}
-	if err := st.CreateZone(ctx, xinlu.SystemActor(0), e.zone); err != nil {
-		t.Fatal(err)
-	}
+	e := &personalEnv{t: t, st: st, fix: testfix.Bare(t, st, &xinlu.Zone{Code: "P", Name: "测试开发区", Demo: true}), tokens: map[xinlu.Role]string{}}
+	e.zone = e.fix.Zone
 	sys := xinlu.SystemActor(e.zone.ID)
 	dept := func(code string) *xinlu.Department {
 		d := &xinlu.Department{ZoneID: e.zone.ID, Code: code, Name: code}
@@ -68,30 +64,17 @@ func newPersonalEnv(t *testing.T) *personalEnv {
 	e.inDept = member(invest, "M1", personalPhone, personalID)
 	e.outside = member(office, "M2", "13800000002", "")
 	for _, r := range []xinlu.Role{xinlu.RoleHead, xinlu.RoleAppraiser, xinlu.RoleDirector, xinlu.RoleFinance, xinlu.RoleMember, xinlu.RoleAdmin} {
-		u := &xinlu.User{ZoneID: e.zone.ID, Username: string(r), Name: string(r), Roles: []xinlu.Role{r}, PasswordHash: "x"}
+		u := &xinlu.User{Username: string(r), Name: string(r), Roles: []xinlu.Role{r}}
 		switch r {
 		case xinlu.RoleHead:
 			u.MemberID = member(invest, "H1", "", "").ID
 		case xinlu.RoleMember:
 			u.MemberID = e.inDept.ID
 		}
-		if err := st.CreateUser(ctx, sys, u); err != nil {
-			t.Fatal(err)
-		}
-		tok, _, err := st.CreateSession(ctx, xinlu.ActorOf(u, "127.0.0.1"), u.ID, "api", "test", time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.tokens[r] = tok
+		e.fix.AddUser(u)
+		e.tokens[r] = e.fix.Token(string(r), time.Hour)
 	}
-	cfg := web.DefaultConfig()
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := web.New(st, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv = httptest.NewServer(srv)
-	t.Cleanup(e.srv.Close)
+	e.srv = newAPIServer(t, st, nil)
 	return e
 }
 

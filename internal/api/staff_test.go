@@ -3,8 +3,6 @@ package api_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"strconv"
 	"strings"
@@ -13,11 +11,8 @@ import (
 
 	"xinlu/internal/store"
 	"xinlu/internal/testfix"
-	"xinlu/internal/web"
 	"xinlu/internal/xinlu"
 )
-
-const staffAPIPassword = "Test@2026x"
 
 // staffAPIEnv is a running xinlu with one zone: departments INVEST and its
 // child INVEST1 plus OFFICE; members in each; accounts admin, head (of
@@ -25,6 +20,7 @@ const staffAPIPassword = "Test@2026x"
 // member.
 type staffAPIEnv struct {
 	t       *testing.T
+	fix     *testfix.Zone
 	st      *store.Store
 	srv     *httptest.Server
 	zone    *xinlu.Zone
@@ -42,15 +38,8 @@ func newStaffAPIEnv(t *testing.T) *staffAPIEnv {
 	t.Helper()
 	ctx := context.Background()
 	st := testfix.SQLite(t)
-	hash, err := xinlu.HashPassword(staffAPIPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &staffAPIEnv{t: t, st: st, tokens: map[string]string{}}
-	e.zone = &xinlu.Zone{Code: "T", Name: "测试开发区", Demo: true}
-	if err := st.CreateZone(ctx, xinlu.SystemActor(0), e.zone); err != nil {
-		t.Fatal(err)
-	}
+	e := &staffAPIEnv{t: t, st: st, fix: testfix.Bare(t, st, testfix.DemoZone()), tokens: map[string]string{}}
+	e.zone = e.fix.Zone
 	sys := xinlu.SystemActor(e.zone.ID)
 	dept := func(parent int64, code, name string) *xinlu.Department {
 		d := &xinlu.Department{ZoneID: e.zone.ID, ParentID: parent, Code: code, Name: name}
@@ -77,24 +66,11 @@ func newStaffAPIEnv(t *testing.T) *staffAPIEnv {
 		role   xinlu.Role
 		member int64
 	}{{"admin", xinlu.RoleAdmin, 0}, {"head", xinlu.RoleHead, e.head.ID}, {"director", xinlu.RoleDirector, 0}, {"member", xinlu.RoleMember, e.self.ID}} {
-		u := &xinlu.User{ZoneID: e.zone.ID, Username: a.name, Name: a.name, Roles: []xinlu.Role{a.role}, MemberID: a.member, PasswordHash: hash}
-		if err := st.CreateUser(ctx, sys, u); err != nil {
-			t.Fatal(err)
-		}
+		e.fix.AddUser(&xinlu.User{Username: a.name, Name: a.name, Roles: []xinlu.Role{a.role}, MemberID: a.member})
 	}
-	z2 := &xinlu.Zone{Code: "FAR", Name: "外区"}
-	if err := st.CreateZone(ctx, xinlu.SystemActor(0), z2); err != nil {
-		t.Fatal(err)
-	}
+	z2 := e.fix.Sibling(&xinlu.Zone{Code: "FAR", Name: "外区"}).Zone
 	e.far = member(z2.ID, 0, "F1", "外区人员", "13800000009")
-	cfg := web.DefaultConfig()
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := web.New(st, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv = httptest.NewServer(srv)
-	t.Cleanup(e.srv.Close)
+	e.srv = newAPIServer(t, st, nil)
 	return e
 }
 
@@ -104,7 +80,7 @@ func (e *staffAPIEnv) call(username, method, path, body string) (int, string) {
 	e.t.Helper()
 	tok, ok := e.tokens[username]
 	if !ok {
-		tok = signInAPI(e.t, e.st, e.srv.URL, username, staffAPIPassword)
+		tok = fixLogin(e.t, e.fix, e.srv.URL, username)
 		e.tokens[username] = tok
 	}
 	return apiCall(e.t, e.srv.URL, tok, method, path, body)

@@ -3,26 +3,15 @@ package api_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"xinlu/internal/api"
 	"xinlu/internal/store"
 	"xinlu/internal/testfix"
-	"xinlu/internal/web"
 	"xinlu/internal/xinlu"
-)
-
-const teamParkPassword = "Test@2026x"
-
-var (
-	teamParkHashOnce sync.Once
-	teamParkHash     string
 )
 
 // teamParkEnv is a running xinlu on a temporary SQLite database with one
@@ -30,27 +19,21 @@ var (
 // staff record).
 type teamParkEnv struct {
 	t      *testing.T
+	fix    *testfix.Zone
 	st     *store.Store
 	srv    *httptest.Server
 	zone   *xinlu.Zone
 	dept   *xinlu.Department
 	member *xinlu.Member
+	other  *testfix.Zone // the second zone, once used
 }
 
 func newTeamParkEnv(t *testing.T) *teamParkEnv {
 	t.Helper()
 	ctx := context.Background()
 	st := testfix.SQLite(t)
-	var err error
-	teamParkHashOnce.Do(func() { teamParkHash, err = xinlu.HashPassword(teamParkPassword) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &teamParkEnv{t: t, st: st}
-	e.zone = &xinlu.Zone{Code: "T", Name: "测试开发区", Demo: true}
-	if err := st.CreateZone(ctx, xinlu.SystemActor(0), e.zone); err != nil {
-		t.Fatal(err)
-	}
+	e := &teamParkEnv{t: t, st: st, fix: testfix.Bare(t, st, testfix.DemoZone())}
+	e.zone = e.fix.Zone
 	sys := xinlu.SystemActor(e.zone.ID)
 	e.dept = &xinlu.Department{ZoneID: e.zone.ID, Code: "INVEST", Name: "招商局"}
 	if err := st.CreateDepartment(ctx, sys, e.dept); err != nil {
@@ -62,45 +45,34 @@ func newTeamParkEnv(t *testing.T) *teamParkEnv {
 	}
 	e.user(e.zone.ID, "admin", xinlu.RoleAdmin, 0)
 	e.user(e.zone.ID, "member", xinlu.RoleMember, e.member.ID)
-	cfg := web.DefaultConfig()
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := web.New(st, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv = httptest.NewServer(srv)
-	t.Cleanup(e.srv.Close)
+	e.srv = newAPIServer(t, st, nil)
 	return e
 }
 
-// user creates an account that signs in with teamParkPassword.
+// user creates an account, in this zone or the second, that signs in with
+// testfix.Password.
 func (e *teamParkEnv) user(zoneID int64, username string, role xinlu.Role, memberID int64) {
 	e.t.Helper()
-	u := &xinlu.User{ZoneID: zoneID, Username: username, Name: "测试" + username, Roles: []xinlu.Role{role},
-		MemberID: memberID, PasswordHash: teamParkHash}
-	if err := e.st.CreateUser(context.Background(), xinlu.SystemActor(zoneID), u); err != nil {
-		e.t.Fatal(err)
+	z := e.fix
+	if zoneID != e.zone.ID {
+		z = e.other
 	}
+	z.AddUser(&xinlu.User{Username: username, Roles: []xinlu.Role{role}, MemberID: memberID})
 }
 
 // secondZone returns the id of another zone, creating it on first use.
 func (e *teamParkEnv) secondZone() int64 {
 	e.t.Helper()
-	ctx := context.Background()
-	if z, err := e.st.ZoneByCode(ctx, "Z2"); err == nil {
-		return z.ID
+	if e.other == nil {
+		e.other = e.fix.Sibling(&xinlu.Zone{Code: "Z2", Name: "外区", Demo: true})
 	}
-	z := &xinlu.Zone{Code: "Z2", Name: "外区", Demo: true}
-	if err := e.st.CreateZone(ctx, xinlu.SystemActor(0), z); err != nil {
-		e.t.Fatal(err)
-	}
-	return z.ID
+	return e.other.Zone.ID
 }
 
 // login returns an API token for username.
 func (e *teamParkEnv) login(username string) string {
 	e.t.Helper()
-	return signInAPI(e.t, e.st, e.srv.URL, username, teamParkPassword)
+	return fixLogin(e.t, e.fix, e.srv.URL, username)
 }
 
 // call sends one API request with a bearer token and returns status and body.
@@ -236,26 +208,19 @@ func TestTeamAPI(t *testing.T) {
 		}
 	})
 	t.Run("a member may read but not write", func(t *testing.T) {
-		member := e.login("member")
-		if status, _ := e.call(member, "GET", "/teams", ""); status != 200 {
-			t.Fatalf("member list: %d", status)
+		denied := func(method, path, body string) scenario {
+			return scenario{as: "member", method: method, path: path, body: body, status: 403, code: "forbidden"}
 		}
-		if status, _ := e.call(member, "GET", tp+"/members", ""); status != 200 {
-			t.Fatalf("member members: %d", status)
-		}
-		for _, rq := range []struct{ method, path, body string }{
-			{"POST", "/teams", `{"kind":"planning","name":"越权"}`},
-			{"PUT", tp, `{"kind":"planning","name":"越权","version":2}`},
-			{"DELETE", tp, ""},
-			{"POST", tp + "/members", `{"member_id":` + mid + `}`},
-			{"PUT", tp + "/members/" + mid, `{"is_lead":true}`},
-			{"DELETE", tp + "/members/" + mid, ""},
-		} {
-			status, body := e.call(member, rq.method, rq.path, rq.body)
-			if code, _, _ := teamParkError(t, body); status != 403 || code != "forbidden" {
-				t.Errorf("member %s %s: %d %s", rq.method, rq.path, status, body)
-			}
-		}
+		runScenarios(t, e.srv.URL, e.login, []scenario{
+			{as: "member", method: "GET", path: "/teams", status: 200},
+			{as: "member", method: "GET", path: tp + "/members", status: 200},
+			denied("POST", "/teams", `{"kind":"planning","name":"越权"}`),
+			denied("PUT", tp, `{"kind":"planning","name":"越权","version":2}`),
+			denied("DELETE", tp, ""),
+			denied("POST", tp+"/members", `{"member_id":`+mid+`}`),
+			denied("PUT", tp+"/members/"+mid, `{"is_lead":true}`),
+			denied("DELETE", tp+"/members/"+mid, ""),
+		})
 	})
 	t.Run("delete with a stale version is refused, then deletes", func(t *testing.T) {
 		if status, _ := e.call(admin, "DELETE", tp+"?version=1", ""); status != 409 {
@@ -275,19 +240,14 @@ func TestTeamAPI(t *testing.T) {
 			t.Fatalf("teams %v", teams)
 		}
 		e.user(e.secondZone(), "admin2", xinlu.RoleAdmin, 0)
-		other := e.login("admin2")
 		p := "/teams/" + strconv.FormatInt(teams[0].ID, 10)
-		for _, rq := range []struct{ method, path, body string }{
-			{"GET", p, ""},
-			{"GET", p + "/members", ""},
-			{"PUT", p, `{"kind":"planning","name":"x","version":1}`},
-			{"DELETE", p, ""},
-			{"POST", p + "/members", `{"member_id":` + mid + `}`},
-		} {
-			if status, body := e.call(other, rq.method, rq.path, rq.body); status != 404 {
-				t.Errorf("%s %s from another zone: %d %s", rq.method, rq.path, status, body)
-			}
-		}
+		runScenarios(t, e.srv.URL, e.login, []scenario{
+			{as: "admin2", method: "GET", path: p, status: 404},
+			{as: "admin2", method: "GET", path: p + "/members", status: 404},
+			{as: "admin2", method: "PUT", path: p, body: `{"kind":"planning","name":"x","version":1}`, status: 404},
+			{as: "admin2", method: "DELETE", path: p, status: 404},
+			{as: "admin2", method: "POST", path: p + "/members", body: `{"member_id":` + mid + `}`, status: 404},
+		})
 	})
 	t.Run("every change is audited", func(t *testing.T) {
 		rows, total, err := e.st.ListAudit(context.Background(), xinlu.AuditFilter{ZoneID: e.zone.ID, Entity: "team", Page: xinlu.Page{PerPage: 50}})

@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 	"time"
@@ -29,14 +28,10 @@ func tokenExpiry(t *testing.T, e *identityEnv, tok string) time.Time {
 // idle minutes and 12 hours after sign-in.
 func TestPrivilegedTokensEndLikeSessions(t *testing.T) {
 	e := newIdentityEnv(t)
-	ctx := context.Background()
 	for _, r := range []xinlu.Role{xinlu.RoleSecAdmin, xinlu.RoleHead, xinlu.RoleDirector, xinlu.RoleFinance} {
 		name := "p-" + string(r)
-		u := &xinlu.User{ZoneID: e.zone.ID, Username: name, Name: name, Roles: []xinlu.Role{r}, PasswordHash: e.users["member"].PasswordHash}
-		if err := e.st.CreateUser(ctx, xinlu.SystemActor(e.zone.ID), u); err != nil {
-			t.Fatal(err)
-		}
-		tok := signInAPI(t, e.st, e.srv.URL, name, identityAPIPassword)
+		e.fix.AddUser(&xinlu.User{Username: name, Name: name, Roles: []xinlu.Role{r}})
+		tok := fixLogin(t, e.fix, e.srv.URL, name)
 		if exp := tokenExpiry(t, e, tok); exp.Sub(e.clock()) > 12*time.Hour {
 			t.Errorf("%s: token lives until %v, %v from now", r, exp, exp.Sub(e.clock()))
 		}
@@ -49,7 +44,7 @@ func TestPrivilegedTokensEndLikeSessions(t *testing.T) {
 			t.Errorf("%s: token still good after 16 idle minutes: %d", r, status)
 		}
 		// In use, it still ends 12 hours after sign-in.
-		tok = signInAPI(t, e.st, e.srv.URL, name, identityAPIPassword)
+		tok = fixLogin(t, e.fix, e.srv.URL, name)
 		for i := 1; i < 12*6; i++ {
 			e.advance(10 * time.Minute)
 			if status, _ := e.call(tok, "GET", "/me", ""); status != 200 {
@@ -67,7 +62,7 @@ func TestPrivilegedTokensEndLikeSessions(t *testing.T) {
 // but end after a week unused.
 func TestOtherTokensExpireWhenIdle(t *testing.T) {
 	e := newIdentityEnv(t)
-	tok := signInAPI(t, e.st, e.srv.URL, "member", identityAPIPassword)
+	tok := fixLogin(t, e.fix, e.srv.URL, "member")
 	if exp := tokenExpiry(t, e, tok); exp.Sub(e.clock()) != 30*24*time.Hour {
 		t.Fatalf("member token lives %v", exp.Sub(e.clock()))
 	}

@@ -3,8 +3,6 @@ package api_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"strconv"
 	"strings"
@@ -14,23 +12,20 @@ import (
 	"xinlu/internal/seal"
 	"xinlu/internal/store"
 	"xinlu/internal/testfix"
-	"xinlu/internal/web"
 	"xinlu/internal/xinlu"
 )
-
-const roleEnvPassword = "Test@2026x"
 
 // roleEnv is a running xinlu with a zone made by the operator (not the
 // demo) holding the three administrators, and a second zone with a member
 // and a lead that no account of the first may see.
 type roleEnv struct {
 	t    *testing.T
+	fix  *testfix.Zone
 	st   *store.Store
 	srv  *httptest.Server
 	zone *xinlu.Zone
 	dept *xinlu.Department
 	far  *xinlu.Zone
-	hash string
 	seq  int
 }
 
@@ -51,14 +46,8 @@ func newRoleEnv(t *testing.T) *roleEnv {
 	if _, err := st.UseKeys(ctx, keys); err != nil {
 		t.Fatal(err)
 	}
-	e := &roleEnv{t: t, st: st}
-	if e.hash, err = xinlu.HashPassword(roleEnvPassword); err != nil {
-		t.Fatal(err)
-	}
-	e.zone = &xinlu.Zone{Code: "jz", Name: "晋中开发区"}
-	if err := st.CreateZone(ctx, xinlu.SystemActor(0), e.zone); err != nil {
-		t.Fatal(err)
-	}
+	e := &roleEnv{t: t, st: st, fix: testfix.Bare(t, st, &xinlu.Zone{Code: "jz", Name: "晋中开发区"})}
+	e.zone = e.fix.Zone
 	e.dept = &xinlu.Department{ZoneID: e.zone.ID, Code: "INVEST", Name: "招商局"}
 	if err := st.CreateDepartment(ctx, xinlu.SystemActor(e.zone.ID), e.dept); err != nil {
 		t.Fatal(err)
@@ -66,10 +55,7 @@ func newRoleEnv(t *testing.T) *roleEnv {
 	for _, r := range []xinlu.Role{xinlu.RoleSysAdmin, xinlu.RoleSecAdmin, xinlu.RoleAuditAdmin} {
 		e.account(string(r), r, false)
 	}
-	e.far = &xinlu.Zone{Code: "far", Name: "外区"}
-	if err := st.CreateZone(ctx, xinlu.SystemActor(0), e.far); err != nil {
-		t.Fatal(err)
-	}
+	e.far = e.fix.Sibling(&xinlu.Zone{Code: "far", Name: "外区"}).Zone
 	fm := &xinlu.Member{ZoneID: e.far.ID, StaffNo: "F1", Name: farMemberName}
 	if err := st.CreateMember(ctx, xinlu.SystemActor(e.far.ID), fm); err != nil {
 		t.Fatal(err)
@@ -78,14 +64,7 @@ func newRoleEnv(t *testing.T) *roleEnv {
 		Company: farCompany, ProjectName: "碳纤维", Industry: "materials"}); err != nil {
 		t.Fatal(err)
 	}
-	cfg := web.DefaultConfig()
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := web.New(st, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv = httptest.NewServer(srv)
-	t.Cleanup(e.srv.Close)
+	e.srv = newAPIServer(t, st, nil)
 	return e
 }
 
@@ -94,19 +73,16 @@ func newRoleEnv(t *testing.T) *roleEnv {
 func (e *roleEnv) account(username string, role xinlu.Role, withMember bool) *xinlu.User {
 	e.t.Helper()
 	ctx := context.Background()
-	u := &xinlu.User{ZoneID: e.zone.ID, Username: username, Name: "测试" + username, Roles: []xinlu.Role{role}, PasswordHash: e.hash}
+	u := &xinlu.User{Username: username, Roles: []xinlu.Role{role}}
 	if withMember {
 		e.seq++
-		m := &xinlu.Member{ZoneID: e.zone.ID, DepartmentID: e.dept.ID, StaffNo: "S" + strconv.Itoa(e.seq), Name: u.Name}
+		m := &xinlu.Member{ZoneID: e.zone.ID, DepartmentID: e.dept.ID, StaffNo: "S" + strconv.Itoa(e.seq), Name: "测试" + username}
 		if err := e.st.CreateMember(ctx, xinlu.SystemActor(e.zone.ID), m); err != nil {
 			e.t.Fatal(err)
 		}
 		u.MemberID = m.ID
 	}
-	if err := e.st.CreateUser(ctx, xinlu.SystemActor(e.zone.ID), u); err != nil {
-		e.t.Fatal(err)
-	}
-	return u
+	return e.fix.AddUser(u)
 }
 
 func (e *roleEnv) user(id int64) *xinlu.User {
@@ -141,7 +117,7 @@ type apiErrorOut struct {
 func TestAdministratorRolesAreTheOperators(t *testing.T) {
 	e := newRoleEnv(t)
 	ctx := context.Background()
-	sec := signInAPI(t, e.st, e.srv.URL, "secadmin", roleEnvPassword)
+	sec := fixLogin(t, e.fix, e.srv.URL, "secadmin")
 	sys, _ := e.st.UserByUsername(ctx, "sysadmin")
 	aud, _ := e.st.UserByUsername(ctx, "auditadmin")
 	plain := e.account("zhang", xinlu.RoleMember, true)
@@ -219,7 +195,7 @@ func roleNames(rs []xinlu.Role) []string {
 func TestZoneRoleGrantsStayInTheZone(t *testing.T) {
 	e := newRoleEnv(t)
 	ctx := context.Background()
-	sec := signInAPI(t, e.st, e.srv.URL, "secadmin", roleEnvPassword)
+	sec := fixLogin(t, e.fix, e.srv.URL, "secadmin")
 	granted := 0
 	for _, r := range xinlu.Roles {
 		u := e.account("t-"+string(r), xinlu.RoleMember, true)

@@ -35,8 +35,15 @@ func SQLiteFile(tb testing.TB) (*store.Store, string) {
 // dsn names, dropped when tb ends.
 func Postgres(tb testing.TB, dsn string) *store.Store {
 	tb.Helper()
+	st, _ := PostgresSchema(tb, dsn)
+	return st
+}
+
+// PostgresSchema is Postgres, with a DSN that reaches into the schema.
+func PostgresSchema(tb testing.TB, dsn string) (*store.Store, string) {
+	tb.Helper()
 	_, in := testdb.Schema(tb, dsn)
-	return open(tb, in)
+	return open(tb, in), in
 }
 
 func open(tb testing.TB, dsn string) *store.Store {
@@ -73,13 +80,28 @@ func EachEngine(t *testing.T, fn func(t *testing.T, st *store.Store)) {
 	}
 }
 
-// Clock is a store's clock for tests: real time plus an offset that only
-// grows, so that tests let time pass (a TOTP code is good once per
-// 30-second step, a password ages).
-type Clock struct{ offset atomic.Int64 }
+// Clock is a store's clock for tests: real time, or a time Set, plus an
+// offset that only grows, so that tests let time pass (a TOTP code is good
+// once per 30-second step, a password ages).
+type Clock struct {
+	offset atomic.Int64
+	fixed  atomic.Pointer[time.Time]
+}
 
 // Now is the clock's time.
-func (c *Clock) Now() time.Time { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *Clock) Now() time.Time {
+	if tm := c.fixed.Load(); tm != nil {
+		return tm.Add(time.Duration(c.offset.Load()))
+	}
+	return time.Now().Add(time.Duration(c.offset.Load()))
+}
+
+// Set stops the clock at tm, for tests of what happens on a given day;
+// Advance moves it on from there.
+func (c *Clock) Set(tm time.Time) {
+	c.offset.Store(0)
+	c.fixed.Store(&tm)
+}
 
 // Advance lets d pass.
 func (c *Clock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
@@ -104,16 +126,18 @@ func PasswordHash() string {
 }
 
 // Zone is a zone with one department and one user per role (username =
-// the role's name); users who are staff are members of the department.
+// the role's name), users who are staff being members of the department;
+// or, made by Bare, a zone a test seeds itself and adds accounts to.
 type Zone struct {
-	tb    testing.TB
-	Store *store.Store
-	Zone  *xinlu.Zone
-	Dept  *xinlu.Department
-	Users map[xinlu.Role]*xinlu.User
-	Clock *Clock
+	tb       testing.TB
+	Store    *store.Store
+	Zone     *xinlu.Zone
+	Dept     *xinlu.Department
+	Users    map[xinlu.Role]*xinlu.User
+	Accounts map[string]*xinlu.User // every user added, by username
+	Clock    *Clock
 
-	mu   sync.Mutex
+	mu   *sync.Mutex
 	totp map[string]*authenticator // username → the authenticator the tests hold
 }
 
@@ -129,29 +153,21 @@ type authenticator struct {
 func NewZone(tb testing.TB, st *store.Store) *Zone {
 	tb.Helper()
 	ctx := context.Background()
-	z := Attach(tb, st)
-	z.Zone = &xinlu.Zone{Code: "T", Name: "测试开发区", Demo: true}
-	if err := st.CreateZone(ctx, xinlu.SystemActor(0), z.Zone); err != nil {
-		tb.Fatal(err)
-	}
-	sys := xinlu.SystemActor(z.Zone.ID)
+	z := Bare(tb, st, DemoZone())
 	z.Dept = &xinlu.Department{ZoneID: z.Zone.ID, Code: "INVEST", Name: "招商局"}
-	if err := st.CreateDepartment(ctx, sys, z.Dept); err != nil {
+	if err := st.CreateDepartment(ctx, xinlu.SystemActor(z.Zone.ID), z.Dept); err != nil {
 		tb.Fatal(err)
 	}
 	for i, r := range xinlu.Roles {
-		u := &xinlu.User{ZoneID: z.Zone.ID, Username: string(r), Name: "测试" + string(r), Roles: []xinlu.Role{r}, PasswordHash: PasswordHash()}
+		u := &xinlu.User{Username: string(r), Roles: []xinlu.Role{r}}
 		if !r.IsAdminRole() && r != xinlu.RoleViewer && r != xinlu.RoleAuditor {
-			m := &xinlu.Member{ZoneID: z.Zone.ID, DepartmentID: z.Dept.ID, StaffNo: "S" + string(rune('A'+i)), Name: u.Name}
-			if err := st.CreateMember(ctx, sys, m); err != nil {
+			m := &xinlu.Member{ZoneID: z.Zone.ID, DepartmentID: z.Dept.ID, StaffNo: "S" + string(rune('A'+i)), Name: "测试" + string(r)}
+			if err := st.CreateMember(ctx, xinlu.SystemActor(z.Zone.ID), m); err != nil {
 				tb.Fatal(err)
 			}
 			u.MemberID = m.ID
 		}
-		if err := st.CreateUser(ctx, sys, u); err != nil {
-			tb.Fatal(err)
-		}
-		z.Users[r] = u
+		z.Users[r] = z.AddUser(u)
 		if xinlu.NeedsSecondFactor(u.Roles) {
 			z.Enrol(u.Username)
 		}
@@ -159,11 +175,90 @@ func NewZone(tb testing.TB, st *store.Store) *Zone {
 	return z
 }
 
+// DemoZone is the zone NewZone creates: a demo zone, where the combined
+// administrator may sign in.
+func DemoZone() *xinlu.Zone { return &xinlu.Zone{Code: "T", Name: "测试开发区", Demo: true} }
+
+// Bare sets the store's clock to a Clock and creates zone, with no
+// department or users, for tests that seed their own staff and add their
+// accounts with AddUser.
+func Bare(tb testing.TB, st *store.Store, zone *xinlu.Zone) *Zone {
+	tb.Helper()
+	z := Attach(tb, st)
+	z.Zone = zone
+	if err := st.CreateZone(context.Background(), xinlu.SystemActor(0), z.Zone); err != nil {
+		tb.Fatal(err)
+	}
+	return z
+}
+
+// AddUser creates u in the zone, known in Accounts by the username given;
+// the name defaults to 测试 and the username, the password to Password. It
+// enrols no second factor (Enrol does).
+func (z *Zone) AddUser(u *xinlu.User) *xinlu.User {
+	z.tb.Helper()
+	u.ZoneID = z.Zone.ID
+	username := u.Username
+	if u.Name == "" {
+		u.Name = "测试" + u.Username
+	}
+	if u.PasswordHash == "" {
+		u.PasswordHash = PasswordHash()
+	}
+	if err := z.Store.CreateUser(context.Background(), xinlu.SystemActor(z.Zone.ID), u); err != nil {
+		z.tb.Fatal(err)
+	}
+	z.Accounts[username] = u
+	return u
+}
+
+// Sibling creates another zone in the same store, for tests of what
+// one zone's users may not see or do in another. It shares the clock, the
+// accounts and the authenticators of z, so that Token, Enrol and TOTPCode
+// serve users of either zone.
+func (z *Zone) Sibling(zone *xinlu.Zone) *Zone {
+	z.tb.Helper()
+	o := *z
+	o.Zone = zone
+	if err := z.Store.CreateZone(context.Background(), xinlu.SystemActor(0), o.Zone); err != nil {
+		z.tb.Fatal(err)
+	}
+	o.Dept, o.Users = nil, map[xinlu.Role]*xinlu.User{}
+	return &o
+}
+
+// Token issues username an API token through the store, good for ttl.
+func (z *Zone) Token(username string, ttl time.Duration) string {
+	z.tb.Helper()
+	return z.session(username, "api", ttl)
+}
+
+// WebSession signs username in to the pages through the store, for ttl,
+// and returns the session cookie's value.
+func (z *Zone) WebSession(username string, ttl time.Duration) string {
+	z.tb.Helper()
+	return z.session(username, "web", ttl)
+}
+
+func (z *Zone) session(username, kind string, ttl time.Duration) string {
+	z.tb.Helper()
+	u := z.Accounts[username]
+	if u == nil {
+		z.tb.Fatalf("no account %q", username)
+	}
+	tok, _, err := z.Store.CreateSession(context.Background(), xinlu.ActorOf(u, "127.0.0.1"), u.ID, kind, "test", ttl)
+	if err != nil {
+		z.tb.Fatal(err)
+	}
+	return tok
+}
+
 // Attach sets the store's clock to a Clock and returns a Zone with no zone
 // or users yet, for a test that creates its own (the demo zone) and enrols
 // them.
 func Attach(tb testing.TB, st *store.Store) *Zone {
-	z := &Zone{tb: tb, Store: st, Users: map[xinlu.Role]*xinlu.User{}, Clock: &Clock{}, totp: map[string]*authenticator{}}
+	z := &Zone{tb: tb, Store: st, Users: map[xinlu.Role]*xinlu.User{}, Accounts: map[string]*xinlu.User{}, Clock: &Clock{},
+		mu: &sync.Mutex{}, totp: map[string]*authenticator{}}
 	st.SetClock(z.Clock.Now)
 	return z
 }
@@ -195,6 +290,17 @@ func (z *Zone) Remember(username, secret string, step int64) {
 	z.mu.Lock()
 	defer z.mu.Unlock()
 	z.totp[username] = &authenticator{secret: secret, last: step}
+}
+
+// Secret is the TOTP secret username's authenticator holds, for tests that
+// it is never shown or logged; "" for one not enrolled.
+func (z *Zone) Secret(username string) string {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if a := z.totp[username]; a != nil {
+		return a.secret
+	}
+	return ""
 }
 
 // TOTPCode is the code username's authenticator shows, for a step not used
