@@ -29,6 +29,8 @@ func (s *Server) landRoutes() []Route {
 		{Method: "POST", Pattern: "/land/utilities/{id}", Perm: xinlu.PermLandManage, Handler: s.utilityUpdate},
 		{Method: "POST", Pattern: "/land/buildouts", Perm: xinlu.PermLandManage, Handler: s.buildoutCreate},
 		{Method: "POST", Pattern: "/land/buildouts/{id}", Perm: xinlu.PermLandManage, Handler: s.buildoutUpdate},
+		{Method: "POST", Pattern: "/land/utilities/{id}/delete", Perm: xinlu.PermLandManage, Handler: s.utilityDelete},
+		{Method: "POST", Pattern: "/land/buildouts/{id}/delete", Perm: xinlu.PermLandManage, Handler: s.buildoutDelete},
 		{Method: "GET", Pattern: "/land/parcels", Perm: xinlu.PermLandView, Handler: s.parcelList},
 		{Method: "GET", Pattern: "/land/parcels/new", Perm: xinlu.PermLandManage, Handler: s.parcelNew},
 		{Method: "POST", Pattern: "/land/parcels", Perm: xinlu.PermLandManage, Handler: s.parcelCreate},
@@ -402,6 +404,57 @@ func (s *Server) utilityUpdate(w http.ResponseWriter, r *http.Request) {
 		err = s.store.UpdateUtility(r.Context(), xinlu.ActorOf(info.user, info.ip), u)
 	}
 	s.afterSave(w, r, err, func(status int, err error) { s.landParkPage(w, r, status, old.ParkID, err) }, "flash.updated", "/land/parks/"+strconv.FormatInt(old.ParkID, 10))
+}
+
+// utilityDelete deletes a utility and its build-outs; a refusal (the
+// ledger names it) is shown on the park page.
+func (s *Server) utilityDelete(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	old, err := s.store.UtilityByID(r.Context(), info.user.ZoneID, id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	var errs xinlu.FieldErrors
+	version := intField(r, &errs, "version")
+	err = errs.Err()
+	if err == nil {
+		err = s.store.DeleteUtility(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user.ZoneID, id, version)
+	}
+	s.afterSave(w, r, err, func(status int, err error) { s.landParkPage(w, r, status, old.ParkID, err) }, "flash.deleted", "/land/parks/"+strconv.FormatInt(old.ParkID, 10))
+}
+
+// buildoutDelete deletes a build-out; a refusal (the reservations count
+// on it) is shown on the park page.
+func (s *Server) buildoutDelete(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	b, err := s.store.BuildoutByID(r.Context(), info.user.ZoneID, id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	u, err := s.store.UtilityByID(r.Context(), info.user.ZoneID, b.UtilityID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	var errs xinlu.FieldErrors
+	version := intField(r, &errs, "version")
+	err = errs.Err()
+	if err == nil {
+		err = s.store.DeleteBuildout(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user.ZoneID, id, version)
+	}
+	s.afterSave(w, r, err, func(status int, err error) { s.landParkPage(w, r, status, u.ParkID, err) }, "flash.deleted", "/land/parks/"+strconv.FormatInt(u.ParkID, 10))
 }
 
 func (s *Server) buildoutCreate(w http.ResponseWriter, r *http.Request) {

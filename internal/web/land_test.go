@@ -293,3 +293,53 @@ func TestUtilityImport(t *testing.T) {
 		t.Fatalf("utilities %+v", us)
 	}
 }
+
+// The planner deletes a build-out and a utility on the park page; the one
+// the ledger names is refused in words, on the page and in the API.
+func TestDeleteUtilityAndBuildout(t *testing.T) {
+	a := newApp(t)
+	f := seedLand(t, a)
+	ctx := context.Background()
+	planner := a.as(xinlu.RolePlanner)
+	park := "/land/parks/" + strconv.FormatInt(f.park.ID, 10)
+	r := planner.get(park)
+	if !strings.Contains(r.body, `action="/land/utilities/`+strconv.FormatInt(f.water.ID, 10)+`/delete"`) || !strings.Contains(r.body, `class="inline buildout-delete"`) {
+		t.Fatalf("no delete forms on the park page: %s", r.body)
+	}
+	if r := a.as(xinlu.RoleMember).postForm("/land/utilities/"+strconv.FormatInt(f.water.ID, 10)+"/delete", url.Values{"version": {"1"}}); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("member delete: %d", r.StatusCode)
+	}
+	w, _ := a.store.UtilityByID(ctx, a.zone.ID, f.water.ID)
+	b := w.Buildouts[0]
+	if r := planner.postForm("/land/buildouts/"+strconv.FormatInt(b.ID, 10)+"/delete", url.Values{"version": {strconv.Itoa(b.Version)}}); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != park {
+		t.Fatalf("build-out delete: %d %s", r.StatusCode, r.body)
+	}
+	if r := planner.get(park); strings.Contains(r.body, "二水厂") {
+		t.Fatal("the deleted build-out is still shown")
+	}
+
+	// A signed project reserves water: the utility stays, the page says why.
+	if r := a.as(xinlu.RoleSponsor).postForm("/projects/"+strconv.FormatInt(f.first.ID, 10)+"/sign", signForm(f.first, nil)); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign: %d %s", r.StatusCode, r.body)
+	}
+	r = planner.postForm("/land/utilities/"+strconv.FormatInt(f.water.ID, 10)+"/delete", url.Values{"version": {strconv.Itoa(w.Version)}})
+	if r.StatusCode != http.StatusConflict || !strings.Contains(r.body, "该公用设施已有 1 条预留台账记录，不能删除") {
+		t.Fatalf("delete of water in the ledger: %d %s", r.StatusCode, r.body)
+	}
+	res := a.api(xinlu.RolePlanner).do("DELETE", "/api/v1/utilities/"+strconv.FormatInt(f.water.ID, 10), "", nil)
+	if res.StatusCode != http.StatusConflict || !strings.Contains(res.body, "land.utility_in_ledger") {
+		t.Fatalf("api delete of water in the ledger: %d %s", res.StatusCode, res.body)
+	}
+
+	// A utility no project reserves goes, through the API too.
+	gas := &xinlu.Utility{ZoneID: a.zone.ID, ParkID: f.park.ID, Kind: xinlu.UtilityGas, Supplier: "中石油", BaseCapacity: 1000}
+	if err := a.store.CreateUtility(ctx, xinlu.SystemActor(a.zone.ID), gas); err != nil {
+		t.Fatal(err)
+	}
+	if res := a.api(xinlu.RolePlanner).do("DELETE", "/api/v1/utilities/"+strconv.FormatInt(gas.ID, 10)+"?version=1", "", nil); res.StatusCode != http.StatusNoContent {
+		t.Fatalf("api delete: %d %s", res.StatusCode, res.body)
+	}
+	if us, _ := a.store.Utilities(ctx, a.zone.ID, f.park.ID); len(us) != 1 {
+		t.Fatalf("utilities left: %+v", us)
+	}
+}
