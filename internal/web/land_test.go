@@ -343,3 +343,69 @@ func TestDeleteUtilityAndBuildout(t *testing.T) {
 		t.Fatalf("utilities left: %+v", us)
 	}
 }
+
+// A parcel list in the user's own layout: the import asks which column
+// holds what, checks with that mapping, imports, and remembers it for the
+// zone, so that the next file of that layout goes straight through; the
+// workbook back with 错误原因 reads it with the same mapping.
+func TestParcelImportColumnMapping(t *testing.T) {
+	a := newApp(t)
+	seedLand(t, a)
+	c := a.as(xinlu.RolePlanner)
+	book := func(rows ...[]any) []byte {
+		x := excelize.NewFile()
+		defer x.Close()
+		header := []any{"宗地号", "园区", "面积(亩)", "用途", "联系人"}
+		x.SetSheetRow("Sheet1", "A1", &header)
+		for i, row := range rows {
+			x.SetSheetRow("Sheet1", "A"+strconv.Itoa(i+2), &row)
+		}
+		var buf bytes.Buffer
+		x.Write(&buf)
+		return buf.Bytes()
+	}
+	r := c.upload("/land/parcels/import", "宗地.xlsx", book([]any{"NM-31", "耐磨材料产业园", 80, "工业用地", "张三"}))
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "找不到表头列：地块编号、所在园区、用地性质") ||
+		!strings.Contains(r.body, `id="mapping-form"`) || !strings.Contains(r.body, `id="map-E"`) {
+		t.Fatalf("unknown header: %d %s", r.StatusCode, r.body)
+	}
+	data := html.UnescapeString(regexp.MustCompile(`name="data" value="([^"]+)"`).FindStringSubmatch(r.body)[1])
+	mapping := url.Values{"data": {data}, "filename": {"宗地.xlsx"},
+		"mh": {"宗地号", "园区", "面积(亩)", "用途", "联系人"}, "mf": {"地块编号", "所在园区", "面积（亩）", "用性质", "-"}}
+	if r := c.postForm("/land/parcels/import", mapping); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "列「用途」的对应字段无法识别") {
+		t.Fatalf("a mapping to no column: %d %s", r.StatusCode, r.body)
+	}
+	mapping["mf"] = []string{"地块编号", "所在园区", "面积（亩）", "用地性质", "-"}
+	r = c.postForm("/land/parcels/import", mapping)
+	if r.StatusCode != 200 || !strings.Contains(r.body, `id="import-ok"`) || !strings.Contains(r.body, `id="not-imported"`) || !strings.Contains(r.body, "联系人") {
+		t.Fatalf("dry run with the mapping: %d %s", r.StatusCode, r.body)
+	}
+	carried := html.UnescapeString(regexp.MustCompile(`name="mapping" value="([^"]+)"`).FindStringSubmatch(r.body)[1])
+	if ps, _, _ := a.store.ListParcels(t.Context(), store.ParcelFilter{ZoneID: a.zone.ID}); len(ps) != 1 {
+		t.Fatalf("a dry run wrote parcels: %d", len(ps))
+	}
+	if r := c.postForm("/land/parcels/import", url.Values{"data": {data}, "mapping": {carried}, "commit": {"1"}}); !strings.Contains(r.body, `id="import-done"`) {
+		t.Fatalf("commit: %d %s", r.StatusCode, r.body)
+	}
+	if ps, _, _ := a.store.ListParcels(t.Context(), store.ParcelFilter{ZoneID: a.zone.ID}); len(ps) != 2 {
+		t.Fatalf("parcels after the import: %d", len(ps))
+	}
+
+	// The next file of that layout: the remembered mapping reads it; a bad
+	// row comes back marked in the user's workbook.
+	r = c.upload("/land/parcels/import", "宗地2.xlsx", book([]any{"NM-32", "耐磨材料产业园", "很大", "工业用地", ""}))
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "已使用本区上次保存的列对应") || !strings.Contains(r.body, "须为不小于 0 的数字") {
+		t.Fatalf("second file: %d %s", r.StatusCode, r.body)
+	}
+	data = html.UnescapeString(regexp.MustCompile(`name="data" value="([^"]+)"`).FindStringSubmatch(r.body)[1])
+	back := c.postForm("/land/parcels/import/errors", url.Values{"data": {data}, "filename": {"宗地2.xlsx"}})
+	x, err := excelize.OpenReader(strings.NewReader(back.body))
+	if back.StatusCode != 200 || err != nil {
+		t.Fatalf("errors workbook: %d %v", back.StatusCode, err)
+	}
+	defer x.Close()
+	rows, _ := x.GetRows(x.GetSheetName(0))
+	if !strings.Contains(strings.Join(rows[0], "|"), "错误原因") || !strings.Contains(strings.Join(rows[1], "|"), "面积（亩）") {
+		t.Fatalf("errors workbook rows: %q", rows)
+	}
+}
