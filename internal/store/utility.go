@@ -818,7 +818,7 @@ func (s *Store) loadMatchParks(ctx context.Context, zoneID int64) ([]xinlu.Match
 		}
 	}
 	rows, err = s.query(ctx, `SELECT c.id, c.park_id, c.code, c.area_mu, c.land_use, c.status, COALESCE(c.project_id, 0)
-		FROM parcels c WHERE c.zone_id = ? AND c.status IN ('planned', 'serviced', 'listed') ORDER BY c.code`, zoneID)
+		FROM parcels c WHERE c.zone_id = ? AND c.status IN ('planned', 'serviced', 'listed')`, zoneID)
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}
