@@ -26,10 +26,12 @@ func (a *API) landRoutes() []Route {
 		{"PUT", "/land-standard", xinlu.PermLandManage, a.handle(a.putStandard)},
 		{"POST", "/utilities", xinlu.PermLandManage, a.handle(a.createUtility)},
 		{"PUT", "/utilities/{id}", xinlu.PermLandManage, a.handle(a.updateUtility)},
+		{"DELETE", "/utilities/{id}", xinlu.PermLandManage, a.deleter(a.store.DeleteUtility)},
 		{"GET", "/utilities/{id}/ledger", xinlu.PermLandView, a.handle(a.utilityLedger)},
 		{"GET", "/buildouts", xinlu.PermLandView, a.handle(a.listBuildouts)},
 		{"POST", "/buildouts", xinlu.PermLandManage, a.handle(a.createBuildout)},
 		{"PUT", "/buildouts/{id}", xinlu.PermLandManage, a.handle(a.updateBuildout)},
+		{"DELETE", "/buildouts/{id}", xinlu.PermLandManage, a.deleter(a.store.DeleteBuildout)},
 		{"GET", "/projects/{id}/matches", xinlu.PermLandView, a.handle(a.projectMatches)},
 		{"POST", "/projects/{id}/parcel", xinlu.PermProjectPlan, a.handle(a.pickParcel)},
 	}

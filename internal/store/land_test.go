@@ -456,3 +456,75 @@ func TestConcurrentSigningCodes(t *testing.T) {
 		}
 	})
 }
+
+// A utility goes (with its build-outs) only while the ledger names it
+// nowhere; a build-out goes unless the reservations count on it.
+func TestDeleteUtilitiesAndBuildouts(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newLandEnv(t, s, 1000)
+		heat := &xinlu.Utility{ZoneID: e.zone.ID, ParkID: e.park.ID, Kind: xinlu.UtilityHeat, BaseCapacity: 50}
+		if err := s.CreateUtility(ctx, e.sys, heat); err != nil {
+			t.Fatal(err)
+		}
+		hb := &xinlu.Buildout{ZoneID: e.zone.ID, UtilityID: heat.ID, Name: "园区热源", Added: 100, PlannedOn: "2027-06-30"}
+		if err := s.CreateBuildout(ctx, e.sys, hb); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteUtility(ctx, e.sys, e.zone.ID, heat.ID, heat.Version+1); xinlu.AsError(err).Key != "error.stale" {
+			t.Fatalf("stale delete: %v", err)
+		}
+		if err := s.DeleteUtility(ctx, e.sys, e.zone.ID+1, heat.ID, 0); xinlu.AsError(err).Code != xinlu.ENOTFOUND {
+			t.Fatalf("another zone's delete: %v", err)
+		}
+		if err := s.DeleteUtility(ctx, e.sys, e.zone.ID, heat.ID, heat.Version); err != nil {
+			t.Fatal(err)
+		}
+		if us, _ := s.Utilities(ctx, e.zone.ID, e.park.ID); len(us) != 2 {
+			t.Fatalf("utilities after the delete: %+v", us)
+		}
+		if _, err := s.BuildoutByID(ctx, e.zone.ID, hb.ID); xinlu.AsError(err).Code != xinlu.ENOTFOUND {
+			t.Fatalf("the build-out outlived its utility: %v", err)
+		}
+		got := map[string]int{}
+		for _, a := range auditActions(t, s, e.zone.ID, "") {
+			got[a.Action]++
+		}
+		if got["utility.delete"] != 1 || got["buildout.delete"] != 1 {
+			t.Fatalf("audit %v", got)
+		}
+
+		// Water carries a signed project through a build-out: neither goes.
+		b := &xinlu.Buildout{ZoneID: e.zone.ID, UtilityID: e.water.ID, Name: "二水厂", Added: 1000, PlannedOn: "2027-06-30"}
+		if err := s.CreateBuildout(ctx, e.sys, b); err != nil {
+			t.Fatal(err)
+		}
+		p := e.promoted(t, "甲项目", 1500)
+		if _, err := e.step(p, xinlu.RoleSponsor, xinlu.ProjectSign, store.StepInput{Signing: goodSigning()}); err != nil {
+			t.Fatal(err)
+		}
+		err := s.DeleteUtility(ctx, e.sys, e.zone.ID, e.water.ID, 0)
+		if ee := xinlu.AsError(err); ee.Code != xinlu.ECONFLICT || ee.Key != "land.utility_in_ledger" || ee.Args[0] != 1 {
+			t.Fatalf("deleting water in the ledger: %v", err)
+		}
+		err = s.DeleteBuildout(ctx, e.sys, e.zone.ID, b.ID, b.Version)
+		if ee := xinlu.AsError(err); ee.Code != xinlu.ECONFLICT || ee.Key != "land.buildout_counted_on" || ee.Args[0] != "1,500" || ee.Args[1] != "1,000" {
+			t.Fatalf("deleting the build-out counted on: %v %#v", err, xinlu.AsError(err).Args)
+		}
+		if w := e.utility(t, e.water.ID); len(w.Buildouts) != 1 || w.Reserved != 1500 {
+			t.Fatalf("a refused delete changed the water: %+v", w)
+		}
+		// A second build-out makes the first one spare.
+		b2 := &xinlu.Buildout{ZoneID: e.zone.ID, UtilityID: e.water.ID, Name: "三水厂", Added: 2000, PlannedOn: "2028-06-30"}
+		if err := s.CreateBuildout(ctx, e.sys, b2); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteBuildout(ctx, e.sys, e.zone.ID, b.ID, b.Version); err != nil {
+			t.Fatal(err)
+		}
+		if w := e.utility(t, e.water.ID); len(w.Buildouts) != 1 || w.Buildouts[0].ID != b2.ID {
+			t.Fatalf("after deleting a spare build-out: %+v", w.Buildouts)
+		}
+		e.checkTotals(t)
+	})
+}

@@ -296,6 +296,88 @@ func (s *Store) UpdateBuildout(ctx context.Context, a xinlu.Actor, b *xinlu.Buil
 	})
 }
 
+// DeleteUtility removes a utility and its build-outs if the reservation
+// ledger names it nowhere (xinlu.CheckUtilityDelete) and version (when not
+// 0) is current; each build-out removed is audited too.
+func (s *Store) DeleteUtility(ctx context.Context, a xinlu.Actor, zoneID, id int64, version int) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		old, err := scanUtility(tx.queryRow(ctx, `SELECT `+utilityColumns+utilityFrom+` WHERE u.id = ? AND u.zone_id = ?`, id, zoneID))
+		if err != nil {
+			return s.translate(err)
+		}
+		if err := tx.lockPark(ctx, zoneID, old.ParkID); err != nil {
+			return err
+		}
+		if version != 0 && old.Version != version {
+			return xinlu.Conflict("version", "error.stale")
+		}
+		var n int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM utility_ledger WHERE utility_id = ?`, id).Scan(&n); err != nil {
+			return s.translate(err)
+		}
+		if err := xinlu.CheckUtilityDelete(n); err != nil {
+			return err
+		}
+		rows, err := tx.query(ctx, `SELECT `+buildoutColumns+` FROM buildouts b WHERE b.utility_id = ? ORDER BY b.id`, id)
+		if err != nil {
+			return s.translate(err)
+		}
+		bs, err := collect(rows, scanBuildout)
+		if err != nil {
+			return err
+		}
+		for i := range bs {
+			if _, err := tx.exec(ctx, `DELETE FROM buildouts WHERE id = ?`, bs[i].ID); err != nil {
+				return s.translate(err)
+			}
+			if err := tx.audit(ctx, a, "buildout.delete", "buildout", bs[i].ID, buildoutAudit(&bs[i]), nil); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM utilities WHERE id = ? AND zone_id = ?`, id, zoneID); err != nil {
+			return s.translate(err)
+		}
+		return tx.audit(ctx, a, "utility.delete", "utility", id, utilityAudit(&old), nil)
+	})
+}
+
+// DeleteBuildout removes a build-out unless the utility's commitments and
+// reservations count on it (xinlu.CheckBuildoutDelete), if version (when
+// not 0) is current.
+func (s *Store) DeleteBuildout(ctx context.Context, a xinlu.Actor, zoneID, id int64, version int) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		old, err := scanBuildout(tx.queryRow(ctx, `SELECT `+buildoutColumns+` FROM buildouts b WHERE b.id = ? AND b.zone_id = ?`, id, zoneID))
+		if err != nil {
+			return s.translate(err)
+		}
+		var parkID int64
+		if err := tx.queryRow(ctx, `SELECT park_id FROM utilities WHERE id = ?`, old.UtilityID).Scan(&parkID); err != nil {
+			return s.translate(err)
+		}
+		if err := tx.lockPark(ctx, zoneID, parkID); err != nil {
+			return err
+		}
+		if version != 0 && old.Version != version {
+			return xinlu.Conflict("version", "error.stale")
+		}
+		us, err := tx.utilities(ctx, zoneID, parkID)
+		if err != nil {
+			return err
+		}
+		for i := range us {
+			if us[i].ID == old.UtilityID {
+				if err := xinlu.CheckBuildoutDelete(&us[i], id); err != nil {
+					return err
+				}
+			}
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM buildouts WHERE id = ? AND zone_id = ?`, id, zoneID); err != nil {
+			return s.translate(err)
+		}
+		return tx.audit(ctx, a, "buildout.delete", "buildout", id, buildoutAudit(&old), nil)
+	})
+}
+
 // LandStandard returns the standard-land thresholds that apply to a park:
 // its own if set, else the zone's (parkID 0: the zone's).
 func (s *Store) LandStandard(ctx context.Context, zoneID, parkID int64) (xinlu.LandStandard, error) {
@@ -736,7 +818,7 @@ func (s *Store) loadMatchParks(ctx context.Context, zoneID int64) ([]xinlu.Match
 		}
 	}
 	rows, err = s.query(ctx, `SELECT c.id, c.park_id, c.code, c.area_mu, c.land_use, c.status, COALESCE(c.project_id, 0)
-		FROM parcels c WHERE c.zone_id = ? AND c.status IN ('planned', 'serviced', 'listed') ORDER BY c.code`, zoneID)
+		FROM parcels c WHERE c.zone_id = ? AND c.status IN ('planned', 'serviced', 'listed')`, zoneID)
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}

@@ -1,15 +1,10 @@
 package web
 
 import (
-	"bytes"
-	"encoding/base64"
 	"math"
 	"net/http"
 	"strconv"
 
-	"xinlu/internal/httpx"
-	"xinlu/internal/i18n"
-	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 	"xinlu/internal/xlsx"
 )
@@ -20,10 +15,6 @@ func (s *Server) enterpriseRoutes() []Route {
 		{Method: "GET", Pattern: "/enterprises/{id}", Perm: xinlu.PermLandView, Handler: s.enterpriseShow},
 		{Method: "GET", Pattern: "/enterprises.xlsx", Perm: xinlu.PermLandView, Handler: s.enterpriseExport},
 		{Method: "POST", Pattern: "/enterprises/{id}/years", Perm: xinlu.PermLandManage, Handler: s.enterpriseYearSave},
-		{Method: "GET", Pattern: "/enterprises/import", Perm: xinlu.PermLandManage, Handler: s.enterpriseImportPage},
-		{Method: "GET", Pattern: "/enterprises/import/template.xlsx", Perm: xinlu.PermLandManage, Handler: s.enterpriseTemplate},
-		{Method: "POST", Pattern: "/enterprises/import", Perm: xinlu.PermLandManage, Handler: s.enterpriseImport},
-		{Method: "POST", Pattern: "/enterprises/import/errors", Perm: xinlu.PermLandManage, Handler: s.enterpriseImportErrors},
 		{Method: "GET", Pattern: "/efficiency", Perm: xinlu.PermLandView, Handler: s.efficiencyPage},
 		{Method: "GET", Pattern: "/efficiency/{year}/export.xlsx", Perm: xinlu.PermLandView, Handler: s.efficiencyExport},
 		{Method: "POST", Pattern: "/efficiency/scheme", Perm: xinlu.PermLandManage, Handler: s.efficiencySchemeSave},
@@ -144,112 +135,16 @@ type enterpriseImportView struct {
 	Created  int
 	Years    int
 	Err      error
-}
-
-func (s *Server) enterpriseImportPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "enterprise_import", s.printer(r).T("enterprise.import_title"), enterpriseImportView{Action: "/enterprises/import",
-		Back: "/enterprises", Hint: "enterprise.import_hint"})
-}
-
-func (s *Server) enterpriseTemplate(w http.ResponseWriter, r *http.Request) {
-	var buf bytes.Buffer
-	if err := xlsx.WriteEnterpriseTemplate(&buf); err != nil {
-		s.renderError(w, r, xinlu.Internal(err))
-		return
-	}
-	w.Header().Set("Content-Type", xlsx.ContentType)
-	w.Header().Set("Content-Disposition", httpx.Attachment("enterprises-template.xlsx"))
-	w.Write(buf.Bytes())
-}
-
-// checkEnterprises reads the workbook and checks every row against the
-// store (a dry run): the problems as row errors, in words.
-func (s *Server) checkEnterprises(r *http.Request, p *i18n.Printer, data []byte, dryRun bool) (*xlsx.EnterpriseSheet, []xlsx.RowError, int, int, error) {
-	u := requestInfo(r.Context()).user
-	sh, err := xlsx.ReadEnterprises(data)
-	if err != nil {
-		return nil, nil, 0, 0, xinlu.Invalid("file", "enterprise.import_unreadable", err.Error())
-	}
-	rows := make([]store.EnterpriseImportRow, len(sh.Rows))
-	for i, x := range sh.Rows {
-		rows[i] = store.EnterpriseImportRow{Row: x.Row, Enterprise: xinlu.Enterprise{Name: x.Name, CreditCode: x.CreditCode, Industry: x.Industry},
-			ParkName: x.Park, Year: xinlu.EnterpriseYear{Year: x.Year, OutputYuan: x.OutputYuan, TaxYuan: x.TaxYuan, EnergyTce: x.EnergyTce,
-				EmissionsT: x.EmissionsT, LandMu: x.LandMu, Employees: x.Employees}}
-	}
-	problems := sh.Problems
-	dry := dryRun || len(problems) > 0
-	info := requestInfo(r.Context())
-	created, years, probs, err := s.store.ImportEnterprises(r.Context(), xinlu.ActorOf(info.user, info.ip), u.ZoneID, rows, dry)
-	if err != nil {
-		return nil, nil, 0, 0, err
-	}
-	for _, pr := range probs {
-		problems = append(problems, xlsx.RowError{Row: pr.Row, Column: p.Field(pr.Field), Message: p.Error(pr.Err)})
-	}
-	if len(problems) > 0 {
-		created, years = 0, 0
-	}
-	return sh, problems, created, years, nil
-}
-
-func (s *Server) enterpriseImport(w http.ResponseWriter, r *http.Request) {
-	p := s.printer(r)
-	var name string
-	var data []byte
-	var err error
-	if r.Header.Get("Content-Type") != "" && bytes.HasPrefix([]byte(r.Header.Get("Content-Type")), []byte("multipart/")) {
-		name, data, err = readWorkbookUpload(w, r)
-	} else {
-		name, data, err = carriedWorkbook(r)
-	}
-	v := enterpriseImportView{Action: "/enterprises/import", Back: "/enterprises", Hint: "enterprise.import_hint", Name: name}
-	if err != nil {
-		v.Err = err
-		s.render(w, r, statusOf(err), "enterprise_import", p.T("enterprise.import_title"), v)
-		return
-	}
-	dryRun := r.PostFormValue("commit") != "1"
-	sh, problems, created, years, err := s.checkEnterprises(r, p, data, dryRun)
-	if err != nil {
-		v.Err = err
-		s.render(w, r, statusOf(err), "enterprise_import", p.T("enterprise.import_title"), v)
-		return
-	}
-	v.Data, v.Rows, v.Checked = base64.RawURLEncoding.EncodeToString(data), len(sh.Rows), true
-	for _, pr := range problems {
-		v.Problems = append(v.Problems, pr.Error())
-	}
-	status := http.StatusOK
-	if len(problems) > 0 {
-		status = http.StatusUnprocessableEntity
-	} else if !dryRun {
-		v.Done, v.Created, v.Years = true, created, years
-	}
-	s.render(w, r, status, "enterprise_import", p.T("enterprise.import_title"), v)
-}
-
-func (s *Server) enterpriseImportErrors(w http.ResponseWriter, r *http.Request) {
-	name, data, err := carriedWorkbook(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	sh, problems, _, _, err := s.checkEnterprises(r, s.printer(r), data, true)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	var out bytes.Buffer
-	if err := xlsx.MarkErrors(bytes.NewReader(data), sh.Sheet, sh.HeaderRow, problems, &out); err != nil {
-		s.renderError(w, r, xinlu.Internal(err))
-		return
-	}
-	if name == "" {
-		name = "enterprises.xlsx"
-	}
-	w.Header().Set("Content-Type", xlsx.ContentType)
-	w.Header().Set("Content-Disposition", httpx.Attachment("errors-"+name))
-	w.Write(out.Bytes())
+	// The column mapping step: the fields, the mapping chosen (JSON, carried
+	// on), the header's columns, and whether the file needs a mapping
+	// (HeaderRow: the row taken as the header).
+	Fields         []xlsx.Field
+	Mapping        string
+	MappingColumns []xlsx.HeaderColumn
+	NotImported    []xlsx.NotImported
+	NeedsMapping   bool
+	Remembered     bool
+	HeaderRow      int
 }
 
 type efficiencyView struct {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -29,6 +30,8 @@ func (s *Server) landRoutes() []Route {
 		{Method: "POST", Pattern: "/land/utilities/{id}", Perm: xinlu.PermLandManage, Handler: s.utilityUpdate},
 		{Method: "POST", Pattern: "/land/buildouts", Perm: xinlu.PermLandManage, Handler: s.buildoutCreate},
 		{Method: "POST", Pattern: "/land/buildouts/{id}", Perm: xinlu.PermLandManage, Handler: s.buildoutUpdate},
+		{Method: "POST", Pattern: "/land/utilities/{id}/delete", Perm: xinlu.PermLandManage, Handler: s.utilityDelete},
+		{Method: "POST", Pattern: "/land/buildouts/{id}/delete", Perm: xinlu.PermLandManage, Handler: s.buildoutDelete},
 		{Method: "GET", Pattern: "/land/parcels", Perm: xinlu.PermLandView, Handler: s.parcelList},
 		{Method: "GET", Pattern: "/land/parcels/new", Perm: xinlu.PermLandManage, Handler: s.parcelNew},
 		{Method: "POST", Pattern: "/land/parcels", Perm: xinlu.PermLandManage, Handler: s.parcelCreate},
@@ -402,6 +405,57 @@ func (s *Server) utilityUpdate(w http.ResponseWriter, r *http.Request) {
 		err = s.store.UpdateUtility(r.Context(), xinlu.ActorOf(info.user, info.ip), u)
 	}
 	s.afterSave(w, r, err, func(status int, err error) { s.landParkPage(w, r, status, old.ParkID, err) }, "flash.updated", "/land/parks/"+strconv.FormatInt(old.ParkID, 10))
+}
+
+// utilityDelete deletes a utility and its build-outs; a refusal (the
+// ledger names it) is shown on the park page.
+func (s *Server) utilityDelete(w http.ResponseWriter, r *http.Request) {
+	s.landDelete(w, r, func(zoneID, id int64) (int64, error) {
+		u, err := s.store.UtilityByID(r.Context(), zoneID, id)
+		if err != nil {
+			return 0, err
+		}
+		return u.ParkID, nil
+	}, s.store.DeleteUtility)
+}
+
+// buildoutDelete deletes a build-out; a refusal (the reservations count
+// on it) is shown on the park page.
+func (s *Server) buildoutDelete(w http.ResponseWriter, r *http.Request) {
+	s.landDelete(w, r, func(zoneID, id int64) (int64, error) {
+		b, err := s.store.BuildoutByID(r.Context(), zoneID, id)
+		if err != nil {
+			return 0, err
+		}
+		u, err := s.store.UtilityByID(r.Context(), zoneID, b.UtilityID)
+		if err != nil {
+			return 0, err
+		}
+		return u.ParkID, nil
+	}, s.store.DeleteBuildout)
+}
+
+// landDelete deletes the record {id} of a park (parkOf finds the park) and
+// goes back to the park's page, which shows a refusal in words.
+func (s *Server) landDelete(w http.ResponseWriter, r *http.Request, parkOf func(zoneID, id int64) (int64, error),
+	del func(ctx context.Context, a xinlu.Actor, zoneID, id int64, version int) error) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	var parkID int64
+	if err == nil {
+		parkID, err = parkOf(info.user.ZoneID, id)
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	var errs xinlu.FieldErrors
+	version := intField(r, &errs, "version")
+	err = errs.Err()
+	if err == nil {
+		err = del(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user.ZoneID, id, version)
+	}
+	s.afterSave(w, r, err, func(status int, err error) { s.landParkPage(w, r, status, parkID, err) }, "flash.deleted", "/land/parks/"+strconv.FormatInt(parkID, 10))
 }
 
 func (s *Server) buildoutCreate(w http.ResponseWriter, r *http.Request) {

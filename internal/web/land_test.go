@@ -293,3 +293,119 @@ func TestUtilityImport(t *testing.T) {
 		t.Fatalf("utilities %+v", us)
 	}
 }
+
+// The planner deletes a build-out and a utility on the park page; the one
+// the ledger names is refused in words, on the page and in the API.
+func TestDeleteUtilityAndBuildout(t *testing.T) {
+	a := newApp(t)
+	f := seedLand(t, a)
+	ctx := context.Background()
+	planner := a.as(xinlu.RolePlanner)
+	park := "/land/parks/" + strconv.FormatInt(f.park.ID, 10)
+	r := planner.get(park)
+	if !strings.Contains(r.body, `action="/land/utilities/`+strconv.FormatInt(f.water.ID, 10)+`/delete"`) || !strings.Contains(r.body, `class="inline buildout-delete"`) {
+		t.Fatalf("no delete forms on the park page: %s", r.body)
+	}
+	if r := a.as(xinlu.RoleMember).postForm("/land/utilities/"+strconv.FormatInt(f.water.ID, 10)+"/delete", url.Values{"version": {"1"}}); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("member delete: %d", r.StatusCode)
+	}
+	w, _ := a.store.UtilityByID(ctx, a.zone.ID, f.water.ID)
+	b := w.Buildouts[0]
+	if r := planner.postForm("/land/buildouts/"+strconv.FormatInt(b.ID, 10)+"/delete", url.Values{"version": {strconv.Itoa(b.Version)}}); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != park {
+		t.Fatalf("build-out delete: %d %s", r.StatusCode, r.body)
+	}
+	if r := planner.get(park); strings.Contains(r.body, "二水厂") {
+		t.Fatal("the deleted build-out is still shown")
+	}
+
+	// A signed project reserves water: the utility stays, the page says why.
+	if r := a.as(xinlu.RoleSponsor).postForm("/projects/"+strconv.FormatInt(f.first.ID, 10)+"/sign", signForm(f.first, nil)); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign: %d %s", r.StatusCode, r.body)
+	}
+	r = planner.postForm("/land/utilities/"+strconv.FormatInt(f.water.ID, 10)+"/delete", url.Values{"version": {strconv.Itoa(w.Version)}})
+	if r.StatusCode != http.StatusConflict || !strings.Contains(r.body, "该公用设施已有 1 条预留台账记录，不能删除") {
+		t.Fatalf("delete of water in the ledger: %d %s", r.StatusCode, r.body)
+	}
+	res := a.api(xinlu.RolePlanner).do("DELETE", "/api/v1/utilities/"+strconv.FormatInt(f.water.ID, 10), "", nil)
+	if res.StatusCode != http.StatusConflict || !strings.Contains(res.body, "land.utility_in_ledger") {
+		t.Fatalf("api delete of water in the ledger: %d %s", res.StatusCode, res.body)
+	}
+
+	// A utility no project reserves goes, through the API too.
+	gas := &xinlu.Utility{ZoneID: a.zone.ID, ParkID: f.park.ID, Kind: xinlu.UtilityGas, Supplier: "中石油", BaseCapacity: 1000}
+	if err := a.store.CreateUtility(ctx, xinlu.SystemActor(a.zone.ID), gas); err != nil {
+		t.Fatal(err)
+	}
+	if res := a.api(xinlu.RolePlanner).do("DELETE", "/api/v1/utilities/"+strconv.FormatInt(gas.ID, 10)+"?version=1", "", nil); res.StatusCode != http.StatusNoContent {
+		t.Fatalf("api delete: %d %s", res.StatusCode, res.body)
+	}
+	if us, _ := a.store.Utilities(ctx, a.zone.ID, f.park.ID); len(us) != 1 {
+		t.Fatalf("utilities left: %+v", us)
+	}
+}
+
+// A parcel list in the user's own layout: the import asks which column
+// holds what, checks with that mapping, imports, and remembers it for the
+// zone, so that the next file of that layout goes straight through; the
+// workbook back with 错误原因 reads it with the same mapping.
+func TestParcelImportColumnMapping(t *testing.T) {
+	a := newApp(t)
+	seedLand(t, a)
+	c := a.as(xinlu.RolePlanner)
+	book := func(rows ...[]any) []byte {
+		x := excelize.NewFile()
+		defer x.Close()
+		header := []any{"宗地号", "园区", "面积(亩)", "用途", "联系人"}
+		x.SetSheetRow("Sheet1", "A1", &header)
+		for i, row := range rows {
+			x.SetSheetRow("Sheet1", "A"+strconv.Itoa(i+2), &row)
+		}
+		var buf bytes.Buffer
+		x.Write(&buf)
+		return buf.Bytes()
+	}
+	r := c.upload("/land/parcels/import", "宗地.xlsx", book([]any{"NM-31", "耐磨材料产业园", 80, "工业用地", "张三"}))
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "找不到表头列：地块编号、所在园区、用地性质") ||
+		!strings.Contains(r.body, `id="mapping-form"`) || !strings.Contains(r.body, `id="map-E"`) {
+		t.Fatalf("unknown header: %d %s", r.StatusCode, r.body)
+	}
+	data := html.UnescapeString(regexp.MustCompile(`name="data" value="([^"]+)"`).FindStringSubmatch(r.body)[1])
+	mapping := url.Values{"data": {data}, "filename": {"宗地.xlsx"},
+		"mh": {"宗地号", "园区", "面积(亩)", "用途", "联系人"}, "mf": {"地块编号", "所在园区", "面积（亩）", "用性质", "-"}}
+	if r := c.postForm("/land/parcels/import", mapping); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "列「用途」的对应字段无法识别") {
+		t.Fatalf("a mapping to no column: %d %s", r.StatusCode, r.body)
+	}
+	mapping["mf"] = []string{"地块编号", "所在园区", "面积（亩）", "用地性质", "-"}
+	r = c.postForm("/land/parcels/import", mapping)
+	if r.StatusCode != 200 || !strings.Contains(r.body, `id="import-ok"`) || !strings.Contains(r.body, `id="not-imported"`) || !strings.Contains(r.body, "联系人") {
+		t.Fatalf("dry run with the mapping: %d %s", r.StatusCode, r.body)
+	}
+	carried := html.UnescapeString(regexp.MustCompile(`name="mapping" value="([^"]+)"`).FindStringSubmatch(r.body)[1])
+	if ps, _, _ := a.store.ListParcels(t.Context(), store.ParcelFilter{ZoneID: a.zone.ID}); len(ps) != 1 {
+		t.Fatalf("a dry run wrote parcels: %d", len(ps))
+	}
+	if r := c.postForm("/land/parcels/import", url.Values{"data": {data}, "mapping": {carried}, "commit": {"1"}}); !strings.Contains(r.body, `id="import-done"`) {
+		t.Fatalf("commit: %d %s", r.StatusCode, r.body)
+	}
+	if ps, _, _ := a.store.ListParcels(t.Context(), store.ParcelFilter{ZoneID: a.zone.ID}); len(ps) != 2 {
+		t.Fatalf("parcels after the import: %d", len(ps))
+	}
+
+	// The next file of that layout: the remembered mapping reads it; a bad
+	// row comes back marked in the user's workbook.
+	r = c.upload("/land/parcels/import", "宗地2.xlsx", book([]any{"NM-32", "耐磨材料产业园", "很大", "工业用地", ""}))
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "已使用本区上次保存的列对应") || !strings.Contains(r.body, "须为不小于 0 的数字") {
+		t.Fatalf("second file: %d %s", r.StatusCode, r.body)
+	}
+	data = html.UnescapeString(regexp.MustCompile(`name="data" value="([^"]+)"`).FindStringSubmatch(r.body)[1])
+	back := c.postForm("/land/parcels/import/errors", url.Values{"data": {data}, "filename": {"宗地2.xlsx"}})
+	x, err := excelize.OpenReader(strings.NewReader(back.body))
+	if back.StatusCode != 200 || err != nil {
+		t.Fatalf("errors workbook: %d %v", back.StatusCode, err)
+	}
+	defer x.Close()
+	rows, _ := x.GetRows(x.GetSheetName(0))
+	if !strings.Contains(strings.Join(rows[0], "|"), "错误原因") || !strings.Contains(strings.Join(rows[1], "|"), "面积（亩）") {
+		t.Fatalf("errors workbook rows: %q", rows)
+	}
+}

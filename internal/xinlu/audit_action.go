@@ -66,6 +66,7 @@ var AuditActions = []string{
 	"backup.create",
 	"backup.restore",
 	"buildout.create",
+	"buildout.delete",
 	"buildout.update",
 	"calendar.create",
 	"calendar.delete",
@@ -223,6 +224,7 @@ var AuditActions = []string{
 	"user.roles_refused",
 	"user.update",
 	"utility.create",
+	"utility.delete",
 	"utility.update",
 	"zone.create",
 }

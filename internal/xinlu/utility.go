@@ -400,3 +400,33 @@ type Reason struct {
 	Key  string
 	Args []any
 }
+
+// CheckUtilityDelete refuses to delete a utility the reservation ledger
+// names (ledgerRows of its rows): the ledger is the history of what
+// projects reserved and used there and must stay recomputable.
+func CheckUtilityDelete(ledgerRows int) error {
+	if ledgerRows > 0 {
+		return &Error{Code: ECONFLICT, Field: "utility_id", Key: "land.utility_in_ledger", Args: []any{ledgerRows}}
+	}
+	return nil
+}
+
+// CheckBuildoutDelete refuses to delete a build-out of u the reservations
+// count on: without it, the most the utility ever carries would be less
+// than what is committed and reserved there.
+func CheckBuildoutDelete(u *Utility, buildoutID int64) error {
+	used := u.Committed + u.Reserved
+	if used <= 0 {
+		return nil
+	}
+	rest := *u
+	rest.Buildouts = slices.DeleteFunc(slices.Clone(u.Buildouts), func(b Buildout) bool { return b.ID == buildoutID })
+	most := rest.BaseCapacity
+	for _, s := range rest.Steps() {
+		most = max(most, s.Capacity)
+	}
+	if most < used-1e-9 {
+		return &Error{Code: ECONFLICT, Field: "buildout_id", Key: "land.buildout_counted_on", Args: []any{FormatQuantity(used), FormatQuantity(most), u.Kind.Unit()}}
+	}
+	return nil
+}
