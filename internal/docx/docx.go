@@ -94,7 +94,7 @@ func (d *Document) document() string {
 		}
 		b.WriteString(`</w:p>`)
 	}
-	// A4, margins of the official document layout (37/35/28/26 mm), page numbers in the footer.
+	// A4, with the margins of the official document layout (37/35/28/26 mm).
 	b.WriteString(`<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr>`)
 	b.WriteString(`</w:body></w:document>`)
 	return b.String()
