@@ -42,8 +42,18 @@ func TestBrowserPublicationPrintsAsNotice(t *testing.T) {
 	step(t, ctx, "open the notice", chromedp.Navigate(notice), chromedp.WaitVisible("#notice-table"))
 	step(t, ctx, "type the contact",
 		chromedp.SendKeys("#tel", "0351-7654321"),
-		chromedp.Submit("#notice-options"), chromedp.WaitVisible("#notice-table"))
-	mustContain(t, "contact line", text(t, ctx, "#notice-contact"), "联系人：周文静", "联系电话：0351-7654321")
+		chromedp.Submit("#notice-options"))
+	// The form reloads the page with the typed contact: wait for the new page.
+	contact := ""
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		c, cancel := context.WithTimeout(ctx, 2*time.Second)
+		contact, _ = chromedp.Run(c, chromedp.Evaluate[string](`(document.getElementById("notice-contact") || {}).textContent || ""`))
+		cancel()
+		if strings.Contains(contact, "0351-7654321") {
+			break
+		}
+	}
+	mustContain(t, "contact line", contact, "联系人：周文静", "联系电话：0351-7654321")
 
 	c, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
