@@ -72,16 +72,16 @@ func (s *Store) StudyReminders(ctx context.Context, today time.Time) (int, error
 			submitted[m] = st != string(xinlu.ReflectionDraft) && st != string(xinlu.ReflectionReturned)
 		}
 		rows.Close()
+		accounts, err := s.memberAccounts(ctx, c.ZoneID)
+		if err != nil {
+			return told, err
+		}
 		var notes []*Notification
 		for _, m := range audience {
 			if submitted[m.MemberID] {
 				continue
 			}
-			uids, err := s.memberUsers(ctx, c.ZoneID, m.MemberID)
-			if err != nil {
-				return told, err
-			}
-			for _, uid := range uids {
+			for _, uid := range accounts[m.MemberID] {
 				notes = append(notes, &Notification{ZoneID: c.ZoneID, UserID: uid, Kind: NotifyStudy, SubjectType: SubjectCampaign,
 					SubjectID: c.ID, MessageKey: key, Args: []string{c.Title, c.ClosesOn},
 					DedupeKey: fmt.Sprintf("study:%d:%s", c.ID, kind)})
@@ -103,14 +103,24 @@ func (s *Store) StudyReminders(ctx context.Context, today time.Time) (int, error
 	return told, nil
 }
 
-// memberUsers are the enabled accounts of a member of zone.
-func (s *Store) memberUsers(ctx context.Context, zone, member int64) ([]int64, error) {
-	rows, err := s.query(ctx, `SELECT id FROM users WHERE zone_id = ? AND member_id = ? AND disabled = ?`, zone, member, false)
+// memberAccounts are the enabled accounts of zone's members, by member, in
+// one query.
+func (s *Store) memberAccounts(ctx context.Context, zone int64) (map[int64][]int64, error) {
+	rows, err := s.query(ctx, `SELECT member_id, id FROM users WHERE zone_id = ? AND member_id IS NOT NULL AND disabled = ?`, zone, false)
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}
-	return collect(rows, func(sc scanner) (int64, error) {
-		var id int64
-		return id, sc.Scan(&id)
-	})
+	defer rows.Close()
+	out := map[int64][]int64{}
+	for rows.Next() {
+		var member, id int64
+		if err := rows.Scan(&member, &id); err != nil {
+			return nil, xinlu.Internal(err)
+		}
+		out[member] = append(out[member], id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	return out, nil
 }

@@ -212,15 +212,7 @@ func TestStudyReminders(t *testing.T) {
 		f := seedStudy(t, s)
 		day := time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC) // Monday
 		s.SetClock(func() time.Time { return day })
-		c, err := s.SaveCampaign(ctx, f.actor("office"), f.users["office"], &xinlu.Campaign{Title: "学习改革讲话", SourceText: studyMaterial,
-			Audience: xinlu.AudienceDepartments, DepartmentIDs: []int64{f.depts["招商一局"]},
-			OpensOn: "2026-12-07", ClosesOn: "2026-12-11", MinLength: 50}, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if c, err = s.CampaignAction(ctx, f.actor("office"), f.users["office"], c.ID, c.Version, xinlu.CampaignOpenAction); err != nil {
-			t.Fatal(err)
-		}
+		c := f.openCampaign(t, "2026-12-11")
 		r, err := s.SaveReflection(ctx, f.actor("lixm"), f.users["lixm"], c.ID, 0, studyText("我在学习中反复思考开发区改革的意义。", 80))
 		if err != nil {
 			t.Fatal(err)
@@ -276,15 +268,7 @@ func TestPickExcellent(t *testing.T) {
 		f := seedStudy(t, s)
 		day := time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC)
 		s.SetClock(func() time.Time { return day })
-		c, err := s.SaveCampaign(ctx, f.actor("office"), f.users["office"], &xinlu.Campaign{Title: "学习改革讲话", SourceText: studyMaterial,
-			Audience: xinlu.AudienceDepartments, DepartmentIDs: []int64{f.depts["招商一局"]},
-			OpensOn: "2026-12-07", ClosesOn: "2026-12-11", MinLength: 50}, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if c, err = s.CampaignAction(ctx, f.actor("office"), f.users["office"], c.ID, c.Version, xinlu.CampaignOpenAction); err != nil {
-			t.Fatal(err)
-		}
+		c := f.openCampaign(t, "2026-12-11")
 		r, err := s.SaveReflection(ctx, f.actor("lixm"), f.users["lixm"], c.ID, 0, studyText("我在学习中反复思考开发区改革的意义。", 80))
 		if err != nil {
 			t.Fatal(err)
@@ -332,15 +316,7 @@ func TestStudyCompletionMetric(t *testing.T) {
 		f := seedStudy(t, s)
 		day := time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC)
 		s.SetClock(func() time.Time { return day })
-		c, err := s.SaveCampaign(ctx, f.actor("office"), f.users["office"], &xinlu.Campaign{Title: "学习改革讲话", SourceText: studyMaterial,
-			Audience: xinlu.AudienceDepartments, DepartmentIDs: []int64{f.depts["招商一局"]},
-			OpensOn: "2026-12-07", ClosesOn: "2026-12-11", MinLength: 50}, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if c, err = s.CampaignAction(ctx, f.actor("office"), f.users["office"], c.ID, c.Version, xinlu.CampaignOpenAction); err != nil {
-			t.Fatal(err)
-		}
+		c := f.openCampaign(t, "2026-12-11")
 		submit := func(who string) *xinlu.Reflection {
 			r, err := s.SaveReflection(ctx, f.actor(who), f.users[who], c.ID, 0, studyText("我在学习中反复思考开发区改革的意义"+who+"。", 80))
 			if err != nil {
@@ -377,4 +353,21 @@ func TestStudyCompletionMetric(t *testing.T) {
 			t.Errorf("November counts the December campaign")
 		}
 	})
+}
+
+// openCampaign has the office open a campaign asking 招商一局, from
+// 2026-12-07 to closes.
+func (f *studyFixture) openCampaign(t *testing.T, closes string) *xinlu.Campaign {
+	t.Helper()
+	ctx := context.Background()
+	c, err := f.s.SaveCampaign(ctx, f.actor("office"), f.users["office"], &xinlu.Campaign{Title: "学习改革讲话", SourceText: studyMaterial,
+		Audience: xinlu.AudienceDepartments, DepartmentIDs: []int64{f.depts["招商一局"]},
+		OpensOn: "2026-12-07", ClosesOn: closes, MinLength: 50}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err = f.s.CampaignAction(ctx, f.actor("office"), f.users["office"], c.ID, c.Version, xinlu.CampaignOpenAction); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

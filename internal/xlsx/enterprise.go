@@ -15,7 +15,7 @@ var enterpriseLayout = &factorLayout{
 		"综合能耗（吨标准煤）", "主要污染物排放（吨）", "用地（亩）", "从业人员（人）"},
 	required: []string{"企业名称", "产业", "年度"},
 	sheet:    "企业年度数据", width: 16,
-	examples: [][]any{{"晋中示例耐磨材料有限公司", "新型材料", "耐磨材料产业园", "91140700MA0XXXXX1X", 2025, 32000, 1600, 8500, 12.5, 120, 260}},
+	examples: [][]any{{"晋中示例耐磨材料有限公司", "新型材料", "耐磨材料产业园", "91140700MA0K8T2P3Q", 2025, 32000, 1600, 8500, 12.5, 120, 260}},
 }
 
 // EnterpriseHeaders are the template's columns, in order; the first two
