@@ -1,5 +1,5 @@
 // Package docx writes simple Word documents (.docx, Office Open XML):
-// headings, paragraphs and page breaks, in a page layout close to the
+// headings, paragraphs, page breaks and ruled tables, in a page layout close to the
 // official document standard (A4, 仿宋 body, 小标宋 title). It writes the
 // few package parts by hand with archive/zip and encoding/xml escaping, so
 // that xinlu needs no library for the one kind of document it produces.
@@ -9,6 +9,7 @@ import (
 	"archive/zip"
 	"encoding/xml"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -25,13 +26,25 @@ const (
 	Heading               // 黑体 三号
 	Subtitle              // 楷体 三号, centred
 	Right                 // body text, right-aligned (signature, date)
+	RedHead               // the issuing body's red head: 小标宋, red, centred, ruled beneath
 )
 
-// Block is one paragraph of a document, or a page break before it.
+// Block is one paragraph of a document, or a page break before it, or a
+// table (then Style and Text are not used).
 type Block struct {
 	Style     Style
 	Text      string
 	PageBreak bool // start a new page before this block
+	Table     *Table
+}
+
+// Table is a ruled table across the text block: a header row repeated on
+// every page it runs over, then the rows. Cells are text in 仿宋 小四;
+// columns whose Right is set are right-aligned (figures).
+type Table struct {
+	Header []string
+	Rows   [][]string
+	Right  []bool // per column
 }
 
 // Document is a document's title (in its properties) and blocks.
@@ -71,27 +84,93 @@ func esc(s string) string {
 	return b.String()
 }
 
-var styleIDs = map[Style]string{Body: "BodyText", Title: "DocTitle", Heading: "DocHeading", Subtitle: "DocSubtitle", Right: "DocRight"}
+var styleIDs = map[Style]string{Body: "BodyText", Title: "DocTitle", Heading: "DocHeading", Subtitle: "DocSubtitle", Right: "DocRight", RedHead: "DocRedHead"}
+
+// runs writes a text as runs, its line breaks as w:br.
+func runs(b *strings.Builder, text string) {
+	for i, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		if i > 0 {
+			b.WriteString(`<w:r><w:br/></w:r>`)
+		}
+		if line != "" {
+			b.WriteString(`<w:r><w:t xml:space="preserve">` + esc(line) + `</w:t></w:r>`)
+		}
+	}
+}
+
+// textWidth is the width of the text block in twentieths of a point
+// (156 mm).
+const textWidth = 8844
+
+func (t *Table) write(b *strings.Builder) {
+	cols := len(t.Header)
+	for _, r := range t.Rows {
+		cols = max(cols, len(r))
+	}
+	if cols == 0 {
+		return
+	}
+	b.WriteString(`<w:tbl><w:tblPr><w:tblW w:w="` + strconv.Itoa(textWidth) + `" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders>`)
+	for _, side := range []string{"top", "left", "bottom", "right", "insideH", "insideV"} {
+		b.WriteString(`<w:` + side + ` w:val="single" w:sz="4" w:space="0" w:color="000000"/>`)
+	}
+	b.WriteString(`</w:tblBorders><w:tblLayout w:type="autofit"/><w:tblCellMar><w:left w:w="80" w:type="dxa"/><w:right w:w="80" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>`)
+	for range cols {
+		b.WriteString(`<w:gridCol w:w="` + strconv.Itoa(textWidth/cols) + `"/>`)
+	}
+	b.WriteString(`</w:tblGrid>`)
+	row := func(cells []string, header bool) {
+		b.WriteString(`<w:tr>`)
+		if header {
+			b.WriteString(`<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>`)
+		} else {
+			b.WriteString(`<w:trPr><w:cantSplit/></w:trPr>`)
+		}
+		for i := range cols {
+			cell := ""
+			if i < len(cells) {
+				cell = cells[i]
+			}
+			style := "TableText"
+			switch {
+			case header:
+				style = "TableHeader"
+			case i < len(t.Right) && t.Right[i]:
+				style = "TableFigure"
+			}
+			b.WriteString(`<w:tc><w:tcPr><w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="` + style + `"/></w:pPr>`)
+			runs(b, cell)
+			b.WriteString(`</w:p></w:tc>`)
+		}
+		b.WriteString(`</w:tr>`)
+	}
+	if len(t.Header) > 0 {
+		row(t.Header, true)
+	}
+	for _, r := range t.Rows {
+		row(r, false)
+	}
+	b.WriteString(`</w:tbl>`)
+}
 
 func (d *Document) document() string {
 	var b strings.Builder
 	b.WriteString(xml.Header)
 	b.WriteString(`<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>`)
 	for _, bl := range d.Blocks {
+		if bl.Table != nil {
+			bl.Table.write(&b)
+			// Word needs a paragraph between two tables and after the last.
+			b.WriteString(`<w:p><w:pPr><w:pStyle w:val="TableText"/></w:pPr></w:p>`)
+			continue
+		}
 		b.WriteString(`<w:p><w:pPr><w:pStyle w:val="` + styleIDs[bl.Style] + `"/>`)
 		if bl.PageBreak {
 			b.WriteString(`<w:pageBreakBefore/>`)
 		}
 		b.WriteString(`</w:pPr>`)
 		// Line breaks inside a block become w:br, so that a reflection keeps its lines.
-		for i, line := range strings.Split(strings.ReplaceAll(bl.Text, "\r\n", "\n"), "\n") {
-			if i > 0 {
-				b.WriteString(`<w:r><w:br/></w:r>`)
-			}
-			if line != "" {
-				b.WriteString(`<w:r><w:t xml:space="preserve">` + esc(line) + `</w:t></w:r>`)
-			}
-		}
+		runs(&b, bl.Text)
 		b.WriteString(`</w:p>`)
 	}
 	// A4, with the margins of the official document layout (37/35/28/26 mm).
@@ -130,4 +209,8 @@ const styles = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 	`<w:style w:type="paragraph" w:styleId="DocHeading"><w:name w:val="heading 1"/><w:pPr><w:keepNext/><w:spacing w:before="280"/><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:rFonts w:eastAsia="黑体"/></w:rPr></w:style>` +
 	`<w:style w:type="paragraph" w:styleId="DocSubtitle"><w:name w:val="Subtitle"/><w:pPr><w:jc w:val="center"/></w:pPr><w:rPr><w:rFonts w:eastAsia="楷体_GB2312"/></w:rPr></w:style>` +
 	`<w:style w:type="paragraph" w:styleId="DocRight"><w:name w:val="Right"/><w:pPr><w:jc w:val="right"/></w:pPr></w:style>` +
+	`<w:style w:type="paragraph" w:styleId="DocRedHead"><w:name w:val="Red Head"/><w:pPr><w:jc w:val="center"/><w:spacing w:after="400" w:line="900" w:lineRule="exact"/><w:pBdr><w:bottom w:val="single" w:sz="18" w:space="4" w:color="C00000"/></w:pBdr></w:pPr><w:rPr><w:rFonts w:eastAsia="方正小标宋简体"/><w:color w:val="C00000"/><w:spacing w:val="20"/><w:sz w:val="52"/><w:szCs w:val="52"/></w:rPr></w:style>` +
+	`<w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="Table Text"/><w:pPr><w:spacing w:line="360" w:lineRule="exact"/><w:jc w:val="center"/></w:pPr><w:rPr><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style>` +
+	`<w:style w:type="paragraph" w:styleId="TableFigure"><w:name w:val="Table Figure"/><w:basedOn w:val="TableText"/><w:pPr><w:jc w:val="right"/></w:pPr></w:style>` +
+	`<w:style w:type="paragraph" w:styleId="TableHeader"><w:name w:val="Table Header"/><w:basedOn w:val="TableText"/><w:pPr><w:keepNext/></w:pPr><w:rPr><w:rFonts w:eastAsia="黑体"/></w:rPr></w:style>` +
 	`</w:styles>`

@@ -108,3 +108,36 @@ func Text(t testing.TB, b []byte) (string, int) {
 	}
 	return strings.Join(paras, "|"), breaks
 }
+
+// TestTableReadsBack: a table's header and cells read back in order, in a
+// ruled table whose header row repeats on each page, with a red head and
+// the escaped characters intact.
+func TestTableReadsBack(t *testing.T) {
+	d := &Document{Title: "月度通报", Blocks: []Block{
+		{Style: RedHead, Text: "某开发区管委会"},
+		{Style: Heading, Text: "一、新增线索"},
+		{Table: &Table{Header: []string{"部门", "线索数"}, Rows: [][]string{{"招商一局", "2"}, {"<综合办>", "1"}, {"合计"}}, Right: []bool{false, true}}},
+		{Style: Body, Text: "完"},
+	}}
+	var buf bytes.Buffer
+	if err := d.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	text, _ := Text(t, buf.Bytes())
+	if want := "某开发区管委会|一、新增线索|部门|线索数|招商一局|2|<综合办>|1|合计|||完"; text != want {
+		t.Fatalf("text %q, want %q", text, want)
+	}
+	z, _ := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	var doc string
+	for _, f := range z.File {
+		if f.Name == "word/document.xml" {
+			r, _ := f.Open()
+			b, _ := io.ReadAll(r)
+			doc = string(b)
+		}
+	}
+	if strings.Count(doc, "<w:tbl>") != 1 || strings.Count(doc, "<w:tr>") != 4 || strings.Count(doc, "<w:tblHeader/>") != 1 ||
+		strings.Count(doc, `w:val="TableFigure"`) != 3 || !strings.Contains(doc, `w:val="DocRedHead"`) {
+		t.Fatalf("table markup: %s", doc)
+	}
+}

@@ -157,6 +157,11 @@ const (
 	PermStudyWrite  Permission = "study.write"  // write one's reflections in study campaigns
 	PermStudyReview Permission = "study.review" // review the reflections of one's department
 	PermStudyManage Permission = "study.manage" // organisation office: campaigns, completion, every reflection
+
+	PermBriefingView     Permission = "briefing.view"     // monthly briefings: drafts and issued ones
+	PermBriefingIssue    Permission = "briefing.issue"    // director: comment on and issue a month's briefing
+	PermAssessmentView   Permission = "assessment.view"   // the zone's provincial self-assessment and its rank
+	PermAssessmentManage Permission = "assessment.manage" // its indicator sheet, entered values and evidence, the zone's category
 )
 
 // Permissions lists every real permission.
@@ -170,6 +175,7 @@ var Permissions = []Permission{
 	PermToleranceFile, PermToleranceHandle,
 	PermLandView, PermLandManage, PermFactorOverride,
 	PermStudyWrite, PermStudyReview, PermStudyManage,
+	PermBriefingView, PermBriefingIssue, PermAssessmentView, PermAssessmentManage,
 }
 
 // appraisalGrants are the appraisal and incentive permissions, merged into
@@ -244,6 +250,21 @@ var studyGrants = map[Role]map[Permission]Scope{
 	RoleDirector:   {PermStudyWrite: ScopeOwn},
 }
 
+// reportGrants are the monthly briefing's and the self-assessment's
+// permissions, merged into grants at start-up: the zone's leadership,
+// department heads, the appraisal and organisation offices and the
+// auditor read the briefings, the director issues them; the
+// self-assessment is kept by the planning group and the director.
+var reportGrants = map[Role]map[Permission]Scope{
+	RoleSponsor:    {PermBriefingView: ScopeZone, PermAssessmentView: ScopeZone},
+	RolePlanner:    {PermAssessmentView: ScopeZone, PermAssessmentManage: ScopeZone},
+	RoleHead:       {PermBriefingView: ScopeZone, PermAssessmentView: ScopeZone},
+	RoleAppraiser:  {PermBriefingView: ScopeZone, PermAssessmentView: ScopeZone},
+	RoleDiscipline: {PermBriefingView: ScopeZone},
+	RoleDirector:   {PermBriefingView: ScopeZone, PermBriefingIssue: ScopeZone, PermAssessmentView: ScopeZone, PermAssessmentManage: ScopeZone},
+	RoleAuditor:    {PermBriefingView: ScopeZone, PermAssessmentView: ScopeZone},
+}
+
 // grants is the one table of who may do what, and how far. A role that does
 // not name a permission does not have it (deny by default).
 var grants = map[Role]map[Permission]Scope{
@@ -301,7 +322,7 @@ var grants = map[Role]map[Permission]Scope{
 }
 
 func init() {
-	for _, extra := range []map[Role]map[Permission]Scope{pipelineGrants, appraisalGrants, landGrants, studyGrants} {
+	for _, extra := range []map[Role]map[Permission]Scope{pipelineGrants, appraisalGrants, landGrants, studyGrants, reportGrants} {
 		for r, ps := range extra {
 			for p, sc := range ps {
 				grants[r][p] = sc
