@@ -81,6 +81,7 @@ func (a *API) Routes() []Route {
 		a.incentiveRoutes(),
 		a.toleranceRoutes(),
 		a.studyRoutes(),
+		a.briefingRoutes(),
 		a.pipelineSettingsRoutes(),
 	} {
 		rs = append(rs, area...)

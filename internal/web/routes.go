@@ -64,6 +64,7 @@ func (s *Server) pageRoutes() []Route {
 		s.incentiveRoutes(),
 		s.toleranceRoutes(),
 		s.studyRoutes(),
+		s.briefingRoutes(),
 		s.pipelineSettingsRoutes(),
 		s.searchRoutes(),
 		s.helpRoutes(),
@@ -216,6 +217,9 @@ var navigation = []navGroup{
 		{Key: "efficiency.nav", Path: "/efficiency", Perm: xinlu.PermLandView, Icon: "award"},
 		{Key: "casting.nav", Path: "/casting", Perm: xinlu.PermLandView, Icon: "scale"},
 		{Key: "target.nav", Path: "/targets", Perm: xinlu.PermLandView, Icon: "target"},
+	}},
+	{Key: "briefing.nav_group", Items: []navItem{
+		{Key: "briefing.nav", Path: "/briefings", Perm: xinlu.PermBriefingView, Icon: "list"},
 	}},
 	{Key: "study.nav_group", Items: []navItem{
 		{Key: "study.nav_mine", Path: "/study/mine", Perm: xinlu.PermStudyWrite, Icon: "pen", Show: hasMember},
