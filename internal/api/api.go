@@ -82,6 +82,7 @@ func (a *API) Routes() []Route {
 		a.toleranceRoutes(),
 		a.studyRoutes(),
 		a.briefingRoutes(),
+		a.assessmentRoutes(),
 		a.pipelineSettingsRoutes(),
 	} {
 		rs = append(rs, area...)

@@ -347,6 +347,30 @@ var formCases = []formCase{
 		typed: map[string]string{"company": "表单精密机械有限公司", "project_name": "数控机床项目", "industry": "equipment", "description": "客商来访"},
 		bad:   map[string]string{"investment": "-5", "contact_phone": "12ab"},
 	},
+	{
+		name: "self-assessment indicator", role: xinlu.RolePlanner,
+		open: func(t *testing.T, a *app) (string, string, func() string) {
+			v := 6.5
+			ind := &xinlu.AssessmentIndicator{ZoneID: a.zone.ID, Year: 2026, Name: "规上工业增加值增速", Unit: "%", Weight: 8, Target: 8,
+				Value: &v, Evidence: "统计月报", Links: []string{"/enterprises"}}
+			if err := a.store.SaveAssessmentIndicator(context.Background(), xinlu.SystemActor(a.zone.ID), ind); err != nil {
+				t.Fatal(err)
+			}
+			id := strconvFormat(ind.ID)
+			return "/assessment/indicators/" + id + "/edit", "/assessment/indicators/" + id,
+				func() string {
+					got, err := a.store.AssessmentIndicatorByID(context.Background(), a.zone.ID, ind.ID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					value := *got.Value
+					got.Value = nil
+					return fmt.Sprintf("%+v value %v", *got, value)
+				}
+		},
+		typed: map[string]string{"evidence": "统计公报", "unit": "百分点"},
+		bad:   map[string]string{"weight": "0", "target": "很多", "links": "http://example.com/x"},
+	},
 }
 
 // quantity tells a field holding a quantity (an amount, days, an area, an

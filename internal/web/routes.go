@@ -65,6 +65,7 @@ func (s *Server) pageRoutes() []Route {
 		s.toleranceRoutes(),
 		s.studyRoutes(),
 		s.briefingRoutes(),
+		s.assessmentRoutes(),
 		s.pipelineSettingsRoutes(),
 		s.searchRoutes(),
 		s.helpRoutes(),
@@ -220,6 +221,7 @@ var navigation = []navGroup{
 	}},
 	{Key: "briefing.nav_group", Items: []navItem{
 		{Key: "briefing.nav", Path: "/briefings", Perm: xinlu.PermBriefingView, Icon: "list"},
+		{Key: "assessment.nav", Path: "/assessment", Perm: xinlu.PermAssessmentView, Icon: "award"},
 	}},
 	{Key: "study.nav_group", Items: []navItem{
 		{Key: "study.nav_mine", Path: "/study/mine", Perm: xinlu.PermStudyWrite, Icon: "pen", Show: hasMember},
