@@ -182,6 +182,9 @@ func Seed(ctx context.Context, st *store.Store, opt Options) (*Result, error) {
 	if err := seedStudy(ctx, st, z, opt.Today); err != nil {
 		return nil, fmt.Errorf("study: %w", err)
 	}
+	if err := seedReports(ctx, st, a, z, today); err != nil {
+		return nil, fmt.Errorf("briefing and self-assessment: %w", err)
+	}
 	if opt.Progress != nil {
 		opt.Progress(total+1, total+1)
 	}

@@ -18,7 +18,7 @@ var helpFiles embed.FS
 
 // helpModules are the modules with a help page, in the order the help
 // index lists them.
-var helpModules = []string{"leads", "projects", "appraisal", "incentives", "tolerance", "study", "staff", "import", "security"}
+var helpModules = []string{"leads", "projects", "appraisal", "incentives", "tolerance", "study", "briefing", "staff", "import", "security"}
 
 // helpFor maps the first part of a page's path to the module whose help
 // explains it.
@@ -27,6 +27,7 @@ var helpFor = map[string]string{
 	"consequences": "incentives", "tolerance": "tolerance", "members": "staff", "departments": "staff",
 	"positions": "staff", "teams": "staff", "contracts": "staff", "parks": "staff", "terms": "staff",
 	"security": "security", "users": "security", "audit": "security", "calendar": "import", "study": "study",
+	"briefings": "briefing", "assessment": "briefing",
 }
 
 // Help is the help page of the module the page belongs to, or "".
