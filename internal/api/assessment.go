@@ -216,21 +216,20 @@ func (a *API) updateAssessmentIndicator(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	var in AssessmentIndicatorJSON
-	if err := decode(r, &in); err != nil {
-		return err
-	}
-	if in.Version == 0 {
-		return xinlu.Invalid("version", "error.version_required")
-	}
 	old, err := a.store.AssessmentIndicatorByID(r.Context(), user(r).ZoneID, id)
 	if err != nil {
 		return err
 	}
-	ind := &xinlu.AssessmentIndicator{ID: id, ZoneID: old.ZoneID, Year: old.Year, Version: in.Version}
-	if in.Year != 0 {
-		ind.Year = in.Year
+	in := indicatorJSON(old)
+	in.Version = 0
+	if err := decodeOver(r, &in); err != nil {
+		return err
 	}
+	v, err := requireVersion(&in.Version)
+	if err != nil {
+		return err
+	}
+	ind := &xinlu.AssessmentIndicator{ID: id, ZoneID: old.ZoneID, Year: in.Year, Version: v}
 	indicatorFromJSON(in, ind)
 	if err := a.store.SaveAssessmentIndicator(r.Context(), actor(r), ind); err != nil {
 		return err

@@ -37,8 +37,9 @@ func TestAssessmentAPI(t *testing.T) {
 	}
 	path := "/assessments/indicators/" + strconv.FormatInt(ind.ID, 10)
 	runScenarios(t, srv.URL, login, []scenario{
-		{as: "director", method: "PUT", path: path, body: `{"name":"高新技术企业","unit":"家","weight":10,"target":8,"value":6,"version":1}`, status: 200, contains: `"version":2`},
-		{as: "director", method: "PUT", path: path, body: `{"name":"高新技术企业","unit":"家","weight":10,"target":8,"value":7,"version":1}`, status: 409},
+		{as: "director", method: "PUT", path: path, body: `{"value":6}`, status: 422, field: "version"},
+		{as: "director", method: "PUT", path: path, body: `{"value":6,"version":1}`, status: 200, contains: `"evidence":"认定名单"`},
+		{as: "director", method: "PUT", path: path, body: `{"value":7,"version":1}`, status: 409},
 		{as: "head", method: "GET", path: "/assessments/2026", status: 200, contains: `"score":7.5`},
 		{as: "head", method: "GET", path: "/assessments/2026/zones", status: 200, contains: `"rank":1`},
 		{as: "director", method: "DELETE", path: path + "?version=2", status: 204},
