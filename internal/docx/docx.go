@@ -39,12 +39,15 @@ type Block struct {
 }
 
 // Table is a ruled table across the text block: a header row repeated on
-// every page it runs over, then the rows. Cells are text in 仿宋 小四;
-// columns whose Right is set are right-aligned (figures).
+// every page it runs over, then the rows. Cells are text in 仿宋 五号;
+// columns whose Right is set are right-aligned (figures), and neither
+// they nor those whose NoWrap is set break their text across lines
+// (names, dates).
 type Table struct {
 	Header []string
 	Rows   [][]string
 	Right  []bool // per column
+	NoWrap []bool // per column
 }
 
 // Document is a document's title (in its properties) and blocks.
@@ -132,13 +135,18 @@ func (t *Table) write(b *strings.Builder) {
 				cell = cells[i]
 			}
 			style := "TableText"
+			right := i < len(t.Right) && t.Right[i]
 			switch {
 			case header:
 				style = "TableHeader"
-			case i < len(t.Right) && t.Right[i]:
+			case right:
 				style = "TableFigure"
 			}
-			b.WriteString(`<w:tc><w:tcPr><w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="` + style + `"/></w:pPr>`)
+			b.WriteString(`<w:tc><w:tcPr>`)
+			if !header && (right || i < len(t.NoWrap) && t.NoWrap[i]) {
+				b.WriteString(`<w:noWrap/>`)
+			}
+			b.WriteString(`<w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="` + style + `"/></w:pPr>`)
 			runs(b, cell)
 			b.WriteString(`</w:p></w:tc>`)
 		}
@@ -210,7 +218,7 @@ const styles = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 	`<w:style w:type="paragraph" w:styleId="DocSubtitle"><w:name w:val="Subtitle"/><w:pPr><w:jc w:val="center"/></w:pPr><w:rPr><w:rFonts w:eastAsia="楷体_GB2312"/></w:rPr></w:style>` +
 	`<w:style w:type="paragraph" w:styleId="DocRight"><w:name w:val="Right"/><w:pPr><w:jc w:val="right"/></w:pPr></w:style>` +
 	`<w:style w:type="paragraph" w:styleId="DocRedHead"><w:name w:val="Red Head"/><w:pPr><w:jc w:val="center"/><w:spacing w:after="400" w:line="900" w:lineRule="exact"/><w:pBdr><w:bottom w:val="single" w:sz="18" w:space="4" w:color="C00000"/></w:pBdr></w:pPr><w:rPr><w:rFonts w:eastAsia="方正小标宋简体"/><w:color w:val="C00000"/><w:spacing w:val="20"/><w:sz w:val="52"/><w:szCs w:val="52"/></w:rPr></w:style>` +
-	`<w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="Table Text"/><w:pPr><w:spacing w:line="360" w:lineRule="exact"/><w:jc w:val="center"/></w:pPr><w:rPr><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style>` +
+	`<w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="Table Text"/><w:pPr><w:spacing w:line="320" w:lineRule="exact"/><w:jc w:val="center"/></w:pPr><w:rPr><w:sz w:val="21"/><w:szCs w:val="21"/></w:rPr></w:style>` +
 	`<w:style w:type="paragraph" w:styleId="TableFigure"><w:name w:val="Table Figure"/><w:basedOn w:val="TableText"/><w:pPr><w:jc w:val="right"/></w:pPr></w:style>` +
 	`<w:style w:type="paragraph" w:styleId="TableHeader"><w:name w:val="Table Header"/><w:basedOn w:val="TableText"/><w:pPr><w:keepNext/></w:pPr><w:rPr><w:rFonts w:eastAsia="黑体"/></w:rPr></w:style>` +
 	`</w:styles>`

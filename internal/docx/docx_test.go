@@ -116,7 +116,7 @@ func TestTableReadsBack(t *testing.T) {
 	d := &Document{Title: "月度通报", Blocks: []Block{
 		{Style: RedHead, Text: "某开发区管委会"},
 		{Style: Heading, Text: "一、新增线索"},
-		{Table: &Table{Header: []string{"部门", "线索数"}, Rows: [][]string{{"招商一局", "2"}, {"<综合办>", "1"}, {"合计"}}, Right: []bool{false, true}}},
+		{Table: &Table{Header: []string{"部门", "线索数"}, Rows: [][]string{{"招商一局", "2"}, {"<综合办>", "1"}, {"合计"}}, Right: []bool{false, true}, NoWrap: []bool{true}}},
 		{Style: Body, Text: "完"},
 	}}
 	var buf bytes.Buffer
@@ -137,7 +137,7 @@ func TestTableReadsBack(t *testing.T) {
 		}
 	}
 	if strings.Count(doc, "<w:tbl>") != 1 || strings.Count(doc, "<w:tr>") != 4 || strings.Count(doc, "<w:tblHeader/>") != 1 ||
-		strings.Count(doc, `w:val="TableFigure"`) != 3 || !strings.Contains(doc, `w:val="DocRedHead"`) {
+		strings.Count(doc, `w:val="TableFigure"`) != 3 || strings.Count(doc, `<w:noWrap/>`) != 6 || !strings.Contains(doc, `w:val="DocRedHead"`) {
 		t.Fatalf("table markup: %s", doc)
 	}
 }

@@ -110,8 +110,15 @@ func thousands(n int64) string {
 
 func body(text string) docx.Block { return docx.Block{Style: docx.Body, Text: text} }
 
-func table(header []string, right []bool, rows [][]string) docx.Block {
-	return docx.Block{Table: &docx.Table{Header: header, Rows: rows, Right: right}}
+// table is a table block; layout has a letter per column: w text that
+// wraps, n text kept on one line (names, dates), r a figure (right-aligned).
+func table(header []string, layout string, rows [][]string) docx.Block {
+	t := &docx.Table{Header: header, Rows: rows}
+	for _, c := range layout {
+		t.Right = append(t.Right, c == 'r')
+		t.NoWrap = append(t.NoWrap, c != 'w')
+	}
+	return docx.Block{Table: t}
 }
 
 func redOwner(p *i18n.Printer, r xinlu.RedItem) string {
@@ -152,7 +159,7 @@ func setOut(p *i18n.Printer, f *xinlu.BriefingFigures) *BriefingDoc {
 			rows = append(rows, []string{dept(p, c.Department), strconv.Itoa(c.Count)})
 		}
 		rows = append(rows, []string{p.T("briefing.total"), strconv.Itoa(f.LeadsTotal)})
-		sec("leads", table([]string{p.T("briefing.col.department"), p.T("briefing.col.leads")}, []bool{false, true}, rows))
+		sec("leads", table([]string{p.T("briefing.col.department"), p.T("briefing.col.leads")}, "wr", rows))
 	}
 
 	signed := []docx.Block{body(p.T("briefing.signed_line", len(f.Signed), Wan(f.SignedYuan), Wan(f.FundsYuan), f.FundsCount))}
@@ -163,7 +170,7 @@ func setOut(p *i18n.Printer, f *xinlu.BriefingFigures) *BriefingDoc {
 		}
 		rows = append(rows, []string{p.T("briefing.total"), "", "", "", Wan(f.SignedYuan)})
 		signed = append(signed, table([]string{p.T("briefing.col.project"), p.T("briefing.col.company"), p.T("briefing.col.sponsor"),
-			p.T("briefing.col.signed_on"), p.T("briefing.col.contract_wan")}, []bool{false, false, false, false, true}, rows))
+			p.T("briefing.col.signed_on"), p.T("briefing.col.contract_wan")}, "wwnnr", rows))
 	}
 	sec("signed", signed...)
 
@@ -181,7 +188,7 @@ func setOut(p *i18n.Printer, f *xinlu.BriefingFigures) *BriefingDoc {
 		}
 		sec("started", body(p.T("briefing.started_line", len(f.Started), len(f.Producing))),
 			table([]string{p.T("briefing.col.kind"), p.T("briefing.col.project"), p.T("briefing.col.company"), p.T("briefing.col.sponsor"),
-				p.T("briefing.col.date")}, nil, rows))
+				p.T("briefing.col.date")}, "nwwnn", rows))
 	}
 
 	if len(f.Red) == 0 {
@@ -193,12 +200,16 @@ func setOut(p *i18n.Printer, f *xinlu.BriefingFigures) *BriefingDoc {
 		}
 		rows := make([][]string, 0, len(f.Red))
 		for _, r := range f.Red {
-			rows = append(rows, []string{p.T("briefing.red_kind." + r.Kind), r.Name, r.Of, redOwner(p, r), dept(p, r.Department), r.Due, strconv.Itoa(r.DaysLate)})
+			d := dept(p, r.Department)
+			if r.Kind == "lead" {
+				d = "—"
+			}
+			rows = append(rows, []string{p.T("briefing.red_kind." + r.Kind), r.Name, r.Of, redOwner(p, r), d, r.Due, strconv.Itoa(r.DaysLate)})
 		}
 		sec("red", body(p.T("briefing.red_line", asOf, len(f.Red), f.RedByKind["project"], f.RedByKind["approval"], f.RedByKind["order"], f.RedByKind["lead"],
 			strings.Join(byOwner, p.T("briefing.list_sep")))),
 			table([]string{p.T("briefing.col.kind"), p.T("briefing.col.item"), p.T("briefing.col.of"), p.T("briefing.col.owner"),
-				p.T("briefing.col.department"), p.T("briefing.col.due"), p.T("briefing.col.days_late")}, []bool{false, false, false, false, false, false, true}, rows))
+				p.T("briefing.col.department"), p.T("briefing.col.due"), p.T("briefing.col.days_late")}, "nwwnwnr", rows))
 	}
 
 	if r := f.Ranking; r == nil {
@@ -218,7 +229,7 @@ func setOut(p *i18n.Printer, f *xinlu.BriefingFigures) *BriefingDoc {
 		}
 		if len(rows) > 0 {
 			blocks = append(blocks, table([]string{p.T("briefing.col.band"), p.T("briefing.col.rank"), p.T("briefing.col.name"),
-				p.T("briefing.col.department"), p.T("briefing.col.score")}, []bool{false, true, false, false, true}, rows))
+				p.T("briefing.col.department"), p.T("briefing.col.score")}, "nrnwr", rows))
 		}
 		sec("ranking", blocks...)
 	}
@@ -232,7 +243,7 @@ func setOut(p *i18n.Printer, f *xinlu.BriefingFigures) *BriefingDoc {
 		}
 		sec("incentives", body(p.T("briefing.incentives_line", Yuan(f.RewardYuan), Yuan(f.PenaltyYuan))),
 			table([]string{p.T("briefing.col.kind"), p.T("briefing.col.name"), p.T("briefing.col.department"), p.T("briefing.col.reason"),
-				p.T("briefing.col.yuan"), p.T("briefing.col.date")}, []bool{false, false, false, false, true, false}, rows))
+				p.T("briefing.col.yuan"), p.T("briefing.col.date")}, "nnwwrn", rows))
 	}
 
 	if len(f.Study) == 0 {
@@ -250,7 +261,7 @@ func setOut(p *i18n.Printer, f *xinlu.BriefingFigures) *BriefingDoc {
 				rows = append(rows, []string{name, strconv.Itoa(dc.Asked), strconv.Itoa(dc.OnTime), strconv.Itoa(dc.Late), strconv.Itoa(dc.Missing)})
 			}
 			blocks = append(blocks, table([]string{p.T("briefing.col.department"), p.T("briefing.col.asked"), p.T("briefing.col.on_time"),
-				p.T("briefing.col.late"), p.T("briefing.col.missing")}, []bool{false, true, true, true, true}, rows))
+				p.T("briefing.col.late"), p.T("briefing.col.missing")}, "wrrrr", rows))
 		}
 		sec("study", blocks...)
 	}

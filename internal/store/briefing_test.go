@@ -160,8 +160,8 @@ func TestBriefingFigures(t *testing.T) {
 				t.Fatalf("red %d: %+v, want %+v", i, r, w)
 			}
 		}
-		if f.RedByKind["project"] != 1 || f.RedByKind["lead"] != 1 || len(f.RedByOwner) != 3 || f.RedByOwner[0] != (xinlu.DepartmentCount{Department: "招商一局", Count: 2}) ||
-			f.RedByOwner[2].Department != "" {
+		if f.RedByKind["project"] != 1 || f.RedByKind["lead"] != 1 || len(f.RedByOwner) != 2 || f.RedByOwner[0] != (xinlu.DepartmentCount{Department: "招商一局", Count: 2}) ||
+			f.RedByOwner[1] != (xinlu.DepartmentCount{Department: "综合办", Count: 1}) {
 			t.Fatalf("red by kind %v by owner %+v", f.RedByKind, f.RedByOwner)
 		}
 		if f.Ranking == nil || f.Ranking.Label != "2026-11" || f.Ranking.Bands[xinlu.BandMiddle] != 1 || len(f.Ranking.Top) != 1 || f.Ranking.Top[0].Name != "李明" ||

@@ -194,6 +194,9 @@ func (f *BriefingFigures) Summarise() {
 	var order []string
 	for _, r := range f.Red {
 		f.RedByKind[r.Kind]++
+		if r.Kind == "lead" { // the screening task force's, counted apart
+			continue
+		}
 		if _, ok := byDept[r.Department]; !ok {
 			order = append(order, r.Department)
 		}
