@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -139,5 +140,73 @@ func TestTableReadsBack(t *testing.T) {
 	if strings.Count(doc, "<w:tbl>") != 1 || strings.Count(doc, "<w:tr>") != 4 || strings.Count(doc, "<w:tblHeader/>") != 1 ||
 		strings.Count(doc, `w:val="TableFigure"`) != 3 || strings.Count(doc, `<w:noWrap/>`) != 6 || !strings.Contains(doc, `w:val="DocRedHead"`) {
 		t.Fatalf("table markup: %s", doc)
+	}
+}
+
+// schemaOrder lists, for the property elements the writer uses, their
+// children in the order the WordprocessingML schema fixes (a sequence:
+// Word refuses a file whose elements are out of order).
+var schemaOrder = map[string][]string{
+	"pPr":        {"pStyle", "keepNext", "keepLines", "pageBreakBefore", "pBdr", "spacing", "ind", "jc", "outlineLvl"},
+	"rPr":        {"rFonts", "b", "color", "spacing", "sz", "szCs", "lang"},
+	"tblPr":      {"tblW", "jc", "tblBorders", "tblLayout", "tblCellMar"},
+	"tcPr":       {"tcW", "noWrap", "vAlign"},
+	"style":      {"name", "basedOn", "pPr", "rPr"},
+	"sectPr":     {"pgSz", "pgMar"},
+	"tblBorders": {"top", "left", "bottom", "right", "insideH", "insideV"},
+}
+
+// TestElementsInSchemaOrder: in every part, the children of the property
+// elements come in the schema's order and are ones the list knows.
+func TestElementsInSchemaOrder(t *testing.T) {
+	d := &Document{Title: "通报", Blocks: []Block{
+		{Style: RedHead, Text: "管委会"}, {Style: Title, Text: "通报"}, {Style: Subtitle, Text: "（草稿）"}, {Style: Heading, Text: "一、"},
+		{Table: &Table{Header: []string{"a", "b"}, Rows: [][]string{{"1", "2"}}, Right: []bool{false, true}, NoWrap: []bool{true}}},
+		{Style: Body, Text: "正文"}, {Style: Right, Text: "日期", PageBreak: true},
+	}}
+	var buf bytes.Buffer
+	if err := d.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	z, _ := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	for _, f := range z.File {
+		if f.Name != "word/document.xml" && f.Name != "word/styles.xml" {
+			continue
+		}
+		r, _ := f.Open()
+		dec := xml.NewDecoder(r)
+		type frame struct {
+			name string
+			last int
+		}
+		var stack []frame
+		for {
+			tok, err := dec.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch e := tok.(type) {
+			case xml.StartElement:
+				if n := len(stack); n > 0 {
+					if order, ok := schemaOrder[stack[n-1].name]; ok {
+						i := slices.Index(order, e.Name.Local)
+						if i < 0 {
+							t.Errorf("%s: %s in %s is not in the known order", f.Name, e.Name.Local, stack[n-1].name)
+						} else if i < stack[n-1].last {
+							t.Errorf("%s: %s comes too late in %s", f.Name, e.Name.Local, stack[n-1].name)
+						} else {
+							stack[n-1].last = i
+						}
+					}
+				}
+				stack = append(stack, frame{name: e.Name.Local})
+			case xml.EndElement:
+				stack = stack[:len(stack)-1]
+			}
+		}
+		r.Close()
 	}
 }
