@@ -376,7 +376,6 @@ func (s *Store) computeAssessment(ctx context.Context, zoneID int64, year int, r
 			zoneID, yearStart(year), yearStart(year+1)).Scan(&n); err != nil {
 			return 0, xinlu.Internal(err)
 		}
-		row.LedgerAt = "/leads"
 		return float64(n), nil
 	case "tax_per_mu":
 		row.LedgerAt = "/efficiency?year=" + strconv.Itoa(year)

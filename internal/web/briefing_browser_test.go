@@ -71,3 +71,51 @@ func TestBrowserBriefingPrints(t *testing.T) {
 	issued := b.IssuedAt.In(time.FixedZone("CST", 8*3600))
 	mustContain(t, "last page", last, a.zone.Name, strconv.Itoa(issued.Year())+"年"+strconv.Itoa(int(issued.Month()))+"月"+strconv.Itoa(issued.Day())+"日")
 }
+
+// TestBrowserAssessmentPrints prints the demo zone's self-assessment to
+// PDF and reads it back: the sheet's title, every indicator whole, the
+// self-score, and none of the page's controls.
+func TestBrowserAssessmentPrints(t *testing.T) {
+	ctx := browser(t)
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("XINLU_TEST_BROWSER") == "required" {
+			t.Fatal("pdftotext is missing (apt-get install poppler-utils)")
+		}
+		t.Skip("pdftotext is missing (apt-get install poppler-utils)")
+	}
+	a := newDemoApp(t)
+	year := time.Now().In(time.FixedZone("CST", 8*3600)).Year()
+	sheet, err := a.store.Assessment(t.Context(), a.zone.ID, year)
+	if err != nil || len(sheet.Rows) == 0 {
+		t.Fatalf("the demo zone has no self-assessment: %v", err)
+	}
+	login(t, ctx, a, "planner")
+	step(t, ctx, "open the self-assessment", chromedp.Navigate(a.http.URL+"/assessment"), chromedp.WaitVisible("#assessment-table"))
+	shot(t, ctx, "assessment")
+	c, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	pdf, err := chromedp.Run(c, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
+	if err != nil {
+		t.Fatalf("print to PDF: %v", err)
+	}
+	dir := os.Getenv("XINLU_TEST_ARTIFACTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	path := filepath.Join(dir, "self-assessment.pdf")
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(pdfPages(t, path), "\n")
+	mustContain(t, "printed sheet", all, strconv.Itoa(year)+"年度开发区考核自评表", a.zone.Name, strconv.FormatFloat(sheet.Total, 'f', -1, 64))
+	for _, r := range sheet.Rows {
+		if !strings.Contains(all, r.Name) {
+			t.Errorf("indicator %q is broken or missing in the PDF", r.Name)
+		}
+	}
+	for _, control := range []string{"新增指标", "载入默认指标表", "修改", "删除"} {
+		if strings.Contains(all, control) {
+			t.Errorf("the print shows the control %q", control)
+		}
+	}
+}

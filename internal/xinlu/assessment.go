@@ -153,7 +153,9 @@ func ScoreIndicator(a *AssessmentIndicator, value *float64) IndicatorScore {
 	}
 	v := *value
 	if a.Deduction {
-		s.Score = -round2(a.Weight * math.Max(v, 0))
+		if off := round2(a.Weight * math.Max(v, 0)); off > 0 {
+			s.Score = -off
+		}
 		return s
 	}
 	if a.Target <= 0 {

@@ -1,6 +1,9 @@
 package xinlu
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 func TestScoreIndicator(t *testing.T) {
 	f := func(v float64) *float64 { return &v }
@@ -25,7 +28,7 @@ func TestScoreIndicator(t *testing.T) {
 		{"deduction of none", AssessmentIndicator{Weight: 1.5, Deduction: true}, f(0), IndicatorScore{Score: 0}},
 		{"deduction without value", AssessmentIndicator{Weight: 1.5, Deduction: true}, nil, IndicatorScore{Missing: true}},
 	} {
-		if got := ScoreIndicator(&c.ind, c.v); got != c.want {
+		if got := ScoreIndicator(&c.ind, c.v); got != c.want || math.Signbit(got.Score) != math.Signbit(c.want.Score) {
 			t.Errorf("%s: %+v, want %+v", c.name, got, c.want)
 		}
 	}
