@@ -34,6 +34,19 @@ type BriefingSection struct {
 	ID      string // an anchor: leads, signed, started, red, ranking, incentives, study
 	Heading string
 	Blocks  []docx.Block // body paragraphs and tables
+	// Links are the pages of the records a table's rows are about: the
+	// page shows the cell of column LinkCol as a link to its row's record
+	// (the Word file has none).
+	Links   []string
+	LinkCol int
+}
+
+// Link is the page of row's record, "" for none.
+func (s BriefingSection) Link(row int) string {
+	if row < len(s.Links) {
+		return s.Links[row]
+	}
+	return ""
 }
 
 // DraftBriefing draws the month's figures now and sets them out; when the
@@ -148,6 +161,12 @@ func setOut(p *i18n.Printer, f *xinlu.BriefingFigures) *BriefingDoc {
 		n := len(d.Sections)
 		d.Sections = append(d.Sections, BriefingSection{ID: id, Heading: p.T("briefing.section_number."+strconv.Itoa(n+1)) + p.T("briefing.section."+id), Blocks: blocks})
 	}
+	// link gives the last section's table rows their records' pages.
+	link := func(col int, paths []string) {
+		last := &d.Sections[len(d.Sections)-1]
+		last.LinkCol, last.Links = col, paths
+	}
+	projectPath := func(id int64) string { return "/projects/" + strconv.FormatInt(id, 10) }
 
 	sec("overview", body(p.T("briefing.overview", f.LeadsTotal, len(f.Signed), Wan(f.SignedYuan), Wan(f.FundsYuan), len(f.Started), len(f.Producing), asOf, len(f.Red))))
 
@@ -173,6 +192,11 @@ func setOut(p *i18n.Printer, f *xinlu.BriefingFigures) *BriefingDoc {
 			p.T("briefing.col.signed_on"), p.T("briefing.col.contract_wan")}, "wwnnr", rows))
 	}
 	sec("signed", signed...)
+	var paths []string
+	for _, pr := range f.Signed {
+		paths = append(paths, projectPath(pr.ID))
+	}
+	link(0, paths)
 
 	if len(f.Started)+len(f.Producing) == 0 {
 		sec("started", none)
@@ -189,6 +213,11 @@ func setOut(p *i18n.Printer, f *xinlu.BriefingFigures) *BriefingDoc {
 		sec("started", body(p.T("briefing.started_line", len(f.Started), len(f.Producing))),
 			table([]string{p.T("briefing.col.kind"), p.T("briefing.col.project"), p.T("briefing.col.company"), p.T("briefing.col.sponsor"),
 				p.T("briefing.col.date")}, "nwwnn", rows))
+		var paths []string
+		for _, pr := range append(append([]xinlu.BriefingProject{}, f.Started...), f.Producing...) {
+			paths = append(paths, projectPath(pr.ID))
+		}
+		link(1, paths)
 	}
 
 	if len(f.Red) == 0 {
@@ -210,6 +239,15 @@ func setOut(p *i18n.Printer, f *xinlu.BriefingFigures) *BriefingDoc {
 			strings.Join(byOwner, p.T("briefing.list_sep")))),
 			table([]string{p.T("briefing.col.kind"), p.T("briefing.col.item"), p.T("briefing.col.of"), p.T("briefing.col.owner"),
 				p.T("briefing.col.department"), p.T("briefing.col.due"), p.T("briefing.col.days_late")}, "nwwnwnr", rows))
+		paths := make([]string, len(f.Red))
+		for i, r := range f.Red {
+			if r.Kind == "lead" {
+				paths[i] = "/leads/" + strconv.FormatInt(r.ID, 10)
+			} else {
+				paths[i] = projectPath(r.ProjectID)
+			}
+		}
+		link(1, paths)
 	}
 
 	if r := f.Ranking; r == nil {

@@ -108,7 +108,7 @@ func TestBriefingPagesAndWord(t *testing.T) {
 	if draft.StatusCode != 200 {
 		t.Fatalf("draft: %d", draft.StatusCode)
 	}
-	for _, want := range []string{"碳纤维项目", "12,345.68", "234.57", "41,300", "（草稿）", `id="briefing-issue"`, `id="red-head-toggle"`} {
+	for _, want := range []string{`<a href="/projects/` + strconvFormat(p.ID) + `">碳纤维项目</a>`, "12,345.68", "234.57", "41,300", "（草稿）", `id="briefing-issue"`, `id="red-head-toggle"`} {
 		if !strings.Contains(draft.body, want) {
 			t.Errorf("draft lacks %q", want)
 		}
