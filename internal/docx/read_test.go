@@ -68,9 +68,15 @@ func TestTextReadsWhatTheWriterWrites(t *testing.T) {
 
 func TestTextRefusesWhatIsNotADocument(t *testing.T) {
 	for name, data := range map[string][]byte{
-		"not a zip":          []byte("%PDF-1.4 hello"),
-		"zip without a body": func() []byte { var b bytes.Buffer; zw := zip.NewWriter(&b); zw.Create("xl/workbook.xml"); zw.Close(); return b.Bytes() }(),
-		"broken xml":         wordFile(t, `<w:p><w:r><w:t>未闭合`),
+		"not a zip": []byte("%PDF-1.4 hello"),
+		"zip without a body": func() []byte {
+			var b bytes.Buffer
+			zw := zip.NewWriter(&b)
+			zw.Create("xl/workbook.xml")
+			zw.Close()
+			return b.Bytes()
+		}(),
+		"broken xml": wordFile(t, `<w:p><w:r><w:t>未闭合`),
 	} {
 		if _, err := ReadText(data); err != ErrNotDocx {
 			t.Errorf("%s: got %v, want ErrNotDocx", name, err)
