@@ -398,46 +398,51 @@ func (s *Store) SaveReflection(ctx context.Context, a xinlu.Actor, u *xinlu.User
 		if err != nil {
 			return err
 		}
-		body, err := xinlu.CheckReflectionSave(u, c, old, body)
-		if err != nil {
-			return err
-		}
-		now := s.Now()
-		if old == nil {
-			r := &xinlu.Reflection{ZoneID: u.ZoneID, CampaignID: c.ID, MemberID: u.MemberID, DepartmentID: u.DepartmentID,
-				Body: body, Status: xinlu.ReflectionDraft, Version: 1, CreatedAt: now, UpdatedAt: now, CampaignTitle: c.Title}
-			r.ID, err = tx.insert(ctx, `INSERT INTO study_reflections (zone_id, campaign_id, member_id, department_id, body, status,
-				version, created_at, updated_at) VALUES (?,?,?,?,?,?,1,?,?)`,
-				r.ZoneID, r.CampaignID, r.MemberID, nullID(r.DepartmentID), r.Body, string(r.Status), now, now)
-			if err != nil {
-				if xinlu.AsError(err).Key == "error.duplicate" {
-					return xinlu.Conflict("version", "error.stale")
-				}
-				return err
-			}
-			out = r
-			return tx.audit(ctx, a, "study.reflection.save", "study_reflection", r.ID, nil, reflectionAudit(r))
-		}
-		if version != old.Version {
-			return xinlu.Conflict("version", "error.stale")
-		}
-		if body == old.Body {
-			out = old
-			return nil
-		}
-		next := *old
-		next.Body, next.Version, next.UpdatedAt = body, old.Version+1, now
-		if _, err := tx.exec(ctx, `UPDATE study_reflections SET body = ?, version = version + 1, updated_at = ? WHERE id = ?`,
-			body, now, old.ID); err != nil {
-			return tx.s.translate(err)
-		}
-		out = &next
-		return tx.audit(ctx, a, "study.reflection.save", "study_reflection", old.ID, reflectionAudit(old), reflectionAudit(&next))
+		out, err = tx.saveReflection(ctx, a, u, c, old, version, body)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// saveReflection saves body as u's reflection old (nil for a first draft)
+// in campaign c, locked by the caller: xinlu.CheckReflectionSave decides,
+// version must be old's, an unchanged text writes nothing.
+func (tx *Tx) saveReflection(ctx context.Context, a xinlu.Actor, u *xinlu.User, c *xinlu.Campaign, old *xinlu.Reflection, version int, body string) (*xinlu.Reflection, error) {
+	body, err := xinlu.CheckReflectionSave(u, c, old, body)
+	if err != nil {
+		return nil, err
+	}
+	now := tx.s.Now()
+	if old == nil {
+		r := &xinlu.Reflection{ZoneID: u.ZoneID, CampaignID: c.ID, MemberID: u.MemberID, DepartmentID: u.DepartmentID,
+			Body: body, Status: xinlu.ReflectionDraft, Version: 1, CreatedAt: now, UpdatedAt: now, CampaignTitle: c.Title}
+		r.ID, err = tx.insert(ctx, `INSERT INTO study_reflections (zone_id, campaign_id, member_id, department_id, body, status,
+			version, created_at, updated_at) VALUES (?,?,?,?,?,?,1,?,?)`,
+			r.ZoneID, r.CampaignID, r.MemberID, nullID(r.DepartmentID), r.Body, string(r.Status), now, now)
+		if err != nil {
+			if xinlu.AsError(err).Key == "error.duplicate" {
+				return nil, xinlu.Conflict("version", "error.stale")
+			}
+			return nil, err
+		}
+		return r, tx.audit(ctx, a, "study.reflection.save", "study_reflection", r.ID, nil, reflectionAudit(r))
+	}
+	if version != old.Version {
+		return nil, xinlu.Conflict("version", "error.stale")
+	}
+	if body == old.Body {
+		return old, nil
+	}
+	next := *old
+	next.Body, next.Version, next.UpdatedAt = body, old.Version+1, now
+	if _, err := tx.exec(ctx, `UPDATE study_reflections SET body = ?, version = version + 1, updated_at = ? WHERE id = ?`,
+		body, now, old.ID); err != nil {
+		return nil, tx.s.translate(err)
+	}
+	return &next, tx.audit(ctx, a, "study.reflection.save", "study_reflection", old.ID, reflectionAudit(old), reflectionAudit(&next))
 }
 
 func (tx *Tx) myReflection(ctx context.Context, u *xinlu.User, campaignID int64) (*xinlu.Reflection, error) {
@@ -680,8 +685,9 @@ func SimilarKey(kind xinlu.SimilarKind, id int64) string {
 
 // SimilarReflections checks reflection id, once submitted, for the office
 // or a reviewer of it (never its author): against every other submitted
-// reflection of its campaign, the campaign's source text and the author's
-// reflections in other campaigns.
+// reflection of its campaign, the campaign's material (the source text and
+// the text of its material files) and the author's reflections in other
+// campaigns.
 func (s *Store) SimilarReflections(ctx context.Context, u *xinlu.User, id int64) (*SimilarReport, error) {
 	r, c, err := s.Reflection(ctx, u, id)
 	if err != nil {
@@ -709,6 +715,10 @@ func (s *Store) SimilarReflections(ctx context.Context, u *xinlu.User, id int64)
 	if err != nil {
 		return nil, err
 	}
+	material, materialVersion, err := s.materialText(ctx, c)
+	if err != nil {
+		return nil, err
+	}
 	cache := s.studyIndexes()
 	cache.mu.Lock()
 	defer cache.mu.Unlock()
@@ -717,8 +727,8 @@ func (s *Store) SimilarReflections(ctx context.Context, u *xinlu.User, id int64)
 		ix = xinlu.NewShingleIndex()
 		cache.m[c.ID] = ix
 	}
-	if v, ok := ix.Version(xinlu.SimilarSource, c.ID); !ok || v != c.Version {
-		ix.Add(xinlu.SimilarDoc{ID: c.ID, Kind: xinlu.SimilarSource, Label: c.Title, Version: c.Version}, c.SourceText)
+	if v, ok := ix.Version(xinlu.SimilarSource, c.ID); !ok || v != materialVersion {
+		ix.Add(xinlu.SimilarDoc{ID: c.ID, Kind: xinlu.SimilarSource, Label: c.Title, Version: materialVersion}, material)
 	}
 	live := map[int64]bool{}
 	for _, v := range vers {
@@ -740,7 +750,7 @@ func (s *Store) SimilarReflections(ctx context.Context, u *xinlu.User, id int64)
 	out.Matches = ix.Query(xinlu.SimilarReflection, r.ID, r.Body, SimilarThreshold)
 	for _, m := range out.Matches {
 		if m.Kind == xinlu.SimilarSource {
-			out.Texts[SimilarKey(m.Kind, m.ID)] = c.SourceText
+			out.Texts[SimilarKey(m.Kind, m.ID)] = material
 		}
 	}
 	// The author's reflections in other campaigns.

@@ -578,3 +578,58 @@ func StudyCompletion(c *Campaign, audience []StudyMember, reflections []*Reflect
 	}
 	return out
 }
+
+// Files of study campaigns: a member may hand in their reflection as a
+// Word document or a PDF instead of typing it, and the organisation office
+// attaches the materials studied. A file passes the attachments' check by
+// content (CheckLeadFile) and must be .docx or .pdf; its text is read on
+// the server (never elsewhere) and counts as the reflection's text, for
+// its length and the copying check, or as the campaign's material.
+const MaxCampaignMaterials = 10
+
+// StudyFile is a kept file: a reflection's (ReflectionID set) or a
+// campaign's material (ReflectionID 0). TextLength is the length of the
+// text read from it; 0 when none could be read (a scanned PDF).
+type StudyFile struct {
+	ID           int64
+	ZoneID       int64
+	CampaignID   int64
+	ReflectionID int64
+	Name         string
+	ContentType  string
+	Size         int64
+	SHA256       string
+	TextLength   int
+	UploadedBy   int64
+	CreatedAt    time.Time
+}
+
+// StudyFileUpload is an uploaded file whose type was decided and whose
+// text was read.
+type StudyFileUpload struct {
+	Name        string // as kept (CheckStudyFile)
+	ContentType string
+	Data        []byte
+	Text        string
+}
+
+// CheckStudyFile decides whether an upload may be kept as a reflection or
+// a material: an attachment (CheckLeadFile) that is a Word document
+// (.docx) or a PDF. It returns the detected type and the name to keep.
+func CheckStudyFile(f LeadFileUpload) (contentType, name string, err error) {
+	ct, name, err := CheckLeadFile(f)
+	if err != nil {
+		return "", "", err
+	}
+	if ct != TypeDOCX && ct != TypePDF {
+		return "", "", Invalid("file", "study.file_type", name)
+	}
+	return ct, name, nil
+}
+
+// CheckMaterialEdit decides whether u may add or delete c's materials: as
+// CheckCampaignEdit, the organisation office while the campaign is not
+// closed.
+func CheckMaterialEdit(u *User, c *Campaign) error {
+	return CheckCampaignEdit(u, c, c)
+}
