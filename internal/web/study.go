@@ -38,6 +38,10 @@ func (s *Server) studyRoutes() []Route {
 		{Method: "GET", Pattern: "/study/campaigns/{id}/write", Perm: xinlu.PermStudyWrite, Handler: s.studyWrite},
 		{Method: "POST", Pattern: "/study/campaigns/{id}/write", Perm: xinlu.PermStudyWrite, Handler: s.studyWriteSave},
 		{Method: "POST", Pattern: "/study/campaigns/{id}/draft", Perm: xinlu.PermStudyWrite, Handler: s.studyDraftSave},
+		{Method: "POST", Pattern: "/study/campaigns/{id}/upload", Perm: xinlu.PermStudyWrite, Handler: s.studyUpload},
+		{Method: "POST", Pattern: "/study/campaigns/{id}/materials", Perm: xinlu.PermStudyManage, Handler: s.studyMaterialAdd},
+		{Method: "POST", Pattern: "/study/campaigns/{id}/materials/{file}/delete", Perm: xinlu.PermStudyManage, Handler: s.studyMaterialDelete},
+		{Method: "GET", Pattern: "/study/files/{id}", Perm: xinlu.PermSignedIn, Handler: s.studyFileDownload},
 		{Method: "GET", Pattern: "/study/reflections/{id}", Perm: xinlu.PermSignedIn, Handler: s.studyReflection},
 		{Method: "POST", Pattern: "/study/reflections/{id}/{action}", Perm: xinlu.PermSignedIn, Handler: s.studyReview},
 	}
@@ -226,6 +230,9 @@ type studyCampaignView struct {
 	Asked       bool
 	Actions     []xinlu.CampaignAction
 	Err         error
+	Materials   []*xinlu.StudyFile
+	EditFiles   bool // the office may add and delete materials now
+	MaxFiles    int
 }
 
 func (s *Server) studyCampaignPage(w http.ResponseWriter, r *http.Request, status int, id int64, stepErr error) {
@@ -235,7 +242,12 @@ func (s *Server) studyCampaignPage(w http.ResponseWriter, r *http.Request, statu
 		s.renderError(w, r, err)
 		return
 	}
-	v := studyCampaignView{C: c, Manage: u.Can(xinlu.PermStudyManage), Err: stepErr, Asked: c.Asks(u.MemberID, u.DepartmentID)}
+	v := studyCampaignView{C: c, Manage: u.Can(xinlu.PermStudyManage), Err: stepErr, Asked: c.Asks(u.MemberID, u.DepartmentID),
+		EditFiles: xinlu.CheckMaterialEdit(u, c) == nil, MaxFiles: xinlu.MaxCampaignMaterials}
+	if v.Materials, err = s.store.CampaignMaterials(r.Context(), u, id); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	if v.Manage {
 		for _, a := range xinlu.CampaignActions {
 			if _, err := xinlu.CheckCampaignAction(u, c, a); xinlu.ErrorCode(err) != xinlu.ECONFLICT {
@@ -365,6 +377,9 @@ type studyWriteView struct {
 	Count int               // Body's length as the minimum counts it
 	Err   error
 	Edit  bool // the reflection may still be changed
+	File  *xinlu.StudyFile
+	// NoText names an uploaded file no text could be read from.
+	NoText string
 }
 
 func (s *Server) studyWritePage(w http.ResponseWriter, r *http.Request, status int, id int64, typed *string, formErr error) {
@@ -386,6 +401,13 @@ func (s *Server) studyWritePage(w http.ResponseWriter, r *http.Request, status i
 	v := studyWriteView{C: c, R: mine, Err: formErr, Edit: c.Status == xinlu.CampaignOpen && (mine == nil || mine.Status.Editable())}
 	if mine != nil {
 		v.Body = mine.Body
+		if v.File, err = s.store.ReflectionFile(r.Context(), mine); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if v.File != nil && v.File.TextLength == 0 && r.URL.Query().Get("notext") == "1" {
+			v.NoText = v.File.Name
+		}
 	}
 	if typed != nil {
 		v.Body = *typed
@@ -436,6 +458,119 @@ func (s *Server) studyWriteSave(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(w, "flash.updated")
 	redirect(w, r, "/study/campaigns/"+strconv.FormatInt(id, 10)+"/write")
+}
+
+// readStudyUpload reads the one file of a multipart form's "file" field
+// and its text.
+func readStudyUpload(w http.ResponseWriter, r *http.Request) (xinlu.StudyFileUpload, error) {
+	files, err := httpx.ReadLeadFiles(w, r, "file", 1)
+	if xinlu.AsError(err).Key == "leads.file_count" {
+		return xinlu.StudyFileUpload{}, xinlu.Invalid("file", "leads.one_file")
+	}
+	if err != nil {
+		return xinlu.StudyFileUpload{}, err
+	}
+	if len(files) == 0 {
+		return xinlu.StudyFileUpload{}, xinlu.Invalid("file", "error.required")
+	}
+	return report.ReadStudyFile(files[0])
+}
+
+// studyUpload takes the member's reflection as a .docx or .pdf file: its
+// text becomes the reflection's; a file with no text is kept and the
+// editor says so.
+func (s *Server) studyUpload(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	up, err := readStudyUpload(w, r)
+	var file *xinlu.StudyFile
+	if err == nil {
+		var version int
+		if version, err = formInt(r, "version"); err == nil {
+			_, file, err = s.store.UploadReflection(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, version, up)
+		}
+	}
+	if err != nil {
+		if isFormError(err) {
+			s.studyWritePage(w, r, statusOf(err), id, nil, err)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	to := "/study/campaigns/" + strconv.FormatInt(id, 10) + "/write"
+	if file.TextLength == 0 {
+		redirect(w, r, to+"?notext=1")
+		return
+	}
+	s.flash(w, "flash.study.upload")
+	redirect(w, r, to)
+}
+
+func (s *Server) studyMaterialAdd(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	up, err := readStudyUpload(w, r)
+	if err == nil {
+		_, err = s.store.AddCampaignMaterial(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, up)
+	}
+	if err != nil {
+		if isFormError(err) {
+			s.studyCampaignPage(w, r, statusOf(err), id, err)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "flash.study.material")
+	redirect(w, r, "/study/campaigns/"+strconv.FormatInt(id, 10)+"#materials")
+}
+
+func (s *Server) studyMaterialDelete(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	var fileID int64
+	if err == nil {
+		fileID, err = pathID(r, "file")
+	}
+	if err == nil {
+		err = s.store.DeleteCampaignMaterial(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, fileID)
+	}
+	if err != nil {
+		if isFormError(err) {
+			s.studyCampaignPage(w, r, statusOf(err), id, err)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "flash.deleted")
+	redirect(w, r, "/study/campaigns/"+strconv.FormatInt(id, 10)+"#materials")
+}
+
+// studyFileDownload serves a material or a reflection's file to whoever
+// may see it, after the audit row.
+func (s *Server) studyFileDownload(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	f, data, err := s.store.StudyFileData(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	httpx.WriteLeadFile(w, &xinlu.LeadFile{Name: f.Name, ContentType: f.ContentType}, data)
 }
 
 // studyDraftSave is the editor's autosave: the text at the version the
@@ -509,6 +644,7 @@ type studyReflectionView struct {
 	Grades  []xinlu.Grade
 	In      xinlu.Review
 	Err     error
+	File    *xinlu.StudyFile
 }
 
 // maxSideBySide is how many matches are shown side by side.
@@ -523,6 +659,10 @@ func (s *Server) studyReflectionPage(w http.ResponseWriter, r *http.Request, sta
 	}
 	p := s.printer(r)
 	v := studyReflectionView{R: x, C: c, Length: xinlu.ReflectionLength(x.Body), Grades: xinlu.Grades, In: in, Err: formErr}
+	if v.File, err = s.store.ReflectionFile(r.Context(), x); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	v.Review = xinlu.CanReview(u, c, x) && x.Status.Awaiting() && (c.Status == xinlu.CampaignOpen || c.Status == xinlu.CampaignClosed)
 	if x.Status != xinlu.ReflectionDraft && (u.Can(xinlu.PermStudyManage) || xinlu.CanReview(u, c, x)) {
 		rep, err := s.store.SimilarReflections(r.Context(), u, id)
