@@ -2,8 +2,11 @@ package api
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
+	"xinlu/internal/httpx"
+	"xinlu/internal/report"
 	"xinlu/internal/xinlu"
 )
 
@@ -22,6 +25,11 @@ func (a *API) studyRoutes() []Route {
 		{"GET", "/study/campaigns/{id}/reflections", xinlu.PermSignedIn, a.handle(a.listReflections)},
 		{"POST", "/study/campaigns/{id}/reflections", xinlu.PermStudyWrite, a.handle(a.saveReflection)},
 		{"GET", "/study/campaigns/{id}/completion", xinlu.PermSignedIn, a.handle(a.campaignCompletion)},
+		{"POST", "/study/campaigns/{id}/reflections/file", xinlu.PermStudyWrite, a.handle(a.uploadReflection)},
+		{"GET", "/study/campaigns/{id}/materials", xinlu.PermSignedIn, a.handle(a.listMaterials)},
+		{"POST", "/study/campaigns/{id}/materials", xinlu.PermStudyManage, a.handle(a.addMaterial)},
+		{"DELETE", "/study/campaigns/{id}/materials/{file}", xinlu.PermStudyManage, a.handle(a.deleteMaterial)},
+		{"GET", "/study/files/{id}", xinlu.PermSignedIn, a.handle(a.downloadStudyFile)},
 		{"GET", "/study/reflections/{id}", xinlu.PermSignedIn, a.handle(a.getReflection)},
 		{"POST", "/study/reflections/{id}/{action}", xinlu.PermSignedIn, a.handle(a.stepReflection)},
 		{"GET", "/study/reflections/{id}/similar", xinlu.PermSignedIn, a.handle(a.similarReflections)},
@@ -395,5 +403,151 @@ func (a *API) campaignCompletion(w http.ResponseWriter, r *http.Request) error {
 			State: m.State, Late: m.Late, Overdue: m.Overdue, ReflectionID: m.ReflectionID, Grade: m.Grade})
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// StudyFileJSON is a kept file, without its bytes. text_length 0: no text
+// could be read from it (a scan).
+type StudyFileJSON struct {
+	ID           int64     `json:"id"`
+	CampaignID   int64     `json:"campaign_id"`
+	ReflectionID int64     `json:"reflection_id,omitempty"`
+	Name         string    `json:"name"`
+	ContentType  string    `json:"content_type"`
+	Size         int64     `json:"size"`
+	SHA256       string    `json:"sha256"`
+	TextLength   int       `json:"text_length"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+func studyFileJSON(f *xinlu.StudyFile) StudyFileJSON {
+	return StudyFileJSON{ID: f.ID, CampaignID: f.CampaignID, ReflectionID: f.ReflectionID, Name: f.Name, ContentType: f.ContentType,
+		Size: f.Size, SHA256: f.SHA256, TextLength: f.TextLength, CreatedAt: f.CreatedAt}
+}
+
+// studyUpload reads the one file part "file" of a multipart body and its
+// text.
+func studyUpload(w http.ResponseWriter, r *http.Request) (xinlu.StudyFileUpload, error) {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return xinlu.StudyFileUpload{}, xinlu.Invalid("file", "leads.multipart_required")
+	}
+	files, err := httpx.ReadLeadFiles(w, r, "file", 1)
+	if xinlu.AsError(err).Key == "leads.file_count" {
+		return xinlu.StudyFileUpload{}, xinlu.Invalid("file", "leads.one_file")
+	}
+	if err != nil {
+		return xinlu.StudyFileUpload{}, err
+	}
+	if len(files) == 0 {
+		return xinlu.StudyFileUpload{}, xinlu.Invalid("file", "error.required")
+	}
+	return report.ReadStudyFile(files[0])
+}
+
+// ReflectionUploadJSON answers an uploaded reflection: the reflection
+// (its text read from the file) and the file kept.
+type ReflectionUploadJSON struct {
+	Reflection ReflectionJSON `json:"reflection"`
+	File       StudyFileJSON  `json:"file"`
+}
+
+func (a *API) uploadReflection(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	up, err := studyUpload(w, r)
+	if err != nil {
+		return err
+	}
+	version, err := formVersion(r)
+	if err != nil {
+		return err
+	}
+	x, f, err := a.store.UploadReflection(r.Context(), actor(r), user(r), id, version, up)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ReflectionUploadJSON{Reflection: reflectionJSON(x), File: studyFileJSON(f)})
+	return nil
+}
+
+// formVersion reads the multipart form's version: 0 (or none) for a first
+// draft.
+func formVersion(r *http.Request) (int, error) {
+	v := strings.TrimSpace(r.FormValue("version"))
+	if v == "" {
+		return 0, nil
+	}
+	n := 0
+	for _, c := range v {
+		if c < '0' || c > '9' || n > 1<<24 {
+			return 0, xinlu.Invalid("version", "error.number")
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, nil
+}
+
+func (a *API) listMaterials(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	fs, err := a.store.CampaignMaterials(r.Context(), user(r), id)
+	if err != nil {
+		return err
+	}
+	out := make([]StudyFileJSON, len(fs))
+	for i, f := range fs {
+		out[i] = studyFileJSON(f)
+	}
+	writeJSON(w, http.StatusOK, newList(out, len(out)))
+	return nil
+}
+
+func (a *API) addMaterial(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	up, err := studyUpload(w, r)
+	if err != nil {
+		return err
+	}
+	f, err := a.store.AddCampaignMaterial(r.Context(), actor(r), user(r), id, up)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, studyFileJSON(f))
+	return nil
+}
+
+func (a *API) deleteMaterial(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	file, err := pathID(r, "file")
+	if err != nil {
+		return err
+	}
+	if err := a.store.DeleteCampaignMaterial(r.Context(), actor(r), user(r), id, file); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *API) downloadStudyFile(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	f, data, err := a.store.StudyFileData(r.Context(), actor(r), user(r), id)
+	if err != nil {
+		return err
+	}
+	httpx.WriteLeadFile(w, &xinlu.LeadFile{Name: f.Name, ContentType: f.ContentType}, data)
 	return nil
 }
