@@ -45,6 +45,7 @@ type CampaignJSON struct {
 	Audience      xinlu.Audience       `json:"audience"`
 	DepartmentIDs []int64              `json:"department_ids"`
 	MemberIDs     []int64              `json:"member_ids"`
+	TeamIDs       []int64              `json:"team_ids"`
 	ReviewerIDs   []int64              `json:"reviewer_ids"`
 	OpensOn       string               `json:"opens_on"`
 	ClosesOn      string               `json:"closes_on"`
@@ -63,7 +64,7 @@ func campaignJSON(c *xinlu.Campaign) CampaignJSON {
 		return v
 	}
 	return CampaignJSON{ID: c.ID, Title: c.Title, Theme: c.Theme, SourceText: c.SourceText, Audience: c.Audience,
-		DepartmentIDs: ids(c.DepartmentIDs), MemberIDs: ids(c.MemberIDs), ReviewerIDs: ids(c.ReviewerIDs),
+		DepartmentIDs: ids(c.DepartmentIDs), MemberIDs: ids(c.MemberIDs), TeamIDs: ids(c.TeamIDs), ReviewerIDs: ids(c.ReviewerIDs),
 		OpensOn: c.OpensOn, ClosesOn: c.ClosesOn, MinLength: c.MinLength, Graded: c.Graded, Status: c.Status,
 		Version: c.Version, UpdatedAt: c.UpdatedAt}
 }
@@ -77,6 +78,7 @@ type campaignInput struct {
 	Audience      xinlu.Audience `json:"audience"`
 	DepartmentIDs []int64        `json:"department_ids"`
 	MemberIDs     []int64        `json:"member_ids"`
+	TeamIDs       []int64        `json:"team_ids"`
 	ReviewerIDs   []int64        `json:"reviewer_ids"`
 	OpensOn       string         `json:"opens_on"`
 	ClosesOn      string         `json:"closes_on"`
@@ -86,7 +88,7 @@ type campaignInput struct {
 
 func (in *campaignInput) campaign(id int64) *xinlu.Campaign {
 	return &xinlu.Campaign{ID: id, Title: in.Title, Theme: in.Theme, SourceText: in.SourceText, Audience: in.Audience,
-		DepartmentIDs: in.DepartmentIDs, MemberIDs: in.MemberIDs, ReviewerIDs: in.ReviewerIDs,
+		DepartmentIDs: in.DepartmentIDs, MemberIDs: in.MemberIDs, TeamIDs: in.TeamIDs, ReviewerIDs: in.ReviewerIDs,
 		OpensOn: in.OpensOn, ClosesOn: in.ClosesOn, MinLength: in.MinLength, Graded: in.Graded}
 }
 
@@ -140,7 +142,7 @@ func (a *API) updateCampaign(w http.ResponseWriter, r *http.Request) error {
 	}
 	j := campaignJSON(old)
 	in := campaignInput{Title: j.Title, Theme: j.Theme, SourceText: j.SourceText, Audience: j.Audience,
-		DepartmentIDs: j.DepartmentIDs, MemberIDs: j.MemberIDs, ReviewerIDs: j.ReviewerIDs, OpensOn: j.OpensOn,
+		DepartmentIDs: j.DepartmentIDs, MemberIDs: j.MemberIDs, TeamIDs: j.TeamIDs, ReviewerIDs: j.ReviewerIDs, OpensOn: j.OpensOn,
 		ClosesOn: j.ClosesOn, MinLength: j.MinLength, Graded: j.Graded}
 	if err := decodeOver(r, &in); err != nil {
 		return err

@@ -72,6 +72,7 @@ type studyFormView struct {
 	C           *xinlu.Campaign
 	Err         error
 	Departments []choice
+	Teams       []choice
 	Members     []choice
 	Audiences   []xinlu.Audience
 	Open        bool // the campaign is open: grading is fixed
@@ -84,11 +85,16 @@ func (s *Server) studyFormPage(w http.ResponseWriter, r *http.Request, status in
 	for i, d := range ds {
 		depts[i] = choice{ID: d.ID, Name: d.Name}
 	}
+	ts, _, _ := s.store.ListTeams(r.Context(), store.TeamFilter{ZoneID: u.ZoneID, Page: xinlu.Page{PerPage: xinlu.MaxPerPage}})
+	teams := make([]choice, len(ts))
+	for i, t := range ts {
+		teams[i] = choice{ID: t.ID, Name: t.Name}
+	}
 	title := "study.new_title"
 	if c.ID != 0 {
 		title = "study.edit_title"
 	}
-	s.render(w, r, status, "study_campaign_form", s.printer(r).T(title), studyFormView{C: c, Err: formErr, Departments: depts,
+	s.render(w, r, status, "study_campaign_form", s.printer(r).T(title), studyFormView{C: c, Err: formErr, Departments: depts, Teams: teams,
 		Members: s.memberChoices(r, xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: u.ZoneID}), Audiences: xinlu.Audiences,
 		Open: c.Status == xinlu.CampaignOpen})
 }
@@ -117,6 +123,7 @@ func campaignFromForm(r *http.Request, c *xinlu.Campaign) error {
 	c.Title, c.Theme, c.SourceText = r.PostFormValue("campaign_title"), r.PostFormValue("theme"), r.PostFormValue("source_text")
 	c.Audience = xinlu.Audience(r.PostFormValue("audience"))
 	c.DepartmentIDs, c.MemberIDs, c.ReviewerIDs = formIDs(r, "department_ids"), formIDs(r, "member_ids"), formIDs(r, "reviewer_ids")
+	c.TeamIDs = formIDs(r, "team_ids")
 	c.OpensOn, c.ClosesOn = r.PostFormValue("opens_on"), r.PostFormValue("closes_on")
 	c.Graded = r.PostFormValue("graded") == "1"
 	n, err := formInt(r, "min_length")

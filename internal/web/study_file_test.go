@@ -3,6 +3,8 @@ package web_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
+	"fmt"
 	"net/url"
 	"os"
 	"regexp"
@@ -159,5 +161,36 @@ func TestStudyFileRoutesAsEveryRole(t *testing.T) {
 		if sees != (got.StatusCode == 200) {
 			t.Errorf("%s downloads the material: %d", role, got.StatusCode)
 		}
+	}
+}
+
+// TestStudyTeamAudienceForm: the campaign form offers the zone's teams,
+// asks for one when the audience is teams, and keeps the choice.
+func TestStudyTeamAudienceForm(t *testing.T) {
+	a := newApp(t)
+	office := a.as(xinlu.RoleDiscipline)
+	team := &xinlu.Team{ZoneID: a.zone.ID, Kind: xinlu.TeamTaskforce, Name: "招商专班"}
+	if err := a.store.CreateTeam(context.Background(), xinlu.SystemActor(a.zone.ID), team); err != nil {
+		t.Fatal(err)
+	}
+	page := office.get("/study/campaigns/new").body
+	if !strings.Contains(page, `name="team_ids"`) || !strings.Contains(page, "招商专班") || !strings.Contains(page, `value="teams"`) {
+		t.Fatalf("the form offers no teams")
+	}
+	csrf := office.csrfToken("/study/campaigns/new")
+	form := url.Values{"csrf": {csrf}, "campaign_title": {"专班学习"}, "theme": {"解放思想"}, "audience": {"teams"},
+		"opens_on": {"2026-01-05"}, "closes_on": {"2099-12-31"}, "min_length": {"40"}}
+	res := office.postForm("/study/campaigns", form)
+	if res.StatusCode != 422 || !strings.Contains(res.body, `id="err-team_ids"`) || !strings.Contains(res.body, "请至少选择一个专班") {
+		t.Fatalf("no team: %d %s", res.StatusCode, firstError(res.body))
+	}
+	form.Set("team_ids", fmt.Sprint(team.ID))
+	res = office.postForm("/study/campaigns", form)
+	if res.StatusCode != 303 {
+		t.Fatalf("create: %d %s", res.StatusCode, firstError(res.body))
+	}
+	page = office.get(res.Header.Get("Location") + "/edit").body
+	if !regexp.MustCompile(`<option value="` + fmt.Sprint(team.ID) + `" selected>招商专班</option>`).MatchString(page) {
+		t.Fatalf("the team is not kept")
 	}
 }

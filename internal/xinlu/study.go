@@ -56,10 +56,11 @@ const (
 	AudienceZone        Audience = "zone"        // every member of the zone
 	AudienceDepartments Audience = "departments" // the members of the listed departments
 	AudienceMembers     Audience = "members"     // the listed members
+	AudienceTeams       Audience = "teams"       // the members of the listed teams (专班, 专业组), as the teams stand
 )
 
 // Audiences lists the audience kinds.
-var Audiences = []Audience{AudienceZone, AudienceDepartments, AudienceMembers}
+var Audiences = []Audience{AudienceZone, AudienceDepartments, AudienceTeams, AudienceMembers}
 
 // Limits of a campaign, in characters.
 const (
@@ -82,6 +83,10 @@ type Campaign struct {
 	Audience      Audience
 	DepartmentIDs []int64 // AudienceDepartments: the departments asked
 	MemberIDs     []int64 // AudienceMembers: the members asked
+	TeamIDs       []int64 // AudienceTeams: the teams asked
+	// TeamMemberIDs are the members of TeamIDs today (read model): a
+	// member who joins a team is asked from then on.
+	TeamMemberIDs []int64
 	ReviewerIDs   []int64 // members named to review besides department heads
 	OpensOn       string  // YYYY-MM-DD
 	ClosesOn      string  // YYYY-MM-DD, the last day to submit on time
@@ -115,21 +120,27 @@ func (c *Campaign) Validate() error {
 	}
 	switch c.Audience {
 	case AudienceZone:
-		c.DepartmentIDs, c.MemberIDs = nil, nil
+		c.DepartmentIDs, c.MemberIDs, c.TeamIDs = nil, nil, nil
 	case AudienceDepartments:
-		c.MemberIDs = nil
+		c.MemberIDs, c.TeamIDs = nil, nil
 		if len(c.DepartmentIDs) == 0 {
 			errs.Invalid("department_ids", "study.audience_departments_required")
 		}
 	case AudienceMembers:
-		c.DepartmentIDs = nil
+		c.DepartmentIDs, c.TeamIDs = nil, nil
 		if len(c.MemberIDs) == 0 {
 			errs.Invalid("member_ids", "study.audience_members_required")
+		}
+	case AudienceTeams:
+		c.DepartmentIDs, c.MemberIDs = nil, nil
+		if len(c.TeamIDs) == 0 {
+			errs.Invalid("team_ids", "study.audience_teams_required")
 		}
 	default:
 		errs.Invalid("audience", "error.invalid_choice")
 	}
 	c.DepartmentIDs, c.MemberIDs, c.ReviewerIDs = uniqueIDs(c.DepartmentIDs), uniqueIDs(c.MemberIDs), uniqueIDs(c.ReviewerIDs)
+	c.TeamIDs = uniqueIDs(c.TeamIDs)
 	if c.MinLength == 0 {
 		c.MinLength = DefaultMinReflection
 	}
@@ -181,6 +192,8 @@ func (c *Campaign) Asks(member, dept int64) bool {
 		return dept > 0 && slices.Contains(c.DepartmentIDs, dept)
 	case AudienceMembers:
 		return slices.Contains(c.MemberIDs, member)
+	case AudienceTeams:
+		return member > 0 && slices.Contains(c.TeamMemberIDs, member)
 	}
 	return false
 }
