@@ -23,7 +23,7 @@ import (
 // beside its copying report before returning or accepting it. Pages open
 // to every signed-in user are scoped by the store.
 func (s *Server) studyRoutes() []Route {
-	return []Route{
+	return append([]Route{
 		{Method: "GET", Pattern: "/study/campaigns", Perm: xinlu.PermSignedIn, Handler: s.studyCampaigns},
 		{Method: "GET", Pattern: "/study/campaigns/new", Perm: xinlu.PermStudyManage, Handler: s.studyCampaignNew},
 		{Method: "POST", Pattern: "/study/campaigns", Perm: xinlu.PermStudyManage, Handler: s.studyCampaignCreate},
@@ -44,7 +44,7 @@ func (s *Server) studyRoutes() []Route {
 		{Method: "GET", Pattern: "/study/files/{id}", Perm: xinlu.PermSignedIn, Handler: s.studyFileDownload},
 		{Method: "GET", Pattern: "/study/reflections/{id}", Perm: xinlu.PermSignedIn, Handler: s.studyReflection},
 		{Method: "POST", Pattern: "/study/reflections/{id}/{action}", Perm: xinlu.PermSignedIn, Handler: s.studyReview},
-	}
+	}, s.studySessionRoutes()...)
 }
 
 // studyReviews: the account manages campaigns or reviews reflections.
@@ -240,6 +240,8 @@ type studyCampaignView struct {
 	Materials   []*xinlu.StudyFile
 	EditFiles   bool // the office may add and delete materials now
 	MaxFiles    int
+	Sessions    []*xinlu.StudySession
+	Record      bool // the viewer may record a discussion session
 }
 
 func (s *Server) studyCampaignPage(w http.ResponseWriter, r *http.Request, status int, id int64, stepErr error) {
@@ -255,6 +257,11 @@ func (s *Server) studyCampaignPage(w http.ResponseWriter, r *http.Request, statu
 		s.renderError(w, r, err)
 		return
 	}
+	if _, v.Sessions, err = s.store.StudySessions(r.Context(), u, id); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v.Record = canRecordSessions(u, c)
 	if v.Manage {
 		for _, a := range xinlu.CampaignActions {
 			if _, err := xinlu.CheckCampaignAction(u, c, a); xinlu.ErrorCode(err) != xinlu.ECONFLICT {
