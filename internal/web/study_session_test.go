@@ -77,7 +77,7 @@ func TestStudySessionPages(t *testing.T) {
 		}
 	}
 	if !strings.Contains(res.body, "围绕解放思想谈体会。</textarea>") || !strings.Contains(res.body, `value="2026-12-09"`) ||
-		!regexp.MustCompile(`name="attendance_` + memberID + `" value="leave" checked`).MatchString(res.body) {
+		!regexp.MustCompile(`name="attendance_`+memberID+`" value="leave" checked`).MatchString(res.body) {
 		t.Error("typed input lost")
 	}
 	good := sessionForm(form, map[string]string{"held_on": "2026-12-09", "place": "三楼会议室", "chair_id": headID, "minutes": "围绕解放思想谈体会。",
