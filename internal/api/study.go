@@ -30,6 +30,10 @@ func (a *API) studyRoutes() []Route {
 		{"POST", "/study/campaigns/{id}/materials", xinlu.PermStudyManage, a.handle(a.addMaterial)},
 		{"DELETE", "/study/campaigns/{id}/materials/{file}", xinlu.PermStudyManage, a.handle(a.deleteMaterial)},
 		{"GET", "/study/files/{id}", xinlu.PermSignedIn, a.handle(a.downloadStudyFile)},
+		{"GET", "/study/campaigns/{id}/sessions", xinlu.PermSignedIn, a.handle(a.listStudySessions)},
+		{"POST", "/study/campaigns/{id}/sessions", xinlu.PermSignedIn, a.handle(a.createStudySession)},
+		{"GET", "/study/sessions/{id}", xinlu.PermSignedIn, a.handle(a.getStudySession)},
+		{"PUT", "/study/sessions/{id}", xinlu.PermSignedIn, a.handle(a.updateStudySession)},
 		{"GET", "/study/reflections/{id}", xinlu.PermSignedIn, a.handle(a.getReflection)},
 		{"POST", "/study/reflections/{id}/{action}", xinlu.PermSignedIn, a.handle(a.stepReflection)},
 		{"GET", "/study/reflections/{id}/similar", xinlu.PermSignedIn, a.handle(a.similarReflections)},
@@ -551,5 +555,145 @@ func (a *API) downloadStudyFile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	httpx.WriteLeadFile(w, &xinlu.LeadFile{Name: f.Name, ContentType: f.ContentType}, data)
+	return nil
+}
+
+// AttendanceJSON is one member's attendance at a session.
+type AttendanceJSON struct {
+	MemberID int64                  `json:"member_id"`
+	Name     string                 `json:"name,omitempty"`
+	Status   xinlu.AttendanceStatus `json:"status"`
+	Reason   string                 `json:"reason,omitempty"`
+}
+
+// StudySessionJSON is a discussion session as the API shows it.
+type StudySessionJSON struct {
+	ID             int64            `json:"id"`
+	CampaignID     int64            `json:"campaign_id"`
+	DepartmentID   int64            `json:"department_id"`
+	DepartmentName string           `json:"department_name"`
+	HeldOn         string           `json:"held_on"`
+	Place          string           `json:"place"`
+	ChairID        int64            `json:"chair_id"`
+	ChairName      string           `json:"chair_name"`
+	Minutes        string           `json:"minutes"`
+	SpeakerIDs     []int64          `json:"speaker_ids"`
+	Attendance     []AttendanceJSON `json:"attendance"`
+	Present        int              `json:"present"`
+	Leave          int              `json:"leave"`
+	Absent         int              `json:"absent"`
+	Version        int              `json:"version"`
+	UpdatedAt      time.Time        `json:"updated_at"`
+}
+
+func sessionJSON(ss *xinlu.StudySession) StudySessionJSON {
+	out := StudySessionJSON{ID: ss.ID, CampaignID: ss.CampaignID, DepartmentID: ss.DepartmentID, DepartmentName: ss.DepartmentName,
+		HeldOn: ss.HeldOn, Place: ss.Place, ChairID: ss.ChairID, ChairName: ss.ChairName, Minutes: ss.Minutes,
+		SpeakerIDs: ss.SpeakerIDs, Attendance: []AttendanceJSON{}, Present: ss.Count(xinlu.AttendPresent),
+		Leave: ss.Count(xinlu.AttendLeave), Absent: ss.Count(xinlu.AttendAbsent), Version: ss.Version, UpdatedAt: ss.UpdatedAt}
+	if out.SpeakerIDs == nil {
+		out.SpeakerIDs = []int64{}
+	}
+	for _, at := range ss.Attendance {
+		out.Attendance = append(out.Attendance, AttendanceJSON{MemberID: at.MemberID, Name: at.Name, Status: at.Status, Reason: at.Reason})
+	}
+	return out
+}
+
+// sessionInput is the body of POST /study/campaigns/{id}/sessions and
+// PUT /study/sessions/{id}.
+type sessionInput struct {
+	Version      *int             `json:"version"`
+	DepartmentID int64            `json:"department_id"`
+	HeldOn       string           `json:"held_on"`
+	Place        string           `json:"place"`
+	ChairID      int64            `json:"chair_id"`
+	Minutes      string           `json:"minutes"`
+	SpeakerIDs   []int64          `json:"speaker_ids"`
+	Attendance   []AttendanceJSON `json:"attendance"`
+}
+
+func (in *sessionInput) session(id int64) *xinlu.StudySession {
+	ss := &xinlu.StudySession{ID: id, DepartmentID: in.DepartmentID, HeldOn: in.HeldOn, Place: in.Place, ChairID: in.ChairID,
+		Minutes: in.Minutes, SpeakerIDs: in.SpeakerIDs}
+	for _, at := range in.Attendance {
+		ss.Attendance = append(ss.Attendance, xinlu.Attendance{MemberID: at.MemberID, Status: at.Status, Reason: at.Reason})
+	}
+	return ss
+}
+
+func (a *API) listStudySessions(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	_, ss, err := a.store.StudySessions(r.Context(), user(r), id)
+	if err != nil {
+		return err
+	}
+	out := make([]StudySessionJSON, len(ss))
+	for i, x := range ss {
+		out[i] = sessionJSON(x)
+	}
+	writeJSON(w, http.StatusOK, newList(out, len(out)))
+	return nil
+}
+
+func (a *API) createStudySession(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in sessionInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	ss, err := a.store.SaveStudySession(r.Context(), actor(r), user(r), id, in.session(0), 0)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, sessionJSON(ss))
+	return nil
+}
+
+func (a *API) getStudySession(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ss, _, err := a.store.StudySession(r.Context(), user(r), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, sessionJSON(ss))
+	return nil
+}
+
+// updateStudySession changes a session: fields left out keep their values; the
+// attendance, when given, is the whole attendance.
+func (a *API) updateStudySession(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	old, _, err := a.store.StudySession(r.Context(), user(r), id)
+	if err != nil {
+		return err
+	}
+	j := sessionJSON(old)
+	in := sessionInput{DepartmentID: j.DepartmentID, HeldOn: j.HeldOn, Place: j.Place, ChairID: j.ChairID, Minutes: j.Minutes,
+		SpeakerIDs: j.SpeakerIDs, Attendance: j.Attendance}
+	if err := decodeOver(r, &in); err != nil {
+		return err
+	}
+	v, err := requireVersion(in.Version)
+	if err != nil {
+		return err
+	}
+	ss, err := a.store.SaveStudySession(r.Context(), actor(r), user(r), old.CampaignID, in.session(id), v)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, sessionJSON(ss))
 	return nil
 }
