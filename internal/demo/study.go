@@ -232,6 +232,9 @@ func seedStudy(ctx context.Context, st *store.Store, z *xinlu.Zone, now time.Tim
 			return fmt.Errorf("acceptance of %s: %w", m.Name, err)
 		}
 	}
+	if err := seedStudySessions(ctx, st, c, office, head, act, opens); err != nil {
+		return err
+	}
 	at(closes.AddDate(0, 0, 5))
 	if c, err = st.Campaign(ctx, office, c.ID); err != nil {
 		return err
@@ -266,6 +269,73 @@ func seedStudy(ctx context.Context, st *store.Store, z *xinlu.Zone, now time.Tim
 			if _, err := st.SubmitReflection(ctx, xinlu.Actor{ZoneID: z.ID, Name: m.Name}, u, r.ID, r.Version); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// seedStudySessions records three discussion sessions of campaign c: two
+// of the head's department (the head records them), one of another (the
+// office does), each with one member on leave and one absent.
+func seedStudySessions(ctx context.Context, st *store.Store, c *xinlu.Campaign, office, head *xinlu.User,
+	act func(*xinlu.User) xinlu.Actor, opens time.Time) error {
+	var other int64
+	audience, err := st.SessionMembers(ctx, c, head.DepartmentID)
+	if err != nil || len(audience) < 3 {
+		return fmt.Errorf("study sessions: the head's department has %d members: %v", len(audience), err)
+	}
+	_, comp, err := st.StudyCompletion(ctx, office, c.ID)
+	if err != nil {
+		return err
+	}
+	for _, d := range comp.Departments {
+		if d.DepartmentID != head.DepartmentID && d.DepartmentID != 0 && d.Asked >= 3 {
+			other = d.DepartmentID
+			break
+		}
+	}
+	places := []string{"管委会三楼会议室", "招商服务中心二楼会议室", "党员活动室"}
+	minutes := []string{
+		"会议传达学习了全省开发区改革推进会讲话精神。大家结合本部门招商工作谈认识：一是解放思想，敢于打破条条框框；二是把审批提速落到每一个项目上；三是主动走出去，开展产业链招商。会议要求每人提交学习心得，部门负责人逐篇审阅。",
+		"围绕“结合本职谈改革”开展专题讨论。发言同志谈到项目推进中的堵点，提出建立周调度、月通报制度，把问题清单变成责任清单。会议明确了下一阶段招商任务和分工。",
+		"座谈会邀请基层同志谈体会。大家认为，改革的关键在于转变作风，把服务企业的链条拉长，把企业的难事当作自己的事。会议对心得体会撰写提出了具体要求。",
+	}
+	plan := []struct {
+		dept int64
+		by   *xinlu.User
+		day  time.Time
+	}{{head.DepartmentID, head, opens.AddDate(0, 0, 3)}, {head.DepartmentID, head, opens.AddDate(0, 0, 10)}, {other, office, opens.AddDate(0, 0, 7)}}
+	for k, p := range plan {
+		if p.dept == 0 {
+			continue
+		}
+		members, err := st.SessionMembers(ctx, c, p.dept)
+		if err != nil {
+			return err
+		}
+		ss := &xinlu.StudySession{DepartmentID: p.dept, HeldOn: p.day.Format(xinlu.DateLayout), Place: places[k], Minutes: minutes[k]}
+		ss.ChairID = members[0].MemberID
+		if p.dept == head.DepartmentID && head.MemberID != 0 {
+			ss.ChairID = head.MemberID
+		}
+		for j, m := range members {
+			a := xinlu.Attendance{MemberID: m.MemberID, Status: xinlu.AttendPresent}
+			switch j {
+			case len(members) - 1:
+				a.Status, a.Reason = xinlu.AttendLeave, []string{"外出招商", "参加省里培训", "病假"}[k]
+			case len(members) - 2:
+				if k != 1 {
+					a.Status = xinlu.AttendAbsent
+				}
+			}
+			ss.Attendance = append(ss.Attendance, a)
+			if a.Status == xinlu.AttendPresent && len(ss.SpeakerIDs) < 3+k {
+				ss.SpeakerIDs = append(ss.SpeakerIDs, m.MemberID)
+			}
+		}
+		st.SetClock(func() time.Time { return p.day.Add(10 * time.Hour) })
+		if _, err := st.SaveStudySession(ctx, act(p.by), p.by, c.ID, ss, 0); err != nil {
+			return fmt.Errorf("study session %d: %w", k+1, err)
 		}
 	}
 	return nil
