@@ -596,7 +596,9 @@ func (s *Store) ReviewReflection(ctx context.Context, a xinlu.Actor, u *xinlu.Us
 
 // PickExcellent picks reflection id as an excellent reflection (优秀心得)
 // for the campaign's compilation, or takes the pick back (on false); an
-// unchanged pick writes nothing.
+// unchanged pick writes nothing. The pick proposes the zone's points for
+// the author in the incentive ledger, taking it back withdraws or
+// reverses them (excellentLedger), in the same transaction.
 func (s *Store) PickExcellent(ctx context.Context, a xinlu.Actor, u *xinlu.User, id int64, version int, on bool) (*xinlu.Reflection, error) {
 	var out *xinlu.Reflection
 	err := s.inTx(ctx, func(tx *Tx) error {
@@ -621,7 +623,10 @@ func (s *Store) PickExcellent(ctx context.Context, a xinlu.Actor, u *xinlu.User,
 			return tx.s.translate(err)
 		}
 		out = &next
-		return tx.audit(ctx, a, "study.reflection.excellent", "study_reflection", r.ID, reflectionAudit(r), reflectionAudit(&next))
+		if err := tx.audit(ctx, a, "study.reflection.excellent", "study_reflection", r.ID, reflectionAudit(r), reflectionAudit(&next)); err != nil {
+			return err
+		}
+		return tx.excellentLedger(ctx, a, u, &next, c.Title, on)
 	})
 	return out, err
 }
