@@ -1,6 +1,7 @@
 package api
 
 import (
+	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -30,6 +31,8 @@ func (a *API) studyRoutes() []Route {
 		{"POST", "/study/campaigns/{id}/materials", xinlu.PermStudyManage, a.handle(a.addMaterial)},
 		{"DELETE", "/study/campaigns/{id}/materials/{file}", xinlu.PermStudyManage, a.handle(a.deleteMaterial)},
 		{"GET", "/study/files/{id}", xinlu.PermSignedIn, a.handle(a.downloadStudyFile)},
+		{"GET", "/study/settings", xinlu.PermSignedIn, a.handle(a.getStudySettings)},
+		{"PUT", "/study/settings", xinlu.PermSignedIn, a.handle(a.putStudySettings)},
 		{"GET", "/study/campaigns/{id}/sessions", xinlu.PermSignedIn, a.handle(a.listStudySessions)},
 		{"POST", "/study/campaigns/{id}/sessions", xinlu.PermSignedIn, a.handle(a.createStudySession)},
 		{"GET", "/study/sessions/{id}", xinlu.PermSignedIn, a.handle(a.getStudySession)},
@@ -315,15 +318,16 @@ func (a *API) stepReflection(w http.ResponseWriter, r *http.Request) error {
 
 // SimilarJSON is one text a reflection overlaps.
 type SimilarJSON struct {
-	Kind          xinlu.SimilarKind `json:"kind"`
-	ID            int64             `json:"id"`
-	Label         string            `json:"label"`
-	MemberID      int64             `json:"member_id,omitempty"`
-	Percent       int               `json:"percent"`
-	Longest       int               `json:"longest"`
-	LongestText   string            `json:"longest_text"`
-	Passages      [][2]int          `json:"passages"`
-	OtherPassages [][2]int          `json:"other_passages"`
+	Kind          xinlu.SimilarKind  `json:"kind"`
+	ID            int64              `json:"id"`
+	Label         string             `json:"label"`
+	MemberID      int64              `json:"member_id,omitempty"`
+	Percent       int                `json:"percent"`
+	Level         xinlu.SimilarLevel `json:"level"`
+	Longest       int                `json:"longest"`
+	LongestText   string             `json:"longest_text"`
+	Passages      [][2]int           `json:"passages"`
+	OtherPassages [][2]int           `json:"other_passages"`
 }
 
 func passagesJSON(ps []xinlu.Passage) [][2]int {
@@ -343,9 +347,13 @@ func (a *API) similarReflections(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	st, err := a.store.StudySettings(r.Context(), rep.Reflection.ZoneID)
+	if err != nil {
+		return err
+	}
 	out := make([]SimilarJSON, len(rep.Matches))
 	for i, m := range rep.Matches {
-		out[i] = SimilarJSON{Kind: m.Kind, ID: m.ID, Label: m.Label, MemberID: m.MemberID, Percent: xinlu.SimilarPercent(m.Score),
+		out[i] = SimilarJSON{Kind: m.Kind, ID: m.ID, Label: m.Label, MemberID: m.MemberID, Percent: xinlu.SimilarPercent(m.Score), Level: st.Level(m.Score),
 			Longest: m.Longest, LongestText: m.LongestText, Passages: passagesJSON(m.Passages), OtherPassages: passagesJSON(m.OtherPassages)}
 	}
 	writeJSON(w, http.StatusOK, newList(out, len(out)))
@@ -695,5 +703,68 @@ func (a *API) updateStudySession(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, sessionJSON(ss))
+	return nil
+}
+
+// StudySettingsJSON is a zone's study settings. excellent_points is in
+// points (2.5 is two and a half).
+type StudySettingsJSON struct {
+	WarnPercent     int       `json:"warn_percent"`
+	FlagPercent     int       `json:"flag_percent"`
+	ExcellentPoints float64   `json:"excellent_points"`
+	Version         int       `json:"version"`
+	UpdatedAt       time.Time `json:"updated_at,omitzero"`
+}
+
+func studySettingsJSON(st xinlu.StudySettings) StudySettingsJSON {
+	return StudySettingsJSON{WarnPercent: st.WarnPercent, FlagPercent: st.FlagPercent, ExcellentPoints: float64(st.ExcellentPoints) / 100,
+		Version: st.Version, UpdatedAt: st.UpdatedAt}
+}
+
+func (a *API) getStudySettings(w http.ResponseWriter, r *http.Request) error {
+	u := user(r)
+	if err := xinlu.CheckStudySettingsEdit(u); err != nil {
+		return err
+	}
+	st, err := a.store.StudySettings(r.Context(), u.ZoneID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, studySettingsJSON(st))
+	return nil
+}
+
+// studySettingsInput is the body of PUT /study/settings: fields left out
+// keep their values.
+type studySettingsInput struct {
+	Version         *int    `json:"version"`
+	WarnPercent     int     `json:"warn_percent"`
+	FlagPercent     int     `json:"flag_percent"`
+	ExcellentPoints float64 `json:"excellent_points"`
+}
+
+func (a *API) putStudySettings(w http.ResponseWriter, r *http.Request) error {
+	u := user(r)
+	if err := xinlu.CheckStudySettingsEdit(u); err != nil {
+		return err
+	}
+	old, err := a.store.StudySettings(r.Context(), u.ZoneID)
+	if err != nil {
+		return err
+	}
+	in := studySettingsInput{WarnPercent: old.WarnPercent, FlagPercent: old.FlagPercent, ExcellentPoints: float64(old.ExcellentPoints) / 100}
+	if err := decodeOver(r, &in); err != nil {
+		return err
+	}
+	v, err := requireVersion(in.Version)
+	if err != nil {
+		return err
+	}
+	points := max(min(in.ExcellentPoints, 1e9), -1e9) * 100
+	st := xinlu.StudySettings{WarnPercent: in.WarnPercent, FlagPercent: in.FlagPercent, ExcellentPoints: int64(math.Round(points)), Version: v}
+	if err := a.store.SaveStudySettings(r.Context(), actor(r), u, &st); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, studySettingsJSON(st))
 	return nil
 }

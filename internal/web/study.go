@@ -34,6 +34,8 @@ func (s *Server) studyRoutes() []Route {
 		{Method: "GET", Pattern: "/study/campaigns/{id}/completion.xlsx", Perm: xinlu.PermSignedIn, Handler: s.studyCompletionExport},
 		{Method: "GET", Pattern: "/study/campaigns/{id}/compilation", Perm: xinlu.PermStudyManage, Handler: s.studyCompilation},
 		{Method: "GET", Pattern: "/study/campaigns/{id}/compilation.docx", Perm: xinlu.PermStudyManage, Handler: s.studyCompilationDocx},
+		{Method: "GET", Pattern: "/study/settings", Perm: xinlu.PermSignedIn, Handler: s.studySettings},
+		{Method: "POST", Pattern: "/study/settings", Perm: xinlu.PermSignedIn, Handler: s.studySettingsSave},
 		{Method: "GET", Pattern: "/study/mine", Perm: xinlu.PermStudyWrite, Handler: s.studyMine},
 		{Method: "GET", Pattern: "/study/campaigns/{id}/write", Perm: xinlu.PermStudyWrite, Handler: s.studyWrite},
 		{Method: "POST", Pattern: "/study/campaigns/{id}/write", Perm: xinlu.PermStudyWrite, Handler: s.studyWriteSave},
@@ -46,6 +48,9 @@ func (s *Server) studyRoutes() []Route {
 		{Method: "POST", Pattern: "/study/reflections/{id}/{action}", Perm: xinlu.PermSignedIn, Handler: s.studyReview},
 	}, s.studySessionRoutes()...)
 }
+
+// studySettingsEditor: the account may change the zone's study settings.
+func studySettingsEditor(u *xinlu.User) bool { return xinlu.CheckStudySettingsEdit(u) == nil }
 
 // studyReviews: the account manages campaigns or reviews reflections.
 func studyReviews(u *xinlu.User) bool {
@@ -640,6 +645,7 @@ func segments(text string, ps []xinlu.Passage) []segment {
 // studyMatchView is one text the reflection overlaps, for side-by-side
 // reading.
 type studyMatchView struct {
+	Level   xinlu.SimilarLevel
 	Kind    xinlu.SimilarKind
 	Label   string
 	Percent int
@@ -659,6 +665,10 @@ type studyReflectionView struct {
 	In      xinlu.Review
 	Err     error
 	File    *xinlu.StudyFile
+	// Flagged: a match reaches the zone's flag threshold; Settings are
+	// the thresholds the levels were read against.
+	Flagged  bool
+	Settings xinlu.StudySettings
 }
 
 // maxSideBySide is how many matches are shown side by side.
@@ -684,9 +694,15 @@ func (s *Server) studyReflectionPage(w http.ResponseWriter, r *http.Request, sta
 			s.renderError(w, r, err)
 			return
 		}
+		if v.Settings, err = s.store.StudySettings(r.Context(), x.ZoneID); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
 		var parts []string
 		for i, m := range rep.Matches {
 			pct := xinlu.SimilarPercent(m.Score)
+			level := v.Settings.Level(m.Score)
+			v.Flagged = v.Flagged || level == xinlu.SimilarFlag
 			if i >= maxSideBySide {
 				parts = append(parts, p.T("study.similar_more", len(rep.Matches)-i))
 				break
@@ -699,7 +715,7 @@ func (s *Server) studyReflectionPage(w http.ResponseWriter, r *http.Request, sta
 			case xinlu.SimilarEarlier:
 				parts = append(parts, p.T("study.similar_earlier", m.Label, pct))
 			}
-			v.Matches = append(v.Matches, studyMatchView{Kind: m.Kind, Label: m.Label, Percent: pct, Longest: m.Longest,
+			v.Matches = append(v.Matches, studyMatchView{Level: level, Kind: m.Kind, Label: m.Label, Percent: pct, Longest: m.Longest,
 				Mine: segments(x.Body, m.Passages), Other: segments(rep.Texts[store.SimilarKey(m.Kind, m.ID)], m.OtherPassages)})
 		}
 		if len(parts) == 0 {
@@ -757,4 +773,102 @@ func (s *Server) studyReview(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flashStep(w, r, "study", action)
 	redirect(w, r, "/study/reflections/"+strconv.FormatInt(id, 10))
+}
+
+type studySettingsView struct {
+	S                  xinlu.StudySettings
+	Warn, Flag, Points string // the fields as shown: stored, or as typed on a refusal
+	Err                error
+}
+
+func (s *Server) studySettingsPage(w http.ResponseWriter, r *http.Request, status int, st xinlu.StudySettings, raw map[string]string, formErr error) {
+	v := studySettingsView{S: st, Err: formErr, Warn: strconv.Itoa(st.WarnPercent), Flag: strconv.Itoa(st.FlagPercent),
+		Points: strconv.FormatFloat(float64(st.ExcellentPoints)/100, 'f', -1, 64)}
+	if raw != nil {
+		v.Warn, v.Flag, v.Points = raw["warn_percent"], raw["flag_percent"], raw["excellent_points"]
+	}
+	s.render(w, r, status, "study_settings", s.printer(r).T("study.settings_title"), v)
+}
+
+func (s *Server) studySettings(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	if err := xinlu.CheckStudySettingsEdit(u); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	st, err := s.store.StudySettings(r.Context(), u.ZoneID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.studySettingsPage(w, r, http.StatusOK, st, nil, nil)
+}
+
+// studySettingsSave saves the thresholds and the points (typed in whole
+// or decimal points); every bad field is reported at once, as typed.
+func (s *Server) studySettingsSave(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	u := info.user
+	if err := xinlu.CheckStudySettingsEdit(u); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	r.ParseForm()
+	raw := map[string]string{}
+	for _, f := range []string{"warn_percent", "flag_percent", "excellent_points"} {
+		raw[f] = strings.TrimSpace(r.PostFormValue(f))
+	}
+	var errs xinlu.FieldErrors
+	st := xinlu.StudySettings{}
+	version, err := formInt(r, "version")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	st.Version = version
+	for _, f := range []struct {
+		name string
+		to   *int
+	}{{"warn_percent", &st.WarnPercent}, {"flag_percent", &st.FlagPercent}} {
+		n, err := strconv.Atoi(raw[f.name])
+		if err != nil {
+			errs.Invalid(f.name, "error.number")
+			continue
+		}
+		*f.to = n
+	}
+	if p, err := formPoints(r, "excellent_points"); err != nil {
+		errs.Add(err)
+	} else {
+		st.ExcellentPoints = p
+	}
+	if len(errs) > 0 {
+		// Report the numbers that read along with the range errors of the rest.
+		v := st
+		for _, e := range errs {
+			switch e.Field {
+			case "warn_percent":
+				v.WarnPercent = 1
+			case "flag_percent":
+				v.FlagPercent = 100
+			}
+		}
+		for _, e := range xinlu.ErrorsOf(v.Validate()) {
+			if !errs.Has(e.Field) {
+				errs = append(errs, e)
+			}
+		}
+		s.studySettingsPage(w, r, http.StatusUnprocessableEntity, st, raw, errs.Err())
+		return
+	}
+	if err := s.store.SaveStudySettings(r.Context(), xinlu.ActorOf(u, info.ip), u, &st); err != nil {
+		if isFormError(err) {
+			s.studySettingsPage(w, r, statusOf(err), st, raw, err)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "flash.updated")
+	redirect(w, r, "/study/settings")
 }
