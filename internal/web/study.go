@@ -34,8 +34,8 @@ func (s *Server) studyRoutes() []Route {
 		{Method: "GET", Pattern: "/study/campaigns/{id}/completion.xlsx", Perm: xinlu.PermSignedIn, Handler: s.studyCompletionExport},
 		{Method: "GET", Pattern: "/study/campaigns/{id}/compilation", Perm: xinlu.PermStudyManage, Handler: s.studyCompilation},
 		{Method: "GET", Pattern: "/study/campaigns/{id}/compilation.docx", Perm: xinlu.PermStudyManage, Handler: s.studyCompilationDocx},
-		{Method: "GET", Pattern: "/study/settings", Perm: xinlu.PermSignedIn, Handler: s.studySettings},
-		{Method: "POST", Pattern: "/study/settings", Perm: xinlu.PermSignedIn, Handler: s.studySettingsSave},
+		{Method: "GET", Pattern: "/study/settings", Perm: xinlu.PermStudySettings, Handler: s.studySettings},
+		{Method: "POST", Pattern: "/study/settings", Perm: xinlu.PermStudySettings, Handler: s.studySettingsSave},
 		{Method: "GET", Pattern: "/study/mine", Perm: xinlu.PermStudyWrite, Handler: s.studyMine},
 		{Method: "GET", Pattern: "/study/campaigns/{id}/write", Perm: xinlu.PermStudyWrite, Handler: s.studyWrite},
 		{Method: "POST", Pattern: "/study/campaigns/{id}/write", Perm: xinlu.PermStudyWrite, Handler: s.studyWriteSave},
@@ -48,9 +48,6 @@ func (s *Server) studyRoutes() []Route {
 		{Method: "POST", Pattern: "/study/reflections/{id}/{action}", Perm: xinlu.PermSignedIn, Handler: s.studyReview},
 	}, s.studySessionRoutes()...)
 }
-
-// studySettingsEditor: the account may change the zone's study settings.
-func studySettingsEditor(u *xinlu.User) bool { return xinlu.CheckStudySettingsEdit(u) == nil }
 
 // studyReviews: the account manages campaigns or reviews reflections.
 func studyReviews(u *xinlu.User) bool {

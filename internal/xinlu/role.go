@@ -157,6 +157,10 @@ const (
 	PermStudyWrite  Permission = "study.write"  // write one's reflections in study campaigns
 	PermStudyReview Permission = "study.review" // review the reflections of one's department
 	PermStudyManage Permission = "study.manage" // organisation office: campaigns, completion, every reflection
+	// PermStudySettings: the zone's copying-check thresholds and the points
+	// of an excellent reflection (organisation office, appraisal office,
+	// director).
+	PermStudySettings Permission = "study.settings"
 )
 
 // Permissions lists every real permission.
@@ -169,7 +173,7 @@ var Permissions = []Permission{
 	PermIncentiveView, PermIncentiveManage, PermIncentiveApprove, PermConsequenceDecide,
 	PermToleranceFile, PermToleranceHandle,
 	PermLandView, PermLandManage, PermFactorOverride,
-	PermStudyWrite, PermStudyReview, PermStudyManage,
+	PermStudyWrite, PermStudyReview, PermStudyManage, PermStudySettings,
 }
 
 // appraisalGrants are the appraisal and incentive permissions, merged into
@@ -238,10 +242,10 @@ var studyGrants = map[Role]map[Permission]Scope{
 	RoleSponsor:    {PermStudyWrite: ScopeOwn},
 	RoleAgent:      {PermStudyWrite: ScopeOwn},
 	RoleHead:       {PermStudyWrite: ScopeOwn, PermStudyReview: ScopeDepartment},
-	RoleAppraiser:  {PermStudyWrite: ScopeOwn},
-	RoleDiscipline: {PermStudyWrite: ScopeOwn, PermStudyManage: ScopeZone},
+	RoleAppraiser:  {PermStudyWrite: ScopeOwn, PermStudySettings: ScopeZone},
+	RoleDiscipline: {PermStudyWrite: ScopeOwn, PermStudyManage: ScopeZone, PermStudySettings: ScopeZone},
 	RoleFinance:    {PermStudyWrite: ScopeOwn},
-	RoleDirector:   {PermStudyWrite: ScopeOwn},
+	RoleDirector:   {PermStudyWrite: ScopeOwn, PermStudySettings: ScopeZone},
 }
 
 // grants is the one table of who may do what, and how far. A role that does

@@ -77,10 +77,10 @@ func (st StudySettings) Level(score float64) SimilarLevel {
 }
 
 // CheckStudySettingsEdit decides whether u may change the zone's study
-// settings: the organisation office, the appraisal office or the
-// director.
+// settings (PermStudySettings: the organisation office, the appraisal
+// office, the director).
 func CheckStudySettingsEdit(u *User) error {
-	if u == nil || !(u.Can(PermStudyManage) || u.Can(PermAppraisalManage) || u.Can(PermAppraisalFinalize)) {
+	if u == nil || !u.Can(PermStudySettings) {
 		return Forbidden()
 	}
 	return nil
