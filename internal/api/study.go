@@ -212,6 +212,9 @@ type ReflectionJSON struct {
 	ReviewerName   string                 `json:"reviewer_name"`
 	Version        int                    `json:"version"`
 	UpdatedAt      time.Time              `json:"updated_at"`
+	// File is the file the reflection was handed in as (GET of one
+	// reflection only).
+	File *StudyFileJSON `json:"file,omitempty"`
 }
 
 func reflectionJSON(x *xinlu.Reflection) ReflectionJSON {
@@ -275,7 +278,16 @@ func (a *API) getReflection(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, reflectionJSON(x))
+	out := reflectionJSON(x)
+	f, err := a.store.ReflectionFile(r.Context(), x)
+	if err != nil {
+		return err
+	}
+	if f != nil {
+		j := studyFileJSON(f)
+		out.File = &j
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 

@@ -91,6 +91,10 @@ func TestStudyFilesAPI(t *testing.T) {
 	if status != 200 || !strings.Contains(up.Reflection.Body, "让企业少跑腿") || up.File.Name != "心得.docx" || up.Reflection.Status != "draft" {
 		t.Fatalf("upload: %d %s", status, out)
 	}
+	if status, out := e.call(member, "GET", "/study/reflections/"+strconv.FormatInt(up.Reflection.ID, 10), ""); status != 200 ||
+		!strings.Contains(out, `"file":{"id":`+strconv.FormatInt(up.File.ID, 10)) {
+		t.Fatalf("the reflection names its file: %d %s", status, out)
+	}
 	file := "/study/files/" + strconv.FormatInt(up.File.ID, 10)
 	if status, body := e.call(member, "GET", file, ""); status != 200 || body != doc {
 		t.Fatalf("own download: %d", status)

@@ -81,6 +81,9 @@ func (s *Store) UploadReflection(ctx context.Context, a xinlu.Actor, u *xinlu.Us
 	if err != nil {
 		return nil, nil, err
 	}
+	if len([]rune(up.Text)) > xinlu.MaxReflection {
+		return nil, nil, xinlu.Invalid("file", "study.file_text_too_long", up.Name, xinlu.MaxReflection)
+	}
 	var out *xinlu.Reflection
 	var file *xinlu.StudyFile
 	err = s.inTx(ctx, func(tx *Tx) error {

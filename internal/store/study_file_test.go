@@ -89,6 +89,11 @@ func TestStudyFiles(t *testing.T) {
 		if err != nil || r.Status != xinlu.ReflectionDraft || !strings.Contains(r.Body, own) || file.ReflectionID != r.ID {
 			t.Fatalf("upload: %+v %+v %v", r, file, err)
 		}
+		// A document longer than any reflection is refused, naming the file.
+		long := readStudyFile(t, "长文.docx", wordOf(t, strings.Repeat("学", xinlu.MaxReflection+1)))
+		if _, _, err := s.UploadReflection(ctx, f.actor("lixm"), f.users["lixm"], c.ID, r.Version, long); xinlu.AsError(err).Key != "study.file_text_too_long" {
+			t.Fatalf("a document too long: %v", err)
+		}
 		// A scanned PDF is kept; the text stays as it was.
 		scan := readStudyFile(t, "扫描件.pdf", []byte(scannedPDF))
 		if scan.Text != "" || scan.ContentType != xinlu.TypePDF {
