@@ -1,20 +1,24 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"strings"
 	"time"
 
+	"xinlu/internal/docx"
+	"xinlu/internal/report"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 )
 
 // The demo's study campaigns: one closed campaign on the reform speech,
 // with a reflection from nearly everyone in every state (two of them near
-// copies of each other, one mostly copied from the speech), and one open
-// campaign due next week.
+// copies of each other, one mostly copied from the speech) and three
+// discussion sessions, and one open campaign due next week with the
+// reform plan attached as a Word document.
 
 // reformSpeech is the closed campaign's material.
 const reformSpeech = `开发区是改革开放的试验田，也是高质量发展的主阵地。当前，开发区要把体制机制改革作为“先手棋”，坚持去行政化、市场化、专业化方向，推行“管委会+公司”模式，实行全员聘任制、绩效工资制，让干部能上能下、收入能增能减。
@@ -251,6 +255,22 @@ func seedStudy(ctx context.Context, st *store.Store, z *xinlu.Zone, now time.Tim
 		OpensOn: opens2.Format(xinlu.DateLayout), ClosesOn: today.AddDate(0, 0, 9).Format(xinlu.DateLayout)}, 0)
 	if err != nil {
 		return err
+	}
+	// The reform plan itself, attached as a Word document.
+	plan := &docx.Document{Title: "开发区体制机制改革方案", Blocks: []docx.Block{{Style: docx.Title, Text: "开发区体制机制改革方案"}}}
+	for _, p := range strings.Split(reformSpeech, "\n\n") {
+		plan.Blocks = append(plan.Blocks, docx.Block{Text: p})
+	}
+	var buf bytes.Buffer
+	if err := plan.Write(&buf); err != nil {
+		return err
+	}
+	up, err := report.ReadStudyFile(xinlu.LeadFileUpload{Name: "开发区体制机制改革方案.docx", Data: buf.Bytes()})
+	if err != nil {
+		return err
+	}
+	if _, err := st.AddCampaignMaterial(ctx, act(office), office, c2.ID, up); err != nil {
+		return fmt.Errorf("study material: %w", err)
 	}
 	if _, err = st.CampaignAction(ctx, act(office), office, c2.ID, c2.Version, xinlu.CampaignOpenAction); err != nil {
 		return err

@@ -39,6 +39,10 @@ func TestDemoStudy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The open campaign carries the plan as a Word document, its text read.
+	if ms, err := s.CampaignMaterials(ctx, office, open.ID); err != nil || len(ms) != 1 || ms[0].TextLength < 200 {
+		t.Errorf("materials of the open campaign: %d %v", len(ms), err)
+	}
 	// Three discussion sessions, with leaves and absences, in two departments.
 	_, sessions, err := s.StudySessions(ctx, office, closed.ID)
 	if err != nil || len(sessions) != 3 {
