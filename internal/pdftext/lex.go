@@ -284,7 +284,9 @@ func (lx *lexer) hex() pdfStr {
 		}
 		half = !half
 	}
-	lx.i++
+	if lx.i < len(lx.b) {
+		lx.i++ // the closing >
+	}
 	if half {
 		out = append(out, hi<<4)
 	}

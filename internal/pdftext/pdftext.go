@@ -36,6 +36,8 @@ const (
 	maxPages   = 2000
 	maxDepth   = 32 // nesting of page trees and form objects
 	maxRange   = 1 << 16
+	maxCodes   = 1 << 18 // codes one font maps
+	maxForms   = 10000   // form objects drawn in one file (a form may draw itself)
 )
 
 type (
@@ -53,6 +55,8 @@ type (
 
 type doc struct {
 	objs    map[int]any
+	walked  map[int]bool // page tree nodes visited
+	forms   int          // form objects drawn, in all
 	decoded int
 	fonts   map[any]*font
 }
@@ -63,7 +67,7 @@ func Text(data []byte) (string, error) {
 	if !bytes.HasPrefix(bytes.TrimLeft(data[:min(len(data), 1024)], "\x00\t\n\r "), []byte("%PDF-")) {
 		return "", ErrNotPDF
 	}
-	d := &doc{objs: map[int]any{}, fonts: map[any]*font{}}
+	d := &doc{objs: map[int]any{}, fonts: map[any]*font{}, walked: map[int]bool{}}
 	d.scan(data)
 	if len(d.objs) == 0 {
 		return "", ErrNotPDF
@@ -156,6 +160,7 @@ func (d *doc) scan(data []byte) {
 		}
 		lx := &lexer{b: data, i: at + 3}
 		v := lx.value(0)
+		lx.i = min(lx.i, len(data))
 		if dd, isDict := v.(dict); isDict {
 			lx.space()
 			if bytes.HasPrefix(data[lx.i:], []byte("stream")) {
@@ -167,7 +172,7 @@ func (d *doc) scan(data []byte) {
 					start++
 				}
 				end := -1
-				if n, isNum := dd["Length"].(float64); isNum && n >= 0 && start+int(n) <= len(data) &&
+				if n, isNum := dd["Length"].(float64); isNum && n >= 0 && n <= float64(len(data)) && start+int(n) <= len(data) &&
 					bytes.HasPrefix(bytes.TrimLeft(data[start+int(n):], "\r\n "), []byte("endstream")) {
 					end = start + int(n)
 				} else if k := bytes.Index(data[start:], []byte("endstream")); k >= 0 {
@@ -302,6 +307,12 @@ func (d *doc) pages(node any, inherited any, out *[]dict, depth int) {
 	}
 	kids, _ := d.get(n["Kids"]).(array)
 	for _, k := range kids {
+		if r, isRef := k.(ref); isRef {
+			if d.walked[r.num] {
+				continue // a page tree that loops, or lists a node twice
+			}
+			d.walked[r.num] = true
+		}
 		d.pages(d.get(k), res, out, depth+1)
 	}
 }
@@ -421,7 +432,8 @@ func (d *doc) run(content []byte, res dict, w *writer, depth int) {
 		case "Do":
 			if len(args) >= 1 {
 				if n, ok := args[len(args)-1].(name); ok {
-					if st, ok := d.get(xobjs[n]).(*stream); ok && d.get(st.d["Subtype"]) == name("Form") {
+					if st, ok := d.get(xobjs[n]).(*stream); ok && d.get(st.d["Subtype"]) == name("Form") && d.forms < maxForms {
+						d.forms++
 						sub, _ := d.get(st.d["Resources"]).(dict)
 						if sub == nil {
 							sub = res
@@ -516,7 +528,7 @@ func (f *font) readCMap(b []byte) {
 				if b < a || b-a > maxRange {
 					continue
 				}
-				for c := a; c <= b; c++ {
+				for c := a; c <= b && len(f.codes) < maxCodes; c++ {
 					key := string(codeBytes(c, len(lo)))
 					switch dst := args[i+2].(type) {
 					case pdfStr:

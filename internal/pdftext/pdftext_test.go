@@ -159,3 +159,81 @@ func TestTextReadsWhatChromiumPrints(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// BenchmarkText reads the Chromium-printed fixture (one page of Chinese
+// in an embedded CID font subset).
+func BenchmarkText(b *testing.B) {
+	data, err := os.ReadFile("testdata/chromium.pdf")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := Text(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// A damaged file (cut short, bytes overwritten) answers an error or some
+// text, never a panic: uploads are not to be trusted.
+func TestTextOfDamagedFiles(t *testing.T) {
+	data, err := os.ReadFile("testdata/chromium.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	samples := [][]byte{pdfFile("BT /F1 12 Tf (x) Tj ET")}
+	for cut := 9; cut < len(data); cut += len(data) / 97 {
+		samples = append(samples, data[:cut])
+	}
+	for i := 0; i < 200; i++ {
+		d := bytes.Clone(data)
+		at := (i * 7919) % len(d)
+		for k := at; k < min(at+64, len(d)); k++ {
+			d[k] = byte(k * i)
+		}
+		samples = append(samples, d)
+	}
+	samples = append(samples, []byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 1 0 R >> endobj"), // a page tree that is its own root
+		[]byte("%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Page /Contents 3 0 R /Resources << /Font << /F1 3 0 R >> >> >>\nendobj\n3 0 obj\n<< /Length 999999 /Filter /FlateDecode >>\nstream\nxx\nendstream\nendobj\n"),
+		[]byte("%PDF-1.4\n1 0 obj [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[ endobj"),
+		// A form that draws itself twice.
+		[]byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Page /Contents 3 0 R /Resources << /XObject << /X 3 0 R >> >> >> endobj\n"+
+			"3 0 obj << /Type /XObject /Subtype /Form /Length 13 >>\nstream\n/X Do /X Do\nendstream\nendobj\n"),
+		// Every node of the tree lists the next one twice: walked once each.
+		[]byte("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"+pageTreeLoop()))
+	for i, d := range samples {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Fatalf("sample %d panics: %v", i, r)
+				}
+			}()
+			Text(d)
+		}()
+	}
+}
+
+func FuzzText(f *testing.F) {
+	f.Add(pdfFile("BT /F1 12 Tf 72 720 Td (Hello) Tj 0 -14 Td [(a) -300 (b)] TJ ET"))
+	f.Add([]byte(scannedForFuzz))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		Text(data)
+	})
+}
+
+const scannedForFuzz = "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n" +
+	"3 0 obj\n<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>\nendobj\n4 0 obj\n<< /Length 31 >>\nstream\nq 595 0 0 842 0 0 cm /Im1 Do Q\nendstream\nendobj\n%%EOF\n"
+
+// pageTreeLoop is a page tree of 40 nodes, each listing the next twice and
+// the last listing the first: 2^40 walks if nodes were not remembered.
+func pageTreeLoop() string {
+	var b strings.Builder
+	for i := 2; i < 42; i++ {
+		next := i + 1
+		if next == 42 {
+			next = 2
+		}
+		fmt.Fprintf(&b, "%d 0 obj << /Type /Pages /Kids [%d 0 R %d 0 R] >> endobj\n", i, next, next)
+	}
+	return b.String()
+}
