@@ -37,6 +37,7 @@ func (a *API) studyRoutes() []Route {
 		{"POST", "/study/campaigns/{id}/sessions", xinlu.PermSignedIn, a.handle(a.createStudySession)},
 		{"GET", "/study/sessions/{id}", xinlu.PermSignedIn, a.handle(a.getStudySession)},
 		{"PUT", "/study/sessions/{id}", xinlu.PermSignedIn, a.handle(a.updateStudySession)},
+		{"DELETE", "/study/sessions/{id}", xinlu.PermSignedIn, a.handle(a.deleteStudySession)},
 		{"GET", "/study/reflections/{id}", xinlu.PermSignedIn, a.handle(a.getReflection)},
 		{"POST", "/study/reflections/{id}/{action}", xinlu.PermSignedIn, a.handle(a.stepReflection)},
 		{"GET", "/study/reflections/{id}/similar", xinlu.PermSignedIn, a.handle(a.similarReflections)},
@@ -778,5 +779,17 @@ func (a *API) putStudySettings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, studySettingsJSON(st))
+	return nil
+}
+
+func (a *API) deleteStudySession(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := a.store.DeleteStudySession(r.Context(), actor(r), user(r), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

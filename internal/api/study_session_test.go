@@ -80,4 +80,13 @@ func TestStudySessionsAPI(t *testing.T) {
 	if status, _ := e.call(off, "GET", one, ""); status != 200 {
 		t.Fatalf("get: %d", status)
 	}
+	if status, _ := e.call(member, "DELETE", one, ""); status != 403 {
+		t.Fatalf("member deletes: %d", status)
+	}
+	if status, _ := e.call(head, "DELETE", one, ""); status != 204 {
+		t.Fatalf("delete: %d", status)
+	}
+	if status, _ := e.call(off, "GET", one, ""); status != 404 {
+		t.Fatalf("deleted: %d", status)
+	}
 }

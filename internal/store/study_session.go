@@ -240,3 +240,33 @@ func (tx *Tx) writeAttendance(ctx context.Context, ss *xinlu.StudySession) error
 	}
 	return nil
 }
+
+// DeleteStudySession deletes session id, recorded by mistake, with its
+// attendance: whoever may record it (xinlu.CheckSessionEdit). Audited
+// (study.session.delete, the session as it was).
+func (s *Store) DeleteStudySession(ctx context.Context, a xinlu.Actor, u *xinlu.User, id int64) error {
+	old, c, err := s.StudySession(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *Tx) error {
+		locked, err := tx.campaignForUpdate(ctx, u.ZoneID, c.ID)
+		if err != nil {
+			return err
+		}
+		if err := xinlu.CheckSessionEdit(u, locked, old.DepartmentID); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM study_session_attendance WHERE session_id = ?`, old.ID); err != nil {
+			return tx.s.translate(err)
+		}
+		res, err := tx.exec(ctx, `DELETE FROM study_sessions WHERE id = ?`, old.ID)
+		if err != nil {
+			return tx.s.translate(err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return xinlu.NotFound("error.not_found")
+		}
+		return tx.audit(ctx, a, "study.session.delete", "study_session", old.ID, sessionAudit(old), nil)
+	})
+}

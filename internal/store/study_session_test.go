@@ -80,6 +80,19 @@ func TestStudySessions(t *testing.T) {
 				t.Errorf("%s: %d rows (%v)", action, len(rows), err)
 			}
 		}
+		// A session recorded by mistake is deleted: the member may not, the head may.
+		if err := s.DeleteStudySession(ctx, f.actor("lixm"), f.users["lixm"], list[0].ID); xinlu.ErrorCode(err) != xinlu.EFORBIDDEN {
+			t.Fatalf("a member deletes: %v", err)
+		}
+		if err := s.DeleteStudySession(ctx, f.actor("head1"), f.users["head1"], list[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.StudySession(ctx, f.users["head1"], list[0].ID); xinlu.ErrorCode(err) != xinlu.ENOTFOUND {
+			t.Fatalf("deleted session: %v", err)
+		}
+		if rows, _, _ := s.ListAudit(ctx, xinlu.AuditFilter{ZoneID: f.zone.ID, Action: "study.session.delete", Page: xinlu.Page{Page: 1, PerPage: 10}}); len(rows) != 1 {
+			t.Errorf("%d delete audit rows", len(rows))
+		}
 		// Archived: no more records.
 		for _, act := range []xinlu.CampaignAction{xinlu.CampaignCloseAction, xinlu.CampaignArchiveAction} {
 			if c, err = s.CampaignAction(ctx, f.actor("office"), f.users["office"], c.ID, c.Version, act); err != nil {

@@ -20,6 +20,7 @@ func (s *Server) studySessionRoutes() []Route {
 		{Method: "GET", Pattern: "/study/campaigns/{id}/sessions.xlsx", Perm: xinlu.PermSignedIn, Handler: s.studySessionExport},
 		{Method: "GET", Pattern: "/study/sessions/{id}", Perm: xinlu.PermSignedIn, Handler: s.studySessionShow},
 		{Method: "POST", Pattern: "/study/sessions/{id}", Perm: xinlu.PermSignedIn, Handler: s.studySessionUpdate},
+		{Method: "POST", Pattern: "/study/sessions/{id}/delete", Perm: xinlu.PermSignedIn, Handler: s.studySessionDelete},
 	}
 }
 
@@ -232,4 +233,25 @@ func (s *Server) studySessionExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.sendReport(w, r, rep, "study.sessions.export", "study_campaign", id, nil, "study-sessions-"+strconv.FormatInt(id, 10)+".xlsx")
+}
+
+// studySessionDelete deletes a session recorded by mistake and goes back
+// to the campaign's sessions.
+func (s *Server) studySessionDelete(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	ss, _, err := s.store.StudySession(r.Context(), info.user, id)
+	if err == nil {
+		err = s.store.DeleteStudySession(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id)
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "flash.deleted")
+	redirect(w, r, "/study/campaigns/"+strconv.FormatInt(ss.CampaignID, 10)+"#sessions")
 }

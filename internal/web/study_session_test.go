@@ -117,6 +117,20 @@ func TestStudySessionPages(t *testing.T) {
 		t.Fatalf("register: %d", x.StatusCode)
 	}
 
+	// A session recorded by mistake: the member may not delete it; the head may.
+	if res := member.postForm(show+"/delete", url.Values{"csrf": {member.csrfToken(show)}}); res.StatusCode != 403 {
+		t.Fatalf("member deletes: %d", res.StatusCode)
+	}
+	if !strings.Contains(head.get(show).body, `id="delete-session"`) {
+		t.Fatal("the head is not offered to delete")
+	}
+	if res := head.postForm(show+"/delete", url.Values{"csrf": {head.csrfToken(show)}}); res.StatusCode != 303 || res.Header.Get("Location") != campaign+"#sessions" {
+		t.Fatalf("delete: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if res := head.get(show); res.StatusCode != 404 {
+		t.Fatalf("deleted session: %d", res.StatusCode)
+	}
+
 	// Every role: the form is for those who may record.
 	c, err := a.store.Campaign(context.Background(), a.users[xinlu.RoleDiscipline], ss.CampaignID)
 	if err != nil {

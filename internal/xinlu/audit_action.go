@@ -200,6 +200,7 @@ var AuditActions = []string{
 	"study.reflection.submit",
 	"study.reflection.upload",
 	"study.session.create",
+	"study.session.delete",
 	"study.session.update",
 	"study.sessions.export",
 	"study.settings",
