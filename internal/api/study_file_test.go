@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -116,5 +117,58 @@ func TestStudyFilesAPI(t *testing.T) {
 	}
 	if status, _ := e.call(off, "DELETE", del, ""); status != 404 {
 		t.Fatalf("deleted twice: %d", status)
+	}
+}
+
+// A campaign may ask a team: the team's members, and no one else, write.
+func TestStudyTeamAudienceAPI(t *testing.T) {
+	e := newLeadEnv(t)
+	e.user(e.zone.ID, "office", xinlu.RoleDiscipline, 0)
+	off, admin, head, screener := e.login("office"), e.login("admin"), e.login("head"), e.login("screener")
+	status, out := e.call(admin, "POST", "/teams", `{"kind":"taskforce","name":"招商专班"}`)
+	var team struct{ ID int64 }
+	json.Unmarshal([]byte(out), &team)
+	if status != 201 {
+		t.Fatalf("team: %d %s", status, out)
+	}
+	body := `{"campaign_title":"专班学习","theme":"解放思想","audience":"teams","opens_on":"2026-01-05","closes_on":"2099-12-31","min_length":20`
+	if status, out := e.call(off, "POST", "/study/campaigns", body+`}`); status != 422 || !strings.Contains(out, `"field":"team_ids"`) {
+		t.Fatalf("no team: %d %s", status, out)
+	}
+	status, out = e.call(off, "POST", "/study/campaigns", body+`,"team_ids":[`+strconv.FormatInt(team.ID, 10)+`]}`)
+	var c struct {
+		ID      int64
+		TeamIDs []int64 `json:"team_ids"`
+	}
+	json.Unmarshal([]byte(out), &c)
+	if status != 201 || len(c.TeamIDs) != 1 {
+		t.Fatalf("create: %d %s", status, out)
+	}
+	cid := strconv.FormatInt(c.ID, 10)
+	if status, out := e.call(off, "POST", "/study/campaigns/"+cid+"/open", `{"version":1}`); status != 200 {
+		t.Fatalf("open: %d %s", status, out)
+	}
+	// Nobody is in the team yet: the head is not asked.
+	if status, _ := e.call(head, "POST", "/study/campaigns/"+cid+"/reflections", `{"body":"草稿"}`); status != 404 {
+		t.Fatalf("a member outside the team writes: %d", status)
+	}
+	_, out = e.call(off, "GET", "/study/campaigns/"+cid+"/completion", "")
+	if !strings.Contains(out, `"asked":0`) {
+		t.Fatalf("completion of an empty team: %s", out)
+	}
+	// The screener joins the team and is asked from then on.
+	sc, err := e.st.UserByUsername(context.Background(), "screener")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp := "/teams/" + strconv.FormatInt(team.ID, 10) + "/members"
+	if status, out := e.call(admin, "POST", tp, `{"member_id":`+strconv.FormatInt(sc.MemberID, 10)+`}`); status != 201 && status != 200 {
+		t.Fatalf("join: %d %s", status, out)
+	}
+	if status, out := e.call(screener, "POST", "/study/campaigns/"+cid+"/reflections", `{"body":"草稿"}`); status != 201 {
+		t.Fatalf("a team member writes: %d %s", status, out)
+	}
+	if _, out := e.call(off, "GET", "/study/campaigns/"+cid+"/completion", ""); !strings.Contains(out, `"asked":1`) {
+		t.Fatalf("completion of the team: %s", out)
 	}
 }
