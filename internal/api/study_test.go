@@ -181,7 +181,7 @@ func TestStudyRoutesInOpenAPI(t *testing.T) {
 			t.Errorf("%s %s is not documented", rt.Method, rt.Pattern)
 		}
 	}
-	if n != 11 {
+	if n != 23 {
 		t.Errorf("%d study routes", n)
 	}
 }

@@ -1,20 +1,24 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"strings"
 	"time"
 
+	"xinlu/internal/docx"
+	"xinlu/internal/report"
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 )
 
 // The demo's study campaigns: one closed campaign on the reform speech,
 // with a reflection from nearly everyone in every state (two of them near
-// copies of each other, one mostly copied from the speech), and one open
-// campaign due next week.
+// copies of each other, one mostly copied from the speech) and three
+// discussion sessions, and one open campaign due next week with the
+// reform plan attached as a Word document.
 
 // reformSpeech is the closed campaign's material.
 const reformSpeech = `开发区是改革开放的试验田，也是高质量发展的主阵地。当前，开发区要把体制机制改革作为“先手棋”，坚持去行政化、市场化、专业化方向，推行“管委会+公司”模式，实行全员聘任制、绩效工资制，让干部能上能下、收入能增能减。
@@ -232,6 +236,9 @@ func seedStudy(ctx context.Context, st *store.Store, z *xinlu.Zone, now time.Tim
 			return fmt.Errorf("acceptance of %s: %w", m.Name, err)
 		}
 	}
+	if err := seedStudySessions(ctx, st, c, office, head, act, opens); err != nil {
+		return err
+	}
 	at(closes.AddDate(0, 0, 5))
 	if c, err = st.Campaign(ctx, office, c.ID); err != nil {
 		return err
@@ -248,6 +255,22 @@ func seedStudy(ctx context.Context, st *store.Store, z *xinlu.Zone, now time.Tim
 		OpensOn: opens2.Format(xinlu.DateLayout), ClosesOn: today.AddDate(0, 0, 9).Format(xinlu.DateLayout)}, 0)
 	if err != nil {
 		return err
+	}
+	// The reform plan itself, attached as a Word document.
+	plan := &docx.Document{Title: "开发区体制机制改革方案", Blocks: []docx.Block{{Style: docx.Title, Text: "开发区体制机制改革方案"}}}
+	for _, p := range strings.Split(reformSpeech, "\n\n") {
+		plan.Blocks = append(plan.Blocks, docx.Block{Text: p})
+	}
+	var buf bytes.Buffer
+	if err := plan.Write(&buf); err != nil {
+		return err
+	}
+	up, err := report.ReadStudyFile(xinlu.LeadFileUpload{Name: "开发区体制机制改革方案.docx", Data: buf.Bytes()})
+	if err != nil {
+		return err
+	}
+	if _, err := st.AddCampaignMaterial(ctx, act(office), office, c2.ID, up); err != nil {
+		return fmt.Errorf("study material: %w", err)
 	}
 	if _, err = st.CampaignAction(ctx, act(office), office, c2.ID, c2.Version, xinlu.CampaignOpenAction); err != nil {
 		return err
@@ -266,6 +289,73 @@ func seedStudy(ctx context.Context, st *store.Store, z *xinlu.Zone, now time.Tim
 			if _, err := st.SubmitReflection(ctx, xinlu.Actor{ZoneID: z.ID, Name: m.Name}, u, r.ID, r.Version); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// seedStudySessions records three discussion sessions of campaign c: two
+// of the head's department (the head records them), one of another (the
+// office does), each with one member on leave and one absent.
+func seedStudySessions(ctx context.Context, st *store.Store, c *xinlu.Campaign, office, head *xinlu.User,
+	act func(*xinlu.User) xinlu.Actor, opens time.Time) error {
+	var other int64
+	audience, err := st.SessionMembers(ctx, c, head.DepartmentID)
+	if err != nil || len(audience) < 3 {
+		return fmt.Errorf("study sessions: the head's department has %d members: %v", len(audience), err)
+	}
+	_, comp, err := st.StudyCompletion(ctx, office, c.ID)
+	if err != nil {
+		return err
+	}
+	for _, d := range comp.Departments {
+		if d.DepartmentID != head.DepartmentID && d.DepartmentID != 0 && d.Asked >= 3 {
+			other = d.DepartmentID
+			break
+		}
+	}
+	places := []string{"管委会三楼会议室", "招商服务中心二楼会议室", "党员活动室"}
+	minutes := []string{
+		"会议传达学习了全省开发区改革推进会讲话精神。大家结合本部门招商工作谈认识：一是解放思想，敢于打破条条框框；二是把审批提速落到每一个项目上；三是主动走出去，开展产业链招商。会议要求每人提交学习心得，部门负责人逐篇审阅。",
+		"围绕“结合本职谈改革”开展专题讨论。发言同志谈到项目推进中的堵点，提出建立周调度、月通报制度，把问题清单变成责任清单。会议明确了下一阶段招商任务和分工。",
+		"座谈会邀请基层同志谈体会。大家认为，改革的关键在于转变作风，把服务企业的链条拉长，把企业的难事当作自己的事。会议对心得体会撰写提出了具体要求。",
+	}
+	plan := []struct {
+		dept int64
+		by   *xinlu.User
+		day  time.Time
+	}{{head.DepartmentID, head, opens.AddDate(0, 0, 3)}, {head.DepartmentID, head, opens.AddDate(0, 0, 10)}, {other, office, opens.AddDate(0, 0, 7)}}
+	for k, p := range plan {
+		if p.dept == 0 {
+			continue
+		}
+		members, err := st.SessionMembers(ctx, c, p.dept)
+		if err != nil {
+			return err
+		}
+		ss := &xinlu.StudySession{DepartmentID: p.dept, HeldOn: p.day.Format(xinlu.DateLayout), Place: places[k], Minutes: minutes[k]}
+		ss.ChairID = members[0].MemberID
+		if p.dept == head.DepartmentID && head.MemberID != 0 {
+			ss.ChairID = head.MemberID
+		}
+		for j, m := range members {
+			a := xinlu.Attendance{MemberID: m.MemberID, Status: xinlu.AttendPresent}
+			switch j {
+			case len(members) - 1:
+				a.Status, a.Reason = xinlu.AttendLeave, []string{"外出招商", "参加省里培训", "病假"}[k]
+			case len(members) - 2:
+				if k != 1 {
+					a.Status = xinlu.AttendAbsent
+				}
+			}
+			ss.Attendance = append(ss.Attendance, a)
+			if a.Status == xinlu.AttendPresent && len(ss.SpeakerIDs) < 3+k {
+				ss.SpeakerIDs = append(ss.SpeakerIDs, m.MemberID)
+			}
+		}
+		st.SetClock(func() time.Time { return p.day.Add(10 * time.Hour) })
+		if _, err := st.SaveStudySession(ctx, act(p.by), p.by, c.ID, ss, 0); err != nil {
+			return fmt.Errorf("study session %d: %w", k+1, err)
 		}
 	}
 	return nil

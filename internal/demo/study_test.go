@@ -39,6 +39,25 @@ func TestDemoStudy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The open campaign carries the plan as a Word document, its text read.
+	if ms, err := s.CampaignMaterials(ctx, office, open.ID); err != nil || len(ms) != 1 || ms[0].TextLength < 200 {
+		t.Errorf("materials of the open campaign: %d %v", len(ms), err)
+	}
+	// Three discussion sessions, with leaves and absences, in two departments.
+	_, sessions, err := s.StudySessions(ctx, office, closed.ID)
+	if err != nil || len(sessions) != 3 {
+		t.Fatalf("%d sessions, %v", len(sessions), err)
+	}
+	depts := map[int64]bool{}
+	for _, ss := range sessions {
+		depts[ss.DepartmentID] = true
+		if ss.Count(xinlu.AttendLeave) != 1 || ss.Count(xinlu.AttendPresent) < 2 || len(ss.SpeakerIDs) < 2 || ss.Minutes == "" {
+			t.Errorf("session %s: %d present, %d on leave, %d speakers", ss.HeldOn, ss.Count(xinlu.AttendPresent), ss.Count(xinlu.AttendLeave), len(ss.SpeakerIDs))
+		}
+	}
+	if len(depts) != 2 {
+		t.Errorf("sessions in %d departments", len(depts))
+	}
 	if tot := comp.Total; tot.Asked < 55 || tot.Missing == 0 || tot.Late == 0 || tot.Returned == 0 || tot.Pending == 0 || tot.Accepted < 30 {
 		t.Errorf("completion %+v", tot)
 	}

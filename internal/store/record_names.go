@@ -32,6 +32,7 @@ var recordNameSQL = map[string]string{
 	"contract":         `SELECT c.id, m.name FROM contracts c JOIN members m ON m.id = c.member_id WHERE c.zone_id = ? AND c.id IN `,
 	"study_campaign":   `SELECT id, title FROM study_campaigns WHERE zone_id = ? AND id IN `,
 	"study_reflection": `SELECT r.id, m.name || ' · ' || c.title FROM study_reflections r JOIN members m ON m.id = r.member_id JOIN study_campaigns c ON c.id = r.campaign_id WHERE r.zone_id = ? AND r.id IN `,
+	"study_session":    `SELECT ss.id, d.name || ' · ' || ss.held_on FROM study_sessions ss JOIN departments d ON d.id = ss.department_id WHERE ss.zone_id = ? AND ss.id IN `,
 	"approval_item":    `SELECT a.id, p.name || ' · ' || a.name FROM approval_items a JOIN projects p ON p.id = a.project_id WHERE p.zone_id = ? AND a.id IN `,
 }
 

@@ -20,7 +20,8 @@ import (
 // not found.
 
 const campaignColumns = `c.id, c.zone_id, c.title, c.theme, c.source_text, c.audience, c.department_ids, c.member_ids,
-	c.reviewer_ids, c.opens_on, c.closes_on, c.min_length, c.graded, c.status, c.created_by, c.version, c.created_at, c.updated_at`
+	c.reviewer_ids, c.opens_on, c.closes_on, c.min_length, c.graded, c.status, c.created_by, c.version, c.created_at, c.updated_at,
+	c.team_ids`
 
 func joinIDs(ids []int64) string {
 	parts := make([]string, len(ids))
@@ -42,12 +43,36 @@ func splitIDs(s string) []int64 {
 
 func scanCampaign(sc scanner) (*xinlu.Campaign, error) {
 	c := &xinlu.Campaign{}
-	var audience, depts, members, reviewers, status string
+	var audience, depts, members, reviewers, status, teams string
 	err := sc.Scan(&c.ID, &c.ZoneID, &c.Title, &c.Theme, &c.SourceText, &audience, &depts, &members, &reviewers,
-		&c.OpensOn, &c.ClosesOn, &c.MinLength, &c.Graded, &status, &c.CreatedBy, &c.Version, &c.CreatedAt, &c.UpdatedAt)
+		&c.OpensOn, &c.ClosesOn, &c.MinLength, &c.Graded, &status, &c.CreatedBy, &c.Version, &c.CreatedAt, &c.UpdatedAt, &teams)
 	c.Audience, c.Status = xinlu.Audience(audience), xinlu.CampaignStatus(status)
 	c.DepartmentIDs, c.MemberIDs, c.ReviewerIDs = splitIDs(depts), splitIDs(members), splitIDs(reviewers)
+	c.TeamIDs = splitIDs(teams)
 	return c, err
+}
+
+// withTeamMembers reads the members of the teams that team campaigns ask
+// (xinlu.Campaign.TeamMemberIDs), through query (the store's or a
+// transaction's).
+func withTeamMembers(ctx context.Context, query func(context.Context, string, ...any) (*sql.Rows, error), cs ...*xinlu.Campaign) error {
+	for _, c := range cs {
+		if c == nil || c.Audience != xinlu.AudienceTeams || len(c.TeamIDs) == 0 {
+			continue
+		}
+		rows, err := query(ctx, `SELECT DISTINCT tm.member_id FROM team_members tm JOIN teams t ON t.id = tm.team_id
+			WHERE t.zone_id = ? AND tm.team_id IN (`+joinIDs(c.TeamIDs)+`) ORDER BY tm.member_id`, c.ZoneID)
+		if err != nil {
+			return xinlu.Internal(err)
+		}
+		if c.TeamMemberIDs, err = collect(rows, func(sc scanner) (int64, error) {
+			var id int64
+			return id, sc.Scan(&id)
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // campaignAudit is what the audit log keeps of a campaign: its source text
@@ -55,7 +80,7 @@ func scanCampaign(sc scanner) (*xinlu.Campaign, error) {
 func campaignAudit(c *xinlu.Campaign) map[string]any {
 	return map[string]any{
 		"campaign_id": c.ID, "title": c.Title, "theme": c.Theme, "source_length": len([]rune(c.SourceText)),
-		"audience": c.Audience, "department_ids": c.DepartmentIDs, "member_ids": c.MemberIDs, "reviewer_ids": c.ReviewerIDs,
+		"audience": c.Audience, "department_ids": c.DepartmentIDs, "member_ids": c.MemberIDs, "team_ids": c.TeamIDs, "reviewer_ids": c.ReviewerIDs,
 		"opens_on": c.OpensOn, "closes_on": c.ClosesOn, "min_length": c.MinLength, "graded": c.Graded,
 		"status": c.Status, "version": c.Version,
 	}
@@ -130,6 +155,9 @@ func (s *Store) Campaign(ctx context.Context, u *xinlu.User, id int64) (*xinlu.C
 	if err != nil {
 		return nil, s.translate(err)
 	}
+	if err := withTeamMembers(ctx, s.query, c); err != nil {
+		return nil, err
+	}
 	if !campaignSees(u, c) {
 		return nil, xinlu.NotFound("error.not_found")
 	}
@@ -149,6 +177,9 @@ func (s *Store) Campaigns(ctx context.Context, u *xinlu.User) ([]*xinlu.Campaign
 	if err != nil {
 		return nil, err
 	}
+	if err := withTeamMembers(ctx, s.query, all...); err != nil {
+		return nil, err
+	}
 	var out []*xinlu.Campaign
 	for _, c := range all {
 		if campaignSees(u, c) {
@@ -165,7 +196,8 @@ func (tx *Tx) checkCampaignRefs(ctx context.Context, c *xinlu.Campaign) error {
 	for _, ref := range []struct {
 		field, table string
 		ids          []int64
-	}{{"department_ids", "departments", c.DepartmentIDs}, {"member_ids", "members", c.MemberIDs}, {"reviewer_ids", "members", c.ReviewerIDs}} {
+	}{{"department_ids", "departments", c.DepartmentIDs}, {"member_ids", "members", c.MemberIDs}, {"team_ids", "teams", c.TeamIDs},
+		{"reviewer_ids", "members", c.ReviewerIDs}} {
 		for _, id := range ref.ids {
 			var n int
 			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM `+ref.table+` WHERE id = ? AND zone_id = ?`, id, c.ZoneID).Scan(&n); err != nil {
@@ -204,11 +236,11 @@ func (s *Store) SaveCampaign(ctx context.Context, a xinlu.Actor, u *xinlu.User, 
 			}
 			next.Status, next.CreatedBy, next.Version, next.CreatedAt, next.UpdatedAt = xinlu.CampaignDraft, u.ID, 1, now, now
 			id, err := tx.insert(ctx, `INSERT INTO study_campaigns (zone_id, title, theme, source_text, audience, department_ids,
-				member_ids, reviewer_ids, opens_on, closes_on, min_length, graded, status, created_by, version, created_at, updated_at)
-				VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?,?)`,
+				member_ids, reviewer_ids, opens_on, closes_on, min_length, graded, status, created_by, version, created_at, updated_at, team_ids)
+				VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,?)`,
 				next.ZoneID, next.Title, next.Theme, next.SourceText, string(next.Audience), joinIDs(next.DepartmentIDs),
 				joinIDs(next.MemberIDs), joinIDs(next.ReviewerIDs), next.OpensOn, next.ClosesOn, next.MinLength, next.Graded,
-				string(next.Status), next.CreatedBy, now, now)
+				string(next.Status), next.CreatedBy, now, now, joinIDs(next.TeamIDs))
 			if err != nil {
 				return err
 			}
@@ -235,10 +267,10 @@ func (s *Store) SaveCampaign(ctx context.Context, a xinlu.Actor, u *xinlu.User, 
 		}
 		next.Version, next.UpdatedAt = old.Version+1, now
 		if _, err := tx.exec(ctx, `UPDATE study_campaigns SET title = ?, theme = ?, source_text = ?, audience = ?, department_ids = ?,
-			member_ids = ?, reviewer_ids = ?, opens_on = ?, closes_on = ?, min_length = ?, graded = ?, version = version + 1,
+			member_ids = ?, reviewer_ids = ?, opens_on = ?, closes_on = ?, min_length = ?, graded = ?, team_ids = ?, version = version + 1,
 			updated_at = ? WHERE id = ?`,
 			next.Title, next.Theme, next.SourceText, string(next.Audience), joinIDs(next.DepartmentIDs), joinIDs(next.MemberIDs),
-			joinIDs(next.ReviewerIDs), next.OpensOn, next.ClosesOn, next.MinLength, next.Graded, now, old.ID); err != nil {
+			joinIDs(next.ReviewerIDs), next.OpensOn, next.ClosesOn, next.MinLength, next.Graded, joinIDs(next.TeamIDs), now, old.ID); err != nil {
 			return tx.s.translate(err)
 		}
 		out = &next
@@ -259,7 +291,7 @@ func (tx *Tx) campaignForUpdate(ctx context.Context, zone, id int64) (*xinlu.Cam
 	if err != nil {
 		return nil, tx.s.translate(err)
 	}
-	return c, nil
+	return c, withTeamMembers(ctx, tx.query, c)
 }
 
 // CampaignAction takes action on campaign id at version as u
@@ -327,6 +359,9 @@ func (s *Store) Reflection(ctx context.Context, u *xinlu.User, id int64) (*xinlu
 	c, err := scanCampaign(s.queryRow(ctx, `SELECT `+campaignColumns+` FROM study_campaigns c WHERE c.id = ?`, r.CampaignID))
 	if err != nil {
 		return nil, nil, s.translate(err)
+	}
+	if err := withTeamMembers(ctx, s.query, c); err != nil {
+		return nil, nil, err
 	}
 	if !reflectionSees(u, c, r) {
 		return nil, nil, xinlu.NotFound("error.not_found")
@@ -398,46 +433,51 @@ func (s *Store) SaveReflection(ctx context.Context, a xinlu.Actor, u *xinlu.User
 		if err != nil {
 			return err
 		}
-		body, err := xinlu.CheckReflectionSave(u, c, old, body)
-		if err != nil {
-			return err
-		}
-		now := s.Now()
-		if old == nil {
-			r := &xinlu.Reflection{ZoneID: u.ZoneID, CampaignID: c.ID, MemberID: u.MemberID, DepartmentID: u.DepartmentID,
-				Body: body, Status: xinlu.ReflectionDraft, Version: 1, CreatedAt: now, UpdatedAt: now, CampaignTitle: c.Title}
-			r.ID, err = tx.insert(ctx, `INSERT INTO study_reflections (zone_id, campaign_id, member_id, department_id, body, status,
-				version, created_at, updated_at) VALUES (?,?,?,?,?,?,1,?,?)`,
-				r.ZoneID, r.CampaignID, r.MemberID, nullID(r.DepartmentID), r.Body, string(r.Status), now, now)
-			if err != nil {
-				if xinlu.AsError(err).Key == "error.duplicate" {
-					return xinlu.Conflict("version", "error.stale")
-				}
-				return err
-			}
-			out = r
-			return tx.audit(ctx, a, "study.reflection.save", "study_reflection", r.ID, nil, reflectionAudit(r))
-		}
-		if version != old.Version {
-			return xinlu.Conflict("version", "error.stale")
-		}
-		if body == old.Body {
-			out = old
-			return nil
-		}
-		next := *old
-		next.Body, next.Version, next.UpdatedAt = body, old.Version+1, now
-		if _, err := tx.exec(ctx, `UPDATE study_reflections SET body = ?, version = version + 1, updated_at = ? WHERE id = ?`,
-			body, now, old.ID); err != nil {
-			return tx.s.translate(err)
-		}
-		out = &next
-		return tx.audit(ctx, a, "study.reflection.save", "study_reflection", old.ID, reflectionAudit(old), reflectionAudit(&next))
+		out, err = tx.saveReflection(ctx, a, u, c, old, version, body)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// saveReflection saves body as u's reflection old (nil for a first draft)
+// in campaign c, locked by the caller: xinlu.CheckReflectionSave decides,
+// version must be old's, an unchanged text writes nothing.
+func (tx *Tx) saveReflection(ctx context.Context, a xinlu.Actor, u *xinlu.User, c *xinlu.Campaign, old *xinlu.Reflection, version int, body string) (*xinlu.Reflection, error) {
+	body, err := xinlu.CheckReflectionSave(u, c, old, body)
+	if err != nil {
+		return nil, err
+	}
+	now := tx.s.Now()
+	if old == nil {
+		r := &xinlu.Reflection{ZoneID: u.ZoneID, CampaignID: c.ID, MemberID: u.MemberID, DepartmentID: u.DepartmentID,
+			Body: body, Status: xinlu.ReflectionDraft, Version: 1, CreatedAt: now, UpdatedAt: now, CampaignTitle: c.Title}
+		r.ID, err = tx.insert(ctx, `INSERT INTO study_reflections (zone_id, campaign_id, member_id, department_id, body, status,
+			version, created_at, updated_at) VALUES (?,?,?,?,?,?,1,?,?)`,
+			r.ZoneID, r.CampaignID, r.MemberID, nullID(r.DepartmentID), r.Body, string(r.Status), now, now)
+		if err != nil {
+			if xinlu.AsError(err).Key == "error.duplicate" {
+				return nil, xinlu.Conflict("version", "error.stale")
+			}
+			return nil, err
+		}
+		return r, tx.audit(ctx, a, "study.reflection.save", "study_reflection", r.ID, nil, reflectionAudit(r))
+	}
+	if version != old.Version {
+		return nil, xinlu.Conflict("version", "error.stale")
+	}
+	if body == old.Body {
+		return old, nil
+	}
+	next := *old
+	next.Body, next.Version, next.UpdatedAt = body, old.Version+1, now
+	if _, err := tx.exec(ctx, `UPDATE study_reflections SET body = ?, version = version + 1, updated_at = ? WHERE id = ?`,
+		body, now, old.ID); err != nil {
+		return nil, tx.s.translate(err)
+	}
+	return &next, tx.audit(ctx, a, "study.reflection.save", "study_reflection", old.ID, reflectionAudit(old), reflectionAudit(&next))
 }
 
 func (tx *Tx) myReflection(ctx context.Context, u *xinlu.User, campaignID int64) (*xinlu.Reflection, error) {
@@ -464,6 +504,9 @@ func (tx *Tx) reflectionForUpdate(ctx context.Context, u *xinlu.User, id int64) 
 	c, err := scanCampaign(tx.queryRow(ctx, `SELECT `+campaignColumns+` FROM study_campaigns c WHERE c.id = ?`, r.CampaignID))
 	if err != nil {
 		return nil, nil, tx.s.translate(err)
+	}
+	if err := withTeamMembers(ctx, tx.query, c); err != nil {
+		return nil, nil, err
 	}
 	if !reflectionSees(u, c, r) {
 		return nil, nil, xinlu.NotFound("error.not_found")
@@ -553,7 +596,9 @@ func (s *Store) ReviewReflection(ctx context.Context, a xinlu.Actor, u *xinlu.Us
 
 // PickExcellent picks reflection id as an excellent reflection (优秀心得)
 // for the campaign's compilation, or takes the pick back (on false); an
-// unchanged pick writes nothing.
+// unchanged pick writes nothing. The pick proposes the zone's points for
+// the author in the incentive ledger, taking it back withdraws or
+// reverses them (excellentLedger), in the same transaction.
 func (s *Store) PickExcellent(ctx context.Context, a xinlu.Actor, u *xinlu.User, id int64, version int, on bool) (*xinlu.Reflection, error) {
 	var out *xinlu.Reflection
 	err := s.inTx(ctx, func(tx *Tx) error {
@@ -578,7 +623,10 @@ func (s *Store) PickExcellent(ctx context.Context, a xinlu.Actor, u *xinlu.User,
 			return tx.s.translate(err)
 		}
 		out = &next
-		return tx.audit(ctx, a, "study.reflection.excellent", "study_reflection", r.ID, reflectionAudit(r), reflectionAudit(&next))
+		if err := tx.audit(ctx, a, "study.reflection.excellent", "study_reflection", r.ID, reflectionAudit(r), reflectionAudit(&next)); err != nil {
+			return err
+		}
+		return tx.excellentLedger(ctx, a, u, &next, c.Title, on)
 	})
 	return out, err
 }
@@ -680,8 +728,9 @@ func SimilarKey(kind xinlu.SimilarKind, id int64) string {
 
 // SimilarReflections checks reflection id, once submitted, for the office
 // or a reviewer of it (never its author): against every other submitted
-// reflection of its campaign, the campaign's source text and the author's
-// reflections in other campaigns.
+// reflection of its campaign, the campaign's material (the source text and
+// the text of its material files) and the author's reflections in other
+// campaigns.
 func (s *Store) SimilarReflections(ctx context.Context, u *xinlu.User, id int64) (*SimilarReport, error) {
 	r, c, err := s.Reflection(ctx, u, id)
 	if err != nil {
@@ -709,6 +758,10 @@ func (s *Store) SimilarReflections(ctx context.Context, u *xinlu.User, id int64)
 	if err != nil {
 		return nil, err
 	}
+	material, materialVersion, err := s.materialText(ctx, c)
+	if err != nil {
+		return nil, err
+	}
 	cache := s.studyIndexes()
 	cache.mu.Lock()
 	defer cache.mu.Unlock()
@@ -717,8 +770,8 @@ func (s *Store) SimilarReflections(ctx context.Context, u *xinlu.User, id int64)
 		ix = xinlu.NewShingleIndex()
 		cache.m[c.ID] = ix
 	}
-	if v, ok := ix.Version(xinlu.SimilarSource, c.ID); !ok || v != c.Version {
-		ix.Add(xinlu.SimilarDoc{ID: c.ID, Kind: xinlu.SimilarSource, Label: c.Title, Version: c.Version}, c.SourceText)
+	if v, ok := ix.Version(xinlu.SimilarSource, c.ID); !ok || v != materialVersion {
+		ix.Add(xinlu.SimilarDoc{ID: c.ID, Kind: xinlu.SimilarSource, Label: c.Title, Version: materialVersion}, material)
 	}
 	live := map[int64]bool{}
 	for _, v := range vers {
@@ -740,7 +793,7 @@ func (s *Store) SimilarReflections(ctx context.Context, u *xinlu.User, id int64)
 	out.Matches = ix.Query(xinlu.SimilarReflection, r.ID, r.Body, SimilarThreshold)
 	for _, m := range out.Matches {
 		if m.Kind == xinlu.SimilarSource {
-			out.Texts[SimilarKey(m.Kind, m.ID)] = c.SourceText
+			out.Texts[SimilarKey(m.Kind, m.ID)] = material
 		}
 	}
 	// The author's reflections in other campaigns.

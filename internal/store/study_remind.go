@@ -31,6 +31,9 @@ func (s *Store) StudyReminders(ctx context.Context, today time.Time) (int, error
 		return 0, xinlu.Internal(err)
 	}
 	open, err := collect(rows, scanCampaign)
+	if err == nil {
+		err = withTeamMembers(ctx, s.query, open...)
+	}
 	if err != nil {
 		return 0, err
 	}

@@ -371,3 +371,58 @@ func (f *studyFixture) openCampaign(t *testing.T, closes string) *xinlu.Campaign
 	}
 	return c
 }
+
+// TestStudyTeamAudience: a campaign may ask the members of a team (专班),
+// across departments, as the team stands: a member who joins is asked
+// from then on, one who leaves no longer.
+func TestStudyTeamAudience(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := seedStudy(t, s)
+		s.SetClock(func() time.Time { return time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC) })
+		team := &xinlu.Team{ZoneID: f.zone.ID, Kind: xinlu.TeamTaskforce, Name: "招商专班"}
+		if err := s.CreateTeam(ctx, f.sys, team); err != nil {
+			t.Fatal(err)
+		}
+		for _, who := range []string{"lixm", "zhao"} {
+			if err := s.AddTeamMember(ctx, f.sys, f.zone.ID, &xinlu.TeamMember{TeamID: team.ID, MemberID: f.users[who].MemberID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		office := f.users["office"]
+		if _, err := s.SaveCampaign(ctx, f.actor("office"), office, &xinlu.Campaign{Title: "专班学习", Theme: "解放思想", Audience: xinlu.AudienceTeams,
+			TeamIDs: []int64{team.ID + 100}, OpensOn: "2026-12-07", ClosesOn: "2026-12-11"}, 0); xinlu.AsError(err).Key != "study.unknown_ref" {
+			t.Fatalf("an unknown team: %v", err)
+		}
+		c, err := s.SaveCampaign(ctx, f.actor("office"), office, &xinlu.Campaign{Title: "专班学习", Theme: "解放思想", Audience: xinlu.AudienceTeams,
+			TeamIDs: []int64{team.ID}, OpensOn: "2026-12-07", ClosesOn: "2026-12-11", MinLength: 20}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err = s.CampaignAction(ctx, f.actor("office"), office, c.ID, c.Version, xinlu.CampaignOpenAction); err != nil {
+			t.Fatal(err)
+		}
+		_, comp, err := s.StudyCompletion(ctx, office, c.ID)
+		if err != nil || comp.Total.Asked != 2 || len(comp.Departments) != 2 {
+			t.Fatalf("completion of the team: %+v %v", comp, err)
+		}
+		if _, err := s.SaveReflection(ctx, f.actor("zhao"), f.users["zhao"], c.ID, 0, "专班成员的心得"); err != nil {
+			t.Fatalf("a team member of another department writes: %v", err)
+		}
+		if _, err := s.SaveReflection(ctx, f.actor("wangf"), f.users["wangf"], c.ID, 0, "不在专班"); xinlu.ErrorCode(err) != xinlu.ENOTFOUND {
+			t.Fatalf("a member outside the team writes: %v", err)
+		}
+		if err := s.AddTeamMember(ctx, f.sys, f.zone.ID, &xinlu.TeamMember{TeamID: team.ID, MemberID: f.users["wangf"].MemberID}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SaveReflection(ctx, f.actor("wangf"), f.users["wangf"], c.ID, 0, "加入专班后"); err != nil {
+			t.Fatalf("a member who joined writes: %v", err)
+		}
+		if err := s.RemoveTeamMember(ctx, f.sys, f.zone.ID, team.ID, f.users["lixm"].MemberID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Campaign(ctx, f.users["lixm"], c.ID); xinlu.ErrorCode(err) != xinlu.ENOTFOUND {
+			t.Fatalf("a member who left still sees the campaign: %v", err)
+		}
+	})
+}

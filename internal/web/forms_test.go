@@ -254,6 +254,43 @@ var formCases = []formCase{
 		bad:   map[string]string{"sign_reward_yuan": "-5", "missed_points": "1e400"},
 	},
 	{
+		name: "study settings", role: xinlu.RoleDiscipline,
+		open: func(t *testing.T, a *app) (string, string, func() string) {
+			return "/study/settings", "/study/settings",
+				snapshot(t, func() (any, error) { return a.store.StudySettings(context.Background(), a.zone.ID) })
+		},
+		typed: map[string]string{"excellent_points": "2.5"},
+		bad:   map[string]string{"warn_percent": "0", "flag_percent": "百"},
+	},
+	{
+		name: "discussion session", role: xinlu.RoleHead,
+		open: func(t *testing.T, a *app) (string, string, func() string) {
+			ctx := context.Background()
+			office, head := a.users[xinlu.RoleDiscipline], a.users[xinlu.RoleHead]
+			act := xinlu.Actor{ZoneID: a.zone.ID, UserID: office.ID, Name: office.Name}
+			c, err := a.store.SaveCampaign(ctx, act, office, &xinlu.Campaign{Title: "表单学习", Theme: "解放思想", Audience: xinlu.AudienceZone,
+				OpensOn: "2026-01-05", ClosesOn: "2099-12-31"}, 0)
+			if err == nil {
+				c, err = a.store.CampaignAction(ctx, act, office, c.ID, c.Version, xinlu.CampaignOpenAction)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			ss, err := a.store.SaveStudySession(ctx, act, office, c.ID, &xinlu.StudySession{DepartmentID: a.dept.ID, HeldOn: "2026-12-09",
+				Place: "三楼会议室", ChairID: head.MemberID, Minutes: "纪要"}, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := "/study/sessions/" + strconvFormat(ss.ID)
+			return path, path, snapshot(t, func() (any, error) {
+				got, _, err := a.store.StudySession(ctx, office, ss.ID)
+				return got, err
+			})
+		},
+		typed: map[string]string{"minutes": "新的纪要"},
+		bad:   map[string]string{"place": "", "held_on": "十二月"},
+	},
+	{
 		name: "appraisal scheme", role: xinlu.RoleAppraiser, unchangedOnly: true,
 		open: func(t *testing.T, a *app) (string, string, func() string) {
 			sc := &xinlu.Scheme{ZoneID: a.zone.ID, Name: "表单考核方案", PositionKind: xinlu.PositionStaff, Indicators: []xinlu.Indicator{

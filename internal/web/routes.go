@@ -226,6 +226,7 @@ var navigation = []navGroup{
 	{Key: "study.nav_group", Items: []navItem{
 		{Key: "study.nav_mine", Path: "/study/mine", Perm: xinlu.PermStudyWrite, Icon: "pen", Show: hasMember},
 		{Key: "study.nav_campaigns", Path: "/study/campaigns", Perm: xinlu.PermSignedIn, Icon: "list", Show: studyReviews},
+		{Key: "study.nav_settings", Path: "/study/settings", Perm: xinlu.PermStudySettings, Icon: "sliders"},
 	}},
 	{Key: "nav.group.organisation", Items: []navItem{
 		{Key: "nav.departments", Path: "/departments", Perm: xinlu.PermOrgView, Icon: "tree", Show: seesOthers},

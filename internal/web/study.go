@@ -23,7 +23,7 @@ import (
 // beside its copying report before returning or accepting it. Pages open
 // to every signed-in user are scoped by the store.
 func (s *Server) studyRoutes() []Route {
-	return []Route{
+	return append([]Route{
 		{Method: "GET", Pattern: "/study/campaigns", Perm: xinlu.PermSignedIn, Handler: s.studyCampaigns},
 		{Method: "GET", Pattern: "/study/campaigns/new", Perm: xinlu.PermStudyManage, Handler: s.studyCampaignNew},
 		{Method: "POST", Pattern: "/study/campaigns", Perm: xinlu.PermStudyManage, Handler: s.studyCampaignCreate},
@@ -34,13 +34,19 @@ func (s *Server) studyRoutes() []Route {
 		{Method: "GET", Pattern: "/study/campaigns/{id}/completion.xlsx", Perm: xinlu.PermSignedIn, Handler: s.studyCompletionExport},
 		{Method: "GET", Pattern: "/study/campaigns/{id}/compilation", Perm: xinlu.PermStudyManage, Handler: s.studyCompilation},
 		{Method: "GET", Pattern: "/study/campaigns/{id}/compilation.docx", Perm: xinlu.PermStudyManage, Handler: s.studyCompilationDocx},
+		{Method: "GET", Pattern: "/study/settings", Perm: xinlu.PermStudySettings, Handler: s.studySettings},
+		{Method: "POST", Pattern: "/study/settings", Perm: xinlu.PermStudySettings, Handler: s.studySettingsSave},
 		{Method: "GET", Pattern: "/study/mine", Perm: xinlu.PermStudyWrite, Handler: s.studyMine},
 		{Method: "GET", Pattern: "/study/campaigns/{id}/write", Perm: xinlu.PermStudyWrite, Handler: s.studyWrite},
 		{Method: "POST", Pattern: "/study/campaigns/{id}/write", Perm: xinlu.PermStudyWrite, Handler: s.studyWriteSave},
 		{Method: "POST", Pattern: "/study/campaigns/{id}/draft", Perm: xinlu.PermStudyWrite, Handler: s.studyDraftSave},
+		{Method: "POST", Pattern: "/study/campaigns/{id}/upload", Perm: xinlu.PermStudyWrite, Handler: s.studyUpload},
+		{Method: "POST", Pattern: "/study/campaigns/{id}/materials", Perm: xinlu.PermStudyManage, Handler: s.studyMaterialAdd},
+		{Method: "POST", Pattern: "/study/campaigns/{id}/materials/{file}/delete", Perm: xinlu.PermStudyManage, Handler: s.studyMaterialDelete},
+		{Method: "GET", Pattern: "/study/files/{id}", Perm: xinlu.PermSignedIn, Handler: s.studyFileDownload},
 		{Method: "GET", Pattern: "/study/reflections/{id}", Perm: xinlu.PermSignedIn, Handler: s.studyReflection},
 		{Method: "POST", Pattern: "/study/reflections/{id}/{action}", Perm: xinlu.PermSignedIn, Handler: s.studyReview},
-	}
+	}, s.studySessionRoutes()...)
 }
 
 // studyReviews: the account manages campaigns or reviews reflections.
@@ -68,6 +74,7 @@ type studyFormView struct {
 	C           *xinlu.Campaign
 	Err         error
 	Departments []choice
+	Teams       []choice
 	Members     []choice
 	Audiences   []xinlu.Audience
 	Open        bool // the campaign is open: grading is fixed
@@ -80,11 +87,16 @@ func (s *Server) studyFormPage(w http.ResponseWriter, r *http.Request, status in
 	for i, d := range ds {
 		depts[i] = choice{ID: d.ID, Name: d.Name}
 	}
+	ts, _, _ := s.store.ListTeams(r.Context(), store.TeamFilter{ZoneID: u.ZoneID, Page: xinlu.Page{PerPage: xinlu.MaxPerPage}})
+	teams := make([]choice, len(ts))
+	for i, t := range ts {
+		teams[i] = choice{ID: t.ID, Name: t.Name}
+	}
 	title := "study.new_title"
 	if c.ID != 0 {
 		title = "study.edit_title"
 	}
-	s.render(w, r, status, "study_campaign_form", s.printer(r).T(title), studyFormView{C: c, Err: formErr, Departments: depts,
+	s.render(w, r, status, "study_campaign_form", s.printer(r).T(title), studyFormView{C: c, Err: formErr, Departments: depts, Teams: teams,
 		Members: s.memberChoices(r, xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: u.ZoneID}), Audiences: xinlu.Audiences,
 		Open: c.Status == xinlu.CampaignOpen})
 }
@@ -113,6 +125,7 @@ func campaignFromForm(r *http.Request, c *xinlu.Campaign) error {
 	c.Title, c.Theme, c.SourceText = r.PostFormValue("campaign_title"), r.PostFormValue("theme"), r.PostFormValue("source_text")
 	c.Audience = xinlu.Audience(r.PostFormValue("audience"))
 	c.DepartmentIDs, c.MemberIDs, c.ReviewerIDs = formIDs(r, "department_ids"), formIDs(r, "member_ids"), formIDs(r, "reviewer_ids")
+	c.TeamIDs = formIDs(r, "team_ids")
 	c.OpensOn, c.ClosesOn = r.PostFormValue("opens_on"), r.PostFormValue("closes_on")
 	c.Graded = r.PostFormValue("graded") == "1"
 	n, err := formInt(r, "min_length")
@@ -226,6 +239,11 @@ type studyCampaignView struct {
 	Asked       bool
 	Actions     []xinlu.CampaignAction
 	Err         error
+	Materials   []*xinlu.StudyFile
+	EditFiles   bool // the office may add and delete materials now
+	MaxFiles    int
+	Sessions    []*xinlu.StudySession
+	Record      bool // the viewer may record a discussion session
 }
 
 func (s *Server) studyCampaignPage(w http.ResponseWriter, r *http.Request, status int, id int64, stepErr error) {
@@ -235,7 +253,17 @@ func (s *Server) studyCampaignPage(w http.ResponseWriter, r *http.Request, statu
 		s.renderError(w, r, err)
 		return
 	}
-	v := studyCampaignView{C: c, Manage: u.Can(xinlu.PermStudyManage), Err: stepErr, Asked: c.Asks(u.MemberID, u.DepartmentID)}
+	v := studyCampaignView{C: c, Manage: u.Can(xinlu.PermStudyManage), Err: stepErr, Asked: c.Asks(u.MemberID, u.DepartmentID),
+		EditFiles: xinlu.CheckMaterialEdit(u, c) == nil, MaxFiles: xinlu.MaxCampaignMaterials}
+	if v.Materials, err = s.store.CampaignMaterials(r.Context(), u, id); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if _, v.Sessions, err = s.store.StudySessions(r.Context(), u, id); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v.Record = canRecordSessions(u, c)
 	if v.Manage {
 		for _, a := range xinlu.CampaignActions {
 			if _, err := xinlu.CheckCampaignAction(u, c, a); xinlu.ErrorCode(err) != xinlu.ECONFLICT {
@@ -365,6 +393,9 @@ type studyWriteView struct {
 	Count int               // Body's length as the minimum counts it
 	Err   error
 	Edit  bool // the reflection may still be changed
+	File  *xinlu.StudyFile
+	// NoText names an uploaded file no text could be read from.
+	NoText string
 }
 
 func (s *Server) studyWritePage(w http.ResponseWriter, r *http.Request, status int, id int64, typed *string, formErr error) {
@@ -386,6 +417,13 @@ func (s *Server) studyWritePage(w http.ResponseWriter, r *http.Request, status i
 	v := studyWriteView{C: c, R: mine, Err: formErr, Edit: c.Status == xinlu.CampaignOpen && (mine == nil || mine.Status.Editable())}
 	if mine != nil {
 		v.Body = mine.Body
+		if v.File, err = s.store.ReflectionFile(r.Context(), mine); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if v.File != nil && v.File.TextLength == 0 && r.URL.Query().Get("notext") == "1" {
+			v.NoText = v.File.Name
+		}
 	}
 	if typed != nil {
 		v.Body = *typed
@@ -436,6 +474,119 @@ func (s *Server) studyWriteSave(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(w, "flash.updated")
 	redirect(w, r, "/study/campaigns/"+strconv.FormatInt(id, 10)+"/write")
+}
+
+// readStudyUpload reads the one file of a multipart form's "file" field
+// and its text.
+func readStudyUpload(w http.ResponseWriter, r *http.Request) (xinlu.StudyFileUpload, error) {
+	files, err := httpx.ReadLeadFiles(w, r, "file", 1)
+	if xinlu.AsError(err).Key == "leads.file_count" {
+		return xinlu.StudyFileUpload{}, xinlu.Invalid("file", "leads.one_file")
+	}
+	if err != nil {
+		return xinlu.StudyFileUpload{}, err
+	}
+	if len(files) == 0 {
+		return xinlu.StudyFileUpload{}, xinlu.Invalid("file", "error.required")
+	}
+	return report.ReadStudyFile(files[0])
+}
+
+// studyUpload takes the member's reflection as a .docx or .pdf file: its
+// text becomes the reflection's; a file with no text is kept and the
+// editor says so.
+func (s *Server) studyUpload(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	up, err := readStudyUpload(w, r)
+	var file *xinlu.StudyFile
+	if err == nil {
+		var version int
+		if version, err = formInt(r, "version"); err == nil {
+			_, file, err = s.store.UploadReflection(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, version, up)
+		}
+	}
+	if err != nil {
+		if isFormError(err) {
+			s.studyWritePage(w, r, statusOf(err), id, nil, err)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	to := "/study/campaigns/" + strconv.FormatInt(id, 10) + "/write"
+	if file.TextLength == 0 {
+		redirect(w, r, to+"?notext=1")
+		return
+	}
+	s.flash(w, "flash.study.upload")
+	redirect(w, r, to)
+}
+
+func (s *Server) studyMaterialAdd(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	up, err := readStudyUpload(w, r)
+	if err == nil {
+		_, err = s.store.AddCampaignMaterial(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, up)
+	}
+	if err != nil {
+		if isFormError(err) {
+			s.studyCampaignPage(w, r, statusOf(err), id, err)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "flash.study.material")
+	redirect(w, r, "/study/campaigns/"+strconv.FormatInt(id, 10)+"#materials")
+}
+
+func (s *Server) studyMaterialDelete(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	var fileID int64
+	if err == nil {
+		fileID, err = pathID(r, "file")
+	}
+	if err == nil {
+		err = s.store.DeleteCampaignMaterial(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, fileID)
+	}
+	if err != nil {
+		if isFormError(err) {
+			s.studyCampaignPage(w, r, statusOf(err), id, err)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "flash.deleted")
+	redirect(w, r, "/study/campaigns/"+strconv.FormatInt(id, 10)+"#materials")
+}
+
+// studyFileDownload serves a material or a reflection's file to whoever
+// may see it, after the audit row.
+func (s *Server) studyFileDownload(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	f, data, err := s.store.StudyFileData(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	httpx.WriteLeadFile(w, &xinlu.LeadFile{Name: f.Name, ContentType: f.ContentType}, data)
 }
 
 // studyDraftSave is the editor's autosave: the text at the version the
@@ -491,6 +642,7 @@ func segments(text string, ps []xinlu.Passage) []segment {
 // studyMatchView is one text the reflection overlaps, for side-by-side
 // reading.
 type studyMatchView struct {
+	Level   xinlu.SimilarLevel
 	Kind    xinlu.SimilarKind
 	Label   string
 	Percent int
@@ -509,6 +661,11 @@ type studyReflectionView struct {
 	Grades  []xinlu.Grade
 	In      xinlu.Review
 	Err     error
+	File    *xinlu.StudyFile
+	// Flagged: a match reaches the zone's flag threshold; Settings are
+	// the thresholds the levels were read against.
+	Flagged  bool
+	Settings xinlu.StudySettings
 }
 
 // maxSideBySide is how many matches are shown side by side.
@@ -523,6 +680,10 @@ func (s *Server) studyReflectionPage(w http.ResponseWriter, r *http.Request, sta
 	}
 	p := s.printer(r)
 	v := studyReflectionView{R: x, C: c, Length: xinlu.ReflectionLength(x.Body), Grades: xinlu.Grades, In: in, Err: formErr}
+	if v.File, err = s.store.ReflectionFile(r.Context(), x); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	v.Review = xinlu.CanReview(u, c, x) && x.Status.Awaiting() && (c.Status == xinlu.CampaignOpen || c.Status == xinlu.CampaignClosed)
 	if x.Status != xinlu.ReflectionDraft && (u.Can(xinlu.PermStudyManage) || xinlu.CanReview(u, c, x)) {
 		rep, err := s.store.SimilarReflections(r.Context(), u, id)
@@ -530,9 +691,15 @@ func (s *Server) studyReflectionPage(w http.ResponseWriter, r *http.Request, sta
 			s.renderError(w, r, err)
 			return
 		}
+		if v.Settings, err = s.store.StudySettings(r.Context(), x.ZoneID); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
 		var parts []string
 		for i, m := range rep.Matches {
 			pct := xinlu.SimilarPercent(m.Score)
+			level := v.Settings.Level(m.Score)
+			v.Flagged = v.Flagged || level == xinlu.SimilarFlag
 			if i >= maxSideBySide {
 				parts = append(parts, p.T("study.similar_more", len(rep.Matches)-i))
 				break
@@ -545,7 +712,7 @@ func (s *Server) studyReflectionPage(w http.ResponseWriter, r *http.Request, sta
 			case xinlu.SimilarEarlier:
 				parts = append(parts, p.T("study.similar_earlier", m.Label, pct))
 			}
-			v.Matches = append(v.Matches, studyMatchView{Kind: m.Kind, Label: m.Label, Percent: pct, Longest: m.Longest,
+			v.Matches = append(v.Matches, studyMatchView{Level: level, Kind: m.Kind, Label: m.Label, Percent: pct, Longest: m.Longest,
 				Mine: segments(x.Body, m.Passages), Other: segments(rep.Texts[store.SimilarKey(m.Kind, m.ID)], m.OtherPassages)})
 		}
 		if len(parts) == 0 {
@@ -603,4 +770,102 @@ func (s *Server) studyReview(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flashStep(w, r, "study", action)
 	redirect(w, r, "/study/reflections/"+strconv.FormatInt(id, 10))
+}
+
+type studySettingsView struct {
+	S                  xinlu.StudySettings
+	Warn, Flag, Points string // the fields as shown: stored, or as typed on a refusal
+	Err                error
+}
+
+func (s *Server) studySettingsPage(w http.ResponseWriter, r *http.Request, status int, st xinlu.StudySettings, raw map[string]string, formErr error) {
+	v := studySettingsView{S: st, Err: formErr, Warn: strconv.Itoa(st.WarnPercent), Flag: strconv.Itoa(st.FlagPercent),
+		Points: strconv.FormatFloat(float64(st.ExcellentPoints)/100, 'f', -1, 64)}
+	if raw != nil {
+		v.Warn, v.Flag, v.Points = raw["warn_percent"], raw["flag_percent"], raw["excellent_points"]
+	}
+	s.render(w, r, status, "study_settings", s.printer(r).T("study.settings_title"), v)
+}
+
+func (s *Server) studySettings(w http.ResponseWriter, r *http.Request) {
+	u := requestInfo(r.Context()).user
+	if err := xinlu.CheckStudySettingsEdit(u); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	st, err := s.store.StudySettings(r.Context(), u.ZoneID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.studySettingsPage(w, r, http.StatusOK, st, nil, nil)
+}
+
+// studySettingsSave saves the thresholds and the points (typed in whole
+// or decimal points); every bad field is reported at once, as typed.
+func (s *Server) studySettingsSave(w http.ResponseWriter, r *http.Request) {
+	info := requestInfo(r.Context())
+	u := info.user
+	if err := xinlu.CheckStudySettingsEdit(u); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	r.ParseForm()
+	raw := map[string]string{}
+	for _, f := range []string{"warn_percent", "flag_percent", "excellent_points"} {
+		raw[f] = strings.TrimSpace(r.PostFormValue(f))
+	}
+	var errs xinlu.FieldErrors
+	st := xinlu.StudySettings{}
+	version, err := formInt(r, "version")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	st.Version = version
+	for _, f := range []struct {
+		name string
+		to   *int
+	}{{"warn_percent", &st.WarnPercent}, {"flag_percent", &st.FlagPercent}} {
+		n, err := strconv.Atoi(raw[f.name])
+		if err != nil {
+			errs.Invalid(f.name, "error.number")
+			continue
+		}
+		*f.to = n
+	}
+	if p, err := formPoints(r, "excellent_points"); err != nil {
+		errs.Add(err)
+	} else {
+		st.ExcellentPoints = p
+	}
+	if len(errs) > 0 {
+		// Report the numbers that read along with the range errors of the rest.
+		v := st
+		for _, e := range errs {
+			switch e.Field {
+			case "warn_percent":
+				v.WarnPercent = 1
+			case "flag_percent":
+				v.FlagPercent = 100
+			}
+		}
+		for _, e := range xinlu.ErrorsOf(v.Validate()) {
+			if !errs.Has(e.Field) {
+				errs = append(errs, e)
+			}
+		}
+		s.studySettingsPage(w, r, http.StatusUnprocessableEntity, st, raw, errs.Err())
+		return
+	}
+	if err := s.store.SaveStudySettings(r.Context(), xinlu.ActorOf(u, info.ip), u, &st); err != nil {
+		if isFormError(err) {
+			s.studySettingsPage(w, r, statusOf(err), st, raw, err)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "flash.updated")
+	redirect(w, r, "/study/settings")
 }

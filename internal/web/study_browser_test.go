@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -87,5 +89,73 @@ func TestBrowserStudyDraftSurvivesReload(t *testing.T) {
 	marks, err := chromedp.Run(ctx2, chromedp.Evaluate[int](`document.querySelectorAll("#match-0 mark").length`))
 	if err != nil || marks < 2 {
 		t.Fatalf("%d marked passages (%v)", marks, err)
+	}
+}
+
+// A member on a phone types a draft, then hands in a Word document
+// instead: the upload goes at the version the autosave reached, and the
+// editor shows the document's text; a scan is kept with the member told
+// to paste the text.
+func TestBrowserStudyUpload(t *testing.T) {
+	ctx := browser(t)
+	a := newApp(t)
+	bg := context.Background()
+	office := a.users[xinlu.RoleDiscipline]
+	c, err := a.store.SaveCampaign(bg, xinlu.ActorOf(office, ""), office, &xinlu.Campaign{Title: "上传学习活动", SourceText: studyMaterialText,
+		Audience: xinlu.AudienceZone, OpensOn: "2026-01-05", ClosesOn: "2099-12-31", MinLength: 30}, 0)
+	if err == nil {
+		c, err = a.store.CampaignAction(bg, xinlu.ActorOf(office, ""), office, c.ID, c.Version, xinlu.CampaignOpenAction)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	own := "我要把服务窗口合并起来，让企业少跑腿，把项目盯到落地投产。"
+	doc := filepath.Join(dir, "我的心得.docx")
+	if err := os.WriteFile(doc, wordDoc(t, "学习心得", own), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	scan := filepath.Join(dir, "扫描件.pdf")
+	if err := os.WriteFile(scan, []byte(scanPDF), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	login(t, ctx, a, "member")
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
+		t.Fatal(err)
+	}
+	page := a.http.URL + "/study/campaigns/" + strconvFormat(c.ID) + "/write"
+	step(t, ctx, "type a draft",
+		chromedp.Navigate(page),
+		chromedp.WaitVisible("#body"),
+		chromedp.SendKeys("#body", "先写几句草稿。"),
+		chromedp.Poll[chromedp.Void](`document.getElementById("draft-note").innerText.includes("草稿已保存")`),
+	)
+	step(t, ctx, "upload the document",
+		chromedp.SetUploadFiles("#file", []string{doc}),
+		chromedp.Click("#do-upload"),
+		chromedp.WaitVisible("#kept-file"),
+	)
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("body").value`))
+	if err != nil || !strings.Contains(got, own) {
+		t.Fatalf("after the upload the editor holds %q (%v)", got, err)
+	}
+	if s := text(t, ctx, "#kept-file"); !strings.Contains(s, "我的心得.docx") {
+		t.Fatalf("kept file %q", s)
+	}
+	step(t, ctx, "upload a scan",
+		chromedp.SetUploadFiles("#file", []string{scan}),
+		chromedp.Click("#do-upload"),
+		chromedp.WaitVisible("#no-text"),
+	)
+	if s := text(t, ctx, "#no-text"); !strings.Contains(s, "扫描件.pdf") || !strings.Contains(s, "粘贴") {
+		t.Fatalf("no-text notice %q", s)
+	}
+	wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
+	if err != nil || wide {
+		t.Errorf("the editor scrolls sideways on a phone (%v)", err)
+	}
+	r, err := a.store.MyReflection(bg, a.users[xinlu.RoleMember], c.ID)
+	if err != nil || r == nil || !strings.Contains(r.Body, own) {
+		t.Fatalf("stored %+v %v", r, err)
 	}
 }

@@ -157,6 +157,10 @@ const (
 	PermStudyWrite  Permission = "study.write"  // write one's reflections in study campaigns
 	PermStudyReview Permission = "study.review" // review the reflections of one's department
 	PermStudyManage Permission = "study.manage" // organisation office: campaigns, completion, every reflection
+	// PermStudySettings: the zone's copying-check thresholds and the points
+	// of an excellent reflection (organisation office, appraisal office,
+	// director).
+	PermStudySettings Permission = "study.settings"
 
 	PermBriefingView     Permission = "briefing.view"     // monthly briefings: drafts and issued ones
 	PermBriefingIssue    Permission = "briefing.issue"    // director: comment on and issue a month's briefing
@@ -174,7 +178,7 @@ var Permissions = []Permission{
 	PermIncentiveView, PermIncentiveManage, PermIncentiveApprove, PermConsequenceDecide,
 	PermToleranceFile, PermToleranceHandle,
 	PermLandView, PermLandManage, PermFactorOverride,
-	PermStudyWrite, PermStudyReview, PermStudyManage,
+	PermStudyWrite, PermStudyReview, PermStudyManage, PermStudySettings,
 	PermBriefingView, PermBriefingIssue, PermAssessmentView, PermAssessmentManage,
 }
 
@@ -244,10 +248,10 @@ var studyGrants = map[Role]map[Permission]Scope{
 	RoleSponsor:    {PermStudyWrite: ScopeOwn},
 	RoleAgent:      {PermStudyWrite: ScopeOwn},
 	RoleHead:       {PermStudyWrite: ScopeOwn, PermStudyReview: ScopeDepartment},
-	RoleAppraiser:  {PermStudyWrite: ScopeOwn},
-	RoleDiscipline: {PermStudyWrite: ScopeOwn, PermStudyManage: ScopeZone},
+	RoleAppraiser:  {PermStudyWrite: ScopeOwn, PermStudySettings: ScopeZone},
+	RoleDiscipline: {PermStudyWrite: ScopeOwn, PermStudyManage: ScopeZone, PermStudySettings: ScopeZone},
 	RoleFinance:    {PermStudyWrite: ScopeOwn},
-	RoleDirector:   {PermStudyWrite: ScopeOwn},
+	RoleDirector:   {PermStudyWrite: ScopeOwn, PermStudySettings: ScopeZone},
 }
 
 // reportGrants are the monthly briefing's and the self-assessment's

@@ -56,10 +56,11 @@ const (
 	AudienceZone        Audience = "zone"        // every member of the zone
 	AudienceDepartments Audience = "departments" // the members of the listed departments
 	AudienceMembers     Audience = "members"     // the listed members
+	AudienceTeams       Audience = "teams"       // the members of the listed teams (专班, 专业组), as the teams stand
 )
 
 // Audiences lists the audience kinds.
-var Audiences = []Audience{AudienceZone, AudienceDepartments, AudienceMembers}
+var Audiences = []Audience{AudienceZone, AudienceDepartments, AudienceTeams, AudienceMembers}
 
 // Limits of a campaign, in characters.
 const (
@@ -82,6 +83,10 @@ type Campaign struct {
 	Audience      Audience
 	DepartmentIDs []int64 // AudienceDepartments: the departments asked
 	MemberIDs     []int64 // AudienceMembers: the members asked
+	TeamIDs       []int64 // AudienceTeams: the teams asked
+	// TeamMemberIDs are the members of TeamIDs today (read model): a
+	// member who joins a team is asked from then on.
+	TeamMemberIDs []int64
 	ReviewerIDs   []int64 // members named to review besides department heads
 	OpensOn       string  // YYYY-MM-DD
 	ClosesOn      string  // YYYY-MM-DD, the last day to submit on time
@@ -115,21 +120,27 @@ func (c *Campaign) Validate() error {
 	}
 	switch c.Audience {
 	case AudienceZone:
-		c.DepartmentIDs, c.MemberIDs = nil, nil
+		c.DepartmentIDs, c.MemberIDs, c.TeamIDs = nil, nil, nil
 	case AudienceDepartments:
-		c.MemberIDs = nil
+		c.MemberIDs, c.TeamIDs = nil, nil
 		if len(c.DepartmentIDs) == 0 {
 			errs.Invalid("department_ids", "study.audience_departments_required")
 		}
 	case AudienceMembers:
-		c.DepartmentIDs = nil
+		c.DepartmentIDs, c.TeamIDs = nil, nil
 		if len(c.MemberIDs) == 0 {
 			errs.Invalid("member_ids", "study.audience_members_required")
+		}
+	case AudienceTeams:
+		c.DepartmentIDs, c.MemberIDs = nil, nil
+		if len(c.TeamIDs) == 0 {
+			errs.Invalid("team_ids", "study.audience_teams_required")
 		}
 	default:
 		errs.Invalid("audience", "error.invalid_choice")
 	}
 	c.DepartmentIDs, c.MemberIDs, c.ReviewerIDs = uniqueIDs(c.DepartmentIDs), uniqueIDs(c.MemberIDs), uniqueIDs(c.ReviewerIDs)
+	c.TeamIDs = uniqueIDs(c.TeamIDs)
 	if c.MinLength == 0 {
 		c.MinLength = DefaultMinReflection
 	}
@@ -181,6 +192,8 @@ func (c *Campaign) Asks(member, dept int64) bool {
 		return dept > 0 && slices.Contains(c.DepartmentIDs, dept)
 	case AudienceMembers:
 		return slices.Contains(c.MemberIDs, member)
+	case AudienceTeams:
+		return member > 0 && slices.Contains(c.TeamMemberIDs, member)
 	}
 	return false
 }
@@ -577,4 +590,59 @@ func StudyCompletion(c *Campaign, audience []StudyMember, reflections []*Reflect
 		}
 	}
 	return out
+}
+
+// Files of study campaigns: a member may hand in their reflection as a
+// Word document or a PDF instead of typing it, and the organisation office
+// attaches the materials studied. A file passes the attachments' check by
+// content (CheckLeadFile) and must be .docx or .pdf; its text is read on
+// the server (never elsewhere) and counts as the reflection's text, for
+// its length and the copying check, or as the campaign's material.
+const MaxCampaignMaterials = 10
+
+// StudyFile is a kept file: a reflection's (ReflectionID set) or a
+// campaign's material (ReflectionID 0). TextLength is the length of the
+// text read from it; 0 when none could be read (a scanned PDF).
+type StudyFile struct {
+	ID           int64
+	ZoneID       int64
+	CampaignID   int64
+	ReflectionID int64
+	Name         string
+	ContentType  string
+	Size         int64
+	SHA256       string
+	TextLength   int
+	UploadedBy   int64
+	CreatedAt    time.Time
+}
+
+// StudyFileUpload is an uploaded file whose type was decided and whose
+// text was read.
+type StudyFileUpload struct {
+	Name        string // as kept (CheckStudyFile)
+	ContentType string
+	Data        []byte
+	Text        string
+}
+
+// CheckStudyFile decides whether an upload may be kept as a reflection or
+// a material: an attachment (CheckLeadFile) that is a Word document
+// (.docx) or a PDF. It returns the detected type and the name to keep.
+func CheckStudyFile(f LeadFileUpload) (contentType, name string, err error) {
+	ct, name, err := CheckLeadFile(f)
+	if err != nil {
+		return "", "", err
+	}
+	if ct != TypeDOCX && ct != TypePDF {
+		return "", "", Invalid("file", "study.file_type", name)
+	}
+	return ct, name, nil
+}
+
+// CheckMaterialEdit decides whether u may add or delete c's materials: as
+// CheckCampaignEdit, the organisation office while the campaign is not
+// closed.
+func CheckMaterialEdit(u *User, c *Campaign) error {
+	return CheckCampaignEdit(u, c, c)
 }

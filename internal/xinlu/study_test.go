@@ -27,6 +27,9 @@ func TestCampaignValidate(t *testing.T) {
 			[]string{"closes_on"}},
 		{"members without members", Campaign{Title: "甲", Audience: AudienceMembers, OpensOn: "2026-12-10", ClosesOn: "2026-12-19"},
 			[]string{"member_ids"}},
+		{"teams without teams", Campaign{Title: "甲", Audience: AudienceTeams, MemberIDs: []int64{3}, OpensOn: "2026-12-10", ClosesOn: "2026-12-19"},
+			[]string{"team_ids"}},
+		{"teams", Campaign{Title: "甲", Audience: AudienceTeams, TeamIDs: []int64{4, 4}, OpensOn: "2026-12-10", ClosesOn: "2026-12-19"}, nil},
 		{"unknown audience", Campaign{Title: "甲", Audience: "team", OpensOn: "2026-12-10", ClosesOn: "2026-12-19"}, []string{"audience"}},
 		{"title too long", Campaign{Title: strings.Repeat("学", MaxCampaignTitle+1), Audience: AudienceZone, OpensOn: "2026-12-10", ClosesOn: "2026-12-19"},
 			[]string{"campaign_title"}},
@@ -52,6 +55,27 @@ func TestCampaignAsksAndActions(t *testing.T) {
 	c := &Campaign{Audience: AudienceDepartments, DepartmentIDs: []int64{2}, Status: CampaignDraft, Theme: "解放思想"}
 	if !c.Asks(20, 2) || c.Asks(10, 1) {
 		t.Fatal("departments audience")
+	}
+	// A team campaign asks whoever is in its teams as they stand.
+	for _, tc := range []struct {
+		c      Campaign
+		member int64
+		want   bool
+	}{
+		{Campaign{Audience: AudienceTeams, TeamIDs: []int64{7}, TeamMemberIDs: []int64{10, 11}}, 10, true},
+		{Campaign{Audience: AudienceTeams, TeamIDs: []int64{7}, TeamMemberIDs: []int64{10, 11}}, 12, false},
+		{Campaign{Audience: AudienceTeams, TeamIDs: []int64{7}}, 10, false},
+		{Campaign{Audience: AudienceTeams, TeamIDs: []int64{7}, TeamMemberIDs: []int64{10}}, 0, false},
+		// Stale team members of another audience do not count.
+		{Campaign{Audience: AudienceMembers, MemberIDs: []int64{11}, TeamMemberIDs: []int64{10}}, 10, false},
+	} {
+		if got := tc.c.Asks(tc.member, 1); got != tc.want {
+			t.Errorf("%+v asks %d: %v", tc.c, tc.member, got)
+		}
+	}
+	tc := Campaign{Title: "甲", Audience: AudienceTeams, TeamIDs: []int64{5, 4, 4}, DepartmentIDs: []int64{1}, OpensOn: "2026-12-10", ClosesOn: "2026-12-19"}
+	if err := tc.Validate(); err != nil || len(tc.TeamIDs) != 2 || tc.DepartmentIDs != nil {
+		t.Errorf("team campaign cleaned to %+v, %v", tc, err)
 	}
 	c2 := &Campaign{Audience: AudienceMembers, MemberIDs: []int64{10}}
 	if !c2.Asks(10, 1) || c2.Asks(20, 2) {

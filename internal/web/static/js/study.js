@@ -36,6 +36,9 @@
       .then(function (r) {
         if (r.ok) {
           version.value = r.j.version;
+          // The upload form replaces the text at the version saved last.
+          var up = document.querySelector('#upload-form input[name=version]');
+          if (up) up.value = r.j.version;
           note = form.getAttribute('data-saved') + ' ' + r.j.saved_at;
           if (body.value === text) { try { localStorage.removeItem(key); } catch (e) {} }
         } else {
