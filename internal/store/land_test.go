@@ -528,3 +528,66 @@ func TestDeleteUtilitiesAndBuildouts(t *testing.T) {
 		e.checkTotals(t)
 	})
 }
+
+// A plan's floor area and energy use are kept, and matching checks the
+// floor-area ratio and the energy per output against the standard and the
+// parcels' planned ranges.
+func TestMatchFloorAreaAndEnergy(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newLandEnv(t, s, 100000)
+		p := e.create(t, "容积率项目", xinlu.StagePackaging, "materials", 1_200_000_000)
+		plan := goodPlan()
+		// 300 mu is 200,000 m²: 300,000 m² of floor area is a ratio of 1.5; 30,000 tce on 2 亿元 is 1.5 tce per 万元.
+		plan.FloorAreaM2, plan.EnergyTce, plan.OutputYuan, plan.ProposedParkID = 300_000, 30_000, new(int64(200_000_000)), e.park.ID
+		p, err := e.step(p, xinlu.RolePlanner, xinlu.ProjectSavePlan, store.StepInput{Plan: plan})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.ProjectByID(ctx, e.zone.ID, p.ID); got.Plan.FloorAreaM2 != 300_000 || got.Plan.EnergyTce != 30_000 {
+			t.Fatalf("plan kept %+v", got.Plan)
+		}
+		for _, c := range []*xinlu.Parcel{
+			{Code: "LOW", AreaMu: 300, FARMin: 2, FARMax: 3},    // 1.5 on it: below
+			{Code: "HIGH", AreaMu: 300, FARMin: 0.5, FARMax: 1}, // above
+			{Code: "OK", AreaMu: 450, FARMin: 0.8, FARMax: 1.2}, // 1 on it
+		} {
+			c.ZoneID, c.ParkID, c.LandUse, c.Status = e.zone.ID, e.park.ID, "industrial", xinlu.ParcelListed
+			if err := s.CreateParcel(ctx, e.sys, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.SetLandStandard(ctx, e.sys, e.zone.ID, 0, xinlu.LandStandard{FARMin: 1.6, EnergyPerOutput: 1.2}); err != nil {
+			t.Fatal(err)
+		}
+		fits, _, err := s.MatchProject(ctx, e.zone.ID, p.ID, "2027-01-01")
+		if err != nil || len(fits) != 1 {
+			t.Fatalf("fits %+v %v", fits, err)
+		}
+		var keys []string
+		for _, r := range fits[0].Reasons {
+			keys = append(keys, r.Key)
+		}
+		if got := join(keys); got != "match.far_low match.energy_intensity" {
+			t.Fatalf("park reasons %q", got)
+		}
+		parcels := map[string]string{}
+		for _, pf := range fits[0].Parcels {
+			keys = nil
+			for _, r := range pf.Reasons {
+				keys = append(keys, r.Key)
+			}
+			parcels[pf.Parcel.Code] = join(keys)
+		}
+		if parcels["LOW"] != "match.parcel_far_low" || parcels["HIGH"] != "match.parcel_far_high" || parcels["OK"] != "" {
+			t.Fatalf("parcel reasons %v", parcels)
+		}
+		// The park's own standard replaces the zone's: within it, the park fits.
+		if err := s.SetLandStandard(ctx, e.sys, e.zone.ID, e.park.ID, xinlu.LandStandard{FARMin: 1.2, FARMax: 2, EnergyPerOutput: 1.5}); err != nil {
+			t.Fatal(err)
+		}
+		if fits, _, _ = s.MatchProject(ctx, e.zone.ID, p.ID, "2027-01-01"); !fits[0].Fit {
+			t.Fatalf("within the park's standard: %+v", fits[0].Reasons)
+		}
+	})
+}

@@ -42,7 +42,7 @@ type ProjectRecord struct {
 
 var projectColumns = `p.id, p.zone_id, COALESCE(p.lead_id, 0), p.code, p.name, p.company, p.industry, p.stage, p.status, p.lost_reason,
 	COALESCE(p.sponsor_id, 0), p.content, p.total_yuan, p.fixed_asset_yuan, p.land_mu, p.water_tpd, p.power_kva, p.gas_m3pd, p.heat_tph,
-	p.output_yuan, p.tax_yuan, p.jobs, p.six_new, p.chain_position, COALESCE(p.park_id, 0),
+	p.output_yuan, p.tax_yuan, p.floor_area_m2, p.energy_tce, p.jobs, p.six_new, p.chain_position, COALESCE(p.park_id, 0),
 	p.signed_on, p.contract_yuan, p.promised_start, p.promised_produce, p.funds_schedule,
 	p.started_on, p.produced_on, p.full_on, p.stage_due, p.import_key, p.version, p.created_at, p.updated_at,
 	COALESCE(m.name, ''), COALESCE(k.name, ''), z.code, p.registered_on,
@@ -56,7 +56,7 @@ func scanProject(sc interface{ Scan(...any) error }) (*ProjectRecord, error) {
 	var stage, status, sixNew string
 	err := sc.Scan(&p.ID, &p.ZoneID, &p.LeadID, &p.Code, &p.Name, &p.Company, &p.Industry, &stage, &status, &p.LostReason,
 		&p.SponsorID, &p.Plan.Content, &p.Plan.TotalYuan, &p.Plan.FixedAssetYuan, &p.Plan.LandMu, &p.Plan.WaterTPD, &p.Plan.PowerKVA,
-		&p.Plan.GasM3PD, &p.Plan.HeatTPH, &p.Plan.OutputYuan, &p.Plan.TaxYuan, &p.Plan.Jobs, &sixNew, &p.Plan.ChainPosition,
+		&p.Plan.GasM3PD, &p.Plan.HeatTPH, &p.Plan.OutputYuan, &p.Plan.TaxYuan, &p.Plan.FloorAreaM2, &p.Plan.EnergyTce, &p.Plan.Jobs, &sixNew, &p.Plan.ChainPosition,
 		&p.Plan.ProposedParkID, &p.Signing.SignedOn, &p.Signing.ContractYuan, &p.Signing.PromisedStart, &p.Signing.PromisedProduce,
 		&p.Signing.FundsSchedule, &r.StartedOn, &r.ProducedOn, &r.FullOn, &p.StageDue, &r.ImportKey, &p.Version, &p.CreatedAt, &p.UpdatedAt,
 		&p.SponsorName, &p.ParkName, &r.ZoneCode, &r.RegisteredOn, &r.FundsYuan)
@@ -356,14 +356,14 @@ func (tx *Tx) saveProject(ctx context.Context, p *ProjectRecord) error {
 	now := tx.s.Now()
 	res, err := tx.exec(ctx, `UPDATE projects SET code = ?, stage = ?, status = ?, lost_reason = ?, sponsor_id = ?, content = ?, total_yuan = ?,
 		fixed_asset_yuan = ?, land_mu = ?, water_tpd = ?, power_kva = ?, gas_m3pd = ?, heat_tph = ?, output_yuan = ?, tax_yuan = ?, jobs = ?,
-		six_new = ?, chain_position = ?, park_id = ?, signed_on = ?, contract_yuan = ?, promised_start = ?, promised_produce = ?,
+		floor_area_m2 = ?, energy_tce = ?, six_new = ?, chain_position = ?, park_id = ?, signed_on = ?, contract_yuan = ?, promised_start = ?, promised_produce = ?,
 		funds_schedule = ?, registered_on = ?, started_on = ?, produced_on = ?, full_on = ?, stage_due = ?, version = version + 1, updated_at = ?
 		WHERE id = ? AND zone_id = ? AND version = ?`,
 		p.Code, string(p.Stage), string(p.Status), p.LostReason, nullID(p.SponsorID), p.Plan.Content, p.Plan.TotalYuan,
 		p.Plan.FixedAssetYuan, p.Plan.LandMu, p.Plan.WaterTPD, p.Plan.PowerKVA, p.Plan.GasM3PD, p.Plan.HeatTPH, p.Plan.OutputYuan,
-		p.Plan.TaxYuan, p.Plan.Jobs, strings.Join(p.Plan.SixNew, ","), p.Plan.ChainPosition, nullID(p.Plan.ProposedParkID),
-		p.Signing.SignedOn, p.Signing.ContractYuan, p.Signing.PromisedStart, p.Signing.PromisedProduce, p.Signing.FundsSchedule,
-		p.RegisteredOn, p.StartedOn, p.ProducedOn, p.FullOn, p.StageDue, now, p.ID, p.ZoneID, p.Version)
+		p.Plan.TaxYuan, p.Plan.Jobs, p.Plan.FloorAreaM2, p.Plan.EnergyTce, strings.Join(p.Plan.SixNew, ","), p.Plan.ChainPosition,
+		nullID(p.Plan.ProposedParkID), p.Signing.SignedOn, p.Signing.ContractYuan, p.Signing.PromisedStart, p.Signing.PromisedProduce,
+		p.Signing.FundsSchedule, p.RegisteredOn, p.StartedOn, p.ProducedOn, p.FullOn, p.StageDue, now, p.ID, p.ZoneID, p.Version)
 	if err != nil {
 		return tx.s.translate(err)
 	}
@@ -687,13 +687,13 @@ func (tx *Tx) createProject(ctx context.Context, a xinlu.Actor, p *ProjectRecord
 	now := tx.s.Now()
 	id, err := tx.insert(ctx, `INSERT INTO projects (zone_id, lead_id, code, name, company, company_key, industry, stage, status, lost_reason,
 		sponsor_id, content, total_yuan, fixed_asset_yuan, land_mu, water_tpd, power_kva, gas_m3pd, heat_tph, output_yuan, tax_yuan, jobs,
-		six_new, chain_position, park_id, signed_on, contract_yuan, promised_start, promised_produce, funds_schedule,
+		floor_area_m2, energy_tce, six_new, chain_position, park_id, signed_on, contract_yuan, promised_start, promised_produce, funds_schedule,
 		started_on, produced_on, full_on, stage_due, import_key, version, created_at, updated_at)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?,?)`,
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?,?)`,
 		p.ZoneID, nullID(p.LeadID), p.Code, p.Name, p.Company, xinlu.NormalizeCompany(p.Company), p.Industry, string(p.Stage),
 		string(p.Status), p.LostReason, nullID(p.SponsorID), p.Plan.Content, p.Plan.TotalYuan, p.Plan.FixedAssetYuan, p.Plan.LandMu,
 		p.Plan.WaterTPD, p.Plan.PowerKVA, p.Plan.GasM3PD, p.Plan.HeatTPH, p.Plan.OutputYuan, p.Plan.TaxYuan, p.Plan.Jobs,
-		strings.Join(p.Plan.SixNew, ","), p.Plan.ChainPosition, nullID(p.Plan.ProposedParkID), p.Signing.SignedOn,
+		p.Plan.FloorAreaM2, p.Plan.EnergyTce, strings.Join(p.Plan.SixNew, ","), p.Plan.ChainPosition, nullID(p.Plan.ProposedParkID), p.Signing.SignedOn,
 		p.Signing.ContractYuan, p.Signing.PromisedStart, p.Signing.PromisedProduce, p.Signing.FundsSchedule,
 		p.StartedOn, p.ProducedOn, p.FullOn, p.StageDue, p.ImportKey, now, now)
 	if err != nil {

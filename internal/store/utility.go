@@ -817,7 +817,7 @@ func (s *Store) loadMatchParks(ctx context.Context, zoneID int64) ([]xinlu.Match
 			out[i].Utilities = append(out[i].Utilities, u)
 		}
 	}
-	rows, err = s.query(ctx, `SELECT c.id, c.park_id, c.code, c.area_mu, c.land_use, c.status, COALESCE(c.project_id, 0)
+	rows, err = s.query(ctx, `SELECT c.id, c.park_id, c.code, c.area_mu, c.land_use, c.status, COALESCE(c.project_id, 0), c.far_min, c.far_max
 		FROM parcels c WHERE c.zone_id = ? AND c.status IN ('planned', 'serviced', 'listed')`, zoneID)
 	if err != nil {
 		return nil, xinlu.Internal(err)
@@ -825,7 +825,7 @@ func (s *Store) loadMatchParks(ctx context.Context, zoneID int64) ([]xinlu.Match
 	pcs, err := collect(rows, func(sc scanner) (*xinlu.Parcel, error) {
 		c := &xinlu.Parcel{ZoneID: zoneID}
 		var status string
-		err := sc.Scan(&c.ID, &c.ParkID, &c.Code, &c.AreaMu, &c.LandUse, &status, &c.ProjectID)
+		err := sc.Scan(&c.ID, &c.ParkID, &c.Code, &c.AreaMu, &c.LandUse, &status, &c.ProjectID, &c.FARMin, &c.FARMax)
 		c.Status = xinlu.ParcelStatus(status)
 		return c, err
 	})

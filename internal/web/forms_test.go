@@ -131,6 +131,7 @@ var formCases = []formCase{
 			plan := p.Plan
 			plan.Content, plan.LandMu, plan.Jobs, plan.ChainPosition = "年产 500 台数控机床", 120.5, 300, xinlu.ChainPositions[0]
 			plan.FixedAssetYuan, plan.TaxYuan, plan.SixNew = new(int64(987_654_321)), new(int64(12_345)), xinlu.SixNewTags[:1]
+			plan.FloorAreaM2, plan.EnergyTce = 1_250_000.5, 3_456.25
 			if _, err := a.store.StepProject(ctx, xinlu.ActorOf(u, "127.0.0.1"), u, p.ID, p.Version, xinlu.ProjectSavePlan, store.StepInput{Plan: &plan}); err != nil {
 				t.Fatal(err)
 			}
@@ -145,13 +146,14 @@ var formCases = []formCase{
 					t.Fatal(err)
 				}
 				pl := got.Plan
-				return fmt.Sprintf("v%d %d events %q %s %s %s %s %v %v %v %q %q %d", got.Version, len(events), pl.Content, amount(pl.TotalYuan),
-					amount(pl.FixedAssetYuan), amount(pl.OutputYuan), amount(pl.TaxYuan), pl.LandMu, pl.WaterTPD, pl.Jobs, pl.SixNew, pl.ChainPosition, pl.ProposedParkID)
+				return fmt.Sprintf("v%d %d events %q %s %s %s %s %v %v %v %q %q %d %v %v", got.Version, len(events), pl.Content, amount(pl.TotalYuan),
+					amount(pl.FixedAssetYuan), amount(pl.OutputYuan), amount(pl.TaxYuan), pl.LandMu, pl.WaterTPD, pl.Jobs, pl.SixNew, pl.ChainPosition, pl.ProposedParkID,
+					pl.FloorAreaM2, pl.EnergyTce)
 			}
 		},
 		post:  func(action string) string { return strings.TrimSuffix(action, "submit-plan") + "save-plan" },
-		typed: map[string]string{"content": "年产 800 台数控机床", "output_yuan": "3000.5"},
-		bad:   map[string]string{"total_yuan": "五千万", "tax_yuan": "-1", "land_mu": "一百"},
+		typed: map[string]string{"content": "年产 800 台数控机床", "output_yuan": "3000.5", "floor_area_m2": "90000"},
+		bad:   map[string]string{"total_yuan": "五千万", "tax_yuan": "-1", "land_mu": "一百", "energy_tce": "很多"},
 	},
 	{
 		name: "department", role: xinlu.RoleSysAdmin,

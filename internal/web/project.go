@@ -369,6 +369,10 @@ func (v projectShowView) ErrFor(action string) error {
 	return nil
 }
 
+// Num is a figure as a form fills it in: exactly, without an exponent
+// (1200000, not 1.2e+06).
+func (v projectShowView) Num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
 // WanInput is a plan figure as the plan form fills it in: exactly, in 万元
 // with its decimals, so that saving the form unchanged keeps it; "" when
 // unknown, which the form reads back as unknown (a known 0 is "0").
@@ -574,7 +578,8 @@ func planFromForm(r *http.Request, submit bool) (*xinlu.Plan, error) {
 	for _, m := range []struct {
 		name string
 		dst  *float64
-	}{{"land_mu", &p.LandMu}, {"water_tpd", &p.WaterTPD}, {"power_kva", &p.PowerKVA}, {"gas_m3pd", &p.GasM3PD}, {"heat_tph", &p.HeatTPH}} {
+	}{{"land_mu", &p.LandMu}, {"water_tpd", &p.WaterTPD}, {"power_kva", &p.PowerKVA}, {"gas_m3pd", &p.GasM3PD}, {"heat_tph", &p.HeatTPH},
+		{"floor_area_m2", &p.FloorAreaM2}, {"energy_tce", &p.EnergyTce}} {
 		v, err := formFloat(r, m.name)
 		*m.dst = v
 		errs.Add(err)

@@ -1,6 +1,7 @@
 package xinlu
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -274,5 +275,66 @@ func TestMatchParksEveryReason(t *testing.T) {
 	}
 	if r[5].Args[0] != "60" {
 		t.Fatalf("land short by 60 mu: %v", r[5].Args)
+	}
+}
+
+func TestMatchFloorAreaAndEnergy(t *testing.T) {
+	output := int64(200_000_000) // 2 亿元 a year: 20,000 万元
+	// 100 mu is 66,666.67 m²: 100,000 m² of floor area is a ratio of 1.5.
+	plan := Plan{LandMu: 100, FloorAreaM2: 100_000, EnergyTce: 2_000, OutputYuan: &output} // 0.1 tce per 万元
+	park := func(st LandStandard, parcels ...*Parcel) MatchPark {
+		return MatchPark{Park: &Park{ID: 1, Name: "甲园", Industries: []string{"equipment"}}, Standard: st, Parcels: parcels}
+	}
+	listed := func(mu, farMin, farMax float64) *Parcel {
+		return &Parcel{ID: 1, Code: "A-1", AreaMu: mu, Status: ParcelListed, LandUse: "industrial", FARMin: farMin, FARMax: farMax}
+	}
+	unknownOutput := plan
+	unknownOutput.OutputYuan = nil
+	noFloor := plan
+	noFloor.FloorAreaM2 = 0
+	for _, c := range []struct {
+		name        string
+		plan        Plan
+		park        MatchPark
+		parkReasons []Reason
+		parcel      []Reason
+	}{
+		{"within every threshold", plan, park(LandStandard{FARMin: 1.2, FARMax: 2, EnergyPerOutput: 0.1}, listed(100, 1, 2)), nil, nil},
+		{"ratio below the standard", plan, park(LandStandard{FARMin: 1.6}, listed(100, 0, 0)),
+			[]Reason{{"match.far_low", []any{"1.5", "1.6"}}}, nil},
+		{"ratio above the standard", plan, park(LandStandard{FARMax: 1.2}, listed(100, 0, 0)),
+			[]Reason{{"match.far_high", []any{"1.5", "1.2"}}}, nil},
+		{"energy per output above the threshold", plan, park(LandStandard{EnergyPerOutput: 0.08}, listed(100, 0, 0)),
+			[]Reason{{"match.energy_intensity", []any{"0.1", "0.08"}}}, nil},
+		// On a parcel of 150 mu the same floor area is a ratio of 1.
+		{"ratio below the parcel's range", plan, park(LandStandard{}, listed(150, 1.2, 2.5)),
+			[]Reason{{"match.no_parcel", nil}}, []Reason{{"match.parcel_far_low", []any{"1", "1.2"}}}},
+		{"ratio above the parcel's range", plan, park(LandStandard{}, listed(100, 0.8, 1.4)),
+			[]Reason{{"match.no_parcel", nil}}, []Reason{{"match.parcel_far_high", []any{"1.5", "1.4"}}}},
+		{"unknown output: energy not checked", unknownOutput, park(LandStandard{EnergyPerOutput: 0.01}, listed(100, 0, 0)), nil, nil},
+		{"no floor area: ratio not checked", noFloor, park(LandStandard{FARMin: 3}, listed(100, 3, 4)), nil, nil},
+	} {
+		got := MatchParks(MatchProject{ID: 7, Industry: "equipment", Plan: c.plan, Date: "2027-01-01"}, []MatchPark{c.park})[0]
+		if !reflect.DeepEqual(got.Reasons, c.parkReasons) || got.Fit != (len(c.parkReasons) == 0) {
+			t.Errorf("%s: park %v fit %v, want %v", c.name, got.Reasons, got.Fit, c.parkReasons)
+		}
+		if len(got.Parcels) != 1 || !reflect.DeepEqual(got.Parcels[0].Reasons, c.parcel) || got.Parcels[0].Fit != (len(c.parcel) == 0) {
+			t.Errorf("%s: parcel %+v, want %v", c.name, got.Parcels, c.parcel)
+		}
+	}
+}
+
+func TestPlanFloorAreaAndEnergyChecks(t *testing.T) {
+	total := int64(100)
+	p := Plan{Content: "x", TotalYuan: &total, FloorAreaM2: -1, EnergyTce: 2e9}
+	fields := map[string]bool{}
+	for _, e := range ErrorsOf(p.Validate()) {
+		fields[e.Field] = true
+	}
+	if !fields["floor_area_m2"] || !fields["energy_tce"] {
+		t.Fatalf("negative floor area and huge energy: %v", fields)
+	}
+	if SamePlan(Plan{FloorAreaM2: 1}, Plan{FloorAreaM2: 2}) || SamePlan(Plan{EnergyTce: 1}, Plan{}) {
+		t.Fatal("floor area and energy count in SamePlan")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strconv"
 )
 
 // MatchPark is what matching knows of a park: its positioning, thresholds
@@ -88,6 +89,17 @@ func matchPark(p MatchProject, mp *MatchPark) ParkFit {
 					Args: []any{FormatQuantity(per / 10000), FormatQuantity(float64(st.TaxPerMuYuan) / 10000)}})
 			}
 		}
+		if far := p.Plan.FloorAreaRatio(land); far > 0 {
+			if st.FARMin > 0 && far < st.FARMin-1e-9 {
+				reasons = append(reasons, Reason{Key: "match.far_low", Args: []any{FormatRatio(far), FormatRatio(st.FARMin)}})
+			}
+			if st.FARMax > 0 && far > st.FARMax+1e-9 {
+				reasons = append(reasons, Reason{Key: "match.far_high", Args: []any{FormatRatio(far), FormatRatio(st.FARMax)}})
+			}
+		}
+	}
+	if per := p.Plan.EnergyPerOutput(); per > 0 && mp.Standard.EnergyPerOutput > 0 && per > mp.Standard.EnergyPerOutput+1e-9 {
+		reasons = append(reasons, Reason{Key: "match.energy_intensity", Args: []any{FormatRatio(per), FormatRatio(mp.Standard.EnergyPerOutput)}})
 	}
 	_, shorts := Allocate(mp.Utilities, p.Plan, p.Date)
 	f.Shortfalls = shorts
@@ -120,6 +132,17 @@ func matchPark(p MatchProject, mp *MatchPark) ParkFit {
 			pf.Fit = false
 			pf.Reasons = append(pf.Reasons, Reason{Key: "match.parcel_planned"})
 		}
+		// The floor area built on the whole parcel, against its planned range.
+		if far := p.Plan.FloorAreaRatio(pc.AreaMu); far > 0 {
+			if pc.FARMin > 0 && far < pc.FARMin-1e-9 {
+				pf.Fit = false
+				pf.Reasons = append(pf.Reasons, Reason{Key: "match.parcel_far_low", Args: []any{FormatRatio(far), FormatRatio(pc.FARMin)}})
+			}
+			if pc.FARMax > 0 && far > pc.FARMax+1e-9 {
+				pf.Fit = false
+				pf.Reasons = append(pf.Reasons, Reason{Key: "match.parcel_far_high", Args: []any{FormatRatio(far), FormatRatio(pc.FARMax)}})
+			}
+		}
 		largest = math.Max(largest, pc.AreaMu)
 		anyFit = anyFit || pf.Fit
 		f.Parcels = append(f.Parcels, pf)
@@ -147,4 +170,31 @@ func matchPark(p MatchProject, mp *MatchPark) ParkFit {
 	f.Reasons = reasons
 	f.Fit = len(reasons) == 0
 	return f
+}
+
+// SquareMetresPerMu is the area of one mu (亩): 10,000/15 m².
+const SquareMetresPerMu = 10000.0 / 15
+
+// FloorAreaRatio is the plan's floor-area ratio (容积率) on landMu of land:
+// its floor area over the land's area; 0 when either is unknown.
+func (p Plan) FloorAreaRatio(landMu float64) float64 {
+	if p.FloorAreaM2 <= 0 || landMu <= 0 {
+		return 0
+	}
+	return p.FloorAreaM2 / (landMu * SquareMetresPerMu)
+}
+
+// EnergyPerOutput is the plan's energy use per unit of output (单位产值能耗)
+// in t of standard coal per 万元; 0 when energy or output is unknown.
+func (p Plan) EnergyPerOutput() float64 {
+	if p.EnergyTce <= 0 || p.OutputYuan == nil || *p.OutputYuan <= 0 {
+		return 0
+	}
+	return p.EnergyTce / (float64(*p.OutputYuan) / 10000)
+}
+
+// FormatRatio writes a ratio with at most three decimals: 1.2 → "1.2",
+// 0.04567 → "0.046".
+func FormatRatio(v float64) string {
+	return strconv.FormatFloat(math.Round(v*1000)/1000, 'f', -1, 64)
 }

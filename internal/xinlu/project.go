@@ -2,6 +2,7 @@ package xinlu
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -52,6 +53,8 @@ type Plan struct {
 	HeatTPH        float64 // t/h
 	OutputYuan     *int64  // expected annual output
 	TaxYuan        *int64  // expected annual tax
+	FloorAreaM2    float64 // planned floor area (总建筑面积), m²: with the land, the floor-area ratio
+	EnergyTce      float64 // annual energy use (综合能耗), t of standard coal: with the output, energy per output
 	Jobs           int
 	SixNew         []string
 	ChainPosition  string
@@ -72,9 +75,13 @@ func SamePlan(a, b Plan) bool {
 	return a.Content == b.Content && SameAmount(a.TotalYuan, b.TotalYuan) && SameAmount(a.FixedAssetYuan, b.FixedAssetYuan) &&
 		a.LandMu == b.LandMu && a.WaterTPD == b.WaterTPD && a.PowerKVA == b.PowerKVA && a.GasM3PD == b.GasM3PD &&
 		a.HeatTPH == b.HeatTPH && SameAmount(a.OutputYuan, b.OutputYuan) && SameAmount(a.TaxYuan, b.TaxYuan) &&
+		a.FloorAreaM2 == b.FloorAreaM2 && a.EnergyTce == b.EnergyTce &&
 		a.Jobs == b.Jobs && slices.Equal(a.SixNew, b.SixNew) && a.ChainPosition == b.ChainPosition &&
 		a.ProposedParkID == b.ProposedParkID
 }
+
+// MaxPlanFigure bounds a plan's floor area (m²) and energy use (tce).
+const MaxPlanFigure = 1e9
 
 // MaxPlanJobs bounds the jobs a plan expects.
 const MaxPlanJobs = 10_000_000
@@ -103,9 +110,18 @@ func (p *Plan) check(submit bool) error {
 	for _, f := range []struct {
 		name string
 		v    float64
-	}{{"land_mu", p.LandMu}, {"water_tpd", p.WaterTPD}, {"power_kva", p.PowerKVA}, {"gas_m3pd", p.GasM3PD}, {"heat_tph", p.HeatTPH}} {
+	}{{"land_mu", p.LandMu}, {"water_tpd", p.WaterTPD}, {"power_kva", p.PowerKVA}, {"gas_m3pd", p.GasM3PD}, {"heat_tph", p.HeatTPH},
+		{"floor_area_m2", p.FloorAreaM2}, {"energy_tce", p.EnergyTce}} {
 		if submit && f.v < 0 {
 			errs.Invalid(f.name, "project.factor_negative")
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"floor_area_m2", p.FloorAreaM2}, {"energy_tce", p.EnergyTce}} {
+		if !errs.Has(f.name) && (math.IsNaN(f.v) || f.v > MaxPlanFigure || f.v < -MaxPlanFigure) {
+			errs.Invalid(f.name, "error.out_of_range", 0, int64(MaxPlanFigure))
 		}
 	}
 	switch {
