@@ -302,6 +302,14 @@ func projectAudit(p *ProjectRecord) map[string]any {
 		"registered_on": p.RegisteredOn, "started_on": p.StartedOn, "produced_on": p.ProducedOn, "full_on": p.FullOn, "stage_due": p.StageDue}
 }
 
+// projectPlanAudit is what the audit trail keeps of a plan's figures.
+func projectPlanAudit(p xinlu.Plan) map[string]any {
+	return map[string]any{"content": p.Content, "total_yuan": p.TotalYuan, "fixed_asset_yuan": p.FixedAssetYuan, "land_mu": p.LandMu,
+		"water_tpd": p.WaterTPD, "power_kva": p.PowerKVA, "gas_m3pd": p.GasM3PD, "heat_tph": p.HeatTPH, "output_yuan": p.OutputYuan,
+		"tax_yuan": p.TaxYuan, "floor_area_m2": p.FloorAreaM2, "energy_tce": p.EnergyTce, "jobs": p.Jobs, "six_new": p.SixNew,
+		"chain_position": p.ChainPosition, "park_id": p.ProposedParkID}
+}
+
 // nextProjectCode gives the code of the next project signed in the zone in
 // year: the highest sequence of that year plus one.
 func (tx *Tx) nextProjectCode(ctx context.Context, zoneID int64, zoneCode string, year int) (string, error) {
@@ -384,9 +392,9 @@ type StepInput struct {
 	SponsorID int64
 	Date      string             // start-construction, start-production, reach-full-production; "" is today
 	Reason    string             // lose: one of xinlu.LostReasons
-	Note      string             // revise-schedule: the reason, required
+	Note      string             // revise-schedule, revise-plan: the reason, required
 	Schedule  []xinlu.Instalment // revise-schedule: the new funds schedule
-	Override  Override           // sign: the director signs over a utility shortfall, with a reason
+	Override  Override           // sign, revise-plan: the director signs over a utility shortfall, with a reason
 }
 
 // StepProject takes one step of a project in one transaction: the domain
@@ -420,6 +428,7 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 		detail := map[string]any{"from_stage": string(p.Stage), "to_stage": string(stage), "note": strings.TrimSpace(in.Note)}
 		var signedOn time.Time
 		var previous []xinlu.Instalment // revise-schedule: the schedule it replaces
+		var revisedFrom xinlu.Plan      // revise-plan: the plan it replaces
 		switch action {
 		case xinlu.ProjectSavePlan, xinlu.ProjectSubmitPlan:
 			if in.Plan == nil {
@@ -518,6 +527,21 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 			p.Signing.Instalments = items
 			detail["schedule_count"], detail["schedule_yuan"] = len(items), scheduleSum(items)
 			detail["previous_count"], detail["previous_yuan"] = len(previous), scheduleSum(previous)
+		case xinlu.ProjectRevisePlan:
+			if in.Plan == nil {
+				return xinlu.Invalid("content", "error.required")
+			}
+			plan, changed, err := xinlu.RevisePlan(p.Plan, *in.Plan, in.Note)
+			if err != nil {
+				return err
+			}
+			if !changed {
+				// Saved unchanged: no version, no event, no audit row.
+				out = p
+				return nil
+			}
+			revisedFrom, p.Plan = p.Plan, plan
+			detail["total_yuan"] = plan.TotalYuan
 		case xinlu.ProjectLose:
 			if !slices.Contains(xinlu.LostReasons, in.Reason) {
 				return xinlu.Invalid("lost_reason", "projects.lost_reason_required")
@@ -549,6 +573,14 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 				return err
 			}
 			for k, v := range reserved {
+				detail[k] = v
+			}
+		case xinlu.ProjectRevisePlan:
+			adjusted, err := tx.adjustUtilities(ctx, a, u, p, strings.TrimSpace(in.Note), in.Override, today)
+			if err != nil {
+				return err
+			}
+			for k, v := range adjusted {
 				detail[k] = v
 			}
 		case xinlu.ProjectLose:
@@ -597,6 +629,13 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 		if action == xinlu.ProjectReviseSchedule {
 			before["funds_schedule_items"] = instalmentsAudit(previous)
 			after["reason"] = strings.TrimSpace(in.Note)
+		}
+		if action == xinlu.ProjectRevisePlan {
+			before["plan"], after["plan"] = projectPlanAudit(revisedFrom), projectPlanAudit(p.Plan)
+			after["reason"] = strings.TrimSpace(in.Note)
+			if in.Override.Yes {
+				after["override_reason"] = strings.TrimSpace(in.Override.Reason)
+			}
 		}
 		return tx.audit(ctx, a, "project."+string(action), "project", p.ID, before, after)
 	})

@@ -548,6 +548,77 @@ func (tx *Tx) reserveUtilities(ctx context.Context, a xinlu.Actor, u *xinlu.User
 	return detail, nil
 }
 
+// adjustUtilities moves what a signed project holds of its park's
+// utilities to its revised plan, in the revision's transaction
+// (xinlu.AdjustHoldings): reserved before production (checked on the
+// promised production date), committed after it (checked today). An
+// increase a utility cannot carry refuses the revision, naming utility,
+// shortfall and date, unless the director overrides with a reason, as at
+// signing. Each change is an adjust row of the ledger with the reason.
+func (tx *Tx) adjustUtilities(ctx context.Context, a xinlu.Actor, u *xinlu.User, p *ProjectRecord, reason string, ov Override, today time.Time) (map[string]any, error) {
+	parkID := p.Plan.ProposedParkID
+	if parkID == 0 {
+		return nil, nil
+	}
+	if err := tx.lockPark(ctx, p.ZoneID, parkID); err != nil {
+		return nil, err
+	}
+	us, err := tx.utilities(ctx, p.ZoneID, parkID)
+	if err != nil {
+		return nil, err
+	}
+	h, err := tx.holdings(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	held := make(map[int64]float64, len(h))
+	for id, rc := range h {
+		held[id] = rc[0] + rc[1]
+	}
+	producing := p.ProducedOn != ""
+	date := p.Signing.PromisedProduce
+	if producing || date == "" {
+		date = today.Format(xinlu.DateLayout)
+	}
+	allocs, shorts := xinlu.AdjustHoldings(us, held, p.Plan, date)
+	override := false
+	if refuse := xinlu.RefuseRevisionShortfall(shorts); refuse != nil {
+		if !ov.Yes {
+			return nil, refuse
+		}
+		if !u.Can(xinlu.PermFactorOverride) {
+			return nil, xinlu.Forbidden()
+		}
+		r := strings.TrimSpace(ov.Reason)
+		if r == "" {
+			return nil, xinlu.Invalid("override_reason", "land.override_reason_required")
+		}
+		if len([]rune(r)) > 500 {
+			return nil, xinlu.Invalid("override_reason", "error.too_long", 500)
+		}
+		override, reason = true, r
+	}
+	detail := map[string]any{}
+	for _, al := range allocs {
+		e := xinlu.LedgerEntry{ZoneID: p.ZoneID, UtilityID: al.UtilityID, ProjectID: p.ID, Kind: xinlu.LedgerAdjust, Reason: reason, Override: override}
+		if producing {
+			e.Committed = al.Amount
+		} else {
+			e.Reserved = al.Amount
+		}
+		if err := tx.ledgerRow(ctx, a, e); err != nil {
+			return nil, err
+		}
+		key := "adjusted_" + string(al.Kind)
+		v, _ := detail[key].(float64)
+		detail[key] = v + al.Amount
+	}
+	if override {
+		detail["override_reason"] = reason
+	}
+	return detail, nil
+}
+
 // releaseUtilities gives back everything a lost project holds.
 func (tx *Tx) releaseUtilities(ctx context.Context, a xinlu.Actor, p *ProjectRecord, reason string) error {
 	h, err := tx.holdings(ctx, p.ID)

@@ -156,6 +156,37 @@ var formCases = []formCase{
 		bad:   map[string]string{"total_yuan": "五千万", "tax_yuan": "-1", "land_mu": "一百", "energy_tce": "很多"},
 	},
 	{
+		name: "project plan (revise after signing)", role: xinlu.RolePlanner,
+		open: func(t *testing.T, a *app) (string, string, func() string) {
+			ctx := context.Background()
+			p := &store.ProjectRecord{}
+			p.ZoneID, p.Name, p.Company, p.Industry, p.Stage = a.zone.ID, "签约表单项目", "签约表单有限公司", "equipment", xinlu.StageAgency
+			p.Plan = xinlu.Plan{Content: "年产 500 台数控机床", TotalYuan: new(int64(1_234_567_800)), OutputYuan: new(int64(300_000_000)),
+				LandMu: 120.5, WaterTPD: 350.25, FloorAreaM2: 1_250_000.5, EnergyTce: 3_456.25, Jobs: 300, SixNew: xinlu.SixNewTags[:2],
+				ChainPosition: xinlu.ChainPositions[0]}
+			p.Signing = xinlu.Signing{SignedOn: "2026-03-01", ContractYuan: 1_000_000_000, PromisedStart: "2026-06-01", PromisedProduce: "2027-06-01"}
+			if err := a.store.CreateProject(ctx, xinlu.SystemActor(a.zone.ID), p); err != nil {
+				t.Fatal(err)
+			}
+			id := strconvFormat(p.ID)
+			return "/projects/" + id, "/projects/" + id + "/revise-plan", func() string {
+				got, err := a.store.ProjectByID(ctx, a.zone.ID, p.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				events, err := a.store.ProjectEvents(ctx, p.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				pl := got.Plan
+				return fmt.Sprintf("v%d %d events %q %s %s %v %v %v %v %v %q %q", got.Version, len(events), pl.Content, amount(pl.TotalYuan),
+					amount(pl.OutputYuan), pl.LandMu, pl.WaterTPD, pl.FloorAreaM2, pl.EnergyTce, pl.Jobs, pl.SixNew, pl.ChainPosition)
+			}
+		},
+		typed: map[string]string{"content": "年产 800 台数控机床", "note": "补充协议：二期扩产"},
+		bad:   map[string]string{"water_tpd": "八百", "floor_area_m2": "很大"},
+	},
+	{
 		name: "department", role: xinlu.RoleSysAdmin,
 		open: func(t *testing.T, a *app) (string, string, func() string) {
 			d := &xinlu.Department{ZoneID: a.zone.ID, Code: "FORM", Name: "表单部门", ParentID: a.dept.ID, SortOrder: 7}

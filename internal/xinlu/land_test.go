@@ -338,3 +338,107 @@ func TestPlanFloorAreaAndEnergyChecks(t *testing.T) {
 		t.Fatal("floor area and energy count in SamePlan")
 	}
 }
+
+func TestAdjustHoldings(t *testing.T) {
+	gasA := Utility{ID: 10, Kind: UtilityGas, Supplier: "国新能源", BaseCapacity: 20000, Reserved: 15000}
+	gasB := Utility{ID: 11, Kind: UtilityGas, Supplier: "华润燃气", BaseCapacity: 30000, Reserved: 10000}
+	w := water(1000, Buildout{Name: "二水厂", Added: 5000, PlannedOn: "2027-06-30", Status: BuildoutPlanned})
+	w.Reserved = 900 // 500 of it this project's
+	power := Utility{ID: 2, Kind: UtilityPower, BaseCapacity: 10000, Reserved: 3000}
+	us := []Utility{w, power, gasA, gasB}
+	held := map[int64]float64{1: 500, 10: 5000}
+	type alloc = Allocation
+	for _, c := range []struct {
+		name   string
+		plan   Plan
+		allocs []Allocation
+		shorts []UtilityKind
+		short  float64 // of the first shortfall
+	}{
+		{"unchanged", Plan{WaterTPD: 500, GasM3PD: 5000}, nil, nil, 0},
+		{"less water, no gas: the holdings go down", Plan{WaterTPD: 200},
+			[]Allocation{alloc{1, UtilityWater, -300}, alloc{10, UtilityGas, -5000}}, nil, 0},
+		{"more water that fits on the held utility", Plan{WaterTPD: 600, GasM3PD: 5000}, []Allocation{alloc{1, UtilityWater, 100}}, nil, 0},
+		{"more water than is free: short by the increase less free", Plan{WaterTPD: 800, GasM3PD: 5000},
+			[]Allocation{alloc{1, UtilityWater, 300}}, []UtilityKind{UtilityWater}, 200},
+		{"power newly needed: placed as at signing", Plan{WaterTPD: 500, GasM3PD: 5000, PowerKVA: 2000},
+			[]Allocation{alloc{2, UtilityPower, 2000}}, nil, 0},
+		{"power beyond what is free", Plan{WaterTPD: 500, GasM3PD: 5000, PowerKVA: 9000},
+			[]Allocation{alloc{2, UtilityPower, 9000}}, []UtilityKind{UtilityPower}, 2000},
+		// Pipeline A has 5,000 free, B 20,000: 15,000 in all moves to B.
+		{"more gas than its pipeline has: the whole demand moves to the other", Plan{WaterTPD: 500, GasM3PD: 15000},
+			[]Allocation{alloc{10, UtilityGas, -5000}, alloc{11, UtilityGas, 15000}}, nil, 0},
+		{"more gas than either pipeline carries", Plan{WaterTPD: 500, GasM3PD: 30000},
+			[]Allocation{alloc{10, UtilityGas, 25000}}, []UtilityKind{UtilityGas}, 20000},
+		{"heat, not recorded in the park", Plan{WaterTPD: 500, GasM3PD: 5000, HeatTPH: 4}, nil, []UtilityKind{UtilityHeat}, 0},
+	} {
+		allocs, shorts := AdjustHoldings(us, held, c.plan, "2027-01-01")
+		var kinds []UtilityKind
+		for _, s := range shorts {
+			kinds = append(kinds, s.Kind)
+		}
+		if !reflect.DeepEqual(allocs, c.allocs) || !slices.Equal(kinds, c.shorts) {
+			t.Errorf("%s: %+v %+v, want %+v %v", c.name, allocs, shorts, c.allocs, c.shorts)
+			continue
+		}
+		if len(shorts) > 0 && shorts[0].Short != c.short {
+			t.Errorf("%s: short %v, want %v", c.name, shorts[0].Short, c.short)
+		}
+	}
+	// The water shortfall is fixed by the build-out, and refuses the revision in words.
+	_, shorts := AdjustHoldings(us, held, Plan{WaterTPD: 800, GasM3PD: 5000}, "2027-01-01")
+	if shorts[0].FixedBy != "二水厂" {
+		t.Fatalf("fixed by %+v", shorts[0])
+	}
+	e := AsError(RefuseRevisionShortfall(shorts))
+	if e.Key != "land.revision_short" || e.Args[1] != "200" || e.Args[3] != "2027-01-01" {
+		t.Fatalf("refusal %+v", e)
+	}
+}
+
+func TestRevisePlan(t *testing.T) {
+	total := int64(1_000_000_000)
+	old := Plan{Content: "年产 10 万吨", TotalYuan: &total, LandMu: 100, WaterTPD: 500, ProposedParkID: 3}
+	same := old
+	same.ProposedParkID = 0
+	if p, changed, err := RevisePlan(old, same, ""); err != nil || changed || p.ProposedParkID != 3 {
+		t.Fatalf("unchanged: %v %v %+v", changed, err, p)
+	}
+	more := old
+	more.WaterTPD = 800
+	if _, _, err := RevisePlan(old, more, " "); AsError(err).Key != "project.plan_reason_required" {
+		t.Fatalf("no reason: %v", err)
+	}
+	if p, changed, err := RevisePlan(old, more, "补充协议：二期扩产"); err != nil || !changed || p.WaterTPD != 800 || p.ProposedParkID != 3 {
+		t.Fatalf("revised: %v %v %+v", changed, err, p)
+	}
+	moved := more
+	moved.ProposedParkID = 4
+	if _, _, err := RevisePlan(old, moved, "换园区"); AsError(err).Key != "project.revise_park_kept" {
+		t.Fatalf("another park: %v", err)
+	}
+	bad := more
+	bad.Content, bad.WaterTPD = "", -1
+	fields := map[string]bool{}
+	_, _, err := RevisePlan(old, bad, string(make([]rune, 501)))
+	for _, e := range ErrorsOf(err) {
+		fields[e.Field] = true
+	}
+	if !fields["content"] || !fields["water_tpd"] || !fields["note"] {
+		t.Fatalf("every error at once: %v", err)
+	}
+	if _, _, err = RevisePlan(old, bad, ""); len(ErrorsOf(err)) != 3 || ErrorsOf(err)[2].Key != "project.plan_reason_required" {
+		t.Fatalf("a bad figure without a reason: %v", err)
+	}
+	// The planning group and the leadership group revise; the agency does not.
+	signed := &Project{Stage: StageConstruction, Status: ProjectActive}
+	for role, ok := range map[Role]bool{RolePlanner: true, RoleSponsor: true, RoleAgent: false} {
+		u := &User{Roles: []Role{role}}
+		if _, _, err := CheckProjectStep(u, signed, ProjectRevisePlan); (err == nil) != ok {
+			t.Errorf("%s revises: %v", role, err)
+		}
+	}
+	if _, _, err := CheckProjectStep(&User{Roles: []Role{RolePlanner}}, &Project{Stage: StagePromotion, Status: ProjectActive}, ProjectRevisePlan); err == nil {
+		t.Error("a plan not signed yet is saved, not revised")
+	}
+}

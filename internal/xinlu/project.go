@@ -158,6 +158,46 @@ func (p *Plan) CheckAmounts() error {
 	return errs.Err()
 }
 
+// MaxPlanReason bounds the reason of a revised plan, in characters.
+const MaxPlanReason = 500
+
+// RevisePlan checks a signed project's revised plan (its demand, amounts
+// and figures, with the reason: a supplementary agreement, a changed
+// design): the rules of a submitted plan, the park it was signed in kept
+// (the reservation stays in that park; proposed park 0 keeps it). It
+// returns the revised plan and whether it changes anything; an unchanged
+// plan needs no reason.
+func RevisePlan(old, revised Plan, reason string) (Plan, bool, error) {
+	switch revised.ProposedParkID {
+	case 0, old.ProposedParkID:
+		revised.ProposedParkID = old.ProposedParkID
+	default:
+		return Plan{}, false, Invalid("proposed_park_id", "project.revise_park_kept")
+	}
+	var errs FieldErrors
+	errs.Add(revised.Validate())
+	reason, err := Text("note", reason)
+	switch {
+	case err != nil:
+		errs.Add(err)
+	case len([]rune(reason)) > MaxPlanReason:
+		errs.Invalid("note", "error.too_long", MaxPlanReason)
+	case reason == "" && len(errs) > 0:
+		// A bad figure is a change: its reason is asked for with it.
+		errs.Invalid("note", "project.plan_reason_required")
+	}
+	if err := errs.Err(); err != nil {
+		return Plan{}, false, err
+	}
+	if SamePlan(old, revised) {
+		return old, false, nil
+	}
+	if reason == "" {
+		return Plan{}, false, Invalid("note", "project.plan_reason_required")
+	}
+	return revised, true, nil
+}
+
 // Signing is the investment agreement as signed (签约).
 type Signing struct {
 	SignedOn        string // YYYY-MM-DD
@@ -323,6 +363,7 @@ const (
 	ProjectSign            ProjectAction = "sign"
 	ProjectRegisterCompany ProjectAction = "register-company" // 企业设立登记, a milestone of the agency stage
 	ProjectReviseSchedule  ProjectAction = "revise-schedule"  // 调整资金到位计划 after signing, with its reason
+	ProjectRevisePlan      ProjectAction = "revise-plan"      // 调整项目策划 after signing: its demand, with its reason
 	ProjectStartBuilding   ProjectAction = "start-construction"
 	ProjectStartProducing  ProjectAction = "start-production"
 	ProjectFullProduction  ProjectAction = "reach-full-production"
@@ -338,6 +379,10 @@ type projectRule struct {
 	status []ProjectStatus
 }
 
+// projectAltPerms are other rights that allow an action too: the planning
+// group or the leadership group revises a signed plan.
+var projectAltPerms = map[ProjectAction]Permission{ProjectRevisePlan: PermProjectPromote}
+
 var active = []ProjectStatus{ProjectActive}
 
 var projectRules = map[ProjectAction]projectRule{
@@ -347,6 +392,8 @@ var projectRules = map[ProjectAction]projectRule{
 	ProjectSign:            {[]Stage{StagePromotion}, StageAgency, PermProjectPromote, active},
 	ProjectRegisterCompany: {[]Stage{StageAgency, StageConstruction, StageProduction}, "", PermProjectAgency, active},
 	ProjectReviseSchedule: {[]Stage{StageAgency, StageConstruction, StageProduction, StageFullProduction}, "", PermProjectPromote,
+		[]ProjectStatus{ProjectActive, ProjectOnHold}},
+	ProjectRevisePlan: {[]Stage{StageAgency, StageConstruction, StageProduction, StageFullProduction}, "", PermProjectPlan,
 		[]ProjectStatus{ProjectActive, ProjectOnHold}},
 	ProjectStartBuilding:  {[]Stage{StageAgency}, StageConstruction, PermProjectAgency, active},
 	ProjectStartProducing: {[]Stage{StageConstruction}, StageProduction, PermProjectAgency, active},
@@ -374,7 +421,7 @@ func CheckProjectStep(u *User, p *Project, action ProjectAction) (Stage, Project
 	if !ok {
 		return "", "", NotFound("project.unknown_action")
 	}
-	if !u.Can(rule.perm) {
+	if alt, ok := projectAltPerms[action]; !u.Can(rule.perm) && (!ok || !u.Can(alt)) {
 		return "", "", Forbidden()
 	}
 	if !slices.Contains(rule.status, p.Status) {
