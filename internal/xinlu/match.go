@@ -48,8 +48,13 @@ type ParkFit struct {
 // headroom, then by name.
 func MatchParks(p MatchProject, parks []MatchPark) []ParkFit {
 	out := make([]ParkFit, 0, len(parks))
+	n := 0
 	for i := range parks {
-		out = append(out, matchPark(p, &parks[i]))
+		n += len(parks[i].Parcels)
+	}
+	sc := &scratch{reasons: make([]Reason, 0, n), args: make([]any, 0, n), quantities: map[float64]any{}, labels: map[string]any{}}
+	for i := range parks {
+		out = append(out, matchPark(p, &parks[i], sc))
 	}
 	slices.SortStableFunc(out, func(a, b ParkFit) int {
 		if a.Fit != b.Fit {
@@ -69,7 +74,52 @@ func MatchParks(p MatchProject, parks []MatchPark) []ParkFit {
 	return out
 }
 
-func matchPark(p MatchProject, mp *MatchPark) ParkFit {
+// scratch holds what the parcels' reasons of one matching share: their
+// reasons and arguments are cut from common arrays, and each argument is
+// made once (many parcels are short by the same area).
+type scratch struct {
+	reasons    []Reason
+	args       []any
+	quantities map[float64]any // FormatQuantity
+	ratios     map[float64]any // FormatRatio
+	labels     map[string]any  // land uses' LabelKey
+}
+
+// reason appends one reason with its arguments to the parcel's, which
+// are the last ones cut (start is where the parcel's began).
+func (sc *scratch) reason(start int, key string, args ...any) []Reason {
+	a := len(sc.args)
+	sc.args = append(sc.args, args...)
+	sc.reasons = append(sc.reasons, Reason{Key: key, Args: sc.args[a:len(sc.args):len(sc.args)]})
+	return sc.reasons[start:len(sc.reasons):len(sc.reasons)]
+}
+
+// quantity is FormatQuantity(v) as an argument.
+func (sc *scratch) quantity(v float64) any { return memo(sc.quantities, v, FormatQuantity) }
+
+// ratio is FormatRatio(v) as an argument.
+func (sc *scratch) ratio(v float64) any {
+	if sc.ratios == nil {
+		sc.ratios = map[float64]any{}
+	}
+	return memo(sc.ratios, v, FormatRatio)
+}
+
+// landUse is the label of a land use as an argument.
+func (sc *scratch) landUse(use string) any {
+	return memo(sc.labels, use, func(u string) LabelKey { return LabelKey("land.use." + u) })
+}
+
+func memo[K comparable, V any](m map[K]any, k K, make func(K) V) any {
+	if w, ok := m[k]; ok {
+		return w
+	}
+	w := any(make(k))
+	m[k] = w
+	return w
+}
+
+func matchPark(p MatchProject, mp *MatchPark, sc *scratch) ParkFit {
 	f := ParkFit{Park: mp.Park, Headroom: 1}
 	var reasons []Reason
 	if p.Industry != "" && !slices.Contains(mp.Park.Industries, p.Industry) {
@@ -115,34 +165,32 @@ func matchPark(p MatchProject, mp *MatchPark) ParkFit {
 	// Parcels: every free one, and whether it is big enough.
 	largest := 0.0
 	anyFit := false
+	f.Parcels = make([]ParcelFit, 0, len(mp.Parcels))
 	for _, pc := range mp.Parcels {
 		if !pc.Free(p.ID) {
 			continue
 		}
 		pf := ParcelFit{Parcel: pc, Fit: true}
+		start := len(sc.reasons)
 		if land > 0 && pc.AreaMu+1e-9 < land {
-			pf.Fit = false
-			pf.Reasons = append(pf.Reasons, Reason{Key: "match.parcel_small", Args: []any{FormatQuantity(land - pc.AreaMu)}})
+			pf.Reasons = sc.reason(start, "match.parcel_small", sc.quantity(land-pc.AreaMu))
 		}
 		if pc.LandUse != "industrial" && pc.LandUse != "logistics" {
-			pf.Fit = false
-			pf.Reasons = append(pf.Reasons, Reason{Key: "match.parcel_use", Args: []any{LabelKey("land.use." + pc.LandUse)}})
+			pf.Reasons = sc.reason(start, "match.parcel_use", sc.landUse(pc.LandUse))
 		}
 		if pc.Status == ParcelPlanned {
-			pf.Fit = false
-			pf.Reasons = append(pf.Reasons, Reason{Key: "match.parcel_planned"})
+			pf.Reasons = sc.reason(start, "match.parcel_planned")
 		}
 		// The floor area built on the whole parcel, against its planned range.
 		if far := p.Plan.FloorAreaRatio(pc.AreaMu); far > 0 {
 			if pc.FARMin > 0 && far < pc.FARMin-1e-9 {
-				pf.Fit = false
-				pf.Reasons = append(pf.Reasons, Reason{Key: "match.parcel_far_low", Args: []any{FormatRatio(far), FormatRatio(pc.FARMin)}})
+				pf.Reasons = sc.reason(start, "match.parcel_far_low", sc.ratio(far), sc.ratio(pc.FARMin))
 			}
 			if pc.FARMax > 0 && far > pc.FARMax+1e-9 {
-				pf.Fit = false
-				pf.Reasons = append(pf.Reasons, Reason{Key: "match.parcel_far_high", Args: []any{FormatRatio(far), FormatRatio(pc.FARMax)}})
+				pf.Reasons = sc.reason(start, "match.parcel_far_high", sc.ratio(far), sc.ratio(pc.FARMax))
 			}
 		}
+		pf.Fit = len(pf.Reasons) == 0
 		largest = math.Max(largest, pc.AreaMu)
 		anyFit = anyFit || pf.Fit
 		f.Parcels = append(f.Parcels, pf)
