@@ -82,6 +82,8 @@ type PlanJSON struct {
 	HeatTPH        float64  `json:"heat_tph"`
 	OutputYuan     *int64   `json:"output_yuan"`
 	TaxYuan        *int64   `json:"tax_yuan"`
+	FloorAreaM2    float64  `json:"floor_area_m2"`
+	EnergyTce      float64  `json:"energy_tce"`
 	Jobs           int      `json:"jobs"`
 	SixNew         []string `json:"six_new"`
 	ChainPosition  string   `json:"chain_position"`
@@ -175,7 +177,7 @@ func projectJSON(p *store.ProjectRecord) ProjectJSON {
 		Stage: string(p.Stage), Status: string(p.Status), LostReason: p.LostReason, SponsorID: p.SponsorID, SponsorName: p.SponsorName,
 		Plan: PlanJSON{Content: p.Plan.Content, TotalYuan: p.Plan.TotalYuan, FixedAssetYuan: p.Plan.FixedAssetYuan, LandMu: p.Plan.LandMu,
 			WaterTPD: p.Plan.WaterTPD, PowerKVA: p.Plan.PowerKVA, GasM3PD: p.Plan.GasM3PD, HeatTPH: p.Plan.HeatTPH, OutputYuan: p.Plan.OutputYuan,
-			TaxYuan: p.Plan.TaxYuan, Jobs: p.Plan.Jobs, SixNew: six, ChainPosition: p.Plan.ChainPosition, ProposedParkID: p.Plan.ProposedParkID},
+			TaxYuan: p.Plan.TaxYuan, FloorAreaM2: p.Plan.FloorAreaM2, EnergyTce: p.Plan.EnergyTce, Jobs: p.Plan.Jobs, SixNew: six, ChainPosition: p.Plan.ChainPosition, ProposedParkID: p.Plan.ProposedParkID},
 		Signing: SignJSON{SignedOn: p.Signing.SignedOn, ContractYuan: p.Signing.ContractYuan, PromisedStart: p.Signing.PromisedStart,
 			PromisedProduce: p.Signing.PromisedProduce, FundsSchedule: p.Signing.FundsSchedule},
 		RegisteredOn: p.RegisteredOn, StartedOn: p.StartedOn, ProducedOn: p.ProducedOn, FullOn: p.FullOn, FundsYuan: p.FundsYuan, StageDue: p.StageDue,
@@ -361,7 +363,7 @@ func (a *API) stepProject(w http.ResponseWriter, r *http.Request) error {
 		if pl := in.Plan; pl != nil {
 			step.Plan = &xinlu.Plan{Content: pl.Content, TotalYuan: pl.TotalYuan, FixedAssetYuan: pl.FixedAssetYuan, LandMu: pl.LandMu,
 				WaterTPD: pl.WaterTPD, PowerKVA: pl.PowerKVA, GasM3PD: pl.GasM3PD, HeatTPH: pl.HeatTPH, OutputYuan: pl.OutputYuan,
-				TaxYuan: pl.TaxYuan, Jobs: pl.Jobs, SixNew: pl.SixNew, ChainPosition: pl.ChainPosition, ProposedParkID: pl.ProposedParkID}
+				TaxYuan: pl.TaxYuan, FloorAreaM2: pl.FloorAreaM2, EnergyTce: pl.EnergyTce, Jobs: pl.Jobs, SixNew: pl.SixNew, ChainPosition: pl.ChainPosition, ProposedParkID: pl.ProposedParkID}
 		}
 		if sg := in.Signing; sg != nil {
 			step.Signing = &xinlu.Signing{SignedOn: sg.SignedOn, ContractYuan: sg.ContractYuan, PromisedStart: sg.PromisedStart,

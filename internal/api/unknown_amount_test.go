@@ -37,9 +37,9 @@ func TestUnknownAmountsAreNullInTheAPI(t *testing.T) {
 			!strings.Contains(body, `{"stage":"packaging","count":2,"total_yuan":300000000,"unknown_count":1}`) {
 			t.Fatalf("kanban: %d %s", status, body)
 		}
-		plan := `{"version":1,"plan":{"content":"年产 5 万台减速机","total_yuan":null,"fixed_asset_yuan":null,"output_yuan":0}}`
+		plan := `{"version":1,"plan":{"content":"年产 5 万台减速机","total_yuan":null,"fixed_asset_yuan":null,"output_yuan":0,"floor_area_m2":120000.5,"energy_tce":800}}`
 		if status, body := e.call(planner, "POST", pp+"/save-plan", plan); status != 200 || !strings.Contains(body, `"total_yuan":null`) ||
-			!strings.Contains(body, `"output_yuan":0`) {
+			!strings.Contains(body, `"output_yuan":0`) || !strings.Contains(body, `"floor_area_m2":120000.5,"energy_tce":800`) {
 			t.Fatalf("save plan: %d %s", status, body)
 		}
 		if status, body := e.call(planner, "POST", pp+"/submit-plan", strings.Replace(plan, `"version":1`, `"version":2`, 1)); status != 422 ||

@@ -203,13 +203,13 @@ func (s *Store) BulkLoad(ctx context.Context, a xinlu.Actor, zoneID int64, b *Bu
 			rows = append(rows, []any{p.ZoneID, nullID(p.LeadID), p.Code, p.Name, p.Company, xinlu.NormalizeCompany(p.Company), p.Industry,
 				string(p.Stage), string(p.Status), p.LostReason, nullID(p.SponsorID), p.Plan.Content, p.Plan.TotalYuan, p.Plan.FixedAssetYuan,
 				p.Plan.LandMu, p.Plan.WaterTPD, p.Plan.PowerKVA, p.Plan.GasM3PD, p.Plan.HeatTPH, p.Plan.OutputYuan, p.Plan.TaxYuan, p.Plan.Jobs,
-				strings.Join(p.Plan.SixNew, ","), p.Plan.ChainPosition, nullID(p.Plan.ProposedParkID), p.Signing.SignedOn,
+				p.Plan.FloorAreaM2, p.Plan.EnergyTce, strings.Join(p.Plan.SixNew, ","), p.Plan.ChainPosition, nullID(p.Plan.ProposedParkID), p.Signing.SignedOn,
 				p.Signing.ContractYuan, p.Signing.PromisedStart, p.Signing.PromisedProduce, p.Signing.FundsSchedule,
 				p.StartedOn, p.ProducedOn, p.FullOn, p.StageDue, p.ImportKey, 1, p.CreatedAt, p.UpdatedAt})
 		}
 		ids, err = tx.insertRows(ctx, "projects", []string{"zone_id", "lead_id", "code", "name", "company", "company_key", "industry",
 			"stage", "status", "lost_reason", "sponsor_id", "content", "total_yuan", "fixed_asset_yuan", "land_mu", "water_tpd", "power_kva",
-			"gas_m3pd", "heat_tph", "output_yuan", "tax_yuan", "jobs", "six_new", "chain_position", "park_id", "signed_on", "contract_yuan",
+			"gas_m3pd", "heat_tph", "output_yuan", "tax_yuan", "jobs", "floor_area_m2", "energy_tce", "six_new", "chain_position", "park_id", "signed_on", "contract_yuan",
 			"promised_start", "promised_produce", "funds_schedule", "started_on", "produced_on", "full_on", "stage_due", "import_key",
 			"version", "created_at", "updated_at"}, rows)
 		if err != nil {

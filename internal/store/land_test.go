@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"sync"
 	"testing"
@@ -285,7 +286,7 @@ func TestConcurrentSigningLastWater(t *testing.T) {
 	})
 }
 
-// After a random sequence of signings, production starts and losses, the
+// After a random sequence of signings, plan revisions, production starts and losses, the
 // running totals equal the ledger's sums and the projects' holdings.
 func TestUtilityTotalsRecompute(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *store.Store) {
@@ -293,7 +294,8 @@ func TestUtilityTotalsRecompute(t *testing.T) {
 		e := newLandEnv(t, s, 5000)
 		rng := rand.New(rand.NewPCG(15, 2026))
 		var live []*store.ProjectRecord
-		for i := range 30 {
+		revised := 0
+		for i := range 40 {
 			switch op := rng.IntN(4); {
 			case op <= 1 || len(live) == 0:
 				p := e.promoted(t, "随机项目"+time.Duration(i).String(), float64(50+rng.IntN(400)))
@@ -316,6 +318,20 @@ func TestUtilityTotalsRecompute(t *testing.T) {
 					t.Fatal(err)
 				}
 				live[k] = p
+			case op == 3 && rng.IntN(2) == 0:
+				// A revised plan: more or less water, the planner or the sponsor.
+				k := rng.IntN(len(live))
+				plan := live[k].Plan
+				plan.WaterTPD = math.Max(0, plan.WaterTPD+float64(rng.IntN(500)-250))
+				role := []xinlu.Role{xinlu.RolePlanner, xinlu.RoleSponsor}[rng.IntN(2)]
+				p, err := e.step(live[k], role, xinlu.ProjectRevisePlan, store.StepInput{Plan: &plan, Note: "补充协议"})
+				switch {
+				case err == nil:
+					live[k] = p
+					revised++
+				case xinlu.AsError(err).Key != "land.revision_short":
+					t.Fatal(err)
+				}
 			default:
 				k := rng.IntN(len(live))
 				if _, err := e.step(live[k], xinlu.RoleSponsor, xinlu.ProjectLose, store.StepInput{Reason: "policy_block"}); err != nil {
@@ -336,6 +352,9 @@ func TestUtilityTotalsRecompute(t *testing.T) {
 		w := e.utility(t, e.water.ID)
 		if w.Reserved != wantR || w.Committed != wantC || w.FreeAt("2027-12-01") < 0 {
 			t.Fatalf("water %+v, want reserved %v committed %v", w, wantR, wantC)
+		}
+		if revised == 0 {
+			t.Fatal("the sequence revised no plan")
 		}
 		_ = ctx
 	})
@@ -524,6 +543,151 @@ func TestDeleteUtilitiesAndBuildouts(t *testing.T) {
 		}
 		if w := e.utility(t, e.water.ID); len(w.Buildouts) != 1 || w.Buildouts[0].ID != b2.ID {
 			t.Fatalf("after deleting a spare build-out: %+v", w.Buildouts)
+		}
+		e.checkTotals(t)
+	})
+}
+
+// A plan's floor area and energy use are kept, and matching checks the
+// floor-area ratio and the energy per output against the standard and the
+// parcels' planned ranges.
+func TestMatchFloorAreaAndEnergy(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newLandEnv(t, s, 100000)
+		p := e.create(t, "容积率项目", xinlu.StagePackaging, "materials", 1_200_000_000)
+		plan := goodPlan()
+		// 300 mu is 200,000 m²: 300,000 m² of floor area is a ratio of 1.5; 30,000 tce on 2 亿元 is 1.5 tce per 万元.
+		plan.FloorAreaM2, plan.EnergyTce, plan.OutputYuan, plan.ProposedParkID = 300_000, 30_000, new(int64(200_000_000)), e.park.ID
+		p, err := e.step(p, xinlu.RolePlanner, xinlu.ProjectSavePlan, store.StepInput{Plan: plan})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.ProjectByID(ctx, e.zone.ID, p.ID); got.Plan.FloorAreaM2 != 300_000 || got.Plan.EnergyTce != 30_000 {
+			t.Fatalf("plan kept %+v", got.Plan)
+		}
+		for _, c := range []*xinlu.Parcel{
+			{Code: "LOW", AreaMu: 300, FARMin: 2, FARMax: 3},    // 1.5 on it: below
+			{Code: "HIGH", AreaMu: 300, FARMin: 0.5, FARMax: 1}, // above
+			{Code: "OK", AreaMu: 450, FARMin: 0.8, FARMax: 1.2}, // 1 on it
+		} {
+			c.ZoneID, c.ParkID, c.LandUse, c.Status = e.zone.ID, e.park.ID, "industrial", xinlu.ParcelListed
+			if err := s.CreateParcel(ctx, e.sys, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.SetLandStandard(ctx, e.sys, e.zone.ID, 0, xinlu.LandStandard{FARMin: 1.6, EnergyPerOutput: 1.2}); err != nil {
+			t.Fatal(err)
+		}
+		fits, _, err := s.MatchProject(ctx, e.zone.ID, p.ID, "2027-01-01")
+		if err != nil || len(fits) != 1 {
+			t.Fatalf("fits %+v %v", fits, err)
+		}
+		var keys []string
+		for _, r := range fits[0].Reasons {
+			keys = append(keys, r.Key)
+		}
+		if got := join(keys); got != "match.far_low match.energy_intensity" {
+			t.Fatalf("park reasons %q", got)
+		}
+		parcels := map[string]string{}
+		for _, pf := range fits[0].Parcels {
+			keys = nil
+			for _, r := range pf.Reasons {
+				keys = append(keys, r.Key)
+			}
+			parcels[pf.Parcel.Code] = join(keys)
+		}
+		if parcels["LOW"] != "match.parcel_far_low" || parcels["HIGH"] != "match.parcel_far_high" || parcels["OK"] != "" {
+			t.Fatalf("parcel reasons %v", parcels)
+		}
+		// The park's own standard replaces the zone's: within it, the park fits.
+		if err := s.SetLandStandard(ctx, e.sys, e.zone.ID, e.park.ID, xinlu.LandStandard{FARMin: 1.2, FARMax: 2, EnergyPerOutput: 1.5}); err != nil {
+			t.Fatal(err)
+		}
+		if fits, _, _ = s.MatchProject(ctx, e.zone.ID, p.ID, "2027-01-01"); !fits[0].Fit {
+			t.Fatalf("within the park's standard: %+v", fits[0].Reasons)
+		}
+	})
+}
+
+// A revised plan adjusts the reservation in its transaction: more water
+// where it is free, refused in words where it is not unless the director
+// signs over it, less given back; after production it moves committed.
+func TestRevisedPlanAdjustsReservation(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newLandEnv(t, s, 1000)
+		e.users[xinlu.RoleDirector].Roles = []xinlu.Role{xinlu.RoleDirector, xinlu.RoleSponsor}
+		a := e.promoted(t, "扩产项目", 400)
+		a, err := e.step(a, xinlu.RoleSponsor, xinlu.ProjectSign, store.StepInput{Signing: goodSigning()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		revise := func(role xinlu.Role, water float64, note string, ov store.Override) (*store.ProjectRecord, error) {
+			plan := a.Plan
+			plan.WaterTPD = water
+			return e.step(a, role, xinlu.ProjectRevisePlan, store.StepInput{Plan: &plan, Note: note, Override: ov})
+		}
+		// Unchanged: nothing happens, no reason needed.
+		if p, err := revise(xinlu.RolePlanner, 400, "", store.Override{}); err != nil || p.Version != a.Version {
+			t.Fatalf("unchanged revision: %v", err)
+		}
+		if _, err := revise(xinlu.RolePlanner, 700, "", store.Override{}); xinlu.AsError(err).Key != "project.plan_reason_required" {
+			t.Fatalf("no reason: %v", err)
+		}
+		if _, err := revise(xinlu.RoleAgent, 700, "扩产", store.Override{}); xinlu.ErrorCode(err) != xinlu.EFORBIDDEN {
+			t.Fatalf("the agency revises: %v", err)
+		}
+		// The planner raises water to 700: 300 more, 600 free.
+		if a, err = revise(xinlu.RolePlanner, 700, "补充协议：二期扩产", store.Override{}); err != nil {
+			t.Fatal(err)
+		}
+		if w := e.utility(t, e.water.ID); w.Reserved != 700 {
+			t.Fatalf("after raising: %+v", w)
+		}
+		rows, _, _ := s.UtilityLedger(ctx, store.LedgerFilter{ZoneID: e.zone.ID, ProjectID: a.ID})
+		if rows[0].Kind != xinlu.LedgerAdjust || rows[0].Reserved != 300 || rows[0].Reason != "补充协议：二期扩产" || rows[0].ActorName != "planner" {
+			t.Fatalf("ledger row %+v", rows[0])
+		}
+		// 1,200 does not fit (300 free): refused naming water, 200 short and the production date; nothing changes.
+		_, err = revise(xinlu.RoleSponsor, 1200, "三期", store.Override{})
+		ee := wantCode(t, err, xinlu.ECONFLICT)
+		if ee.Key != "land.revision_short" || ee.Args[1] != "200" || ee.Args[3] != "2027-12-01" {
+			t.Fatalf("refusal %+v", ee)
+		}
+		if got, _ := s.ProjectByID(ctx, e.zone.ID, a.ID); got.Plan.WaterTPD != 700 || got.Version != a.Version {
+			t.Fatalf("a refused revision changed the plan: %+v", got.Plan)
+		}
+		if _, err = revise(xinlu.RoleSponsor, 1200, "三期", store.Override{Yes: true, Reason: "x"}); xinlu.ErrorCode(err) != xinlu.EFORBIDDEN {
+			t.Fatalf("a sponsor overrides: %v", err)
+		}
+		if a, err = revise(xinlu.RoleDirector, 1200, "三期", store.Override{Yes: true, Reason: "二水厂明年投运"}); err != nil {
+			t.Fatal(err)
+		}
+		rows, _, _ = s.UtilityLedger(ctx, store.LedgerFilter{ZoneID: e.zone.ID, ProjectID: a.ID})
+		if w := e.utility(t, e.water.ID); w.Reserved != 1200 || !rows[0].Override || rows[0].Reason != "二水厂明年投运" {
+			t.Fatalf("after the override: %+v %+v", w, rows[0])
+		}
+		// After production a revision moves committed: down to 300 gives 900 back.
+		for _, act := range []xinlu.ProjectAction{xinlu.ProjectStartBuilding, xinlu.ProjectStartProducing} {
+			if a, err = e.step(a, xinlu.RoleAgent, act, store.StepInput{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if a, err = revise(xinlu.RoleSponsor, 300, "工艺改进节水", store.Override{}); err != nil {
+			t.Fatal(err)
+		}
+		if w := e.utility(t, e.water.ID); w.Reserved != 0 || w.Committed != 300 {
+			t.Fatalf("after production and the cut: %+v", w)
+		}
+		events, _ := s.ProjectEvents(ctx, a.ID)
+		found := false
+		for _, ev := range events {
+			found = found || ev.Kind == "revise-plan"
+		}
+		if !found {
+			t.Fatal("no timeline event for the revision")
 		}
 		e.checkTotals(t)
 	})

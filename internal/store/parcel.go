@@ -140,6 +140,7 @@ func (tx *Tx) createParcel(ctx context.Context, a xinlu.Actor, c *xinlu.Parcel) 
 		return parcelCodeTaken(err)
 	}
 	c.ID, c.Version, c.CreatedAt, c.UpdatedAt = id, 1, now, now
+	tx.landChanged(c.ZoneID, landParcel, id)
 	return tx.audit(ctx, a, "parcel.create", "parcel", id, nil, parcelAudit(c))
 }
 
@@ -183,6 +184,7 @@ func (tx *Tx) saveParcel(ctx context.Context, a xinlu.Actor, action string, old,
 		return xinlu.Conflict("version", "error.stale")
 	}
 	c.Version, c.UpdatedAt, c.CreatedAt = old.Version+1, now, old.CreatedAt
+	tx.landChanged(c.ZoneID, landParcel, c.ID)
 	return tx.audit(ctx, a, action, "parcel", c.ID, parcelAudit(old), parcelAudit(c))
 }
 
@@ -265,6 +267,7 @@ func (s *Store) DeleteParcel(ctx context.Context, a xinlu.Actor, zoneID, id int6
 		if _, err := tx.exec(ctx, `DELETE FROM parcels WHERE id = ? AND zone_id = ?`, id, zoneID); err != nil {
 			return s.translate(err)
 		}
+		tx.landChanged(zoneID, landParcel, id)
 		return tx.audit(ctx, a, "parcel.delete", "parcel", id, parcelAudit(old), nil)
 	})
 }

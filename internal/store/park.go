@@ -102,6 +102,7 @@ func (s *Store) CreatePark(ctx context.Context, a xinlu.Actor, p *xinlu.Park) er
 			return parkNameTaken(err)
 		}
 		p.ID, p.Version, p.CreatedAt, p.UpdatedAt = id, 1, now, now
+		tx.landChanged(p.ZoneID, landZone, 0)
 		return tx.audit(ctx, a, "park.create", "park", id, nil, parkAudit(p))
 	})
 }
@@ -131,6 +132,7 @@ func (s *Store) UpdatePark(ctx context.Context, a xinlu.Actor, p *xinlu.Park) er
 			return parkNameTaken(s.translate(err))
 		}
 		p.Version, p.UpdatedAt, p.CreatedAt = old.Version+1, now, old.CreatedAt
+		tx.landChanged(p.ZoneID, landZone, 0)
 		return tx.audit(ctx, a, "park.update", "park", p.ID, parkAudit(old), parkAudit(p))
 	})
 }
@@ -149,6 +151,7 @@ func (s *Store) DeletePark(ctx context.Context, a xinlu.Actor, zoneID, id int64,
 		if _, err := tx.exec(ctx, `DELETE FROM parks WHERE id = ? AND zone_id = ?`, id, zoneID); err != nil {
 			return s.translate(err)
 		}
+		tx.landChanged(zoneID, landZone, 0)
 		return tx.audit(ctx, a, "park.delete", "park", id, parkAudit(old), nil)
 	})
 }

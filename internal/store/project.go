@@ -42,7 +42,7 @@ type ProjectRecord struct {
 
 var projectColumns = `p.id, p.zone_id, COALESCE(p.lead_id, 0), p.code, p.name, p.company, p.industry, p.stage, p.status, p.lost_reason,
 	COALESCE(p.sponsor_id, 0), p.content, p.total_yuan, p.fixed_asset_yuan, p.land_mu, p.water_tpd, p.power_kva, p.gas_m3pd, p.heat_tph,
-	p.output_yuan, p.tax_yuan, p.jobs, p.six_new, p.chain_position, COALESCE(p.park_id, 0),
+	p.output_yuan, p.tax_yuan, p.floor_area_m2, p.energy_tce, p.jobs, p.six_new, p.chain_position, COALESCE(p.park_id, 0),
 	p.signed_on, p.contract_yuan, p.promised_start, p.promised_produce, p.funds_schedule,
 	p.started_on, p.produced_on, p.full_on, p.stage_due, p.import_key, p.version, p.created_at, p.updated_at,
 	COALESCE(m.name, ''), COALESCE(k.name, ''), z.code, p.registered_on,
@@ -56,7 +56,7 @@ func scanProject(sc interface{ Scan(...any) error }) (*ProjectRecord, error) {
 	var stage, status, sixNew string
 	err := sc.Scan(&p.ID, &p.ZoneID, &p.LeadID, &p.Code, &p.Name, &p.Company, &p.Industry, &stage, &status, &p.LostReason,
 		&p.SponsorID, &p.Plan.Content, &p.Plan.TotalYuan, &p.Plan.FixedAssetYuan, &p.Plan.LandMu, &p.Plan.WaterTPD, &p.Plan.PowerKVA,
-		&p.Plan.GasM3PD, &p.Plan.HeatTPH, &p.Plan.OutputYuan, &p.Plan.TaxYuan, &p.Plan.Jobs, &sixNew, &p.Plan.ChainPosition,
+		&p.Plan.GasM3PD, &p.Plan.HeatTPH, &p.Plan.OutputYuan, &p.Plan.TaxYuan, &p.Plan.FloorAreaM2, &p.Plan.EnergyTce, &p.Plan.Jobs, &sixNew, &p.Plan.ChainPosition,
 		&p.Plan.ProposedParkID, &p.Signing.SignedOn, &p.Signing.ContractYuan, &p.Signing.PromisedStart, &p.Signing.PromisedProduce,
 		&p.Signing.FundsSchedule, &r.StartedOn, &r.ProducedOn, &r.FullOn, &p.StageDue, &r.ImportKey, &p.Version, &p.CreatedAt, &p.UpdatedAt,
 		&p.SponsorName, &p.ParkName, &r.ZoneCode, &r.RegisteredOn, &r.FundsYuan)
@@ -302,6 +302,14 @@ func projectAudit(p *ProjectRecord) map[string]any {
 		"registered_on": p.RegisteredOn, "started_on": p.StartedOn, "produced_on": p.ProducedOn, "full_on": p.FullOn, "stage_due": p.StageDue}
 }
 
+// projectPlanAudit is what the audit trail keeps of a plan's figures.
+func projectPlanAudit(p xinlu.Plan) map[string]any {
+	return map[string]any{"content": p.Content, "total_yuan": p.TotalYuan, "fixed_asset_yuan": p.FixedAssetYuan, "land_mu": p.LandMu,
+		"water_tpd": p.WaterTPD, "power_kva": p.PowerKVA, "gas_m3pd": p.GasM3PD, "heat_tph": p.HeatTPH, "output_yuan": p.OutputYuan,
+		"tax_yuan": p.TaxYuan, "floor_area_m2": p.FloorAreaM2, "energy_tce": p.EnergyTce, "jobs": p.Jobs, "six_new": p.SixNew,
+		"chain_position": p.ChainPosition, "park_id": p.ProposedParkID}
+}
+
 // nextProjectCode gives the code of the next project signed in the zone in
 // year: the highest sequence of that year plus one.
 func (tx *Tx) nextProjectCode(ctx context.Context, zoneID int64, zoneCode string, year int) (string, error) {
@@ -356,14 +364,14 @@ func (tx *Tx) saveProject(ctx context.Context, p *ProjectRecord) error {
 	now := tx.s.Now()
 	res, err := tx.exec(ctx, `UPDATE projects SET code = ?, stage = ?, status = ?, lost_reason = ?, sponsor_id = ?, content = ?, total_yuan = ?,
 		fixed_asset_yuan = ?, land_mu = ?, water_tpd = ?, power_kva = ?, gas_m3pd = ?, heat_tph = ?, output_yuan = ?, tax_yuan = ?, jobs = ?,
-		six_new = ?, chain_position = ?, park_id = ?, signed_on = ?, contract_yuan = ?, promised_start = ?, promised_produce = ?,
+		floor_area_m2 = ?, energy_tce = ?, six_new = ?, chain_position = ?, park_id = ?, signed_on = ?, contract_yuan = ?, promised_start = ?, promised_produce = ?,
 		funds_schedule = ?, registered_on = ?, started_on = ?, produced_on = ?, full_on = ?, stage_due = ?, version = version + 1, updated_at = ?
 		WHERE id = ? AND zone_id = ? AND version = ?`,
 		p.Code, string(p.Stage), string(p.Status), p.LostReason, nullID(p.SponsorID), p.Plan.Content, p.Plan.TotalYuan,
 		p.Plan.FixedAssetYuan, p.Plan.LandMu, p.Plan.WaterTPD, p.Plan.PowerKVA, p.Plan.GasM3PD, p.Plan.HeatTPH, p.Plan.OutputYuan,
-		p.Plan.TaxYuan, p.Plan.Jobs, strings.Join(p.Plan.SixNew, ","), p.Plan.ChainPosition, nullID(p.Plan.ProposedParkID),
-		p.Signing.SignedOn, p.Signing.ContractYuan, p.Signing.PromisedStart, p.Signing.PromisedProduce, p.Signing.FundsSchedule,
-		p.RegisteredOn, p.StartedOn, p.ProducedOn, p.FullOn, p.StageDue, now, p.ID, p.ZoneID, p.Version)
+		p.Plan.TaxYuan, p.Plan.Jobs, p.Plan.FloorAreaM2, p.Plan.EnergyTce, strings.Join(p.Plan.SixNew, ","), p.Plan.ChainPosition,
+		nullID(p.Plan.ProposedParkID), p.Signing.SignedOn, p.Signing.ContractYuan, p.Signing.PromisedStart, p.Signing.PromisedProduce,
+		p.Signing.FundsSchedule, p.RegisteredOn, p.StartedOn, p.ProducedOn, p.FullOn, p.StageDue, now, p.ID, p.ZoneID, p.Version)
 	if err != nil {
 		return tx.s.translate(err)
 	}
@@ -384,9 +392,9 @@ type StepInput struct {
 	SponsorID int64
 	Date      string             // start-construction, start-production, reach-full-production; "" is today
 	Reason    string             // lose: one of xinlu.LostReasons
-	Note      string             // revise-schedule: the reason, required
+	Note      string             // revise-schedule, revise-plan: the reason, required
 	Schedule  []xinlu.Instalment // revise-schedule: the new funds schedule
-	Override  Override           // sign: the director signs over a utility shortfall, with a reason
+	Override  Override           // sign, revise-plan: the director signs over a utility shortfall, with a reason
 }
 
 // StepProject takes one step of a project in one transaction: the domain
@@ -420,6 +428,7 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 		detail := map[string]any{"from_stage": string(p.Stage), "to_stage": string(stage), "note": strings.TrimSpace(in.Note)}
 		var signedOn time.Time
 		var previous []xinlu.Instalment // revise-schedule: the schedule it replaces
+		var revisedFrom xinlu.Plan      // revise-plan: the plan it replaces
 		switch action {
 		case xinlu.ProjectSavePlan, xinlu.ProjectSubmitPlan:
 			if in.Plan == nil {
@@ -518,6 +527,21 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 			p.Signing.Instalments = items
 			detail["schedule_count"], detail["schedule_yuan"] = len(items), scheduleSum(items)
 			detail["previous_count"], detail["previous_yuan"] = len(previous), scheduleSum(previous)
+		case xinlu.ProjectRevisePlan:
+			if in.Plan == nil {
+				return xinlu.Invalid("content", "error.required")
+			}
+			plan, changed, err := xinlu.RevisePlan(p.Plan, *in.Plan, in.Note)
+			if err != nil {
+				return err
+			}
+			if !changed {
+				// Saved unchanged: no version, no event, no audit row.
+				out = p
+				return nil
+			}
+			revisedFrom, p.Plan = p.Plan, plan
+			detail["total_yuan"] = plan.TotalYuan
 		case xinlu.ProjectLose:
 			if !slices.Contains(xinlu.LostReasons, in.Reason) {
 				return xinlu.Invalid("lost_reason", "projects.lost_reason_required")
@@ -549,6 +573,14 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 				return err
 			}
 			for k, v := range reserved {
+				detail[k] = v
+			}
+		case xinlu.ProjectRevisePlan:
+			adjusted, err := tx.adjustUtilities(ctx, a, u, p, strings.TrimSpace(in.Note), in.Override, today)
+			if err != nil {
+				return err
+			}
+			for k, v := range adjusted {
 				detail[k] = v
 			}
 		case xinlu.ProjectLose:
@@ -597,6 +629,13 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 		if action == xinlu.ProjectReviseSchedule {
 			before["funds_schedule_items"] = instalmentsAudit(previous)
 			after["reason"] = strings.TrimSpace(in.Note)
+		}
+		if action == xinlu.ProjectRevisePlan {
+			before["plan"], after["plan"] = projectPlanAudit(revisedFrom), projectPlanAudit(p.Plan)
+			after["reason"] = strings.TrimSpace(in.Note)
+			if in.Override.Yes {
+				after["override_reason"] = strings.TrimSpace(in.Override.Reason)
+			}
 		}
 		return tx.audit(ctx, a, "project."+string(action), "project", p.ID, before, after)
 	})
@@ -687,13 +726,13 @@ func (tx *Tx) createProject(ctx context.Context, a xinlu.Actor, p *ProjectRecord
 	now := tx.s.Now()
 	id, err := tx.insert(ctx, `INSERT INTO projects (zone_id, lead_id, code, name, company, company_key, industry, stage, status, lost_reason,
 		sponsor_id, content, total_yuan, fixed_asset_yuan, land_mu, water_tpd, power_kva, gas_m3pd, heat_tph, output_yuan, tax_yuan, jobs,
-		six_new, chain_position, park_id, signed_on, contract_yuan, promised_start, promised_produce, funds_schedule,
+		floor_area_m2, energy_tce, six_new, chain_position, park_id, signed_on, contract_yuan, promised_start, promised_produce, funds_schedule,
 		started_on, produced_on, full_on, stage_due, import_key, version, created_at, updated_at)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?,?)`,
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?,?)`,
 		p.ZoneID, nullID(p.LeadID), p.Code, p.Name, p.Company, xinlu.NormalizeCompany(p.Company), p.Industry, string(p.Stage),
 		string(p.Status), p.LostReason, nullID(p.SponsorID), p.Plan.Content, p.Plan.TotalYuan, p.Plan.FixedAssetYuan, p.Plan.LandMu,
 		p.Plan.WaterTPD, p.Plan.PowerKVA, p.Plan.GasM3PD, p.Plan.HeatTPH, p.Plan.OutputYuan, p.Plan.TaxYuan, p.Plan.Jobs,
-		strings.Join(p.Plan.SixNew, ","), p.Plan.ChainPosition, nullID(p.Plan.ProposedParkID), p.Signing.SignedOn,
+		p.Plan.FloorAreaM2, p.Plan.EnergyTce, strings.Join(p.Plan.SixNew, ","), p.Plan.ChainPosition, nullID(p.Plan.ProposedParkID), p.Signing.SignedOn,
 		p.Signing.ContractYuan, p.Signing.PromisedStart, p.Signing.PromisedProduce, p.Signing.FundsSchedule,
 		p.StartedOn, p.ProducedOn, p.FullOn, p.StageDue, p.ImportKey, now, now)
 	if err != nil {

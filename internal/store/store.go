@@ -313,6 +313,9 @@ type Tx struct {
 	// nothing (a batch of reports in one zone). Forgotten when a savepoint
 	// is rolled back (forgetAuditHeads), which undoes rows and locks.
 	heads map[int64]txHead
+	// land are the changes to what matching reads (Tx.landChanged),
+	// noted when the transaction commits.
+	land map[landRef]struct{}
 }
 
 type txHead struct {
@@ -333,6 +336,10 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	tx := &Tx{tx: sqlTx, s: s}
 	defer tx.prepareMissed()
 	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := tx.flushLand(ctx); err != nil {
 		sqlTx.Rollback()
 		return err
 	}

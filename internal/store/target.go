@@ -189,7 +189,7 @@ func (s *Store) computeTarget(ctx context.Context, zoneID int64, source string, 
 			v = math.Round(tax/land/100) / 100 // 万元/亩, two decimals
 		}
 	case "utility_headroom":
-		us, uerr := s.matchUtilities(ctx, zoneID)
+		us, uerr := s.matchUtilities(ctx, zoneID, nil)
 		if uerr != nil {
 			return 0, uerr
 		}

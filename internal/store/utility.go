@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"sync"
 	"time"
 
 	"xinlu/internal/xinlu"
@@ -172,6 +171,7 @@ func (s *Store) CreateUtility(ctx context.Context, a xinlu.Actor, u *xinlu.Utili
 			return utilityTaken(err)
 		}
 		u.ID, u.Version, u.CreatedAt, u.UpdatedAt = id, 1, now, now
+		tx.landChanged(u.ZoneID, landUtility, id)
 		return tx.audit(ctx, a, "utility.create", "utility", id, nil, utilityAudit(u))
 	})
 }
@@ -204,6 +204,7 @@ func (s *Store) UpdateUtility(ctx context.Context, a xinlu.Actor, u *xinlu.Utili
 			return xinlu.Conflict("version", "error.stale")
 		}
 		u.Version, u.UpdatedAt, u.Committed, u.Reserved = old.Version+1, now, old.Committed, old.Reserved
+		tx.landChanged(u.ZoneID, landUtility, u.ID)
 		return tx.audit(ctx, a, "utility.update", "utility", u.ID, utilityAudit(&old), utilityAudit(u))
 	})
 }
@@ -228,6 +229,7 @@ func (s *Store) CreateBuildout(ctx context.Context, a xinlu.Actor, b *xinlu.Buil
 			return err
 		}
 		b.ID, b.Version, b.CreatedAt, b.UpdatedAt = id, 1, now, now
+		tx.landChanged(b.ZoneID, landUtility, b.UtilityID)
 		return tx.audit(ctx, a, "buildout.create", "buildout", id, nil, buildoutAudit(b))
 	})
 }
@@ -292,6 +294,7 @@ func (s *Store) UpdateBuildout(ctx context.Context, a xinlu.Actor, b *xinlu.Buil
 			return xinlu.Conflict("version", "error.stale")
 		}
 		b.Version, b.UpdatedAt, b.CreatedAt = old.Version+1, now, old.CreatedAt
+		tx.landChanged(b.ZoneID, landUtility, b.UtilityID)
 		return tx.audit(ctx, a, "buildout.update", "buildout", b.ID, buildoutAudit(&old), buildoutAudit(b))
 	})
 }
@@ -337,6 +340,7 @@ func (s *Store) DeleteUtility(ctx context.Context, a xinlu.Actor, zoneID, id int
 		if _, err := tx.exec(ctx, `DELETE FROM utilities WHERE id = ? AND zone_id = ?`, id, zoneID); err != nil {
 			return s.translate(err)
 		}
+		tx.landChanged(zoneID, landUtility, id)
 		return tx.audit(ctx, a, "utility.delete", "utility", id, utilityAudit(&old), nil)
 	})
 }
@@ -374,6 +378,7 @@ func (s *Store) DeleteBuildout(ctx context.Context, a xinlu.Actor, zoneID, id in
 		if _, err := tx.exec(ctx, `DELETE FROM buildouts WHERE id = ? AND zone_id = ?`, id, zoneID); err != nil {
 			return s.translate(err)
 		}
+		tx.landChanged(zoneID, landUtility, old.UtilityID)
 		return tx.audit(ctx, a, "buildout.delete", "buildout", id, buildoutAudit(&old), nil)
 	})
 }
@@ -431,6 +436,7 @@ func (s *Store) SetLandStandard(ctx context.Context, a xinlu.Actor, zoneID, park
 		if _, err := tx.exec(ctx, `DELETE FROM land_standards WHERE zone_id = ? AND park_id = ?`, zoneID, parkID); err != nil {
 			return s.translate(err)
 		}
+		tx.landChanged(zoneID, landStandard, 0)
 		if !st.IsZero() {
 			if _, err := tx.exec(ctx, `INSERT INTO land_standards (zone_id, park_id, invest_per_mu_yuan, tax_per_mu_yuan, far_min, far_max,
 				energy_per_output, updated_at) VALUES (?,?,?,?,?,?,?,?)`, zoneID, parkID, st.InvestPerMuYuan, st.TaxPerMuYuan,
@@ -453,6 +459,7 @@ func (tx *Tx) ledgerRow(ctx context.Context, a xinlu.Actor, e xinlu.LedgerEntry)
 		return tx.s.translate(err)
 	}
 	_, err = tx.exec(ctx, `UPDATE utilities SET reserved = reserved + ?, committed = committed + ? WHERE id = ?`, e.Reserved, e.Committed, e.UtilityID)
+	tx.landChanged(e.ZoneID, landUtility, e.UtilityID)
 	return tx.s.translate(err)
 }
 
@@ -541,6 +548,77 @@ func (tx *Tx) reserveUtilities(ctx context.Context, a xinlu.Actor, u *xinlu.User
 			return nil, err
 		}
 		detail["reserved_"+string(al.Kind)] = al.Amount
+	}
+	if override {
+		detail["override_reason"] = reason
+	}
+	return detail, nil
+}
+
+// adjustUtilities moves what a signed project holds of its park's
+// utilities to its revised plan, in the revision's transaction
+// (xinlu.AdjustHoldings): reserved before production (checked on the
+// promised production date), committed after it (checked today). An
+// increase a utility cannot carry refuses the revision, naming utility,
+// shortfall and date, unless the director overrides with a reason, as at
+// signing. Each change is an adjust row of the ledger with the reason.
+func (tx *Tx) adjustUtilities(ctx context.Context, a xinlu.Actor, u *xinlu.User, p *ProjectRecord, reason string, ov Override, today time.Time) (map[string]any, error) {
+	parkID := p.Plan.ProposedParkID
+	if parkID == 0 {
+		return nil, nil
+	}
+	if err := tx.lockPark(ctx, p.ZoneID, parkID); err != nil {
+		return nil, err
+	}
+	us, err := tx.utilities(ctx, p.ZoneID, parkID)
+	if err != nil {
+		return nil, err
+	}
+	h, err := tx.holdings(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	held := make(map[int64]float64, len(h))
+	for id, rc := range h {
+		held[id] = rc[0] + rc[1]
+	}
+	producing := p.ProducedOn != ""
+	date := p.Signing.PromisedProduce
+	if producing || date == "" {
+		date = today.Format(xinlu.DateLayout)
+	}
+	allocs, shorts := xinlu.AdjustHoldings(us, held, p.Plan, date)
+	override := false
+	if refuse := xinlu.RefuseRevisionShortfall(shorts); refuse != nil {
+		if !ov.Yes {
+			return nil, refuse
+		}
+		if !u.Can(xinlu.PermFactorOverride) {
+			return nil, xinlu.Forbidden()
+		}
+		r := strings.TrimSpace(ov.Reason)
+		if r == "" {
+			return nil, xinlu.Invalid("override_reason", "land.override_reason_required")
+		}
+		if len([]rune(r)) > 500 {
+			return nil, xinlu.Invalid("override_reason", "error.too_long", 500)
+		}
+		override, reason = true, r
+	}
+	detail := map[string]any{}
+	for _, al := range allocs {
+		e := xinlu.LedgerEntry{ZoneID: p.ZoneID, UtilityID: al.UtilityID, ProjectID: p.ID, Kind: xinlu.LedgerAdjust, Reason: reason, Override: override}
+		if producing {
+			e.Committed = al.Amount
+		} else {
+			e.Reserved = al.Amount
+		}
+		if err := tx.ledgerRow(ctx, a, e); err != nil {
+			return nil, err
+		}
+		key := "adjusted_" + string(al.Kind)
+		v, _ := detail[key].(float64)
+		detail[key] = v + al.Amount
 	}
 	if override {
 		detail["override_reason"] = reason
@@ -698,183 +776,6 @@ func (s *Store) MatchProject(ctx context.Context, zoneID, projectID int64, asOf 
 	return xinlu.MatchParks(xinlu.MatchProject{ID: p.ID, Industry: p.Industry, Plan: p.Plan, Date: date}, parks), p, nil
 }
 
-// landCache keeps, on SQLite (one process writes), what matching reads of
-// a zone until the next write or countTTL: a planner going through
-// projects matches them against the same parks. The cached parks are
-// shared read-only.
-type landCache struct {
-	mu      sync.Mutex
-	entries map[int64]landEntry
-}
-
-type landEntry struct {
-	parks  []xinlu.MatchPark
-	writes uint64
-	print  string
-	at     time.Time
-}
-
-// landFingerprint changes whenever anything matching reads of a zone
-// changes: a row added, removed or updated (versions only grow, ids are
-// never reused) in parks, parcels, utilities and build-outs, a threshold
-// set, a ledger row written (the running totals move only with one).
-func (s *Store) landFingerprint(ctx context.Context, zoneID int64) (string, error) {
-	part := func(table string) string {
-		return `(SELECT CONCAT(COUNT(*), '/', COALESCE(SUM(version), 0), '/', COALESCE(MAX(id), 0)) FROM ` + table + ` WHERE zone_id = ?)`
-	}
-	var a, b, c, d, e, f string
-	err := s.queryRow(ctx, `SELECT `+part("parks")+`, `+part("parcels")+`, `+part("utilities")+`, `+part("buildouts")+`,
-		(SELECT CONCAT(COUNT(*), '/', COALESCE(MAX(updated_at), CURRENT_TIMESTAMP)) FROM land_standards WHERE zone_id = ?),
-		(SELECT CONCAT(COALESCE(MAX(id), 0), '') FROM utility_ledger WHERE zone_id = ?)`,
-		zoneID, zoneID, zoneID, zoneID, zoneID, zoneID).Scan(&a, &b, &c, &d, &e, &f)
-	if err != nil {
-		return "", xinlu.Internal(err)
-	}
-	return strings.Join([]string{a, b, c, d, e, f}, "|"), nil
-}
-
-// matchParks loads what matching needs of every park of a zone.
-func (s *Store) matchParks(ctx context.Context, zoneID int64) ([]xinlu.MatchPark, error) {
-	// SQLite: this process is the only writer, its write count says
-	// whether anything changed. PostgreSQL: several servers may write; a
-	// fingerprint of the tables matching reads says it, in one round trip.
-	var writes uint64
-	var print string
-	if s.dialect == SQLite {
-		writes = s.writes.Load()
-	} else {
-		var err error
-		if print, err = s.landFingerprint(ctx, zoneID); err != nil {
-			return nil, err
-		}
-	}
-	now := time.Now()
-	c := &s.land
-	c.mu.Lock()
-	if e, ok := c.entries[zoneID]; ok && e.writes == writes && e.print == print && (print != "" || now.Sub(e.at) < countTTL) {
-		c.mu.Unlock()
-		return e.parks, nil
-	}
-	c.mu.Unlock()
-	parks, err := s.loadMatchParks(ctx, zoneID)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	if c.entries == nil || len(c.entries) >= countCacheLimit {
-		c.entries = map[int64]landEntry{}
-	}
-	c.entries[zoneID] = landEntry{parks: parks, writes: writes, print: print, at: now}
-	c.mu.Unlock()
-	return parks, nil
-}
-
-// loadMatchParks reads what matching needs of every park of a zone: five reads.
-func (s *Store) loadMatchParks(ctx context.Context, zoneID int64) ([]xinlu.MatchPark, error) {
-	rows, err := s.query(ctx, `SELECT `+parkColumns+` FROM parks p WHERE p.zone_id = ? ORDER BY p.name, p.id`, zoneID)
-	if err != nil {
-		return nil, xinlu.Internal(err)
-	}
-	parks, err := collect(rows, scanPark)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]xinlu.MatchPark, len(parks))
-	at := map[int64]int{}
-	for i, pk := range parks {
-		out[i].Park = pk
-		at[pk.ID] = i
-	}
-	rows, err = s.query(ctx, `SELECT park_id, invest_per_mu_yuan, tax_per_mu_yuan, far_min, far_max, energy_per_output
-		FROM land_standards WHERE zone_id = ?`, zoneID)
-	if err != nil {
-		return nil, xinlu.Internal(err)
-	}
-	sts, err := collect(rows, scanStandard)
-	if err != nil {
-		return nil, err
-	}
-	var zoneStd xinlu.LandStandard
-	own := map[int64]bool{}
-	for _, st := range sts {
-		if st.parkID == 0 {
-			zoneStd = st.st
-		} else if i, ok := at[st.parkID]; ok {
-			out[i].Standard, own[st.parkID] = st.st, true
-		}
-	}
-	for i := range out {
-		if !own[out[i].Park.ID] {
-			out[i].Standard = zoneStd
-		}
-	}
-	us, err := s.matchUtilities(ctx, zoneID)
-	if err != nil {
-		return nil, err
-	}
-	for _, u := range us {
-		if i, ok := at[u.ParkID]; ok {
-			out[i].Utilities = append(out[i].Utilities, u)
-		}
-	}
-	rows, err = s.query(ctx, `SELECT c.id, c.park_id, c.code, c.area_mu, c.land_use, c.status, COALESCE(c.project_id, 0)
-		FROM parcels c WHERE c.zone_id = ? AND c.status IN ('planned', 'serviced', 'listed')`, zoneID)
-	if err != nil {
-		return nil, xinlu.Internal(err)
-	}
-	pcs, err := collect(rows, func(sc scanner) (*xinlu.Parcel, error) {
-		c := &xinlu.Parcel{ZoneID: zoneID}
-		var status string
-		err := sc.Scan(&c.ID, &c.ParkID, &c.Code, &c.AreaMu, &c.LandUse, &status, &c.ProjectID)
-		c.Status = xinlu.ParcelStatus(status)
-		return c, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range pcs {
-		if i, ok := at[c.ParkID]; ok {
-			c.ParkName = out[i].Park.Name
-			out[i].Parcels = append(out[i].Parcels, c)
-		}
-	}
-	return out, nil
-}
-
-// matchUtilities reads a zone's utilities and build-outs with only the
-// columns capacity arithmetic needs.
-func (s *Store) matchUtilities(ctx context.Context, zoneID int64) ([]xinlu.Utility, error) {
-	rows, err := s.query(ctx, `SELECT id, park_id, kind, supplier, base_capacity, warn_ratio, committed, reserved FROM utilities WHERE zone_id = ? ORDER BY id`, zoneID)
-	if err != nil {
-		return nil, xinlu.Internal(err)
-	}
-	us, err := collect(rows, func(sc scanner) (xinlu.Utility, error) {
-		u := xinlu.Utility{ZoneID: zoneID}
-		var kind string
-		err := sc.Scan(&u.ID, &u.ParkID, &kind, &u.Supplier, &u.BaseCapacity, &u.WarnRatio, &u.Committed, &u.Reserved)
-		u.Kind = xinlu.UtilityKind(kind)
-		return u, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	rows, err = s.query(ctx, `SELECT utility_id, name, added, planned_on, actual_on, status FROM buildouts WHERE zone_id = ? ORDER BY planned_on, id`, zoneID)
-	if err != nil {
-		return nil, xinlu.Internal(err)
-	}
-	bs, err := collect(rows, func(sc scanner) (xinlu.Buildout, error) {
-		var b xinlu.Buildout
-		var status string
-		err := sc.Scan(&b.UtilityID, &b.Name, &b.Added, &b.PlannedOn, &b.ActualOn, &status)
-		b.Status = xinlu.BuildoutStatus(status)
-		return b, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return attachBuildouts(us, bs), nil
-}
-
 // UtilityImportRow is one row of a utility workbook.
 type UtilityImportRow struct {
 	Row      int
@@ -940,6 +841,7 @@ func (s *Store) ImportUtilities(ctx context.Context, a xinlu.Actor, zoneID int64
 			if err != nil {
 				return fmt.Errorf("row %d: %w", r.Row, utilityTaken(err))
 			}
+			tx.landChanged(u.ZoneID, landUtility, id)
 			if err := tx.audit(ctx, a, "utility.create", "utility", id, nil, utilityAudit(&u)); err != nil {
 				return err
 			}

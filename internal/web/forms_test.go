@@ -131,6 +131,7 @@ var formCases = []formCase{
 			plan := p.Plan
 			plan.Content, plan.LandMu, plan.Jobs, plan.ChainPosition = "年产 500 台数控机床", 120.5, 300, xinlu.ChainPositions[0]
 			plan.FixedAssetYuan, plan.TaxYuan, plan.SixNew = new(int64(987_654_321)), new(int64(12_345)), xinlu.SixNewTags[:1]
+			plan.FloorAreaM2, plan.EnergyTce = 1_250_000.5, 3_456.25
 			if _, err := a.store.StepProject(ctx, xinlu.ActorOf(u, "127.0.0.1"), u, p.ID, p.Version, xinlu.ProjectSavePlan, store.StepInput{Plan: &plan}); err != nil {
 				t.Fatal(err)
 			}
@@ -145,13 +146,45 @@ var formCases = []formCase{
 					t.Fatal(err)
 				}
 				pl := got.Plan
-				return fmt.Sprintf("v%d %d events %q %s %s %s %s %v %v %v %q %q %d", got.Version, len(events), pl.Content, amount(pl.TotalYuan),
-					amount(pl.FixedAssetYuan), amount(pl.OutputYuan), amount(pl.TaxYuan), pl.LandMu, pl.WaterTPD, pl.Jobs, pl.SixNew, pl.ChainPosition, pl.ProposedParkID)
+				return fmt.Sprintf("v%d %d events %q %s %s %s %s %v %v %v %q %q %d %v %v", got.Version, len(events), pl.Content, amount(pl.TotalYuan),
+					amount(pl.FixedAssetYuan), amount(pl.OutputYuan), amount(pl.TaxYuan), pl.LandMu, pl.WaterTPD, pl.Jobs, pl.SixNew, pl.ChainPosition, pl.ProposedParkID,
+					pl.FloorAreaM2, pl.EnergyTce)
 			}
 		},
 		post:  func(action string) string { return strings.TrimSuffix(action, "submit-plan") + "save-plan" },
-		typed: map[string]string{"content": "年产 800 台数控机床", "output_yuan": "3000.5"},
-		bad:   map[string]string{"total_yuan": "五千万", "tax_yuan": "-1", "land_mu": "一百"},
+		typed: map[string]string{"content": "年产 800 台数控机床", "output_yuan": "3000.5", "floor_area_m2": "90000"},
+		bad:   map[string]string{"total_yuan": "五千万", "tax_yuan": "-1", "land_mu": "一百", "energy_tce": "很多"},
+	},
+	{
+		name: "project plan (revise after signing)", role: xinlu.RolePlanner,
+		open: func(t *testing.T, a *app) (string, string, func() string) {
+			ctx := context.Background()
+			p := &store.ProjectRecord{}
+			p.ZoneID, p.Name, p.Company, p.Industry, p.Stage = a.zone.ID, "签约表单项目", "签约表单有限公司", "equipment", xinlu.StageAgency
+			p.Plan = xinlu.Plan{Content: "年产 500 台数控机床", TotalYuan: new(int64(1_234_567_800)), OutputYuan: new(int64(300_000_000)),
+				LandMu: 120.5, WaterTPD: 350.25, FloorAreaM2: 1_250_000.5, EnergyTce: 3_456.25, Jobs: 300, SixNew: xinlu.SixNewTags[:2],
+				ChainPosition: xinlu.ChainPositions[0]}
+			p.Signing = xinlu.Signing{SignedOn: "2026-03-01", ContractYuan: 1_000_000_000, PromisedStart: "2026-06-01", PromisedProduce: "2027-06-01"}
+			if err := a.store.CreateProject(ctx, xinlu.SystemActor(a.zone.ID), p); err != nil {
+				t.Fatal(err)
+			}
+			id := strconvFormat(p.ID)
+			return "/projects/" + id, "/projects/" + id + "/revise-plan", func() string {
+				got, err := a.store.ProjectByID(ctx, a.zone.ID, p.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				events, err := a.store.ProjectEvents(ctx, p.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				pl := got.Plan
+				return fmt.Sprintf("v%d %d events %q %s %s %v %v %v %v %v %q %q", got.Version, len(events), pl.Content, amount(pl.TotalYuan),
+					amount(pl.OutputYuan), pl.LandMu, pl.WaterTPD, pl.FloorAreaM2, pl.EnergyTce, pl.Jobs, pl.SixNew, pl.ChainPosition)
+			}
+		},
+		typed: map[string]string{"content": "年产 800 台数控机床", "note": "补充协议：二期扩产"},
+		bad:   map[string]string{"water_tpd": "八百", "floor_area_m2": "很大"},
 	},
 	{
 		name: "department", role: xinlu.RoleSysAdmin,

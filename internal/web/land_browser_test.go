@@ -77,6 +77,23 @@ func TestBrowserLandJourney(t *testing.T) {
 	}
 	mustContain(t, "gauge", text(t, ctx, `#utility-table tr[data-kind="water"]`), "余量 30%")
 
+	// The sponsor revises the plan to 600 t/d: 100 goes back.
+	step(t, ctx, "revise the plan",
+		chromedp.Navigate(projectURL),
+		chromedp.WaitVisible(`#revise-plan summary`),
+		chromedp.Click(`#revise-plan summary`),
+		chromedp.WaitVisible(`#revise-plan-form input[name="water_tpd"]`),
+		chromedp.SetValue(`#revise-plan-form input[name="water_tpd"]`, "600"),
+		chromedp.SendKeys(`#revise-plan-form textarea[name="note"]`, "补充协议：节水工艺"),
+		submit("#revise-plan-save"),
+		chromedp.WaitVisible("#project-ledger"),
+	)
+	mustContain(t, "ledger", text(t, ctx, "#project-ledger"), "调整", "补充协议：节水工艺")
+	step(t, ctx, "water after the revision", chromedp.Navigate(parkURL), chromedp.WaitVisible("#utility-table"))
+	if got := text(t, ctx, waterFree); got != "400" {
+		t.Fatalf("free water after the revision %q", got)
+	}
+
 	// The project is lost: the water comes back.
 	step(t, ctx, "lose",
 		chromedp.Navigate(projectURL),

@@ -162,6 +162,29 @@ func TestLandMatchingSigningAndGauges(t *testing.T) {
 		t.Fatalf("after the loss only the second's 600 is reserved: %s", r.body)
 	}
 
+	// The planner revises the second's plan after signing: its reservation follows.
+	r = planner.get(other)
+	form := formFields(t, r.body, other+"/revise-plan")
+	if form == nil {
+		t.Fatal("no plan revision form on a signed project")
+	}
+	revise := form.values()
+	revise.Set("water_tpd", "700")
+	revise.Set("note", "补充协议：二期扩产")
+	if r := planner.postForm(other+"/revise-plan", revise); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("revise: %d %s", r.StatusCode, firstError(r.body))
+	}
+	if r := planner.get(park); !strings.Contains(r.body, `<td class="num">700</td><td class="num free">300</td>`) {
+		t.Fatalf("after the revision 700 is reserved: %s", r.body)
+	}
+	revise = formFields(t, planner.get(other).body, other+"/revise-plan").values()
+	revise.Set("water_tpd", "1500")
+	revise.Set("note", "三期")
+	if r := planner.postForm(other+"/revise-plan", revise); r.StatusCode != http.StatusConflict ||
+		!strings.Contains(r.body, "供水不足：2027-06-30 缺口 500 t/d，不能按调整后的需求预留") {
+		t.Fatalf("revision beyond the free water: %d %s", r.StatusCode, firstError(r.body))
+	}
+
 	// The lists, the tables and the export answer; a member sees none of it.
 	for _, path := range []string{"/land", "/land/parcels", "/land/parcels?idle=1&status=listed", "/land/capacity", "/land/demand", "/land/parcels/new"} {
 		if r := planner.get(path); r.StatusCode != 200 {

@@ -314,6 +314,8 @@ type projectShowView struct {
 	// The revision form: the schedule's instalments in 万元 and blank rows.
 	ReviseRows []reviseRow
 	CanRevise  bool
+	// The plan form revises a signed plan (the planning or the leadership group).
+	CanRevisePlan bool
 	// Matching (要素匹配) and the parcels and utility ledger of the project;
 	// nil for those who do not see land.
 	Matches     *matchView
@@ -337,7 +339,7 @@ func (v projectShowView) Has(tag string) bool {
 
 // PlanErr is the error of the plan form when saving or submitting it failed.
 func (v projectShowView) PlanErr() error {
-	if v.ErrAction == string(xinlu.ProjectSavePlan) || v.ErrAction == string(xinlu.ProjectSubmitPlan) {
+	if v.ErrAction == string(xinlu.ProjectSavePlan) || v.ErrAction == string(xinlu.ProjectSubmitPlan) || v.ErrAction == string(xinlu.ProjectRevisePlan) {
 		return v.Err
 	}
 	return nil
@@ -368,6 +370,10 @@ func (v projectShowView) ErrFor(action string) error {
 	}
 	return nil
 }
+
+// Num is a figure as a form fills it in: exactly, without an exponent
+// (1200000, not 1.2e+06).
+func (v projectShowView) Num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // WanInput is a plan figure as the plan form fills it in: exactly, in 万元
 // with its decimals, so that saving the form unchanged keeps it; "" when
@@ -405,6 +411,8 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, status int,
 		v.ScheduleRate = newPerfCell(v.Schedule.Rate, true)
 		_, _, stepErr := xinlu.CheckProjectStep(u, &p.Project, xinlu.ProjectReviseSchedule)
 		v.CanRevise = v.CanPromote && stepErr == nil
+		_, _, stepErr = xinlu.CheckProjectStep(u, &p.Project, xinlu.ProjectRevisePlan)
+		v.CanRevisePlan = p.ZoneID == u.ZoneID && stepErr == nil
 		if v.CanRevise {
 			for i, it := range v.Schedule.Items {
 				v.ReviseRows = append(v.ReviseRows, reviseRow{N: i + 1, DueOn: it.DueOn, Amount: wanInput(it.Yuan), Note: it.Note})
@@ -434,7 +442,7 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, status int,
 		}
 	}
 	v.CanOverride = v.CanPromote && u.Can(xinlu.PermFactorOverride)
-	if v.CanPlan || v.CanPromote || v.CanAgency {
+	if v.CanPlan || v.CanPromote || v.CanAgency || v.CanRevisePlan {
 		v.Parks, v.Members = s.projectChoices(r, p.ZoneID)
 	} else if name == "project_proposal" {
 		v.Parks, _ = s.projectChoices(r, p.ZoneID)
@@ -574,7 +582,8 @@ func planFromForm(r *http.Request, submit bool) (*xinlu.Plan, error) {
 	for _, m := range []struct {
 		name string
 		dst  *float64
-	}{{"land_mu", &p.LandMu}, {"water_tpd", &p.WaterTPD}, {"power_kva", &p.PowerKVA}, {"gas_m3pd", &p.GasM3PD}, {"heat_tph", &p.HeatTPH}} {
+	}{{"land_mu", &p.LandMu}, {"water_tpd", &p.WaterTPD}, {"power_kva", &p.PowerKVA}, {"gas_m3pd", &p.GasM3PD}, {"heat_tph", &p.HeatTPH},
+		{"floor_area_m2", &p.FloorAreaM2}, {"energy_tce", &p.EnergyTce}} {
 		v, err := formFloat(r, m.name)
 		*m.dst = v
 		errs.Add(err)
@@ -661,6 +670,17 @@ func (s *Server) projectStep(w http.ResponseWriter, r *http.Request) {
 				PromisedStart: r.PostFormValue("promised_start"), PromisedProduce: r.PostFormValue("promised_produce"),
 				FundsSchedule: strings.TrimSpace(r.PostFormValue("funds_schedule")), Instalments: items}
 			in.Override = store.Override{Yes: r.PostFormValue("override") == "1", Reason: r.PostFormValue("override_reason")}
+		case xinlu.ProjectRevisePlan:
+			in.Override = store.Override{Yes: r.PostFormValue("override") == "1", Reason: r.PostFormValue("override_reason")}
+			if in.Plan, err = planFromForm(r, true); err != nil {
+				if strings.TrimSpace(in.Note) != "" {
+					return err
+				}
+				// A figure that is no number is a change: ask for its reason with it.
+				errs := xinlu.FieldErrors(xinlu.ErrorsOf(err))
+				errs.Invalid("note", "project.plan_reason_required")
+				return errs.Err()
+			}
 		case xinlu.ProjectAssignSponsor:
 			if in.SponsorID, err = formInt64(r, "sponsor_id"); err != nil {
 				return err

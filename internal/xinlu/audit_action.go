@@ -177,6 +177,7 @@ var AuditActions = []string{
 	"project.reach-full-production",
 	"project.register-company",
 	"project.resume",
+	"project.revise-plan",
 	"project.revise-schedule",
 	"project.save-plan",
 	"project.sign",

@@ -1,6 +1,7 @@
 package xinlu
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -274,5 +275,170 @@ func TestMatchParksEveryReason(t *testing.T) {
 	}
 	if r[5].Args[0] != "60" {
 		t.Fatalf("land short by 60 mu: %v", r[5].Args)
+	}
+}
+
+func TestMatchFloorAreaAndEnergy(t *testing.T) {
+	output := int64(200_000_000) // 2 亿元 a year: 20,000 万元
+	// 100 mu is 66,666.67 m²: 100,000 m² of floor area is a ratio of 1.5.
+	plan := Plan{LandMu: 100, FloorAreaM2: 100_000, EnergyTce: 2_000, OutputYuan: &output} // 0.1 tce per 万元
+	park := func(st LandStandard, parcels ...*Parcel) MatchPark {
+		return MatchPark{Park: &Park{ID: 1, Name: "甲园", Industries: []string{"equipment"}}, Standard: st, Parcels: parcels}
+	}
+	listed := func(mu, farMin, farMax float64) *Parcel {
+		return &Parcel{ID: 1, Code: "A-1", AreaMu: mu, Status: ParcelListed, LandUse: "industrial", FARMin: farMin, FARMax: farMax}
+	}
+	unknownOutput := plan
+	unknownOutput.OutputYuan = nil
+	noFloor := plan
+	noFloor.FloorAreaM2 = 0
+	for _, c := range []struct {
+		name        string
+		plan        Plan
+		park        MatchPark
+		parkReasons []Reason
+		parcel      []Reason
+	}{
+		{"within every threshold", plan, park(LandStandard{FARMin: 1.2, FARMax: 2, EnergyPerOutput: 0.1}, listed(100, 1, 2)), nil, nil},
+		{"ratio below the standard", plan, park(LandStandard{FARMin: 1.6}, listed(100, 0, 0)),
+			[]Reason{{"match.far_low", []any{"1.5", "1.6"}}}, nil},
+		{"ratio above the standard", plan, park(LandStandard{FARMax: 1.2}, listed(100, 0, 0)),
+			[]Reason{{"match.far_high", []any{"1.5", "1.2"}}}, nil},
+		{"energy per output above the threshold", plan, park(LandStandard{EnergyPerOutput: 0.08}, listed(100, 0, 0)),
+			[]Reason{{"match.energy_intensity", []any{"0.1", "0.08"}}}, nil},
+		// On a parcel of 150 mu the same floor area is a ratio of 1.
+		{"ratio below the parcel's range", plan, park(LandStandard{}, listed(150, 1.2, 2.5)),
+			[]Reason{{"match.no_parcel", nil}}, []Reason{{"match.parcel_far_low", []any{"1", "1.2"}}}},
+		{"ratio above the parcel's range", plan, park(LandStandard{}, listed(100, 0.8, 1.4)),
+			[]Reason{{"match.no_parcel", nil}}, []Reason{{"match.parcel_far_high", []any{"1.5", "1.4"}}}},
+		{"unknown output: energy not checked", unknownOutput, park(LandStandard{EnergyPerOutput: 0.01}, listed(100, 0, 0)), nil, nil},
+		{"no floor area: ratio not checked", noFloor, park(LandStandard{FARMin: 3}, listed(100, 3, 4)), nil, nil},
+	} {
+		got := MatchParks(MatchProject{ID: 7, Industry: "equipment", Plan: c.plan, Date: "2027-01-01"}, []MatchPark{c.park})[0]
+		if !reflect.DeepEqual(got.Reasons, c.parkReasons) || got.Fit != (len(c.parkReasons) == 0) {
+			t.Errorf("%s: park %v fit %v, want %v", c.name, got.Reasons, got.Fit, c.parkReasons)
+		}
+		if len(got.Parcels) != 1 || !reflect.DeepEqual(got.Parcels[0].Reasons, c.parcel) || got.Parcels[0].Fit != (len(c.parcel) == 0) {
+			t.Errorf("%s: parcel %+v, want %v", c.name, got.Parcels, c.parcel)
+		}
+	}
+}
+
+func TestPlanFloorAreaAndEnergyChecks(t *testing.T) {
+	total := int64(100)
+	p := Plan{Content: "x", TotalYuan: &total, FloorAreaM2: -1, EnergyTce: 2e9}
+	fields := map[string]bool{}
+	for _, e := range ErrorsOf(p.Validate()) {
+		fields[e.Field] = true
+	}
+	if !fields["floor_area_m2"] || !fields["energy_tce"] {
+		t.Fatalf("negative floor area and huge energy: %v", fields)
+	}
+	if SamePlan(Plan{FloorAreaM2: 1}, Plan{FloorAreaM2: 2}) || SamePlan(Plan{EnergyTce: 1}, Plan{}) {
+		t.Fatal("floor area and energy count in SamePlan")
+	}
+}
+
+func TestAdjustHoldings(t *testing.T) {
+	gasA := Utility{ID: 10, Kind: UtilityGas, Supplier: "国新能源", BaseCapacity: 20000, Reserved: 15000}
+	gasB := Utility{ID: 11, Kind: UtilityGas, Supplier: "华润燃气", BaseCapacity: 30000, Reserved: 10000}
+	w := water(1000, Buildout{Name: "二水厂", Added: 5000, PlannedOn: "2027-06-30", Status: BuildoutPlanned})
+	w.Reserved = 900 // 500 of it this project's
+	power := Utility{ID: 2, Kind: UtilityPower, BaseCapacity: 10000, Reserved: 3000}
+	us := []Utility{w, power, gasA, gasB}
+	held := map[int64]float64{1: 500, 10: 5000}
+	type alloc = Allocation
+	for _, c := range []struct {
+		name   string
+		plan   Plan
+		allocs []Allocation
+		shorts []UtilityKind
+		short  float64 // of the first shortfall
+	}{
+		{"unchanged", Plan{WaterTPD: 500, GasM3PD: 5000}, nil, nil, 0},
+		{"less water, no gas: the holdings go down", Plan{WaterTPD: 200},
+			[]Allocation{alloc{1, UtilityWater, -300}, alloc{10, UtilityGas, -5000}}, nil, 0},
+		{"more water that fits on the held utility", Plan{WaterTPD: 600, GasM3PD: 5000}, []Allocation{alloc{1, UtilityWater, 100}}, nil, 0},
+		{"more water than is free: short by the increase less free", Plan{WaterTPD: 800, GasM3PD: 5000},
+			[]Allocation{alloc{1, UtilityWater, 300}}, []UtilityKind{UtilityWater}, 200},
+		{"power newly needed: placed as at signing", Plan{WaterTPD: 500, GasM3PD: 5000, PowerKVA: 2000},
+			[]Allocation{alloc{2, UtilityPower, 2000}}, nil, 0},
+		{"power beyond what is free", Plan{WaterTPD: 500, GasM3PD: 5000, PowerKVA: 9000},
+			[]Allocation{alloc{2, UtilityPower, 9000}}, []UtilityKind{UtilityPower}, 2000},
+		// Pipeline A has 5,000 free, B 20,000: 15,000 in all moves to B.
+		{"more gas than its pipeline has: the whole demand moves to the other", Plan{WaterTPD: 500, GasM3PD: 15000},
+			[]Allocation{alloc{10, UtilityGas, -5000}, alloc{11, UtilityGas, 15000}}, nil, 0},
+		{"more gas than either pipeline carries", Plan{WaterTPD: 500, GasM3PD: 30000},
+			[]Allocation{alloc{10, UtilityGas, 25000}}, []UtilityKind{UtilityGas}, 20000},
+		{"heat, not recorded in the park", Plan{WaterTPD: 500, GasM3PD: 5000, HeatTPH: 4}, nil, []UtilityKind{UtilityHeat}, 0},
+	} {
+		allocs, shorts := AdjustHoldings(us, held, c.plan, "2027-01-01")
+		var kinds []UtilityKind
+		for _, s := range shorts {
+			kinds = append(kinds, s.Kind)
+		}
+		if !reflect.DeepEqual(allocs, c.allocs) || !slices.Equal(kinds, c.shorts) {
+			t.Errorf("%s: %+v %+v, want %+v %v", c.name, allocs, shorts, c.allocs, c.shorts)
+			continue
+		}
+		if len(shorts) > 0 && shorts[0].Short != c.short {
+			t.Errorf("%s: short %v, want %v", c.name, shorts[0].Short, c.short)
+		}
+	}
+	// The water shortfall is fixed by the build-out, and refuses the revision in words.
+	_, shorts := AdjustHoldings(us, held, Plan{WaterTPD: 800, GasM3PD: 5000}, "2027-01-01")
+	if shorts[0].FixedBy != "二水厂" {
+		t.Fatalf("fixed by %+v", shorts[0])
+	}
+	e := AsError(RefuseRevisionShortfall(shorts))
+	if e.Key != "land.revision_short" || e.Args[1] != "200" || e.Args[3] != "2027-01-01" {
+		t.Fatalf("refusal %+v", e)
+	}
+}
+
+func TestRevisePlan(t *testing.T) {
+	total := int64(1_000_000_000)
+	old := Plan{Content: "年产 10 万吨", TotalYuan: &total, LandMu: 100, WaterTPD: 500, ProposedParkID: 3}
+	same := old
+	same.ProposedParkID = 0
+	if p, changed, err := RevisePlan(old, same, ""); err != nil || changed || p.ProposedParkID != 3 {
+		t.Fatalf("unchanged: %v %v %+v", changed, err, p)
+	}
+	more := old
+	more.WaterTPD = 800
+	if _, _, err := RevisePlan(old, more, " "); AsError(err).Key != "project.plan_reason_required" {
+		t.Fatalf("no reason: %v", err)
+	}
+	if p, changed, err := RevisePlan(old, more, "补充协议：二期扩产"); err != nil || !changed || p.WaterTPD != 800 || p.ProposedParkID != 3 {
+		t.Fatalf("revised: %v %v %+v", changed, err, p)
+	}
+	moved := more
+	moved.ProposedParkID = 4
+	if _, _, err := RevisePlan(old, moved, "换园区"); AsError(err).Key != "project.revise_park_kept" {
+		t.Fatalf("another park: %v", err)
+	}
+	bad := more
+	bad.Content, bad.WaterTPD = "", -1
+	fields := map[string]bool{}
+	_, _, err := RevisePlan(old, bad, string(make([]rune, 501)))
+	for _, e := range ErrorsOf(err) {
+		fields[e.Field] = true
+	}
+	if !fields["content"] || !fields["water_tpd"] || !fields["note"] {
+		t.Fatalf("every error at once: %v", err)
+	}
+	if _, _, err = RevisePlan(old, bad, ""); len(ErrorsOf(err)) != 3 || ErrorsOf(err)[2].Key != "project.plan_reason_required" {
+		t.Fatalf("a bad figure without a reason: %v", err)
+	}
+	// The planning group and the leadership group revise; the agency does not.
+	signed := &Project{Stage: StageConstruction, Status: ProjectActive}
+	for role, ok := range map[Role]bool{RolePlanner: true, RoleSponsor: true, RoleAgent: false} {
+		u := &User{Roles: []Role{role}}
+		if _, _, err := CheckProjectStep(u, signed, ProjectRevisePlan); (err == nil) != ok {
+			t.Errorf("%s revises: %v", role, err)
+		}
+	}
+	if _, _, err := CheckProjectStep(&User{Roles: []Role{RolePlanner}}, &Project{Stage: StagePromotion, Status: ProjectActive}, ProjectRevisePlan); err == nil {
+		t.Error("a plan not signed yet is saved, not revised")
 	}
 }

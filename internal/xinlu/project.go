@@ -2,6 +2,7 @@ package xinlu
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -52,6 +53,8 @@ type Plan struct {
 	HeatTPH        float64 // t/h
 	OutputYuan     *int64  // expected annual output
 	TaxYuan        *int64  // expected annual tax
+	FloorAreaM2    float64 // planned floor area (总建筑面积), m²: with the land, the floor-area ratio
+	EnergyTce      float64 // annual energy use (综合能耗), t of standard coal: with the output, energy per output
 	Jobs           int
 	SixNew         []string
 	ChainPosition  string
@@ -72,9 +75,13 @@ func SamePlan(a, b Plan) bool {
 	return a.Content == b.Content && SameAmount(a.TotalYuan, b.TotalYuan) && SameAmount(a.FixedAssetYuan, b.FixedAssetYuan) &&
 		a.LandMu == b.LandMu && a.WaterTPD == b.WaterTPD && a.PowerKVA == b.PowerKVA && a.GasM3PD == b.GasM3PD &&
 		a.HeatTPH == b.HeatTPH && SameAmount(a.OutputYuan, b.OutputYuan) && SameAmount(a.TaxYuan, b.TaxYuan) &&
+		a.FloorAreaM2 == b.FloorAreaM2 && a.EnergyTce == b.EnergyTce &&
 		a.Jobs == b.Jobs && slices.Equal(a.SixNew, b.SixNew) && a.ChainPosition == b.ChainPosition &&
 		a.ProposedParkID == b.ProposedParkID
 }
+
+// MaxPlanFigure bounds a plan's floor area (m²) and energy use (tce).
+const MaxPlanFigure = 1e9
 
 // MaxPlanJobs bounds the jobs a plan expects.
 const MaxPlanJobs = 10_000_000
@@ -103,9 +110,18 @@ func (p *Plan) check(submit bool) error {
 	for _, f := range []struct {
 		name string
 		v    float64
-	}{{"land_mu", p.LandMu}, {"water_tpd", p.WaterTPD}, {"power_kva", p.PowerKVA}, {"gas_m3pd", p.GasM3PD}, {"heat_tph", p.HeatTPH}} {
+	}{{"land_mu", p.LandMu}, {"water_tpd", p.WaterTPD}, {"power_kva", p.PowerKVA}, {"gas_m3pd", p.GasM3PD}, {"heat_tph", p.HeatTPH},
+		{"floor_area_m2", p.FloorAreaM2}, {"energy_tce", p.EnergyTce}} {
 		if submit && f.v < 0 {
 			errs.Invalid(f.name, "project.factor_negative")
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"floor_area_m2", p.FloorAreaM2}, {"energy_tce", p.EnergyTce}} {
+		if !errs.Has(f.name) && (math.IsNaN(f.v) || f.v > MaxPlanFigure || f.v < -MaxPlanFigure) {
+			errs.Invalid(f.name, "error.out_of_range", 0, int64(MaxPlanFigure))
 		}
 	}
 	switch {
@@ -140,6 +156,46 @@ func (p *Plan) CheckAmounts() error {
 		}
 	}
 	return errs.Err()
+}
+
+// MaxPlanReason bounds the reason of a revised plan, in characters.
+const MaxPlanReason = 500
+
+// RevisePlan checks a signed project's revised plan (its demand, amounts
+// and figures, with the reason: a supplementary agreement, a changed
+// design): the rules of a submitted plan, the park it was signed in kept
+// (the reservation stays in that park; proposed park 0 keeps it). It
+// returns the revised plan and whether it changes anything; an unchanged
+// plan needs no reason.
+func RevisePlan(old, revised Plan, reason string) (Plan, bool, error) {
+	switch revised.ProposedParkID {
+	case 0, old.ProposedParkID:
+		revised.ProposedParkID = old.ProposedParkID
+	default:
+		return Plan{}, false, Invalid("proposed_park_id", "project.revise_park_kept")
+	}
+	var errs FieldErrors
+	errs.Add(revised.Validate())
+	reason, err := Text("note", reason)
+	switch {
+	case err != nil:
+		errs.Add(err)
+	case len([]rune(reason)) > MaxPlanReason:
+		errs.Invalid("note", "error.too_long", MaxPlanReason)
+	case reason == "" && len(errs) > 0:
+		// A bad figure is a change: its reason is asked for with it.
+		errs.Invalid("note", "project.plan_reason_required")
+	}
+	if err := errs.Err(); err != nil {
+		return Plan{}, false, err
+	}
+	if SamePlan(old, revised) {
+		return old, false, nil
+	}
+	if reason == "" {
+		return Plan{}, false, Invalid("note", "project.plan_reason_required")
+	}
+	return revised, true, nil
 }
 
 // Signing is the investment agreement as signed (签约).
@@ -307,6 +363,7 @@ const (
 	ProjectSign            ProjectAction = "sign"
 	ProjectRegisterCompany ProjectAction = "register-company" // 企业设立登记, a milestone of the agency stage
 	ProjectReviseSchedule  ProjectAction = "revise-schedule"  // 调整资金到位计划 after signing, with its reason
+	ProjectRevisePlan      ProjectAction = "revise-plan"      // 调整项目策划 after signing: its demand, with its reason
 	ProjectStartBuilding   ProjectAction = "start-construction"
 	ProjectStartProducing  ProjectAction = "start-production"
 	ProjectFullProduction  ProjectAction = "reach-full-production"
@@ -322,6 +379,10 @@ type projectRule struct {
 	status []ProjectStatus
 }
 
+// projectAltPerms are other rights that allow an action too: the planning
+// group or the leadership group revises a signed plan.
+var projectAltPerms = map[ProjectAction]Permission{ProjectRevisePlan: PermProjectPromote}
+
 var active = []ProjectStatus{ProjectActive}
 
 var projectRules = map[ProjectAction]projectRule{
@@ -331,6 +392,8 @@ var projectRules = map[ProjectAction]projectRule{
 	ProjectSign:            {[]Stage{StagePromotion}, StageAgency, PermProjectPromote, active},
 	ProjectRegisterCompany: {[]Stage{StageAgency, StageConstruction, StageProduction}, "", PermProjectAgency, active},
 	ProjectReviseSchedule: {[]Stage{StageAgency, StageConstruction, StageProduction, StageFullProduction}, "", PermProjectPromote,
+		[]ProjectStatus{ProjectActive, ProjectOnHold}},
+	ProjectRevisePlan: {[]Stage{StageAgency, StageConstruction, StageProduction, StageFullProduction}, "", PermProjectPlan,
 		[]ProjectStatus{ProjectActive, ProjectOnHold}},
 	ProjectStartBuilding:  {[]Stage{StageAgency}, StageConstruction, PermProjectAgency, active},
 	ProjectStartProducing: {[]Stage{StageConstruction}, StageProduction, PermProjectAgency, active},
@@ -358,7 +421,7 @@ func CheckProjectStep(u *User, p *Project, action ProjectAction) (Stage, Project
 	if !ok {
 		return "", "", NotFound("project.unknown_action")
 	}
-	if !u.Can(rule.perm) {
+	if alt, ok := projectAltPerms[action]; !u.Can(rule.perm) && (!ok || !u.Can(alt)) {
 		return "", "", Forbidden()
 	}
 	if !slices.Contains(rule.status, p.Status) {

@@ -336,12 +336,20 @@ func Allocate(us []Utility, plan Plan, date string) ([]Allocation, []Shortfall) 
 
 // RefuseShortfall is the error of a signing refused for want of a utility:
 // it names the first utility short, the shortfall and the date.
-func RefuseShortfall(shorts []Shortfall) error {
+func RefuseShortfall(shorts []Shortfall) error { return refuseShort(shorts, "land.signing_short") }
+
+// RefuseRevisionShortfall is the error of a revised plan refused for want
+// of a utility: as RefuseShortfall, for the increase.
+func RefuseRevisionShortfall(shorts []Shortfall) error {
+	return refuseShort(shorts, "land.revision_short")
+}
+
+func refuseShort(shorts []Shortfall, key string) error {
 	for _, s := range shorts {
 		if !s.Recorded {
 			continue
 		}
-		return &Error{Code: ECONFLICT, Field: "utilities", Key: "land.signing_short",
+		return &Error{Code: ECONFLICT, Field: "utilities", Key: key,
 			Args: []any{LabelKey("land.utility." + string(s.Kind)), FormatQuantity(s.Short), s.Kind.Unit(), s.Date}}
 	}
 	return nil
@@ -429,4 +437,106 @@ func CheckBuildoutDelete(u *Utility, buildoutID int64) error {
 		return &Error{Code: ECONFLICT, Field: "buildout_id", Key: "land.buildout_counted_on", Args: []any{FormatQuantity(used), FormatQuantity(most), u.Kind.Unit()}}
 	}
 	return nil
+}
+
+// AdjustHoldings works out how a revised plan changes what a project
+// holds of a park's utilities (us, running totals current; held: what it
+// holds of each utility by id, reserved plus committed) on date: for each
+// kind, the new demand less what it holds of that kind. A decrease comes
+// off the utilities it holds. An increase goes on the utility of the kind
+// it holds if that one has it free on date; else the whole new demand
+// moves to the utility of the kind with the most free, if that one can
+// carry it (gas comes from one pipeline); a kind it holds nothing of is
+// placed as at signing. What cannot be carried is a shortfall (the
+// increase against what the held utility has free), and its allocation
+// is still returned, on the held utility or the one with the most free:
+// it applies only when a director overrides. A kind with no utility
+// recorded in the park is a shortfall with Recorded false and no
+// allocation. Allocations are deltas, by kind.
+func AdjustHoldings(us []Utility, held map[int64]float64, plan Plan, date string) ([]Allocation, []Shortfall) {
+	var allocs []Allocation
+	var shorts []Shortfall
+	for _, k := range UtilityKinds {
+		need := plan.Demand(k)
+		var holding float64
+		var heldU, best *Utility
+		bestFree := math.Inf(-1)
+		for i := range us {
+			u := &us[i]
+			if u.Kind != k {
+				continue
+			}
+			if h := held[u.ID]; h != 0 {
+				holding += h
+				if heldU == nil || h > held[heldU.ID] {
+					heldU = u
+				}
+			}
+			if f := u.FreeAt(date); f > bestFree {
+				best, bestFree = u, f
+			}
+		}
+		delta := need - holding
+		switch {
+		case math.Abs(delta) < 1e-9:
+			continue
+		case delta < 0:
+			// Off the utilities held, the largest holding first.
+			left := -delta
+			for left > 1e-9 {
+				var most *Utility
+				for i := range us {
+					if us[i].Kind == k && held[us[i].ID] > 0 && (most == nil || held[us[i].ID] > held[most.ID]) && !allocated(allocs, us[i].ID) {
+						most = &us[i]
+					}
+				}
+				if most == nil {
+					break
+				}
+				off := math.Min(left, held[most.ID])
+				allocs = append(allocs, Allocation{UtilityID: most.ID, Kind: k, Amount: -off})
+				left -= off
+			}
+			continue
+		case best == nil:
+			shorts = append(shorts, Shortfall{Kind: k, Need: delta, Date: date})
+			continue
+		}
+		if heldU != nil && heldU.FreeAt(date)+1e-9 >= delta {
+			allocs = append(allocs, Allocation{UtilityID: heldU.ID, Kind: k, Amount: delta})
+			continue
+		}
+		if bestFree+1e-9 >= need && (heldU == nil || best.ID != heldU.ID) {
+			// Move the whole demand to the utility that carries it.
+			for i := range us {
+				if us[i].Kind == k && held[us[i].ID] != 0 {
+					allocs = append(allocs, Allocation{UtilityID: us[i].ID, Kind: k, Amount: -held[us[i].ID]})
+				}
+			}
+			allocs = append(allocs, Allocation{UtilityID: best.ID, Kind: k, Amount: need})
+			continue
+		}
+		on := best
+		if heldU != nil {
+			on = heldU
+		}
+		free := on.FreeAt(date)
+		s := Shortfall{Kind: k, Need: delta, Free: math.Max(free, 0), Date: date, Recorded: true}
+		s.Short = delta - s.Free
+		if st := on.FixedBy(delta); st != nil {
+			s.FixedBy, s.FixedOn = st.Buildout, st.From
+		}
+		shorts = append(shorts, s)
+		allocs = append(allocs, Allocation{UtilityID: on.ID, Kind: k, Amount: delta})
+	}
+	return allocs, shorts
+}
+
+func allocated(allocs []Allocation, utilityID int64) bool {
+	for _, a := range allocs {
+		if a.UtilityID == utilityID {
+			return true
+		}
+	}
+	return false
 }
