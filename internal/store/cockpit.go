@@ -137,7 +137,7 @@ func (s *Store) CockpitSummary(ctx context.Context, zoneID int64, year int) (*Co
 
 	rows, err = s.query(ctx, `SELECT measure, CASE WHEN month >= ? THEN 1 ELSE 0 END, key, CAST(SUM(n) AS BIGINT)
 		FROM cockpit_months WHERE zone_id = ? AND month >= ? AND month <= ? AND dim = 'days'
-		GROUP BY measure, CASE WHEN month >= ? THEN 1 ELSE 0 END, key`, thisFrom, zoneID, lastFrom, thisTo, thisFrom)
+		GROUP BY 1, 2, 3`, thisFrom, zoneID, lastFrom, thisTo)
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}
