@@ -375,3 +375,66 @@ func BuildCockpit(ctx context.Context, st *store.Store, zoneID int64, year int) 
 	}
 	return c, nil
 }
+
+// RollupZone is one zone's headline figures of a year, side by side with
+// the others' (the city's or province's roll-up).
+type RollupZone struct {
+	ZoneID       int64   `json:"zone_id"`
+	Code         string  `json:"code"`
+	Name         string  `json:"name"`
+	Leads        int64   `json:"leads"`
+	Created      int64   `json:"created"`
+	Signed       int64   `json:"signed"`
+	ContractYuan int64   `json:"contract_yuan"`
+	FixedYuan    int64   `json:"fixed_asset_yuan"`
+	FundsYuan    int64   `json:"funds_yuan"`
+	Started      int64   `json:"started"`
+	Produced     int64   `json:"produced"`
+	RedProjects  int     `json:"red_projects"`
+	MonthlyYuan  []int64 `json:"monthly_contract_yuan"` // January to December: the sparkline
+	Link         string  `json:"link"`                  // the zone's cockpit, read-only
+}
+
+// BuildRollup lists the zones u's cockpit scope reaches (every zone for a
+// viewer over all, their own otherwise) with their figures of year, by
+// zone code.
+func BuildRollup(ctx context.Context, st *store.Store, u *xinlu.User, year int) ([]RollupZone, error) {
+	var zones []xinlu.Zone
+	var only int64
+	switch u.Filter(xinlu.PermCockpitView).Scope {
+	case xinlu.ScopeAllZones:
+		all, err := st.Zones(ctx)
+		if err != nil {
+			return nil, err
+		}
+		zones = all
+	case xinlu.ScopeZone:
+		z, err := st.ZoneByID(ctx, u.ZoneID)
+		if err != nil {
+			return nil, err
+		}
+		zones, only = []xinlu.Zone{*z}, z.ID
+	default:
+		return nil, xinlu.Forbidden()
+	}
+	figures, err := st.CockpitRollup(ctx, only, year)
+	if err != nil {
+		return nil, err
+	}
+	out := []RollupZone{}
+	for _, z := range zones {
+		r := RollupZone{ZoneID: z.ID, Code: z.Code, Name: z.Name, MonthlyYuan: make([]int64, 12),
+			Link: "/cockpit?" + url.Values{"zone_id": {strconv.FormatInt(z.ID, 10)}, "year": {strconv.Itoa(year)}}.Encode()}
+		if f := figures[z.ID]; f != nil {
+			r.Leads, r.Created, r.Signed = f.Totals["lead"].N, f.Totals["created"].N, f.Totals["signed"].N
+			r.ContractYuan, r.FixedYuan, r.FundsYuan = f.Totals["signed"].Yuan, f.Totals["signed"].Fixed, f.Totals["funds"].Yuan
+			r.Started, r.Produced, r.RedProjects = f.Totals["started"].N, f.Totals["produced"].N, f.RedProjects
+			for i, c := range f.Months["signed"] {
+				r.MonthlyYuan[i] = c.Yuan
+			}
+		}
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b RollupZone) int { return cmp.Compare(a.Code, b.Code) })
+	return out, nil
+}

@@ -552,3 +552,79 @@ func (s *Store) CockpitFactorsOf(ctx context.Context, zoneID int64) (*CockpitFac
 	}
 	return out, nil
 }
+
+// CockpitZoneYear is one zone's figures of a year for the roll-up: the
+// year's totals by measure, each month's (1–12) by measure, and how many of
+// its active projects are red (past their stage's deadline today).
+type CockpitZoneYear struct {
+	ZoneID      int64
+	Totals      map[string]CockpitCell
+	Months      map[string][12]CockpitCell
+	RedProjects int
+}
+
+// CockpitRollup reads the year's summary rows of every zone (zoneID 0) or
+// one, in one read of the primary key's dimension-'' rows, and the red
+// projects per zone from the deadline index.
+func (s *Store) CockpitRollup(ctx context.Context, zoneID int64, year int) (map[int64]*CockpitZoneYear, error) {
+	out := map[int64]*CockpitZoneYear{}
+	get := func(z int64) *CockpitZoneYear {
+		if out[z] == nil {
+			out[z] = &CockpitZoneYear{ZoneID: z, Totals: map[string]CockpitCell{}, Months: map[string][12]CockpitCell{}}
+		}
+		return out[z]
+	}
+	q := `SELECT zone_id, month, measure, n, yuan, fixed FROM cockpit_months WHERE month >= ? AND month <= ? AND dim = '' AND key = ''`
+	args := []any{monthKey(year, 1), monthKey(year, 12)}
+	if zoneID != 0 {
+		q += ` AND zone_id = ?`
+		args = append(args, zoneID)
+	}
+	rows, err := s.query(ctx, q, args...)
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	err = each(rows, func(sc scanner) error {
+		var z int64
+		var month, measure string
+		var c CockpitCell
+		if err := sc.Scan(&z, &month, &measure, &c.N, &c.Yuan, &c.Fixed); err != nil {
+			return err
+		}
+		zy := get(z)
+		t := zy.Totals[measure]
+		t.add(c)
+		zy.Totals[measure] = t
+		m, err := strconv.Atoi(month[5:])
+		if err != nil || m < 1 || m > 12 {
+			return nil
+		}
+		ms := zy.Months[measure]
+		ms[m-1].add(c)
+		zy.Months[measure] = ms
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	q = `SELECT zone_id, COUNT(*) FROM projects WHERE status = 'active' AND stage_due <> '' AND stage_due < ?`
+	args = []any{s.today().Format(xinlu.DateLayout)}
+	if zoneID != 0 {
+		q += ` AND zone_id = ?`
+		args = append(args, zoneID)
+	}
+	rows, err = s.query(ctx, q+` GROUP BY zone_id`, args...)
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	err = each(rows, func(sc scanner) error {
+		var z int64
+		var n int
+		if err := sc.Scan(&z, &n); err != nil {
+			return err
+		}
+		get(z).RedProjects = n
+		return nil
+	})
+	return out, err
+}

@@ -138,3 +138,26 @@ var (
 	FunnelSteps = []string{"lead", "created", "signed", "started", "produced"}
 	Transitions = []string{"accept", "sign", "start", "produce"}
 )
+
+// CockpitZone is the zone whose cockpit u reads when asking for requested
+// (0: their own): any zone for a user whose cockpit scope is every zone
+// (the city's or province's viewer), their own zone otherwise. Another
+// zone's is not found, as if it did not exist.
+func CockpitZone(u *User, requested int64) (int64, error) {
+	switch u.Filter(PermCockpitView).Scope {
+	case ScopeAllZones:
+		if requested != 0 {
+			return requested, nil
+		}
+		if u.ZoneID != 0 {
+			return u.ZoneID, nil
+		}
+		return 0, Invalid("zone_id", "error.required")
+	case ScopeZone:
+		if requested != 0 && requested != u.ZoneID {
+			return 0, NotFound("error.not_found")
+		}
+		return u.ZoneID, nil
+	}
+	return 0, Forbidden()
+}

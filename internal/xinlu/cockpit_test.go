@@ -48,3 +48,23 @@ func TestYearTargetsValidate(t *testing.T) {
 		t.Fatalf("every bad field at once: %v", bad.Validate())
 	}
 }
+
+func TestCockpitZone(t *testing.T) {
+	director := &User{ZoneID: 3, Roles: []Role{RoleDirector}}
+	viewer := &User{ZoneID: 0, Roles: []Role{RoleViewer}}
+	member := &User{ZoneID: 3, Roles: []Role{RoleMember}}
+	for _, c := range []struct {
+		u         *User
+		requested int64
+		want      int64
+		code      Code
+	}{
+		{director, 0, 3, ""}, {director, 3, 3, ""}, {director, 4, 0, ENOTFOUND},
+		{viewer, 4, 4, ""}, {viewer, 0, 0, EINVALID}, {member, 0, 0, EFORBIDDEN},
+	} {
+		got, err := CockpitZone(c.u, c.requested)
+		if got != c.want || (c.code == "" && err != nil) || (c.code != "" && ErrorCode(err) != c.code) {
+			t.Errorf("%v asking for zone %d: %d %v", c.u.Roles, c.requested, got, err)
+		}
+	}
+}

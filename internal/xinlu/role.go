@@ -154,6 +154,9 @@ const (
 	PermLandManage     Permission = "land.manage"   // record and change them, thresholds
 	PermFactorOverride Permission = "land.override" // director: sign a project over a utility shortfall, with a reason
 
+	PermCockpitView    Permission = "cockpit.view"    // the cockpit and the meeting-room screen: the zone's, or every zone's side by side
+	PermCockpitTargets Permission = "cockpit.targets" // director: the year targets (年度目标)
+
 	PermStudyWrite  Permission = "study.write"  // write one's reflections in study campaigns
 	PermStudyReview Permission = "study.review" // review the reflections of one's department
 	PermStudyManage Permission = "study.manage" // organisation office: campaigns, completion, every reflection
@@ -170,6 +173,7 @@ var Permissions = []Permission{
 	PermToleranceFile, PermToleranceHandle,
 	PermLandView, PermLandManage, PermFactorOverride,
 	PermStudyWrite, PermStudyReview, PermStudyManage,
+	PermCockpitView, PermCockpitTargets,
 }
 
 // appraisalGrants are the appraisal and incentive permissions, merged into
@@ -244,6 +248,17 @@ var studyGrants = map[Role]map[Permission]Scope{
 	RoleDirector:   {PermStudyWrite: ScopeOwn},
 }
 
+// cockpitGrants are the cockpit's permissions, merged into grants at
+// start-up: the director and the leadership group read the zone's cockpit
+// and the auditor may; the city's or province's viewer reads every zone's;
+// the director sets the year targets.
+var cockpitGrants = map[Role]map[Permission]Scope{
+	RoleSponsor:  {PermCockpitView: ScopeZone},
+	RoleDirector: {PermCockpitView: ScopeZone, PermCockpitTargets: ScopeZone},
+	RoleAuditor:  {PermCockpitView: ScopeZone},
+	RoleViewer:   {PermCockpitView: ScopeAllZones},
+}
+
 // grants is the one table of who may do what, and how far. A role that does
 // not name a permission does not have it (deny by default).
 var grants = map[Role]map[Permission]Scope{
@@ -301,7 +316,7 @@ var grants = map[Role]map[Permission]Scope{
 }
 
 func init() {
-	for _, extra := range []map[Role]map[Permission]Scope{pipelineGrants, appraisalGrants, landGrants, studyGrants} {
+	for _, extra := range []map[Role]map[Permission]Scope{pipelineGrants, appraisalGrants, landGrants, studyGrants, cockpitGrants} {
 		for r, ps := range extra {
 			for p, sc := range ps {
 				grants[r][p] = sc
