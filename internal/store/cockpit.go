@@ -564,7 +564,7 @@ type CockpitZoneYear struct {
 }
 
 // CockpitRollup reads the year's summary rows of every zone (zoneID 0) or
-// one, in one read of the primary key's dimension-'' rows, and the red
+// one, in one read of the primary key's dimension-” rows, and the red
 // projects per zone from the deadline index.
 func (s *Store) CockpitRollup(ctx context.Context, zoneID int64, year int) (map[int64]*CockpitZoneYear, error) {
 	out := map[int64]*CockpitZoneYear{}
