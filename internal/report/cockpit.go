@@ -174,7 +174,7 @@ func BuildCockpit(ctx context.Context, st *store.Store, zoneID int64, year int) 
 		return url.Values{"signed_from": {ys + "-01-01"}, "signed_to": {ys + "-12-31"}}
 	}
 	reached := func(m string) url.Values { return url.Values{"reached": {m}, "reached_year": {ys}} }
-	leadsLink := "/leads?" + url.Values{"status": {""}, "reported_year": {ys}}.Encode()
+	leadsLink := "/cockpit/leads?" + url.Values{"status": {""}, "reported_year": {ys}}.Encode()
 
 	targets, err := st.YearTargets(ctx, zoneID, year)
 	if err != nil {
@@ -341,7 +341,7 @@ func BuildCockpit(ctx context.Context, st *store.Store, zoneID int64, year int) 
 			break
 		}
 		c.Members = append(c.Members, CockpitPerson{ID: m.ID, Name: m.Name, Leads: m.Leads, Signed: m.Signed, ContractYuan: m.ContractYuan,
-			Link: "/leads?" + url.Values{"status": {""}, "reported_year": {ys}, "reporter_id": {strconv.FormatInt(m.ID, 10)}}.Encode()})
+			Link: "/cockpit/leads?" + url.Values{"status": {""}, "reported_year": {ys}, "reporter_id": {strconv.FormatInt(m.ID, 10)}}.Encode()})
 	}
 	c.Departments = []CockpitPerson{}
 	for _, d := range depts {
