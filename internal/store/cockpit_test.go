@@ -264,3 +264,49 @@ func TestYearTargetsAudited(t *testing.T) {
 		}
 	})
 }
+
+// TestCockpitRowsFollowEdits: editing, moving and deleting the records the
+// cockpit counts moves its summary rows with them (each trigger's update
+// and delete path), on both engines.
+func TestCockpitRowsFollowEdits(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := seedCockpit(t, s)
+		for _, q := range []string{
+			`UPDATE projects SET park_id = NULL, six_new = 'new_products,new_materials', contract_yuan = contract_yuan + 7, sponsor_id = NULL WHERE id = ` + strconv.FormatInt(f.p1, 10),
+			`UPDATE projects SET started_on = '2026-05-06', produced_on = '2026-09-01' WHERE id = ` + strconv.FormatInt(f.p2, 10),
+			`UPDATE projects SET signed_on = '' WHERE id = ` + strconv.FormatInt(f.p3, 10),
+			`UPDATE leads SET industry = 'equipment', reported_at = reported_at WHERE zone_id = ` + strconv.FormatInt(f.zone.ID, 10),
+			`UPDATE funds_in_place SET amount_yuan = amount_yuan * 2, on_date = '2026-07-01'`,
+			`DELETE FROM funds_in_place WHERE project_id = ` + strconv.FormatInt(f.p3, 10),
+			`DELETE FROM project_events WHERE project_id = ` + strconv.FormatInt(f.p3, 10),
+			`DELETE FROM projects WHERE id = ` + strconv.FormatInt(f.p3, 10),
+		} {
+			if err := s.ExecForTest(ctx, q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		if bad, err := s.CheckSummaries(ctx); err != nil || len(bad) > 0 {
+			t.Fatalf("summary rows differ from a recount: %+v %v", bad, err)
+		}
+		sum, err := s.CockpitSummary(ctx, f.zone.ID, 2026)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := sum.ThisYear["signed"]; got.N != 2 || got.Yuan != 150_000_007 {
+			t.Errorf("signed after the edit: %+v", got)
+		}
+		if got := sum.ThisYear["funds"]; got.N != 1 || got.Yuan != 40_000_000 {
+			t.Errorf("funds after the edit: %+v", got)
+		}
+		if got := sum.Breakdown["lead"]["industry"]["equipment"].N; got != 3 {
+			t.Errorf("leads moved to equipment: %d", got)
+		}
+		if got := sum.Breakdown["signed"]["six_new"]["new_products"].N; got != 1 {
+			t.Errorf("six_new edited: %d", got)
+		}
+		if got := sum.ThisYear["produced"].N; got != 1 {
+			t.Errorf("producing after P3's deletion and P2's production: %d", got)
+		}
+	})
+}

@@ -91,7 +91,7 @@ CREATE TRIGGER cockpit_projects_insert AFTER INSERT ON projects BEGIN
         ON CONFLICT (zone_id, month, measure, dim, key) DO UPDATE SET n = n + excluded.n, yuan = yuan + excluded.yuan, fixed = fixed + excluded.fixed;
 END;
 CREATE TRIGGER cockpit_projects_delete BEFORE DELETE ON projects BEGIN
-    UPDATE cockpit_months SET n = n - f.n, yuan = yuan - f.yuan, fixed = fixed - f.fixed
+    UPDATE cockpit_months SET n = cockpit_months.n - f.n, yuan = cockpit_months.yuan - f.yuan, fixed = cockpit_months.fixed - f.fixed
         FROM (SELECT zone_id, month, measure, dim, key, SUM(n) AS n, SUM(yuan) AS yuan, SUM(fixed) AS fixed
             FROM cockpit_project_facts WHERE project_id = OLD.id GROUP BY 1, 2, 3, 4, 5) f
         WHERE cockpit_months.zone_id = f.zone_id AND cockpit_months.month = f.month AND cockpit_months.measure = f.measure
@@ -103,7 +103,7 @@ CREATE TRIGGER cockpit_projects_update_old BEFORE UPDATE OF zone_id, lead_id, in
         OR OLD.park_id IS NOT NEW.park_id OR OLD.sponsor_id IS NOT NEW.sponsor_id OR OLD.six_new IS NOT NEW.six_new
         OR OLD.signed_on IS NOT NEW.signed_on OR OLD.contract_yuan IS NOT NEW.contract_yuan OR OLD.fixed_asset_yuan IS NOT NEW.fixed_asset_yuan
         OR OLD.started_on IS NOT NEW.started_on OR OLD.produced_on IS NOT NEW.produced_on OR OLD.created_at IS NOT NEW.created_at BEGIN
-    UPDATE cockpit_months SET n = n - f.n, yuan = yuan - f.yuan, fixed = fixed - f.fixed
+    UPDATE cockpit_months SET n = cockpit_months.n - f.n, yuan = cockpit_months.yuan - f.yuan, fixed = cockpit_months.fixed - f.fixed
         FROM (SELECT zone_id, month, measure, dim, key, SUM(n) AS n, SUM(yuan) AS yuan, SUM(fixed) AS fixed
             FROM cockpit_project_facts WHERE project_id = OLD.id GROUP BY 1, 2, 3, 4, 5) f
         WHERE cockpit_months.zone_id = f.zone_id AND cockpit_months.month = f.month AND cockpit_months.measure = f.measure
