@@ -302,11 +302,7 @@ func BuildCockpit(ctx context.Context, st *store.Store, zoneID int64, year int) 
 			Started: m.Measures["started"].N, Produced: m.Measures["produced"].N})
 	}
 
-	lt, err := st.ZoneLights(ctx, zoneID)
-	if err != nil {
-		return nil, err
-	}
-	alerts, err := st.CockpitAlerts(ctx, lt, CockpitAlertItems)
+	alerts, err := st.CockpitAlertsCached(ctx, zoneID, CockpitAlertItems)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"xinlu/internal/xinlu"
@@ -279,45 +281,64 @@ type CockpitAlertItem struct {
 
 // CockpitAlerts lists the zone's red and yellow leads (screening), active
 // projects (their stage's deadline), open approval items and open
-// supervision orders, up to limit of each, most overdue first.
+// supervision orders, up to limit of each, most overdue first. Each kind is
+// counted from its deadline index alone (only the red and yellow range is
+// read), then its first few are listed with who is responsible.
 func (s *Store) CockpitAlerts(ctx context.Context, lt *Lights, limit int) ([]CockpitAlert, error) {
 	today := lt.today.Format(xinlu.DateLayout)
-	qs := []struct {
-		kind string
-		q    todoQuery
-	}{
-		{"lead", todoQuery{from: "leads l JOIN members m ON m.id = l.reporter_id", due: "l.screening_due",
-			where: "l.zone_id = ? AND l.status IN (?, ?, ?) AND l.screening_due <> ''",
-			args:  []any{lt.zone, string(xinlu.LeadReported), string(xinlu.LeadScreening), string(xinlu.LeadInfoRequested)},
-			cols:  "l.id, l.id, l.project_name, l.company, m.name, l.status"}},
-		{"project", todoQuery{from: "projects p LEFT JOIN members m ON m.id = p.sponsor_id", due: "p.stage_due",
-			where: "p.zone_id = ? AND p.status = ? AND p.stage_due <> ''", args: []any{lt.zone, string(xinlu.ProjectActive)},
-			cols: "p.id, p.id, p.name, p.company, COALESCE(m.name, ''), p.stage"}},
-		{"approval", todoQuery{from: "approval_items a JOIN projects p ON p.id = a.project_id LEFT JOIN members m ON m.id = a.agent_id", due: "a.due_on",
-			where: "a.zone_id = ? AND a.status IN (?, ?, ?) AND p.status <> ? AND a.due_on <> ''",
-			args:  []any{lt.zone, ApprovalPreparing, ApprovalSubmitted, ApprovalCorrection, string(xinlu.ProjectLost)},
-			cols:  "a.id, a.project_id, a.name, p.name, COALESCE(m.name, ''), a.status"}},
-		{"supervision", todoQuery{from: orderTodoFrom, due: "o.due_on", where: "o.zone_id = ? AND o.closed_on = ''", args: []any{lt.zone},
-			cols: "o.id, o.project_id, o.task, p.name, COALESCE(m.name, ''), ''"}},
-	}
 	green := lt.rules.GreenFrom(lt.cal, lt.today).Format(xinlu.DateLayout)
+	open := []any{string(xinlu.LeadReported), string(xinlu.LeadScreening), string(xinlu.LeadInfoRequested)}
+	approvals := []any{ApprovalPreparing, ApprovalSubmitted, ApprovalCorrection}
+	qs := []struct {
+		kind, count, list string
+		args              []any
+	}{
+		{"lead", `FROM leads l WHERE l.zone_id = ? AND l.status IN (?, ?, ?) AND l.screening_due <> '' AND l.screening_due < ?`,
+			`SELECT l.id, l.id, l.project_name, l.company, m.name, l.status, l.screening_due FROM leads l JOIN members m ON m.id = l.reporter_id`,
+			append(append([]any{lt.zone}, open...), green)},
+		{"project", `FROM projects p WHERE p.zone_id = ? AND p.status = ? AND p.stage_due <> '' AND p.stage_due < ?`,
+			`SELECT p.id, p.id, p.name, p.company, COALESCE(m.name, ''), p.stage, p.stage_due FROM projects p LEFT JOIN members m ON m.id = p.sponsor_id`,
+			[]any{lt.zone, string(xinlu.ProjectActive), green}},
+		{"approval", `FROM approval_items a JOIN projects p ON p.id = a.project_id WHERE a.zone_id = ? AND a.status IN (?, ?, ?)
+			AND a.due_on <> '' AND a.due_on < ? AND p.status <> ?`,
+			`SELECT a.id, a.project_id, a.name, p.name, COALESCE(m.name, ''), a.status, a.due_on FROM approval_items a
+			JOIN projects p ON p.id = a.project_id LEFT JOIN members m ON m.id = a.agent_id`,
+			append(append([]any{lt.zone}, approvals...), green, string(xinlu.ProjectLost))},
+		{"supervision", `FROM supervision_orders o WHERE o.zone_id = ? AND o.closed_on = '' AND o.due_on < ?`,
+			`SELECT o.id, o.project_id, o.task, p.name, COALESCE(m.name, ''), '', o.due_on FROM supervision_orders o
+			JOIN projects p ON p.id = o.project_id LEFT JOIN members m ON m.id = o.assignee_id`,
+			[]any{lt.zone, green}},
+	}
 	var out []CockpitAlert
 	for _, q := range qs {
-		// Only what is red or yellow: due before the first green day.
-		q.q.where += " AND " + q.q.due + " < ?"
-		q.q.args = append(q.q.args, green)
-		t, err := s.todos(ctx, lt, q.q, limit)
+		due := map[string]string{"lead": "l.screening_due", "project": "p.stage_due", "approval": "a.due_on", "supervision": "o.due_on"}[q.kind]
+		a := CockpitAlert{Kind: q.kind}
+		err := s.queryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN `+due+` < ? THEN 1 ELSE 0 END), 0), COUNT(*) `+q.count,
+			append([]any{today}, q.args...)...).Scan(&a.Red, &a.Yellow)
 		if err != nil {
-			return nil, err
+			return nil, xinlu.Internal(err)
 		}
-		a := CockpitAlert{Kind: q.kind, Red: t.Red, Yellow: t.Yellow}
-		for _, it := range t.Items {
-			item := CockpitAlertItem{TodoItem: it}
-			if it.Due < today {
-				d, _ := xinlu.ParseDate(it.Due)
-				item.DaysLate = lt.cal.WorkdaysBetween(d, lt.today)
+		a.Yellow -= a.Red
+		if a.Red+a.Yellow > 0 && limit > 0 {
+			where := q.count[strings.Index(q.count, " WHERE "):]
+			rows, err := s.query(ctx, q.list+where+` ORDER BY `+due+`, 1 LIMIT ?`, append(q.args, limit)...)
+			if err != nil {
+				return nil, xinlu.Internal(err)
 			}
-			a.Items = append(a.Items, item)
+			items, err := collect(rows, func(sc scanner) (CockpitAlertItem, error) {
+				var it CockpitAlertItem
+				err := sc.Scan(&it.ID, &it.LinkID, &it.Name, &it.Of, &it.Who, &it.Status, &it.Due)
+				it.Light = lt.rules.Light(lt.cal, it.Due, lt.today)
+				if it.Due < today {
+					d, _ := xinlu.ParseDate(it.Due)
+					it.DaysLate = lt.cal.WorkdaysBetween(d, lt.today)
+				}
+				return it, err
+			})
+			if err != nil {
+				return nil, err
+			}
+			a.Items = items
 		}
 		out = append(out, a)
 	}
@@ -627,4 +648,79 @@ func (s *Store) CockpitRollup(ctx context.Context, zoneID int64, year int) (map[
 		return nil
 	})
 	return out, err
+}
+
+// alertsTTL is how long the cockpit reuses a zone's red and yellow lists:
+// counting every overdue lead of a zone of a million takes longer than a
+// page may, and a light changes by the day, so a minute old is fresh enough.
+// When an entry is older, one request reads them again while the others
+// are answered from the entry.
+const alertsTTL = time.Minute
+
+type alertsCache struct {
+	mu      sync.Mutex
+	entries map[string]*alertsEntry
+}
+
+type alertsEntry struct {
+	ready      chan struct{} // closed once val is first read
+	val        []CockpitAlert
+	err        error
+	at         time.Time
+	refreshing bool
+}
+
+// CockpitAlertsCached is CockpitAlerts of a zone on the store's today, read
+// at most once a minute per zone and process (see alertsTTL).
+func (s *Store) CockpitAlertsCached(ctx context.Context, zoneID int64, limit int) ([]CockpitAlert, error) {
+	key := fmt.Sprintf("%d/%d/%s", zoneID, limit, s.today().Format(xinlu.DateLayout))
+	c := &s.alerts
+	read := func() ([]CockpitAlert, error) {
+		lt, err := s.ZoneLights(ctx, zoneID)
+		if err != nil {
+			return nil, err
+		}
+		return s.CockpitAlerts(ctx, lt, limit)
+	}
+	c.mu.Lock()
+	if c.entries == nil || len(c.entries) > 4096 {
+		c.entries = map[string]*alertsEntry{}
+	}
+	e := c.entries[key]
+	if e == nil {
+		e = &alertsEntry{ready: make(chan struct{})}
+		c.entries[key] = e
+		c.mu.Unlock()
+		val, err := read()
+		c.mu.Lock()
+		e.val, e.err, e.at = val, err, time.Now()
+		c.mu.Unlock()
+		close(e.ready)
+		if err != nil {
+			c.mu.Lock()
+			delete(c.entries, key)
+			c.mu.Unlock()
+		}
+		return val, err
+	}
+	stale := time.Since(e.at) >= alertsTTL && !e.refreshing
+	if stale {
+		e.refreshing = true
+	}
+	c.mu.Unlock()
+	<-e.ready
+	if !stale {
+		c.mu.Lock()
+		val, err := e.val, e.err
+		c.mu.Unlock()
+		return val, err
+	}
+	val, err := read()
+	c.mu.Lock()
+	e.refreshing = false
+	if err == nil {
+		e.val, e.at = val, time.Now()
+	}
+	c.mu.Unlock()
+	return val, err
 }
