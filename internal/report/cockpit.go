@@ -396,7 +396,6 @@ type RollupZone struct {
 // zone code.
 func BuildRollup(ctx context.Context, st *store.Store, u *xinlu.User, year int) ([]RollupZone, error) {
 	var zones []xinlu.Zone
-	var only int64
 	switch u.Filter(xinlu.PermCockpitView).Scope {
 	case xinlu.ScopeAllZones:
 		all, err := st.Zones(ctx)
@@ -409,11 +408,15 @@ func BuildRollup(ctx context.Context, st *store.Store, u *xinlu.User, year int) 
 		if err != nil {
 			return nil, err
 		}
-		zones, only = []xinlu.Zone{*z}, z.ID
+		zones = []xinlu.Zone{*z}
 	default:
 		return nil, xinlu.Forbidden()
 	}
-	figures, err := st.CockpitRollup(ctx, only, year)
+	var ids []int64
+	for _, z := range zones {
+		ids = append(ids, z.ID)
+	}
+	figures, err := st.CockpitRollup(ctx, ids, year)
 	if err != nil {
 		return nil, err
 	}

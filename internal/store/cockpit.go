@@ -110,8 +110,8 @@ func (s *Store) CockpitSummary(ctx context.Context, zoneID int64, year int) (*Co
 	}
 
 	rows, err = s.query(ctx, `SELECT measure, dim, key, CAST(SUM(n) AS BIGINT), CAST(SUM(yuan) AS BIGINT), CAST(SUM(fixed) AS BIGINT)
-		FROM cockpit_months WHERE zone_id = ? AND month >= ? AND month <= ? AND dim <> '' AND dim <> 'days'
-		GROUP BY measure, dim, key`, zoneID, thisFrom, thisTo)
+		FROM cockpit_months WHERE zone_id = ? AND dim IN ('industry', 'park', 'sponsor', 'six_new', 'reporter') AND month = ?
+		GROUP BY measure, dim, key`, zoneID, strconv.Itoa(year))
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}
@@ -137,9 +137,8 @@ func (s *Store) CockpitSummary(ctx context.Context, zoneID int64, year int) (*Co
 		return nil, err
 	}
 
-	rows, err = s.query(ctx, `SELECT measure, CASE WHEN month >= ? THEN 1 ELSE 0 END, key, CAST(SUM(n) AS BIGINT)
-		FROM cockpit_months WHERE zone_id = ? AND month >= ? AND month <= ? AND dim = 'days'
-		GROUP BY 1, 2, 3`, thisFrom, zoneID, lastFrom, thisTo)
+	rows, err = s.query(ctx, `SELECT measure, CASE WHEN month = ? THEN 1 ELSE 0 END, key, n
+		FROM cockpit_months WHERE zone_id = ? AND dim = 'days' AND month IN (?, ?)`, strconv.Itoa(year), zoneID, strconv.Itoa(year-1), strconv.Itoa(year))
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}
@@ -587,7 +586,7 @@ type CockpitZoneYear struct {
 // CockpitRollup reads the year's summary rows of every zone (zoneID 0) or
 // one, in one read of the primary key's dimension-” rows, and the red
 // projects per zone from the deadline index.
-func (s *Store) CockpitRollup(ctx context.Context, zoneID int64, year int) (map[int64]*CockpitZoneYear, error) {
+func (s *Store) CockpitRollup(ctx context.Context, zoneIDs []int64, year int) (map[int64]*CockpitZoneYear, error) {
 	out := map[int64]*CockpitZoneYear{}
 	get := func(z int64) *CockpitZoneYear {
 		if out[z] == nil {
@@ -595,13 +594,16 @@ func (s *Store) CockpitRollup(ctx context.Context, zoneID int64, year int) (map[
 		}
 		return out[z]
 	}
-	q := `SELECT zone_id, month, measure, n, yuan, fixed FROM cockpit_months WHERE month >= ? AND month <= ? AND dim = '' AND key = ''`
-	args := []any{monthKey(year, 1), monthKey(year, 12)}
-	if zoneID != 0 {
-		q += ` AND zone_id = ?`
-		args = append(args, zoneID)
+	if len(zoneIDs) == 0 {
+		return out, nil
 	}
-	rows, err := s.query(ctx, q, args...)
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(zoneIDs)), ", ")
+	args := []any{}
+	for _, z := range zoneIDs {
+		args = append(args, z)
+	}
+	rows, err := s.query(ctx, `SELECT zone_id, month, measure, n, yuan, fixed FROM cockpit_months
+		WHERE zone_id IN (`+marks+`) AND dim = '' AND month >= ? AND month <= ? AND key = ''`, append(args, monthKey(year, 1), monthKey(year, 12))...)
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}
@@ -628,33 +630,30 @@ func (s *Store) CockpitRollup(ctx context.Context, zoneID int64, year int) (map[
 	if err != nil {
 		return nil, err
 	}
-	q = `SELECT zone_id, COUNT(*) FROM projects WHERE status = 'active' AND stage_due <> '' AND stage_due < ?`
-	args = []any{s.today().Format(xinlu.DateLayout)}
-	if zoneID != 0 {
-		q += ` AND zone_id = ?`
-		args = append(args, zoneID)
-	}
-	rows, err = s.query(ctx, q+` GROUP BY zone_id`, args...)
-	if err != nil {
-		return nil, xinlu.Internal(err)
-	}
-	err = each(rows, func(sc scanner) error {
-		var z int64
-		var n int
-		if err := sc.Scan(&z, &n); err != nil {
-			return err
+	today := s.today().Format(xinlu.DateLayout)
+	for _, z := range zoneIDs {
+		v, err := s.cachedForAMinute(fmt.Sprintf("red/%d/%s", z, today), func() (any, error) {
+			var n int
+			err := s.queryRow(ctx, `SELECT COUNT(*) FROM projects WHERE zone_id = ? AND status = 'active' AND stage_due <> '' AND stage_due < ?`,
+				z, today).Scan(&n)
+			if err != nil {
+				return 0, xinlu.Internal(err)
+			}
+			return n, nil
+		})
+		if err != nil {
+			return nil, err
 		}
-		get(z).RedProjects = n
-		return nil
-	})
+		get(z).RedProjects = v.(int)
+	}
 	return out, err
 }
 
-// alertsTTL is how long the cockpit reuses a zone's red and yellow lists:
-// counting every overdue lead of a zone of a million takes longer than a
-// page may, and a light changes by the day, so a minute old is fresh enough.
-// When an entry is older, one request reads them again while the others
-// are answered from the entry.
+// alertsTTL is how long the cockpit reuses a zone's red and yellow lists
+// and counts: counting every overdue lead of a zone of a million takes
+// longer than a page may, and a light changes by the day, so a minute old
+// is fresh enough. When an entry is older, one request reads it again
+// while the others are answered from the entry.
 const alertsTTL = time.Minute
 
 type alertsCache struct {
@@ -664,24 +663,16 @@ type alertsCache struct {
 
 type alertsEntry struct {
 	ready      chan struct{} // closed once val is first read
-	val        []CockpitAlert
+	val        any
 	err        error
 	at         time.Time
 	refreshing bool
 }
 
-// CockpitAlertsCached is CockpitAlerts of a zone on the store's today, read
-// at most once a minute per zone and process (see alertsTTL).
-func (s *Store) CockpitAlertsCached(ctx context.Context, zoneID int64, limit int) ([]CockpitAlert, error) {
-	key := fmt.Sprintf("%d/%d/%s", zoneID, limit, s.today().Format(xinlu.DateLayout))
+// cachedForAMinute answers read's value under key, read at most once per
+// alertsTTL in this process (see alertsTTL).
+func (s *Store) cachedForAMinute(key string, read func() (any, error)) (any, error) {
 	c := &s.alerts
-	read := func() ([]CockpitAlert, error) {
-		lt, err := s.ZoneLights(ctx, zoneID)
-		if err != nil {
-			return nil, err
-		}
-		return s.CockpitAlerts(ctx, lt, limit)
-	}
 	c.mu.Lock()
 	if c.entries == nil || len(c.entries) > 4096 {
 		c.entries = map[string]*alertsEntry{}
@@ -694,13 +685,11 @@ func (s *Store) CockpitAlertsCached(ctx context.Context, zoneID int64, limit int
 		val, err := read()
 		c.mu.Lock()
 		e.val, e.err, e.at = val, err, time.Now()
+		if err != nil {
+			delete(c.entries, key)
+		}
 		c.mu.Unlock()
 		close(e.ready)
-		if err != nil {
-			c.mu.Lock()
-			delete(c.entries, key)
-			c.mu.Unlock()
-		}
 		return val, err
 	}
 	stale := time.Since(e.at) >= alertsTTL && !e.refreshing
@@ -723,4 +712,19 @@ func (s *Store) CockpitAlertsCached(ctx context.Context, zoneID int64, limit int
 	}
 	c.mu.Unlock()
 	return val, err
+}
+
+// CockpitAlertsCached is CockpitAlerts of a zone on the store's today, read
+// at most once a minute per zone and process (see alertsTTL).
+func (s *Store) CockpitAlertsCached(ctx context.Context, zoneID int64, limit int) ([]CockpitAlert, error) {
+	key := fmt.Sprintf("alerts/%d/%d/%s", zoneID, limit, s.today().Format(xinlu.DateLayout))
+	v, err := s.cachedForAMinute(key, func() (any, error) {
+		lt, err := s.ZoneLights(ctx, zoneID)
+		if err != nil {
+			return nil, err
+		}
+		return s.CockpitAlerts(ctx, lt, limit)
+	})
+	out, _ := v.([]CockpitAlert)
+	return out, err
 }

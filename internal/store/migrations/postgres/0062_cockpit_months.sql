@@ -1,4 +1,5 @@
--- Cockpit summary rows: per zone and month (YYYY-MM, by the UTC date),
+-- Cockpit summary rows: per zone and month (YYYY-MM, by the UTC date;
+-- the breakdowns, read by year only, per year: YYYY),
 -- how many leads were reported, projects created, signed (with the
 -- contracted and fixed-asset amounts), started and producing, and the funds
 -- put in place; each also by dimension (industry, park, sponsor, six_new
@@ -9,7 +10,8 @@
 -- start (signed to construction started), produce (started to producing).
 -- Working days count Monday to Friday, less the zone's holidays, plus its
 -- make-up working days, as the calendar stood when the row was counted.
--- Statement triggers keep the rows in the transaction that changes the
+-- The key leads with the dimension, so that each read of the cockpit is a
+-- range of the key. Statement triggers keep the rows in the transaction that changes the
 -- records, one upsert per group in key order; the functions *_rows say
 -- what one record contributes, for the triggers and for a recount (the
 -- view cockpit_facts).
@@ -22,7 +24,7 @@ CREATE TABLE cockpit_months (
     n       BIGINT NOT NULL,
     yuan    BIGINT NOT NULL,
     fixed   BIGINT NOT NULL,
-    PRIMARY KEY (zone_id, month, measure, dim, key)
+    PRIMARY KEY (zone_id, dim, month, measure, key)
 );
 
 -- cockpit_workdays counts the working days after a up to and including b.
@@ -54,16 +56,18 @@ LANGUAGE sql STABLE AS $$
         UNION ALL SELECT 'start', signed_on, started_on
         UNION ALL SELECT 'produce', started_on, produced_on
     )
-    SELECT zone, substr(ms.on_date, 1, 7), ms.measure, ds.dim, ds.key, 1::BIGINT, ms.yuan, ms.fixed FROM ms CROSS JOIN ds
+    SELECT zone, substr(ms.on_date, 1, CASE WHEN ds.dim = '' THEN 7 ELSE 4 END), ms.measure, ds.dim, ds.key, 1::BIGINT, ms.yuan, ms.fixed
+    FROM ms CROSS JOIN ds
     UNION ALL
-    SELECT zone, substr(s.b, 1, 7), s.step, 'days', CAST(cockpit_workdays(zone, s.a, s.b) AS TEXT), 1, 0, 0
+    SELECT zone, substr(s.b, 1, 4), s.step, 'days', CAST(cockpit_workdays(zone, s.a, s.b) AS TEXT), 1, 0, 0
     FROM steps s WHERE s.a IS NOT NULL AND s.a <> '' AND s.b <> ''
 $$;
 
 CREATE FUNCTION cockpit_lead_rows(zone BIGINT, reported TIMESTAMPTZ, industry TEXT, reporter BIGINT)
 RETURNS TABLE (zone_id BIGINT, month TEXT, measure TEXT, dim TEXT, key TEXT, n BIGINT, yuan BIGINT, fixed BIGINT)
 LANGUAGE sql IMMUTABLE AS $$
-    SELECT zone, to_char(reported AT TIME ZONE 'UTC', 'YYYY-MM'), 'lead', d.dim, d.key, 1::BIGINT, 0::BIGINT, 0::BIGINT
+    SELECT zone, to_char(reported AT TIME ZONE 'UTC', CASE WHEN d.dim = '' THEN 'YYYY-MM' ELSE 'YYYY' END), 'lead', d.dim, d.key,
+        1::BIGINT, 0::BIGINT, 0::BIGINT
     FROM (VALUES ('', ''), ('industry', industry), ('reporter', CAST(reporter AS TEXT))) d (dim, key)
 $$;
 
@@ -93,7 +97,7 @@ BEGIN
                 d.six_new, d.signed_on, d.contract_yuan, d.fixed_asset_yuan, d.started_on, d.produced_on) f
             GROUP BY 1, 2, 3, 4, 5 HAVING SUM(d.sign * f.n) <> 0 OR SUM(d.sign * f.yuan) <> 0 OR SUM(d.sign * f.fixed) <> 0
             ORDER BY 1, 2, 3, 4, 5
-            ON CONFLICT (zone_id, month, measure, dim, key) DO UPDATE
+            ON CONFLICT (zone_id, dim, month, measure, key) DO UPDATE
             SET n = c.n + EXCLUDED.n, yuan = c.yuan + EXCLUDED.yuan, fixed = c.fixed + EXCLUDED.fixed;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO cockpit_months AS c (zone_id, month, measure, dim, key, n, yuan, fixed)
@@ -102,7 +106,7 @@ BEGIN
                 d.six_new, d.signed_on, d.contract_yuan, d.fixed_asset_yuan, d.started_on, d.produced_on) f
             GROUP BY 1, 2, 3, 4, 5 HAVING SUM(d.sign * f.n) <> 0 OR SUM(d.sign * f.yuan) <> 0 OR SUM(d.sign * f.fixed) <> 0
             ORDER BY 1, 2, 3, 4, 5
-            ON CONFLICT (zone_id, month, measure, dim, key) DO UPDATE
+            ON CONFLICT (zone_id, dim, month, measure, key) DO UPDATE
             SET n = c.n + EXCLUDED.n, yuan = c.yuan + EXCLUDED.yuan, fixed = c.fixed + EXCLUDED.fixed;
     ELSE
         INSERT INTO cockpit_months AS c (zone_id, month, measure, dim, key, n, yuan, fixed)
@@ -111,7 +115,7 @@ BEGIN
                 d.six_new, d.signed_on, d.contract_yuan, d.fixed_asset_yuan, d.started_on, d.produced_on) f
             GROUP BY 1, 2, 3, 4, 5 HAVING SUM(d.sign * f.n) <> 0 OR SUM(d.sign * f.yuan) <> 0 OR SUM(d.sign * f.fixed) <> 0
             ORDER BY 1, 2, 3, 4, 5
-            ON CONFLICT (zone_id, month, measure, dim, key) DO UPDATE
+            ON CONFLICT (zone_id, dim, month, measure, key) DO UPDATE
             SET n = c.n + EXCLUDED.n, yuan = c.yuan + EXCLUDED.yuan, fixed = c.fixed + EXCLUDED.fixed;
     END IF;
     RETURN NULL;
@@ -133,7 +137,7 @@ BEGIN
             FROM (SELECT 1 AS sign, r.* FROM new_rows r) d, LATERAL cockpit_lead_rows(d.zone_id, d.reported_at, d.industry, d.reporter_id) f
             GROUP BY 1, 2, 3, 4, 5 HAVING SUM(d.sign * f.n) <> 0 OR SUM(d.sign * f.yuan) <> 0 OR SUM(d.sign * f.fixed) <> 0
             ORDER BY 1, 2, 3, 4, 5
-            ON CONFLICT (zone_id, month, measure, dim, key) DO UPDATE
+            ON CONFLICT (zone_id, dim, month, measure, key) DO UPDATE
             SET n = c.n + EXCLUDED.n, yuan = c.yuan + EXCLUDED.yuan, fixed = c.fixed + EXCLUDED.fixed;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO cockpit_months AS c (zone_id, month, measure, dim, key, n, yuan, fixed)
@@ -141,7 +145,7 @@ BEGIN
             FROM (SELECT -1 AS sign, r.* FROM old_rows r) d, LATERAL cockpit_lead_rows(d.zone_id, d.reported_at, d.industry, d.reporter_id) f
             GROUP BY 1, 2, 3, 4, 5 HAVING SUM(d.sign * f.n) <> 0 OR SUM(d.sign * f.yuan) <> 0 OR SUM(d.sign * f.fixed) <> 0
             ORDER BY 1, 2, 3, 4, 5
-            ON CONFLICT (zone_id, month, measure, dim, key) DO UPDATE
+            ON CONFLICT (zone_id, dim, month, measure, key) DO UPDATE
             SET n = c.n + EXCLUDED.n, yuan = c.yuan + EXCLUDED.yuan, fixed = c.fixed + EXCLUDED.fixed;
     ELSE
         INSERT INTO cockpit_months AS c (zone_id, month, measure, dim, key, n, yuan, fixed)
@@ -149,7 +153,7 @@ BEGIN
             FROM (SELECT 1 AS sign, r.* FROM new_rows r UNION ALL SELECT -1, r.* FROM old_rows r) d, LATERAL cockpit_lead_rows(d.zone_id, d.reported_at, d.industry, d.reporter_id) f
             GROUP BY 1, 2, 3, 4, 5 HAVING SUM(d.sign * f.n) <> 0 OR SUM(d.sign * f.yuan) <> 0 OR SUM(d.sign * f.fixed) <> 0
             ORDER BY 1, 2, 3, 4, 5
-            ON CONFLICT (zone_id, month, measure, dim, key) DO UPDATE
+            ON CONFLICT (zone_id, dim, month, measure, key) DO UPDATE
             SET n = c.n + EXCLUDED.n, yuan = c.yuan + EXCLUDED.yuan, fixed = c.fixed + EXCLUDED.fixed;
     END IF;
     RETURN NULL;
@@ -171,7 +175,7 @@ BEGIN
             FROM (SELECT 1 AS sign, r.* FROM new_rows r) d, LATERAL cockpit_funds_rows(d.zone_id, d.on_date, d.amount_yuan) f
             GROUP BY 1, 2, 3, 4, 5 HAVING SUM(d.sign * f.n) <> 0 OR SUM(d.sign * f.yuan) <> 0 OR SUM(d.sign * f.fixed) <> 0
             ORDER BY 1, 2, 3, 4, 5
-            ON CONFLICT (zone_id, month, measure, dim, key) DO UPDATE
+            ON CONFLICT (zone_id, dim, month, measure, key) DO UPDATE
             SET n = c.n + EXCLUDED.n, yuan = c.yuan + EXCLUDED.yuan, fixed = c.fixed + EXCLUDED.fixed;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO cockpit_months AS c (zone_id, month, measure, dim, key, n, yuan, fixed)
@@ -179,7 +183,7 @@ BEGIN
             FROM (SELECT -1 AS sign, r.* FROM old_rows r) d, LATERAL cockpit_funds_rows(d.zone_id, d.on_date, d.amount_yuan) f
             GROUP BY 1, 2, 3, 4, 5 HAVING SUM(d.sign * f.n) <> 0 OR SUM(d.sign * f.yuan) <> 0 OR SUM(d.sign * f.fixed) <> 0
             ORDER BY 1, 2, 3, 4, 5
-            ON CONFLICT (zone_id, month, measure, dim, key) DO UPDATE
+            ON CONFLICT (zone_id, dim, month, measure, key) DO UPDATE
             SET n = c.n + EXCLUDED.n, yuan = c.yuan + EXCLUDED.yuan, fixed = c.fixed + EXCLUDED.fixed;
     ELSE
         INSERT INTO cockpit_months AS c (zone_id, month, measure, dim, key, n, yuan, fixed)
@@ -187,7 +191,7 @@ BEGIN
             FROM (SELECT 1 AS sign, r.* FROM new_rows r UNION ALL SELECT -1, r.* FROM old_rows r) d, LATERAL cockpit_funds_rows(d.zone_id, d.on_date, d.amount_yuan) f
             GROUP BY 1, 2, 3, 4, 5 HAVING SUM(d.sign * f.n) <> 0 OR SUM(d.sign * f.yuan) <> 0 OR SUM(d.sign * f.fixed) <> 0
             ORDER BY 1, 2, 3, 4, 5
-            ON CONFLICT (zone_id, month, measure, dim, key) DO UPDATE
+            ON CONFLICT (zone_id, dim, month, measure, key) DO UPDATE
             SET n = c.n + EXCLUDED.n, yuan = c.yuan + EXCLUDED.yuan, fixed = c.fixed + EXCLUDED.fixed;
     END IF;
     RETURN NULL;

@@ -1,4 +1,5 @@
--- Cockpit summary rows: per zone and month (YYYY-MM, by the UTC date),
+-- Cockpit summary rows: per zone and month (YYYY-MM, by the UTC date;
+-- the breakdowns, read by year only, per year: YYYY),
 -- how many leads were reported, projects created, signed (with the
 -- contracted and fixed-asset amounts), started and producing, and the funds
 -- put in place; each also by dimension (industry, park, sponsor, six_new
@@ -9,7 +10,9 @@
 -- start (signed to construction started), produce (started to producing).
 -- Working days count Monday to Friday, less the zone's holidays, plus its
 -- make-up working days, as the calendar stood when the row was counted.
--- Triggers keep the rows in the transaction that changes the records; the
+-- The key leads with the dimension, so that each read of the cockpit is a
+-- range of the key. Triggers keep the rows in the transaction that changes
+-- the records; the
 -- views *_facts say what each record contributes, for the triggers and for
 -- a recount.
 CREATE TABLE cockpit_months (
@@ -21,8 +24,8 @@ CREATE TABLE cockpit_months (
     n       INTEGER NOT NULL,
     yuan    INTEGER NOT NULL,
     fixed   INTEGER NOT NULL,
-    PRIMARY KEY (zone_id, month, measure, dim, key)
-);
+    PRIMARY KEY (zone_id, dim, month, measure, key)
+) WITHOUT ROWID;
 
 CREATE TABLE cockpit_measures (measure TEXT PRIMARY KEY);
 INSERT INTO cockpit_measures VALUES ('created'), ('signed'), ('started'), ('produced');
@@ -36,7 +39,7 @@ INSERT INTO cockpit_steps VALUES ('accept'), ('sign'), ('start'), ('produce');
 CREATE VIEW cockpit_project_facts AS
 SELECT p.id AS project_id, p.zone_id,
     substr(CASE ms.measure WHEN 'created' THEN p.created_at WHEN 'signed' THEN p.signed_on
-        WHEN 'started' THEN p.started_on ELSE p.produced_on END, 1, 7) AS month,
+        WHEN 'started' THEN p.started_on ELSE p.produced_on END, 1, CASE WHEN d.dim = '' THEN 7 ELSE 4 END) AS month,
     ms.measure, d.dim,
     CASE d.dim WHEN '' THEN '' WHEN 'industry' THEN p.industry WHEN 'park' THEN CAST(COALESCE(p.park_id, 0) AS TEXT)
         WHEN 'sponsor' THEN CAST(COALESCE(p.sponsor_id, 0) AS TEXT) ELSE d.tag END AS key,
@@ -48,7 +51,7 @@ JOIN cockpit_measures ms ON ms.measure = 'created' OR (ms.measure = 'signed' AND
     OR (ms.measure = 'started' AND p.started_on <> '') OR (ms.measure = 'produced' AND p.produced_on <> '')
 JOIN cockpit_dims d ON d.dim <> 'six_new' OR instr(',' || p.six_new || ',', ',' || d.tag || ',') > 0
 UNION ALL
-SELECT project_id, zone_id, substr(b, 1, 7), step, 'days',
+SELECT project_id, zone_id, substr(b, 1, 4), step, 'days',
     CAST(max(0, 5 * (nb / 7) + min(nb % 7 + 1, 5) - 5 * (na / 7) - min(na % 7 + 1, 5)
         - (SELECT COUNT(*) FROM calendar_days c WHERE c.zone_id = x.zone_id AND c.kind = 'holiday' AND c.date > x.a AND c.date <= x.b)
         + (SELECT COUNT(*) FROM calendar_days c WHERE c.zone_id = x.zone_id AND c.kind = 'workday' AND c.date > x.a AND c.date <= x.b)) AS TEXT),
@@ -66,8 +69,8 @@ FROM (SELECT y.*, CAST(julianday(y.a) - julianday('2000-01-03') AS INTEGER) AS n
 CREATE VIEW cockpit_lead_facts AS
 SELECT l.id AS lead_id, l.zone_id, substr(l.reported_at, 1, 7) AS month, 'lead' AS measure, '' AS dim, '' AS key,
     1 AS n, 0 AS yuan, 0 AS fixed FROM leads l
-UNION ALL SELECT l.id, l.zone_id, substr(l.reported_at, 1, 7), 'lead', 'industry', l.industry, 1, 0, 0 FROM leads l
-UNION ALL SELECT l.id, l.zone_id, substr(l.reported_at, 1, 7), 'lead', 'reporter', CAST(l.reporter_id AS TEXT), 1, 0, 0 FROM leads l;
+UNION ALL SELECT l.id, l.zone_id, substr(l.reported_at, 1, 4), 'lead', 'industry', l.industry, 1, 0, 0 FROM leads l
+UNION ALL SELECT l.id, l.zone_id, substr(l.reported_at, 1, 4), 'lead', 'reporter', CAST(l.reporter_id AS TEXT), 1, 0, 0 FROM leads l;
 
 CREATE VIEW cockpit_funds_facts AS
 SELECT f.id AS funds_id, f.zone_id, substr(f.on_date, 1, 7) AS month, 'funds' AS measure, '' AS dim, '' AS key,
@@ -88,7 +91,7 @@ CREATE TRIGGER cockpit_projects_insert AFTER INSERT ON projects BEGIN
     INSERT INTO cockpit_months (zone_id, month, measure, dim, key, n, yuan, fixed)
         SELECT zone_id, month, measure, dim, key, SUM(n), SUM(yuan), SUM(fixed) FROM cockpit_project_facts WHERE project_id = NEW.id
         GROUP BY 1, 2, 3, 4, 5
-        ON CONFLICT (zone_id, month, measure, dim, key) DO UPDATE SET n = n + excluded.n, yuan = yuan + excluded.yuan, fixed = fixed + excluded.fixed;
+        ON CONFLICT (zone_id, dim, month, measure, key) DO UPDATE SET n = n + excluded.n, yuan = yuan + excluded.yuan, fixed = fixed + excluded.fixed;
 END;
 CREATE TRIGGER cockpit_projects_delete BEFORE DELETE ON projects BEGIN
     UPDATE cockpit_months SET n = cockpit_months.n - f.n, yuan = cockpit_months.yuan - f.yuan, fixed = cockpit_months.fixed - f.fixed
@@ -118,13 +121,13 @@ CREATE TRIGGER cockpit_projects_update_new AFTER UPDATE OF zone_id, lead_id, ind
     INSERT INTO cockpit_months (zone_id, month, measure, dim, key, n, yuan, fixed)
         SELECT zone_id, month, measure, dim, key, SUM(n), SUM(yuan), SUM(fixed) FROM cockpit_project_facts WHERE project_id = NEW.id
         GROUP BY 1, 2, 3, 4, 5
-        ON CONFLICT (zone_id, month, measure, dim, key) DO UPDATE SET n = n + excluded.n, yuan = yuan + excluded.yuan, fixed = fixed + excluded.fixed;
+        ON CONFLICT (zone_id, dim, month, measure, key) DO UPDATE SET n = n + excluded.n, yuan = yuan + excluded.yuan, fixed = fixed + excluded.fixed;
 END;
 
 CREATE TRIGGER cockpit_leads_insert AFTER INSERT ON leads BEGIN
     INSERT INTO cockpit_months (zone_id, month, measure, dim, key, n, yuan, fixed)
         SELECT zone_id, month, measure, dim, key, n, yuan, fixed FROM cockpit_lead_facts WHERE lead_id = NEW.id
-        ON CONFLICT (zone_id, month, measure, dim, key) DO UPDATE SET n = n + excluded.n;
+        ON CONFLICT (zone_id, dim, month, measure, key) DO UPDATE SET n = n + excluded.n;
 END;
 CREATE TRIGGER cockpit_leads_delete BEFORE DELETE ON leads BEGIN
     UPDATE cockpit_months SET n = n - 1
@@ -139,13 +142,13 @@ CREATE TRIGGER cockpit_leads_update_new AFTER UPDATE OF zone_id, reported_at, in
     WHEN OLD.zone_id <> NEW.zone_id OR OLD.reported_at <> NEW.reported_at OR OLD.industry <> NEW.industry OR OLD.reporter_id <> NEW.reporter_id BEGIN
     INSERT INTO cockpit_months (zone_id, month, measure, dim, key, n, yuan, fixed)
         SELECT zone_id, month, measure, dim, key, n, yuan, fixed FROM cockpit_lead_facts WHERE lead_id = NEW.id
-        ON CONFLICT (zone_id, month, measure, dim, key) DO UPDATE SET n = n + excluded.n;
+        ON CONFLICT (zone_id, dim, month, measure, key) DO UPDATE SET n = n + excluded.n;
 END;
 
 CREATE TRIGGER cockpit_funds_insert AFTER INSERT ON funds_in_place BEGIN
     INSERT INTO cockpit_months (zone_id, month, measure, dim, key, n, yuan, fixed)
         VALUES (NEW.zone_id, substr(NEW.on_date, 1, 7), 'funds', '', '', 1, NEW.amount_yuan, 0)
-        ON CONFLICT (zone_id, month, measure, dim, key) DO UPDATE SET n = n + 1, yuan = yuan + excluded.yuan;
+        ON CONFLICT (zone_id, dim, month, measure, key) DO UPDATE SET n = n + 1, yuan = yuan + excluded.yuan;
 END;
 CREATE TRIGGER cockpit_funds_delete AFTER DELETE ON funds_in_place BEGIN
     UPDATE cockpit_months SET n = n - 1, yuan = yuan - OLD.amount_yuan
@@ -156,5 +159,5 @@ CREATE TRIGGER cockpit_funds_update AFTER UPDATE OF zone_id, on_date, amount_yua
         WHERE zone_id = OLD.zone_id AND month = substr(OLD.on_date, 1, 7) AND measure = 'funds' AND dim = '' AND key = '';
     INSERT INTO cockpit_months (zone_id, month, measure, dim, key, n, yuan, fixed)
         VALUES (NEW.zone_id, substr(NEW.on_date, 1, 7), 'funds', '', '', 1, NEW.amount_yuan, 0)
-        ON CONFLICT (zone_id, month, measure, dim, key) DO UPDATE SET n = n + 1, yuan = yuan + excluded.yuan;
+        ON CONFLICT (zone_id, dim, month, measure, key) DO UPDATE SET n = n + 1, yuan = yuan + excluded.yuan;
 END;
