@@ -24,7 +24,10 @@ type CockpitCell struct {
 	N, Yuan, Fixed int64
 }
 
-func (c *CockpitCell) add(o CockpitCell) { c.N += o.N; c.Yuan += o.Yuan; c.Fixed += o.Fixed }
+func (c *CockpitCell) add(o CockpitCell) {
+	c.N += o.N
+	c.Yuan, c.Fixed = xinlu.AddYuan(c.Yuan, o.Yuan), xinlu.AddYuan(c.Fixed, o.Fixed)
+}
 
 // CockpitMonth is one month's figures of every measure (dimension ”).
 type CockpitMonth struct {
@@ -70,8 +73,8 @@ func (s *Store) CockpitSummary(ctx context.Context, zoneID int64, year int) (*Co
 	thisFrom, thisTo := monthKey(year, 1), monthKey(year, 12)
 	lastFrom, lastTo := monthKey(year-1, 1), monthKey(year-1, 12)
 	months := map[string]map[string]CockpitCell{}
-	rows, err := s.query(ctx, `SELECT month, measure, n, yuan, fixed FROM cockpit_months
-		WHERE zone_id = ? AND month >= ? AND month <= ? AND dim = '' AND key = ''`, zoneID, from, thisTo)
+	rows, err := s.query(ctx, `SELECT month, measure, CAST(SUM(n) AS BIGINT), `+sumYuan("yuan")+`, `+sumYuan("fixed")+` FROM cockpit_months
+		WHERE zone_id = ? AND dim = '' AND month >= ? AND month <= ? AND key = '' GROUP BY month, measure`, zoneID, from, thisTo)
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}
@@ -109,7 +112,7 @@ func (s *Store) CockpitSummary(ctx context.Context, zoneID int64, year int) (*Co
 		out.Months = append(out.Months, CockpitMonth{Month: k, Measures: ms})
 	}
 
-	rows, err = s.query(ctx, `SELECT measure, dim, key, CAST(SUM(n) AS BIGINT), CAST(SUM(yuan) AS BIGINT), CAST(SUM(fixed) AS BIGINT)
+	rows, err = s.query(ctx, `SELECT measure, dim, key, CAST(SUM(n) AS BIGINT), `+sumYuan("yuan")+`, `+sumYuan("fixed")+`
 		FROM cockpit_months WHERE zone_id = ? AND dim IN ('industry', 'park', 'sponsor', 'six_new', 'reporter') AND month = ?
 		GROUP BY measure, dim, key`, zoneID, strconv.Itoa(year))
 	if err != nil {
@@ -381,7 +384,7 @@ func (s *Store) CockpitPeople(ctx context.Context, zoneID int64, sum *CockpitSum
 	for k, c := range sum.Breakdown["signed"]["sponsor"] {
 		if p := get(k); p != nil {
 			p.Signed += c.N
-			p.ContractYuan += c.Yuan
+			p.ContractYuan = xinlu.AddYuan(p.ContractYuan, c.Yuan)
 		}
 	}
 	names = map[int64]string{}
@@ -411,7 +414,7 @@ func (s *Store) CockpitPeople(ctx context.Context, zoneID int64, sum *CockpitSum
 			}
 			d.Leads += p.Leads
 			d.Signed += p.Signed
-			d.ContractYuan += p.ContractYuan
+			d.ContractYuan = xinlu.AddYuan(d.ContractYuan, p.ContractYuan)
 		}
 		return nil
 	})
@@ -602,8 +605,9 @@ func (s *Store) CockpitRollup(ctx context.Context, zoneIDs []int64, year int) (m
 	for _, z := range zoneIDs {
 		args = append(args, z)
 	}
-	rows, err := s.query(ctx, `SELECT zone_id, month, measure, n, yuan, fixed FROM cockpit_months
-		WHERE zone_id IN (`+marks+`) AND dim = '' AND month >= ? AND month <= ? AND key = ''`, append(args, monthKey(year, 1), monthKey(year, 12))...)
+	rows, err := s.query(ctx, `SELECT zone_id, month, measure, CAST(SUM(n) AS BIGINT), `+sumYuan("yuan")+`, `+sumYuan("fixed")+` FROM cockpit_months
+		WHERE zone_id IN (`+marks+`) AND dim = '' AND month >= ? AND month <= ? AND key = '' GROUP BY zone_id, month, measure`,
+		append(args, monthKey(year, 1), monthKey(year, 12))...)
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}

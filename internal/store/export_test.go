@@ -138,7 +138,7 @@ func (s *Store) CheckSummaries(ctx context.Context) ([]SummaryMismatch, error) {
 		return nil, err
 	}
 	if err := compare("cockpit_months",
-		`SELECT `+key("zone_id", "month", "measure", "dim", "key")+`, CAST(n AS TEXT) || '/' || CAST(yuan AS TEXT) || '/' || CAST(fixed AS TEXT)
+		`SELECT `+key("zone_id", "month", "measure", "dim", "key")+`, CAST(n AS TEXT) || '/' || CAST(CAST(yuan AS BIGINT) AS TEXT) || '/' || CAST(CAST(fixed AS BIGINT) AS TEXT)
 			FROM cockpit_months WHERE n <> 0 OR yuan <> 0 OR fixed <> 0`,
 		`SELECT `+key("zone_id", "month", "measure", "dim", "key")+`, CAST(SUM(n) AS TEXT) || '/' || CAST(SUM(yuan) AS TEXT) || '/' ||
 			CAST(SUM(fixed) AS TEXT) FROM cockpit_facts GROUP BY zone_id, month, measure, dim, key`); err != nil {

@@ -1,20 +1,20 @@
--- Cockpit summary rows: per zone and month (YYYY-MM, by the UTC date;
--- the breakdowns, read by year only, per year: YYYY),
--- how many leads were reported, projects created, signed (with the
--- contracted and fixed-asset amounts), started and producing, and the funds
--- put in place; each also by dimension (industry, park, sponsor, six_new
--- tag, reporter) so that the cockpit's breakdowns read a few hundred rows.
--- Rows of dimension 'days' count the transitions that ended in the month
--- by the working days they took (key), for the medians of the funnel:
--- accept (lead reported to project created), sign (created to signed),
--- start (signed to construction started), produce (started to producing).
--- Working days count Monday to Friday, less the zone's holidays, plus its
+-- Cockpit summary rows: per zone and month (YYYY-MM, by the UTC date), how
+-- many leads were reported, projects created, signed (with the contracted
+-- and fixed-asset amounts), started and producing, and the funds put in
+-- place; and per zone and year (YYYY) the same by dimension (industry,
+-- park, sponsor, six_new tag, reporter), which the cockpit reads by year.
+-- Rows of dimension 'days' count the transitions that ended in the year by
+-- the working days they took (key), for the medians of the funnel: accept
+-- (lead reported to project created), sign (created to signed), start
+-- (signed to construction started), produce (started to producing).
+-- Amounts are summed in double precision and read saturated, like
+-- project_counts (see sumYuan). Working days count Monday to Friday, less the zone's holidays, plus its
 -- make-up working days, as the calendar stood when the row was counted.
--- The key leads with the dimension, so that each read of the cockpit is a
--- range of the key. Statement triggers keep the rows in the transaction that changes the
+-- Statement triggers keep the rows in the transaction that changes the
 -- records, one upsert per group in key order; the functions *_rows say
 -- what one record contributes, for the triggers and for a recount (the
--- view cockpit_facts).
+-- view cockpit_facts). The key leads with the dimension, so that each read
+-- of the cockpit is a range of the key.
 CREATE TABLE cockpit_months (
     zone_id BIGINT NOT NULL,
     month   TEXT NOT NULL,
@@ -22,8 +22,8 @@ CREATE TABLE cockpit_months (
     dim     TEXT NOT NULL,
     key     TEXT NOT NULL,
     n       BIGINT NOT NULL,
-    yuan    BIGINT NOT NULL,
-    fixed   BIGINT NOT NULL,
+    yuan    DOUBLE PRECISION NOT NULL,
+    fixed   DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (zone_id, dim, month, measure, key)
 );
 

@@ -1,20 +1,19 @@
--- Cockpit summary rows: per zone and month (YYYY-MM, by the UTC date;
--- the breakdowns, read by year only, per year: YYYY),
--- how many leads were reported, projects created, signed (with the
--- contracted and fixed-asset amounts), started and producing, and the funds
--- put in place; each also by dimension (industry, park, sponsor, six_new
--- tag, reporter) so that the cockpit's breakdowns read a few hundred rows.
--- Rows of dimension 'days' count the transitions that ended in the month
--- by the working days they took (key), for the medians of the funnel:
--- accept (lead reported to project created), sign (created to signed),
--- start (signed to construction started), produce (started to producing).
--- Working days count Monday to Friday, less the zone's holidays, plus its
+-- Cockpit summary rows: per zone and month (YYYY-MM, by the UTC date), how
+-- many leads were reported, projects created, signed (with the contracted
+-- and fixed-asset amounts), started and producing, and the funds put in
+-- place; and per zone and year (YYYY) the same by dimension (industry,
+-- park, sponsor, six_new tag, reporter), which the cockpit reads by year.
+-- Rows of dimension 'days' count the transitions that ended in the year by
+-- the working days they took (key), for the medians of the funnel: accept
+-- (lead reported to project created), sign (created to signed), start
+-- (signed to construction started), produce (started to producing).
+-- Amounts are summed in double precision and read saturated, like
+-- project_counts (see sumYuan). Working days count Monday to Friday, less the zone's holidays, plus its
 -- make-up working days, as the calendar stood when the row was counted.
--- The key leads with the dimension, so that each read of the cockpit is a
--- range of an index. Triggers keep the rows in the transaction that changes
--- the records; the
+-- Triggers keep the rows in the transaction that changes the records; the
 -- views *_facts say what each record contributes, for the triggers and for
--- a recount.
+-- a recount. The key leads with the dimension, so that each read of the
+-- cockpit is a range of an index.
 CREATE TABLE cockpit_months (
     zone_id INTEGER NOT NULL,
     month   TEXT NOT NULL,
@@ -22,8 +21,8 @@ CREATE TABLE cockpit_months (
     dim     TEXT NOT NULL,
     key     TEXT NOT NULL,
     n       INTEGER NOT NULL,
-    yuan    INTEGER NOT NULL,
-    fixed   INTEGER NOT NULL,
+    yuan    REAL NOT NULL,
+    fixed   REAL NOT NULL,
     PRIMARY KEY (zone_id, dim, month, measure, key)
 );
 -- The cockpit's reads come from this index alone.
