@@ -73,8 +73,8 @@ func (s *Store) CockpitSummary(ctx context.Context, zoneID int64, year int) (*Co
 	thisFrom, thisTo := monthKey(year, 1), monthKey(year, 12)
 	lastFrom, lastTo := monthKey(year-1, 1), monthKey(year-1, 12)
 	months := map[string]map[string]CockpitCell{}
-	rows, err := s.query(ctx, `SELECT month, measure, CAST(SUM(n) AS BIGINT), `+sumYuan("yuan")+`, `+sumYuan("fixed")+` FROM cockpit_months
-		WHERE zone_id = ? AND dim = '' AND month >= ? AND month <= ? AND key = '' GROUP BY month, measure`, zoneID, from, thisTo)
+	rows, err := s.query(ctx, `SELECT month, measure, n, `+clampYuan("yuan")+`, `+clampYuan("fixed")+` FROM cockpit_months
+		WHERE zone_id = ? AND dim = '' AND month >= ? AND month <= ? AND key = ''`, zoneID, from, thisTo)
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}
@@ -170,6 +170,14 @@ func (s *Store) CockpitSummary(ctx context.Context, zoneID int64, year int) (*Co
 		return nil, err
 	}
 	return out, nil
+}
+
+// clampYuan is the BIGINT of an amount column summed in double precision,
+// saturated at ±xinlu.MaxSumYuan (see sumYuan), for rows read one by one.
+func clampYuan(col string) string {
+	bound := strconv.FormatInt(xinlu.MaxSumYuan, 10)
+	return "CAST(CASE WHEN " + col + " > " + bound + " THEN " + bound + " WHEN " + col + " < -" + bound + " THEN -" + bound +
+		" ELSE " + col + " END AS BIGINT)"
 }
 
 // each calls fn for every row of rows and closes them.
@@ -605,8 +613,8 @@ func (s *Store) CockpitRollup(ctx context.Context, zoneIDs []int64, year int) (m
 	for _, z := range zoneIDs {
 		args = append(args, z)
 	}
-	rows, err := s.query(ctx, `SELECT zone_id, month, measure, CAST(SUM(n) AS BIGINT), `+sumYuan("yuan")+`, `+sumYuan("fixed")+` FROM cockpit_months
-		WHERE zone_id IN (`+marks+`) AND dim = '' AND month >= ? AND month <= ? AND key = '' GROUP BY zone_id, month, measure`,
+	rows, err := s.query(ctx, `SELECT zone_id, month, measure, n, `+clampYuan("yuan")+`, `+clampYuan("fixed")+` FROM cockpit_months
+		WHERE zone_id IN (`+marks+`) AND dim = '' AND month >= ? AND month <= ? AND key = ''`,
 		append(args, monthKey(year, 1), monthKey(year, 12))...)
 	if err != nil {
 		return nil, xinlu.Internal(err)
