@@ -4,7 +4,7 @@
 # same run's GET /healthz as the ceiling. Needs wrk (apt-get install wrk).
 # The database is the demo zone plus LEADS leads (default 100000) seeded
 # through the bulk loader (xinlu demo --leads); the pipeline endpoints are
-# measured as the screener and the sponsor (who sign in without a second
+# measured as the screener, the sponsor and the viewer (who sign in without a second
 # factor) with API tokens.
 #
 # Usage: [LEADS=N] [ZONES=K] [DB=postgres://…] [ENGINES=…] scripts/loadtest.sh [seconds per endpoint, default 10]
@@ -41,7 +41,7 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 
 run() { # name, then wrk arguments
   local name=$1; shift
-  local out; out=$(wrk -t2 -c64 -d"${DUR}s" --latency "$@")
+  local out; out=$(wrk -t2 -c"${CONNS:-64}" -d"${DUR}s" --latency "$@")
   echo "$name $(wrk_figures "$out")"
 }
 wrk_figures() { # req/s p50 p99 non-2xx of one wrk output
@@ -100,10 +100,11 @@ measure() { # engine: seeds (unless REUSE), serves and measures; results in $DIR
     curl -s -X POST "http://$ADDR/api/v1/auth/login" -d "{\"username\":\"$1\",\"password\":\"Load@2026x\"}" |
       sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
   }
-  local TOKEN SCREENER
+  local TOKEN SCREENER VIEWER
   TOKEN=$(login sponsor)
   SCREENER=$(login screener)
-  [ -n "$TOKEN" ] && [ -n "$SCREENER" ] || { echo "login failed"; exit 1; }
+  VIEWER=$(login viewer)
+  [ -n "$TOKEN" ] && [ -n "$SCREENER" ] && [ -n "$VIEWER" ] || { echo "login failed"; exit 1; }
   local LEADS_URL="http://$ADDR/api/v1/leads?status=rejected&industry=equipment&per_page=50"
   local LEDGER_URL="http://$ADDR/api/v1/projects?stage=agency&industry=materials&per_page=50"
   local KANBAN_URL="http://$ADDR/api/v1/projects/kanban"
@@ -116,6 +117,8 @@ measure() { # engine: seeds (unless REUSE), serves and measures; results in $DIR
     "$(run lead-list -H "Authorization: Bearer $SCREENER" "$LEADS_URL")"
     "$(run ledger -H "Authorization: Bearer $TOKEN" "$LEDGER_URL")"
     "$(run kanban -H "Authorization: Bearer $TOKEN" "$KANBAN_URL")"
+    "$(CONNS=16 run cockpit-16c -H "Authorization: Bearer $TOKEN" "http://$ADDR/api/v1/cockpit")"
+    "$(CONNS=16 run rollup-16c -H "Authorization: Bearer $VIEWER" "http://$ADDR/api/v1/cockpit/zones")"
     "$(WRK_TAG=one run lead-create -s scripts/wrk-post-lead.lua -H "Authorization: Bearer $SCREENER" "http://$ADDR/api/v1/leads")")
   if [ "$ZONES" -gt 1 ]; then
     # Lead creation in every zone at once: one wrk per zone's screener,

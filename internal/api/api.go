@@ -68,6 +68,7 @@ func (a *API) Routes() []Route {
 		a.castingRoutes(),
 		a.enterpriseRoutes(),
 		a.targetRoutes(),
+		a.cockpitRoutes(),
 		a.calendarRoutes(),
 		a.userRoutes(),
 		a.auditRoutes(),

@@ -85,14 +85,6 @@ func indicatorJSON(i *xinlu.AssessmentIndicator) AssessmentIndicatorJSON {
 		LowerGood: i.LowerGood, Deduction: i.Deduction, Value: i.Value, Evidence: i.Evidence, Links: links, SortOrder: i.SortOrder, Version: i.Version}
 }
 
-func pathYear(r *http.Request) (int, error) {
-	y, err := strconv.Atoi(r.PathValue("year"))
-	if err != nil || y < 2000 || y > 2100 {
-		return 0, xinlu.Invalid("year", "error.out_of_range", 2000, 2100)
-	}
-	return y, nil
-}
-
 func (a *API) getAssessment(w http.ResponseWriter, r *http.Request) error {
 	year, err := pathYear(r)
 	if err != nil {

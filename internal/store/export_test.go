@@ -137,6 +137,13 @@ func (s *Store) CheckSummaries(ctx context.Context) ([]SummaryMismatch, error) {
 			CAST(COALESCE(SUM(total_yuan), 0) AS TEXT) FROM projects GROUP BY zone_id, stage, status, industry`); err != nil {
 		return nil, err
 	}
+	if err := compare("cockpit_months",
+		`SELECT `+key("zone_id", "month", "measure", "dim", "key")+`, CAST(n AS TEXT) || '/' || CAST(CAST(yuan AS BIGINT) AS TEXT) || '/' || CAST(CAST(fixed AS BIGINT) AS TEXT)
+			FROM cockpit_months WHERE n <> 0 OR yuan <> 0 OR fixed <> 0`,
+		`SELECT `+key("zone_id", "month", "measure", "dim", "key")+`, CAST(SUM(n) AS TEXT) || '/' || CAST(SUM(yuan) AS TEXT) || '/' ||
+			CAST(SUM(fixed) AS TEXT) FROM cockpit_facts GROUP BY zone_id, month, measure, dim, key`); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

@@ -446,6 +446,9 @@ type LeadFilter struct {
 	Industry   string
 	Query      string // company or project name
 	ReporterID int64
+	// ReportedYear keeps the leads reported in that year (by the UTC date,
+	// as the cockpit counts them); 0: any year.
+	ReportedYear int
 	xinlu.Page
 }
 
@@ -465,6 +468,10 @@ func (s *Store) leadWhere(f LeadFilter) (string, []any) {
 	}
 	if f.ReporterID != 0 {
 		where, args = append(where, "l.reporter_id = ?"), append(args, f.ReporterID)
+	}
+	if f.ReportedYear != 0 {
+		where = append(where, "l.reported_at >= ? AND l.reported_at < ?")
+		args = append(args, time.Date(f.ReportedYear, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(f.ReportedYear+1, 1, 1, 0, 0, 0, 0, time.UTC))
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		where = append(where, "(l.company "+s.likeOp()+" ? ESCAPE '\\' OR l.project_name "+s.likeOp()+" ? ESCAPE '\\')")

@@ -85,8 +85,15 @@ type ProjectFilter struct {
 	// SignedFrom and SignedTo bound the signing date (YYYY-MM-DD, both
 	// inclusive, either may be ""); a bound keeps signed projects only.
 	SignedFrom, SignedTo string
+	// Reached selects the projects that reached a milestone (created,
+	// started, produced) in ReachedYear (created: by the UTC date).
+	Reached     string
+	ReachedYear int
 	xinlu.Page
 }
+
+// ReachedMilestones are the milestones ProjectFilter.Reached knows.
+var ReachedMilestones = []string{"created", "started", "produced"}
 
 // lightRange gives the stage_due range of a light on today: red is before
 // today; yellow from today up to (not including) the zone's first green
@@ -150,6 +157,23 @@ func (s *Store) projectWhere(ctx context.Context, f ProjectFilter) (string, []an
 	}
 	if to != "" {
 		where, args = append(where, "p.signed_on <> '' AND p.signed_on <= ?"), append(args, to)
+	}
+	if f.Reached != "" {
+		y := f.ReachedYear
+		switch f.Reached {
+		case "created":
+			where = append(where, "p.created_at >= ? AND p.created_at < ?")
+			args = append(args, time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC))
+		case "started", "produced":
+			col := "p.started_on"
+			if f.Reached == "produced" {
+				col = "p.produced_on"
+			}
+			where = append(where, col+" >= ? AND "+col+" <= ?")
+			args = append(args, fmt.Sprintf("%04d-01-01", y), fmt.Sprintf("%04d-12-31", y))
+		default:
+			return "", nil, xinlu.Invalid("reached", "error.invalid_choice")
+		}
 	}
 	if f.Light != "" {
 		if f.ZoneID == 0 {

@@ -64,6 +64,17 @@ func parseProjectFilter(v url.Values, strict bool) (ProjectFilter, error) {
 	if f.SixNew != "" && !slices.Contains(xinlu.SixNewTags, f.SixNew) {
 		refuse("six_new", "error.invalid_choice", func() { f.SixNew = "" })
 	}
+	if r := v.Get("reached"); r != "" {
+		y, err := strconv.Atoi(strings.TrimSpace(v.Get("reached_year")))
+		switch {
+		case !slices.Contains(ReachedMilestones, r):
+			refuse("reached", "error.invalid_choice", func() {})
+		case err != nil || y < xinlu.MinTargetYear || y > xinlu.MaxTargetYear:
+			refuse("reached_year", "error.number", func() {})
+		default:
+			f.Reached, f.ReachedYear = r, y
+		}
+	}
 	for _, id := range []struct {
 		name string
 		dst  *int64
@@ -142,6 +153,10 @@ func (f ProjectFilter) Encode() string {
 	}
 	if f.SponsorID != 0 {
 		v.Set("sponsor_id", strconv.FormatInt(f.SponsorID, 10))
+	}
+	if f.Reached != "" {
+		v.Set("reached", f.Reached)
+		v.Set("reached_year", strconv.Itoa(f.ReachedYear))
 	}
 	return v.Encode()
 }

@@ -16,7 +16,7 @@ import (
 // leadSummaryTotal answers the total of a lead list from lead_counts when
 // f's filters allow it (ok false: count the leads instead).
 func (s *Store) leadSummaryTotal(ctx context.Context, f LeadFilter) (n int, ok bool, err error) {
-	if f.ReporterID != 0 || strings.TrimSpace(f.Query) != "" {
+	if f.ReporterID != 0 || f.ReportedYear != 0 || strings.TrimSpace(f.Query) != "" {
 		return 0, false, nil
 	}
 	var where []string
@@ -48,7 +48,7 @@ func (s *Store) leadSummaryTotal(ctx context.Context, f LeadFilter) (n int, ok b
 // projects f lists, when f filters by zone, stage, status and industry only.
 func projectSummaryWhere(f ProjectFilter) (string, []any, bool) {
 	if f.ParkID != 0 || f.SponsorID != 0 || f.Light != "" || f.SixNew != "" || strings.TrimSpace(f.Query) != "" ||
-		f.Signed != "" || f.SignedFrom != "" || f.SignedTo != "" {
+		f.Signed != "" || f.SignedFrom != "" || f.SignedTo != "" || f.Reached != "" {
 		return "", nil, false
 	}
 	var where []string

@@ -14,10 +14,11 @@ import (
 // TestSummariesEqualARecount: after a random sequence of events — leads
 // reported one by one and in bulk, screened, accepted (a project each),
 // rejected, shelved and reopened, projects created, moved through their
-// stages, held, lost, their total investment edited (known, unknown), leads
-// and projects deleted — the summary rows equal a full recount of the
-// records, and list totals, ledger sums and the kanban answer what a count
-// of the records answers.
+// stages, held, lost, their total investment edited (known, unknown), funds
+// put in place, sponsors assigned, leads and projects deleted — the summary
+// rows (the cockpit's included) equal a full recount of the records, and
+// list totals, ledger sums and the kanban answer what a count of the
+// records answers.
 func TestSummariesEqualARecount(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
@@ -138,6 +139,14 @@ func TestSummariesEqualARecount(t *testing.T) {
 				{xinlu.RoleSponsor, xinlu.ProjectHold, store.StepInput{Reason: "投资方调整计划"}},
 				{xinlu.RoleSponsor, xinlu.ProjectResume, store.StepInput{}},
 				{xinlu.RoleSponsor, xinlu.ProjectLose, store.StepInput{Reason: "investor_withdrew"}},
+			}
+			if rnd.IntN(4) == 0 {
+				// Funds put in place, and a sponsor (包联领导) assigned.
+				s.RecordFunds(ctx, xinlu.ActorOf(roles[xinlu.RoleAgent], "127.0.0.1"), roles[xinlu.RoleAgent], p.ID, //nolint:errcheck // refused on a project not signed
+					store.Funds{OnDate: fmt.Sprintf("2026-0%d-15", rnd.IntN(9)+1), Yuan: int64(rnd.IntN(100)+1) * 100_000})
+				s.StepProject(ctx, xinlu.ActorOf(roles[xinlu.RoleSponsor], "127.0.0.1"), roles[xinlu.RoleSponsor], p.ID, p.Version, //nolint:errcheck // refused before promotion
+					xinlu.ProjectAssignSponsor, store.StepInput{SponsorID: f.users["sponsor"].MemberID})
+				return
 			}
 			st := steps[rnd.IntN(len(steps))]
 			s.StepProject(ctx, xinlu.ActorOf(roles[st.r], "127.0.0.1"), roles[st.r], p.ID, p.Version, st.a, st.in) //nolint:errcheck // refused steps change nothing

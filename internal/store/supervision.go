@@ -2,10 +2,15 @@ package store
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"xinlu/internal/xinlu"
 )
+
+// NotifySupervision is the kind of the notification that tells a member of
+// a supervision order issued to them.
+const NotifySupervision = "supervision"
 
 // SupervisionOrder is a 督办单: a task for a member by a date, closed with
 // evidence of what was done.
@@ -26,8 +31,8 @@ type SupervisionOrder struct {
 func (o *SupervisionOrder) Overdue(today string) bool { return o.ClosedOn == "" && o.Due < today }
 
 // AddSupervisionOrder issues a supervision order on a project: a record of
-// its own and an entry on the timeline. It counts as the sponsor's
-// progress entry.
+// its own and an entry on the timeline, and a notification to the
+// assignee. It counts as the sponsor's progress entry.
 func (s *Store) AddSupervisionOrder(ctx context.Context, a xinlu.Actor, u *xinlu.User, id int64, o SupervisionOrder) error {
 	if !u.Can(xinlu.PermProjectPromote) {
 		return xinlu.Forbidden()
@@ -58,8 +63,34 @@ func (s *Store) AddSupervisionOrder(ctx context.Context, a xinlu.Actor, u *xinlu
 			if err != nil {
 				return err
 			}
-			return tx.audit(ctx, a, "supervision.create", "supervision_order", oid, nil,
-				map[string]any{"project_id": id, "task": o.Task, "assignee_id": m.ID, "due": o.Due})
+			if err := tx.audit(ctx, a, "supervision.create", "supervision_order", oid, nil,
+				map[string]any{"project_id": id, "task": o.Task, "assignee_id": m.ID, "due": o.Due}); err != nil {
+				return err
+			}
+			// The assignee's accounts are told in the same transaction.
+			var name string
+			if err := tx.queryRow(ctx, `SELECT name FROM projects WHERE id = ?`, id).Scan(&name); err != nil {
+				return s.translate(err)
+			}
+			rows, err := tx.query(ctx, `SELECT id FROM users WHERE zone_id = ? AND member_id = ? AND disabled = ?`, u.ZoneID, m.ID, false)
+			if err != nil {
+				return xinlu.Internal(err)
+			}
+			users, err := collect(rows, func(sc scanner) (int64, error) {
+				var uid int64
+				return uid, sc.Scan(&uid)
+			})
+			if err != nil {
+				return err
+			}
+			for _, uid := range users {
+				if _, err := tx.notify(ctx, &Notification{ZoneID: u.ZoneID, UserID: uid, Kind: NotifySupervision, SubjectType: SubjectProject,
+					SubjectID: id, MessageKey: "notifications.msg.supervision", Args: []string{o.Task, name, o.Due},
+					DedupeKey: "supervision:" + strconv.FormatInt(oid, 10)}); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 }
 

@@ -18,7 +18,7 @@ import (
 
 // chartSpec is what charts.js draws: a bar or line chart over categories.
 type chartSpec struct {
-	Kind       string        `json:"kind"` // bar | line
+	Kind       string        `json:"kind"` // bar | line | funnel
 	Categories []string      `json:"categories"`
 	Series     []chartSeries `json:"series"`
 	Lines      []chartLine   `json:"lines,omitempty"` // dashed marks at categories
@@ -27,6 +27,8 @@ type chartSpec struct {
 	YMax       float64       `json:"yMax,omitempty"`
 	Percent    bool          `json:"percent,omitempty"`
 	Integer    bool          `json:"integer,omitempty"` // counts: whole steps on the axis
+	Links      []string      `json:"links,omitempty"`   // a page to open per category (a click drills down)
+	Spark      bool          `json:"spark,omitempty"`   // a sparkline: no axes, legend or grid
 }
 
 type chartSeries struct {
@@ -54,6 +56,7 @@ type chartTable struct {
 
 // chartView is a chart as a page includes it (template "chart").
 type chartView struct {
+	Theme   string // "dark" on the meeting-room screen
 	ID      string
 	JSON    string
 	Caption string

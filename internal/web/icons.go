@@ -12,6 +12,7 @@ var icons = map[string]string{
 	"plus":      `<circle cx="12" cy="12" r="9"/><path d="M12 8v8M8 12h8"/>`,
 	"list":      `<path d="M8 6h12M8 12h12M8 18h12"/><circle cx="4" cy="6" r="1"/><circle cx="4" cy="12" r="1"/><circle cx="4" cy="18" r="1"/>`,
 	"flag":      `<path d="M5 21V4"/><path d="M5 4h11l-2 4 2 4H5"/>`,
+	"monitor":   `<rect x="3" y="4" width="18" height="12" rx="1"/><path d="M8 20h8M12 16v4"/>`,
 	"columns":   `<rect x="3" y="4" width="18" height="16" rx="1"/><path d="M9 4v16M15 4v16"/>`,
 	"table":     `<rect x="3" y="4" width="18" height="16" rx="1"/><path d="M3 10h18M3 15h18M9 10v10"/>`,
 	"chart":     `<path d="M4 20V4"/><path d="M4 20h16"/><path d="M8 16v-5M12 16V8M16 16v-3"/>`,

@@ -238,18 +238,24 @@ func (s *Server) leadMine(w http.ResponseWriter, r *http.Request) {
 
 type leadListView struct {
 	Status, Industry, Query string
+	ReportedYear            int   // leads reported in that year only (from the cockpit); 0: any
+	ReporterID              int64 // one member's leads only (from the cockpit); 0: anyone's
+	CanReport               bool
 	Statuses                []xinlu.LeadStatus
 	Industries              []string
 	Items                   []leadRow
 	Pager                   pager
 }
 
+// leadList is the list of the leads the user may see: the screening task
+// force's (/leads), and the list a cockpit figure of leads opens
+// (/cockpit/leads), filtered by the year reported and the reporter.
 func (s *Server) leadList(w http.ResponseWriter, r *http.Request) {
 	u := requestInfo(r.Context()).user
 	p := pageFrom(r)
 	q := r.URL.Query()
 	v := leadListView{Status: q.Get("status"), Industry: q.Get("industry"), Query: q.Get("q"),
-		Statuses: xinlu.LeadStatuses, Industries: xinlu.Industries}
+		Statuses: xinlu.LeadStatuses, Industries: xinlu.Industries, CanReport: u.Can(xinlu.PermLeadReport)}
 	if v.Status != "" && !slices.Contains(xinlu.LeadStatuses, xinlu.LeadStatus(v.Status)) {
 		v.Status = ""
 	}
@@ -261,8 +267,15 @@ func (s *Server) leadList(w http.ResponseWriter, r *http.Request) {
 	if v.Industry != "" && !slices.Contains(xinlu.Industries, v.Industry) {
 		v.Industry = ""
 	}
+	if y, err := strconv.Atoi(q.Get("reported_year")); err == nil && y >= xinlu.MinTargetYear && y <= xinlu.MaxTargetYear {
+		v.ReportedYear = y
+	}
+	if id, err := strconv.ParseInt(q.Get("reporter_id"), 10, 64); err == nil && id > 0 {
+		v.ReporterID = id
+	}
 	items, total, err := s.store.ListLeads(r.Context(), store.LeadFilter{Scope: u.Filter(xinlu.PermLeadView),
-		Status: xinlu.LeadStatus(v.Status), Industry: v.Industry, Query: v.Query, Page: p})
+		Status: xinlu.LeadStatus(v.Status), Industry: v.Industry, Query: v.Query, ReportedYear: v.ReportedYear,
+		ReporterID: v.ReporterID, Page: p})
 	if err != nil {
 		s.renderError(w, r, err)
 		return

@@ -38,6 +38,8 @@ type projectQuery struct {
 	Stage, Status, Industry, Light, SixNew, Q string
 	Signed, SignedFrom, SignedTo              string
 	ParkID, SponsorID                         int64
+	Reached                                   string
+	ReachedYear                               int
 }
 
 func (q projectQuery) Encode() string {
@@ -54,6 +56,10 @@ func (q projectQuery) Encode() string {
 	if q.SponsorID != 0 {
 		v.Set("sponsor_id", strconv.FormatInt(q.SponsorID, 10))
 	}
+	if q.Reached != "" {
+		v.Set("reached", q.Reached)
+		v.Set("reached_year", strconv.Itoa(q.ReachedYear))
+	}
 	return v.Encode()
 }
 
@@ -66,7 +72,7 @@ func projectFilter(r *http.Request, u *xinlu.User) (store.ProjectFilter, project
 	f.ZoneID = xinlu.ProjectZone(u)
 	q := projectQuery{Stage: string(f.Stage), Status: string(f.Status), Industry: f.Industry, Light: string(f.Light),
 		SixNew: f.SixNew, Q: f.Query, Signed: f.Signed, SignedFrom: f.SignedFrom, SignedTo: f.SignedTo,
-		ParkID: f.ParkID, SponsorID: f.SponsorID}
+		ParkID: f.ParkID, SponsorID: f.SponsorID, Reached: f.Reached, ReachedYear: f.ReachedYear}
 	return f, q
 }
 

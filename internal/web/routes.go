@@ -40,6 +40,7 @@ func (s *Server) pageRoutes() []Route {
 	for _, area := range [][]Route{
 		s.authRoutes(),
 		s.homeRoutes(),
+		s.cockpitRoutes(),
 		s.departmentRoutes(),
 		s.staffRoutes(),
 		s.personalRoutes(),
@@ -190,6 +191,11 @@ var navigation = []navGroup{
 		{Key: "nav.profile", Path: "/profile", Perm: xinlu.PermSignedIn, Icon: "user"},
 		{Key: "notifications.nav", Path: "/notifications", Perm: xinlu.PermSignedIn, Icon: "bell"},
 		{Key: "help.nav", Path: "/help", Perm: xinlu.PermSignedIn, Icon: "help"},
+	}},
+	{Key: "cockpit.nav_group", Items: []navItem{
+		{Key: "cockpit.nav", Path: "/cockpit", Perm: xinlu.PermCockpitView, Icon: "chart"},
+		{Key: "cockpit.nav_screen", Path: "/cockpit/screen", Perm: xinlu.PermCockpitView, Icon: "monitor"},
+		{Key: "cockpit.nav_zones", Path: "/cockpit/zones", Perm: xinlu.PermCockpitView, Icon: "columns", Show: rollsUp},
 	}},
 	{Key: "leads.nav_group", Items: []navItem{
 		{Key: "leads.nav_report", Path: "/leads/new", Perm: xinlu.PermLeadReport, Icon: "plus"},

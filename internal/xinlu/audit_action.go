@@ -85,6 +85,7 @@ var AuditActions = []string{
 	"casting_plan.claim",
 	"casting_plan.create",
 	"casting_plan.move",
+	"cockpit.targets",
 	"consequence.confirm",
 	"consequence.dismiss",
 	"consequence.propose",

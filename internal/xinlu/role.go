@@ -154,6 +154,9 @@ const (
 	PermLandManage     Permission = "land.manage"   // record and change them, thresholds
 	PermFactorOverride Permission = "land.override" // director: sign a project over a utility shortfall, with a reason
 
+	PermCockpitView    Permission = "cockpit.view"    // the cockpit and the meeting-room screen: the zone's, or every zone's side by side
+	PermCockpitTargets Permission = "cockpit.targets" // director: the year targets (年度目标)
+
 	PermStudyWrite  Permission = "study.write"  // write one's reflections in study campaigns
 	PermStudyReview Permission = "study.review" // review the reflections of one's department
 	PermStudyManage Permission = "study.manage" // organisation office: campaigns, completion, every reflection
@@ -180,6 +183,7 @@ var Permissions = []Permission{
 	PermLandView, PermLandManage, PermFactorOverride,
 	PermStudyWrite, PermStudyReview, PermStudyManage, PermStudySettings,
 	PermBriefingView, PermBriefingIssue, PermAssessmentView, PermAssessmentManage,
+	PermCockpitView, PermCockpitTargets,
 }
 
 // appraisalGrants are the appraisal and incentive permissions, merged into
@@ -269,6 +273,17 @@ var reportGrants = map[Role]map[Permission]Scope{
 	RoleAuditor:    {PermBriefingView: ScopeZone, PermAssessmentView: ScopeZone},
 }
 
+// cockpitGrants are the cockpit's permissions, merged into grants at
+// start-up: the director and the leadership group read the zone's cockpit
+// and the auditor may; the city's or province's viewer reads every zone's;
+// the director sets the year targets.
+var cockpitGrants = map[Role]map[Permission]Scope{
+	RoleSponsor:  {PermCockpitView: ScopeZone},
+	RoleDirector: {PermCockpitView: ScopeZone, PermCockpitTargets: ScopeZone},
+	RoleAuditor:  {PermCockpitView: ScopeZone},
+	RoleViewer:   {PermCockpitView: ScopeAllZones},
+}
+
 // grants is the one table of who may do what, and how far. A role that does
 // not name a permission does not have it (deny by default).
 var grants = map[Role]map[Permission]Scope{
@@ -326,7 +341,7 @@ var grants = map[Role]map[Permission]Scope{
 }
 
 func init() {
-	for _, extra := range []map[Role]map[Permission]Scope{pipelineGrants, appraisalGrants, landGrants, studyGrants, reportGrants} {
+	for _, extra := range []map[Role]map[Permission]Scope{pipelineGrants, appraisalGrants, landGrants, studyGrants, reportGrants, cockpitGrants} {
 		for r, ps := range extra {
 			for p, sc := range ps {
 				grants[r][p] = sc

@@ -1,0 +1,92 @@
+package api_test
+
+import (
+	"encoding/json"
+	"strconv"
+	"testing"
+	"time"
+
+	"xinlu/internal/report"
+	"xinlu/internal/testfix"
+	"xinlu/internal/xinlu"
+)
+
+// TestCockpitAPI: who reads the cockpit and sets the year targets, that a
+// zone's users stay in their zone whatever zone_id they send, that the
+// viewer reads any zone's and the roll-up of all, and that the targets set
+// appear in the cockpit.
+func TestCockpitAPI(t *testing.T) {
+	st := testfix.SQLite(t)
+	z := testfix.NewZone(t, st)
+	other := z.Sibling(&xinlu.Zone{Code: "Z2", Name: "外区", Demo: true})
+	other.AddUser(&xinlu.User{Username: "director2", Roles: []xinlu.Role{xinlu.RoleDirector}})
+	srv := newAPIServer(t, st, nil)
+	token := func(u string) string { return z.Token(u, time.Hour) }
+	otherID := strconv.FormatInt(other.Zone.ID, 10)
+
+	var table []scenario
+	for _, r := range xinlu.Roles {
+		want := 403
+		if xinlu.ScopeOf([]xinlu.Role{r}, xinlu.PermCockpitView) > xinlu.ScopeNone {
+			want = 200
+		}
+		table = append(table, scenario{as: string(r), method: "GET", path: "/cockpit?year=2026", status: want})
+		wantPut := 403
+		if r == xinlu.RoleDirector {
+			wantPut = 200
+		}
+		table = append(table, scenario{as: string(r), method: "PUT", path: "/cockpit/targets/2026", body: `{"targets":{"signed":3}}`, status: wantPut})
+	}
+	table = append(table,
+		// A zone's users stay inside it, whatever zone they name.
+		scenario{as: "director", method: "GET", path: "/cockpit?zone_id=" + otherID, status: 404},
+		scenario{as: "sponsor", method: "GET", path: "/cockpit?zone_id=" + otherID, status: 404},
+		scenario{as: "director2", method: "GET", path: "/cockpit?zone_id=" + strconv.FormatInt(z.Zone.ID, 10), status: 404},
+		scenario{as: "viewer", method: "GET", path: "/cockpit?zone_id=" + otherID, status: 200, contains: `"zone_name":"外区"`},
+		scenario{as: "viewer", method: "GET", path: "/cockpit?zone_id=999999", status: 404},
+		scenario{as: "viewer", method: "PUT", path: "/cockpit/targets/2026", body: `{"targets":{"signed":3}}`, status: 403},
+		scenario{as: "director", method: "GET", path: "/cockpit?year=nineteen", status: 422, code: "invalid", field: "year"},
+		scenario{as: "director", method: "GET", path: "/cockpit?zone_id=x", status: 422, code: "invalid", field: "zone_id"},
+		scenario{as: "director", method: "PUT", path: "/cockpit/targets/2026", body: `{"targets":{"signed":-1}}`, status: 422, code: "invalid", field: "signed"},
+		scenario{as: "director", method: "PUT", path: "/cockpit/targets/2026", body: `{"targets":{"weight":1}}`, status: 422, code: "invalid", field: "weight"},
+		scenario{as: "director", method: "PUT", path: "/cockpit/targets/1800", body: `{"targets":{}}`, status: 422, code: "invalid", field: "year"},
+	)
+	runScenarios(t, srv.URL, token, table)
+
+	tok := token("director")
+	status, body := apiCall(t, srv.URL, tok, "PUT", "/cockpit/targets/2026", `{"targets":{"contract_yuan":500000000,"signed":12}}`)
+	if status != 200 {
+		t.Fatalf("set targets: %d %s", status, body)
+	}
+	status, body = apiCall(t, srv.URL, tok, "GET", "/cockpit?year=2026", "")
+	var c report.Cockpit
+	if status != 200 || json.Unmarshal([]byte(body), &c) != nil {
+		t.Fatalf("cockpit: %d %s", status, body)
+	}
+	targets := map[xinlu.CockpitMeasure]*int64{}
+	for _, tg := range c.Targets {
+		targets[tg.Measure] = tg.Target
+	}
+	if c.ZoneID != z.Zone.ID || c.Year != 2026 || len(c.Funnel) != 5 || len(c.Months) != 24 || len(c.Targets) != len(xinlu.CockpitMeasures) ||
+		targets[xinlu.MeasureSigned] == nil || *targets[xinlu.MeasureSigned] != 12 || targets[xinlu.MeasureLeads] != nil {
+		t.Fatalf("cockpit %s", body)
+	}
+	// The other zone's director sees their own targets: none.
+	status, body = apiCall(t, srv.URL, token("director2"), "GET", "/cockpit/targets/2026", "")
+	if status != 200 {
+		t.Fatalf("other zone's targets: %d %s", status, body)
+	}
+	var tj struct{ Targets map[string]int64 }
+	if json.Unmarshal([]byte(body), &tj) != nil || len(tj.Targets) != 0 {
+		t.Fatalf("targets are each zone's own: %s", body)
+	}
+
+	// The roll-up: the viewer sees both zones, a director their own.
+	for who, want := range map[string]int{"viewer": 2, "director": 1, "director2": 1} {
+		status, body := apiCall(t, srv.URL, token(who), "GET", "/cockpit/zones?year=2026", "")
+		var out struct{ Items []report.RollupZone }
+		if status != 200 || json.Unmarshal([]byte(body), &out) != nil || len(out.Items) != want {
+			t.Fatalf("%s roll-up: %d %s", who, status, body)
+		}
+	}
+}

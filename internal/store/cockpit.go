@@ -1,0 +1,742 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"xinlu/internal/xinlu"
+)
+
+// The cockpit (驾驶舱) reads its figures from cockpit_months, the summary
+// rows triggers keep per zone, month, measure and dimension (migration
+// 0062), never from the pipeline's records: a few hundred summary rows per
+// request whatever the number of leads and projects.
+
+// CockpitCell is one summary figure: how many records, and the amounts
+// they carry (signed: contracted and fixed-asset; funds: the amount).
+type CockpitCell struct {
+	N, Yuan, Fixed int64
+}
+
+func (c *CockpitCell) add(o CockpitCell) {
+	c.N += o.N
+	c.Yuan, c.Fixed = xinlu.AddYuan(c.Yuan, o.Yuan), xinlu.AddYuan(c.Fixed, o.Fixed)
+}
+
+// CockpitMonth is one month's figures of every measure (dimension ”).
+type CockpitMonth struct {
+	Month    string // YYYY-MM
+	Measures map[string]CockpitCell
+}
+
+// CockpitSummary is what the summary rows say about a zone and a year.
+type CockpitSummary struct {
+	Year     int
+	ThisYear map[string]CockpitCell // by measure: lead, created, signed, started, produced, funds
+	LastYear map[string]CockpitCell
+	// Months are the 24 months up to the year's last (or today's month in
+	// the current year), oldest first, every month present.
+	Months []CockpitMonth
+	// Breakdown of the year by measure, dimension and key.
+	Breakdown map[string]map[string]map[string]CockpitCell
+	// Days of the year's and last year's transitions: working days → count,
+	// by transition (accept, sign, start, produce).
+	DaysThisYear, DaysLastYear map[string]map[int]int
+}
+
+func monthKey(y int, m time.Month) string { return fmt.Sprintf("%04d-%02d", y, int(m)) }
+
+// CockpitSummary reads a zone's summary rows for a year in three reads on
+// the primary key: the totals of the last 24 months and of the year and the
+// one before, the year's breakdowns, and the working days of both years'
+// transitions.
+func (s *Store) CockpitSummary(ctx context.Context, zoneID int64, year int) (*CockpitSummary, error) {
+	out := &CockpitSummary{Year: year, ThisYear: map[string]CockpitCell{}, LastYear: map[string]CockpitCell{},
+		Breakdown:    map[string]map[string]map[string]CockpitCell{},
+		DaysThisYear: map[string]map[int]int{}, DaysLastYear: map[string]map[int]int{}}
+	today := s.today()
+	end := time.Date(year, 12, 1, 0, 0, 0, 0, time.UTC)
+	if year == today.Year() {
+		end = time.Date(year, today.Month(), 1, 0, 0, 0, 0, time.UTC)
+	}
+	start := end.AddDate(0, -23, 0)
+	from := monthKey(year-1, 1)
+	if k := monthKey(start.Year(), start.Month()); k < from {
+		from = k
+	}
+	thisFrom, thisTo := monthKey(year, 1), monthKey(year, 12)
+	lastFrom, lastTo := monthKey(year-1, 1), monthKey(year-1, 12)
+	months := map[string]map[string]CockpitCell{}
+	rows, err := s.query(ctx, `SELECT month, measure, n, `+clampYuan("yuan")+`, `+clampYuan("fixed")+` FROM cockpit_months
+		WHERE zone_id = ? AND dim = '' AND month >= ? AND month <= ? AND key = ''`, zoneID, from, thisTo)
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	err = each(rows, func(sc scanner) error {
+		var month, measure string
+		var c CockpitCell
+		if err := sc.Scan(&month, &measure, &c.N, &c.Yuan, &c.Fixed); err != nil {
+			return err
+		}
+		if months[month] == nil {
+			months[month] = map[string]CockpitCell{}
+		}
+		months[month][measure] = c
+		switch {
+		case month >= thisFrom && month <= thisTo:
+			t := out.ThisYear[measure]
+			t.add(c)
+			out.ThisYear[measure] = t
+		case month >= lastFrom && month <= lastTo:
+			t := out.LastYear[measure]
+			t.add(c)
+			out.LastYear[measure] = t
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for m := start; !m.After(end); m = m.AddDate(0, 1, 0) {
+		k := monthKey(m.Year(), m.Month())
+		ms := months[k]
+		if ms == nil {
+			ms = map[string]CockpitCell{}
+		}
+		out.Months = append(out.Months, CockpitMonth{Month: k, Measures: ms})
+	}
+
+	rows, err = s.query(ctx, `SELECT measure, dim, key, CAST(SUM(n) AS BIGINT), `+sumYuan("yuan")+`, `+sumYuan("fixed")+`
+		FROM cockpit_months WHERE zone_id = ? AND dim IN ('industry', 'park', 'sponsor', 'six_new', 'reporter') AND month = ?
+		GROUP BY measure, dim, key`, zoneID, strconv.Itoa(year))
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	err = each(rows, func(sc scanner) error {
+		var measure, dim, key string
+		var c CockpitCell
+		if err := sc.Scan(&measure, &dim, &key, &c.N, &c.Yuan, &c.Fixed); err != nil {
+			return err
+		}
+		if c.N == 0 && c.Yuan == 0 {
+			return nil
+		}
+		if out.Breakdown[measure] == nil {
+			out.Breakdown[measure] = map[string]map[string]CockpitCell{}
+		}
+		if out.Breakdown[measure][dim] == nil {
+			out.Breakdown[measure][dim] = map[string]CockpitCell{}
+		}
+		out.Breakdown[measure][dim][key] = c
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	rows, err = s.query(ctx, `SELECT measure, CASE WHEN month = ? THEN 1 ELSE 0 END, key, n
+		FROM cockpit_months WHERE zone_id = ? AND dim = 'days' AND month IN (?, ?)`, strconv.Itoa(year), zoneID, strconv.Itoa(year-1), strconv.Itoa(year))
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	err = each(rows, func(sc scanner) error {
+		var measure, key string
+		var this int
+		var n int64
+		if err := sc.Scan(&measure, &this, &key, &n); err != nil {
+			return err
+		}
+		days, err := strconv.Atoi(key)
+		if err != nil || n == 0 {
+			return nil
+		}
+		by := out.DaysLastYear
+		if this == 1 {
+			by = out.DaysThisYear
+		}
+		if by[measure] == nil {
+			by[measure] = map[int]int{}
+		}
+		by[measure][days] += int(n)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// clampYuan is the BIGINT of an amount column summed in double precision,
+// saturated at ±xinlu.MaxSumYuan (see sumYuan), for rows read one by one.
+func clampYuan(col string) string {
+	bound := strconv.FormatInt(xinlu.MaxSumYuan, 10)
+	return "CAST(CASE WHEN " + col + " > " + bound + " THEN " + bound + " WHEN " + col + " < -" + bound + " THEN -" + bound +
+		" ELSE " + col + " END AS BIGINT)"
+}
+
+// each calls fn for every row of rows and closes them.
+func each(rows interface {
+	Next() bool
+	Scan(...any) error
+	Err() error
+	Close() error
+}, fn func(scanner) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return xinlu.Internal(err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return xinlu.Internal(err)
+	}
+	return nil
+}
+
+// YearTargets reads a zone's targets for a year.
+func (s *Store) YearTargets(ctx context.Context, zoneID int64, year int) (xinlu.YearTargets, error) {
+	t := xinlu.YearTargets{Year: year, Values: map[xinlu.CockpitMeasure]int64{}}
+	rows, err := s.query(ctx, `SELECT measure, value FROM cockpit_targets WHERE zone_id = ? AND year = ?`, zoneID, year)
+	if err != nil {
+		return t, xinlu.Internal(err)
+	}
+	err = each(rows, func(sc scanner) error {
+		var m string
+		var v int64
+		if err := sc.Scan(&m, &v); err != nil {
+			return err
+		}
+		t.Values[xinlu.CockpitMeasure(m)] = v
+		return nil
+	})
+	return t, err
+}
+
+// SetYearTargets replaces a zone's targets for t.Year with t's (a measure
+// left out has no target any more), audited with the old and new values.
+// Saving the targets unchanged changes nothing and writes no audit row.
+func (s *Store) SetYearTargets(ctx context.Context, a xinlu.Actor, zoneID int64, t xinlu.YearTargets) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *Tx) error {
+		old := map[string]int64{}
+		rows, err := tx.query(ctx, `SELECT measure, value FROM cockpit_targets WHERE zone_id = ? AND year = ?`, zoneID, t.Year)
+		if err != nil {
+			return xinlu.Internal(err)
+		}
+		if err := each(rows, func(sc scanner) error {
+			var m string
+			var v int64
+			if err := sc.Scan(&m, &v); err != nil {
+				return err
+			}
+			old[m] = v
+			return nil
+		}); err != nil {
+			return err
+		}
+		now := map[string]int64{}
+		for m, v := range t.Values {
+			now[string(m)] = v
+		}
+		same := len(old) == len(now)
+		for m, v := range now {
+			if ov, ok := old[m]; !ok || ov != v {
+				same = false
+			}
+		}
+		if same {
+			return nil
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM cockpit_targets WHERE zone_id = ? AND year = ?`, zoneID, t.Year); err != nil {
+			return s.translate(err)
+		}
+		at := s.Now()
+		for _, m := range xinlu.CockpitMeasures {
+			v, ok := t.Values[m]
+			if !ok {
+				continue
+			}
+			if _, err := tx.exec(ctx, `INSERT INTO cockpit_targets (zone_id, year, measure, value, updated_by, updated_at) VALUES (?,?,?,?,?,?)`,
+				zoneID, t.Year, string(m), v, a.UserID, at); err != nil {
+				return s.translate(err)
+			}
+		}
+		return tx.audit(ctx, a, "cockpit.targets", "year_targets", int64(t.Year),
+			map[string]any{"year": t.Year, "targets": old}, map[string]any{"year": t.Year, "targets": now})
+	})
+}
+
+// CockpitAlert is one kind of overdue or nearly due record (red and
+// yellow): how many are red and yellow by the zone's light rules, and the
+// most urgent ones with who is responsible and how many working days late.
+type CockpitAlert struct {
+	Kind        string // lead | project | approval | supervision
+	Red, Yellow int
+	Items       []CockpitAlertItem
+}
+
+// CockpitAlertItem is one red or yellow record.
+type CockpitAlertItem struct {
+	TodoItem
+	DaysLate int // working days past due (red); 0 for yellow
+}
+
+// CockpitAlerts lists the zone's red and yellow leads (screening), active
+// projects (their stage's deadline), open approval items and open
+// supervision orders, up to limit of each, most overdue first. Each kind is
+// counted from its deadline index alone (only the red and yellow range is
+// read), then its first few are listed with who is responsible.
+func (s *Store) CockpitAlerts(ctx context.Context, lt *Lights, limit int) ([]CockpitAlert, error) {
+	today := lt.today.Format(xinlu.DateLayout)
+	green := lt.rules.GreenFrom(lt.cal, lt.today).Format(xinlu.DateLayout)
+	open := []any{string(xinlu.LeadReported), string(xinlu.LeadScreening), string(xinlu.LeadInfoRequested)}
+	approvals := []any{ApprovalPreparing, ApprovalSubmitted, ApprovalCorrection}
+	qs := []struct {
+		kind, count, list string
+		args              []any
+	}{
+		{"lead", `FROM leads l WHERE l.zone_id = ? AND l.status IN (?, ?, ?) AND l.screening_due <> '' AND l.screening_due < ?`,
+			`SELECT l.id, l.id, l.project_name, l.company, m.name, l.status, l.screening_due FROM leads l JOIN members m ON m.id = l.reporter_id`,
+			append(append([]any{lt.zone}, open...), green)},
+		{"project", `FROM projects p WHERE p.zone_id = ? AND p.status = ? AND p.stage_due <> '' AND p.stage_due < ?`,
+			`SELECT p.id, p.id, p.name, p.company, COALESCE(m.name, ''), p.stage, p.stage_due FROM projects p LEFT JOIN members m ON m.id = p.sponsor_id`,
+			[]any{lt.zone, string(xinlu.ProjectActive), green}},
+		{"approval", `FROM approval_items a JOIN projects p ON p.id = a.project_id WHERE a.zone_id = ? AND a.status IN (?, ?, ?)
+			AND a.due_on <> '' AND a.due_on < ? AND p.status <> ?`,
+			`SELECT a.id, a.project_id, a.name, p.name, COALESCE(m.name, ''), a.status, a.due_on FROM approval_items a
+			JOIN projects p ON p.id = a.project_id LEFT JOIN members m ON m.id = a.agent_id`,
+			append(append([]any{lt.zone}, approvals...), green, string(xinlu.ProjectLost))},
+		{"supervision", `FROM supervision_orders o WHERE o.zone_id = ? AND o.closed_on = '' AND o.due_on < ?`,
+			`SELECT o.id, o.project_id, o.task, p.name, COALESCE(m.name, ''), '', o.due_on FROM supervision_orders o
+			JOIN projects p ON p.id = o.project_id LEFT JOIN members m ON m.id = o.assignee_id`,
+			[]any{lt.zone, green}},
+	}
+	var out []CockpitAlert
+	for _, q := range qs {
+		due := map[string]string{"lead": "l.screening_due", "project": "p.stage_due", "approval": "a.due_on", "supervision": "o.due_on"}[q.kind]
+		a := CockpitAlert{Kind: q.kind}
+		err := s.queryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN `+due+` < ? THEN 1 ELSE 0 END), 0), COUNT(*) `+q.count,
+			append([]any{today}, q.args...)...).Scan(&a.Red, &a.Yellow)
+		if err != nil {
+			return nil, xinlu.Internal(err)
+		}
+		a.Yellow -= a.Red
+		if a.Red+a.Yellow > 0 && limit > 0 {
+			where := q.count[strings.Index(q.count, " WHERE "):]
+			rows, err := s.query(ctx, q.list+where+` ORDER BY `+due+`, 1 LIMIT ?`, append(q.args, limit)...)
+			if err != nil {
+				return nil, xinlu.Internal(err)
+			}
+			items, err := collect(rows, func(sc scanner) (CockpitAlertItem, error) {
+				var it CockpitAlertItem
+				err := sc.Scan(&it.ID, &it.LinkID, &it.Name, &it.Of, &it.Who, &it.Status, &it.Due)
+				it.Light = lt.rules.Light(lt.cal, it.Due, lt.today)
+				if it.Due < today {
+					d, _ := xinlu.ParseDate(it.Due)
+					it.DaysLate = lt.cal.WorkdaysBetween(d, lt.today)
+				}
+				return it, err
+			})
+			if err != nil {
+				return nil, err
+			}
+			a.Items = items
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// CockpitPerson is a member's (or a department's) figures of the year:
+// leads reported (credited to the reporter), projects signed and their
+// contracted amount (credited to the sponsor).
+type CockpitPerson struct {
+	ID           int64
+	Name         string
+	DepartmentID int64
+	Leads        int64
+	Signed       int64
+	ContractYuan int64
+}
+
+// CockpitPeople turns the year's reporter and sponsor breakdowns into
+// members' and departments' figures, by the members' current departments;
+// every member with a figure is listed, the most leads first.
+// names has the name of every member of the zone, for the breakdown by
+// sponsor.
+func (s *Store) CockpitPeople(ctx context.Context, zoneID int64, sum *CockpitSummary) (members, departments []CockpitPerson, names map[int64]string, err error) {
+	by := map[int64]*CockpitPerson{}
+	get := func(key string) *CockpitPerson {
+		id, err := strconv.ParseInt(key, 10, 64)
+		if err != nil || id == 0 {
+			return nil
+		}
+		if by[id] == nil {
+			by[id] = &CockpitPerson{ID: id}
+		}
+		return by[id]
+	}
+	for k, c := range sum.Breakdown["lead"]["reporter"] {
+		if p := get(k); p != nil {
+			p.Leads += c.N
+		}
+	}
+	for k, c := range sum.Breakdown["signed"]["sponsor"] {
+		if p := get(k); p != nil {
+			p.Signed += c.N
+			p.ContractYuan = xinlu.AddYuan(p.ContractYuan, c.Yuan)
+		}
+	}
+	names = map[int64]string{}
+	rows, err := s.query(ctx, `SELECT m.id, m.name, COALESCE(m.department_id, 0), COALESCE(d.name, '') FROM members m
+		LEFT JOIN departments d ON d.id = m.department_id WHERE m.zone_id = ?`, zoneID)
+	if err != nil {
+		return nil, nil, nil, xinlu.Internal(err)
+	}
+	depts := map[int64]*CockpitPerson{}
+	err = each(rows, func(sc scanner) error {
+		var id, dept int64
+		var name, dname string
+		if err := sc.Scan(&id, &name, &dept, &dname); err != nil {
+			return err
+		}
+		names[id] = name
+		p := by[id]
+		if p == nil {
+			return nil
+		}
+		p.Name, p.DepartmentID = name, dept
+		if dept != 0 {
+			d := depts[dept]
+			if d == nil {
+				d = &CockpitPerson{ID: dept, Name: dname, DepartmentID: dept}
+				depts[dept] = d
+			}
+			d.Leads += p.Leads
+			d.Signed += p.Signed
+			d.ContractYuan = xinlu.AddYuan(d.ContractYuan, p.ContractYuan)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, p := range by {
+		if p.Name != "" {
+			members = append(members, *p)
+		}
+	}
+	for _, d := range depts {
+		departments = append(departments, *d)
+	}
+	order := func(ps []CockpitPerson) {
+		sortPeople(ps)
+	}
+	order(members)
+	order(departments)
+	return members, departments, names, nil
+}
+
+func sortPeople(ps []CockpitPerson) {
+	slices.SortFunc(ps, func(a, b CockpitPerson) int {
+		if c := cmp.Compare(b.Leads, a.Leads); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.ContractYuan, a.ContractYuan); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+}
+
+// CockpitBands is the band distribution of the zone's latest published
+// appraisal period (publication or later): members per band.
+type CockpitBands struct {
+	PeriodID int64
+	Label    string
+	Bands    map[xinlu.Band]int
+}
+
+// PublishedStates are the period states whose results the zone has seen.
+var PublishedStates = []xinlu.PeriodState{xinlu.PeriodPublication, xinlu.PeriodRecheck, xinlu.PeriodFinal, xinlu.PeriodApplied, xinlu.PeriodArchived}
+
+// CockpitAppraisal counts the latest published period's results by band;
+// nil when the zone has published none.
+func (s *Store) CockpitAppraisal(ctx context.Context, zoneID int64) (*CockpitBands, error) {
+	out := &CockpitBands{Bands: map[xinlu.Band]int{}}
+	args := []any{zoneID}
+	marks := ""
+	for i, st := range PublishedStates {
+		if i > 0 {
+			marks += ", "
+		}
+		marks += "?"
+		args = append(args, string(st))
+	}
+	err := s.queryRow(ctx, `SELECT id, label FROM appraisal_periods WHERE zone_id = ? AND state IN (`+marks+`)
+		ORDER BY ends_on DESC, id DESC LIMIT 1`, args...).Scan(&out.PeriodID, &out.Label)
+	if err != nil {
+		if xinlu.ErrorCode(s.translate(err)) == xinlu.ENOTFOUND {
+			return nil, nil
+		}
+		return nil, xinlu.Internal(err)
+	}
+	rows, err := s.query(ctx, `SELECT band, COUNT(*) FROM appraisal_results WHERE period_id = ? GROUP BY band`, out.PeriodID)
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	err = each(rows, func(sc scanner) error {
+		var band string
+		var n int
+		if err := sc.Scan(&band, &n); err != nil {
+			return err
+		}
+		out.Bands[xinlu.Band(band)] = n
+		return nil
+	})
+	return out, err
+}
+
+// CockpitPark is one park's land and utility headroom: the area of its
+// parcels on offer (serviced or listed) and taken (sold or in use), and per
+// utility kind the capacity and what is free today.
+type CockpitPark struct {
+	ID       int64
+	Name     string
+	OfferMu  float64
+	TakenMu  float64
+	Capacity map[xinlu.UtilityKind]float64
+	Free     map[xinlu.UtilityKind]float64
+}
+
+// CockpitFactors are the factor figures: each park's land and utility
+// headroom, and the casting capacity registered and retired (tonnes per
+// year; verified: the retirement checked on site).
+type CockpitFactors struct {
+	Parks                                          []CockpitPark
+	CastingActive, CastingRetired, CastingVerified float64
+}
+
+// CockpitFactorsOf reads a zone's factor figures on today: the parks, the
+// parcels counted by park and status, the utilities and the casting
+// register (all small: a zone has a few parks and enterprises).
+func (s *Store) CockpitFactorsOf(ctx context.Context, zoneID int64) (*CockpitFactors, error) {
+	out := &CockpitFactors{}
+	parks, _, err := s.ListParks(ctx, ParkFilter{ZoneID: zoneID, Page: xinlu.Page{Page: 1, PerPage: xinlu.MaxPerPage}})
+	if err != nil {
+		return nil, err
+	}
+	index := map[int64]int{}
+	for _, p := range parks {
+		index[p.ID] = len(out.Parks)
+		out.Parks = append(out.Parks, CockpitPark{ID: p.ID, Name: p.Name, Capacity: map[xinlu.UtilityKind]float64{}, Free: map[xinlu.UtilityKind]float64{}})
+	}
+	counts, err := s.ParcelCounts(ctx, zoneID)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range counts {
+		i, ok := index[c.ParkID]
+		if !ok {
+			continue
+		}
+		switch c.Status {
+		case xinlu.ParcelServiced, xinlu.ParcelListed:
+			out.Parks[i].OfferMu += c.AreaMu
+		case xinlu.ParcelSold, xinlu.ParcelInUse:
+			out.Parks[i].TakenMu += c.AreaMu
+		}
+	}
+	us, err := s.Utilities(ctx, zoneID, 0)
+	if err != nil {
+		return nil, err
+	}
+	today := s.today().Format(xinlu.DateLayout)
+	for _, u := range us {
+		if i, ok := index[u.ParkID]; ok {
+			out.Parks[i].Capacity[u.Kind] += u.CapacityAt(today)
+			out.Parks[i].Free[u.Kind] += u.FreeAt(today)
+		}
+	}
+	cs, err := s.CastingRegister(ctx, zoneID)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		switch c.Status {
+		case xinlu.CastingRetired:
+			out.CastingRetired += c.Tonnes
+			if c.Verified {
+				out.CastingVerified += c.Tonnes
+			}
+		default:
+			out.CastingActive += c.Tonnes
+		}
+	}
+	return out, nil
+}
+
+// CockpitZoneYear is one zone's figures of a year for the roll-up: the
+// year's totals by measure, each month's (1–12) by measure, and how many of
+// its active projects are red (past their stage's deadline today).
+type CockpitZoneYear struct {
+	ZoneID      int64
+	Totals      map[string]CockpitCell
+	Months      map[string][12]CockpitCell
+	RedProjects int
+}
+
+// CockpitRollup reads the year's summary rows of every zone (zoneID 0) or
+// one, in one read of the primary key's dimension-” rows, and the red
+// projects per zone from the deadline index.
+func (s *Store) CockpitRollup(ctx context.Context, zoneIDs []int64, year int) (map[int64]*CockpitZoneYear, error) {
+	out := map[int64]*CockpitZoneYear{}
+	get := func(z int64) *CockpitZoneYear {
+		if out[z] == nil {
+			out[z] = &CockpitZoneYear{ZoneID: z, Totals: map[string]CockpitCell{}, Months: map[string][12]CockpitCell{}}
+		}
+		return out[z]
+	}
+	if len(zoneIDs) == 0 {
+		return out, nil
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(zoneIDs)), ", ")
+	args := []any{}
+	for _, z := range zoneIDs {
+		args = append(args, z)
+	}
+	rows, err := s.query(ctx, `SELECT zone_id, month, measure, n, `+clampYuan("yuan")+`, `+clampYuan("fixed")+` FROM cockpit_months
+		WHERE zone_id IN (`+marks+`) AND dim = '' AND month >= ? AND month <= ? AND key = ''`,
+		append(args, monthKey(year, 1), monthKey(year, 12))...)
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	err = each(rows, func(sc scanner) error {
+		var z int64
+		var month, measure string
+		var c CockpitCell
+		if err := sc.Scan(&z, &month, &measure, &c.N, &c.Yuan, &c.Fixed); err != nil {
+			return err
+		}
+		zy := get(z)
+		t := zy.Totals[measure]
+		t.add(c)
+		zy.Totals[measure] = t
+		m, err := strconv.Atoi(month[5:])
+		if err != nil || m < 1 || m > 12 {
+			return nil
+		}
+		ms := zy.Months[measure]
+		ms[m-1].add(c)
+		zy.Months[measure] = ms
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	today := s.today().Format(xinlu.DateLayout)
+	for _, z := range zoneIDs {
+		v, err := s.cachedForAMinute(fmt.Sprintf("red/%d/%s", z, today), func() (any, error) {
+			var n int
+			err := s.queryRow(ctx, `SELECT COUNT(*) FROM projects WHERE zone_id = ? AND status = 'active' AND stage_due <> '' AND stage_due < ?`,
+				z, today).Scan(&n)
+			if err != nil {
+				return 0, xinlu.Internal(err)
+			}
+			return n, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		get(z).RedProjects = v.(int)
+	}
+	return out, err
+}
+
+// alertsTTL is how long the cockpit reuses a zone's red and yellow lists
+// and counts: counting every overdue lead of a zone of a million takes
+// longer than a page may, and a light changes by the day, so a minute old
+// is fresh enough. When an entry is older, one request reads it again
+// while the others are answered from the entry.
+const alertsTTL = time.Minute
+
+type alertsCache struct {
+	mu      sync.Mutex
+	entries map[string]*alertsEntry
+}
+
+type alertsEntry struct {
+	ready      chan struct{} // closed once val is first read
+	val        any
+	err        error
+	at         time.Time
+	refreshing bool
+}
+
+// cachedForAMinute answers read's value under key, read at most once per
+// alertsTTL in this process (see alertsTTL).
+func (s *Store) cachedForAMinute(key string, read func() (any, error)) (any, error) {
+	c := &s.alerts
+	c.mu.Lock()
+	if c.entries == nil || len(c.entries) > 4096 {
+		c.entries = map[string]*alertsEntry{}
+	}
+	e := c.entries[key]
+	if e == nil {
+		e = &alertsEntry{ready: make(chan struct{})}
+		c.entries[key] = e
+		c.mu.Unlock()
+		val, err := read()
+		c.mu.Lock()
+		e.val, e.err, e.at = val, err, time.Now()
+		if err != nil {
+			delete(c.entries, key)
+		}
+		c.mu.Unlock()
+		close(e.ready)
+		return val, err
+	}
+	stale := time.Since(e.at) >= alertsTTL && !e.refreshing
+	if stale {
+		e.refreshing = true
+	}
+	c.mu.Unlock()
+	<-e.ready
+	if !stale {
+		c.mu.Lock()
+		val, err := e.val, e.err
+		c.mu.Unlock()
+		return val, err
+	}
+	val, err := read()
+	c.mu.Lock()
+	e.refreshing = false
+	if err == nil {
+		e.val, e.at = val, time.Now()
+	}
+	c.mu.Unlock()
+	return val, err
+}
+
+// CockpitAlertsCached is CockpitAlerts of a zone on the store's today, read
+// at most once a minute per zone and process (see alertsTTL).
+func (s *Store) CockpitAlertsCached(ctx context.Context, zoneID int64, limit int) ([]CockpitAlert, error) {
+	key := fmt.Sprintf("alerts/%d/%d/%s", zoneID, limit, s.today().Format(xinlu.DateLayout))
+	v, err := s.cachedForAMinute(key, func() (any, error) {
+		lt, err := s.ZoneLights(ctx, zoneID)
+		if err != nil {
+			return nil, err
+		}
+		return s.CockpitAlerts(ctx, lt, limit)
+	})
+	out, _ := v.([]CockpitAlert)
+	return out, err
+}
