@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,5 +89,11 @@ func TestCockpitAPI(t *testing.T) {
 		if status != 200 || json.Unmarshal([]byte(body), &out) != nil || len(out.Items) != want {
 			t.Fatalf("%s roll-up: %d %s", who, status, body)
 		}
+	}
+	// Zones without a self-assessment sheet for the year carry none.
+	status, body = apiCall(t, srv.URL, token("viewer"), "GET", "/cockpit/zones?year=2026", "")
+	var rolled struct{ Items []report.RollupZone }
+	if status != 200 || json.Unmarshal([]byte(body), &rolled) != nil || rolled.Items[0].Assessment != nil || !strings.Contains(body, `"assessment":null`) {
+		t.Fatalf("roll-up without sheets: %d %s", status, body)
 	}
 }

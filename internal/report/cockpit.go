@@ -389,6 +389,20 @@ type RollupZone struct {
 	RedProjects  int     `json:"red_projects"`
 	MonthlyYuan  []int64 `json:"monthly_contract_yuan"` // January to December: the sparkline
 	Link         string  `json:"link"`                  // the zone's cockpit, read-only
+	// Assessment is the zone's provincial self-assessment of the year,
+	// ranked among the install's zones of its category; nil when the zone
+	// keeps no sheet for the year.
+	Assessment *RollupAssessment `json:"assessment"`
+}
+
+// RollupAssessment is a zone's self-score of a year beside the others'.
+type RollupAssessment struct {
+	Category string  `json:"category"`
+	Score    float64 `json:"score"`
+	Full     float64 `json:"full"`
+	Grade    string  `json:"grade"`
+	Rank     int     `json:"rank"` // within the category, 1 the best
+	Of       int     `json:"of"`   // zones of the category with a sheet
 }
 
 // BuildRollup lists the zones u's cockpit scope reaches (every zone for a
@@ -420,10 +434,19 @@ func BuildRollup(ctx context.Context, st *store.Store, u *xinlu.User, year int) 
 	if err != nil {
 		return nil, err
 	}
+	scores, err := st.AssessmentScores(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	assessed := map[int64]*RollupAssessment{}
+	for _, sc := range scores {
+		assessed[sc.ZoneID] = &RollupAssessment{Category: sc.Category, Score: sc.Score, Full: sc.Full, Grade: sc.Grade, Rank: sc.Rank, Of: sc.Of}
+	}
 	out := []RollupZone{}
 	for _, z := range zones {
 		r := RollupZone{ZoneID: z.ID, Code: z.Code, Name: z.Name, MonthlyYuan: make([]int64, 12),
-			Link: "/cockpit?" + url.Values{"zone_id": {strconv.FormatInt(z.ID, 10)}, "year": {strconv.Itoa(year)}}.Encode()}
+			Link:       "/cockpit?" + url.Values{"zone_id": {strconv.FormatInt(z.ID, 10)}, "year": {strconv.Itoa(year)}}.Encode(),
+			Assessment: assessed[z.ID]}
 		if f := figures[z.ID]; f != nil {
 			r.Leads, r.Created, r.Signed = f.Totals["lead"].N, f.Totals["created"].N, f.Totals["signed"].N
 			r.ContractYuan, r.FixedYuan, r.FundsYuan = f.Totals["signed"].Yuan, f.Totals["signed"].Fixed, f.Totals["funds"].Yuan

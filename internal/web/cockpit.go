@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -347,7 +348,7 @@ type rollupView struct {
 
 // rollupSorts are the columns the roll-up sorts by (largest first); "" is
 // by zone code.
-var rollupSorts = []string{"leads", "signed", "contract_yuan", "funds_yuan", "started", "produced", "red_projects"}
+var rollupSorts = []string{"leads", "signed", "contract_yuan", "funds_yuan", "started", "produced", "red_projects", "assessment"}
 
 func (s *Server) cockpitZones(w http.ResponseWriter, r *http.Request) {
 	u := requestInfo(r.Context()).user
@@ -440,6 +441,11 @@ func sortRollup(zs []report.RollupZone, by string) {
 			return z.Started
 		case "produced":
 			return z.Produced
+		case "assessment": // hundredths of a point; zones without a sheet last
+			if z.Assessment == nil {
+				return -1
+			}
+			return int64(math.Round(z.Assessment.Score * 100))
 		}
 		return int64(z.RedProjects)
 	}

@@ -212,6 +212,15 @@ func TestCockpitZonesAndScreen(t *testing.T) {
 	other := a.fix.Sibling(&xinlu.Zone{Code: "Z2", Name: "第二开发区", Demo: true})
 	oid := strconv.FormatInt(other.Zone.ID, 10)
 	v := clients[xinlu.RoleViewer]
+	// The first zone keeps a self-assessment for the year; the roll-up
+	// shows its score and rank beside the figures, the other zone a dash.
+	if _, err := a.store.LoadDefaultAssessment(context.Background(), xinlu.SystemActor(a.zone.ID), a.zone.ID, 2026); err != nil {
+		t.Fatal(err)
+	}
+	if res := v.get("/cockpit/zones?year=2026&sort=assessment"); res.StatusCode != 200 || !strings.Contains(res.body, "同类开发区第 1 名（共 1 个）") ||
+		strings.Index(res.body, "测试开发区") > strings.Index(res.body, "第二开发区") {
+		t.Fatalf("roll-up with the self-assessment: %d\n%s", res.StatusCode, res.body)
+	}
 	res := v.get("/cockpit/zones?year=2026&sort=contract_yuan")
 	if res.StatusCode != 200 || strings.Index(res.body, "测试开发区") > strings.Index(res.body, "第二开发区") || !strings.Contains(res.body, `href="/cockpit?year=2026&amp;zone_id=`+oid+`"`) {
 		t.Fatalf("roll-up: %d\n%s", res.StatusCode, res.body)
