@@ -147,52 +147,55 @@ func (s *Store) ReportLead(ctx context.Context, a xinlu.Actor, l *xinlu.Lead, fi
 		l.ReportedAt = now
 	}
 	l.ReportedAt = l.ReportedAt.UTC().Truncate(time.Microsecond)
-	cal, err := s.zoneCalendar(ctx, l.ZoneID)
-	if err != nil {
-		return nil, err
-	}
-	ps, err := s.PipelineSettings(ctx, l.ZoneID)
-	if err != nil {
-		return nil, err
-	}
-	l.ScreeningDue = cal.AddWorkdays(shanghaiDay(l.ReportedAt), ps.ScreeningDays).Format(xinlu.DateLayout)
-	// The reporter: the signed-in user's member record, or the one given;
-	// a member of the zone either way (one read, before the write: the
-	// lead's reference to it holds it). On PostgreSQL the same read takes
-	// the lead's id from its sequence, so that the write itself needs no
-	// answer from the database (below).
-	var member sql.NullInt64
-	var name sql.NullString
-	var id sql.NullInt64
-	queued := s.dialect == Postgres && len(checked) == 0
-	next := ""
-	if queued {
-		next = `, nextval(pg_get_serial_sequence('leads', 'id'))`
-	}
-	if a.UserID != 0 {
-		sc := []any{&member, &name}
-		if queued {
-			sc = append(sc, &id)
-		}
-		err = s.queryRow(ctx, `SELECT u.member_id, m.name`+next+` FROM users u LEFT JOIN members m ON m.id = u.member_id AND m.zone_id = u.zone_id
-			WHERE u.id = ? AND u.zone_id = ?`, a.UserID, l.ZoneID).Scan(sc...)
-	} else if l.ReporterID != 0 {
-		sc := []any{&name}
-		if queued {
-			sc = append(sc, &id)
-		}
-		member.Int64, member.Valid = l.ReporterID, true
-		err = s.queryRow(ctx, `SELECT name`+next+` FROM members WHERE id = ? AND zone_id = ?`, l.ReporterID, l.ZoneID).Scan(sc...)
-	}
-	if err != nil && err != sql.ErrNoRows {
-		return nil, xinlu.Internal(err)
-	}
-	if a.UserID != 0 && err == sql.ErrNoRows {
-		return nil, s.translate(err)
-	}
-	if !member.Valid || member.Int64 == 0 || !name.Valid {
+	// One read for what the report needs before its write: the
+	// fingerprint of the zone's calendar (zoneCalendarFP), its screening
+	// deadline, and the reporter: the signed-in user's member record, or
+	// the one given; a member of the zone either way (read before the
+	// write: the lead's reference to it holds it). On PostgreSQL the same
+	// read takes the lead's id from its sequence, so that the write itself
+	// needs no answer from the database (below).
+	if a.UserID == 0 && l.ReporterID == 0 {
 		return nil, &xinlu.Error{Code: xinlu.EFORBIDDEN, Key: "leads.no_member"}
 	}
+	var fp [3]int64
+	var days, member, id sql.NullInt64
+	var name sql.NullString
+	queued := s.dialect == Postgres && len(checked) == 0
+	cols := `c.n, c.v, c.mx, (SELECT screening_days FROM pipeline_settings WHERE zone_id = ?), r.member_id, r.name`
+	if queued {
+		cols += `, nextval(pg_get_serial_sequence('leads', 'id'))`
+	}
+	reporter, args := `SELECT u.member_id, m.name FROM users u LEFT JOIN members m ON m.id = u.member_id AND m.zone_id = u.zone_id
+		WHERE u.id = ? AND u.zone_id = ?`, []any{l.ZoneID, a.UserID, l.ZoneID, l.ZoneID}
+	if a.UserID == 0 {
+		reporter, args = `SELECT id AS member_id, name FROM members WHERE id = ? AND zone_id = ?`, []any{l.ZoneID, l.ReporterID, l.ZoneID, l.ZoneID}
+	}
+	sc := []any{&fp[0], &fp[1], &fp[2], &days, &member, &name}
+	if queued {
+		sc = append(sc, &id)
+	}
+	err = s.queryRow(ctx, `SELECT `+cols+` FROM (`+reporter+`) r
+		CROSS JOIN (SELECT COUNT(*) AS n, COALESCE(SUM(version), 0) AS v, COALESCE(MAX(id), 0) AS mx FROM calendar_days WHERE zone_id = ?) c`,
+		args...).Scan(sc...)
+	switch {
+	case err == sql.ErrNoRows && a.UserID != 0:
+		return nil, s.translate(err)
+	case err == sql.ErrNoRows:
+		return nil, &xinlu.Error{Code: xinlu.EFORBIDDEN, Key: "leads.no_member"}
+	case err != nil:
+		return nil, xinlu.Internal(err)
+	case !member.Valid || member.Int64 == 0 || !name.Valid:
+		return nil, &xinlu.Error{Code: xinlu.EFORBIDDEN, Key: "leads.no_member"}
+	}
+	cal, err := s.zoneCalendarFP(ctx, l.ZoneID, fp)
+	if err != nil {
+		return nil, err
+	}
+	screening := DefaultPipelineSettings(l.ZoneID).ScreeningDays
+	if days.Valid {
+		screening = int(days.Int64)
+	}
+	l.ScreeningDue = cal.AddWorkdays(shanghaiDay(l.ReportedAt), screening).Format(xinlu.DateLayout)
 	l.ReporterID, l.ReporterName = member.Int64, name.String
 	// Reports come in bursts (a meeting, a campaign): they share commits
 	// (inBatch). On PostgreSQL, where every statement is a round trip, a
