@@ -370,22 +370,31 @@ func (s *Store) LeadDuplicates(ctx context.Context, l *xinlu.Lead) ([]xinlu.Matc
 	if err != nil {
 		return nil, err
 	}
-	var out []xinlu.Match
+	var company [2]map[int64]companyMatch
 	for i, t := range dupTables {
-		company := map[int64]companyMatch{}
+		company[i] = map[int64]companyMatch{}
 		for _, c := range cands[i] {
 			if t.kind == "lead" && c.id == l.ID {
 				continue
 			}
 			if sc, rel := xinlu.CompanyMatch(key, c.key); sc >= xinlu.DuplicateThreshold {
-				company[c.id] = companyMatch{sc, rel}
+				company[i][c.id] = companyMatch{sc, rel}
 			}
 		}
-		ms, err := s.dupRows(ctx, t, l, company)
-		if err != nil {
+	}
+	var out []xinlu.Match
+	if s.dialect == Postgres {
+		if out, err = s.dupRowsPG(ctx, l, company); err != nil {
 			return nil, err
 		}
-		out = append(out, ms...)
+	} else {
+		for i, t := range dupTables {
+			ms, err := s.dupRows(ctx, t, l, company[i])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ms...)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Score != out[j].Score {
@@ -399,7 +408,55 @@ func (s *Store) LeadDuplicates(ctx context.Context, l *xinlu.Lead) ([]xinlu.Matc
 	if len(out) > maxDuplicates {
 		out = out[:maxDuplicates]
 	}
+	if s.dialect == Postgres {
+		return out, nil // named by dupRowsPG
+	}
 	return out, s.nameReporters(ctx, out)
+}
+
+// dupRowsPG is dupRows for both tables in one statement, with the names
+// of the leads' reporters (PostgreSQL, where the id lists are arrays).
+func (s *Store) dupRowsPG(ctx context.Context, l *xinlu.Lead, company [2]map[int64]companyMatch) ([]xinlu.Match, error) {
+	var ids [2][]int64
+	for i := range company {
+		for id := range company[i] {
+			ids[i] = append(ids[i], id)
+		}
+	}
+	if len(ids[0])+len(ids[1]) == 0 {
+		return nil, nil
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT 0, l.zone_id, l.id, l.company, l.project_name, l.status, COALESCE(m.name, '')
+		FROM leads l LEFT JOIN members m ON m.id = l.reporter_id WHERE l.id = ANY($1) AND l.status <> 'merged'
+		UNION ALL SELECT 1, zone_id, id, company, name, stage, '' FROM projects WHERE id = ANY($2)`, ids[0], ids[1])
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	defer rows.Close()
+	var out []xinlu.Match
+	for rows.Next() {
+		var i int
+		var zone int64
+		var m xinlu.Match
+		if err := rows.Scan(&i, &zone, &m.ID, &m.Company, &m.Project, &m.Status, &m.ReportedBy); err != nil {
+			return nil, xinlu.Internal(err)
+		}
+		if zone != l.ZoneID {
+			continue
+		}
+		m.Kind = dupTables[i].kind
+		c := company[i][m.ID]
+		ok, score := xinlu.ProjectDuplicate(c.score, l.ProjectName, m.Project)
+		if !ok {
+			continue
+		}
+		m.Score, m.Relation = score, c.relation
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	return out, nil
 }
 
 // dupCandidate is a record found by the probes: its id and company key.
