@@ -494,6 +494,14 @@ func (s *Store) dupCandidates(ctx context.Context, zoneID int64, key, root strin
 	}
 	limit := " LIMIT " + strconv.Itoa(maxPerProbe+1) // +1: the lead itself
 	if s.dialect == Postgres {
+		// The arrays always have maxProbeGrams+2 ranges, the missing ones
+		// empty: PostgreSQL reckons an array parameter at 10 elements, and
+		// if the plans made with the real length reckon less, the plan for
+		// any parameters (cheap to plan) never looks as good as they do,
+		// and every call is planned anew.
+		for len(lo) < maxProbeGrams+2 {
+			lo, hi = append(lo, ""), append(hi, "")
+		}
 		var parts []string
 		for i, t := range dupTables {
 			n := strconv.Itoa(i)
