@@ -45,11 +45,14 @@ type Alarm struct {
 	AcknowledgedAt sql.NullTime
 }
 
-// watch looks at each audit row as it is written and raises alarms; it runs
-// in the same transaction.
+// watch looks at each audit row as it is recorded and raises alarms; it
+// runs in the same transaction. The rows it counts are written first.
 func (tx *Tx) watch(ctx context.Context, e *xinlu.AuditEntry, detail any) error {
 	switch {
 	case e.Action == "auth.login_failed" && e.IP != "":
+		if err := tx.flush(ctx); err != nil {
+			return err
+		}
 		var n int
 		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'auth.login_failed' AND ip = ? AND at >= ?`,
 			e.IP, e.At.Add(-bruteForceWindow)).Scan(&n); err != nil {
@@ -75,6 +78,9 @@ func (tx *Tx) watch(ctx context.Context, e *xinlu.AuditEntry, detail any) error 
 		}
 		if rows >= massExportRows {
 			return tx.raiseAlarm(ctx, e.ZoneID, AlarmMassExport, e.ActorName, fmt.Sprintf("%s of %d rows", e.Action, rows))
+		}
+		if err := tx.flush(ctx); err != nil {
+			return err
 		}
 		var n int
 		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action LIKE '%.export' AND actor_id = ? AND at >= ?`,

@@ -11,49 +11,118 @@ import (
 	"xinlu/internal/xinlu"
 )
 
-// audit appends one row to the audit log inside tx, chained to the row
-// before it in its zone's chain. If it fails, the caller's transaction
-// fails with it.
+// audit records one audit row in tx. The row is written, chained to the
+// row before it in its zone's chain, with the transaction's other audit
+// rows when the transaction is about to commit (flushAudit); if that
+// fails, the transaction fails with it.
+//
+// Writing the rows last is what lets a zone's writes run side by side: on
+// PostgreSQL a zone's chain is locked (pg_advisory_xact_lock(7311, zone))
+// from its head's read to the commit, so that two transactions cannot chain
+// to the same row, and taking that lock at the first audited write would
+// make every later statement of the transaction wait for it too. Taken at
+// the end, the lock is held for three statements (the lock, the head's
+// read, one insert of every row) and the commit, whatever the transaction
+// did before.
 func (tx *Tx) audit(ctx context.Context, a xinlu.Actor, action, entity string, entityID int64, before, after any) error {
 	if err := checkAuditAction(action); err != nil {
 		return err
-	}
-	head, known := tx.heads[a.ZoneID]
-	if !known && tx.s.dialect == Postgres {
-		// Serialise the zone's appenders so that two transactions cannot
-		// chain to the same row; other zones' appenders do not wait.
-		if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(7311, CAST(? AS INTEGER))`, a.ZoneID); err != nil {
-			return xinlu.Internal(err)
-		}
 	}
 	e := xinlu.AuditEntry{
 		ZoneID: a.ZoneID, At: tx.s.Now(), ActorID: a.UserID, ActorName: a.Name,
 		Action: action, Entity: entity, EntityID: entityID,
 		Before: xinlu.AuditJSON(before), After: xinlu.AuditJSON(after), IP: a.IP,
 	}
-	if !known {
-		var err error
-		if head.seq, head.hash, err = tx.zoneAuditHead(ctx, a.ZoneID); err != nil {
-			return err
+	tx.pending = append(tx.pending, e)
+	return tx.watch(ctx, &e, after)
+}
+
+// flushAudit writes the audit rows recorded since the last flush, each
+// zone's chained to its zone's head: zones in order, each locked on
+// PostgreSQL (once per transaction) before its head is read.
+func (tx *Tx) flushAudit(ctx context.Context) error {
+	rows := tx.pending
+	if len(rows) == 0 {
+		return nil
+	}
+	tx.pending = nil
+	var zones []int64
+	for _, e := range rows {
+		if !slices.Contains(zones, e.ZoneID) {
+			zones = append(zones, e.ZoneID)
 		}
 	}
-	e.Seq, e.PrevHash = head.seq+1, head.hash
-	key := tx.s.auditKey
-	e.KeyID = tx.s.auditKeyID
-	e.Hash = e.ComputeHash(key)
-	err := tx.queryRow(ctx, `INSERT INTO audit_log (zone_id, seq, at, actor_id, actor_name, action, entity, entity_id,
-		before_json, after_json, ip, prev_hash, key_id, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
-		e.ZoneID, e.Seq, e.At, e.ActorID, e.ActorName, e.Action, e.Entity, e.EntityID,
-		e.Before, e.After, e.IP, e.PrevHash, e.KeyID, e.Hash).Scan(&e.ID)
-	if err != nil {
-		tx.forgetAuditHeads()
-		return xinlu.Internal(fmt.Errorf("write audit row: %w", err))
-	}
+	slices.Sort(zones)
 	if tx.heads == nil {
 		tx.heads = map[int64]txHead{}
 	}
-	tx.heads[a.ZoneID] = txHead{seq: e.Seq, hash: e.Hash}
-	return tx.watch(ctx, &e, after)
+	for _, z := range zones {
+		head, known := tx.heads[z]
+		if !known {
+			if tx.s.dialect == Postgres {
+				// The lock first, then the head, read by a statement of its
+				// own: it sees every row committed before the lock was had.
+				if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(7311, CAST(? AS INTEGER))`, z); err != nil {
+					return xinlu.Internal(err)
+				}
+			}
+			var err error
+			if head.seq, head.hash, err = tx.zoneAuditHead(ctx, z); err != nil {
+				tx.forgetAuditHeads()
+				return err
+			}
+		}
+		for i := range rows {
+			e := &rows[i]
+			if e.ZoneID != z {
+				continue
+			}
+			e.Seq, e.PrevHash, e.KeyID = head.seq+1, head.hash, tx.s.auditKeyID
+			e.Hash = e.ComputeHash(tx.s.auditKey)
+			head = txHead{seq: e.Seq, hash: e.Hash}
+		}
+		tx.heads[z] = head
+	}
+	if err := tx.insertAudit(ctx, rows); err != nil {
+		tx.forgetAuditHeads()
+		return xinlu.Internal(fmt.Errorf("write audit rows: %w", err))
+	}
+	return nil
+}
+
+// insertAudit inserts chained audit rows: on PostgreSQL in one statement
+// whatever their number, on SQLite (whose statements cost no round trip)
+// one by one.
+func (tx *Tx) insertAudit(ctx context.Context, rows []xinlu.AuditEntry) error {
+	if tx.s.dialect != Postgres {
+		for _, e := range rows {
+			if _, err := tx.exec(ctx, `INSERT INTO audit_log (zone_id, seq, at, actor_id, actor_name, action, entity, entity_id,
+				before_json, after_json, ip, prev_hash, key_id, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+				e.ZoneID, e.Seq, e.At, e.ActorID, e.ActorName, e.Action, e.Entity, e.EntityID,
+				e.Before, e.After, e.IP, e.PrevHash, e.KeyID, e.Hash); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	n := len(rows)
+	zone, seq, actor, entityID := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	at := make([]time.Time, n)
+	actorName, action, entity, before, after, ip, prev, keyID, hash :=
+		make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n),
+		make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, e := range rows {
+		zone[i], seq[i], at[i], actor[i], actorName[i], action[i], entity[i], entityID[i] =
+			e.ZoneID, e.Seq, e.At, e.ActorID, e.ActorName, e.Action, e.Entity, e.EntityID
+		before[i], after[i], ip[i], prev[i], keyID[i], hash[i] = e.Before, e.After, e.IP, e.PrevHash, e.KeyID, e.Hash
+	}
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO audit_log (zone_id, seq, at, actor_id, actor_name, action, entity, entity_id,
+		before_json, after_json, ip, prev_hash, key_id, hash)
+		SELECT * FROM unnest(CAST($1 AS BIGINT[]), CAST($2 AS BIGINT[]), CAST($3 AS TIMESTAMPTZ[]), CAST($4 AS BIGINT[]),
+			CAST($5 AS TEXT[]), CAST($6 AS TEXT[]), CAST($7 AS TEXT[]), CAST($8 AS BIGINT[]), CAST($9 AS TEXT[]),
+			CAST($10 AS TEXT[]), CAST($11 AS TEXT[]), CAST($12 AS TEXT[]), CAST($13 AS TEXT[]), CAST($14 AS TEXT[]))`,
+		zone, seq, at, actor, actorName, action, entity, entityID, before, after, ip, prev, keyID, hash)
+	return err
 }
 
 // zoneAuditHead is the place and hash of the newest row of the zone's

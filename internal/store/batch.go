@@ -132,10 +132,12 @@ var errBatchJob = errors.New("a batched write failed")
 // runBatch runs jobs in one transaction. It first runs them one after the
 // other with nothing between them: a write that fails is rare (input is
 // checked before it is queued), and a savepoint per write costs two more
-// statements each, which on PostgreSQL are two more round trips while the
-// zone's audit chain is held. When one fails, that transaction is undone
-// and the batch runs again with a savepoint per write, so that the failed
-// one is rolled back alone.
+// statements each, which on PostgreSQL are two more round trips for every
+// write of the zone queued behind. What the writes queued (new leads,
+// audit rows) is written after the last of them, a statement for all. When
+// one fails, that transaction is undone and the batch runs again with a
+// savepoint per write, each writing what it queued inside its savepoint,
+// so that the failed one is rolled back alone.
 func (s *Store) runBatch(jobs []*batchJob) {
 	errs := make([]error, len(jobs))
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
@@ -145,6 +147,15 @@ func (s *Store) runBatch(jobs []*batchJob) {
 			if errs[i] = runJob(context.WithoutCancel(j.ctx), j, tx); errs[i] != nil {
 				return errBatchJob
 			}
+		}
+		// What the writes queued: a failure is one write's, found again
+		// below. Land notes before audit rows, as at every commit, so the
+		// locks are taken in one order.
+		if err := tx.flushLand(ctx); err != nil {
+			return errBatchJob
+		}
+		if err := tx.flush(ctx); err != nil {
+			return errBatchJob
 		}
 		return nil
 	})
@@ -160,7 +171,14 @@ func (s *Store) runBatch(jobs []*batchJob) {
 			if _, err := tx.exec(ctx, `SAVEPOINT batch_job`); err != nil {
 				return xinlu.Internal(err)
 			}
+			// The write and what it queued, inside its savepoint.
 			errs[i] = runJob(context.WithoutCancel(j.ctx), j, tx)
+			if errs[i] == nil {
+				errs[i] = tx.flushLand(ctx)
+			}
+			if errs[i] == nil {
+				errs[i] = tx.flush(ctx)
+			}
 			if errs[i] == nil {
 				if _, err := tx.exec(ctx, `RELEASE SAVEPOINT batch_job`); err == nil {
 					continue
@@ -171,7 +189,8 @@ func (s *Store) runBatch(jobs []*batchJob) {
 					errs[i] = xinlu.Internal(fmt.Errorf("release the savepoint of a batched write: %w", err))
 				}
 			}
-			tx.forgetAuditHeads() // the job's audit rows and locks are undone
+			tx.leads, tx.pending, tx.land = nil, nil, nil // queued by the job and not written
+			tx.forgetAuditHeads()                         // the job's audit rows and locks are undone
 			if _, err := tx.exec(ctx, `ROLLBACK TO SAVEPOINT batch_job`); err != nil {
 				return xinlu.Internal(err)
 			}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"sync"
 	"testing"
@@ -151,6 +152,96 @@ func TestInBatchCallersGivingUp(t *testing.T) {
 		}
 		if !got[1] || got[2] || !got[3] || len(rows) != 2 {
 			t.Fatalf("written: %v", got)
+		}
+	})
+}
+
+// Reports of one zone made at once share transactions in which their leads
+// and audit rows are written together at the end: each report has its lead
+// and its audit row naming it, a write whose lead cannot be inserted fails
+// alone, the list totals equal a count and the chain verifies.
+func TestConcurrentReportsWrittenTogether(t *testing.T) {
+	eachInternalEngine(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		z := &xinlu.Zone{Code: "BAT", Name: "batched reports"}
+		if err := s.CreateZone(ctx, xinlu.SystemActor(0), z); err != nil {
+			t.Fatal(err)
+		}
+		a := xinlu.SystemActor(z.ID)
+		m := &xinlu.Member{ZoneID: z.ID, StaffNo: "R1", Name: "报送人"}
+		if err := s.CreateMember(ctx, a, m); err != nil {
+			t.Fatal(err)
+		}
+		const n = 40
+		leads := make([]*xinlu.Lead, n)
+		errs := make([]error, n+1)
+		var wg sync.WaitGroup
+		for i := range n {
+			leads[i] = &xinlu.Lead{ZoneID: z.ID, ReporterID: m.ID, Company: fmt.Sprintf("并发%02d新材料有限公司", i),
+				ProjectName: "项目", Industry: []string{"materials", "equipment"}[i%2]}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = s.ReportLead(ctx, a, leads[i])
+			}()
+		}
+		// A write among them whose lead refers to no member.
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[n] = s.inBatch(ctx, z.ID, func(ctx context.Context, tx *Tx) error {
+				now := s.Now()
+				bad := &xinlu.Lead{ZoneID: z.ID, ReporterID: 1 << 40, Company: "无人公司", CompanyKey: "无人公司", ProjectName: "x",
+					Industry: "materials", Status: xinlu.LeadReported, Version: 1, ReportedAt: now, CreatedAt: now, UpdatedAt: now}
+				if s.dialect == Postgres {
+					if err := tx.queryRow(ctx, `SELECT nextval(pg_get_serial_sequence('leads', 'id'))`).Scan(&bad.ID); err != nil {
+						return err
+					}
+					tx.queueLead(bad, "", "")
+				} else if _, err := tx.insert(ctx, `INSERT INTO leads (zone_id, reporter_id, company, company_key, project_name, industry,
+					status, reported_at, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,1,?,?)`, z.ID, bad.ReporterID, bad.Company,
+					bad.CompanyKey, bad.ProjectName, bad.Industry, string(bad.Status), now, now, now); err != nil {
+					return err
+				}
+				return tx.audit(ctx, a, "lead.report", "lead", bad.ID, nil, nil)
+			})
+		}()
+		wg.Wait()
+		for i, err := range errs[:n] {
+			if err != nil {
+				t.Fatalf("report %d: %v", i, err)
+			}
+		}
+		if errs[n] == nil {
+			t.Fatal("a lead of no member was written")
+		}
+		rows, total, err := s.ListAudit(ctx, xinlu.AuditFilter{ZoneID: z.ID, Action: "lead.report", Page: xinlu.Page{Page: 1, PerPage: 100}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != n {
+			t.Fatalf("%d report audit rows, want %d", total, n)
+		}
+		audited := map[int64]bool{}
+		for _, r := range rows {
+			audited[r.EntityID] = true
+		}
+		for i, l := range leads {
+			got, err := s.LeadByID(ctx, xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: z.ID}, l.ID)
+			if err != nil || got.Company != l.Company {
+				t.Fatalf("report %d: lead %d is %+v, %v", i, l.ID, got, err)
+			}
+			if !audited[l.ID] {
+				t.Fatalf("report %d: no audit row names lead %d", i, l.ID)
+			}
+		}
+		_, listed, err := s.ListLeads(ctx, LeadFilter{Scope: xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: z.ID},
+			Status: xinlu.LeadReported, Industry: "materials", Page: xinlu.Page{Page: 1, PerPage: 10}})
+		if err != nil || listed != n/2 {
+			t.Fatalf("list total %d (%v), want %d", listed, err, n/2)
+		}
+		if _, brk, err := s.VerifyAudit(ctx); err != nil || brk != nil {
+			t.Fatalf("audit chain: %v %+v", err, brk)
 		}
 	})
 }

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"xinlu/internal/xinlu"
 )
 
@@ -132,7 +135,7 @@ func (s *Store) BulkLoad(ctx context.Context, a xinlu.Actor, zoneID int64, b *Bu
 		return c, xinlu.Forbidden()
 	}
 	now := s.Now()
-	err := s.inTx(ctx, func(tx *Tx) error {
+	err := s.inConnTx(ctx, func(tx *Tx) error {
 		var zoneCode string
 		if err := tx.queryRow(ctx, `SELECT code FROM zones WHERE id = ?`, zoneID).Scan(&zoneCode); err != nil {
 			return s.translate(err)
@@ -251,14 +254,14 @@ func (s *Store) BulkLoad(ctx context.Context, a xinlu.Actor, zoneID int64, b *Bu
 				funds = append(funds, []any{zoneID, p.ID, f.OnDate, f.Yuan, f.Note, now})
 			}
 		}
-		if _, err := tx.insertRows(ctx, "project_events", []string{"zone_id", "project_id", "at", "actor_id", "actor_name", "kind", "detail"}, evs); err != nil {
+		if err := tx.insertKeyed(ctx, "project_events", []string{"zone_id", "project_id", "at", "actor_id", "actor_name", "kind", "detail"}, evs); err != nil {
 			return err
 		}
-		if _, err := tx.insertRows(ctx, "approval_items", []string{"zone_id", "project_id", "name", "agent_id", "limit_days", "status",
+		if err := tx.insertKeyed(ctx, "approval_items", []string{"zone_id", "project_id", "name", "agent_id", "limit_days", "status",
 			"committed", "started_on", "due_on", "closed_on", "note", "sort_order", "version", "created_at", "updated_at"}, apps); err != nil {
 			return err
 		}
-		if _, err := tx.insertRows(ctx, "funds_in_place", []string{"zone_id", "project_id", "on_date", "amount_yuan", "note", "created_at"}, funds); err != nil {
+		if err := tx.insertKeyed(ctx, "funds_in_place", []string{"zone_id", "project_id", "on_date", "amount_yuan", "note", "created_at"}, funds); err != nil {
 			return err
 		}
 		c.Events, c.Approvals, c.Funds = len(evs), len(apps), len(funds)
@@ -280,13 +283,17 @@ func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, rows 
 	return tx.bulkInsert(ctx, table, cols, rows, true)
 }
 
-// insertKeyed inserts rows into a table without an id column.
+// insertKeyed inserts rows into a table without an id column, or whose
+// new ids the caller does not need.
 func (tx *Tx) insertKeyed(ctx context.Context, table string, cols []string, rows [][]any) error {
 	_, err := tx.bulkInsert(ctx, table, cols, rows, false)
 	return err
 }
 
 func (tx *Tx) bulkInsert(ctx context.Context, table string, cols []string, rows [][]any, returning bool) ([]int64, error) {
+	if tx.conn != nil && tx.s.dialect == Postgres && len(rows) > 0 {
+		return tx.copyRows(ctx, table, cols, rows, returning)
+	}
 	tail := " RETURNING id"
 	if !returning {
 		tail = ""
@@ -334,6 +341,50 @@ func (tx *Tx) bulkInsert(ctx context.Context, table string, cols []string, rows 
 		}
 		chunk := ids[from:]
 		sort.Slice(chunk, func(i, j int) bool { return chunk[i] < chunk[j] })
+	}
+	return ids, nil
+}
+
+// copyRows is bulkInsert on PostgreSQL by COPY, which loads rows several
+// times faster than INSERT statements. COPY returns nothing: when the ids
+// are wanted they are taken from the table's sequence first, in one
+// statement, and copied with the rows. The tables' statement triggers (the
+// summary rows) fire for a COPY as for an INSERT.
+func (tx *Tx) copyRows(ctx context.Context, table string, cols []string, rows [][]any, withIDs bool) ([]int64, error) {
+	var ids []int64
+	if withIDs {
+		rs, err := tx.tx.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, len(rows))
+		if err != nil {
+			return nil, xinlu.Internal(fmt.Errorf("ids for %s: %w", table, err))
+		}
+		ids, err = collect(rs, func(sc scanner) (int64, error) {
+			var id int64
+			return id, sc.Scan(&id)
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(ids) != len(rows) {
+			return nil, xinlu.Internal(fmt.Errorf("ids for %s: %d of %d", table, len(ids), len(rows)))
+		}
+		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+		cols = append([]string{"id"}, cols...)
+		with := make([][]any, len(rows))
+		for i, r := range rows {
+			with[i] = append([]any{ids[i]}, r...)
+		}
+		rows = with
+	}
+	err := tx.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("copy into %s: not a pgx connection", table)
+		}
+		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+		return err
+	})
+	if err != nil {
+		return nil, xinlu.Internal(fmt.Errorf("copy into %s: %w", table, err))
 	}
 	return ids, nil
 }

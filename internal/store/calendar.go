@@ -272,6 +272,12 @@ func (s *Store) zoneCalendar(ctx context.Context, zoneID int64) (*xinlu.Calendar
 		zoneID).Scan(&fp[0], &fp[1], &fp[2]); err != nil {
 		return nil, xinlu.Internal(err)
 	}
+	return s.zoneCalendarFP(ctx, zoneID, fp)
+}
+
+// zoneCalendarFP is zoneCalendar with the fingerprint (count, sum of
+// versions, largest id of the zone's calendar rows) read by the caller.
+func (s *Store) zoneCalendarFP(ctx context.Context, zoneID int64, fp [3]int64) (*xinlu.Calendar, error) {
 	key := calendarCacheKey{s, zoneID}
 	if e, ok := calendarCache.Load(key); ok && e.(calendarCacheEntry).fp == fp {
 		return e.(calendarCacheEntry).cal, nil

@@ -147,45 +147,75 @@ func (s *Store) ReportLead(ctx context.Context, a xinlu.Actor, l *xinlu.Lead, fi
 		l.ReportedAt = now
 	}
 	l.ReportedAt = l.ReportedAt.UTC().Truncate(time.Microsecond)
-	cal, err := s.zoneCalendar(ctx, l.ZoneID)
+	// One read for what the report needs before its write: the
+	// fingerprint of the zone's calendar (zoneCalendarFP), its screening
+	// deadline, and the reporter: the signed-in user's member record, or
+	// the one given; a member of the zone either way (read before the
+	// write: the lead's reference to it holds it). On PostgreSQL the same
+	// read takes the lead's id from its sequence, so that the write itself
+	// needs no answer from the database (below).
+	if a.UserID == 0 && l.ReporterID == 0 {
+		return nil, &xinlu.Error{Code: xinlu.EFORBIDDEN, Key: "leads.no_member"}
+	}
+	var fp [3]int64
+	var days, member, id sql.NullInt64
+	var name sql.NullString
+	queued := s.dialect == Postgres && len(checked) == 0
+	cols := `c.n, c.v, c.mx, (SELECT screening_days FROM pipeline_settings WHERE zone_id = ?), r.member_id, r.name`
+	if queued {
+		cols += `, nextval(pg_get_serial_sequence('leads', 'id'))`
+	}
+	reporter, args := `SELECT u.member_id, m.name FROM users u LEFT JOIN members m ON m.id = u.member_id AND m.zone_id = u.zone_id
+		WHERE u.id = ? AND u.zone_id = ?`, []any{l.ZoneID, a.UserID, l.ZoneID, l.ZoneID}
+	if a.UserID == 0 {
+		reporter, args = `SELECT id AS member_id, name FROM members WHERE id = ? AND zone_id = ?`, []any{l.ZoneID, l.ReporterID, l.ZoneID, l.ZoneID}
+	}
+	sc := []any{&fp[0], &fp[1], &fp[2], &days, &member, &name}
+	if queued {
+		sc = append(sc, &id)
+	}
+	err = s.queryRow(ctx, `SELECT `+cols+` FROM (`+reporter+`) r
+		CROSS JOIN (SELECT COUNT(*) AS n, COALESCE(SUM(version), 0) AS v, COALESCE(MAX(id), 0) AS mx FROM calendar_days WHERE zone_id = ?) c`,
+		args...).Scan(sc...)
+	switch {
+	case err == sql.ErrNoRows && a.UserID != 0:
+		return nil, s.translate(err)
+	case err == sql.ErrNoRows:
+		return nil, &xinlu.Error{Code: xinlu.EFORBIDDEN, Key: "leads.no_member"}
+	case err != nil:
+		return nil, xinlu.Internal(err)
+	case !member.Valid || member.Int64 == 0 || !name.Valid:
+		return nil, &xinlu.Error{Code: xinlu.EFORBIDDEN, Key: "leads.no_member"}
+	}
+	cal, err := s.zoneCalendarFP(ctx, l.ZoneID, fp)
 	if err != nil {
 		return nil, err
 	}
-	ps, err := s.PipelineSettings(ctx, l.ZoneID)
-	if err != nil {
-		return nil, err
+	screening := DefaultPipelineSettings(l.ZoneID).ScreeningDays
+	if days.Valid {
+		screening = int(days.Int64)
 	}
-	l.ScreeningDue = cal.AddWorkdays(shanghaiDay(l.ReportedAt), ps.ScreeningDays).Format(xinlu.DateLayout)
-	// Reports come in bursts (a meeting, a campaign): they share commits.
+	l.ScreeningDue = cal.AddWorkdays(shanghaiDay(l.ReportedAt), screening).Format(xinlu.DateLayout)
+	l.ReporterID, l.ReporterName = member.Int64, name.String
+	// Reports come in bursts (a meeting, a campaign): they share commits
+	// (inBatch). On PostgreSQL, where every statement is a round trip, a
+	// report without files costs its shared transaction no statement of
+	// its own: its row is queued (queueLead) and written with the other
+	// reports' rows in one statement at the end, then their audit rows in
+	// another, so that a zone's reports are not held up by one another's
+	// round trips.
 	err = s.inBatch(ctx, l.ZoneID, func(ctx context.Context, tx *Tx) error {
-		// The reporter: the signed-in user's member record, or the one
-		// given; a member of the zone either way (one read).
-		var member sql.NullInt64
-		var name sql.NullString
-		var err error
-		if a.UserID != 0 {
-			err = tx.queryRow(ctx, `SELECT u.member_id, m.name FROM users u LEFT JOIN members m ON m.id = u.member_id AND m.zone_id = u.zone_id
-				WHERE u.id = ? AND u.zone_id = ?`, a.UserID, l.ZoneID).Scan(&member, &name)
-		} else if l.ReporterID != 0 {
-			member.Int64, member.Valid = l.ReporterID, true
-			err = tx.queryRow(ctx, `SELECT name FROM members WHERE id = ? AND zone_id = ?`, l.ReporterID, l.ZoneID).Scan(&name)
-		}
-		if err != nil && err != sql.ErrNoRows {
-			return xinlu.Internal(err)
-		}
-		if a.UserID != 0 && err == sql.ErrNoRows {
-			return s.translate(err)
-		}
-		if !member.Valid || member.Int64 == 0 || !name.Valid {
-			return &xinlu.Error{Code: xinlu.EFORBIDDEN, Key: "leads.no_member"}
-		}
-		l.ReporterID, l.ReporterName = member.Int64, name.String
 		phone, hash, err := tx.sealValue(ctx, leadPhone, l.ContactPhone)
 		if err != nil {
 			return err
 		}
 		l.Status, l.Version, l.CreatedAt, l.UpdatedAt = xinlu.LeadReported, 1, now, now
 		l.Reason, l.VetoGround, l.VetoReason, l.MergedInto, l.ProjectID = "", "", "", 0, 0
+		if queued {
+			l.ID = id.Int64
+			tx.queueLead(l, phone, hash)
+			return tx.audit(ctx, a, "lead.report", "lead", l.ID, nil, leadAudit(l))
+		}
 		id, err := tx.insert(ctx, `INSERT INTO leads (zone_id, reporter_id, company, company_key, project_name, industry, investment_yuan,
 			channel, contact_name, contact_phone, contact_phone_hash, description, status, reported_at, screening_due, version, created_at, updated_at)
 			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?,?)`,
@@ -205,6 +235,53 @@ func (s *Store) ReportLead(ctx context.Context, a xinlu.Actor, l *xinlu.Lead, fi
 		return nil, err
 	}
 	return s.LeadDuplicates(ctx, l)
+}
+
+// queuedLead is a reported lead to insert when its transaction flushes.
+type queuedLead struct {
+	l            *xinlu.Lead
+	phone, phash string
+}
+
+// queueLead queues the insert of a new lead whose id is taken already
+// (PostgreSQL).
+func (tx *Tx) queueLead(l *xinlu.Lead, phone, hash string) {
+	tx.leads = append(tx.leads, queuedLead{l, phone, hash})
+}
+
+// flushLeads inserts the queued leads in one statement.
+func (tx *Tx) flushLeads(ctx context.Context) error {
+	if len(tx.leads) == 0 {
+		return nil
+	}
+	q := tx.leads
+	tx.leads = nil
+	n := len(q)
+	id, zone, reporter, version := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	yuan := make([]*int64, n)
+	reported, created, updated := make([]time.Time, n), make([]time.Time, n), make([]time.Time, n)
+	var text [11][]string
+	for i := range text {
+		text[i] = make([]string, n)
+	}
+	for i, r := range q {
+		l := r.l
+		id[i], zone[i], reporter[i], version[i], yuan[i] = l.ID, l.ZoneID, l.ReporterID, int64(l.Version), l.InvestmentYuan
+		reported[i], created[i], updated[i] = l.ReportedAt, l.CreatedAt, l.UpdatedAt
+		for j, v := range []string{l.Company, l.CompanyKey, l.ProjectName, l.Industry, l.Channel, l.ContactName, r.phone, r.phash,
+			l.Description, string(l.Status), l.ScreeningDue} {
+			text[j][i] = v
+		}
+	}
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO leads (id, zone_id, reporter_id, company, company_key, project_name, industry, investment_yuan,
+		channel, contact_name, contact_phone, contact_phone_hash, description, status, reported_at, screening_due, version, created_at, updated_at)
+		SELECT * FROM unnest(CAST($1 AS BIGINT[]), CAST($2 AS BIGINT[]), CAST($3 AS BIGINT[]), CAST($4 AS TEXT[]), CAST($5 AS TEXT[]),
+			CAST($6 AS TEXT[]), CAST($7 AS TEXT[]), CAST($8 AS BIGINT[]), CAST($9 AS TEXT[]), CAST($10 AS TEXT[]), CAST($11 AS TEXT[]),
+			CAST($12 AS TEXT[]), CAST($13 AS TEXT[]), CAST($14 AS TEXT[]), CAST($15 AS TIMESTAMPTZ[]), CAST($16 AS TEXT[]),
+			CAST($17 AS BIGINT[]), CAST($18 AS TIMESTAMPTZ[]), CAST($19 AS TIMESTAMPTZ[]))`,
+		id, zone, reporter, text[0], text[1], text[2], text[3], yuan, text[4], text[5], text[6], text[7], text[8], text[9],
+		reported, text[10], version, created, updated)
+	return tx.s.translate(err)
 }
 
 // --- duplicates ---
@@ -289,45 +366,35 @@ func (s *Store) LeadDuplicates(ctx context.Context, l *xinlu.Lead) ([]xinlu.Matc
 		grams = []string{key}
 	}
 	root := xinlu.CompanyRoot(key)
-	var out []xinlu.Match
-	for _, t := range dupTables {
-		// The index alone: ids and keys of the candidates.
-		limit := t.skip + " LIMIT " + strconv.Itoa(maxPerProbe+1) + ") x" // +1: the lead itself
-		parts := []string{`SELECT * FROM (SELECT id, company_key FROM ` + t.table + ` WHERE zone_id = ? AND company_key = ?` + limit,
-			`SELECT * FROM (SELECT id, company_key FROM ` + t.table + ` WHERE zone_id = ? AND company_key >= ? AND company_key < ?` + limit}
-		args := []any{l.ZoneID, key, l.ZoneID, root, prefixEnd(root)}
-		for _, g := range grams {
-			parts = append(parts, `SELECT * FROM (SELECT id, company_key FROM `+t.table+` WHERE zone_id = ? AND company_key >= ? AND company_key < ?`+limit)
-			args = append(args, l.ZoneID, g, prefixEnd(g))
-		}
-		rows, err := s.query(ctx, strings.Join(parts, " UNION ALL "), args...)
-		if err != nil {
-			return nil, xinlu.Internal(err)
-		}
-		company := map[int64]companyMatch{}
-		for rows.Next() {
-			var id int64
-			var k string
-			if err := rows.Scan(&id, &k); err != nil {
-				rows.Close()
-				return nil, xinlu.Internal(err)
-			}
-			if t.kind == "lead" && id == l.ID {
+	cands, err := s.dupCandidates(ctx, l.ZoneID, key, root, grams)
+	if err != nil {
+		return nil, err
+	}
+	var company [2]map[int64]companyMatch
+	for i, t := range dupTables {
+		company[i] = map[int64]companyMatch{}
+		for _, c := range cands[i] {
+			if t.kind == "lead" && c.id == l.ID {
 				continue
 			}
-			if sc, rel := xinlu.CompanyMatch(key, k); sc >= xinlu.DuplicateThreshold {
-				company[id] = companyMatch{sc, rel}
+			if sc, rel := xinlu.CompanyMatch(key, c.key); sc >= xinlu.DuplicateThreshold {
+				company[i][c.id] = companyMatch{sc, rel}
 			}
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, xinlu.Internal(err)
-		}
-		ms, err := s.dupRows(ctx, t, l, company)
-		if err != nil {
+	}
+	var out []xinlu.Match
+	if s.dialect == Postgres {
+		if out, err = s.dupRowsPG(ctx, l, company); err != nil {
 			return nil, err
 		}
-		out = append(out, ms...)
+	} else {
+		for i, t := range dupTables {
+			ms, err := s.dupRows(ctx, t, l, company[i])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ms...)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Score != out[j].Score {
@@ -341,7 +408,140 @@ func (s *Store) LeadDuplicates(ctx context.Context, l *xinlu.Lead) ([]xinlu.Matc
 	if len(out) > maxDuplicates {
 		out = out[:maxDuplicates]
 	}
+	if s.dialect == Postgres {
+		return out, nil // named by dupRowsPG
+	}
 	return out, s.nameReporters(ctx, out)
+}
+
+// dupRowsPG is dupRows for both tables in one statement, with the names
+// of the leads' reporters (PostgreSQL, where the id lists are arrays).
+func (s *Store) dupRowsPG(ctx context.Context, l *xinlu.Lead, company [2]map[int64]companyMatch) ([]xinlu.Match, error) {
+	var ids [2][]int64
+	for i := range company {
+		for id := range company[i] {
+			ids[i] = append(ids[i], id)
+		}
+	}
+	if len(ids[0])+len(ids[1]) == 0 {
+		return nil, nil
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT 0, l.zone_id, l.id, l.company, l.project_name, l.status, COALESCE(m.name, '')
+		FROM leads l LEFT JOIN members m ON m.id = l.reporter_id WHERE l.id = ANY($1) AND l.status <> 'merged'
+		UNION ALL SELECT 1, zone_id, id, company, name, stage, '' FROM projects WHERE id = ANY($2)`, ids[0], ids[1])
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	defer rows.Close()
+	var out []xinlu.Match
+	for rows.Next() {
+		var i int
+		var zone int64
+		var m xinlu.Match
+		if err := rows.Scan(&i, &zone, &m.ID, &m.Company, &m.Project, &m.Status, &m.ReportedBy); err != nil {
+			return nil, xinlu.Internal(err)
+		}
+		if zone != l.ZoneID {
+			continue
+		}
+		m.Kind = dupTables[i].kind
+		c := company[i][m.ID]
+		ok, score := xinlu.ProjectDuplicate(c.score, l.ProjectName, m.Project)
+		if !ok {
+			continue
+		}
+		m.Score, m.Relation = score, c.relation
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	return out, nil
+}
+
+// dupCandidate is a record found by the probes: its id and company key.
+type dupCandidate struct {
+	id  int64
+	key string
+}
+
+// dupCandidates runs the probes of the duplicate search in each table of
+// dupTables: the exact key, the company's branches (keys from root) and
+// the prefixes of grams. On PostgreSQL the probes of both tables are one
+// statement whose ranges are arrays joined laterally to one index scan:
+// its plan is the same whatever the key, so it is planned once per
+// connection, where a UNION of a scan per range costs more to plan than
+// to run.
+func (s *Store) dupCandidates(ctx context.Context, zoneID int64, key, root string, grams []string) ([2][]dupCandidate, error) {
+	var out [2][]dupCandidate
+	lo, hi := []string{root}, []string{prefixEnd(root)}
+	for _, g := range grams {
+		lo, hi = append(lo, g), append(hi, prefixEnd(g))
+	}
+	read := func(rows *sql.Rows, table func(*sql.Rows) (int, dupCandidate, error)) error {
+		defer rows.Close()
+		for rows.Next() {
+			i, c, err := table(rows)
+			if err != nil {
+				return xinlu.Internal(err)
+			}
+			out[i] = append(out[i], c)
+		}
+		if err := rows.Err(); err != nil {
+			return xinlu.Internal(err)
+		}
+		return nil
+	}
+	limit := " LIMIT " + strconv.Itoa(maxPerProbe+1) // +1: the lead itself
+	if s.dialect == Postgres {
+		// The arrays always have maxProbeGrams+2 ranges, the missing ones
+		// empty: PostgreSQL reckons an array parameter at 10 elements, and
+		// if the plans made with the real length reckon less, the plan for
+		// any parameters (cheap to plan) never looks as good as they do,
+		// and every call is planned anew.
+		for len(lo) < maxProbeGrams+2 {
+			lo, hi = append(lo, ""), append(hi, "")
+		}
+		var parts []string
+		for i, t := range dupTables {
+			n := strconv.Itoa(i)
+			parts = append(parts,
+				`SELECT `+n+`, * FROM (SELECT id, company_key FROM `+t.table+` WHERE zone_id = $1 AND company_key = $2`+t.skip+limit+`) x`,
+				`SELECT `+n+`, x.* FROM unnest(CAST($3 AS TEXT[]), CAST($4 AS TEXT[])) r(lo, hi) CROSS JOIN LATERAL (SELECT id, company_key FROM `+
+					t.table+` WHERE zone_id = $1 AND company_key >= r.lo AND company_key < r.hi`+t.skip+limit+`) x`)
+		}
+		rows, err := s.read.QueryContext(ctx, strings.Join(parts, " UNION ALL "), zoneID, key, lo, hi)
+		if err != nil {
+			return out, xinlu.Internal(err)
+		}
+		return out, read(rows, func(rows *sql.Rows) (int, dupCandidate, error) {
+			var i int
+			var c dupCandidate
+			err := rows.Scan(&i, &c.id, &c.key)
+			return i, c, err
+		})
+	}
+	for i, t := range dupTables {
+		// The index alone: ids and keys of the candidates.
+		parts := []string{`SELECT * FROM (SELECT id, company_key FROM ` + t.table + ` WHERE zone_id = ? AND company_key = ?` + t.skip + limit + `) x`}
+		args := []any{zoneID, key}
+		for j := range lo {
+			parts = append(parts, `SELECT * FROM (SELECT id, company_key FROM `+t.table+` WHERE zone_id = ? AND company_key >= ? AND company_key < ?`+t.skip+limit+`) x`)
+			args = append(args, zoneID, lo[j], hi[j])
+		}
+		rows, err := s.query(ctx, strings.Join(parts, " UNION ALL "), args...)
+		if err != nil {
+			return out, xinlu.Internal(err)
+		}
+		if err := read(rows, func(rows *sql.Rows) (int, dupCandidate, error) {
+			var c dupCandidate
+			err := rows.Scan(&c.id, &c.key)
+			return i, c, err
+		}); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
 }
 
 // companyMatch is how a candidate's company compares with the lead's.

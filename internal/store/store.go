@@ -308,11 +308,17 @@ func (s *Store) prepared(ctx context.Context, q string) *sql.Stmt {
 type Tx struct {
 	tx     *sql.Tx
 	s      *Store
-	missed []string // SQLite: statements to prepare on the writer once it is free
+	conn   *sql.Conn // the transaction's connection, when begun on one (inConnTx)
+	missed []string  // SQLite: statements to prepare on the writer once it is free
+	// leads are new leads queued to be inserted together (queueLead), and
+	// pending the audit rows recorded and not yet written (audit); flush
+	// writes both.
+	leads   []queuedLead
+	pending []xinlu.AuditEntry
 	// heads are the audit chains this transaction appended to, locked
 	// and with their newest rows, so that the next append to one asks
-	// nothing (a batch of reports in one zone). Forgotten when a savepoint
-	// is rolled back (forgetAuditHeads), which undoes rows and locks.
+	// nothing. Forgotten when a savepoint is rolled back
+	// (forgetAuditHeads), which undoes rows and locks.
 	heads map[int64]txHead
 	// land are the changes to what matching reads (Tx.landChanged),
 	// noted when the transaction commits.
@@ -322,6 +328,14 @@ type Tx struct {
 type txHead struct {
 	seq  int64
 	hash string
+}
+
+// flush writes what the transaction queued: new leads, then audit rows.
+func (tx *Tx) flush(ctx context.Context) error {
+	if err := tx.flushLeads(ctx); err != nil {
+		return err
+	}
+	return tx.flushAudit(ctx)
 }
 
 // forgetAuditHeads drops what the transaction knows of its audit chains,
@@ -334,13 +348,40 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return xinlu.Internal(err)
 	}
-	tx := &Tx{tx: sqlTx, s: s}
+	return s.runTx(ctx, &Tx{tx: sqlTx, s: s}, fn)
+}
+
+// inConnTx is inTx on a connection of its own, which the transaction can
+// also use through the driver (Tx.copyRows: COPY on PostgreSQL).
+func (s *Store) inConnTx(ctx context.Context, fn func(tx *Tx) error) error {
+	conn, err := s.write.Conn(ctx)
+	if err != nil {
+		return xinlu.Internal(err)
+	}
+	defer conn.Close()
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return xinlu.Internal(err)
+	}
+	return s.runTx(ctx, &Tx{tx: sqlTx, s: s, conn: conn}, fn)
+}
+
+// runTx runs fn in tx, then writes what it queued and commits, or rolls
+// back.
+func (s *Store) runTx(ctx context.Context, tx *Tx, fn func(tx *Tx) error) error {
+	sqlTx := tx.tx
 	defer tx.prepareMissed()
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err
 	}
+	// The land version first, then the audit rows and their chain: the
+	// chain's lock is the last one taken, held only until the commit.
 	if err := tx.flushLand(ctx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := tx.flush(ctx); err != nil {
 		sqlTx.Rollback()
 		return err
 	}
