@@ -14,8 +14,9 @@ import (
 
 // A member writes a reflection on a phone: the draft reaches the server
 // as they type; text typed just before a reload comes back from the
-// browser's copy and is saved; they submit. The head then reads the
-// copying report.
+// browser's copy and is saved; they submit. The head reads the copying
+// report and returns it with a comment; the member reads the comment, adds
+// to the text and hands it in again; the head accepts.
 func TestBrowserStudyDraftSurvivesReload(t *testing.T) {
 	ctx := browser(t)
 	a := newApp(t)
@@ -89,6 +90,50 @@ func TestBrowserStudyDraftSurvivesReload(t *testing.T) {
 	marks, err := chromedp.Run(ctx2, chromedp.Evaluate[int](`document.querySelectorAll("#match-0 mark").length`))
 	if err != nil || marks < 2 {
 		t.Fatalf("%d marked passages (%v)", marks, err)
+	}
+	status := func() xinlu.ReflectionStatus {
+		r, err := a.store.MyReflection(bg, member, c.ID)
+		if err != nil || r == nil {
+			t.Fatalf("reflection: %v", err)
+		}
+		return r.Status
+	}
+
+	// The head returns it with a comment; the member reads the comment on
+	// the phone, adds to the text and hands it in again; the head accepts.
+	comment := "请结合本部门招商工作再展开"
+	step(t, ctx2, "return with a comment",
+		chromedp.SendKeys("#comment", comment),
+		chromedp.Click("#return"),
+		chromedp.WaitNotPresent("#return"),
+	)
+	if got := status(); got != xinlu.ReflectionReturned {
+		t.Fatalf("after returning: %s", got)
+	}
+	again := "我所在的部门将围绕装备制造产业链开展驻点招商。"
+	step(t, ctx, "read the comment and add to the text",
+		chromedp.Navigate(page),
+		chromedp.WaitVisible("#review-comment"),
+		chromedp.SendKeys("#body", again),
+	)
+	if s := text(t, ctx, "#review-comment"); !strings.Contains(s, comment) {
+		t.Fatalf("the member sees %q, not the comment", s)
+	}
+	step(t, ctx, "hand it in again", chromedp.Click("#submit"), chromedp.WaitVisible("#mine-table"))
+	if got := status(); got != xinlu.ReflectionResubmitted {
+		t.Fatalf("after handing in again: %s", got)
+	}
+	if got := stored(); !strings.Contains(got, again) || !strings.Contains(got, first+more) {
+		t.Fatalf("the resubmitted text %q", got)
+	}
+	step(t, ctx2, "accept",
+		chromedp.Navigate(a.http.URL+"/study/reflections/"+strconvFormat(r.ID)),
+		chromedp.WaitVisible("#accept"),
+		chromedp.Click("#accept"),
+		chromedp.WaitNotPresent("#accept"),
+	)
+	if got := status(); got != xinlu.ReflectionAccepted {
+		t.Fatalf("after accepting: %s", got)
 	}
 }
 
