@@ -620,6 +620,14 @@ func TestRevisedPlanAdjustsReservation(t *testing.T) {
 		e := newLandEnv(t, s, 1000)
 		e.users[xinlu.RoleDirector].Roles = []xinlu.Role{xinlu.RoleDirector, xinlu.RoleSponsor}
 		a := e.promoted(t, "扩产项目", 400)
+		// The project holds a parcel of 320 亩 (its plan needs 300).
+		pc := &xinlu.Parcel{ZoneID: e.zone.ID, ParkID: e.park.ID, Code: "KC-01", AreaMu: 320, LandUse: "industrial"}
+		if err := s.CreateParcel(ctx, e.sys, pc); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PickParcel(ctx, e.actor(xinlu.RolePlanner), e.users[xinlu.RolePlanner], a.ID, pc.ID); err != nil {
+			t.Fatal(err)
+		}
 		a, err := e.step(a, xinlu.RoleSponsor, xinlu.ProjectSign, store.StepInput{Signing: goodSigning()})
 		if err != nil {
 			t.Fatal(err)
@@ -628,6 +636,13 @@ func TestRevisedPlanAdjustsReservation(t *testing.T) {
 			plan := a.Plan
 			plan.WaterTPD = water
 			return e.step(a, role, xinlu.ProjectRevisePlan, store.StepInput{Plan: &plan, Note: note, Override: ov})
+		}
+		// More land than the parcel holds is refused, naming both.
+		bigger := a.Plan
+		bigger.LandMu = 350
+		_, err = e.step(a, xinlu.RolePlanner, xinlu.ProjectRevisePlan, store.StepInput{Plan: &bigger, Note: "二期用地"})
+		if ee := xinlu.AsError(err); ee.Key != "project.revise_land_exceeds_parcels" || ee.Field != "land_mu" || ee.Args[0] != 320.0 || ee.Args[1] != 350.0 {
+			t.Fatalf("land beyond the parcel: %v", err)
 		}
 		// Unchanged: nothing happens, no reason needed.
 		if p, err := revise(xinlu.RolePlanner, 400, "", store.Override{}); err != nil || p.Version != a.Version {

@@ -564,6 +564,16 @@ func (s *Store) StepProject(ctx context.Context, a xinlu.Actor, u *xinlu.User, i
 				out = p
 				return nil
 			}
+			// The parcels the project holds must carry the revised land.
+			var parcels int
+			var held float64
+			if err := tx.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(area_mu), 0) FROM parcels WHERE zone_id = ? AND project_id = ?`,
+				p.ZoneID, p.ID).Scan(&parcels, &held); err != nil {
+				return tx.s.translate(err)
+			}
+			if parcels > 0 && plan.LandMu > held+1e-9 {
+				return xinlu.Invalid("land_mu", "project.revise_land_exceeds_parcels", held, plan.LandMu)
+			}
 			revisedFrom, p.Plan = p.Plan, plan
 			detail["total_yuan"] = plan.TotalYuan
 		case xinlu.ProjectLose:
