@@ -434,7 +434,7 @@ func BuildRollup(ctx context.Context, st *store.Store, u *xinlu.User, year int) 
 	if err != nil {
 		return nil, err
 	}
-	scores, err := st.AssessmentScores(ctx, year)
+	scores, err := st.RollupAssessmentScores(ctx, year)
 	if err != nil {
 		return nil, err
 	}

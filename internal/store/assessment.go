@@ -398,3 +398,18 @@ func (s *Store) computeAssessment(ctx context.Context, zoneID int64, year int, r
 
 // yearStart is the first instant of a year in Shanghai.
 func yearStart(year int) time.Time { return time.Date(year, 1, 1, 0, 0, 0, 0, shanghai).UTC() }
+
+// RollupAssessmentScores are AssessmentScores as the roll-up shows them
+// beside every zone's figures: read at most once a minute per process
+// (see alertsTTL), since a zone's sheet counts its records and a city's
+// comparison need not be fresher than its red lists. Callers only read
+// the slice.
+func (s *Store) RollupAssessmentScores(ctx context.Context, year int) ([]xinlu.ZoneScore, error) {
+	v, err := s.cachedForAMinute(fmt.Sprintf("assessment/%d", year), func() (any, error) {
+		return s.AssessmentScores(context.WithoutCancel(ctx), year)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]xinlu.ZoneScore), nil
+}
