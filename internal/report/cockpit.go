@@ -175,6 +175,7 @@ func BuildCockpit(ctx context.Context, st *store.Store, zoneID int64, year int) 
 	}
 	reached := func(m string) url.Values { return url.Values{"reached": {m}, "reached_year": {ys}} }
 	leadsLink := "/cockpit/leads?" + url.Values{"status": {""}, "reported_year": {ys}}.Encode()
+	fundsLink := "/cockpit/records/funds?year=" + ys
 
 	targets, err := st.YearTargets(ctx, zoneID, year)
 	if err != nil {
@@ -216,6 +217,8 @@ func BuildCockpit(ctx context.Context, st *store.Store, zoneID int64, year int) 
 			t.Link = ledger(reached("produced"))
 		case xinlu.MeasureLeads:
 			t.Link = leadsLink
+		case xinlu.MeasureFundsYuan:
+			t.Link = fundsLink
 		}
 		c.Targets = append(c.Targets, t)
 	}
@@ -308,8 +311,11 @@ func BuildCockpit(ctx context.Context, st *store.Store, zoneID int64, year int) 
 	}
 	for _, a := range alerts {
 		out := CockpitAlert{Kind: a.Kind, Red: a.Red, Yellow: a.Yellow, Items: []CockpitAlertItem{}}
-		if a.Kind == "project" {
+		switch a.Kind {
+		case "project":
 			out.Link = ledger(url.Values{"light": {"red"}})
+		case "approval", "supervision":
+			out.Link = "/cockpit/records/" + a.Kind + "?light=red"
 		}
 		for _, it := range a.Items {
 			item := CockpitAlertItem{ID: it.ID, Name: it.Name, Of: it.Of, Who: it.Who, Due: it.Due, Light: string(it.Light), DaysLate: it.DaysLate}

@@ -740,3 +740,109 @@ func (s *Store) CockpitAlertsCached(ctx context.Context, zoneID int64, limit int
 	out, _ := v.([]CockpitAlert)
 	return out, err
 }
+
+// CockpitRecord is one record of a cockpit figure's list: a payment of
+// funds in place, an approval item or a supervision order.
+type CockpitRecord struct {
+	ID        int64
+	ProjectID int64
+	Name      string // the approval item's or order's task; the funds' note
+	Project   string
+	Who       string // the project's sponsor (funds), the agent or the assignee
+	Date      string // the funds' date, the item's or order's due date
+	Yuan      int64
+	Light     xinlu.Light // approval items and orders: red or yellow
+	DaysLate  int
+}
+
+// CockpitRecordFilter selects the records behind one figure: the funds put
+// in place in Year (of SponsorID's projects when set), or the open approval
+// items or supervision orders that are red or yellow today (Light: red,
+// yellow, or both when empty), as CockpitAlerts counts them.
+type CockpitRecordFilter struct {
+	Kind      string // funds | approval | supervision
+	Year      int
+	SponsorID int64
+	Light     xinlu.Light
+	Page      xinlu.Page
+}
+
+// CockpitRecords lists the records a cockpit figure counts, with their
+// total and (funds) their amount summed: the list's total is the figure.
+func (s *Store) CockpitRecords(ctx context.Context, lt *Lights, f CockpitRecordFilter) ([]CockpitRecord, int, int64, error) {
+	today := lt.today.Format(xinlu.DateLayout)
+	green := lt.rules.GreenFrom(lt.cal, lt.today).Format(xinlu.DateLayout)
+	var from, where, order string
+	args := []any{lt.zone}
+	due := ""
+	switch f.Kind {
+	case "funds":
+		from = `FROM funds_in_place x JOIN projects p ON p.id = x.project_id LEFT JOIN members m ON m.id = p.sponsor_id`
+		where = ` WHERE x.zone_id = ? AND x.on_date >= ? AND x.on_date < ?`
+		args = append(args, monthKey(f.Year, 1), monthKey(f.Year+1, 1))
+		if f.SponsorID != 0 {
+			where += ` AND p.sponsor_id = ?`
+			args = append(args, f.SponsorID)
+		}
+		order = ` ORDER BY x.on_date, x.id`
+	case "approval":
+		due = "x.due_on"
+		from = `FROM approval_items x JOIN projects p ON p.id = x.project_id LEFT JOIN members m ON m.id = x.agent_id`
+		where = ` WHERE x.zone_id = ? AND x.status IN (?, ?, ?) AND x.due_on <> '' AND p.status <> ?`
+		args = append(args, ApprovalPreparing, ApprovalSubmitted, ApprovalCorrection, string(xinlu.ProjectLost))
+	case "supervision":
+		due = "x.due_on"
+		from = `FROM supervision_orders x JOIN projects p ON p.id = x.project_id LEFT JOIN members m ON m.id = x.assignee_id`
+		where = ` WHERE x.zone_id = ? AND x.closed_on = ''`
+	default:
+		return nil, 0, 0, xinlu.NotFound("error.not_found")
+	}
+	if due != "" {
+		switch f.Light {
+		case xinlu.LightRed:
+			where += ` AND ` + due + ` < ?`
+			args = append(args, today)
+		case xinlu.LightYellow:
+			where += ` AND ` + due + ` >= ? AND ` + due + ` < ?`
+			args = append(args, today, green)
+		default:
+			where += ` AND ` + due + ` < ?`
+			args = append(args, green)
+		}
+		order = ` ORDER BY ` + due + `, x.id`
+	}
+	var total int
+	var sum int64
+	amount := "0"
+	if f.Kind == "funds" {
+		amount = "COALESCE(" + sumYuan("x.amount_yuan") + ", 0)"
+	}
+	if err := s.queryRow(ctx, `SELECT COUNT(*), `+amount+` `+from+where, args...).Scan(&total, &sum); err != nil {
+		return nil, 0, 0, xinlu.Internal(err)
+	}
+	cols := `SELECT x.id, x.project_id, x.note, p.name, COALESCE(m.name, ''), x.on_date, x.amount_yuan `
+	switch f.Kind {
+	case "approval":
+		cols = `SELECT x.id, x.project_id, x.name, p.name, COALESCE(m.name, ''), x.due_on, 0 `
+	case "supervision":
+		cols = `SELECT x.id, x.project_id, x.task, p.name, COALESCE(m.name, ''), x.due_on, 0 `
+	}
+	pg := f.Page.Normalize()
+	rows, err := s.query(ctx, cols+from+where+order+` LIMIT ? OFFSET ?`, append(args, pg.PerPage, pg.Offset())...)
+	if err != nil {
+		return nil, 0, 0, xinlu.Internal(err)
+	}
+	out, err := collect(rows, func(sc scanner) (CockpitRecord, error) {
+		var r CockpitRecord
+		err := sc.Scan(&r.ID, &r.ProjectID, &r.Name, &r.Project, &r.Who, &r.Date, &r.Yuan)
+		if due != "" {
+			r.Light = lt.rules.Light(lt.cal, r.Date, lt.today)
+			if r.Date < today {
+				d, _ := xinlu.ParseDate(r.Date)
+				r.DaysLate = lt.cal.WorkdaysBetween(d, lt.today)
+			}
+		}
+		return r, err
+	})
+	return out, total, sum, err
+}
