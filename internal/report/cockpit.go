@@ -121,7 +121,9 @@ type CockpitPerson struct {
 	Leads        int64  `json:"leads"`
 	Signed       int64  `json:"signed"`
 	ContractYuan int64  `json:"contract_yuan"`
-	Link         string `json:"link"` // a member's leads of the year
+	FundsYuan    int64  `json:"funds_yuan"` // funds in place of the projects they sponsor
+	Link         string `json:"link"`       // a member's leads of the year
+	FundsLink    string `json:"funds_link"` // a member's funds in place of the year
 }
 
 // CockpitAppraisal is the latest published period's band distribution.
@@ -342,12 +344,17 @@ func BuildCockpit(ctx context.Context, st *store.Store, zoneID int64, year int) 
 		if i == CockpitMembersShown {
 			break
 		}
-		c.Members = append(c.Members, CockpitPerson{ID: m.ID, Name: m.Name, Leads: m.Leads, Signed: m.Signed, ContractYuan: m.ContractYuan,
-			Link: "/cockpit/leads?" + url.Values{"status": {""}, "reported_year": {ys}, "reporter_id": {strconv.FormatInt(m.ID, 10)}}.Encode()})
+		p := CockpitPerson{ID: m.ID, Name: m.Name, Leads: m.Leads, Signed: m.Signed, ContractYuan: m.ContractYuan, FundsYuan: m.FundsYuan,
+			Link: "/cockpit/leads?" + url.Values{"status": {""}, "reported_year": {ys}, "reporter_id": {strconv.FormatInt(m.ID, 10)}}.Encode()}
+		if m.FundsYuan != 0 {
+			p.FundsLink = fundsLink + "&sponsor_id=" + strconv.FormatInt(m.ID, 10)
+		}
+		c.Members = append(c.Members, p)
 	}
 	c.Departments = []CockpitPerson{}
 	for _, d := range depts {
-		c.Departments = append(c.Departments, CockpitPerson{ID: d.ID, Name: d.Name, Leads: d.Leads, Signed: d.Signed, ContractYuan: d.ContractYuan})
+		c.Departments = append(c.Departments, CockpitPerson{ID: d.ID, Name: d.Name, Leads: d.Leads, Signed: d.Signed, ContractYuan: d.ContractYuan,
+			FundsYuan: d.FundsYuan})
 	}
 
 	bands, err := st.CockpitAppraisal(ctx, zoneID)

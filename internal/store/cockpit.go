@@ -357,7 +357,8 @@ func (s *Store) CockpitAlerts(ctx context.Context, lt *Lights, limit int) ([]Coc
 
 // CockpitPerson is a member's (or a department's) figures of the year:
 // leads reported (credited to the reporter), projects signed and their
-// contracted amount (credited to the sponsor).
+// contracted amount, and the funds put in place in the year (credited to
+// the project's sponsor, as the signed amount is).
 type CockpitPerson struct {
 	ID           int64
 	Name         string
@@ -365,6 +366,7 @@ type CockpitPerson struct {
 	Leads        int64
 	Signed       int64
 	ContractYuan int64
+	FundsYuan    int64
 }
 
 // CockpitPeople turns the year's reporter and sponsor breakdowns into
@@ -395,6 +397,15 @@ func (s *Store) CockpitPeople(ctx context.Context, zoneID int64, sum *CockpitSum
 			p.ContractYuan = xinlu.AddYuan(p.ContractYuan, c.Yuan)
 		}
 	}
+	funds, err := s.cockpitFundsBySponsor(ctx, zoneID, sum.Year)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for id, yuan := range funds {
+		if p := get(strconv.FormatInt(id, 10)); p != nil {
+			p.FundsYuan = xinlu.AddYuan(p.FundsYuan, yuan)
+		}
+	}
 	names = map[int64]string{}
 	rows, err := s.query(ctx, `SELECT m.id, m.name, COALESCE(m.department_id, 0), COALESCE(d.name, '') FROM members m
 		LEFT JOIN departments d ON d.id = m.department_id WHERE m.zone_id = ?`, zoneID)
@@ -423,6 +434,7 @@ func (s *Store) CockpitPeople(ctx context.Context, zoneID int64, sum *CockpitSum
 			d.Leads += p.Leads
 			d.Signed += p.Signed
 			d.ContractYuan = xinlu.AddYuan(d.ContractYuan, p.ContractYuan)
+			d.FundsYuan = xinlu.AddYuan(d.FundsYuan, p.FundsYuan)
 		}
 		return nil
 	})
@@ -443,6 +455,33 @@ func (s *Store) CockpitPeople(ctx context.Context, zoneID int64, sum *CockpitSum
 	order(members)
 	order(departments)
 	return members, departments, names, nil
+}
+
+// cockpitFundsBySponsor sums the funds put in place in year by the
+// sponsor of their project (none: left out), read from the zone's funds of
+// the year at most once a minute (see alertsTTL).
+func (s *Store) cockpitFundsBySponsor(ctx context.Context, zoneID int64, year int) (map[int64]int64, error) {
+	key := fmt.Sprintf("funds-by-sponsor/%d/%d/%s", zoneID, year, s.today().Format(xinlu.DateLayout))
+	v, err := s.cachedForAMinute(key, func() (any, error) {
+		rows, err := s.query(ctx, `SELECT p.sponsor_id, `+sumYuan("f.amount_yuan")+` FROM funds_in_place f JOIN projects p ON p.id = f.project_id
+			WHERE f.zone_id = ? AND f.on_date >= ? AND f.on_date < ? AND p.sponsor_id IS NOT NULL GROUP BY p.sponsor_id`,
+			zoneID, monthKey(year, 1), monthKey(year+1, 1))
+		if err != nil {
+			return nil, xinlu.Internal(err)
+		}
+		out := map[int64]int64{}
+		err = each(rows, func(sc scanner) error {
+			var id, yuan int64
+			if err := sc.Scan(&id, &yuan); err != nil {
+				return err
+			}
+			out[id] = yuan
+			return nil
+		})
+		return out, err
+	})
+	out, _ := v.(map[int64]int64)
+	return out, err
 }
 
 func sortPeople(ps []CockpitPerson) {

@@ -166,10 +166,12 @@ func TestCockpitFiguresByHand(t *testing.T) {
 		for _, p := range append(members, depts...) {
 			byName[p.Name] = p
 		}
-		for name, want := range map[string][3]int64{"成员reporter": {2, 0, 0}, "成员peer": {1, 0, 0}, "成员sponsor": {0, 2, 150_000_000},
-			"招商二科": {2, 0, 0}, "财政局": {1, 0, 0}, "招商局": {0, 2, 150_000_000}} {
+		// Funds in place are credited to the project's sponsor: P1's
+		// 20,000,000; P3's 5,000,000 has no sponsor.
+		for name, want := range map[string][4]int64{"成员reporter": {2, 0, 0, 0}, "成员peer": {1, 0, 0, 0}, "成员sponsor": {0, 2, 150_000_000, 20_000_000},
+			"招商二科": {2, 0, 0, 0}, "财政局": {1, 0, 0, 0}, "招商局": {0, 2, 150_000_000, 20_000_000}} {
 			p := byName[name]
-			if [3]int64{p.Leads, p.Signed, p.ContractYuan} != want {
+			if [4]int64{p.Leads, p.Signed, p.ContractYuan, p.FundsYuan} != want {
 				t.Errorf("%s: %+v, want %v", name, p, want)
 			}
 		}
@@ -239,6 +241,7 @@ func TestCockpitFiguresByHand(t *testing.T) {
 		}{
 			{store.CockpitRecordFilter{Kind: "funds", Year: 2026}, this["funds"].N, this["funds"].Yuan},
 			{store.CockpitRecordFilter{Kind: "funds", Year: 2025}, last["funds"].N, last["funds"].Yuan},
+			{store.CockpitRecordFilter{Kind: "funds", Year: 2026, SponsorID: f.users["sponsor"].MemberID}, 1, byName["成员sponsor"].FundsYuan},
 			{store.CockpitRecordFilter{Kind: "approval", Light: xinlu.LightRed}, int64(red["approval"]), 0},
 			{store.CockpitRecordFilter{Kind: "approval"}, 2, 0},
 			{store.CockpitRecordFilter{Kind: "approval", Light: xinlu.LightYellow}, 1, 0},

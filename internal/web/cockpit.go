@@ -408,7 +408,7 @@ func clearLinks(c *report.Cockpit) {
 		}
 	}
 	for i := range c.Members {
-		c.Members[i].Link = ""
+		c.Members[i].Link, c.Members[i].FundsLink = "", ""
 	}
 	if c.Appraisal != nil {
 		c.Appraisal.Link = ""

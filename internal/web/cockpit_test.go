@@ -129,6 +129,16 @@ func TestCockpitDrillsDown(t *testing.T) {
 		!strings.Contains(list.body, `<span id="records-sum">合计 `+kpi[2]+`</span>`) || !strings.Contains(list.body, "轻工项目") {
 		t.Errorf("funds figure %s opens %s: %d %v\n%s", kpi[2], kpi[1], list.StatusCode, tot, list.body)
 	}
+	// The sponsor's funds in place: A's 20,000,000 (C has no sponsor),
+	// opening A's payment; the department's likewise.
+	fund := regexp.MustCompile(`<td class="num member-funds"><a href="([^"]+)">([^<]+)</a></td>`).FindAllStringSubmatch(res.body, -1)
+	if len(fund) != 1 || fund[0][2] != "2,000.00 万元" {
+		t.Fatalf("members' funds in place: %v", fund)
+	}
+	list = c.get(html.UnescapeString(fund[0][1]))
+	if tot := pagerTotal.FindStringSubmatch(list.body); tot == nil || tot[1] != "1" || !strings.Contains(list.body, `<span id="records-sum">合计 `+fund[0][2]+`</span>`) {
+		t.Errorf("the sponsor's funds open %s: %v", fund[0][1], tot)
+	}
 	// Red approval items and supervision orders: each kind's red count
 	// opens the list of those, as long (the order issued above is a day
 	// late).
