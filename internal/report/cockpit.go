@@ -30,6 +30,27 @@ type Cockpit struct {
 	Departments  []CockpitPerson    `json:"departments"`
 	Appraisal    *CockpitAppraisal  `json:"appraisal"`
 	Factors      *CockpitFactors    `json:"factors"`
+	// Indicators are the transformation targets of the year (四高 and
+	// the industry structure): each one's latest actual against its target.
+	Indicators []CockpitIndicator `json:"indicators"`
+}
+
+// CockpitIndicator is one transformation target of the year: the latest
+// actual (entered, or computed from xinlu's records) against the target,
+// as a share (a lower-is-better one: target/actual), capped at 2.
+type CockpitIndicator struct {
+	ID        int64    `json:"id"`
+	Set       string   `json:"set"`
+	Name      string   `json:"name"`
+	Unit      string   `json:"unit"`
+	Source    string   `json:"source"` // "" entered by hand
+	Target    *float64 `json:"target"`
+	Actual    *float64 `json:"actual"`
+	Month     int      `json:"month"` // of the actual; 0 without one
+	Share     *float64 `json:"share"`
+	OnTrack   bool     `json:"on_track"`
+	LowerGood bool     `json:"lower_good"`
+	Link      string   `json:"link"` // the targets page of the year
 }
 
 // CockpitTarget is one measure of the year: its target (null: none set),
@@ -367,6 +388,29 @@ func BuildCockpit(ctx context.Context, st *store.Store, zoneID int64, year int) 
 		for b, n := range bands.Bands {
 			c.Appraisal.Bands[string(b)] = n
 		}
+	}
+
+	inds, err := st.CockpitIndicators(ctx, zoneID, year)
+	if err != nil {
+		return nil, err
+	}
+	c.Indicators = []CockpitIndicator{}
+	for _, r := range inds {
+		ci := CockpitIndicator{ID: r.ID, Set: r.Set, Name: r.Name, Unit: r.Unit, Source: r.Source, LowerGood: r.LowerGood,
+			Link: "/targets?year=" + ys}
+		if r.HasTarget {
+			v := r.Target
+			ci.Target = &v
+		}
+		if r.Latest != nil {
+			v := r.Latest.Value
+			ci.Actual, ci.Month = &v, r.Latest.Month
+			if r.HasTarget && r.Target > 0 {
+				sh := r.Share
+				ci.Share, ci.OnTrack = &sh, r.OnTrack
+			}
+		}
+		c.Indicators = append(c.Indicators, ci)
 	}
 
 	c.Factors = &CockpitFactors{CastingActive: factors.CastingActive, CastingRetired: factors.CastingRetired,

@@ -765,6 +765,19 @@ func (s *Store) cachedForAMinute(key string, read func() (any, error)) (any, err
 	return val, err
 }
 
+// forgetCached drops the entries whose key starts with prefix, so that the
+// next read is fresh (after a write the cockpit shows at once).
+func (s *Store) forgetCached(prefix string) {
+	c := &s.alerts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k := range c.entries {
+		if strings.HasPrefix(k, prefix) {
+			delete(c.entries, k)
+		}
+	}
+}
+
 // CockpitAlertsCached is CockpitAlerts of a zone on the store's today, read
 // at most once a minute per zone and process (see alertsTTL).
 func (s *Store) CockpitAlertsCached(ctx context.Context, zoneID int64, limit int) ([]CockpitAlert, error) {
@@ -884,4 +897,17 @@ func (s *Store) CockpitRecords(ctx context.Context, lt *Lights, f CockpitRecordF
 		return r, err
 	})
 	return out, total, sum, err
+}
+
+// CockpitIndicators are the zone's transformation targets of a year (四高
+// and the industry structure) with their latest actual and progress, as
+// the targets page works them out; computed indicators for the latest
+// month only. Read at most once a minute per zone and process (see
+// alertsTTL): the computed ones read the year's projects; writing an
+// indicator, a target or an actual reads them afresh.
+func (s *Store) CockpitIndicators(ctx context.Context, zoneID int64, year int) ([]TargetRow, error) {
+	key := fmt.Sprintf("indicators/%d/%d/%s", zoneID, year, s.today().Format(xinlu.DateLayout))
+	v, err := s.cachedForAMinute(key, func() (any, error) { return s.targets(ctx, zoneID, year, true) })
+	out, _ := v.([]TargetRow)
+	return out, err
 }

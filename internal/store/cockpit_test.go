@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"math"
 	"strconv"
 	"testing"
 	"time"
@@ -259,6 +260,40 @@ func TestCockpitFiguresByHand(t *testing.T) {
 		if items, _, _, _ := s.CockpitRecords(ctx, lt, store.CockpitRecordFilter{Kind: "funds", Year: 2026}); len(items) == 2 &&
 			(items[0].Date != "2026-03-01" || items[0].Project != "轻工项目" || items[1].Who != "成员sponsor" || items[1].Yuan != 20_000_000) {
 			t.Errorf("funds of 2026: %+v", items)
+		}
+		// 四高 progress: an entered indicator, 2.4 of 3 in August (80%, a
+		// level below its target: behind), and a computed one, the 六新
+		// projects signed by September (P1 and P2: 2 of 2.5, 80%, at or
+		// above the 9/12 of the year gone by: on track).
+		rd := &xinlu.TargetIndicator{ZoneID: f.zone.ID, Set: "high_level_rise", Name: "研发投入强度", Unit: "%"}
+		six := &xinlu.TargetIndicator{ZoneID: f.zone.ID, Set: "industry_structure", Name: "六新项目签约", Unit: "个", Source: "six_new_projects"}
+		for _, ind := range []*xinlu.TargetIndicator{rd, six} {
+			if err := s.CreateIndicator(ctx, f.sys, ind); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.SetTarget(ctx, f.sys, f.zone.ID, rd.ID, 2026, 3); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetTarget(ctx, f.sys, f.zone.ID, six.ID, 2026, 2.5); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.EnterActual(ctx, f.sys, f.zone.ID, rd.ID, 2026, 8, 2.4); err != nil {
+			t.Fatal(err)
+		}
+		inds, err := s.CockpitIndicators(ctx, f.zone.ID, 2026)
+		if err != nil || len(inds) != 2 {
+			t.Fatalf("indicators: %+v %v", inds, err)
+		}
+		for i, want := range []struct {
+			actual, share float64
+			month         int
+			onTrack       bool
+		}{{2.4, 0.8, 8, false}, {2, 0.8, 9, true}} {
+			r := inds[i]
+			if r.Latest == nil || r.Latest.Value != want.actual || r.Latest.Month != want.month || math.Abs(r.Share-want.share) > 1e-9 || r.OnTrack != want.onTrack {
+				t.Errorf("indicator %s: %+v latest %+v, want %+v", r.Name, r, r.Latest, want)
+			}
 		}
 		scope := f.users["screener"].Filter(xinlu.PermLeadView)
 		for _, c := range []struct {

@@ -69,6 +69,14 @@ func (cockpitView) Pct(v any) int {
 	return 0
 }
 
+// Qty shows an indicator's quantity, "—" without one.
+func (cockpitView) Qty(v *float64) string {
+	if v == nil {
+		return "—"
+	}
+	return formatQty(*v)
+}
+
 // Days shows a median of working days, "—" without one.
 func (cockpitView) Days(v *float64) string {
 	if v == nil {
@@ -412,6 +420,9 @@ func clearLinks(c *report.Cockpit) {
 	}
 	if c.Appraisal != nil {
 		c.Appraisal.Link = ""
+	}
+	for i := range c.Indicators {
+		c.Indicators[i].Link = ""
 	}
 	if c.Factors != nil {
 		c.Factors.CastingLink = ""

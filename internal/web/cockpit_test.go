@@ -77,6 +77,17 @@ func TestCockpitDrillsDown(t *testing.T) {
 		store.SupervisionOrder{Task: "推进开工", AssigneeID: a.users[xinlu.RoleSponsor].MemberID, Due: "2026-09-25"}); err != nil {
 		t.Fatal(err)
 	}
+	rd := &xinlu.TargetIndicator{ZoneID: a.zone.ID, Set: "high_level_rise", Name: "研发投入强度", Unit: "%"}
+	sys := xinlu.SystemActor(a.zone.ID)
+	if err := a.store.CreateIndicator(context.Background(), sys, rd); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.store.SetTarget(context.Background(), sys, a.zone.ID, rd.ID, 2026, 3); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.store.EnterActual(context.Background(), sys, a.zone.ID, rd.ID, 2026, 8, 2.4); err != nil {
+		t.Fatal(err)
+	}
 	res := c.get("/cockpit?year=2026")
 	if res.StatusCode != 200 {
 		t.Fatalf("cockpit: %d %s", res.StatusCode, res.body)
@@ -158,6 +169,13 @@ func TestCockpitDrillsDown(t *testing.T) {
 	}
 	if res := c.get("/cockpit/records/bogus"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown list: %d", res.StatusCode)
+	}
+	// 四高 progress: each indicator's latest actual against its target.
+	if m := regexp.MustCompile(`<tr id="indicator-\d+"><td>高水平崛起</td><th scope="row">研发投入强度[^<]*<span class="hint">（%）</span></th><td class="num">3</td>\s*<td class="num">2.4 <span class="hint">8 月</span></td>\s*<td><div class="ck-bar behind"><span style="width: 80%"></span></div><span class="indicator-share">80%</span>`).FindString(res.body); m == "" {
+		t.Errorf("entered indicator on the cockpit\n%s", res.body[strings.Index(res.body, `id="cockpit-factors"`):])
+	}
+	if !strings.Contains(res.body, `<a href="/targets?year=2026">“四高”与产业结构目标进度 →</a>`) {
+		t.Error("the targets page is linked")
 	}
 	// In English too.
 	if res := en.get("/cockpit/records/funds?year=2026"); res.StatusCode != 200 || !strings.Contains(res.body, "Funds in place in 2026") {
