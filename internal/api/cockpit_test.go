@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -54,6 +55,18 @@ func TestCockpitAPI(t *testing.T) {
 	)
 	runScenarios(t, srv.URL, token, table)
 
+	// A transformation target with its actual: the cockpit carries its share.
+	ind := &xinlu.TargetIndicator{ZoneID: z.Zone.ID, Set: "high_level_rise", Name: "研发投入强度", Unit: "%"}
+	sys := xinlu.SystemActor(z.Zone.ID)
+	if err := st.CreateIndicator(context.Background(), sys, ind); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetTarget(context.Background(), sys, z.Zone.ID, ind.ID, 2026, 4); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.EnterActual(context.Background(), sys, z.Zone.ID, ind.ID, 2026, 3, 3); err != nil {
+		t.Fatal(err)
+	}
 	tok := token("director")
 	status, body := apiCall(t, srv.URL, tok, "PUT", "/cockpit/targets/2026", `{"targets":{"contract_yuan":500000000,"signed":12}}`)
 	if status != 200 {
@@ -71,6 +84,10 @@ func TestCockpitAPI(t *testing.T) {
 	if c.ZoneID != z.Zone.ID || c.Year != 2026 || len(c.Funnel) != 5 || len(c.Months) != 24 || len(c.Targets) != len(xinlu.CockpitMeasures) ||
 		targets[xinlu.MeasureSigned] == nil || *targets[xinlu.MeasureSigned] != 12 || targets[xinlu.MeasureLeads] != nil {
 		t.Fatalf("cockpit %s", body)
+	}
+	if len(c.Indicators) != 1 || c.Indicators[0].Share == nil || *c.Indicators[0].Share != 0.75 || c.Indicators[0].Month != 3 ||
+		!strings.Contains(body, `"target":4,"actual":3,"month":3,"share":0.75`) {
+		t.Fatalf("cockpit's indicators: %+v", c.Indicators)
 	}
 	// The other zone's director sees their own targets: none.
 	status, body = apiCall(t, srv.URL, token("director2"), "GET", "/cockpit/targets/2026", "")

@@ -30,6 +30,27 @@ type Cockpit struct {
 	Departments  []CockpitPerson    `json:"departments"`
 	Appraisal    *CockpitAppraisal  `json:"appraisal"`
 	Factors      *CockpitFactors    `json:"factors"`
+	// Indicators are the transformation targets of the year (四高 and
+	// the industry structure): each one's latest actual against its target.
+	Indicators []CockpitIndicator `json:"indicators"`
+}
+
+// CockpitIndicator is one transformation target of the year: the latest
+// actual (entered, or computed from xinlu's records) against the target,
+// as a share (a lower-is-better one: target/actual), capped at 2.
+type CockpitIndicator struct {
+	ID        int64    `json:"id"`
+	Set       string   `json:"set"`
+	Name      string   `json:"name"`
+	Unit      string   `json:"unit"`
+	Source    string   `json:"source"` // "" entered by hand
+	Target    *float64 `json:"target"`
+	Actual    *float64 `json:"actual"`
+	Month     int      `json:"month"` // of the actual; 0 without one
+	Share     *float64 `json:"share"`
+	OnTrack   bool     `json:"on_track"`
+	LowerGood bool     `json:"lower_good"`
+	Link      string   `json:"link"` // the targets page of the year
 }
 
 // CockpitTarget is one measure of the year: its target (null: none set),
@@ -121,7 +142,9 @@ type CockpitPerson struct {
 	Leads        int64  `json:"leads"`
 	Signed       int64  `json:"signed"`
 	ContractYuan int64  `json:"contract_yuan"`
-	Link         string `json:"link"` // a member's leads of the year
+	FundsYuan    int64  `json:"funds_yuan"` // funds in place of the projects they sponsor
+	Link         string `json:"link"`       // a member's leads of the year
+	FundsLink    string `json:"funds_link"` // a member's funds in place of the year
 }
 
 // CockpitAppraisal is the latest published period's band distribution.
@@ -175,6 +198,7 @@ func BuildCockpit(ctx context.Context, st *store.Store, zoneID int64, year int) 
 	}
 	reached := func(m string) url.Values { return url.Values{"reached": {m}, "reached_year": {ys}} }
 	leadsLink := "/cockpit/leads?" + url.Values{"status": {""}, "reported_year": {ys}}.Encode()
+	fundsLink := "/cockpit/records/funds?year=" + ys
 
 	targets, err := st.YearTargets(ctx, zoneID, year)
 	if err != nil {
@@ -216,6 +240,8 @@ func BuildCockpit(ctx context.Context, st *store.Store, zoneID int64, year int) 
 			t.Link = ledger(reached("produced"))
 		case xinlu.MeasureLeads:
 			t.Link = leadsLink
+		case xinlu.MeasureFundsYuan:
+			t.Link = fundsLink
 		}
 		c.Targets = append(c.Targets, t)
 	}
@@ -308,8 +334,11 @@ func BuildCockpit(ctx context.Context, st *store.Store, zoneID int64, year int) 
 	}
 	for _, a := range alerts {
 		out := CockpitAlert{Kind: a.Kind, Red: a.Red, Yellow: a.Yellow, Items: []CockpitAlertItem{}}
-		if a.Kind == "project" {
+		switch a.Kind {
+		case "project":
 			out.Link = ledger(url.Values{"light": {"red"}})
+		case "approval", "supervision":
+			out.Link = "/cockpit/records/" + a.Kind + "?light=red"
 		}
 		for _, it := range a.Items {
 			item := CockpitAlertItem{ID: it.ID, Name: it.Name, Of: it.Of, Who: it.Who, Due: it.Due, Light: string(it.Light), DaysLate: it.DaysLate}
@@ -336,12 +365,17 @@ func BuildCockpit(ctx context.Context, st *store.Store, zoneID int64, year int) 
 		if i == CockpitMembersShown {
 			break
 		}
-		c.Members = append(c.Members, CockpitPerson{ID: m.ID, Name: m.Name, Leads: m.Leads, Signed: m.Signed, ContractYuan: m.ContractYuan,
-			Link: "/cockpit/leads?" + url.Values{"status": {""}, "reported_year": {ys}, "reporter_id": {strconv.FormatInt(m.ID, 10)}}.Encode()})
+		p := CockpitPerson{ID: m.ID, Name: m.Name, Leads: m.Leads, Signed: m.Signed, ContractYuan: m.ContractYuan, FundsYuan: m.FundsYuan,
+			Link: "/cockpit/leads?" + url.Values{"status": {""}, "reported_year": {ys}, "reporter_id": {strconv.FormatInt(m.ID, 10)}}.Encode()}
+		if m.FundsYuan != 0 {
+			p.FundsLink = fundsLink + "&sponsor_id=" + strconv.FormatInt(m.ID, 10)
+		}
+		c.Members = append(c.Members, p)
 	}
 	c.Departments = []CockpitPerson{}
 	for _, d := range depts {
-		c.Departments = append(c.Departments, CockpitPerson{ID: d.ID, Name: d.Name, Leads: d.Leads, Signed: d.Signed, ContractYuan: d.ContractYuan})
+		c.Departments = append(c.Departments, CockpitPerson{ID: d.ID, Name: d.Name, Leads: d.Leads, Signed: d.Signed, ContractYuan: d.ContractYuan,
+			FundsYuan: d.FundsYuan})
 	}
 
 	bands, err := st.CockpitAppraisal(ctx, zoneID)
@@ -354,6 +388,29 @@ func BuildCockpit(ctx context.Context, st *store.Store, zoneID int64, year int) 
 		for b, n := range bands.Bands {
 			c.Appraisal.Bands[string(b)] = n
 		}
+	}
+
+	inds, err := st.CockpitIndicators(ctx, zoneID, year)
+	if err != nil {
+		return nil, err
+	}
+	c.Indicators = []CockpitIndicator{}
+	for _, r := range inds {
+		ci := CockpitIndicator{ID: r.ID, Set: r.Set, Name: r.Name, Unit: r.Unit, Source: r.Source, LowerGood: r.LowerGood,
+			Link: "/targets?year=" + ys}
+		if r.HasTarget {
+			v := r.Target
+			ci.Target = &v
+		}
+		if r.Latest != nil {
+			v := r.Latest.Value
+			ci.Actual, ci.Month = &v, r.Latest.Month
+			if r.HasTarget && r.Target > 0 {
+				sh := r.Share
+				ci.Share, ci.OnTrack = &sh, r.OnTrack
+			}
+		}
+		c.Indicators = append(c.Indicators, ci)
 	}
 
 	c.Factors = &CockpitFactors{CastingActive: factors.CastingActive, CastingRetired: factors.CastingRetired,

@@ -357,7 +357,8 @@ func (s *Store) CockpitAlerts(ctx context.Context, lt *Lights, limit int) ([]Coc
 
 // CockpitPerson is a member's (or a department's) figures of the year:
 // leads reported (credited to the reporter), projects signed and their
-// contracted amount (credited to the sponsor).
+// contracted amount, and the funds put in place in the year (credited to
+// the project's sponsor, as the signed amount is).
 type CockpitPerson struct {
 	ID           int64
 	Name         string
@@ -365,6 +366,7 @@ type CockpitPerson struct {
 	Leads        int64
 	Signed       int64
 	ContractYuan int64
+	FundsYuan    int64
 }
 
 // CockpitPeople turns the year's reporter and sponsor breakdowns into
@@ -395,6 +397,15 @@ func (s *Store) CockpitPeople(ctx context.Context, zoneID int64, sum *CockpitSum
 			p.ContractYuan = xinlu.AddYuan(p.ContractYuan, c.Yuan)
 		}
 	}
+	funds, err := s.cockpitFundsBySponsor(ctx, zoneID, sum.Year)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for id, yuan := range funds {
+		if p := get(strconv.FormatInt(id, 10)); p != nil {
+			p.FundsYuan = xinlu.AddYuan(p.FundsYuan, yuan)
+		}
+	}
 	names = map[int64]string{}
 	rows, err := s.query(ctx, `SELECT m.id, m.name, COALESCE(m.department_id, 0), COALESCE(d.name, '') FROM members m
 		LEFT JOIN departments d ON d.id = m.department_id WHERE m.zone_id = ?`, zoneID)
@@ -423,6 +434,7 @@ func (s *Store) CockpitPeople(ctx context.Context, zoneID int64, sum *CockpitSum
 			d.Leads += p.Leads
 			d.Signed += p.Signed
 			d.ContractYuan = xinlu.AddYuan(d.ContractYuan, p.ContractYuan)
+			d.FundsYuan = xinlu.AddYuan(d.FundsYuan, p.FundsYuan)
 		}
 		return nil
 	})
@@ -443,6 +455,33 @@ func (s *Store) CockpitPeople(ctx context.Context, zoneID int64, sum *CockpitSum
 	order(members)
 	order(departments)
 	return members, departments, names, nil
+}
+
+// cockpitFundsBySponsor sums the funds put in place in year by the
+// sponsor of their project (none: left out), read from the zone's funds of
+// the year at most once a minute (see alertsTTL).
+func (s *Store) cockpitFundsBySponsor(ctx context.Context, zoneID int64, year int) (map[int64]int64, error) {
+	key := fmt.Sprintf("funds-by-sponsor/%d/%d/%s", zoneID, year, s.today().Format(xinlu.DateLayout))
+	v, err := s.cachedForAMinute(key, func() (any, error) {
+		rows, err := s.query(ctx, `SELECT p.sponsor_id, `+sumYuan("f.amount_yuan")+` FROM funds_in_place f JOIN projects p ON p.id = f.project_id
+			WHERE f.zone_id = ? AND f.on_date >= ? AND f.on_date < ? AND p.sponsor_id IS NOT NULL GROUP BY p.sponsor_id`,
+			zoneID, monthKey(year, 1), monthKey(year+1, 1))
+		if err != nil {
+			return nil, xinlu.Internal(err)
+		}
+		out := map[int64]int64{}
+		err = each(rows, func(sc scanner) error {
+			var id, yuan int64
+			if err := sc.Scan(&id, &yuan); err != nil {
+				return err
+			}
+			out[id] = yuan
+			return nil
+		})
+		return out, err
+	})
+	out, _ := v.(map[int64]int64)
+	return out, err
 }
 
 func sortPeople(ps []CockpitPerson) {
@@ -726,6 +765,19 @@ func (s *Store) cachedForAMinute(key string, read func() (any, error)) (any, err
 	return val, err
 }
 
+// forgetCached drops the entries whose key starts with prefix, so that the
+// next read is fresh (after a write the cockpit shows at once).
+func (s *Store) forgetCached(prefix string) {
+	c := &s.alerts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k := range c.entries {
+		if strings.HasPrefix(k, prefix) {
+			delete(c.entries, k)
+		}
+	}
+}
+
 // CockpitAlertsCached is CockpitAlerts of a zone on the store's today, read
 // at most once a minute per zone and process (see alertsTTL).
 func (s *Store) CockpitAlertsCached(ctx context.Context, zoneID int64, limit int) ([]CockpitAlert, error) {
@@ -738,5 +790,124 @@ func (s *Store) CockpitAlertsCached(ctx context.Context, zoneID int64, limit int
 		return s.CockpitAlerts(ctx, lt, limit)
 	})
 	out, _ := v.([]CockpitAlert)
+	return out, err
+}
+
+// CockpitRecord is one record of a cockpit figure's list: a payment of
+// funds in place, an approval item or a supervision order.
+type CockpitRecord struct {
+	ID        int64
+	ProjectID int64
+	Name      string // the approval item's or order's task; the funds' note
+	Project   string
+	Who       string // the project's sponsor (funds), the agent or the assignee
+	Date      string // the funds' date, the item's or order's due date
+	Yuan      int64
+	Light     xinlu.Light // approval items and orders: red or yellow
+	DaysLate  int
+}
+
+// CockpitRecordFilter selects the records behind one figure: the funds put
+// in place in Year (of SponsorID's projects when set), or the open approval
+// items or supervision orders that are red or yellow today (Light: red,
+// yellow, or both when empty), as CockpitAlerts counts them.
+type CockpitRecordFilter struct {
+	Kind      string // funds | approval | supervision
+	Year      int
+	SponsorID int64
+	Light     xinlu.Light
+	Page      xinlu.Page
+}
+
+// CockpitRecords lists the records a cockpit figure counts, with their
+// total and (funds) their amount summed: the list's total is the figure.
+func (s *Store) CockpitRecords(ctx context.Context, lt *Lights, f CockpitRecordFilter) ([]CockpitRecord, int, int64, error) {
+	today := lt.today.Format(xinlu.DateLayout)
+	green := lt.rules.GreenFrom(lt.cal, lt.today).Format(xinlu.DateLayout)
+	var from, where, order string
+	args := []any{lt.zone}
+	due := ""
+	switch f.Kind {
+	case "funds":
+		from = `FROM funds_in_place x JOIN projects p ON p.id = x.project_id LEFT JOIN members m ON m.id = p.sponsor_id`
+		where = ` WHERE x.zone_id = ? AND x.on_date >= ? AND x.on_date < ?`
+		args = append(args, monthKey(f.Year, 1), monthKey(f.Year+1, 1))
+		if f.SponsorID != 0 {
+			where += ` AND p.sponsor_id = ?`
+			args = append(args, f.SponsorID)
+		}
+		order = ` ORDER BY x.on_date, x.id`
+	case "approval":
+		due = "x.due_on"
+		from = `FROM approval_items x JOIN projects p ON p.id = x.project_id LEFT JOIN members m ON m.id = x.agent_id`
+		where = ` WHERE x.zone_id = ? AND x.status IN (?, ?, ?) AND x.due_on <> '' AND p.status <> ?`
+		args = append(args, ApprovalPreparing, ApprovalSubmitted, ApprovalCorrection, string(xinlu.ProjectLost))
+	case "supervision":
+		due = "x.due_on"
+		from = `FROM supervision_orders x JOIN projects p ON p.id = x.project_id LEFT JOIN members m ON m.id = x.assignee_id`
+		where = ` WHERE x.zone_id = ? AND x.closed_on = ''`
+	default:
+		return nil, 0, 0, xinlu.NotFound("error.not_found")
+	}
+	if due != "" {
+		switch f.Light {
+		case xinlu.LightRed:
+			where += ` AND ` + due + ` < ?`
+			args = append(args, today)
+		case xinlu.LightYellow:
+			where += ` AND ` + due + ` >= ? AND ` + due + ` < ?`
+			args = append(args, today, green)
+		default:
+			where += ` AND ` + due + ` < ?`
+			args = append(args, green)
+		}
+		order = ` ORDER BY ` + due + `, x.id`
+	}
+	var total int
+	var sum int64
+	amount := "0"
+	if f.Kind == "funds" {
+		amount = "COALESCE(" + sumYuan("x.amount_yuan") + ", 0)"
+	}
+	if err := s.queryRow(ctx, `SELECT COUNT(*), `+amount+` `+from+where, args...).Scan(&total, &sum); err != nil {
+		return nil, 0, 0, xinlu.Internal(err)
+	}
+	cols := `SELECT x.id, x.project_id, x.note, p.name, COALESCE(m.name, ''), x.on_date, x.amount_yuan `
+	switch f.Kind {
+	case "approval":
+		cols = `SELECT x.id, x.project_id, x.name, p.name, COALESCE(m.name, ''), x.due_on, 0 `
+	case "supervision":
+		cols = `SELECT x.id, x.project_id, x.task, p.name, COALESCE(m.name, ''), x.due_on, 0 `
+	}
+	pg := f.Page.Normalize()
+	rows, err := s.query(ctx, cols+from+where+order+` LIMIT ? OFFSET ?`, append(args, pg.PerPage, pg.Offset())...)
+	if err != nil {
+		return nil, 0, 0, xinlu.Internal(err)
+	}
+	out, err := collect(rows, func(sc scanner) (CockpitRecord, error) {
+		var r CockpitRecord
+		err := sc.Scan(&r.ID, &r.ProjectID, &r.Name, &r.Project, &r.Who, &r.Date, &r.Yuan)
+		if due != "" {
+			r.Light = lt.rules.Light(lt.cal, r.Date, lt.today)
+			if r.Date < today {
+				d, _ := xinlu.ParseDate(r.Date)
+				r.DaysLate = lt.cal.WorkdaysBetween(d, lt.today)
+			}
+		}
+		return r, err
+	})
+	return out, total, sum, err
+}
+
+// CockpitIndicators are the zone's transformation targets of a year (四高
+// and the industry structure) with their latest actual and progress, as
+// the targets page works them out; computed indicators for the latest
+// month only. Read at most once a minute per zone and process (see
+// alertsTTL): the computed ones read the year's projects; writing an
+// indicator, a target or an actual reads them afresh.
+func (s *Store) CockpitIndicators(ctx context.Context, zoneID int64, year int) ([]TargetRow, error) {
+	key := fmt.Sprintf("indicators/%d/%d/%s", zoneID, year, s.today().Format(xinlu.DateLayout))
+	v, err := s.cachedForAMinute(key, func() (any, error) { return s.targets(ctx, zoneID, year, true) })
+	out, _ := v.([]TargetRow)
 	return out, err
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"math"
 	"strconv"
 	"testing"
 	"time"
@@ -24,6 +25,10 @@ import (
 //	P3 without a lead, light industry: created 2025-11-03, signed 2025-12-01 (20), 30,000,000;
 //	   started 2026-02-02 (44: 45 − 1 Jan), producing 2026-08-03 (130: 130 − 17 Feb + 14 Feb)
 //	funds: P1 20,000,000 on 2026-05-10; P3 10,000,000 on 2025-12-20 and 5,000,000 on 2026-03-01
+//	approval items of P1: 环评 due 2026-09-22 (red, 4 working days late), 能评 due 2026-09-29
+//	   (yellow), 规划许可 approved (closed, not counted)
+//	supervision orders of P2 to the sponsor: due 2026-09-25 (red, 1 working day late), due
+//	   2026-09-01 closed (not counted), due 2026-12-01 (green, not counted)
 type cockpitFixture struct {
 	*leadFixture
 	park       *xinlu.Park
@@ -63,6 +68,9 @@ func seedCockpit(t *testing.T, s *store.Store) *cockpitFixture {
 		lead(reporter, "2025-05-05", "materials", xinlu.LeadRejected), lead(reporter, "2026-03-10", "materials", xinlu.LeadRejected)}}
 	fixed := int64(80_000_000)
 	p1 := &store.BulkProject{LeadIndex: 0, Funds: []store.Funds{{OnDate: "2026-05-10", Yuan: 20_000_000}}}
+	p1.Approvals = []store.ApprovalItem{{Name: "环评", AgentID: sponsor, LimitDays: 20, DueOn: "2026-09-22"},
+		{Name: "能评", AgentID: sponsor, LimitDays: 20, Status: store.ApprovalSubmitted, DueOn: "2026-09-29"},
+		{Name: "规划许可", LimitDays: 20, Status: store.ApprovalApproved, DueOn: "2026-08-01", ClosedOn: "2026-07-30"}}
 	p1.Name, p1.Company, p1.Industry, p1.Stage, p1.Status = "碳纤维项目", "公司2026-01-05", "materials", xinlu.StageAgency, xinlu.ProjectActive
 	p1.CreatedAt, p1.SponsorID, p1.Plan.ProposedParkID, p1.Plan.SixNew, p1.Plan.FixedAssetYuan = day("2026-01-12"), sponsor, f.park.ID, []string{"new_materials"}, &fixed
 	p1.Signing.SignedOn, p1.Signing.ContractYuan, p1.StartedOn, p1.StageDue = "2026-03-02", 100_000_000, "2026-04-01", "2026-09-21"
@@ -79,6 +87,12 @@ func seedCockpit(t *testing.T, s *store.Store) *cockpitFixture {
 		t.Fatal(err)
 	}
 	f.p1, f.p2, f.p3 = p1.ID, p2.ID, p3.ID
+	for _, o := range [][2]string{{"2026-09-25", ""}, {"2026-09-01", "2026-09-02"}, {"2026-12-01", ""}} {
+		if err := s.ExecForTest(ctx, `INSERT INTO supervision_orders (zone_id, project_id, task, assignee_id, due_on, closed_on, created_at, updated_at)
+			VALUES (`+strconv.FormatInt(f.zone.ID, 10)+`, `+strconv.FormatInt(p2.ID, 10)+`, '推进开工 `+o[0]+`', `+strconv.FormatInt(sponsor, 10)+`, '`+o[0]+`', '`+o[1]+`', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return f
 }
 
@@ -153,10 +167,12 @@ func TestCockpitFiguresByHand(t *testing.T) {
 		for _, p := range append(members, depts...) {
 			byName[p.Name] = p
 		}
-		for name, want := range map[string][3]int64{"成员reporter": {2, 0, 0}, "成员peer": {1, 0, 0}, "成员sponsor": {0, 2, 150_000_000},
-			"招商二科": {2, 0, 0}, "财政局": {1, 0, 0}, "招商局": {0, 2, 150_000_000}} {
+		// Funds in place are credited to the project's sponsor: P1's
+		// 20,000,000; P3's 5,000,000 has no sponsor.
+		for name, want := range map[string][4]int64{"成员reporter": {2, 0, 0, 0}, "成员peer": {1, 0, 0, 0}, "成员sponsor": {0, 2, 150_000_000, 20_000_000},
+			"招商二科": {2, 0, 0, 0}, "财政局": {1, 0, 0, 0}, "招商局": {0, 2, 150_000_000, 20_000_000}} {
 			p := byName[name]
-			if [3]int64{p.Leads, p.Signed, p.ContractYuan} != want {
+			if [4]int64{p.Leads, p.Signed, p.ContractYuan, p.FundsYuan} != want {
 				t.Errorf("%s: %+v, want %v", name, p, want)
 			}
 		}
@@ -172,7 +188,19 @@ func TestCockpitFiguresByHand(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		red := map[string]int{}
 		for _, a := range alerts {
+			red[a.Kind] = a.Red
+			switch a.Kind {
+			case "approval":
+				if a.Red != 1 || a.Yellow != 1 || len(a.Items) != 2 || a.Items[0].Name != "环评" || a.Items[0].DaysLate != 4 || a.Items[0].Who != "成员sponsor" {
+					t.Errorf("red and yellow approval items: %+v", a)
+				}
+			case "supervision":
+				if a.Red != 1 || a.Yellow != 0 || len(a.Items) != 1 || a.Items[0].DaysLate != 1 || a.Items[0].Who != "成员sponsor" {
+					t.Errorf("red supervision orders: %+v", a)
+				}
+			}
 			if a.Kind != "project" {
 				continue
 			}
@@ -205,6 +233,66 @@ func TestCockpitFiguresByHand(t *testing.T) {
 			}
 			if total != c.want {
 				t.Errorf("ledger %s: %d, figure %d", c.f.Encode(), total, c.want)
+			}
+		}
+		// The lists behind the funds, approval and supervision figures.
+		for _, c := range []struct {
+			f         store.CockpitRecordFilter
+			want, sum int64
+		}{
+			{store.CockpitRecordFilter{Kind: "funds", Year: 2026}, this["funds"].N, this["funds"].Yuan},
+			{store.CockpitRecordFilter{Kind: "funds", Year: 2025}, last["funds"].N, last["funds"].Yuan},
+			{store.CockpitRecordFilter{Kind: "funds", Year: 2026, SponsorID: f.users["sponsor"].MemberID}, 1, byName["成员sponsor"].FundsYuan},
+			{store.CockpitRecordFilter{Kind: "approval", Light: xinlu.LightRed}, int64(red["approval"]), 0},
+			{store.CockpitRecordFilter{Kind: "approval"}, 2, 0},
+			{store.CockpitRecordFilter{Kind: "approval", Light: xinlu.LightYellow}, 1, 0},
+			{store.CockpitRecordFilter{Kind: "supervision", Light: xinlu.LightRed}, int64(red["supervision"]), 0},
+			{store.CockpitRecordFilter{Kind: "supervision"}, 1, 0},
+		} {
+			items, total, sum, err := s.CockpitRecords(ctx, lt, c.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if int64(total) != c.want || int64(len(items)) != c.want || sum != c.sum {
+				t.Errorf("records %+v: %d (%d listed) summing %d, figure %d summing %d", c.f, total, len(items), sum, c.want, c.sum)
+			}
+		}
+		if items, _, _, _ := s.CockpitRecords(ctx, lt, store.CockpitRecordFilter{Kind: "funds", Year: 2026}); len(items) == 2 &&
+			(items[0].Date != "2026-03-01" || items[0].Project != "轻工项目" || items[1].Who != "成员sponsor" || items[1].Yuan != 20_000_000) {
+			t.Errorf("funds of 2026: %+v", items)
+		}
+		// 四高 progress: an entered indicator, 2.4 of 3 in August (80%, a
+		// level below its target: behind), and a computed one, the 六新
+		// projects signed by September (P1 and P2: 2 of 2.5, 80%, at or
+		// above the 9/12 of the year gone by: on track).
+		rd := &xinlu.TargetIndicator{ZoneID: f.zone.ID, Set: "high_level_rise", Name: "研发投入强度", Unit: "%"}
+		six := &xinlu.TargetIndicator{ZoneID: f.zone.ID, Set: "industry_structure", Name: "六新项目签约", Unit: "个", Source: "six_new_projects"}
+		for _, ind := range []*xinlu.TargetIndicator{rd, six} {
+			if err := s.CreateIndicator(ctx, f.sys, ind); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.SetTarget(ctx, f.sys, f.zone.ID, rd.ID, 2026, 3); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetTarget(ctx, f.sys, f.zone.ID, six.ID, 2026, 2.5); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.EnterActual(ctx, f.sys, f.zone.ID, rd.ID, 2026, 8, 2.4); err != nil {
+			t.Fatal(err)
+		}
+		inds, err := s.CockpitIndicators(ctx, f.zone.ID, 2026)
+		if err != nil || len(inds) != 2 {
+			t.Fatalf("indicators: %+v %v", inds, err)
+		}
+		for i, want := range []struct {
+			actual, share float64
+			month         int
+			onTrack       bool
+		}{{2.4, 0.8, 8, false}, {2, 0.8, 9, true}} {
+			r := inds[i]
+			if r.Latest == nil || r.Latest.Value != want.actual || r.Latest.Month != want.month || math.Abs(r.Share-want.share) > 1e-9 || r.OnTrack != want.onTrack {
+				t.Errorf("indicator %s: %+v latest %+v, want %+v", r.Name, r, r.Latest, want)
 			}
 		}
 		scope := f.users["screener"].Filter(xinlu.PermLeadView)

@@ -30,6 +30,7 @@ func scanTargetIndicator(sc scanner) (xinlu.TargetIndicator, error) {
 
 // CreateIndicator records a target indicator.
 func (s *Store) CreateIndicator(ctx context.Context, a xinlu.Actor, t *xinlu.TargetIndicator) error {
+	defer s.forgetCached(fmt.Sprintf("indicators/%d/", t.ZoneID))
 	if err := t.Validate(); err != nil {
 		return err
 	}
@@ -54,6 +55,7 @@ func (s *Store) CreateIndicator(ctx context.Context, a xinlu.Actor, t *xinlu.Tar
 
 // SetTarget sets an indicator's target of a year.
 func (s *Store) SetTarget(ctx context.Context, a xinlu.Actor, zoneID, id int64, year int, target float64) error {
+	defer s.forgetCached(fmt.Sprintf("indicators/%d/", zoneID))
 	if year < 2000 || year > 2100 {
 		return xinlu.Invalid("year", "error.out_of_range", 2000, 2100)
 	}
@@ -77,6 +79,7 @@ func (s *Store) SetTarget(ctx context.Context, a xinlu.Actor, zoneID, id int64, 
 // EnterActual records a month's actual of an indicator entered by hand;
 // computed indicators take none.
 func (s *Store) EnterActual(ctx context.Context, a xinlu.Actor, zoneID, id int64, year, month int, value float64) error {
+	defer s.forgetCached(fmt.Sprintf("indicators/%d/", zoneID))
 	if year < 2000 || year > 2100 {
 		return xinlu.Invalid("year", "error.out_of_range", 2000, 2100)
 	}
@@ -109,6 +112,12 @@ func (s *Store) EnterActual(ctx context.Context, a xinlu.Actor, zoneID, id int64
 // and progress; computed indicators are worked out for each month of the
 // year up to today's.
 func (s *Store) Targets(ctx context.Context, zoneID int64, year int) ([]TargetRow, error) {
+	return s.targets(ctx, zoneID, year, false)
+}
+
+// targets is Targets; latestOnly works out computed indicators for the
+// latest month alone (the progress, without the months before).
+func (s *Store) targets(ctx context.Context, zoneID int64, year int, latestOnly bool) ([]TargetRow, error) {
 	rows, err := s.query(ctx, `SELECT id, zone_id, set_code, name, unit, source, lower_good, cumulative, version, created_at
 		FROM target_indicators WHERE zone_id = ? ORDER BY id`, zoneID)
 	if err != nil {
@@ -145,7 +154,11 @@ func (s *Store) Targets(ctx context.Context, zoneID int64, year int) ([]TargetRo
 				return nil, err
 			}
 		} else {
-			for m := 1; m <= lastMonth; m++ {
+			first := 1
+			if latestOnly {
+				first = lastMonth
+			}
+			for m := first; m <= lastMonth; m++ {
 				v, err := s.computeTarget(ctx, zoneID, ind.Source, year, m)
 				if err != nil {
 					return nil, err

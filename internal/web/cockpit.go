@@ -26,6 +26,7 @@ func (s *Server) cockpitRoutes() []Route {
 		{Method: "GET", Pattern: "/cockpit/screen", Perm: xinlu.PermCockpitView, Handler: s.cockpitScreen},
 		{Method: "GET", Pattern: "/cockpit/zones", Perm: xinlu.PermCockpitView, Handler: s.cockpitZones},
 		{Method: "GET", Pattern: "/cockpit/leads", Perm: xinlu.PermCockpitView, Handler: s.leadList},
+		{Method: "GET", Pattern: "/cockpit/records/{kind}", Perm: xinlu.PermCockpitView, Handler: s.cockpitRecords},
 		{Method: "POST", Pattern: "/cockpit/targets", Perm: xinlu.PermCockpitTargets, Handler: s.cockpitTargets},
 		{Method: "POST", Pattern: "/cockpit/supervise/{id}", Perm: xinlu.PermProjectPromote, Handler: s.cockpitSupervise},
 	}
@@ -66,6 +67,14 @@ func (cockpitView) Pct(v any) int {
 		return int(f*100 + 0.5)
 	}
 	return 0
+}
+
+// Qty shows an indicator's quantity, "—" without one.
+func (cockpitView) Qty(v *float64) string {
+	if v == nil {
+		return "—"
+	}
+	return formatQty(*v)
 }
 
 // Days shows a median of working days, "—" without one.
@@ -407,10 +416,13 @@ func clearLinks(c *report.Cockpit) {
 		}
 	}
 	for i := range c.Members {
-		c.Members[i].Link = ""
+		c.Members[i].Link, c.Members[i].FundsLink = "", ""
 	}
 	if c.Appraisal != nil {
 		c.Appraisal.Link = ""
+	}
+	for i := range c.Indicators {
+		c.Indicators[i].Link = ""
 	}
 	if c.Factors != nil {
 		c.Factors.CastingLink = ""
@@ -450,4 +462,56 @@ func sortRollup(zs []report.RollupZone, by string) {
 		return int64(z.RedProjects)
 	}
 	slices.SortStableFunc(zs, func(a, b report.RollupZone) int { return cmp.Compare(val(b), val(a)) })
+}
+
+// cockpitRecordsView is the list behind a cockpit figure that has no
+// ledger of its own: the year's funds in place, the red or yellow approval
+// items or supervision orders.
+type cockpitRecordsView struct {
+	Kind    string
+	Year    int
+	Light   string
+	Items   []store.CockpitRecord
+	SumYuan int64
+	Pager   pager
+}
+
+// cockpitRecords lists the records a cockpit figure counts; its total is
+// the figure (?year= for funds, with ?sponsor_id= for a member's; ?light=
+// red or yellow for approval items and orders).
+func (s *Server) cockpitRecords(w http.ResponseWriter, r *http.Request) {
+	zone, year, err := s.cockpitRequest(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	f := store.CockpitRecordFilter{Kind: r.PathValue("kind"), Year: year, Page: pageFrom(r)}
+	switch l := xinlu.Light(q.Get("light")); l {
+	case "", xinlu.LightRed, xinlu.LightYellow:
+		f.Light = l
+	default:
+		s.renderError(w, r, xinlu.NotFound("error.page_not_found"))
+		return
+	}
+	if v := q.Get("sponsor_id"); v != "" {
+		if f.SponsorID, err = strconv.ParseInt(v, 10, 64); err != nil || f.SponsorID <= 0 {
+			s.renderError(w, r, xinlu.NotFound("error.page_not_found"))
+			return
+		}
+	}
+	lt, err := s.store.ZoneLights(r.Context(), zone)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	items, total, sum, err := s.store.CockpitRecords(r.Context(), lt, f)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v := cockpitRecordsView{Kind: f.Kind, Year: year, Light: string(f.Light), Items: items, SumYuan: sum, Pager: newPager(r, f.Page, total)}
+	p := s.printer(r)
+	title := p.T("cockpit.records."+f.Kind, year)
+	s.render(w, r, http.StatusOK, "cockpit_records", title, v)
 }

@@ -21,7 +21,9 @@ import (
 // time): three leads reported this year (two accepted), one last
 // year; project A signed 2026-03-02 and started, red (5 working days past
 // its stage's deadline) with the sponsor; B signed 2026-06-01, yellow; C
-// signed last year, started and producing this year. It returns A's id.
+// signed last year, started and producing this year. Funds: A 20,000,000
+// this year, C 5,000,000 this year and 10,000,000 last; A's approval items
+// 环评 (red) and 能评 (yellow). It returns A's id.
 func seedCockpitPipeline(t *testing.T, a *app) int64 {
 	t.Helper()
 	ctx := context.Background()
@@ -40,7 +42,9 @@ func seedCockpitPipeline(t *testing.T, a *app) int64 {
 	}
 	b := &store.BulkBatch{Leads: []*xinlu.Lead{lead("2026-01-05", xinlu.LeadAccepted), lead("2026-02-02", xinlu.LeadAccepted),
 		lead("2026-03-10", xinlu.LeadRejected), lead("2025-05-05", xinlu.LeadRejected)}}
-	pa := &store.BulkProject{LeadIndex: 0}
+	pa := &store.BulkProject{LeadIndex: 0, Funds: []store.Funds{{OnDate: "2026-05-10", Yuan: 20_000_000}},
+		Approvals: []store.ApprovalItem{{Name: "环评", AgentID: sponsor, LimitDays: 20, DueOn: "2026-09-22"},
+			{Name: "能评", AgentID: sponsor, LimitDays: 20, DueOn: "2026-09-29"}}}
 	pa.Name, pa.Company, pa.Industry, pa.Stage, pa.Status = "碳纤维项目", "公司2026-01-05", "materials", xinlu.StageAgency, xinlu.ProjectActive
 	pa.CreatedAt, pa.SponsorID = at("2026-01-12"), sponsor
 	pa.Signing.SignedOn, pa.Signing.ContractYuan, pa.StartedOn, pa.StageDue = "2026-03-02", 100_000_000, "2026-04-01", "2026-09-21"
@@ -48,7 +52,7 @@ func seedCockpitPipeline(t *testing.T, a *app) int64 {
 	pb.Name, pb.Company, pb.Industry, pb.Stage, pb.Status = "智能装备项目", "公司2026-02-02", "equipment", xinlu.StageAgency, xinlu.ProjectActive
 	pb.CreatedAt, pb.SponsorID = at("2026-02-09"), sponsor
 	pb.Signing.SignedOn, pb.Signing.ContractYuan, pb.StageDue = "2026-06-01", 50_000_000, "2026-09-29"
-	pc := &store.BulkProject{LeadIndex: -1}
+	pc := &store.BulkProject{LeadIndex: -1, Funds: []store.Funds{{OnDate: "2025-12-20", Yuan: 10_000_000}, {OnDate: "2026-03-01", Yuan: 5_000_000}}}
 	pc.Name, pc.Company, pc.Industry, pc.Stage, pc.Status = "轻工项目", "轻工公司", "light_industry", xinlu.StageAgency, xinlu.ProjectActive
 	pc.CreatedAt, pc.Signing.SignedOn, pc.Signing.ContractYuan = at("2025-11-03"), "2025-12-01", 30_000_000
 	pc.StartedOn, pc.ProducedOn = "2026-02-02", "2026-08-03"
@@ -68,7 +72,22 @@ func TestCockpitDrillsDown(t *testing.T) {
 	c := a.as(xinlu.RoleDirector)
 	en := a.as(xinlu.RoleDirector)
 	en.lang = "en"
-	seedCockpitPipeline(t, a)
+	red := seedCockpitPipeline(t, a)
+	if err := a.store.AddSupervisionOrder(context.Background(), xinlu.SystemActor(a.zone.ID), a.users[xinlu.RoleDirector], red,
+		store.SupervisionOrder{Task: "推进开工", AssigneeID: a.users[xinlu.RoleSponsor].MemberID, Due: "2026-09-25"}); err != nil {
+		t.Fatal(err)
+	}
+	rd := &xinlu.TargetIndicator{ZoneID: a.zone.ID, Set: "high_level_rise", Name: "研发投入强度", Unit: "%"}
+	sys := xinlu.SystemActor(a.zone.ID)
+	if err := a.store.CreateIndicator(context.Background(), sys, rd); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.store.SetTarget(context.Background(), sys, a.zone.ID, rd.ID, 2026, 3); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.store.EnterActual(context.Background(), sys, a.zone.ID, rd.ID, 2026, 8, 2.4); err != nil {
+		t.Fatal(err)
+	}
 	res := c.get("/cockpit?year=2026")
 	if res.StatusCode != 200 {
 		t.Fatalf("cockpit: %d %s", res.StatusCode, res.body)
@@ -110,7 +129,58 @@ func TestCockpitDrillsDown(t *testing.T) {
 	if tot := pagerTotal.FindStringSubmatch(c.get("/projects?light=red").body); tot == nil || tot[1] != "1" {
 		t.Errorf("red projects' ledger: %v", tot)
 	}
+	// Funds in place: the figure opens the year's payments, as many and
+	// summing to it.
+	kpi := regexp.MustCompile(`<a class="ck-kpi" id="kpi-funds_yuan" href="([^"]+)">\s*<small>[^<]*</small>\s*<b class="kpi-actual">([^<]+)</b>`).FindStringSubmatch(res.body)
+	if kpi == nil {
+		t.Fatalf("funds figure with its link\n%s", res.body)
+	}
+	list := c.get(html.UnescapeString(kpi[1]))
+	if tot := pagerTotal.FindStringSubmatch(list.body); list.StatusCode != 200 || tot == nil || tot[1] != "2" ||
+		!strings.Contains(list.body, `<span id="records-sum">合计 `+kpi[2]+`</span>`) || !strings.Contains(list.body, "轻工项目") {
+		t.Errorf("funds figure %s opens %s: %d %v\n%s", kpi[2], kpi[1], list.StatusCode, tot, list.body)
+	}
+	// The sponsor's funds in place: A's 20,000,000 (C has no sponsor),
+	// opening A's payment; the department's likewise.
+	fund := regexp.MustCompile(`<td class="num member-funds"><a href="([^"]+)">([^<]+)</a></td>`).FindAllStringSubmatch(res.body, -1)
+	if len(fund) != 1 || fund[0][2] != "2,000.00 万元" {
+		t.Fatalf("members' funds in place: %v", fund)
+	}
+	list = c.get(html.UnescapeString(fund[0][1]))
+	if tot := pagerTotal.FindStringSubmatch(list.body); tot == nil || tot[1] != "1" || !strings.Contains(list.body, `<span id="records-sum">合计 `+fund[0][2]+`</span>`) {
+		t.Errorf("the sponsor's funds open %s: %v", fund[0][1], tot)
+	}
+	// Red approval items and supervision orders: each kind's red count
+	// opens the list of those, as long (the order issued above is a day
+	// late).
+	for kind, want := range map[string]string{"approval": "1", "supervision": "1"} {
+		m := regexp.MustCompile(`id="alerts-` + kind + `">\s*<h3>[^<]*<span class="tag tag-red">红灯 (\d+)</span> <span class="tag tag-orange">黄灯 \d+</span> <a href="([^"]+)" class="alerts-link">`).FindStringSubmatch(res.body)
+		if m == nil || m[1] != want {
+			t.Errorf("red %s: %v", kind, m)
+			continue
+		}
+		list := c.get(html.UnescapeString(m[2]))
+		if tot := pagerTotal.FindStringSubmatch(list.body); list.StatusCode != 200 || tot == nil || tot[1] != m[1] {
+			t.Errorf("red %s %s opens %s: %d %v", kind, m[1], m[2], list.StatusCode, tot)
+		}
+	}
+	if body := c.get("/cockpit/records/approval").body; !strings.Contains(body, "环评") || !strings.Contains(body, "能评") {
+		t.Error("red and yellow approval items together")
+	}
+	if res := c.get("/cockpit/records/bogus"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown list: %d", res.StatusCode)
+	}
+	// 四高 progress: each indicator's latest actual against its target.
+	if m := regexp.MustCompile(`<tr id="indicator-\d+"><td>高水平崛起</td><th scope="row">研发投入强度[^<]*<span class="hint">（%）</span></th><td class="num">3</td>\s*<td class="num">2.4 <span class="hint">8 月</span></td>\s*<td><div class="ck-bar behind"><span style="width: 80%"></span></div><span class="indicator-share">80%</span>`).FindString(res.body); m == "" {
+		t.Errorf("entered indicator on the cockpit\n%s", res.body[strings.Index(res.body, `id="cockpit-factors"`):])
+	}
+	if !strings.Contains(res.body, `<a href="/targets?year=2026">“四高”与产业结构目标进度 →</a>`) {
+		t.Error("the targets page is linked")
+	}
 	// In English too.
+	if res := en.get("/cockpit/records/funds?year=2026"); res.StatusCode != 200 || !strings.Contains(res.body, "Funds in place in 2026") {
+		t.Fatalf("English funds list: %d", res.StatusCode)
+	}
 	if res := en.get("/cockpit?year=2026"); res.StatusCode != 200 || !strings.Contains(res.body, "The five-step funnel") {
 		t.Fatalf("English cockpit: %d", res.StatusCode)
 	}
