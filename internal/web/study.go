@@ -219,15 +219,21 @@ func (s *Server) studyCampaignStep(w http.ResponseWriter, r *http.Request) {
 		_, err = s.store.CampaignAction(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, version, xinlu.CampaignAction(r.PathValue("action")))
 	}
 	if err != nil {
-		if isFormError(err) {
-			s.studyCampaignPage(w, r, statusOf(err), id, err)
-			return
-		}
-		s.renderError(w, r, err)
+		s.campaignRefused(w, r, id, err)
 		return
 	}
 	s.flashStep(w, r, "study", r.PathValue("action"))
 	redirect(w, r, "/study/campaigns/"+strconv.FormatInt(id, 10))
+}
+
+// campaignRefused answers a refused write on campaign id: a form error on
+// the campaign's page beside its forms, anything else as an error page.
+func (s *Server) campaignRefused(w http.ResponseWriter, r *http.Request, id int64, err error) {
+	if isFormError(err) {
+		s.studyCampaignPage(w, r, statusOf(err), id, err)
+		return
+	}
+	s.renderError(w, r, err)
 }
 
 type studyCampaignView struct {
@@ -539,11 +545,7 @@ func (s *Server) studyMaterialAdd(w http.ResponseWriter, r *http.Request) {
 		_, err = s.store.AddCampaignMaterial(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, up)
 	}
 	if err != nil {
-		if isFormError(err) {
-			s.studyCampaignPage(w, r, statusOf(err), id, err)
-			return
-		}
-		s.renderError(w, r, err)
+		s.campaignRefused(w, r, id, err)
 		return
 	}
 	s.flash(w, "flash.study.material")
@@ -561,11 +563,7 @@ func (s *Server) studyMaterialDelete(w http.ResponseWriter, r *http.Request) {
 		err = s.store.DeleteCampaignMaterial(r.Context(), xinlu.ActorOf(info.user, info.ip), info.user, id, fileID)
 	}
 	if err != nil {
-		if isFormError(err) {
-			s.studyCampaignPage(w, r, statusOf(err), id, err)
-			return
-		}
-		s.renderError(w, r, err)
+		s.campaignRefused(w, r, id, err)
 		return
 	}
 	s.flash(w, "flash.deleted")
