@@ -328,7 +328,11 @@ func BuildCockpit(ctx context.Context, st *store.Store, zoneID int64, year int) 
 			Started: m.Measures["started"].N, Produced: m.Measures["produced"].N})
 	}
 
-	alerts, err := st.CockpitAlertsCached(ctx, zoneID, CockpitAlertItems)
+	lights, err := st.ZoneLights(ctx, zoneID)
+	if err != nil {
+		return nil, err
+	}
+	alerts, err := st.CockpitAlerts(ctx, lights, CockpitAlertItems)
 	if err != nil {
 		return nil, err
 	}

@@ -401,7 +401,7 @@ func yearStart(year int) time.Time { return time.Date(year, 1, 1, 0, 0, 0, 0, sh
 
 // RollupAssessmentScores are AssessmentScores as the roll-up shows them
 // beside every zone's figures: read at most once a minute per process
-// (see alertsTTL), since a zone's sheet counts its records and a city's
+// (see minuteTTL), since a zone's sheet counts its records and a city's
 // comparison need not be fresher than its red lists. Callers only read
 // the slice.
 func (s *Store) RollupAssessmentScores(ctx context.Context, year int) ([]xinlu.ZoneScore, error) {

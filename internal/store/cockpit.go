@@ -291,47 +291,56 @@ type CockpitAlertItem struct {
 
 // CockpitAlerts lists the zone's red and yellow leads (screening), active
 // projects (their stage's deadline), open approval items and open
-// supervision orders, up to limit of each, most overdue first. Each kind is
-// counted from its deadline index alone (only the red and yellow range is
-// read), then its first few are listed with who is responsible.
+// supervision orders, up to limit of each, most overdue first. The counts
+// are sums of the zone's deadline rows (cockpit_deadlines, kept by
+// triggers), the items the first few of each kind's open-by-deadline
+// index, with who is responsible: the cost does not grow with the
+// pipeline.
 func (s *Store) CockpitAlerts(ctx context.Context, lt *Lights, limit int) ([]CockpitAlert, error) {
 	today := lt.today.Format(xinlu.DateLayout)
 	green := lt.rules.GreenFrom(lt.cal, lt.today).Format(xinlu.DateLayout)
-	open := []any{string(xinlu.LeadReported), string(xinlu.LeadScreening), string(xinlu.LeadInfoRequested)}
-	approvals := []any{ApprovalPreparing, ApprovalSubmitted, ApprovalCorrection}
-	qs := []struct {
-		kind, count, list string
-		args              []any
-	}{
-		{"lead", `FROM leads l WHERE l.zone_id = ? AND l.status IN (?, ?, ?) AND l.screening_due <> '' AND l.screening_due < ?`,
-			`SELECT l.id, l.id, l.project_name, l.company, m.name, l.status, l.screening_due FROM leads l JOIN members m ON m.id = l.reporter_id`,
-			append(append([]any{lt.zone}, open...), green)},
-		{"project", `FROM projects p WHERE p.zone_id = ? AND p.status = ? AND p.stage_due <> '' AND p.stage_due < ?`,
-			`SELECT p.id, p.id, p.name, p.company, COALESCE(m.name, ''), p.stage, p.stage_due FROM projects p LEFT JOIN members m ON m.id = p.sponsor_id`,
-			[]any{lt.zone, string(xinlu.ProjectActive), green}},
-		{"approval", `FROM approval_items a JOIN projects p ON p.id = a.project_id WHERE a.zone_id = ? AND a.status IN (?, ?, ?)
-			AND a.due_on <> '' AND a.due_on < ? AND p.status <> ?`,
-			`SELECT a.id, a.project_id, a.name, p.name, COALESCE(m.name, ''), a.status, a.due_on FROM approval_items a
-			JOIN projects p ON p.id = a.project_id LEFT JOIN members m ON m.id = a.agent_id`,
-			append(append([]any{lt.zone}, approvals...), green, string(xinlu.ProjectLost))},
-		{"supervision", `FROM supervision_orders o WHERE o.zone_id = ? AND o.closed_on = '' AND o.due_on < ?`,
-			`SELECT o.id, o.project_id, o.task, p.name, COALESCE(m.name, ''), '', o.due_on FROM supervision_orders o
-			JOIN projects p ON p.id = o.project_id LEFT JOIN members m ON m.id = o.assignee_id`,
-			[]any{lt.zone, green}},
+	counts := map[string]*CockpitAlert{}
+	rows, err := s.query(ctx, `SELECT kind, COALESCE(SUM(CASE WHEN due_on < ? THEN n ELSE 0 END), 0), COALESCE(SUM(n), 0)
+		FROM cockpit_deadlines WHERE zone_id = ? AND due_on < ? GROUP BY kind`, today, lt.zone, green)
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	err = each(rows, func(sc scanner) error {
+		a := &CockpitAlert{}
+		if err := sc.Scan(&a.Kind, &a.Red, &a.Yellow); err != nil {
+			return err
+		}
+		a.Yellow -= a.Red
+		counts[a.Kind] = a
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The statuses are written out as in the partial indexes
+	// leads_open_due and approval_items_open_due, which the planners use
+	// only for a condition they can see is the index's.
+	qs := []struct{ kind, due, list string }{
+		{"lead", "l.screening_due", `SELECT l.id, l.id, l.project_name, l.company, m.name, l.status, l.screening_due FROM leads l
+			JOIN members m ON m.id = l.reporter_id WHERE l.zone_id = ? AND l.status IN ('reported', 'screening', 'info_requested')
+			AND l.screening_due <> '' AND l.screening_due < ?`},
+		{"project", "p.stage_due", `SELECT p.id, p.id, p.name, p.company, COALESCE(m.name, ''), p.stage, p.stage_due FROM projects p
+			LEFT JOIN members m ON m.id = p.sponsor_id WHERE p.zone_id = ? AND p.status = 'active' AND p.stage_due <> '' AND p.stage_due < ?`},
+		{"approval", "a.due_on", `SELECT a.id, a.project_id, a.name, p.name, COALESCE(m.name, ''), a.status, a.due_on FROM approval_items a
+			JOIN projects p ON p.id = a.project_id LEFT JOIN members m ON m.id = a.agent_id
+			WHERE a.zone_id = ? AND a.status IN ('preparing', 'submitted', 'correction') AND a.due_on <> '' AND a.due_on < ? AND p.status <> 'lost'`},
+		{"supervision", "o.due_on", `SELECT o.id, o.project_id, o.task, p.name, COALESCE(m.name, ''), '', o.due_on FROM supervision_orders o
+			JOIN projects p ON p.id = o.project_id LEFT JOIN members m ON m.id = o.assignee_id
+			WHERE o.zone_id = ? AND o.closed_on = '' AND o.due_on < ?`},
 	}
 	var out []CockpitAlert
 	for _, q := range qs {
-		due := map[string]string{"lead": "l.screening_due", "project": "p.stage_due", "approval": "a.due_on", "supervision": "o.due_on"}[q.kind]
 		a := CockpitAlert{Kind: q.kind}
-		err := s.queryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN `+due+` < ? THEN 1 ELSE 0 END), 0), COUNT(*) `+q.count,
-			append([]any{today}, q.args...)...).Scan(&a.Red, &a.Yellow)
-		if err != nil {
-			return nil, xinlu.Internal(err)
+		if c := counts[q.kind]; c != nil {
+			a = *c
 		}
-		a.Yellow -= a.Red
 		if a.Red+a.Yellow > 0 && limit > 0 {
-			where := q.count[strings.Index(q.count, " WHERE "):]
-			rows, err := s.query(ctx, q.list+where+` ORDER BY `+due+`, 1 LIMIT ?`, append(q.args, limit)...)
+			rows, err := s.query(ctx, q.list+` ORDER BY `+q.due+`, 1 LIMIT ?`, lt.zone, green, limit)
 			if err != nil {
 				return nil, xinlu.Internal(err)
 			}
@@ -397,13 +406,9 @@ func (s *Store) CockpitPeople(ctx context.Context, zoneID int64, sum *CockpitSum
 			p.ContractYuan = xinlu.AddYuan(p.ContractYuan, c.Yuan)
 		}
 	}
-	funds, err := s.cockpitFundsBySponsor(ctx, zoneID, sum.Year)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	for id, yuan := range funds {
-		if p := get(strconv.FormatInt(id, 10)); p != nil {
-			p.FundsYuan = xinlu.AddYuan(p.FundsYuan, yuan)
+	for k, c := range sum.Breakdown["funds"]["sponsor"] {
+		if p := get(k); p != nil {
+			p.FundsYuan = xinlu.AddYuan(p.FundsYuan, c.Yuan)
 		}
 	}
 	names = map[int64]string{}
@@ -455,33 +460,6 @@ func (s *Store) CockpitPeople(ctx context.Context, zoneID int64, sum *CockpitSum
 	order(members)
 	order(departments)
 	return members, departments, names, nil
-}
-
-// cockpitFundsBySponsor sums the funds put in place in year by the
-// sponsor of their project (none: left out), read from the zone's funds of
-// the year at most once a minute (see alertsTTL).
-func (s *Store) cockpitFundsBySponsor(ctx context.Context, zoneID int64, year int) (map[int64]int64, error) {
-	key := fmt.Sprintf("funds-by-sponsor/%d/%d/%s", zoneID, year, s.today().Format(xinlu.DateLayout))
-	v, err := s.cachedForAMinute(key, func() (any, error) {
-		rows, err := s.query(ctx, `SELECT p.sponsor_id, `+sumYuan("f.amount_yuan")+` FROM funds_in_place f JOIN projects p ON p.id = f.project_id
-			WHERE f.zone_id = ? AND f.on_date >= ? AND f.on_date < ? AND p.sponsor_id IS NOT NULL GROUP BY p.sponsor_id`,
-			zoneID, monthKey(year, 1), monthKey(year+1, 1))
-		if err != nil {
-			return nil, xinlu.Internal(err)
-		}
-		out := map[int64]int64{}
-		err = each(rows, func(sc scanner) error {
-			var id, yuan int64
-			if err := sc.Scan(&id, &yuan); err != nil {
-				return err
-			}
-			out[id] = yuan
-			return nil
-		})
-		return out, err
-	})
-	out, _ := v.(map[int64]int64)
-	return out, err
 }
 
 func sortPeople(ps []CockpitPerson) {
@@ -635,7 +613,7 @@ type CockpitZoneYear struct {
 
 // CockpitRollup reads the year's summary rows of every zone (zoneID 0) or
 // one, in one read of the primary key's dimension-” rows, and the red
-// projects per zone from the deadline index.
+// projects per zone from their deadline rows.
 func (s *Store) CockpitRollup(ctx context.Context, zoneIDs []int64, year int) (map[int64]*CockpitZoneYear, error) {
 	out := map[int64]*CockpitZoneYear{}
 	get := func(z int64) *CockpitZoneYear {
@@ -681,38 +659,37 @@ func (s *Store) CockpitRollup(ctx context.Context, zoneIDs []int64, year int) (m
 	if err != nil {
 		return nil, err
 	}
-	today := s.today().Format(xinlu.DateLayout)
-	for _, z := range zoneIDs {
-		v, err := s.cachedForAMinute(fmt.Sprintf("red/%d/%s", z, today), func() (any, error) {
-			var n int
-			err := s.queryRow(ctx, `SELECT COUNT(*) FROM projects WHERE zone_id = ? AND status = 'active' AND stage_due <> '' AND stage_due < ?`,
-				z, today).Scan(&n)
-			if err != nil {
-				return 0, xinlu.Internal(err)
-			}
-			return n, nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		get(z).RedProjects = v.(int)
+	rows, err = s.query(ctx, `SELECT zone_id, CAST(SUM(n) AS BIGINT) FROM cockpit_deadlines
+		WHERE zone_id IN (`+marks+`) AND kind = 'project' AND due_on < ? GROUP BY zone_id`,
+		append(args[:len(zoneIDs):len(zoneIDs)], s.today().Format(xinlu.DateLayout))...)
+	if err != nil {
+		return nil, xinlu.Internal(err)
 	}
+	err = each(rows, func(sc scanner) error {
+		var z int64
+		var n int
+		if err := sc.Scan(&z, &n); err != nil {
+			return err
+		}
+		get(z).RedProjects = n
+		return nil
+	})
 	return out, err
 }
 
-// alertsTTL is how long the cockpit reuses a zone's red and yellow lists
-// and counts: counting every overdue lead of a zone of a million takes
-// longer than a page may, and a light changes by the day, so a minute old
-// is fresh enough. When an entry is older, one request reads it again
-// while the others are answered from the entry.
-const alertsTTL = time.Minute
+// minuteTTL is how long the cockpit reuses a figure that is worked out
+// from many records rather than kept in summary rows (the 四高 indicators,
+// the zones' self-assessment scores): such figures move by the month, so a
+// minute old is fresh enough. When an entry is older, one request reads it
+// again while the others are answered from the entry.
+const minuteTTL = time.Minute
 
-type alertsCache struct {
+type minuteCache struct {
 	mu      sync.Mutex
-	entries map[string]*alertsEntry
+	entries map[string]*minuteEntry
 }
 
-type alertsEntry struct {
+type minuteEntry struct {
 	ready      chan struct{} // closed once val is first read
 	val        any
 	err        error
@@ -721,16 +698,16 @@ type alertsEntry struct {
 }
 
 // cachedForAMinute answers read's value under key, read at most once per
-// alertsTTL in this process (see alertsTTL).
+// minuteTTL in this process (see minuteTTL).
 func (s *Store) cachedForAMinute(key string, read func() (any, error)) (any, error) {
-	c := &s.alerts
+	c := &s.minute
 	c.mu.Lock()
 	if c.entries == nil || len(c.entries) > 4096 {
-		c.entries = map[string]*alertsEntry{}
+		c.entries = map[string]*minuteEntry{}
 	}
 	e := c.entries[key]
 	if e == nil {
-		e = &alertsEntry{ready: make(chan struct{})}
+		e = &minuteEntry{ready: make(chan struct{})}
 		c.entries[key] = e
 		c.mu.Unlock()
 		val, err := read()
@@ -743,7 +720,7 @@ func (s *Store) cachedForAMinute(key string, read func() (any, error)) (any, err
 		close(e.ready)
 		return val, err
 	}
-	stale := time.Since(e.at) >= alertsTTL && !e.refreshing
+	stale := time.Since(e.at) >= minuteTTL && !e.refreshing
 	if stale {
 		e.refreshing = true
 	}
@@ -768,7 +745,7 @@ func (s *Store) cachedForAMinute(key string, read func() (any, error)) (any, err
 // forgetCached drops the entries whose key starts with prefix, so that the
 // next read is fresh (after a write the cockpit shows at once).
 func (s *Store) forgetCached(prefix string) {
-	c := &s.alerts
+	c := &s.minute
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for k := range c.entries {
@@ -776,21 +753,6 @@ func (s *Store) forgetCached(prefix string) {
 			delete(c.entries, k)
 		}
 	}
-}
-
-// CockpitAlertsCached is CockpitAlerts of a zone on the store's today, read
-// at most once a minute per zone and process (see alertsTTL).
-func (s *Store) CockpitAlertsCached(ctx context.Context, zoneID int64, limit int) ([]CockpitAlert, error) {
-	key := fmt.Sprintf("alerts/%d/%d/%s", zoneID, limit, s.today().Format(xinlu.DateLayout))
-	v, err := s.cachedForAMinute(key, func() (any, error) {
-		lt, err := s.ZoneLights(ctx, zoneID)
-		if err != nil {
-			return nil, err
-		}
-		return s.CockpitAlerts(ctx, lt, limit)
-	})
-	out, _ := v.([]CockpitAlert)
-	return out, err
 }
 
 // CockpitRecord is one record of a cockpit figure's list: a payment of
@@ -903,7 +865,7 @@ func (s *Store) CockpitRecords(ctx context.Context, lt *Lights, f CockpitRecordF
 // and the industry structure) with their latest actual and progress, as
 // the targets page works them out; computed indicators for the latest
 // month only. Read at most once a minute per zone and process (see
-// alertsTTL): the computed ones read the year's projects; writing an
+// minuteTTL): the computed ones read the year's projects; writing an
 // indicator, a target or an actual reads them afresh.
 func (s *Store) CockpitIndicators(ctx context.Context, zoneID int64, year int) ([]TargetRow, error) {
 	key := fmt.Sprintf("indicators/%d/%d/%s", zoneID, year, s.today().Format(xinlu.DateLayout))

@@ -396,5 +396,51 @@ func TestCockpitRowsFollowEdits(t *testing.T) {
 		if got := sum.ThisYear["produced"].N; got != 1 {
 			t.Errorf("producing after P3's deletion and P2's production: %d", got)
 		}
+		// P1's funds went with its sponsor: to none.
+		if got := sum.Breakdown["funds"]["sponsor"]; got["0"].Yuan != 40_000_000 || got[strconv.FormatInt(f.users["sponsor"].MemberID, 10)].N != 0 {
+			t.Errorf("funds by sponsor after P1 lost its sponsor: %+v", got)
+		}
+
+		// Red and yellow follow the records: P1 lost takes its two open
+		// approval items (one red, one yellow) and itself out, brought
+		// back puts them in again; a closed order is no longer red.
+		approvals := func() (red, yellow int) {
+			t.Helper()
+			lt, err := s.ZoneLights(ctx, f.zone.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			alerts, err := s.CockpitAlerts(ctx, lt, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range alerts {
+				if a.Kind == "approval" {
+					return a.Red, a.Yellow
+				}
+			}
+			return 0, 0
+		}
+		p1 := strconv.FormatInt(f.p1, 10)
+		for _, c := range []struct {
+			q         string
+			red, yell int
+		}{
+			{`UPDATE projects SET status = 'lost' WHERE id = ` + p1, 0, 0},
+			{`UPDATE projects SET status = 'active' WHERE id = ` + p1, 1, 1},
+			{`UPDATE approval_items SET status = 'approved' WHERE name = '环评'`, 0, 1},
+			{`UPDATE supervision_orders SET closed_on = '2026-09-25'`, 0, 1},
+			{`UPDATE leads SET status = 'screening', screening_due = '2026-09-01' WHERE zone_id = ` + strconv.FormatInt(f.zone.ID, 10), 0, 1},
+		} {
+			if err := s.ExecForTest(ctx, c.q); err != nil {
+				t.Fatalf("%s: %v", c.q, err)
+			}
+			if bad, err := s.CheckSummaries(ctx); err != nil || len(bad) > 0 {
+				t.Fatalf("after %s: summary rows differ from a recount: %+v %v", c.q, bad, err)
+			}
+			if red, yellow := approvals(); red != c.red || yellow != c.yell {
+				t.Errorf("after %s: approval items red %d yellow %d, want %d %d", c.q, red, yellow, c.red, c.yell)
+			}
+		}
 	})
 }

@@ -144,6 +144,11 @@ func (s *Store) CheckSummaries(ctx context.Context) ([]SummaryMismatch, error) {
 			CAST(SUM(fixed) AS TEXT) FROM cockpit_facts GROUP BY zone_id, month, measure, dim, key`); err != nil {
 		return nil, err
 	}
+	if err := compare("cockpit_deadlines",
+		`SELECT `+key("zone_id", "kind", "due_on")+`, CAST(n AS TEXT) FROM cockpit_deadlines WHERE n <> 0`,
+		`SELECT `+key("zone_id", "kind", "due_on")+`, CAST(COUNT(*) AS TEXT) FROM cockpit_deadline_facts GROUP BY zone_id, kind, due_on`); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

@@ -51,7 +51,7 @@ type Store struct {
 	writes atomic.Uint64 // committed write transactions, for the count cache
 	counts countCache
 	land   landCache    // SQLite: what matching reads of a zone, until the next write
-	alerts alertsCache  // the cockpit's red and yellow lists per zone, for a minute
+	minute minuteCache  // figures read at most once a minute (cachedForAMinute)
 	study  studyIndexes // copying-check indexes per campaign
 
 	migrateBefore string // tests: Migrate leaves out the migrations from this name on

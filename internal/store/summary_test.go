@@ -15,7 +15,8 @@ import (
 // reported one by one and in bulk, screened, accepted (a project each),
 // rejected, shelved and reopened, projects created, moved through their
 // stages, held, lost, their total investment edited (known, unknown), funds
-// put in place, sponsors assigned, leads and projects deleted — the summary
+// put in place, sponsors assigned, approval items added and moved on,
+// supervision orders issued and closed, leads and projects deleted — the summary
 // rows (the cockpit's included) equal a full recount of the records, and
 // list totals, ledger sums and the kanban answer what a count of the
 // records answers.
@@ -151,6 +152,38 @@ func TestSummariesEqualARecount(t *testing.T) {
 			st := steps[rnd.IntN(len(steps))]
 			s.StepProject(ctx, xinlu.ActorOf(roles[st.r], "127.0.0.1"), roles[st.r], p.ID, p.Version, st.a, st.in) //nolint:errcheck // refused steps change nothing
 		}
+		approvals := func() {
+			// An approval item added to a signed project, or one moved on;
+			// a supervision order issued, or one closed.
+			if len(projects) == 0 {
+				return
+			}
+			id := projects[rnd.IntN(len(projects))]
+			agent, sponsor := xinlu.ActorOf(roles[xinlu.RoleAgent], "127.0.0.1"), xinlu.ActorOf(roles[xinlu.RoleSponsor], "127.0.0.1")
+			switch rnd.IntN(4) {
+			case 0:
+				s.AddApproval(ctx, agent, roles[xinlu.RoleAgent], id, &store.ApprovalItem{Name: fmt.Sprintf("审批%d", rnd.IntN(100)), //nolint:errcheck // refused before signing
+					LimitDays: rnd.IntN(30) + 1})
+			case 1:
+				items, err := s.Approvals(ctx, f.zone.ID, id)
+				if err != nil || len(items) == 0 {
+					return
+				}
+				it := items[rnd.IntN(len(items))]
+				s.StepApproval(ctx, agent, roles[xinlu.RoleAgent], id, it.ID, it.Version, store.ApprovalActions[rnd.IntN(len(store.ApprovalActions))], //nolint:errcheck // refused steps change nothing
+					store.ApprovalInput{})
+			case 2:
+				s.AddSupervisionOrder(ctx, sponsor, roles[xinlu.RoleSponsor], id, store.SupervisionOrder{Task: "推进审批", //nolint:errcheck // refused on some projects
+					AssigneeID: f.users["sponsor"].MemberID, Due: projectToday.AddDate(0, 0, rnd.IntN(20)-10).Format(xinlu.DateLayout)})
+			default:
+				orders, err := s.SupervisionOrders(ctx, f.zone.ID, id)
+				if err != nil || len(orders) == 0 {
+					return
+				}
+				o := orders[rnd.IntN(len(orders))]
+				s.CloseSupervisionOrder(ctx, sponsor, roles[xinlu.RoleSponsor], id, o.ID, projectToday.Format(xinlu.DateLayout), "已推进", o.Version) //nolint:errcheck // closed already
+			}
+		}
 		del := func() {
 			// Removing records outright (no page does; an operator or a
 			// retention rule might): a lead without a project or merges,
@@ -171,8 +204,8 @@ func TestSummariesEqualARecount(t *testing.T) {
 				}
 			}
 		}
-		events := []func(){report, report, bulk, stepLead, stepLead, stepLead, createProject, stepProject, stepProject, stepProject, del}
-		for range 250 {
+		events := []func(){report, report, bulk, stepLead, stepLead, stepLead, createProject, stepProject, stepProject, stepProject, approvals, approvals, del}
+		for range 300 {
 			events[rnd.IntN(len(events))]()
 		}
 		if bad, err := s.CheckSummaries(ctx); err != nil || len(bad) > 0 {
