@@ -112,6 +112,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		logger.Warn("accounts outside the demo zone hold the combined administrator role: give each one of sysadmin, secadmin or auditadmin with xinlu user roles USERNAME --role ROLE", "accounts", admins)
 	}
 	startJobs(ctx, st, *retentionYears, logger)
+	st.WarmRollup(ctx)
 	cfg := web.DefaultConfig()
 	cfg.Logger = logger
 	cfg.SecureCookies = *cert != ""

@@ -396,6 +396,20 @@ func (s *Store) computeAssessment(ctx context.Context, zoneID int64, year int, r
 	return 0, xinlu.Invalid("source", "error.invalid_choice")
 }
 
+// WarmRollup reads the roll-up's self-assessment scores of the store's
+// current year in the background, so that a server just started does not
+// make its first viewer wait for them (they take seconds at a million
+// leads).
+func (s *Store) WarmRollup(ctx context.Context) {
+	if !s.background.start() {
+		return
+	}
+	go func() {
+		defer s.background.wg.Done()
+		s.RollupAssessmentScores(ctx, s.Now().In(shanghai).Year()) //nolint:errcheck // a failure is read again on request
+	}()
+}
+
 // yearStart is the first instant of a year in Shanghai.
 func yearStart(year int) time.Time { return time.Date(year, 1, 1, 0, 0, 0, 0, shanghai).UTC() }
 
@@ -405,8 +419,8 @@ func yearStart(year int) time.Time { return time.Date(year, 1, 1, 0, 0, 0, 0, sh
 // comparison need not be fresher than its red lists. Callers only read
 // the slice.
 func (s *Store) RollupAssessmentScores(ctx context.Context, year int) ([]xinlu.ZoneScore, error) {
-	v, err := s.cachedForAMinute(fmt.Sprintf("assessment/%d", year), func() (any, error) {
-		return s.AssessmentScores(context.WithoutCancel(ctx), year)
+	v, err := s.cachedForAMinute(ctx, fmt.Sprintf("assessment/%d", year), func(ctx context.Context) (any, error) {
+		return s.AssessmentScores(ctx, year)
 	})
 	if err != nil {
 		return nil, err

@@ -59,15 +59,19 @@ func (tx *Tx) flushAudit(ctx context.Context) error {
 	for _, z := range zones {
 		head, known := tx.heads[z]
 		if !known {
-			if tx.s.dialect == Postgres {
-				// The lock first, then the head, read by a statement of its
-				// own: it sees every row committed before the lock was had.
-				if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(7311, CAST(? AS INTEGER))`, z); err != nil {
-					return xinlu.Internal(err)
-				}
-			}
 			var err error
-			if head.seq, head.hash, err = tx.zoneAuditHead(ctx, z); err != nil {
+			if tx.s.dialect == Postgres {
+				// The lock first, then the head, in one round trip (see
+				// audit_lock_head): the head seen is the last committed
+				// before the lock was had.
+				err = tx.queryRow(ctx, `SELECT head_seq, head_hash FROM audit_lock_head(?)`, z).Scan(&head.seq, &head.hash)
+				if err != nil {
+					err = xinlu.Internal(err)
+				}
+			} else {
+				head.seq, head.hash, err = tx.zoneAuditHead(ctx, z)
+			}
+			if err != nil {
 				tx.forgetAuditHeads()
 				return err
 			}
@@ -127,7 +131,8 @@ func (tx *Tx) insertAudit(ctx context.Context, rows []xinlu.AuditEntry) error {
 
 // zoneAuditHead is the place and hash of the newest row of the zone's
 // chain; or of the last row a purge removed from it; or, for a chain not
-// begun, place 0 and the hash the zones' chains start from.
+// begun, place 0 and the hash the zones' chains start from. (PostgreSQL
+// reads the same with the chain's lock, in audit_lock_head.)
 func (tx *Tx) zoneAuditHead(ctx context.Context, zoneID int64) (int64, string, error) {
 	var seq int64
 	var hash string

@@ -52,10 +52,10 @@ type CockpitSummary struct {
 
 func monthKey(y int, m time.Month) string { return fmt.Sprintf("%04d-%02d", y, int(m)) }
 
-// CockpitSummary reads a zone's summary rows for a year in three reads on
-// the primary key: the totals of the last 24 months and of the year and the
-// one before, the year's breakdowns, and the working days of both years'
-// transitions.
+// CockpitSummary reads a zone's summary rows for a year in one read of
+// three ranges of the primary key: the totals of the last 24 months and of
+// the year and the one before, the year's breakdowns, and the working days
+// of both years' transitions.
 func (s *Store) CockpitSummary(ctx context.Context, zoneID int64, year int) (*CockpitSummary, error) {
 	out := &CockpitSummary{Year: year, ThisYear: map[string]CockpitCell{}, LastYear: map[string]CockpitCell{},
 		Breakdown:    map[string]map[string]map[string]CockpitCell{},
@@ -72,31 +72,66 @@ func (s *Store) CockpitSummary(ctx context.Context, zoneID int64, year int) (*Co
 	}
 	thisFrom, thisTo := monthKey(year, 1), monthKey(year, 12)
 	lastFrom, lastTo := monthKey(year-1, 1), monthKey(year-1, 12)
+	// One read of three ranges of the key: the totals (dimension ”) of
+	// the months shown, the year's breakdowns (one row per key: the key
+	// is unique within a year), and both years' transition days.
 	months := map[string]map[string]CockpitCell{}
-	rows, err := s.query(ctx, `SELECT month, measure, n, `+clampYuan("yuan")+`, `+clampYuan("fixed")+` FROM cockpit_months
-		WHERE zone_id = ? AND dim = '' AND month >= ? AND month <= ? AND key = ''`, zoneID, from, thisTo)
+	ys, lys := strconv.Itoa(year), strconv.Itoa(year-1)
+	rows, err := s.query(ctx, `SELECT dim, month, measure, key, n, `+clampYuan("yuan")+`, `+clampYuan("fixed")+` FROM cockpit_months
+			WHERE zone_id = ? AND dim = '' AND month >= ? AND month <= ? AND key = ''
+		UNION ALL SELECT dim, month, measure, key, n, `+clampYuan("yuan")+`, `+clampYuan("fixed")+` FROM cockpit_months
+			WHERE zone_id = ? AND dim IN ('industry', 'park', 'sponsor', 'six_new', 'reporter') AND month = ?
+		UNION ALL SELECT dim, month, measure, key, n, 0, 0 FROM cockpit_months WHERE zone_id = ? AND dim = 'days' AND month IN (?, ?)`,
+		zoneID, from, thisTo, zoneID, ys, zoneID, lys, ys)
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}
 	err = each(rows, func(sc scanner) error {
-		var month, measure string
+		var dim, month, measure, key string
 		var c CockpitCell
-		if err := sc.Scan(&month, &measure, &c.N, &c.Yuan, &c.Fixed); err != nil {
+		if err := sc.Scan(&dim, &month, &measure, &key, &c.N, &c.Yuan, &c.Fixed); err != nil {
 			return err
 		}
-		if months[month] == nil {
-			months[month] = map[string]CockpitCell{}
-		}
-		months[month][measure] = c
-		switch {
-		case month >= thisFrom && month <= thisTo:
-			t := out.ThisYear[measure]
-			t.add(c)
-			out.ThisYear[measure] = t
-		case month >= lastFrom && month <= lastTo:
-			t := out.LastYear[measure]
-			t.add(c)
-			out.LastYear[measure] = t
+		switch dim {
+		case "":
+			if months[month] == nil {
+				months[month] = map[string]CockpitCell{}
+			}
+			months[month][measure] = c
+			switch {
+			case month >= thisFrom && month <= thisTo:
+				t := out.ThisYear[measure]
+				t.add(c)
+				out.ThisYear[measure] = t
+			case month >= lastFrom && month <= lastTo:
+				t := out.LastYear[measure]
+				t.add(c)
+				out.LastYear[measure] = t
+			}
+		case "days":
+			days, err := strconv.Atoi(key)
+			if err != nil || c.N == 0 {
+				return nil
+			}
+			by := out.DaysLastYear
+			if month == ys {
+				by = out.DaysThisYear
+			}
+			if by[measure] == nil {
+				by[measure] = map[int]int{}
+			}
+			by[measure][days] += int(c.N)
+		default:
+			if c.N == 0 && c.Yuan == 0 {
+				return nil
+			}
+			if out.Breakdown[measure] == nil {
+				out.Breakdown[measure] = map[string]map[string]CockpitCell{}
+			}
+			if out.Breakdown[measure][dim] == nil {
+				out.Breakdown[measure][dim] = map[string]CockpitCell{}
+			}
+			out.Breakdown[measure][dim][key] = c
 		}
 		return nil
 	})
@@ -110,64 +145,6 @@ func (s *Store) CockpitSummary(ctx context.Context, zoneID int64, year int) (*Co
 			ms = map[string]CockpitCell{}
 		}
 		out.Months = append(out.Months, CockpitMonth{Month: k, Measures: ms})
-	}
-
-	rows, err = s.query(ctx, `SELECT measure, dim, key, CAST(SUM(n) AS BIGINT), `+sumYuan("yuan")+`, `+sumYuan("fixed")+`
-		FROM cockpit_months WHERE zone_id = ? AND dim IN ('industry', 'park', 'sponsor', 'six_new', 'reporter') AND month = ?
-		GROUP BY measure, dim, key`, zoneID, strconv.Itoa(year))
-	if err != nil {
-		return nil, xinlu.Internal(err)
-	}
-	err = each(rows, func(sc scanner) error {
-		var measure, dim, key string
-		var c CockpitCell
-		if err := sc.Scan(&measure, &dim, &key, &c.N, &c.Yuan, &c.Fixed); err != nil {
-			return err
-		}
-		if c.N == 0 && c.Yuan == 0 {
-			return nil
-		}
-		if out.Breakdown[measure] == nil {
-			out.Breakdown[measure] = map[string]map[string]CockpitCell{}
-		}
-		if out.Breakdown[measure][dim] == nil {
-			out.Breakdown[measure][dim] = map[string]CockpitCell{}
-		}
-		out.Breakdown[measure][dim][key] = c
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-
-	rows, err = s.query(ctx, `SELECT measure, CASE WHEN month = ? THEN 1 ELSE 0 END, key, n
-		FROM cockpit_months WHERE zone_id = ? AND dim = 'days' AND month IN (?, ?)`, strconv.Itoa(year), zoneID, strconv.Itoa(year-1), strconv.Itoa(year))
-	if err != nil {
-		return nil, xinlu.Internal(err)
-	}
-	err = each(rows, func(sc scanner) error {
-		var measure, key string
-		var this int
-		var n int64
-		if err := sc.Scan(&measure, &this, &key, &n); err != nil {
-			return err
-		}
-		days, err := strconv.Atoi(key)
-		if err != nil || n == 0 {
-			return nil
-		}
-		by := out.DaysLastYear
-		if this == 1 {
-			by = out.DaysThisYear
-		}
-		if by[measure] == nil {
-			by[measure] = map[int]int{}
-		}
-		by[measure][days] += int(n)
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	return out, nil
 }
@@ -292,74 +269,88 @@ type CockpitAlertItem struct {
 // CockpitAlerts lists the zone's red and yellow leads (screening), active
 // projects (their stage's deadline), open approval items and open
 // supervision orders, up to limit of each, most overdue first. The counts
-// are sums of the zone's deadline rows (cockpit_deadlines, kept by
-// triggers), the items the first few of each kind's open-by-deadline
-// index, with who is responsible: the cost does not grow with the
-// pipeline.
+// come from the zone's deadline rows (cockpit_deadlines, kept by
+// triggers), the items from the head of each kind's open-by-deadline
+// index, all in one statement: the cost does not grow with the pipeline.
 func (s *Store) CockpitAlerts(ctx context.Context, lt *Lights, limit int) ([]CockpitAlert, error) {
 	today := lt.today.Format(xinlu.DateLayout)
 	green := lt.rules.GreenFrom(lt.cal, lt.today).Format(xinlu.DateLayout)
-	counts := map[string]*CockpitAlert{}
-	rows, err := s.query(ctx, `SELECT kind, COALESCE(SUM(CASE WHEN due_on < ? THEN n ELSE 0 END), 0), COALESCE(SUM(n), 0)
-		FROM cockpit_deadlines WHERE zone_id = ? AND due_on < ? GROUP BY kind`, today, lt.zone, green)
+	limit = max(limit, 0) // SQLite reads a negative limit as none
+	// Per kind, the total (the row of the empty date) and the sums of the
+	// rows due today or later, yellow (before the first green day) and
+	// green; the late (red) are the total less those two. The statuses of
+	// the lists are written out as in the partial indexes leads_open_due
+	// and approval_items_open_due, which the planners use only for a
+	// condition they can see is the index's; projects are read from
+	// (zone_id, status, stage_due) past the empty deadlines.
+	kinds := []string{"lead", "project", "approval", "supervision"}
+	rows, err := s.query(ctx, `SELECT kind, due_on, n, 0, 0, '', '', '', '' FROM cockpit_deadlines
+			WHERE zone_id = ? AND kind IN ('lead', 'project', 'approval', 'supervision') AND due_on = ''
+		UNION ALL SELECT kind, CASE WHEN due_on < ? THEN 'yellow' ELSE 'green' END, CAST(SUM(n) AS BIGINT), 0, 0, '', '', '', '' FROM cockpit_deadlines
+			WHERE zone_id = ? AND kind IN ('lead', 'project', 'approval', 'supervision') AND due_on >= ? GROUP BY 1, 2
+		UNION ALL SELECT * FROM (SELECT 'lead:', l.screening_due, 0, l.id, l.id, l.project_name, l.company, m.name, l.status FROM leads l
+			JOIN members m ON m.id = l.reporter_id WHERE l.zone_id = ? AND l.status IN ('reported', 'screening', 'info_requested')
+			AND l.screening_due <> '' AND l.screening_due < ? ORDER BY l.screening_due, l.id LIMIT ?) ls
+		UNION ALL SELECT * FROM (SELECT 'project:', p.stage_due, 0, p.id, p.id, p.name, p.company, COALESCE(m.name, ''), p.stage FROM projects p
+			LEFT JOIN members m ON m.id = p.sponsor_id WHERE p.zone_id = ? AND p.status = 'active' AND p.stage_due > '' AND p.stage_due < ?
+			ORDER BY p.stage_due, p.id LIMIT ?) ps
+		UNION ALL SELECT * FROM (SELECT 'approval:', a.due_on, 0, a.id, a.project_id, a.name, p.name, COALESCE(m.name, ''), a.status FROM approval_items a
+			JOIN projects p ON p.id = a.project_id LEFT JOIN members m ON m.id = a.agent_id
+			WHERE a.zone_id = ? AND a.status IN ('preparing', 'submitted', 'correction') AND a.due_on <> '' AND a.due_on < ? AND p.status <> 'lost'
+			ORDER BY a.due_on, a.id LIMIT ?) aps
+		UNION ALL SELECT * FROM (SELECT 'supervision:', o.due_on, 0, o.id, o.project_id, o.task, p.name, COALESCE(m.name, ''), '' FROM supervision_orders o
+			JOIN projects p ON p.id = o.project_id LEFT JOIN members m ON m.id = o.assignee_id
+			WHERE o.zone_id = ? AND o.closed_on = '' AND o.due_on < ? ORDER BY o.due_on, o.id LIMIT ?) os`,
+		lt.zone, green, lt.zone, today, lt.zone, green, limit, lt.zone, green, limit, lt.zone, green, limit, lt.zone, green, limit)
 	if err != nil {
 		return nil, xinlu.Internal(err)
 	}
+	out := make([]CockpitAlert, len(kinds))
+	at := map[string]*CockpitAlert{}
+	for i, k := range kinds {
+		out[i].Kind = k
+		at[k] = &out[i]
+		at[k+":"] = &out[i]
+	}
 	err = each(rows, func(sc scanner) error {
-		a := &CockpitAlert{}
-		if err := sc.Scan(&a.Kind, &a.Red, &a.Yellow); err != nil {
+		var kind, due string
+		var n int
+		var it CockpitAlertItem
+		if err := sc.Scan(&kind, &due, &n, &it.ID, &it.LinkID, &it.Name, &it.Of, &it.Who, &it.Status); err != nil {
 			return err
 		}
-		a.Yellow -= a.Red
-		counts[a.Kind] = a
+		a := at[kind]
+		switch {
+		case a == nil:
+			return nil
+		case strings.HasSuffix(kind, ":"): // an item
+			it.Due = due
+			it.Light = lt.rules.Light(lt.cal, it.Due, lt.today)
+			if it.Due < today {
+				d, _ := xinlu.ParseDate(it.Due)
+				it.DaysLate = lt.cal.WorkdaysBetween(d, lt.today)
+			}
+			a.Items = append(a.Items, it)
+		case due == "":
+			a.Red += n
+		case due == "yellow":
+			a.Red -= n
+			a.Yellow += n
+		default: // green
+			a.Red -= n
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	// The statuses are written out as in the partial indexes
-	// leads_open_due and approval_items_open_due, which the planners use
-	// only for a condition they can see is the index's.
-	qs := []struct{ kind, due, list string }{
-		{"lead", "l.screening_due", `SELECT l.id, l.id, l.project_name, l.company, m.name, l.status, l.screening_due FROM leads l
-			JOIN members m ON m.id = l.reporter_id WHERE l.zone_id = ? AND l.status IN ('reported', 'screening', 'info_requested')
-			AND l.screening_due <> '' AND l.screening_due < ?`},
-		{"project", "p.stage_due", `SELECT p.id, p.id, p.name, p.company, COALESCE(m.name, ''), p.stage, p.stage_due FROM projects p
-			LEFT JOIN members m ON m.id = p.sponsor_id WHERE p.zone_id = ? AND p.status = 'active' AND p.stage_due <> '' AND p.stage_due < ?`},
-		{"approval", "a.due_on", `SELECT a.id, a.project_id, a.name, p.name, COALESCE(m.name, ''), a.status, a.due_on FROM approval_items a
-			JOIN projects p ON p.id = a.project_id LEFT JOIN members m ON m.id = a.agent_id
-			WHERE a.zone_id = ? AND a.status IN ('preparing', 'submitted', 'correction') AND a.due_on <> '' AND a.due_on < ? AND p.status <> 'lost'`},
-		{"supervision", "o.due_on", `SELECT o.id, o.project_id, o.task, p.name, COALESCE(m.name, ''), '', o.due_on FROM supervision_orders o
-			JOIN projects p ON p.id = o.project_id LEFT JOIN members m ON m.id = o.assignee_id
-			WHERE o.zone_id = ? AND o.closed_on = '' AND o.due_on < ?`},
-	}
-	var out []CockpitAlert
-	for _, q := range qs {
-		a := CockpitAlert{Kind: q.kind}
-		if c := counts[q.kind]; c != nil {
-			a = *c
+	for i := range out {
+		if out[i].Red+out[i].Yellow == 0 {
+			out[i].Items = nil
 		}
-		if a.Red+a.Yellow > 0 && limit > 0 {
-			rows, err := s.query(ctx, q.list+` ORDER BY `+q.due+`, 1 LIMIT ?`, lt.zone, green, limit)
-			if err != nil {
-				return nil, xinlu.Internal(err)
-			}
-			items, err := collect(rows, func(sc scanner) (CockpitAlertItem, error) {
-				var it CockpitAlertItem
-				err := sc.Scan(&it.ID, &it.LinkID, &it.Name, &it.Of, &it.Who, &it.Status, &it.Due)
-				it.Light = lt.rules.Light(lt.cal, it.Due, lt.today)
-				if it.Due < today {
-					d, _ := xinlu.ParseDate(it.Due)
-					it.DaysLate = lt.cal.WorkdaysBetween(d, lt.today)
-				}
-				return it, err
-			})
-			if err != nil {
-				return nil, err
-			}
-			a.Items = items
-		}
-		out = append(out, a)
+		slices.SortFunc(out[i].Items, func(a, b CockpitAlertItem) int {
+			return cmp.Or(cmp.Compare(a.Due, b.Due), cmp.Compare(a.ID, b.ID))
+		})
 	}
 	return out, nil
 }
@@ -659,8 +650,8 @@ func (s *Store) CockpitRollup(ctx context.Context, zoneIDs []int64, year int) (m
 	if err != nil {
 		return nil, err
 	}
-	rows, err = s.query(ctx, `SELECT zone_id, CAST(SUM(n) AS BIGINT) FROM cockpit_deadlines
-		WHERE zone_id IN (`+marks+`) AND kind = 'project' AND due_on < ? GROUP BY zone_id`,
+	rows, err = s.query(ctx, `SELECT zone_id, CAST(SUM(CASE WHEN due_on = '' THEN n ELSE -n END) AS BIGINT) FROM cockpit_deadlines
+		WHERE zone_id IN (`+marks+`) AND kind = 'project' AND (due_on = '' OR due_on >= ?) GROUP BY zone_id`,
 		append(args[:len(zoneIDs):len(zoneIDs)], s.today().Format(xinlu.DateLayout))...)
 	if err != nil {
 		return nil, xinlu.Internal(err)
@@ -680,8 +671,9 @@ func (s *Store) CockpitRollup(ctx context.Context, zoneIDs []int64, year int) (m
 // minuteTTL is how long the cockpit reuses a figure that is worked out
 // from many records rather than kept in summary rows (the 四高 indicators,
 // the zones' self-assessment scores): such figures move by the month, so a
-// minute old is fresh enough. When an entry is older, one request reads it
-// again while the others are answered from the entry.
+// minute old is fresh enough. Only the first request for a figure waits
+// for it; when it is older than minuteTTL, it is read again in the
+// background while requests are answered from the entry.
 const minuteTTL = time.Minute
 
 type minuteCache struct {
@@ -698,8 +690,10 @@ type minuteEntry struct {
 }
 
 // cachedForAMinute answers read's value under key, read at most once per
-// minuteTTL in this process (see minuteTTL).
-func (s *Store) cachedForAMinute(key string, read func() (any, error)) (any, error) {
+// minuteTTL in this process (see minuteTTL). read gets a context that
+// does not end with the request's, as a refresh outlives it.
+func (s *Store) cachedForAMinute(ctx context.Context, key string, read func(ctx context.Context) (any, error)) (any, error) {
+	ctx = context.WithoutCancel(ctx)
 	c := &s.minute
 	c.mu.Lock()
 	if c.entries == nil || len(c.entries) > 4096 {
@@ -710,36 +704,34 @@ func (s *Store) cachedForAMinute(key string, read func() (any, error)) (any, err
 		e = &minuteEntry{ready: make(chan struct{})}
 		c.entries[key] = e
 		c.mu.Unlock()
-		val, err := read()
+		val, err := read(ctx)
 		c.mu.Lock()
 		e.val, e.err, e.at = val, err, time.Now()
-		if err != nil {
+		if err != nil && c.entries[key] == e {
 			delete(c.entries, key)
 		}
 		c.mu.Unlock()
 		close(e.ready)
 		return val, err
 	}
-	stale := time.Since(e.at) >= minuteTTL && !e.refreshing
-	if stale {
+	if !e.at.IsZero() && time.Since(e.at) >= minuteTTL && !e.refreshing && s.background.start() {
 		e.refreshing = true
+		go func() {
+			defer s.background.wg.Done()
+			val, err := read(ctx)
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			e.refreshing = false
+			if err == nil {
+				e.val, e.at = val, time.Now()
+			}
+		}()
 	}
 	c.mu.Unlock()
 	<-e.ready
-	if !stale {
-		c.mu.Lock()
-		val, err := e.val, e.err
-		c.mu.Unlock()
-		return val, err
-	}
-	val, err := read()
 	c.mu.Lock()
-	e.refreshing = false
-	if err == nil {
-		e.val, e.at = val, time.Now()
-	}
-	c.mu.Unlock()
-	return val, err
+	defer c.mu.Unlock()
+	return e.val, e.err
 }
 
 // forgetCached drops the entries whose key starts with prefix, so that the
@@ -869,7 +861,7 @@ func (s *Store) CockpitRecords(ctx context.Context, lt *Lights, f CockpitRecordF
 // indicator, a target or an actual reads them afresh.
 func (s *Store) CockpitIndicators(ctx context.Context, zoneID int64, year int) ([]TargetRow, error) {
 	key := fmt.Sprintf("indicators/%d/%d/%s", zoneID, year, s.today().Format(xinlu.DateLayout))
-	v, err := s.cachedForAMinute(key, func() (any, error) { return s.targets(ctx, zoneID, year, true) })
+	v, err := s.cachedForAMinute(ctx, key, func(ctx context.Context) (any, error) { return s.targets(ctx, zoneID, year, true) })
 	out, _ := v.([]TargetRow)
 	return out, err
 }

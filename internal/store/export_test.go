@@ -146,7 +146,8 @@ func (s *Store) CheckSummaries(ctx context.Context) ([]SummaryMismatch, error) {
 	}
 	if err := compare("cockpit_deadlines",
 		`SELECT `+key("zone_id", "kind", "due_on")+`, CAST(n AS TEXT) FROM cockpit_deadlines WHERE n <> 0`,
-		`SELECT `+key("zone_id", "kind", "due_on")+`, CAST(COUNT(*) AS TEXT) FROM cockpit_deadline_facts GROUP BY zone_id, kind, due_on`); err != nil {
+		`SELECT `+key("zone_id", "kind", "due_on")+`, CAST(COUNT(*) AS TEXT) FROM cockpit_deadline_facts GROUP BY zone_id, kind, due_on
+			UNION ALL SELECT `+key("zone_id", "kind", "''")+`, CAST(COUNT(*) AS TEXT) FROM cockpit_deadline_facts GROUP BY zone_id, kind`); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -2,6 +2,7 @@ package xinlu
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"time"
 )
@@ -89,6 +90,9 @@ func isWeekend(t time.Time) bool {
 type Calendar struct {
 	off map[string]bool
 	on  map[string]bool
+	// The exceptions as day numbers (days since 1970-01-01), sorted: the
+	// weekdays that are holidays, the weekend days that are worked.
+	lost, made []int64
 }
 
 // NewCalendar builds a calendar from its entries.
@@ -102,7 +106,45 @@ func NewCalendar(days []CalendarDay) *Calendar {
 			c.on[d.Date] = true
 		}
 	}
+	for date := range c.off {
+		if t, err := ParseDate(date); err == nil && !c.on[date] && !isWeekend(t) {
+			c.lost = append(c.lost, dayNumber(t))
+		}
+	}
+	for date := range c.on {
+		if t, err := ParseDate(date); err == nil && isWeekend(t) {
+			c.made = append(c.made, dayNumber(t))
+		}
+	}
+	slices.Sort(c.lost)
+	slices.Sort(c.made)
 	return c
+}
+
+// dayNumber is the number of t's UTC date counted from 1970-01-01.
+func dayNumber(t time.Time) int64 { return floorDiv(t.Unix(), 86400) }
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// weekdaysUpTo counts Monday to Friday from a fixed Monday (1970-01-05,
+// day 4) up to and including day x, less for days before it: the
+// difference of two counts is the weekdays between.
+func weekdaysUpTo(x int64) int64 {
+	k := x - 4
+	return 5*floorDiv(k, 7) + min(k-7*floorDiv(k, 7)+1, 5)
+}
+
+// inRange counts the sorted days in (a, b].
+func inRange(days []int64, a, b int64) int64 {
+	i, _ := slices.BinarySearch(days, a+1)
+	j, _ := slices.BinarySearch(days, b+1)
+	return int64(j - i)
 }
 
 // IsWorkday reports whether t's date (in t's own location) is a working
@@ -150,24 +192,21 @@ func (c *Calendar) AddWorkdays(start time.Time, n int) time.Time {
 // day the walk starts on is never counted, WorkdaysBetween(a, b) and
 // -WorkdaysBetween(b, a) differ by one when exactly one of a and b is a
 // working day.
+//
+// It counts by arithmetic and the zone's exceptions, not day by day: the
+// cockpit asks it of records years overdue.
 func (c *Calendar) WorkdaysBetween(from, to time.Time) int {
-	a, b := truncateDay(from), truncateDay(to)
-	n := 0
-	switch {
-	case a.Before(b):
-		for d := a.AddDate(0, 0, 1); !d.After(b); d = d.AddDate(0, 0, 1) {
-			if c.IsWorkday(d) {
-				n++
-			}
-		}
-	case b.Before(a):
-		for d := a.AddDate(0, 0, -1); !d.Before(b); d = d.AddDate(0, 0, -1) {
-			if c.IsWorkday(d) {
-				n--
-			}
-		}
+	a, b := dayNumber(truncateDay(from)), dayNumber(truncateDay(to))
+	sign := int64(1)
+	if b < a {
+		// [to, from) is (to-1, from-1].
+		a, b, sign = b-1, a-1, -1
 	}
-	return n
+	n := weekdaysUpTo(b) - weekdaysUpTo(a)
+	if c != nil {
+		n += inRange(c.made, a, b) - inRange(c.lost, a, b)
+	}
+	return int(sign * n)
 }
 
 // WorkdaysInYear counts the working days of a calendar year.

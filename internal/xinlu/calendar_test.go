@@ -2,6 +2,7 @@ package xinlu
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -255,5 +256,41 @@ func TestWorkdaysBetweenReversed(t *testing.T) {
 				t.Fatalf("WorkdaysBetween(%s, %s) = %d, reversed %d", a.Format(DateLayout), b.Format(DateLayout), fwd, back)
 			}
 		}
+	}
+}
+
+// TestWorkdaysBetweenRandomCalendars checks the arithmetic count against
+// the day-by-day definition on random calendars (holidays on weekdays and
+// weekends, worked weekends, a date listed both ways), dates decades apart
+// and before 1970, and times of day in another location.
+func TestWorkdaysBetweenRandomCalendars(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(7, 11))
+	base := time.Date(1965, 1, 1, 0, 0, 0, 0, time.UTC)
+	shanghai := time.FixedZone("CST", 8*3600)
+	for range 40 {
+		var days []CalendarDay
+		for range rnd.IntN(120) {
+			d := base.AddDate(0, 0, rnd.IntN(30000)).Format(DateLayout)
+			kind := DayHoliday
+			if rnd.IntN(3) == 0 {
+				kind = DayWorkday
+			}
+			days = append(days, CalendarDay{Date: d, Kind: kind})
+		}
+		c := NewCalendar(days)
+		for range 200 {
+			from := base.AddDate(0, 0, rnd.IntN(30000))
+			to := from.AddDate(0, 0, rnd.IntN(4000)-2000)
+			if rnd.IntN(2) == 0 {
+				from = time.Date(from.Year(), from.Month(), from.Day(), rnd.IntN(24), 0, 0, 0, shanghai)
+			}
+			if got, want := c.WorkdaysBetween(from, to), countWorkdays(c, truncateDay(from), truncateDay(to)); got != want {
+				t.Fatalf("WorkdaysBetween(%s, %s) = %d, counted %d", from, to, got, want)
+			}
+		}
+	}
+	var none *Calendar
+	if got := none.WorkdaysBetween(time.Date(2026, 9, 4, 0, 0, 0, 0, time.UTC), time.Date(2026, 9, 14, 0, 0, 0, 0, time.UTC)); got != 6 {
+		t.Errorf("Friday to the Monday a week later with no calendar: %d", got)
 	}
 }

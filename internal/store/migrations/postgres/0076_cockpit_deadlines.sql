@@ -5,8 +5,11 @@
 -- screening or asked for information, by its screening deadline), project
 -- (active, by its stage's deadline), approval (an open item of a project
 -- not lost, by its limit) and supervision (an order not closed, by its due
--- date). Statement triggers keep the rows in the transaction that changes
--- the records; the view cockpit_deadline_facts is the recount.
+-- date). A row with the empty date holds the kind's total, so that the
+-- late are the total less those due today or later: a read of the few
+-- rows from today on. Statement triggers keep the rows in the transaction
+-- that changes the records; the view cockpit_deadline_facts is the
+-- recount.
 CREATE TABLE cockpit_deadlines (
     zone_id BIGINT NOT NULL,
     kind    TEXT NOT NULL,
@@ -24,7 +27,8 @@ UNION ALL SELECT a.zone_id, 'approval', a.due_on, a.id FROM approval_items a JOI
 UNION ALL SELECT zone_id, 'supervision', due_on, id FROM supervision_orders WHERE closed_on = '';
 
 INSERT INTO cockpit_deadlines (zone_id, kind, due_on, n)
-    SELECT zone_id, kind, due_on, COUNT(*) FROM cockpit_deadline_facts GROUP BY 1, 2, 3;
+    SELECT zone_id, kind, due_on, COUNT(*) FROM cockpit_deadline_facts GROUP BY 1, 2, 3
+    UNION ALL SELECT zone_id, kind, '', COUNT(*) FROM cockpit_deadline_facts GROUP BY 1, 2;
 
 -- The red and yellow lists read the most overdue first from these.
 CREATE INDEX leads_open_due ON leads(zone_id, screening_due, id)
@@ -38,19 +42,22 @@ CREATE FUNCTION cockpit_deadlines_leads() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO cockpit_deadlines AS c (zone_id, kind, due_on, n)
-            SELECT d.zone_id, 'lead', d.screening_due, SUM(d.sign) FROM (SELECT 1 AS sign, r.zone_id, r.screening_due, r.status FROM new_rows r) d
+            SELECT d.zone_id, 'lead', k.due_on, SUM(d.sign) FROM (SELECT 1 AS sign, r.zone_id, r.screening_due, r.status FROM new_rows r) d
+                CROSS JOIN LATERAL (VALUES (d.screening_due), ('')) k (due_on)
             WHERE d.status IN ('reported', 'screening', 'info_requested') AND d.screening_due <> ''
             GROUP BY 1, 2, 3 HAVING SUM(d.sign) <> 0 ORDER BY 1, 2, 3
             ON CONFLICT (zone_id, kind, due_on) DO UPDATE SET n = c.n + EXCLUDED.n;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO cockpit_deadlines AS c (zone_id, kind, due_on, n)
-            SELECT d.zone_id, 'lead', d.screening_due, SUM(d.sign) FROM (SELECT -1 AS sign, r.zone_id, r.screening_due, r.status FROM old_rows r) d
+            SELECT d.zone_id, 'lead', k.due_on, SUM(d.sign) FROM (SELECT -1 AS sign, r.zone_id, r.screening_due, r.status FROM old_rows r) d
+                CROSS JOIN LATERAL (VALUES (d.screening_due), ('')) k (due_on)
             WHERE d.status IN ('reported', 'screening', 'info_requested') AND d.screening_due <> ''
             GROUP BY 1, 2, 3 HAVING SUM(d.sign) <> 0 ORDER BY 1, 2, 3
             ON CONFLICT (zone_id, kind, due_on) DO UPDATE SET n = c.n + EXCLUDED.n;
     ELSE
         INSERT INTO cockpit_deadlines AS c (zone_id, kind, due_on, n)
-            SELECT d.zone_id, 'lead', d.screening_due, SUM(d.sign) FROM (SELECT 1 AS sign, r.zone_id, r.screening_due, r.status FROM new_rows r UNION ALL SELECT -1, r.zone_id, r.screening_due, r.status FROM old_rows r) d
+            SELECT d.zone_id, 'lead', k.due_on, SUM(d.sign) FROM (SELECT 1 AS sign, r.zone_id, r.screening_due, r.status FROM new_rows r UNION ALL SELECT -1, r.zone_id, r.screening_due, r.status FROM old_rows r) d
+                CROSS JOIN LATERAL (VALUES (d.screening_due), ('')) k (due_on)
             WHERE d.status IN ('reported', 'screening', 'info_requested') AND d.screening_due <> ''
             GROUP BY 1, 2, 3 HAVING SUM(d.sign) <> 0 ORDER BY 1, 2, 3
             ON CONFLICT (zone_id, kind, due_on) DO UPDATE SET n = c.n + EXCLUDED.n;
@@ -66,26 +73,30 @@ CREATE FUNCTION cockpit_deadlines_projects() RETURNS trigger LANGUAGE plpgsql AS
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO cockpit_deadlines AS c (zone_id, kind, due_on, n)
-            SELECT d.zone_id, 'project', d.stage_due, SUM(d.sign) FROM (SELECT 1 AS sign, r.zone_id, r.stage_due, r.status FROM new_rows r) d
+            SELECT d.zone_id, 'project', k.due_on, SUM(d.sign) FROM (SELECT 1 AS sign, r.zone_id, r.stage_due, r.status FROM new_rows r) d
+                CROSS JOIN LATERAL (VALUES (d.stage_due), ('')) k (due_on)
             WHERE d.status = 'active' AND d.stage_due <> ''
             GROUP BY 1, 2, 3 HAVING SUM(d.sign) <> 0 ORDER BY 1, 2, 3
             ON CONFLICT (zone_id, kind, due_on) DO UPDATE SET n = c.n + EXCLUDED.n;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO cockpit_deadlines AS c (zone_id, kind, due_on, n)
-            SELECT d.zone_id, 'project', d.stage_due, SUM(d.sign) FROM (SELECT -1 AS sign, r.zone_id, r.stage_due, r.status FROM old_rows r) d
+            SELECT d.zone_id, 'project', k.due_on, SUM(d.sign) FROM (SELECT -1 AS sign, r.zone_id, r.stage_due, r.status FROM old_rows r) d
+                CROSS JOIN LATERAL (VALUES (d.stage_due), ('')) k (due_on)
             WHERE d.status = 'active' AND d.stage_due <> ''
             GROUP BY 1, 2, 3 HAVING SUM(d.sign) <> 0 ORDER BY 1, 2, 3
             ON CONFLICT (zone_id, kind, due_on) DO UPDATE SET n = c.n + EXCLUDED.n;
     ELSE
         INSERT INTO cockpit_deadlines AS c (zone_id, kind, due_on, n)
-            SELECT d.zone_id, 'project', d.stage_due, SUM(d.sign) FROM (SELECT 1 AS sign, r.zone_id, r.stage_due, r.status FROM new_rows r UNION ALL SELECT -1, r.zone_id, r.stage_due, r.status FROM old_rows r) d
+            SELECT d.zone_id, 'project', k.due_on, SUM(d.sign) FROM (SELECT 1 AS sign, r.zone_id, r.stage_due, r.status FROM new_rows r UNION ALL SELECT -1, r.zone_id, r.stage_due, r.status FROM old_rows r) d
+                CROSS JOIN LATERAL (VALUES (d.stage_due), ('')) k (due_on)
             WHERE d.status = 'active' AND d.stage_due <> ''
             GROUP BY 1, 2, 3 HAVING SUM(d.sign) <> 0 ORDER BY 1, 2, 3
             ON CONFLICT (zone_id, kind, due_on) DO UPDATE SET n = c.n + EXCLUDED.n;
         INSERT INTO cockpit_deadlines AS c (zone_id, kind, due_on, n)
-            SELECT a.zone_id, 'approval', a.due_on, SUM(CASE WHEN nr.status = 'lost' THEN -1 ELSE 1 END) FROM new_rows nr
+            SELECT a.zone_id, 'approval', k.due_on, SUM(CASE WHEN nr.status = 'lost' THEN -1 ELSE 1 END) FROM new_rows nr
                 JOIN old_rows o ON o.id = nr.id AND (o.status = 'lost') <> (nr.status = 'lost')
                 JOIN approval_items a ON a.project_id = nr.id
+                CROSS JOIN LATERAL (VALUES (a.due_on), ('')) k (due_on)
             WHERE a.status IN ('preparing', 'submitted', 'correction') AND a.due_on <> ''
             GROUP BY 1, 2, 3 HAVING SUM(CASE WHEN nr.status = 'lost' THEN -1 ELSE 1 END) <> 0 ORDER BY 1, 2, 3
             ON CONFLICT (zone_id, kind, due_on) DO UPDATE SET n = c.n + EXCLUDED.n;
@@ -98,19 +109,22 @@ CREATE FUNCTION cockpit_deadlines_approvals() RETURNS trigger LANGUAGE plpgsql A
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO cockpit_deadlines AS c (zone_id, kind, due_on, n)
-            SELECT d.zone_id, 'approval', d.due_on, SUM(d.sign) FROM (SELECT 1 AS sign, r.zone_id, r.due_on, r.status, r.project_id FROM new_rows r) d JOIN projects p ON p.id = d.project_id
+            SELECT d.zone_id, 'approval', k.due_on, SUM(d.sign) FROM (SELECT 1 AS sign, r.zone_id, r.due_on, r.status, r.project_id FROM new_rows r) d JOIN projects p ON p.id = d.project_id
+                CROSS JOIN LATERAL (VALUES (d.due_on), ('')) k (due_on)
             WHERE d.status IN ('preparing', 'submitted', 'correction') AND d.due_on <> '' AND p.status <> 'lost'
             GROUP BY 1, 2, 3 HAVING SUM(d.sign) <> 0 ORDER BY 1, 2, 3
             ON CONFLICT (zone_id, kind, due_on) DO UPDATE SET n = c.n + EXCLUDED.n;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO cockpit_deadlines AS c (zone_id, kind, due_on, n)
-            SELECT d.zone_id, 'approval', d.due_on, SUM(d.sign) FROM (SELECT -1 AS sign, r.zone_id, r.due_on, r.status, r.project_id FROM old_rows r) d JOIN projects p ON p.id = d.project_id
+            SELECT d.zone_id, 'approval', k.due_on, SUM(d.sign) FROM (SELECT -1 AS sign, r.zone_id, r.due_on, r.status, r.project_id FROM old_rows r) d JOIN projects p ON p.id = d.project_id
+                CROSS JOIN LATERAL (VALUES (d.due_on), ('')) k (due_on)
             WHERE d.status IN ('preparing', 'submitted', 'correction') AND d.due_on <> '' AND p.status <> 'lost'
             GROUP BY 1, 2, 3 HAVING SUM(d.sign) <> 0 ORDER BY 1, 2, 3
             ON CONFLICT (zone_id, kind, due_on) DO UPDATE SET n = c.n + EXCLUDED.n;
     ELSE
         INSERT INTO cockpit_deadlines AS c (zone_id, kind, due_on, n)
-            SELECT d.zone_id, 'approval', d.due_on, SUM(d.sign) FROM (SELECT 1 AS sign, r.zone_id, r.due_on, r.status, r.project_id FROM new_rows r UNION ALL SELECT -1, r.zone_id, r.due_on, r.status, r.project_id FROM old_rows r) d JOIN projects p ON p.id = d.project_id
+            SELECT d.zone_id, 'approval', k.due_on, SUM(d.sign) FROM (SELECT 1 AS sign, r.zone_id, r.due_on, r.status, r.project_id FROM new_rows r UNION ALL SELECT -1, r.zone_id, r.due_on, r.status, r.project_id FROM old_rows r) d JOIN projects p ON p.id = d.project_id
+                CROSS JOIN LATERAL (VALUES (d.due_on), ('')) k (due_on)
             WHERE d.status IN ('preparing', 'submitted', 'correction') AND d.due_on <> '' AND p.status <> 'lost'
             GROUP BY 1, 2, 3 HAVING SUM(d.sign) <> 0 ORDER BY 1, 2, 3
             ON CONFLICT (zone_id, kind, due_on) DO UPDATE SET n = c.n + EXCLUDED.n;
@@ -123,19 +137,22 @@ CREATE FUNCTION cockpit_deadlines_supervision() RETURNS trigger LANGUAGE plpgsql
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO cockpit_deadlines AS c (zone_id, kind, due_on, n)
-            SELECT d.zone_id, 'supervision', d.due_on, SUM(d.sign) FROM (SELECT 1 AS sign, r.zone_id, r.due_on, r.closed_on FROM new_rows r) d
+            SELECT d.zone_id, 'supervision', k.due_on, SUM(d.sign) FROM (SELECT 1 AS sign, r.zone_id, r.due_on, r.closed_on FROM new_rows r) d
+                CROSS JOIN LATERAL (VALUES (d.due_on), ('')) k (due_on)
             WHERE d.closed_on = ''
             GROUP BY 1, 2, 3 HAVING SUM(d.sign) <> 0 ORDER BY 1, 2, 3
             ON CONFLICT (zone_id, kind, due_on) DO UPDATE SET n = c.n + EXCLUDED.n;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO cockpit_deadlines AS c (zone_id, kind, due_on, n)
-            SELECT d.zone_id, 'supervision', d.due_on, SUM(d.sign) FROM (SELECT -1 AS sign, r.zone_id, r.due_on, r.closed_on FROM old_rows r) d
+            SELECT d.zone_id, 'supervision', k.due_on, SUM(d.sign) FROM (SELECT -1 AS sign, r.zone_id, r.due_on, r.closed_on FROM old_rows r) d
+                CROSS JOIN LATERAL (VALUES (d.due_on), ('')) k (due_on)
             WHERE d.closed_on = ''
             GROUP BY 1, 2, 3 HAVING SUM(d.sign) <> 0 ORDER BY 1, 2, 3
             ON CONFLICT (zone_id, kind, due_on) DO UPDATE SET n = c.n + EXCLUDED.n;
     ELSE
         INSERT INTO cockpit_deadlines AS c (zone_id, kind, due_on, n)
-            SELECT d.zone_id, 'supervision', d.due_on, SUM(d.sign) FROM (SELECT 1 AS sign, r.zone_id, r.due_on, r.closed_on FROM new_rows r UNION ALL SELECT -1, r.zone_id, r.due_on, r.closed_on FROM old_rows r) d
+            SELECT d.zone_id, 'supervision', k.due_on, SUM(d.sign) FROM (SELECT 1 AS sign, r.zone_id, r.due_on, r.closed_on FROM new_rows r UNION ALL SELECT -1, r.zone_id, r.due_on, r.closed_on FROM old_rows r) d
+                CROSS JOIN LATERAL (VALUES (d.due_on), ('')) k (due_on)
             WHERE d.closed_on = ''
             GROUP BY 1, 2, 3 HAVING SUM(d.sign) <> 0 ORDER BY 1, 2, 3
             ON CONFLICT (zone_id, kind, due_on) DO UPDATE SET n = c.n + EXCLUDED.n;
