@@ -50,7 +50,7 @@ func (a *API) getCockpit(w http.ResponseWriter, r *http.Request) error {
 	if _, err := a.store.ZoneByID(r.Context(), zone); err != nil {
 		return xinlu.NotFound("error.not_found")
 	}
-	c, err := report.BuildCockpit(r.Context(), a.store, zone, year)
+	c, err := report.CockpitOf(r.Context(), a.store, zone, year)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"xinlu/internal/report"
+	"xinlu/internal/store"
+	"xinlu/internal/testdb"
 	"xinlu/internal/testfix"
 	"xinlu/internal/xinlu"
 )
@@ -112,5 +114,66 @@ func TestCockpitAPI(t *testing.T) {
 	var rolled struct{ Items []report.RollupZone }
 	if status != 200 || json.Unmarshal([]byte(body), &rolled) != nil || rolled.Items[0].Assessment != nil || !strings.Contains(body, `"assessment":null`) {
 		t.Fatalf("roll-up without sheets: %d %s", status, body)
+	}
+}
+
+// TestCockpitFollowsWritesOnEitherServer: two servers on one database; the
+// cockpit one of them answers again unchanged shows at once a lead
+// reported through the other, and a year target set on it.
+func TestCockpitFollowsWritesOnEitherServer(t *testing.T) {
+	engines := map[string]func(t *testing.T) (*store.Store, string){
+		"sqlite": func(t *testing.T) (*store.Store, string) {
+			st, path := testfix.SQLiteFile(t)
+			return st, "sqlite:" + path
+		},
+	}
+	if dsn := testdb.Postgres(); dsn != "" {
+		engines["postgres"] = func(t *testing.T) (*store.Store, string) { return testfix.PostgresSchema(t, dsn) }
+	}
+	for name, open := range engines {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			st, dsn := open(t)
+			other, err := store.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer other.Close()
+			z := testfix.NewZone(t, st)
+			a, b := newAPIServer(t, st, nil), newAPIServer(t, other, nil)
+			tok := z.Token("director", time.Hour)
+			year := strconv.Itoa(st.Now().In(time.FixedZone("CST", 8*3600)).Year())
+			figures := func(srv string) map[xinlu.CockpitMeasure]report.CockpitTarget {
+				t.Helper()
+				status, body := apiCall(t, srv, tok, "GET", "/cockpit?year="+year, "")
+				var c report.Cockpit
+				if status != 200 || json.Unmarshal([]byte(body), &c) != nil {
+					t.Fatalf("cockpit: %d %s", status, body)
+				}
+				out := map[xinlu.CockpitMeasure]report.CockpitTarget{}
+				for _, tg := range c.Targets {
+					out[tg.Measure] = tg
+				}
+				return out
+			}
+			before := figures(a.URL)
+			if again := figures(a.URL); again[xinlu.MeasureLeads].Actual != before[xinlu.MeasureLeads].Actual {
+				t.Fatalf("unchanged cockpit read twice: %d then %d leads", before[xinlu.MeasureLeads].Actual, again[xinlu.MeasureLeads].Actual)
+			}
+			l := &xinlu.Lead{ZoneID: z.Zone.ID, ReporterID: z.Users[xinlu.RoleSponsor].MemberID, Company: "晋中重工装备有限公司", ProjectName: "盾构机总装项目",
+				Industry: "equipment", Channel: "personal"}
+			if _, err := other.ReportLead(ctx, xinlu.SystemActor(z.Zone.ID), l); err != nil {
+				t.Fatal(err)
+			}
+			if got := figures(a.URL)[xinlu.MeasureLeads].Actual; got != before[xinlu.MeasureLeads].Actual+1 {
+				t.Errorf("leads after a report on the other server: %d, want %d", got, before[xinlu.MeasureLeads].Actual+1)
+			}
+			if status, body := apiCall(t, b.URL, tok, "PUT", "/cockpit/targets/"+year, `{"targets":{"leads":40}}`); status != 200 {
+				t.Fatalf("set targets on the other server: %d %s", status, body)
+			}
+			if got := figures(a.URL)[xinlu.MeasureLeads].Target; got == nil || *got != 40 {
+				t.Errorf("lead target after it was set on the other server: %v", got)
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
@@ -180,6 +181,23 @@ const (
 	CockpitMembersShown = 15
 	CockpitAlertItems   = 10
 )
+
+// CockpitOf answers BuildCockpit's figures, built again only when the
+// zone (or the system) has written something since the last build, on any
+// server (store.ZoneStamp), or the day has turned. The answer is shared
+// between callers: read it, do not change it.
+func CockpitOf(ctx context.Context, st *store.Store, zoneID int64, year int) (*Cockpit, error) {
+	stamp, err := st.ZoneStamp(ctx, zoneID)
+	if err != nil {
+		return nil, err
+	}
+	key := fmt.Sprintf("cockpit/%d/%d/%s", zoneID, year, st.Now().In(shanghai).Format(xinlu.DateLayout))
+	v, err := st.CachedByStamp(key, stamp, func() (any, error) { return BuildCockpit(ctx, st, zoneID, year) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Cockpit), nil
+}
 
 // BuildCockpit reads a zone's cockpit for year from the summary rows and a
 // few small tables.

@@ -865,3 +865,82 @@ func (s *Store) CockpitIndicators(ctx context.Context, zoneID int64, year int) (
 	out, _ := v.([]TargetRow)
 	return out, err
 }
+
+// ZoneStamp says where the zone's audit chain and the system's stand (the
+// place of each newest row). Every write is audited in its own
+// transaction, so while the stamp is the same, nothing of the zone has
+// changed, on this server or any other.
+func (s *Store) ZoneStamp(ctx context.Context, zoneID int64) (string, error) {
+	var zone, system int64
+	err := s.queryRow(ctx, `SELECT (SELECT COALESCE(MAX(seq), 0) FROM audit_log WHERE zone_id = ?),
+		(SELECT COALESCE(MAX(seq), 0) FROM audit_log WHERE zone_id = 0)`, zoneID).Scan(&zone, &system)
+	if err != nil {
+		return "", xinlu.Internal(err)
+	}
+	return strconv.FormatInt(zone, 10) + "/" + strconv.FormatInt(system, 10), nil
+}
+
+// stampedCache keeps one value per key with the stamp it was built at, and
+// the build under way per key, which callers with its stamp wait for.
+type stampedCache struct {
+	mu       sync.Mutex
+	entries  map[string]stampedEntry
+	building map[string]*stampedBuild
+}
+
+type stampedEntry struct {
+	stamp string
+	val   any
+}
+
+type stampedBuild struct {
+	stamp string
+	done  chan struct{}
+	val   any
+	err   error
+}
+
+// CachedByStamp answers the value kept under key if it was built at stamp,
+// else build's, kept for the next caller with the same stamp; callers
+// asking with the stamp of a build under way wait for it rather than build
+// too. The value is shared between callers: they must not change it.
+func (s *Store) CachedByStamp(key, stamp string, build func() (any, error)) (any, error) {
+	c := &s.stamped
+	c.mu.Lock()
+	if e, ok := c.entries[key]; ok && e.stamp == stamp {
+		c.mu.Unlock()
+		return e.val, nil
+	}
+	if b := c.building[key]; b != nil && b.stamp == stamp {
+		c.mu.Unlock()
+		<-b.done
+		return b.val, b.err
+	}
+	if c.entries == nil || len(c.entries) > 4096 {
+		c.entries = map[string]stampedEntry{}
+	}
+	if c.building == nil {
+		c.building = map[string]*stampedBuild{}
+	}
+	b := &stampedBuild{stamp: stamp, done: make(chan struct{})}
+	c.building[key] = b
+	c.mu.Unlock()
+	func() {
+		defer func() { // a panic fails this build, not its waiters forever
+			if r := recover(); r != nil {
+				b.val, b.err = nil, xinlu.Internal(fmt.Errorf("panic in a cached build: %v", r))
+			}
+		}()
+		b.val, b.err = build()
+	}()
+	c.mu.Lock()
+	if c.building[key] == b {
+		delete(c.building, key)
+	}
+	if b.err == nil {
+		c.entries[key] = stampedEntry{stamp: stamp, val: b.val}
+	}
+	c.mu.Unlock()
+	close(b.done)
+	return b.val, b.err
+}

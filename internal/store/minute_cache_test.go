@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -69,5 +70,43 @@ func TestCachedForAMinute(t *testing.T) {
 	}
 	if v, _ := s.cachedForAMinute(ctx, "k", read); v != 2 {
 		t.Fatalf("after the refresh: %v, want 2", v)
+	}
+}
+
+// TestCachedByStamp: callers with one stamp share one build, also while it
+// is under way; a new stamp builds again; a failed build is not kept.
+func TestCachedByStamp(t *testing.T) {
+	s := &Store{}
+	var builds atomic.Int64
+	release := make(chan struct{})
+	build := func() (any, error) {
+		<-release
+		return int(builds.Add(1)), nil
+	}
+	var wg sync.WaitGroup
+	got := make([]any, 16)
+	for i := range got {
+		wg.Go(func() { got[i], _ = s.CachedByStamp("k", "1", build) })
+	}
+	time.Sleep(50 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	for i, v := range got {
+		if v != 1 {
+			t.Fatalf("caller %d got %v, want the one build", i, v)
+		}
+	}
+	if v, _ := s.CachedByStamp("k", "1", build); v != 1 || builds.Load() != 1 {
+		t.Fatalf("same stamp again: %v after %d builds", v, builds.Load())
+	}
+	if v, _ := s.CachedByStamp("k", "2", build); v != 2 {
+		t.Fatalf("new stamp: %v, want a new build", v)
+	}
+	failing := func() (any, error) { builds.Add(1); return nil, errors.New("refused") }
+	if _, err := s.CachedByStamp("k", "3", failing); err == nil {
+		t.Fatal("a failed build answered no error")
+	}
+	if v, _ := s.CachedByStamp("k", "3", build); v != 4 {
+		t.Fatalf("after a failed build: %v, want a build again", v)
 	}
 }

@@ -48,11 +48,12 @@ type Store struct {
 	sealed      sealState // field encryption: sealer and keys
 	totpForAll  bool      // a second factor for every account, not only privileged ones
 
-	writes atomic.Uint64 // committed write transactions, for the count cache
-	counts countCache
-	land   landCache    // SQLite: what matching reads of a zone, until the next write
-	minute minuteCache  // figures read at most once a minute (cachedForAMinute)
-	study  studyIndexes // copying-check indexes per campaign
+	writes  atomic.Uint64 // committed write transactions, for the count cache
+	counts  countCache
+	land    landCache    // SQLite: what matching reads of a zone, until the next write
+	minute  minuteCache  // figures read at most once a minute (cachedForAMinute)
+	stamped stampedCache // figures built again when their zone writes (CachedByStamp)
+	study   studyIndexes // copying-check indexes per campaign
 
 	migrateBefore string // tests: Migrate leaves out the migrations from this name on
 }

@@ -130,7 +130,7 @@ func (s *Server) cockpitRender(w http.ResponseWriter, r *http.Request, status in
 			year = y
 		}
 	}
-	c, err := report.BuildCockpit(r.Context(), s.store, zone, year)
+	c, err := report.CockpitOf(r.Context(), s.store, zone, year)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -141,7 +141,8 @@ func (s *Server) cockpitRender(w http.ResponseWriter, r *http.Request, status in
 	v.CanOrder = v.Own && u.Can(xinlu.PermProjectPromote)
 	if !v.Own {
 		v.ZoneQuery = "zone_id=" + strconv.FormatInt(zone, 10) + "&"
-		clearLinks(c)
+		c = withoutLinks(c)
+		v.C = c
 	}
 	today := s.today()
 	for y := today.Year(); y >= today.Year()-4; y-- {
@@ -330,7 +331,7 @@ func (s *Server) cockpitScreen(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	c, err := report.BuildCockpit(r.Context(), s.store, zone, year)
+	c, err := report.CockpitOf(r.Context(), s.store, zone, year)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -394,42 +395,57 @@ func (s *Server) cockpitZones(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "cockpit_zones", p.T("cockpit.zones_title"), v)
 }
 
-// clearLinks leaves a cockpit's figures without their lists: another
-// zone's cockpit is read-only, and the lists the user opens are of their
-// own scope.
-func clearLinks(c *report.Cockpit) {
+// withoutLinks is a copy of a cockpit's figures without their lists:
+// another zone's cockpit is read-only, and the lists the user opens are of
+// their own scope. (The cockpit given is shared: it is not changed.)
+func withoutLinks(in *report.Cockpit) *report.Cockpit {
+	c := *in
+	c.Targets = slices.Clone(in.Targets)
 	for i := range c.Targets {
 		c.Targets[i].Link = ""
 	}
+	c.Funnel = slices.Clone(in.Funnel)
 	for i := range c.Funnel {
 		c.Funnel[i].Link = ""
 	}
+	c.Breakdowns = slices.Clone(in.Breakdowns)
 	for i := range c.Breakdowns {
+		c.Breakdowns[i].Rows = slices.Clone(c.Breakdowns[i].Rows)
 		for j := range c.Breakdowns[i].Rows {
 			c.Breakdowns[i].Rows[j].Link = ""
 		}
 	}
+	c.Alerts = slices.Clone(in.Alerts)
 	for i := range c.Alerts {
 		c.Alerts[i].Link = ""
+		c.Alerts[i].Items = slices.Clone(c.Alerts[i].Items)
 		for j := range c.Alerts[i].Items {
 			c.Alerts[i].Items[j].Link, c.Alerts[i].Items[j].ProjectID = "", 0
 		}
 	}
+	c.Members = slices.Clone(in.Members)
 	for i := range c.Members {
 		c.Members[i].Link, c.Members[i].FundsLink = "", ""
 	}
-	if c.Appraisal != nil {
-		c.Appraisal.Link = ""
+	if in.Appraisal != nil {
+		a := *in.Appraisal
+		a.Link = ""
+		c.Appraisal = &a
 	}
+	c.Indicators = slices.Clone(in.Indicators)
 	for i := range c.Indicators {
 		c.Indicators[i].Link = ""
 	}
-	if c.Factors != nil {
-		c.Factors.CastingLink = ""
-		for i := range c.Factors.Parks {
-			c.Factors.Parks[i].Link = ""
+	if in.Factors != nil {
+		f := *in.Factors
+		f.CastingLink = ""
+		f.Parks = slices.Clone(in.Factors.Parks)
+		for i := range f.Parks {
+			f.Parks[i].Link = ""
 		}
+		c.Factors = &f
 	}
+	return &c
 }
 
 // storeOrder is a supervision order to issue.
