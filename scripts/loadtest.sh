@@ -12,7 +12,7 @@
 #                 side by side; PostgreSQL gets a schema of its own (needs psql), dropped at the end.
 #   ENGINES=sqlite or ENGINES=postgres  measures one engine only.
 #   ZONES=K       spreads the leads over K zones (the demo zone and K-1 load-test zones) and measures lead
-#                 creation from K zones at once besides one zone's.
+#                 creation from CREATE_ZONES of them at once (default K, at most 8) besides one zone's.
 #   REUSE=1       measures databases seeded before (with the same LEADS and ZONES) as they are: SQLite at
 #                 SQLITE_DB=sqlite:PATH (its key file beside it), PostgreSQL at DB in schema PGSCHEMA (default
 #                 public) with the key file PGKEY. Nothing is seeded or dropped.
@@ -21,6 +21,7 @@ cd "$(dirname "$0")/.."
 DUR=${1:-10}
 LEADS=${LEADS:-100000}
 ZONES=${ZONES:-1}
+CREATE_ZONES=${CREATE_ZONES:-$(( ZONES < 8 ? ZONES : 8 ))}
 BIN=bin/xinlu
 PORT=${XINLU_LOADTEST_PORT:-8097}
 ADDR=127.0.0.1:$PORT
@@ -121,10 +122,11 @@ measure() { # engine: seeds (unless REUSE), serves and measures; results in $DIR
     "$(CONNS=16 run rollup-16c -H "Authorization: Bearer $VIEWER" "http://$ADDR/api/v1/cockpit/zones")"
     "$(WRK_TAG=one run lead-create -s scripts/wrk-post-lead.lua -H "Authorization: Bearer $SCREENER" "http://$ADDR/api/v1/leads")")
   if [ "$ZONES" -gt 1 ]; then
-    # Lead creation in every zone at once: one wrk per zone's screener,
-    # the 64 connections shared out; req/s summed, the worst p99 kept.
-    local pids=() z tok per=$(( 64 / ZONES )); [ "$per" -ge 1 ] || per=1
-    for z in $(seq 1 "$ZONES"); do
+    # Lead creation in CREATE_ZONES zones at once: one wrk per zone's
+    # screener, the 64 connections shared out; req/s summed, the worst p99
+    # kept.
+    local pids=() z tok per=$(( 64 / CREATE_ZONES )); [ "$per" -ge 1 ] || per=1
+    for z in $(seq 1 "$CREATE_ZONES"); do
       if [ "$z" = 1 ]; then tok=$SCREENER; else tok=$(login "$(printf 'screener%02d' "$z")"); fi
       [ -n "$tok" ] || { echo "login of zone $z's screener failed"; exit 1; }
       WRK_TAG=z$z wrk -t1 -c"$per" -d"${DUR}s" --latency -s scripts/wrk-post-lead.lua -H "Authorization: Bearer $tok" \
@@ -132,8 +134,8 @@ measure() { # engine: seeds (unless REUSE), serves and measures; results in $DIR
       pids+=($!)
     done
     wait "${pids[@]}"
-    results+=("$(for z in $(seq 1 "$ZONES"); do wrk_figures "$(cat "$DIR/zone$z.wrk")"; done |
-      awk -v k="$ZONES" 'function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    results+=("$(for z in $(seq 1 "$CREATE_ZONES"); do wrk_figures "$(cat "$DIR/zone$z.wrk")"; done |
+      awk -v k="$CREATE_ZONES" 'function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
         { rps += $1; if (ms($2) > p50) p50 = ms($2); if (ms($3) > p99) p99 = ms($3); bad += $4 }
         END { printf "create-%dz %.2f %.2fms %.2fms %d\n", k, rps, p50, p99, bad }')")
   fi

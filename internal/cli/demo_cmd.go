@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"xinlu/internal/demo"
+	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
 )
 
@@ -75,22 +77,62 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 			}
 			codes = append(codes, z.Code)
 		}
-		var sr demo.ScaleResult
-		for i, code := range codes {
-			// The leads shared out: the first zones take the remainder.
-			n := *leads / len(codes)
-			if i < *leads%len(codes) {
-				n++
+		// The zones are seeded side by side on PostgreSQL, where each
+		// zone's writes lock only that zone's rows (its audit chain, its
+		// summary rows): two at a time keep both the generator and the
+		// server busy. SQLite has one writer.
+		workers := 1
+		if st.Dialect() == store.Postgres && len(codes) > 1 {
+			workers = 2
+		}
+		var (
+			sr    demo.ScaleResult
+			mu    sync.Mutex
+			first error
+			wg    sync.WaitGroup
+			next  = make(chan int)
+		)
+		for range workers {
+			wg.Go(func() {
+				for i := range next {
+					// The leads shared out: the first zones take the remainder.
+					n := *leads / len(codes)
+					if i < *leads%len(codes) {
+						n++
+					}
+					if n == 0 {
+						continue
+					}
+					progress := progressBar(env.Stderr, "leads "+codes[i])
+					if workers > 1 {
+						progress = nil // two bars would overwrite each other
+					}
+					r, err := demo.SeedScale(ctx, st, demo.ScaleOptions{Zone: codes[i], Leads: n, Progress: progress})
+					mu.Lock()
+					if err != nil && first == nil {
+						first = err
+					}
+					if r != nil {
+						sr.Leads, sr.Projects, sr.Approvals, sr.Funds, sr.Events, sr.Batches =
+							sr.Leads+r.Leads, sr.Projects+r.Projects, sr.Approvals+r.Approvals, sr.Funds+r.Funds, sr.Events+r.Events, sr.Batches+r.Batches
+					}
+					mu.Unlock()
+				}
+			})
+		}
+		for i := range codes {
+			mu.Lock()
+			failed := first != nil
+			mu.Unlock()
+			if failed {
+				break
 			}
-			if n == 0 {
-				continue
-			}
-			r, err := demo.SeedScale(ctx, st, demo.ScaleOptions{Zone: code, Leads: n, Progress: progressBar(env.Stderr, "leads "+code)})
-			if err != nil {
-				return err
-			}
-			sr.Leads, sr.Projects, sr.Approvals, sr.Funds, sr.Events, sr.Batches =
-				sr.Leads+r.Leads, sr.Projects+r.Projects, sr.Approvals+r.Approvals, sr.Funds+r.Funds, sr.Events+r.Events, sr.Batches+r.Batches
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		if first != nil {
+			return first
 		}
 		// A bulk load changes the tables' shape: refresh the planner's statistics.
 		if err := st.Optimize(ctx); err != nil {

@@ -400,30 +400,46 @@ func (s *Store) IntegrityCheck(ctx context.Context) error {
 }
 
 // TableChecksums returns, per table, the row count and a SHA-256 over
-// every row in rowid order: equal checksums mean equal contents. SQLite only.
+// every row in rowid order (a table without rowid: by every column):
+// equal checksums mean equal contents. SQLite only.
 func (s *Store) TableChecksums(ctx context.Context) (map[string]string, error) {
 	if s.dialect != SQLite {
 		return nil, errors.New("table checksums are for SQLite")
 	}
-	rows, err := s.write.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	rows, err := s.write.QueryContext(ctx, `SELECT name, wr FROM pragma_table_list WHERE schema = 'main' AND type = 'table'
+		AND name NOT LIKE 'sqlite_%' ORDER BY name`)
 	if err != nil {
 		return nil, err
 	}
 	var tables []string
+	withoutRowid := map[string]bool{}
 	for rows.Next() {
 		var t string
-		if err := rows.Scan(&t); err != nil {
+		var wr bool
+		if err := rows.Scan(&t, &wr); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		tables = append(tables, t)
+		withoutRowid[t] = wr
 	}
 	rows.Close()
 	out := map[string]string{}
 	for _, t := range tables {
 		order := "rowid"
-		if t == "schema_migrations" {
+		switch {
+		case t == "schema_migrations":
 			order = "version"
+		case withoutRowid[t]:
+			var n int
+			if err := s.write.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_table_info(?)`, t).Scan(&n); err != nil {
+				return nil, err
+			}
+			cols := make([]string, n)
+			for i := range cols {
+				cols[i] = strconv.Itoa(i + 1)
+			}
+			order = strings.Join(cols, ", ") // every column: the key among them
 		}
 		r, err := s.write.QueryContext(ctx, `SELECT * FROM "`+t+`" ORDER BY `+order)
 		if err != nil {
