@@ -357,6 +357,8 @@ func BuildCockpit(ctx context.Context, st *store.Store, zoneID int64, year int) 
 	for _, a := range alerts {
 		out := CockpitAlert{Kind: a.Kind, Red: a.Red, Yellow: a.Yellow, Items: []CockpitAlertItem{}}
 		switch a.Kind {
+		case "lead":
+			out.Link = "/cockpit/leads?" + url.Values{"status": {""}, "light": {"red"}}.Encode()
 		case "project":
 			out.Link = ledger(url.Values{"light": {"red"}})
 		case "approval", "supervision":

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strconv"
 	"testing"
@@ -188,9 +189,9 @@ func TestCockpitFiguresByHand(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		red := map[string]int{}
+		red, yellow := map[string]int{}, map[string]int{}
 		for _, a := range alerts {
-			red[a.Kind] = a.Red
+			red[a.Kind], yellow[a.Kind] = a.Red, a.Yellow
 			switch a.Kind {
 			case "approval":
 				if a.Red != 1 || a.Yellow != 1 || len(a.Items) != 2 || a.Items[0].Name != "环评" || a.Items[0].DaysLate != 4 || a.Items[0].Who != "成员sponsor" {
@@ -303,6 +304,8 @@ func TestCockpitFiguresByHand(t *testing.T) {
 			{store.LeadFilter{Scope: scope, ReportedYear: 2026}, this["lead"].N},
 			{store.LeadFilter{Scope: scope, ReportedYear: 2025}, last["lead"].N},
 			{store.LeadFilter{Scope: scope, ReportedYear: 2026, ReporterID: f.users["reporter"].MemberID}, byName["成员reporter"].Leads},
+			{store.LeadFilter{Scope: scope, Light: xinlu.LightRed}, int64(red["lead"])},
+			{store.LeadFilter{Scope: scope, Light: xinlu.LightYellow}, int64(yellow["lead"])},
 		} {
 			_, total, err := s.ListLeads(ctx, c.f)
 			if err != nil {
@@ -441,6 +444,78 @@ func TestCockpitRowsFollowEdits(t *testing.T) {
 			if red, yellow := approvals(); red != c.red || yellow != c.yell {
 				t.Errorf("after %s: approval items red %d yellow %d, want %d %d", c.q, red, yellow, c.red, c.yell)
 			}
+		}
+	})
+}
+
+// TestCockpitLeadLightsList: the red and yellow leads the cockpit counts
+// are the leads its link lists (a lead list by the light of the screening
+// deadline), and leads screened leave both.
+func TestCockpitLeadLightsList(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		f := seedCockpit(t, s)
+		reporter := f.users["reporter"].MemberID
+		var ids []int64
+		for d := 1; d <= 28; d += 3 {
+			l := &xinlu.Lead{Company: fmt.Sprintf("九月%d日公司", d), ProjectName: "待筛项目", Industry: "materials", Channel: "expo",
+				ReporterID: reporter, ReportedAt: time.Date(2026, 9, d, 3, 0, 0, 0, time.UTC)}
+			if _, err := s.ReportLead(ctx, f.sys, l); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, l.ID)
+		}
+		scope := f.users["screener"].Filter(xinlu.PermLeadView)
+		check := func(when string) (red, yellow int) {
+			t.Helper()
+			lt, err := s.ZoneLights(ctx, f.zone.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			alerts, err := s.CockpitAlerts(ctx, lt, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range alerts {
+				if a.Kind == "lead" {
+					red, yellow = a.Red, a.Yellow
+				}
+			}
+			for light, want := range map[xinlu.Light]int{xinlu.LightRed: red, xinlu.LightYellow: yellow} {
+				items, total, err := s.ListLeads(ctx, store.LeadFilter{Scope: scope, Light: light})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if total != want || len(items) != want {
+					t.Errorf("%s: %s leads listed %d (%d on the page), the cockpit counts %d", when, light, total, len(items), want)
+				}
+				for _, l := range items {
+					if late := l.ScreeningDue < "2026-09-28"; late != (light == xinlu.LightRed) || l.Status == xinlu.LeadRejected {
+						t.Errorf("%s: lead %s due %s listed as %s", when, l.Status, l.ScreeningDue, light)
+					}
+				}
+			}
+			return red, yellow
+		}
+		red, yellow := check("reported")
+		if red == 0 || yellow == 0 {
+			t.Fatalf("the fixture should have red and yellow leads: %d %d", red, yellow)
+		}
+		for _, id := range ids {
+			l, err := s.LeadByID(ctx, scope, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.StepLead(ctx, f.actor("screener"), f.users["screener"], id, l.Version,
+				xinlu.LeadStep{Action: xinlu.LeadReject, Reason: "不符合园区产业定位"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if red, yellow := check("screened"); red != 0 || yellow != 0 {
+			t.Errorf("after screening: %d red, %d yellow", red, yellow)
+		}
+		if _, _, err := s.ListLeads(ctx, store.LeadFilter{Scope: xinlu.ScopeFilter{Scope: xinlu.ScopeAllZones}, Light: xinlu.LightRed}); xinlu.ErrorCode(err) != xinlu.EINVALID {
+			t.Errorf("a light without a zone: %v", err)
 		}
 	})
 }

@@ -649,7 +649,13 @@ type LeadFilter struct {
 	// ReportedYear keeps the leads reported in that year (by the UTC date,
 	// as the cockpit counts them); 0: any year.
 	ReportedYear int
+	// Light keeps the leads waiting for screening (reported, screening,
+	// asked for information) whose screening deadline is past (red) or
+	// near (yellow) today in the scope's zone, as the cockpit counts them.
+	Light xinlu.Light
 	xinlu.Page
+
+	dueFrom, dueTo string // Light's range of deadlines, [from, to)
 }
 
 func (s *Store) leadWhere(f LeadFilter) (string, []any) {
@@ -673,6 +679,12 @@ func (s *Store) leadWhere(f LeadFilter) (string, []any) {
 		where = append(where, "l.reported_at >= ? AND l.reported_at < ?")
 		args = append(args, time.Date(f.ReportedYear, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(f.ReportedYear+1, 1, 1, 0, 0, 0, 0, time.UTC))
 	}
+	if f.dueTo != "" {
+		// As the partial index leads_open_due has it.
+		where = append(where, "l.status IN ('reported', 'screening', 'info_requested') AND l.screening_due <> ''",
+			"l.screening_due >= ? AND l.screening_due < ?")
+		args = append(args, f.dueFrom, f.dueTo)
+	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		where = append(where, "(l.company "+s.likeOp()+" ? ESCAPE '\\' OR l.project_name "+s.likeOp()+" ? ESCAPE '\\')")
 		args = append(args, likePattern(q), likePattern(q))
@@ -683,6 +695,20 @@ func (s *Store) leadWhere(f LeadFilter) (string, []any) {
 // ListLeads returns one page of the leads f selects, newest first, and the
 // total. The contact phone is left out: a list never shows it.
 func (s *Store) ListLeads(ctx context.Context, f LeadFilter) ([]*xinlu.Lead, int, error) {
+	if f.Light != "" {
+		if f.Scope.ZoneID == 0 || (f.Light != xinlu.LightRed && f.Light != xinlu.LightYellow) {
+			return nil, 0, xinlu.Invalid("light", "error.invalid_choice")
+		}
+		cal, err := s.zoneCalendar(ctx, f.Scope.ZoneID)
+		if err != nil {
+			return nil, 0, err
+		}
+		rules, err := s.LightRules(ctx, f.Scope.ZoneID)
+		if err != nil {
+			return nil, 0, err
+		}
+		f.dueFrom, f.dueTo = lightRange(cal, rules, f.Light, s.today())
+	}
 	cond, args := s.leadWhere(f)
 	total, ok, err := s.leadSummaryTotal(ctx, f)
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 // leadSummaryTotal answers the total of a lead list from lead_counts when
 // f's filters allow it (ok false: count the leads instead).
 func (s *Store) leadSummaryTotal(ctx context.Context, f LeadFilter) (n int, ok bool, err error) {
-	if f.ReporterID != 0 || f.ReportedYear != 0 || strings.TrimSpace(f.Query) != "" {
+	if f.ReporterID != 0 || f.ReportedYear != 0 || f.dueTo != "" || strings.TrimSpace(f.Query) != "" {
 		return 0, false, nil
 	}
 	var where []string

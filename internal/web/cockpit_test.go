@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -183,6 +184,26 @@ func TestCockpitDrillsDown(t *testing.T) {
 	}
 	if res := en.get("/cockpit?year=2026"); res.StatusCode != 200 || !strings.Contains(res.body, "The five-step funnel") {
 		t.Fatalf("English cockpit: %d", res.StatusCode)
+	}
+	// Leads past their screening deadline: reported on 1 and 2 September,
+	// still waiting; the red count opens the list of those two, and a
+	// report is counted at once.
+	for _, d := range []int{1, 2} {
+		l := &xinlu.Lead{Company: fmt.Sprintf("九月%d日公司", d), ProjectName: "待筛项目", Industry: "materials", Channel: "expo",
+			ReporterID: a.users[xinlu.RoleMember].MemberID, ReportedAt: time.Date(2026, 9, d, 3, 0, 0, 0, time.UTC)}
+		if _, err := a.store.ReportLead(context.Background(), xinlu.SystemActor(a.zone.ID), l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res = c.get("/cockpit?year=2026")
+	m := regexp.MustCompile(`id="alerts-lead">\s*<h3>[^<]*<span class="tag tag-red">红灯 (\d+)</span> <span class="tag tag-orange">黄灯 \d+</span> <a href="([^"]+)" class="alerts-link">`).FindStringSubmatch(res.body)
+	if m == nil || m[1] != "2" {
+		t.Fatalf("red leads: %v", m)
+	}
+	list = c.get(html.UnescapeString(m[2]))
+	if tot := pagerTotal.FindStringSubmatch(list.body); list.StatusCode != 200 || tot == nil || tot[1] != "2" ||
+		!strings.Contains(list.body, "九月1日公司") || !strings.Contains(list.body, `id="lead-cockpit-filter"`) {
+		t.Errorf("red leads open %s: %d %v", m[2], list.StatusCode, tot)
 	}
 }
 

@@ -238,8 +238,9 @@ func (s *Server) leadMine(w http.ResponseWriter, r *http.Request) {
 
 type leadListView struct {
 	Status, Industry, Query string
-	ReportedYear            int   // leads reported in that year only (from the cockpit); 0: any
-	ReporterID              int64 // one member's leads only (from the cockpit); 0: anyone's
+	ReportedYear            int    // leads reported in that year only (from the cockpit); 0: any
+	ReporterID              int64  // one member's leads only (from the cockpit); 0: anyone's
+	Light                   string // red or yellow leads only (from the cockpit); "": any
 	CanReport               bool
 	Statuses                []xinlu.LeadStatus
 	Industries              []string
@@ -249,7 +250,8 @@ type leadListView struct {
 
 // leadList is the list of the leads the user may see: the screening task
 // force's (/leads), and the list a cockpit figure of leads opens
-// (/cockpit/leads), filtered by the year reported and the reporter.
+// (/cockpit/leads), filtered by the year reported, the reporter and the
+// light of the screening deadline.
 func (s *Server) leadList(w http.ResponseWriter, r *http.Request) {
 	u := requestInfo(r.Context()).user
 	p := pageFrom(r)
@@ -273,9 +275,13 @@ func (s *Server) leadList(w http.ResponseWriter, r *http.Request) {
 	if id, err := strconv.ParseInt(q.Get("reporter_id"), 10, 64); err == nil && id > 0 {
 		v.ReporterID = id
 	}
-	items, total, err := s.store.ListLeads(r.Context(), store.LeadFilter{Scope: u.Filter(xinlu.PermLeadView),
+	scope := u.Filter(xinlu.PermLeadView)
+	if l := xinlu.Light(q.Get("light")); (l == xinlu.LightRed || l == xinlu.LightYellow) && scope.ZoneID != 0 {
+		v.Light = string(l)
+	}
+	items, total, err := s.store.ListLeads(r.Context(), store.LeadFilter{Scope: scope,
 		Status: xinlu.LeadStatus(v.Status), Industry: v.Industry, Query: v.Query, ReportedYear: v.ReportedYear,
-		ReporterID: v.ReporterID, Page: p})
+		ReporterID: v.ReporterID, Light: xinlu.Light(v.Light), Page: p})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
