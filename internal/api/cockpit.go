@@ -65,7 +65,7 @@ func (a *API) cockpitZones(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows, err := report.BuildRollup(r.Context(), a.store, user(r), year)
+	rows, err := report.RollupOf(r.Context(), a.store, user(r), year)
 	if err != nil {
 		return err
 	}

@@ -156,6 +156,18 @@ func TestCockpitFollowsWritesOnEitherServer(t *testing.T) {
 				}
 				return out
 			}
+			rollupLeads := func(srv string) int64 {
+				t.Helper()
+				status, body := apiCall(t, srv, z.Token("viewer", time.Hour), "GET", "/cockpit/zones?year="+year, "")
+				var list struct {
+					Items []report.RollupZone `json:"items"`
+				}
+				if status != 200 || json.Unmarshal([]byte(body), &list) != nil || len(list.Items) != 1 {
+					t.Fatalf("roll-up: %d %s", status, body)
+				}
+				return list.Items[0].Leads
+			}
+			rollupBefore := rollupLeads(a.URL)
 			before := figures(a.URL)
 			if again := figures(a.URL); again[xinlu.MeasureLeads].Actual != before[xinlu.MeasureLeads].Actual {
 				t.Fatalf("unchanged cockpit read twice: %d then %d leads", before[xinlu.MeasureLeads].Actual, again[xinlu.MeasureLeads].Actual)
@@ -167,6 +179,9 @@ func TestCockpitFollowsWritesOnEitherServer(t *testing.T) {
 			}
 			if got := figures(a.URL)[xinlu.MeasureLeads].Actual; got != before[xinlu.MeasureLeads].Actual+1 {
 				t.Errorf("leads after a report on the other server: %d, want %d", got, before[xinlu.MeasureLeads].Actual+1)
+			}
+			if got := rollupLeads(a.URL); got != rollupBefore+1 {
+				t.Errorf("roll-up leads after a report on the other server: %d, want %d", got, rollupBefore+1)
 			}
 			if status, body := apiCall(t, b.URL, tok, "PUT", "/cockpit/targets/"+year, `{"targets":{"leads":40}}`); status != 200 {
 				t.Fatalf("set targets on the other server: %d %s", status, body)

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"time"
 
 	"xinlu/internal/store"
 	"xinlu/internal/xinlu"
@@ -484,6 +485,36 @@ type RollupAssessment struct {
 	Grade    string  `json:"grade"`
 	Rank     int     `json:"rank"` // within the category, 1 the best
 	Of       int     `json:"of"`   // zones of the category with a sheet
+}
+
+// RollupOf answers BuildRollup's rows, built again when a zone u's scope
+// reaches has written something since the last build (the install's audit
+// log, or u's zone's chain, has moved), the day has turned, or a minute has
+// passed (the self-assessment scores are read at most once a minute). The
+// rows are shared between callers: read them, do not change them.
+func RollupOf(ctx context.Context, st *store.Store, u *xinlu.User, year int) ([]RollupZone, error) {
+	var key, stamp string
+	var err error
+	day := st.Now().In(shanghai).Format(xinlu.DateLayout)
+	switch u.Filter(xinlu.PermCockpitView).Scope {
+	case xinlu.ScopeAllZones:
+		key = fmt.Sprintf("rollup/all/%d/%s", year, day)
+		stamp, err = st.InstallStamp(ctx)
+	case xinlu.ScopeZone:
+		key = fmt.Sprintf("rollup/%d/%d/%s", u.ZoneID, year, day)
+		stamp, err = st.ZoneStamp(ctx, u.ZoneID)
+	default:
+		return nil, xinlu.Forbidden()
+	}
+	if err != nil {
+		return nil, err
+	}
+	stamp += "/" + strconv.FormatInt(time.Now().Unix()/60, 10)
+	v, err := st.CachedByStamp(key, stamp, func() (any, error) { return BuildRollup(ctx, st, u, year) })
+	if err != nil {
+		return nil, err
+	}
+	return v.([]RollupZone), nil
 }
 
 // BuildRollup lists the zones u's cockpit scope reaches (every zone for a

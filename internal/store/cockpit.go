@@ -880,6 +880,16 @@ func (s *Store) ZoneStamp(ctx context.Context, zoneID int64) (string, error) {
 	return strconv.FormatInt(zone, 10) + "/" + strconv.FormatInt(system, 10), nil
 }
 
+// InstallStamp says where the whole install's audit log stands (its newest
+// row): while it is the same, nothing has changed in any zone.
+func (s *Store) InstallStamp(ctx context.Context) (string, error) {
+	var id int64
+	if err := s.queryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM audit_log`).Scan(&id); err != nil {
+		return "", xinlu.Internal(err)
+	}
+	return strconv.FormatInt(id, 10), nil
+}
+
 // stampedCache keeps one value per key with the stamp it was built at, and
 // the build under way per key, which callers with its stamp wait for.
 type stampedCache struct {

@@ -367,11 +367,12 @@ func (s *Server) cockpitZones(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	zones, err := report.BuildRollup(r.Context(), s.store, u, year)
+	zones, err := report.RollupOf(r.Context(), s.store, u, year)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
+	zones = slices.Clone(zones) // shared: sorted here on a copy
 	v := rollupView{Year: year, Zones: zones, Spark: map[int64]*chartView{}}
 	if sortBy := r.URL.Query().Get("sort"); contains(rollupSorts, sortBy) {
 		v.Sort = sortBy
