@@ -415,9 +415,8 @@ func yearStart(year int) time.Time { return time.Date(year, 1, 1, 0, 0, 0, 0, sh
 
 // RollupAssessmentScores are AssessmentScores as the roll-up shows them
 // beside every zone's figures: read at most once a minute per process
-// (see minuteTTL), since a zone's sheet counts its records and a city's
-// comparison need not be fresher than its red lists. Callers only read
-// the slice.
+// (see minuteTTL), since a zone's sheet counts its records and a yearly
+// comparison need not be fresher. Callers only read the slice.
 func (s *Store) RollupAssessmentScores(ctx context.Context, year int) ([]xinlu.ZoneScore, error) {
 	v, err := s.cachedForAMinute(ctx, fmt.Sprintf("assessment/%d", year), func(ctx context.Context) (any, error) {
 		return s.AssessmentScores(ctx, year)
