@@ -266,6 +266,12 @@ type CockpitAlertItem struct {
 	DaysLate int // working days past due (red); 0 for yellow
 }
 
+// leadsOpenDue keeps the leads waiting for screening that have a
+// deadline, written out as the partial index leads_open_due has it (the
+// planners use a partial index only for a condition they can see is its
+// own; cockpit_deadline_facts counts the same leads).
+const leadsOpenDue = "l.status IN ('reported', 'screening', 'info_requested') AND l.screening_due <> ''"
+
 // CockpitAlerts lists the zone's red and yellow leads (screening), active
 // projects (their stage's deadline), open approval items and open
 // supervision orders, up to limit of each, most overdue first. The counts
@@ -289,8 +295,8 @@ func (s *Store) CockpitAlerts(ctx context.Context, lt *Lights, limit int) ([]Coc
 		UNION ALL SELECT kind, CASE WHEN due_on < ? THEN 'yellow' ELSE 'green' END, CAST(SUM(n) AS BIGINT), 0, 0, '', '', '', '' FROM cockpit_deadlines
 			WHERE zone_id = ? AND kind IN ('lead', 'project', 'approval', 'supervision') AND due_on >= ? GROUP BY 1, 2
 		UNION ALL SELECT * FROM (SELECT 'lead:', l.screening_due, 0, l.id, l.id, l.project_name, l.company, m.name, l.status FROM leads l
-			JOIN members m ON m.id = l.reporter_id WHERE l.zone_id = ? AND l.status IN ('reported', 'screening', 'info_requested')
-			AND l.screening_due <> '' AND l.screening_due < ? ORDER BY l.screening_due, l.id LIMIT ?) ls
+			JOIN members m ON m.id = l.reporter_id WHERE l.zone_id = ? AND `+leadsOpenDue+`
+			AND l.screening_due < ? ORDER BY l.screening_due, l.id LIMIT ?) ls
 		UNION ALL SELECT * FROM (SELECT 'project:', p.stage_due, 0, p.id, p.id, p.name, p.company, COALESCE(m.name, ''), p.stage FROM projects p
 			LEFT JOIN members m ON m.id = p.sponsor_id WHERE p.zone_id = ? AND p.status = 'active' AND p.stage_due > '' AND p.stage_due < ?
 			ORDER BY p.stage_due, p.id LIMIT ?) ps

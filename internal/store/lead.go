@@ -680,9 +680,7 @@ func (s *Store) leadWhere(f LeadFilter) (string, []any) {
 		args = append(args, time.Date(f.ReportedYear, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(f.ReportedYear+1, 1, 1, 0, 0, 0, 0, time.UTC))
 	}
 	if f.dueTo != "" {
-		// As the partial index leads_open_due has it.
-		where = append(where, "l.status IN ('reported', 'screening', 'info_requested') AND l.screening_due <> ''",
-			"l.screening_due >= ? AND l.screening_due < ?")
+		where = append(where, leadsOpenDue, "l.screening_due >= ? AND l.screening_due < ?")
 		args = append(args, f.dueFrom, f.dueTo)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
@@ -699,15 +697,11 @@ func (s *Store) ListLeads(ctx context.Context, f LeadFilter) ([]*xinlu.Lead, int
 		if f.Scope.ZoneID == 0 || (f.Light != xinlu.LightRed && f.Light != xinlu.LightYellow) {
 			return nil, 0, xinlu.Invalid("light", "error.invalid_choice")
 		}
-		cal, err := s.zoneCalendar(ctx, f.Scope.ZoneID)
+		lt, err := s.ZoneLights(ctx, f.Scope.ZoneID)
 		if err != nil {
 			return nil, 0, err
 		}
-		rules, err := s.LightRules(ctx, f.Scope.ZoneID)
-		if err != nil {
-			return nil, 0, err
-		}
-		f.dueFrom, f.dueTo = lightRange(cal, rules, f.Light, s.today())
+		f.dueFrom, f.dueTo = lt.lightRange(f.Light)
 	}
 	cond, args := s.leadWhere(f)
 	total, ok, err := s.leadSummaryTotal(ctx, f)

@@ -95,13 +95,14 @@ type ProjectFilter struct {
 // ReachedMilestones are the milestones ProjectFilter.Reached knows.
 var ReachedMilestones = []string{"created", "started", "produced"}
 
-// lightRange gives the stage_due range of a light on today: red is before
-// today; yellow from today up to (not including) the zone's first green
+// lightRange gives the range of due dates of a light on the zone's today
+// (a project's stage_due, a lead's screening_due): red is before today;
+// yellow from today up to (not including) the zone's first green
 // due date (rules.GreenFrom, the working day after rules.YellowWithin
 // working days); green from that day on. It matches rules.Light.
-func lightRange(cal *xinlu.Calendar, rules xinlu.LightRules, light xinlu.Light, today time.Time) (from, to string) {
-	t := today.Format(xinlu.DateLayout)
-	green := rules.GreenFrom(cal, today).Format(xinlu.DateLayout)
+func (lt *Lights) lightRange(light xinlu.Light) (from, to string) {
+	t := lt.today.Format(xinlu.DateLayout)
+	green := lt.rules.GreenFrom(lt.cal, lt.today).Format(xinlu.DateLayout)
 	switch light {
 	case xinlu.LightRed:
 		return "0000-00-00", t
@@ -179,15 +180,11 @@ func (s *Store) projectWhere(ctx context.Context, f ProjectFilter) (string, []an
 		if f.ZoneID == 0 {
 			return "", nil, xinlu.Invalid("light", "projects.light_needs_zone")
 		}
-		cal, err := s.zoneCalendar(ctx, f.ZoneID)
+		lt, err := s.ZoneLights(ctx, f.ZoneID)
 		if err != nil {
 			return "", nil, err
 		}
-		rules, err := s.LightRules(ctx, f.ZoneID)
-		if err != nil {
-			return "", nil, err
-		}
-		from, to := lightRange(cal, rules, f.Light, s.today())
+		from, to := lt.lightRange(f.Light)
 		where = append(where, "p.status = 'active' AND p.stage_due <> '' AND p.stage_due >= ? AND p.stage_due < ?")
 		args = append(args, from, to)
 	}
