@@ -61,6 +61,10 @@ type Store struct {
 // readers is the size of the SQLite reader pool.
 const readers = 8
 
+// pgConns is the size of a server's PostgreSQL pool. Several servers on
+// one database need max_connections above their sum (README, Scaling out).
+const pgConns = 20
+
 // Open connects to dsn ("sqlite:PATH" or "postgres://…") without migrating.
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	return OpenWith(ctx, dsn, Options{})
@@ -126,8 +130,11 @@ func OpenWith(ctx context.Context, dsn string, o Options) (*Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		db.SetMaxOpenConns(20)
-		db.SetMaxIdleConns(10)
+		// As many idle as open: a connection closed on its return is a
+		// server process to start again at the next request, with its
+		// prepared plans, and under a burst that is most requests.
+		db.SetMaxOpenConns(pgConns)
+		db.SetMaxIdleConns(pgConns)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		s.dialect, s.write, s.read = Postgres, db, db
 	default:
