@@ -143,7 +143,7 @@ func (s *Store) ListAlarms(ctx context.Context, f AlarmFilter) ([]Alarm, int, er
 	}
 	p := f.Page.Normalize()
 	rows, err := s.query(ctx, `SELECT id, zone_id, kind, subject, detail, count, created_at, last_at, acknowledged_by, acknowledged_at
-		FROM security_alarms WHERE `+cond+` ORDER BY last_at DESC, id DESC LIMIT ? OFFSET ?`, append(args, p.PerPage, p.Offset())...)
+		FROM security_alarms WHERE `+cond+` ORDER BY last_at DESC, id DESC`+s.pageSQL(p), append(args, s.pageArgs(p)...)...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}

@@ -182,7 +182,7 @@ func (s *Store) ListBasePay(ctx context.Context, zoneID int64, query string, pg 
 	pg = pg.Normalize()
 	rows, err := s.query(ctx, `SELECT m.id, m.staff_no, m.name, COALESCE(d.name, ''), COALESCE(mp.base_sealed, ''), mp.member_id IS NOT NULL
 		FROM members m LEFT JOIN departments d ON d.id = m.department_id LEFT JOIN member_pay mp ON mp.member_id = m.id
-		WHERE `+where+` ORDER BY m.staff_no LIMIT ? OFFSET ?`, append(args, pg.PerPage, pg.Offset())...)
+		WHERE `+where+` ORDER BY m.staff_no`+s.pageSQL(pg), append(args, s.pageArgs(pg)...)...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}

@@ -92,8 +92,8 @@ func (s *Store) ListResults(ctx context.Context, f ResultFilter) ([]*Result, int
 	}
 	pg := f.Page.Normalize()
 	rows, err := s.query(ctx, `SELECT `+resultColumns+resultFrom+cond+
-		` ORDER BY r.group_key, r.ord LIMIT ? OFFSET ?`,
-		append(args, pg.PerPage, pg.Offset())...)
+		` ORDER BY r.group_key, r.ord`+s.pageSQL(pg),
+		append(args, s.pageArgs(pg)...)...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}

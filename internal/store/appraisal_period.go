@@ -63,8 +63,8 @@ func (s *Store) ListPeriods(ctx context.Context, f PeriodFilter) ([]*xinlu.Perio
 		return nil, 0, xinlu.Internal(err)
 	}
 	pg := f.Page.Normalize()
-	rows, err := s.query(ctx, `SELECT `+periodColumns+` FROM appraisal_periods`+cond+` ORDER BY starts_on DESC, kind, id DESC LIMIT ? OFFSET ?`,
-		append(args, pg.PerPage, pg.Offset())...)
+	rows, err := s.query(ctx, `SELECT `+periodColumns+` FROM appraisal_periods`+cond+` ORDER BY starts_on DESC, kind, id DESC`+s.pageSQL(pg),
+		append(args, s.pageArgs(pg)...)...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}

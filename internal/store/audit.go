@@ -203,8 +203,8 @@ func (s *Store) ListAudit(ctx context.Context, f xinlu.AuditFilter) ([]xinlu.Aud
 		return nil, 0, xinlu.Internal(err)
 	}
 	p := f.Page.Normalize()
-	rows, err := s.query(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE `+cond+` ORDER BY id DESC LIMIT ? OFFSET ?`,
-		append(args, p.PerPage, p.Offset())...)
+	rows, err := s.query(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE `+cond+` ORDER BY id DESC`+s.pageSQL(p),
+		append(args, s.pageArgs(p)...)...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}

@@ -840,7 +840,7 @@ func (s *Store) CockpitRecords(ctx context.Context, lt *Lights, f CockpitRecordF
 		cols = `SELECT x.id, x.project_id, x.task, p.name, COALESCE(m.name, ''), x.due_on, 0 `
 	}
 	pg := f.Page.Normalize()
-	rows, err := s.query(ctx, cols+from+where+order+` LIMIT ? OFFSET ?`, append(args, pg.PerPage, pg.Offset())...)
+	rows, err := s.query(ctx, cols+from+where+order+s.pageSQL(pg), append(args, s.pageArgs(pg)...)...)
 	if err != nil {
 		return nil, 0, 0, xinlu.Internal(err)
 	}

@@ -84,8 +84,8 @@ func (s *Store) ListConsequences(ctx context.Context, f ConsequenceFilter) ([]*C
 	}
 	pg := f.Page.Normalize()
 	rows, err := s.query(ctx, `SELECT `+consequenceColumns+consequenceFrom+c+
-		` ORDER BY CASE WHEN q.status = 'proposed' THEN 0 ELSE 1 END, q.id DESC LIMIT ? OFFSET ?`,
-		append(args, pg.PerPage, pg.Offset())...)
+		` ORDER BY CASE WHEN q.status = 'proposed' THEN 0 ELSE 1 END, q.id DESC`+s.pageSQL(pg),
+		append(args, s.pageArgs(pg)...)...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}

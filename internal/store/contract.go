@@ -63,7 +63,7 @@ func (s *Store) ListContracts(ctx context.Context, f ContractFilter) ([]*xinlu.C
 		order = ` ORDER BY c.end_date DESC, m.staff_no, c.id`
 	}
 	p := f.Page.Normalize()
-	rows, err := s.query(ctx, `SELECT `+contractColumns+contractFrom+w+order+` LIMIT ? OFFSET ?`, append(args, p.PerPage, p.Offset())...)
+	rows, err := s.query(ctx, `SELECT `+contractColumns+contractFrom+w+order+s.pageSQL(p), append(args, s.pageArgs(p)...)...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}

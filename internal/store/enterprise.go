@@ -34,7 +34,7 @@ func (s *Store) ListEnterprises(ctx context.Context, zoneID int64, query string,
 	q := `SELECT ` + enterpriseColumns + enterpriseFrom + where + ` ORDER BY e.name, e.id`
 	if pg.PerPage >= 0 {
 		p := pg.Normalize()
-		q, args = q+` LIMIT ? OFFSET ?`, append(args, p.PerPage, p.Offset())
+		q, args = q+s.pageSQL(p), append(args, s.pageArgs(p)...)
 	}
 	rows, err := s.query(ctx, q, args...)
 	if err != nil {

@@ -642,7 +642,7 @@ func (s *Store) ListAccountSecurity(ctx context.Context, f AccountSecurityFilter
 	}
 	p := f.Page.Normalize()
 	rows, err := s.query(ctx, `SELECT `+userColumns+`, t.user_id IS NOT NULL, COALESCE(l.failures, 0), l.locked_until`+from+cond+
-		` ORDER BY u.username LIMIT ? OFFSET ?`, append(all, p.PerPage, p.Offset())...)
+		` ORDER BY u.username`+s.pageSQL(p), append(all, s.pageArgs(p)...)...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}

@@ -152,8 +152,8 @@ func (s *Store) ListIncentives(ctx context.Context, f IncentiveFilter) ([]*xinlu
 		return nil, 0, xinlu.Internal(err)
 	}
 	pg := f.Page.Normalize()
-	rows, err := s.query(ctx, `SELECT `+incentiveColumns+incentiveFrom+cond+` ORDER BY i.occurred_on DESC, i.id DESC LIMIT ? OFFSET ?`,
-		append(args, pg.PerPage, pg.Offset())...)
+	rows, err := s.query(ctx, `SELECT `+incentiveColumns+incentiveFrom+cond+` ORDER BY i.occurred_on DESC, i.id DESC`+s.pageSQL(pg),
+		append(args, s.pageArgs(pg)...)...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}

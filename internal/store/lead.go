@@ -714,16 +714,16 @@ func (s *Store) ListLeads(ctx context.Context, f LeadFilter) ([]*xinlu.Lead, int
 		}
 	}
 	p := f.Page.Normalize()
-	q := `SELECT ` + leadListColumns + leadFrom + cond + ` ORDER BY l.id DESC LIMIT ? OFFSET ?`
+	q := `SELECT ` + leadListColumns + leadFrom + cond + ` ORDER BY l.id DESC` + s.pageSQL(p)
 	if s.dialect == Postgres {
 		// The page's ids first, by themselves: PostgreSQL then reads them
 		// from the (zone, status, industry, id) index alone, where the
 		// whole query would walk the primary key backwards and skip every
 		// newer lead that does not match.
 		q = `SELECT ` + leadListColumns + leadFrom + ` JOIN (SELECT l.id FROM leads l` + cond +
-			` ORDER BY l.id DESC LIMIT ? OFFSET ?) page ON page.id = l.id ORDER BY l.id DESC`
+			` ORDER BY l.id DESC` + s.pageSQL(p) + `) page ON page.id = l.id ORDER BY l.id DESC`
 	}
-	rows, err := s.query(ctx, q, append(args, p.PerPage, p.Offset())...)
+	rows, err := s.query(ctx, q, append(args, s.pageArgs(p)...)...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}

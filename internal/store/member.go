@@ -135,8 +135,8 @@ func (s *Store) ListMembers(ctx context.Context, f MemberFilter) ([]*xinlu.Membe
 		return nil, 0, xinlu.Internal(err)
 	}
 	p := f.Page.Normalize()
-	out, err := s.scanMembers(ctx, `SELECT `+memberColumns+memberFrom+cond+memberOrder+` LIMIT ? OFFSET ?`,
-		append(args, p.PerPage, p.Offset())...)
+	out, err := s.scanMembers(ctx, `SELECT `+memberColumns+memberFrom+cond+memberOrder+s.pageSQL(p),
+		append(args, s.pageArgs(p)...)...)
 	return out, total, err
 }
 

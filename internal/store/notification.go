@@ -101,7 +101,7 @@ func (s *Store) ListNotifications(ctx context.Context, f NotificationFilter) ([]
 	}
 	p := f.Page.Normalize()
 	rows, err := s.query(ctx, `SELECT id, zone_id, user_id, kind, subject_type, subject_id, level, message_key, args, created_at, read_at, dedupe_key
-		FROM notifications WHERE `+cond+` ORDER BY id DESC LIMIT ? OFFSET ?`, f.UserID, p.PerPage, p.Offset())
+		FROM notifications WHERE `+cond+` ORDER BY id DESC`+s.pageSQL(p), append([]any{f.UserID}, s.pageArgs(p)...)...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}
@@ -904,7 +904,7 @@ func (s *Store) NotificationItems(ctx context.Context, userID, id int64, page xi
 		LEFT JOIN projects p ON t.item_type = 'project' AND p.id = t.item_id
 		LEFT JOIN approval_items a ON t.item_type = 'approval' AND a.id = t.item_id
 		LEFT JOIN projects ap ON ap.id = a.project_id
-		WHERE t.notification_id = ? ORDER BY t.item_type, t.item_id LIMIT ? OFFSET ?`, id, p.PerPage, p.Offset())
+		WHERE t.notification_id = ? ORDER BY t.item_type, t.item_id`+s.pageSQL(p), append([]any{id}, s.pageArgs(p)...)...)
 	if err != nil {
 		return nil, nil, 0, xinlu.Internal(err)
 	}

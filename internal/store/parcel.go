@@ -71,8 +71,8 @@ func (s *Store) ListParcels(ctx context.Context, f ParcelFilter) ([]*xinlu.Parce
 	q := `SELECT ` + parcelColumns + parcelFrom + cond + ` ORDER BY k.name, c.code, c.id`
 	if f.PerPage >= 0 {
 		pg := f.Page.Normalize()
-		q += ` LIMIT ? OFFSET ?`
-		args = append(args, pg.PerPage, pg.Offset())
+		q += s.pageSQL(pg)
+		args = append(args, s.pageArgs(pg)...)
 	}
 	rows, err := s.query(ctx, q, args...)
 	if err != nil {

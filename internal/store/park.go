@@ -57,8 +57,8 @@ func (s *Store) ListParks(ctx context.Context, f ParkFilter) ([]*xinlu.Park, int
 		return nil, 0, xinlu.Internal(err)
 	}
 	pg := f.Page.Normalize()
-	rows, err := s.query(ctx, `SELECT `+parkColumns+` FROM parks p`+cond+` ORDER BY p.name, p.id LIMIT ? OFFSET ?`,
-		append(args, pg.PerPage, pg.Offset())...)
+	rows, err := s.query(ctx, `SELECT `+parkColumns+` FROM parks p`+cond+` ORDER BY p.name, p.id`+s.pageSQL(pg),
+		append(args, s.pageArgs(pg)...)...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}

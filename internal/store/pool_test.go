@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"os"
 	"sync"
 	"testing"
+
+	"xinlu/internal/xinlu"
 )
 
 // A burst of requests, more than the pool holds, reuses the pool's
@@ -42,4 +45,65 @@ func TestBurstKeepsConnections(t *testing.T) {
 			t.Errorf("the burst never waited for a connection: it did not fill the pool (%+v)", st)
 		}
 	})
+}
+
+// The lead list and the ledger, asked again and again on one connection,
+// are planned a few times and then run on the plan kept for any
+// parameters: planning each call again cost PostgreSQL more than running
+// the call.
+func TestListsKeepTheirPlans(t *testing.T) {
+	dsn := os.Getenv("XINLU_TEST_POSTGRES")
+	if dsn == "" {
+		t.Skip("PostgreSQL only (XINLU_TEST_POSTGRES)")
+	}
+	s := benchPostgres(t, dsn)
+	seedOverdue(t, s, 40000)
+	ctx := context.Background()
+	if _, err := s.write.ExecContext(ctx, `ANALYZE`); err != nil { // the figures a zone's tables have in use
+		t.Fatal(err)
+	}
+	var zone int64
+	if err := s.read.QueryRowContext(ctx, `SELECT id FROM zones WHERE code = 'ESC'`).Scan(&zone); err != nil {
+		t.Fatal(err)
+	}
+	s.read.SetMaxOpenConns(1) // one connection, whose prepared statements are read below
+	scope := xinlu.ScopeFilter{Scope: xinlu.ScopeZone, ZoneID: zone}
+	for i := range 14 {
+		page := xinlu.Page{Page: 1, PerPage: 50} // the first page 12 times, then pages 2 and 3
+		if i >= 12 {
+			page.Page = i - 10
+		}
+		leads, _, err := s.ListLeads(ctx, LeadFilter{Scope: scope, Status: xinlu.LeadScreening, Industry: "other", Page: page})
+		if err != nil || len(leads) != 50 {
+			t.Fatalf("lead list: %d leads, %v", len(leads), err)
+		}
+		projects, _, err := s.ListProjects(ctx, ProjectFilter{ZoneID: zone, Stage: xinlu.StageAgency, Industry: "other", Page: page})
+		if err != nil || len(projects) != 50 {
+			t.Fatalf("ledger: %d projects, %v", len(projects), err)
+		}
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements
+		WHERE statement LIKE '%) page ON page.id = %' AND statement NOT LIKE '%pg_prepared_statements%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var stmt string
+		var generic, custom int
+		if err := rows.Scan(&stmt, &generic, &custom); err != nil {
+			t.Fatal(err)
+		}
+		if custom+generic < 12 {
+			continue // a later page's
+		}
+		n++
+		if custom > 5 || generic == 0 {
+			t.Errorf("planned for each call: %d custom plans, %d generic, of %.60s…", custom, generic, stmt)
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d list statements prepared, want the first pages of the lead list and the ledger", n)
+	}
 }

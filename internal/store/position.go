@@ -49,8 +49,8 @@ func (s *Store) ListPositions(ctx context.Context, f PositionFilter) ([]*xinlu.P
 		return nil, 0, xinlu.Internal(err)
 	}
 	p := f.Page.Normalize()
-	rows, err := s.query(ctx, `SELECT `+positionColumns+positionFrom+cond+` ORDER BY p.sort_order, p.name, p.id LIMIT ? OFFSET ?`,
-		append(args, p.PerPage, p.Offset())...)
+	rows, err := s.query(ctx, `SELECT `+positionColumns+positionFrom+cond+` ORDER BY p.sort_order, p.name, p.id`+s.pageSQL(p),
+		append(args, s.pageArgs(p)...)...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}

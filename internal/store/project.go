@@ -210,14 +210,14 @@ func (s *Store) ListProjects(ctx context.Context, f ProjectFilter) ([]*ProjectRe
 		}
 	}
 	pg := f.Page.Normalize()
-	q := `SELECT ` + projectColumns + projectFrom + cond + ` ORDER BY p.id DESC LIMIT ? OFFSET ?`
+	q := `SELECT ` + projectColumns + projectFrom + cond + ` ORDER BY p.id DESC` + s.pageSQL(pg)
 	if s.dialect == Postgres {
 		// The page's ids first, by themselves (see ListLeads), from an
 		// index alone when the filters allow.
 		q = `SELECT ` + projectColumns + projectFrom + ` JOIN (SELECT p.id FROM projects p` + cond +
-			` ORDER BY p.id DESC LIMIT ? OFFSET ?) page ON page.id = p.id ORDER BY p.id DESC`
+			` ORDER BY p.id DESC` + s.pageSQL(pg) + `) page ON page.id = p.id ORDER BY p.id DESC`
 	}
-	rows, err := s.query(ctx, q, append(args, pg.PerPage, pg.Offset())...)
+	rows, err := s.query(ctx, q, append(args, s.pageArgs(pg)...)...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}

@@ -240,8 +240,8 @@ func (s *Store) ListSessions(ctx context.Context, f SessionFilter) ([]SessionInf
 	}
 	p := f.Page.Normalize()
 	rows, err := s.query(ctx, `SELECT s.id, s.user_id, s.kind, s.label, s.ip, s.created_at, s.last_seen_at, s.expires_at, u.username, u.name
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE `+cond+` ORDER BY s.last_seen_at DESC, s.id DESC LIMIT ? OFFSET ?`,
-		append(args, p.PerPage, p.Offset())...)
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE `+cond+` ORDER BY s.last_seen_at DESC, s.id DESC`+s.pageSQL(p),
+		append(args, s.pageArgs(p)...)...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}

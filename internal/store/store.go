@@ -680,3 +680,28 @@ func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) 
 	}
 	return out, nil
 }
+
+// pageSQL is the LIMIT and OFFSET of a list's page, pageArgs their
+// arguments. On PostgreSQL both numbers are written into the statement
+// (bounded by xinlu.MaxPerPage and xinlu.MaxPage): as parameters, it
+// reckons each at a tenth of the rows, so that the plan it would keep for
+// any parameters looks dearer than one made for each call's, and it plans
+// every call again, which cost the lead list and the ledger more than
+// running them. Written in, the first page (most calls) is one statement,
+// planned a few times per connection; pgx keeps a connection's statements
+// in a cache that forgets the least used. On SQLite they stay parameters:
+// its cache of prepared statements keeps the first it meets, and a
+// statement for every page would fill it.
+func (s *Store) pageSQL(p xinlu.Page) string {
+	if s.dialect == Postgres {
+		return " LIMIT " + strconv.Itoa(p.PerPage) + " OFFSET " + strconv.Itoa(p.Offset())
+	}
+	return " LIMIT ? OFFSET ?"
+}
+
+func (s *Store) pageArgs(p xinlu.Page) []any {
+	if s.dialect == Postgres {
+		return nil
+	}
+	return []any{p.PerPage, p.Offset()}
+}

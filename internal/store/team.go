@@ -45,8 +45,8 @@ func (s *Store) ListTeams(ctx context.Context, f TeamFilter) ([]*xinlu.Team, int
 		return nil, 0, xinlu.Internal(err)
 	}
 	p := f.Page.Normalize()
-	rows, err := s.query(ctx, `SELECT `+teamColumns+` FROM teams t`+cond+` ORDER BY `+teamKindOrder+`, t.name, t.id LIMIT ? OFFSET ?`,
-		append(args, p.PerPage, p.Offset())...)
+	rows, err := s.query(ctx, `SELECT `+teamColumns+` FROM teams t`+cond+` ORDER BY `+teamKindOrder+`, t.name, t.id`+s.pageSQL(p),
+		append(args, s.pageArgs(p)...)...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}

@@ -40,8 +40,8 @@ func (s *Store) ListTerms(ctx context.Context, f TermFilter) ([]*xinlu.Term, int
 		return nil, 0, xinlu.Internal(err)
 	}
 	p := f.Page.Normalize()
-	rows, err := s.query(ctx, `SELECT `+termColumns+termFrom+w+` ORDER BY t.start_date DESC, t.id DESC LIMIT ? OFFSET ?`,
-		append(args, p.PerPage, p.Offset())...)
+	rows, err := s.query(ctx, `SELECT `+termColumns+termFrom+w+` ORDER BY t.start_date DESC, t.id DESC`+s.pageSQL(p),
+		append(args, s.pageArgs(p)...)...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}

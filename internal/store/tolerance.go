@@ -119,8 +119,8 @@ func (s *Store) ListClaims(ctx context.Context, u *xinlu.User, f ClaimFilter) ([
 		return nil, 0, xinlu.Internal(err)
 	}
 	pg := f.Page.Normalize()
-	rows, err := s.query(ctx, `SELECT `+claimColumns+claimFrom+cond+` ORDER BY c.id DESC LIMIT ? OFFSET ?`,
-		append(args, pg.PerPage, pg.Offset())...)
+	rows, err := s.query(ctx, `SELECT `+claimColumns+claimFrom+cond+` ORDER BY c.id DESC`+s.pageSQL(pg),
+		append(args, s.pageArgs(pg)...)...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}

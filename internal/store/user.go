@@ -109,7 +109,7 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]*xinlu.User, int
 		return nil, 0, xinlu.Internal(err)
 	}
 	p := f.Page.Normalize()
-	rows, err := s.query(ctx, `SELECT `+userColumns+userFrom+cond+` ORDER BY u.username LIMIT ? OFFSET ?`, append(args, p.PerPage, p.Offset())...)
+	rows, err := s.query(ctx, `SELECT `+userColumns+userFrom+cond+` ORDER BY u.username`+s.pageSQL(p), append(args, s.pageArgs(p)...)...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}

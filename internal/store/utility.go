@@ -704,7 +704,7 @@ func (s *Store) UtilityLedger(ctx context.Context, f LedgerFilter) ([]xinlu.Ledg
 	rows, err := s.query(ctx, `SELECT l.id, l.zone_id, l.utility_id, l.project_id, l.kind, l.reserved, l.committed, l.reason, l.override,
 		l.actor_id, l.actor_name, l.at, p.name, u.kind, u.supplier, k.name FROM utility_ledger l JOIN projects p ON p.id = l.project_id
 		JOIN utilities u ON u.id = l.utility_id JOIN parks k ON k.id = u.park_id`+cond+
-		` ORDER BY l.id DESC LIMIT ? OFFSET ?`, append(args, pg.PerPage, pg.Offset())...)
+		` ORDER BY l.id DESC`+s.pageSQL(pg), append(args, s.pageArgs(pg)...)...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}

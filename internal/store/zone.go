@@ -97,8 +97,8 @@ func (s *Store) ListDepartments(ctx context.Context, f DepartmentFilter) ([]*xin
 		return nil, 0, xinlu.Internal(err)
 	}
 	p := f.Page.Normalize()
-	rows, err := s.query(ctx, `SELECT `+departmentColumns+departmentFrom+cond+` ORDER BY d.sort_order, d.code LIMIT ? OFFSET ?`,
-		append(args, p.PerPage, p.Offset())...)
+	rows, err := s.query(ctx, `SELECT `+departmentColumns+departmentFrom+cond+` ORDER BY d.sort_order, d.code`+s.pageSQL(p),
+		append(args, s.pageArgs(p)...)...)
 	if err != nil {
 		return nil, 0, xinlu.Internal(err)
 	}
