@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"time"
 )
 
 // jobLockKey is the PostgreSQL advisory lock the scheduled jobs hold while
@@ -41,4 +43,29 @@ func (s *Store) TryJobLock(ctx context.Context) (release func(), ok bool, err er
 		}
 		conn.Close()
 	}, true, nil
+}
+
+// LastJobRun returns when the scheduled job name last started, by any
+// server on the database; zero if it never has. Read under the job lock.
+func (s *Store) LastJobRun(ctx context.Context, name string) (time.Time, error) {
+	var at time.Time
+	err := s.write.QueryRowContext(ctx, s.rebind(`SELECT at FROM job_runs WHERE name = ?`), name).Scan(&at)
+	if err == sql.ErrNoRows {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("last run of %s: %w", name, err)
+	}
+	return at, nil
+}
+
+// RecordJobRun notes that the scheduled job name started at at. It is
+// the jobs' own bookkeeping, like the rate limits' buckets: not audited.
+func (s *Store) RecordJobRun(ctx context.Context, name string, at time.Time) error {
+	_, err := s.write.ExecContext(ctx, s.rebind(`INSERT INTO job_runs (name, at) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET at = excluded.at`), name, at.UTC())
+	if err != nil {
+		return fmt.Errorf("record the run of %s: %w", name, err)
+	}
+	return nil
 }
