@@ -13,6 +13,9 @@
 #   ENGINES=sqlite or ENGINES=postgres  measures one engine only.
 #   ZONES=K       spreads the leads over K zones (the demo zone and K-1 load-test zones) and measures lead
 #                 creation from CREATE_ZONES of them at once (default K, at most 8) besides one zone's.
+#   SERVERS=2     (PostgreSQL) starts a second server on the same database and port+1: the first's session
+#                 on it, a list total after a write on the other, the kanban on both, which ran the hourly jobs,
+#                 and the lead list and lead creation on both servers at once.
 #   REUSE=1       measures databases seeded before (with the same LEADS and ZONES) as they are: SQLite at
 #                 SQLITE_DB=sqlite:PATH (its key file beside it), PostgreSQL at DB in schema PGSCHEMA (default
 #                 public) with the key file PGKEY. Nothing is seeded or dropped.
@@ -42,7 +45,7 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 
 run() { # name, then wrk arguments
   local name=$1; shift
-  local out; out=$(wrk -t2 -c"${CONNS:-64}" -d"${DUR}s" --latency "$@")
+  local out; out=$(wrk -t$(( ${CONNS:-64} < 2 ? 1 : 2 )) -c"${CONNS:-64}" -d"${DUR}s" --latency "$@")
   echo "$name $(wrk_figures "$out")"
 }
 wrk_figures() { # req/s p50 p99 non-2xx of one wrk output
@@ -51,6 +54,43 @@ wrk_figures() { # req/s p50 p99 non-2xx of one wrk output
   p50=$(echo "$1" | awk '$1=="50%" {print $2}')
   p99=$(echo "$1" | awk '$1=="99%" {print $2}')
   echo "$rps $p50 $p99 $(echo "$1" | grep -c 'Non-2xx' || true)"
+}
+
+two_servers() { # db key: a second server on the first's database, checked against it and measured with it
+  local db=$1 key=$2 addr2=127.0.0.1:$((PORT + 1)) pid2 before after code a b
+  $BIN serve --db "$db" --key-file "$key" --addr "$addr2" >"$DIR/serve2.log" 2>&1 &
+  pid2=$!
+  until curl -sf "http://$addr2/healthz" >/dev/null; do sleep 0.05; done
+  for _ in $(seq 1 240); do grep -q 'msg="audit anchor"\|msg="scheduled jobs\|msg="audit chain broken"' "$DIR/serve2.log" && break; sleep 0.5; done
+  {
+    echo "two servers on one database: $ADDR and $addr2"
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://$addr2/api/v1/me")
+    echo "  the first server's session on the second: HTTP $code"
+    local url="/api/v1/leads?status=reported&industry=equipment&per_page=1"
+    before=$(curl -s -H "Authorization: Bearer $SCREENER" "http://$addr2$url" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $SCREENER" -H 'Content-Type: application/json' \
+      -d '{"company":"两台服务器核对有限公司","project_name":"核对项目","industry":"equipment","channel":"online","contact_name":"王总","contact_phone":"13800000000"}' \
+      "http://$ADDR/api/v1/leads")
+    after=$(curl -s -H "Authorization: Bearer $SCREENER" "http://$addr2$url" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
+    echo "  a lead reported on the first (HTTP $code), the list total on the second: $before -> $after ($([ "$((before + 1))" = "$after" ] && echo exact || echo WRONG))"
+    a=$(curl -s -H "Authorization: Bearer $TOKEN" "http://$ADDR/api/v1/projects/kanban" | md5sum)
+    b=$(curl -s -H "Authorization: Bearer $TOKEN" "http://$addr2/api/v1/projects/kanban" | md5sum)
+    echo "  the kanban on both: $([ "$a" = "$b" ] && echo the same || echo DIFFERENT)"
+    echo "  scheduled jobs at start: first server $(grep -o 'msg="scheduled jobs[^"]*"' "$DIR/serve.log" | head -1 | cut -d'"' -f2), second server $(grep -o 'msg="scheduled jobs[^"]*"' "$DIR/serve2.log" | head -1 | cut -d'"' -f2)"
+    echo "  runs of the jobs in all: $(cat "$DIR/serve.log" "$DIR/serve2.log" | grep -c 'msg="scheduled jobs done"')"
+    local name path lua
+    for name in lead-list lead-create; do
+      path=$LEADS_URL lua=()
+      [ "$name" = lead-create ] && path="http://$ADDR/api/v1/leads" lua=(-s scripts/wrk-post-lead.lua)
+      WRK_TAG=s1 wrk -t1 -c32 -d"${DUR}s" --latency "${lua[@]}" -H "Authorization: Bearer $SCREENER" "$path" >"$DIR/s1.wrk" &
+      WRK_TAG=s2 wrk -t1 -c32 -d"${DUR}s" --latency "${lua[@]}" -H "Authorization: Bearer $SCREENER" "${path/$ADDR/$addr2}" >"$DIR/s2.wrk"
+      wait $!
+      { wrk_figures "$(cat "$DIR/s1.wrk")"; wrk_figures "$(cat "$DIR/s2.wrk")"; } | awk -v n="$name" '{r[NR] = $1; p[NR] = $3}
+        END { printf "  %s on both at once (32 connections each): %.0f + %.0f = %.0f req/s, p99 %s and %s\n", n, r[1], r[2], r[1] + r[2], p[1], p[2] }'
+    done
+  } >"$DIR/two"
+  kill "$pid2" 2>/dev/null || true
+  wait "$pid2" 2>/dev/null || true
 }
 
 measure() { # engine: seeds (unless REUSE), serves and measures; results in $DIR/results.ENGINE
@@ -93,7 +133,7 @@ measure() { # engine: seeds (unless REUSE), serves and measures; results in $DIR
   echo "start-up to first healthy answer: $(( ($(date +%s%N) - start) / 1000000 )) ms"
   # The hourly jobs run once at start (escalations, the audit check): let
   # them finish first, at most two minutes.
-  for _ in $(seq 1 240); do grep -q 'msg="audit anchor"\|msg="scheduled jobs"\|msg="audit chain broken"' "$DIR/serve.log" && break; sleep 0.5; done
+  for _ in $(seq 1 240); do grep -q 'msg="audit anchor"\|msg="scheduled jobs\|msg="audit chain broken"' "$DIR/serve.log" && break; sleep 0.5; done
   sleep 2
   echo "idle RSS: $(awk '/VmRSS/ {print $2, $3}' /proc/$PID/status)"
 
@@ -126,6 +166,11 @@ measure() { # engine: seeds (unless REUSE), serves and measures; results in $DIR
     # screener, the 64 connections shared out; req/s summed, the worst p99
     # kept.
     local pids=() z tok per=$(( 64 / CREATE_ZONES )); [ "$per" -ge 1 ] || per=1
+    # First one zone alone with as many connections as each zone gets
+    # below: the same load per zone, so that the ratio shows whether zones
+    # wait for each other, also where one zone's 64 connections fill the
+    # machine already.
+    results+=("$(WRK_TAG=alone CONNS=$per run "create-1z-${per}c" -s scripts/wrk-post-lead.lua -H "Authorization: Bearer $SCREENER" "http://$ADDR/api/v1/leads")")
     for z in $(seq 1 "$CREATE_ZONES"); do
       if [ "$z" = 1 ]; then tok=$SCREENER; else tok=$(login "$(printf 'screener%02d' "$z")"); fi
       [ -n "$tok" ] || { echo "login of zone $z's screener failed"; exit 1; }
@@ -139,6 +184,7 @@ measure() { # engine: seeds (unless REUSE), serves and measures; results in $DIR
         { rps += $1; if (ms($2) > p50) p50 = ms($2); if (ms($3) > p99) p99 = ms($3); bad += $4 }
         END { printf "create-%dz %.2f %.2fms %.2fms %d\n", k, rps, p50, p99, bad }')")
   fi
+  [ "$engine" = postgres ] && [ "${SERVERS:-1}" -ge 2 ] && two_servers "$db" "$key"
   local base; base=$(echo "$ceiling" | awk '{print $2}')
   printf '%-12s %10s %9s %9s %8s %s\n' endpoint req/s p50 p99 ratio non-2xx
   for r in "${results[@]}"; do
@@ -146,6 +192,7 @@ measure() { # engine: seeds (unless REUSE), serves and measures; results in $DIR
   done
   printf '%s\n' "${results[@]}" >"$DIR/raw.$engine"
   echo "peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$PID/status)"
+  [ -f "$DIR/two" ] && cat "$DIR/two" && rm "$DIR/two"
   kill "$PID" 2>/dev/null || true
   wait "$PID" 2>/dev/null || true
   PID=
