@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"xinlu/internal/xinlu"
@@ -39,6 +40,14 @@ func (s *Store) ProposeMissedMilestones(ctx context.Context, today time.Time) (i
 		if err != nil {
 			return n, err
 		}
+		// Most were proposed in earlier hours: leave those out here, in
+		// one read, rather than one refused insert each (the insert still
+		// refuses a key proposed since).
+		proposed, err := s.proposedKeys(ctx, z.ID, xinlu.AutoMissed)
+		if err != nil {
+			return n, err
+		}
+		list = slices.DeleteFunc(list, func(m missed) bool { return proposed[xinlu.MilestoneKey(m.project, m.milestone, m.due)] })
 		if len(list) == 0 {
 			continue
 		}
@@ -64,4 +73,23 @@ func (s *Store) ProposeMissedMilestones(ctx context.Context, today time.Time) (i
 		}
 	}
 	return n, nil
+}
+
+// proposedKeys returns the dedupe keys of the zone's automatic proposals
+// of one kind (the keys' prefix), from the index on (zone_id, auto).
+func (s *Store) proposedKeys(ctx context.Context, zoneID int64, kind string) (map[string]bool, error) {
+	rows, err := s.query(ctx, `SELECT auto FROM incentives WHERE zone_id = ? AND auto <> '' AND auto >= ? AND auto < ?`,
+		zoneID, kind+":", kind+";")
+	if err != nil {
+		return nil, xinlu.Internal(err)
+	}
+	keys, err := collect(rows, func(sc scanner) (string, error) {
+		var k string
+		return k, sc.Scan(&k)
+	})
+	out := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		out[k] = true
+	}
+	return out, err
 }

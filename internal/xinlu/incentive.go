@@ -319,8 +319,14 @@ func MilestonePenalty(projectID, ownerMemberID int64, milestone string, due stri
 		EvidenceID:   projectID,
 		OccurredOn:   due,
 		Status:       IncentiveProposed,
-		Auto:         fmt.Sprintf("%s:%d:%s:%s", AutoMissed, projectID, milestone, due),
+		Auto:         MilestoneKey(projectID, milestone, due),
 	}
+}
+
+// MilestoneKey is the dedupe key (Incentive.Auto) of the deduction for a
+// project's milestone missed by due: one proposal per key.
+func MilestoneKey(projectID int64, milestone, due string) string {
+	return fmt.Sprintf("%s:%d:%s:%s", AutoMissed, projectID, milestone, due)
 }
 
 // ConsequenceAction is what follows repeated bottom placements (末位).
