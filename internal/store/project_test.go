@@ -532,7 +532,8 @@ func TestMissedMilestonesProposeDeductionsOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		later := time.Date(2028, 1, 10, 0, 0, 0, 0, time.UTC) // past the promised start, not started
-		for i, want := range []int{1, 0} { // the next hour finds it proposed
+		// The first run proposes the deduction; the next hour finds it proposed.
+		for i, want := range []int{1, 0} {
 			if n, err := s.ProposeMissedMilestones(ctx, later); err != nil || n != want {
 				t.Fatalf("run %d: %d proposals (want %d), %v", i+1, n, want, err)
 			}
