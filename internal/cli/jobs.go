@@ -84,13 +84,13 @@ func (j *jobs) runOnce(ctx context.Context, now time.Time, all, quiet bool) (ran
 		return false, nil
 	}
 	defer release()
-	last, err := st.LastJobRun(ctx, jobHourly)
+	last, err := st.JobRuns(ctx)
 	if err != nil {
 		return false, err
 	}
-	if !all && !hourlyDue(last, now) {
+	if !all && !hourlyDue(last[jobHourly], now) {
 		if !quiet {
-			log.Info("scheduled jobs skipped: they ran within the hour", "at", last.In(shanghai()).Format(time.DateTime))
+			log.Info("scheduled jobs skipped: they ran within the hour", "at", last[jobHourly].In(shanghai()).Format(time.DateTime))
 		}
 		return false, nil
 	}
@@ -99,16 +99,8 @@ func (j *jobs) runOnce(ctx context.Context, now time.Time, all, quiet bool) (ran
 	}
 	// The whole audit chain is verified once a day (and by `xinlu audit
 	// verify`); the other hours verify the rows since the last anchor.
-	lastFull, err := st.LastJobRun(ctx, jobAuditFull)
-	if err != nil {
-		return true, err
-	}
-	fullAudit := all || dailyDue(lastFull, now)
-	lastRetention, err := st.LastJobRun(ctx, jobRetention)
-	if err != nil {
-		return true, err
-	}
-	if j.retentionYears > 0 && (all || dailyDue(lastRetention, now)) {
+	fullAudit := all || dailyDue(last[jobAuditFull], now)
+	if j.retentionYears > 0 && (all || dailyDue(last[jobRetention], now)) {
 		if err := st.RecordJobRun(ctx, jobRetention, now); err != nil {
 			return true, err
 		}

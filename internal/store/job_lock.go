@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"time"
@@ -45,18 +44,28 @@ func (s *Store) TryJobLock(ctx context.Context) (release func(), ok bool, err er
 	}, true, nil
 }
 
-// LastJobRun returns when the scheduled job name last started, by any
-// server on the database; zero if it never has. Read under the job lock.
-func (s *Store) LastJobRun(ctx context.Context, name string) (time.Time, error) {
-	var at time.Time
-	err := s.write.QueryRowContext(ctx, s.rebind(`SELECT at FROM job_runs WHERE name = ?`), name).Scan(&at)
-	if err == sql.ErrNoRows {
-		return time.Time{}, nil
-	}
+// JobRuns returns when each scheduled job last started, by any server on
+// the database, by name; a job that never ran is not in it. Read under the
+// job lock.
+func (s *Store) JobRuns(ctx context.Context) (map[string]time.Time, error) {
+	rows, err := s.write.QueryContext(ctx, `SELECT name, at FROM job_runs`)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("last run of %s: %w", name, err)
+		return nil, fmt.Errorf("last runs of the jobs: %w", err)
 	}
-	return at, nil
+	defer rows.Close()
+	out := map[string]time.Time{}
+	for rows.Next() {
+		var name string
+		var at time.Time
+		if err := rows.Scan(&name, &at); err != nil {
+			return nil, fmt.Errorf("last runs of the jobs: %w", err)
+		}
+		out[name] = at
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("last runs of the jobs: %w", err)
+	}
+	return out, nil
 }
 
 // RecordJobRun notes that the scheduled job name started at at. It is
